@@ -1,0 +1,350 @@
+/* Glue: state in words, the gates, the control timer, the stats timer and
+ * the synthetic source's feeding. */
+#define _GNU_SOURCE
+#include "agent.h"
+#include "util.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const enum prop immediate_props[] = {P_STATE, P_STATE_REASON, P_PAUSED_UNTIL,
+					    P_BUDGET_LEFT, P_MAX_PAUSE, P_BUDGET};
+
+void agent_log(struct agent *a, const char *action, uint32_t uid, const char *fmt, ...)
+{
+	char detail[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(detail, sizeof detail, fmt, ap);
+	va_end(ap);
+	if (uid == CAPCTL_UID_AGENT)
+		log_msg("%s: %s", action, detail);
+	else
+		log_msg("%s: %s (uid %" PRIu32 ")", action, detail, uid);
+	if (a->history) {
+		int r = history_append(a->history, now_usec(), action, detail, uid);
+		if (r < 0)
+			log_msg("cannot write history: %s", strerror(-r));
+	}
+}
+
+static uint32_t recording_streams(struct agent *a, uint64_t now)
+{
+	uint32_t n = 0;
+	for (int s = 0; s < N_STREAMS; s++) {
+		char *d;
+		n += agent_stream(a, (enum stream)s, now, &d);
+		free(d);
+	}
+	return n;
+}
+
+const char *agent_state(struct agent *a, uint64_t now, char **reason)
+{
+	const struct exemption *ex;
+	char when[40];
+
+	if (control_paused(&a->control, now)) {
+		format_local_time(a->control.paused_until, now, when, sizeof when);
+		*reason = xasprintf("paused until %s", when);
+		return "paused";
+	}
+	if ((ex = control_exemption_for(&a->control, N_STREAMS, now))) {
+		format_local_date(ex->expires, when, sizeof when);
+		*reason = xasprintf("exemption %s approved until %s", ex->id, when);
+		return "exempt";
+	}
+	if (a->filter.suspended) {
+		*reason = xasprintf("excluded application %s has focus", a->filter.app);
+		return "suspended";
+	}
+	if (a->source == SOURCE_NONE) {
+		*reason = xstrdup("no input source");
+		return "idle";
+	}
+	*reason = xasprintf("recording %" PRIu32 " of %d streams as the policy allows",
+			    recording_streams(a, now), N_STREAMS);
+	return "collecting";
+}
+
+static char *kept_description(const struct policy *p, enum stream s)
+{
+	switch (policy_fidelity(p, s)) {
+	case FID_OFF:
+		return xstrdup("not recorded: the policy turns this stream off");
+	case FID_REDUCED:
+		if (s == STREAM_MOTION)
+			return xasprintf("position, downsampled to %" PRIu32 " Hz",
+					 p->motion_rate_hz);
+		return xstrdup("which button, never the pointer position");
+	case FID_CATEGORY:
+		return xstrdup("key category (letter, digit, space, …) and timing; which key "
+			       "is never recorded");
+	case FID_TIMING:
+		return xstrdup("timing only; which key is never recorded");
+	case FID_APP:
+		return xstrdup("application only; window titles are never recorded");
+	case FID_FULL:
+	default:
+		break;
+	}
+	static const char *const full[N_STREAMS] = {
+	    "every position",
+	    "button and pointer position",
+	    "direction and pointer position",
+	    "which key, and when",
+	    "application and window title",
+	};
+	return xstrdup(full[s]);
+}
+
+bool agent_stream(struct agent *a, enum stream s, uint64_t now, char **description)
+{
+	const struct exemption *ex;
+	if (policy_fidelity(&a->policy, s) == FID_OFF) {
+		*description = kept_description(&a->policy, s);
+		return false;
+	}
+	if (control_paused(&a->control, now)) {
+		*description = xstrdup("not recorded: paused");
+		return false;
+	}
+	if ((ex = control_exemption_for(&a->control, s, now))) {
+		*description = xasprintf("not recorded: exemption %s", ex->id);
+		return false;
+	}
+	if (a->filter.suspended) {
+		*description =
+		    xasprintf("not recorded: excluded application %s has focus", a->filter.app);
+		return false;
+	}
+	if (a->source == SOURCE_NONE) {
+		*description = xstrdup("not recorded: no input source");
+		return false;
+	}
+	*description = kept_description(&a->policy, s);
+	return true;
+}
+
+/* ---- recording ---- */
+
+static void on_kept(const struct event *e, void *data)
+{
+	struct agent *a = data;
+	a->counts[e->stream]++;
+	agent_counters_touch(a);
+}
+
+static void arm_flush(struct agent *a)
+{
+	uint64_t due = filter_deadline(&a->filter), now = now_usec();
+	if (!due)
+		loop_timer_disarm(a->flush_timer);
+	else
+		loop_timer_arm_in(a->flush_timer, due > now ? due - now : 0);
+}
+
+static void on_flush(struct loop_timer *t, void *data)
+{
+	struct agent *a = data;
+	(void)t;
+	filter_flush(&a->filter, now_usec(), false, on_kept, a);
+	arm_flush(a);
+}
+
+static void set_gates(struct agent *a, uint64_t now)
+{
+	bool paused = control_paused(&a->control, now);
+	bool closing = paused && !a->filter.paused;
+	for (int s = 0; s < N_STREAMS; s++) {
+		bool ex = control_exemption_for(&a->control, s, now) != NULL;
+		closing |= ex && !a->filter.exempt[s];
+		a->filter.exempt[s] = ex;
+	}
+	/* What was kept before the gate closed is still kept. */
+	if (closing)
+		filter_flush(&a->filter, now, true, on_kept, a);
+	a->filter.paused = paused;
+	arm_flush(a);
+}
+
+static void feed(struct agent *a, const struct event *e)
+{
+	bool was_suspended = a->filter.suspended;
+	filter_feed(&a->filter, e, on_kept, a);
+	if (was_suspended != a->filter.suspended) {
+		if (a->filter.suspended)
+			log_msg("suspended: excluded application %s has focus", a->filter.app);
+		else
+			log_msg("recording again: %s has focus", a->filter.app);
+		service_announce(a, immediate_props, ARRAY_SIZE(immediate_props));
+		agent_counters_touch(a);
+	}
+}
+
+/* The synthetic source is fed in batches of up to 50 ms: the events keep
+ * their own times, and the agent wakes 20 times a second at most. */
+#define BATCH_USEC 50000
+
+static void on_source(struct loop_timer *t, void *data)
+{
+	struct agent *a = data;
+	uint64_t now = now_usec();
+	const struct event *e;
+
+	while ((e = synth_peek(&a->synth))->time <= now) {
+		feed(a, e);
+		synth_pop(&a->synth);
+	}
+	arm_flush(a);
+	uint64_t next = e->time - now;
+	loop_timer_arm_in(t, next < BATCH_USEC ? BATCH_USEC : next);
+}
+
+void agent_start_source(struct agent *a, uint64_t seed)
+{
+	a->flush_timer = loop_timer_new(a->loop, on_flush, a);
+	if (a->source != SOURCE_SYNTHETIC)
+		return;
+	synth_init(&a->synth, seed, now_usec());
+	a->source_timer = loop_timer_new(a->loop, on_source, a);
+	loop_timer_arm_in(a->source_timer, 0);
+}
+
+void agent_stop_source(struct agent *a)
+{
+	filter_flush(&a->filter, 0, true, on_kept, a);
+}
+
+/* ---- control ---- */
+
+static void on_ctl_event(enum ctl_event ev, const struct exemption *ex, void *data)
+{
+	struct agent *a = data;
+	char when[40];
+	switch (ev) {
+	case CTL_EV_AUTO_RESUME:
+		agent_log(a, "auto-resume", CAPCTL_UID_AGENT, "the pause ended; recording again");
+		break;
+	case CTL_EV_EXPIRED:
+		format_local_date(ex->expires, when, sizeof when);
+		agent_log(a, "exemption-expired", CAPCTL_UID_AGENT, "%s (scope %s) ended on %s",
+			  ex->id, ex->scope, when);
+		break;
+	case CTL_EV_DROPPED:
+	case CTL_EV_NEW_DAY:
+		break;
+	}
+}
+
+static void on_control_timer(struct loop_timer *t, void *data)
+{
+	(void)t;
+	agent_tick(data);
+}
+
+void agent_tick(struct agent *a)
+{
+	control_tick(&a->control, now_usec(), on_ctl_event, a);
+	agent_control_changed(a);
+}
+
+int agent_save_state(struct agent *a)
+{
+	char *text = control_serialize(&a->control);
+	char *counts = xasprintf("%scounts %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64
+				 " %" PRIu64 "\n",
+				 text, a->counts[0], a->counts[1], a->counts[2], a->counts[3],
+				 a->counts[4]);
+	int r = write_file_atomic(a->state_path, counts, strlen(counts));
+	if (r < 0)
+		log_msg("cannot save state to %s: %s", a->state_path, strerror(-r));
+	free(text);
+	free(counts);
+	return r;
+}
+
+void agent_control_changed(struct agent *a)
+{
+	uint64_t now = now_usec();
+	agent_save_state(a);
+	set_gates(a, now);
+	uint64_t due = control_next_deadline(&a->control, now);
+	if (due)
+		loop_timer_arm_in(a->control_timer, due > now ? due - now : 0);
+	else
+		loop_timer_disarm(a->control_timer);
+	static const enum prop props[] = {P_STATE,	P_STATE_REASON, P_PAUSED_UNTIL,
+					  P_BUDGET_LEFT, P_MAX_PAUSE,	P_BUDGET,
+					  P_EXEMPTIONS};
+	service_announce(a, props, ARRAY_SIZE(props));
+	agent_counters_touch(a);
+}
+
+void agent_init_control_timer(struct agent *a)
+{
+	a->control_timer = loop_timer_new(a->loop, on_control_timer, a);
+}
+
+/* ---- counters ---- */
+
+static void on_stats(struct loop_timer *t, void *data)
+{
+	struct agent *a = data;
+	static const enum prop props[] = {P_STREAMS, P_UPLOAD, P_POWER, P_RETENTION};
+	(void)t;
+	a->stats_sent_at = mono_usec();
+	service_announce(a, props, ARRAY_SIZE(props));
+}
+
+void agent_counters_touch(struct agent *a)
+{
+	if (!a->stats_timer)
+		a->stats_timer = loop_timer_new(a->loop, on_stats, a);
+	if (loop_timer_armed(a->stats_timer))
+		return;
+	uint64_t due = a->stats_sent_at + USEC_PER_SEC, now = mono_usec();
+	loop_timer_arm(a->stats_timer, due > now ? due : now);
+}
+
+/* ---- policy ---- */
+
+static void warn_line(const char *msg, void *data)
+{
+	(void)data;
+	log_msg("%s", msg);
+}
+
+void agent_reload(struct agent *a)
+{
+	char *error = NULL, *path = NULL;
+	struct policy p;
+	policy_init(&p);
+	path = policy_resolve(a->config_arg);
+	int r = policy_load(&p, path, &error, warn_line, NULL);
+	if (r == -EINVAL) {
+		log_msg("%s; keeping the policy in force", error);
+		free(error);
+		free(path);
+		policy_fini(&p);
+		return;
+	}
+	policy_fini(&a->policy);
+	a->policy = p;
+	free(a->policy_path);
+	a->policy_path = r == 0 ? path : NULL;
+	if (r != 0)
+		free(path);
+	control_set_limits(&a->control, a->policy.max_pause_minutes * 60,
+			   a->policy.daily_pause_budget_minutes * 60,
+			   a->policy.max_pending_exemptions);
+	agent_log(a, "policy-loaded", CAPCTL_UID_AGENT, "%s",
+		  a->policy_path ? a->policy_path : "no policy file: the defaults");
+	static const enum prop props[] = {P_NOTICE};
+	service_announce(a, props, ARRAY_SIZE(props));
+	agent_control_changed(a);
+}

@@ -1,0 +1,101 @@
+/* The agent's one top-level context, passed down explicitly, and the glue
+ * between the pure cores (control, filter, synth) and the edges (the bus,
+ * the state files, the source). */
+#ifndef CAPTURED_AGENT_H
+#define CAPTURED_AGENT_H
+
+#include <dbus/dbus.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "bus.h"
+#include "control.h"
+#include "filter.h"
+#include "history.h"
+#include "loop.h"
+#include "policy.h"
+#include "synth.h"
+
+enum source_kind { SOURCE_NONE, SOURCE_SYNTHETIC };
+
+/* The properties, in the contract's order. */
+enum prop {
+	P_VERSION,
+	P_STATE,
+	P_STATE_REASON,
+	P_PAUSED_UNTIL,
+	P_MAX_PAUSE,
+	P_BUDGET,
+	P_BUDGET_LEFT,
+	P_STREAMS,
+	P_EXEMPTIONS,
+	P_UPLOAD,
+	P_POWER,
+	P_RETENTION,
+	P_NOTICE,
+	N_PROPS
+};
+
+struct refusal; /* service.c */
+
+struct agent {
+	struct loop *loop;
+	DBusConnection *bus;
+	struct uid_cache *uids;
+	uint32_t own_uid;
+
+	struct policy policy;
+	char *policy_path;	/* the file in force, or NULL for the defaults */
+	const char *config_arg; /* --config, or NULL */
+
+	char *state_path;
+	struct control control;
+	struct history *history;
+	struct filter filter;
+	uint64_t counts[N_STREAMS]; /* events kept, all time */
+
+	enum source_kind source;
+	struct synth synth;
+	struct loop_timer *source_timer;  /* the next synthetic batch */
+	struct loop_timer *control_timer; /* pause end, expiries, midnight */
+	struct loop_timer *stats_timer;	  /* counters, at most once a second */
+	struct loop_timer *flush_timer;	  /* a held reduced-motion position */
+	uint64_t stats_sent_at;		  /* mono_usec of the last counters check */
+
+	char *sent[N_PROPS]; /* fingerprints of what was last announced */
+	struct refusal *refusals;
+	char *introspect_xml;
+};
+
+/* The state in words ("collecting", …) and its one-sentence reason (heap). */
+const char *agent_state(struct agent *a, uint64_t now, char **reason);
+/* Whether stream s is recorded now, and the sentence for Streams (heap). */
+bool agent_stream(struct agent *a, enum stream s, uint64_t now, char **description);
+
+/* After the control state changed: save it, re-arm its timer, set the
+ * filter's gates, announce what changed. */
+void agent_control_changed(struct agent *a);
+/* Advances control to now (auto-resume, expiries) with its History. */
+void agent_tick(struct agent *a);
+/* One History entry and one log line. */
+void agent_log(struct agent *a, const char *action, uint32_t uid, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* Marks the counters (Streams, Upload, Power, Retention) for a check. */
+void agent_counters_touch(struct agent *a);
+/* SIGHUP: reload the policy; a bad file keeps the old one. */
+void agent_reload(struct agent *a);
+int agent_save_state(struct agent *a);
+/* Creates the control timer, and the source's timers for source kind. */
+void agent_init_control_timer(struct agent *a);
+void agent_start_source(struct agent *a, uint64_t seed);
+/* Keeps what the filter still holds; before saving at exit. */
+void agent_stop_source(struct agent *a);
+
+/* service.c: the D-Bus object. */
+int service_start(struct agent *a);
+void service_stop(struct agent *a);
+/* Sends PropertiesChanged for the listed properties whose value differs
+ * from what was last sent (Exemptions: as invalidated, when listed). */
+void service_announce(struct agent *a, const enum prop *props, size_t n);
+
+#endif

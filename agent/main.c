@@ -1,0 +1,309 @@
+/* captured: the reference capture agent. Options, start-up in an order
+ * that touches nothing before the policy is known good and the bus name is
+ * ours, then the loop. */
+#define _GNU_SOURCE
+#include "agent.h"
+#include "names.h"
+#include "util.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static void usage(FILE *out)
+{
+	fputs("Usage: captured [--session | --system] [--config FILE] [--state-dir DIR]\n"
+	      "                [--source synthetic[:SEED] | none]\n"
+	      "       captured --check-config FILE\n"
+	      "       captured -h | --help | -V | --version\n"
+	      "\n"
+	      "The reference capture agent of capctl: records input as the policy allows\n"
+	      "and answers org.capctl.Agent1 on D-Bus.\n"
+	      "\n"
+	      "  --session            use the session bus (the default)\n"
+	      "  --system             use the system bus\n"
+	      "  --config FILE        read the policy from FILE\n"
+	      "  --state-dir DIR      keep state here (default $XDG_STATE_HOME/capctl,\n"
+	      "                       /var/lib/capctl with --system)\n"
+	      "  --source SOURCE      synthetic[:SEED] (generated input) or none (default)\n"
+	      "  --check-config FILE  check a policy file and exit\n"
+	      "  -h, --help           show this help and exit\n"
+	      "  -V, --version        show the version and exit\n"
+	      "\n"
+	      "See captured(8) and captured.conf(5).\n",
+	      out);
+}
+
+static void warn_line(const char *msg, void *data)
+{
+	(void)data;
+	fprintf(stderr, "%s\n", msg);
+}
+
+static int check_config(const char *path)
+{
+	struct policy p;
+	char *error = NULL;
+	policy_init(&p);
+	int r = policy_load(&p, path, &error, warn_line, NULL);
+	policy_fini(&p);
+	if (r == -ENOENT) {
+		fprintf(stderr, "%s: cannot read: %s\n", path, strerror(ENOENT));
+		return 2;
+	}
+	if (r < 0) {
+		fprintf(stderr, "%s\n", error);
+		free(error);
+		return 2;
+	}
+	printf("%s: policy is valid\n", path);
+	return 0;
+}
+
+static int parse_source(const char *arg, struct agent *a, uint64_t *seed)
+{
+	char *end;
+	if (strcmp(arg, "none") == 0) {
+		a->source = SOURCE_NONE;
+		return 0;
+	}
+	if (strncmp(arg, "synthetic", 9) == 0 && (arg[9] == '\0' || arg[9] == ':')) {
+		a->source = SOURCE_SYNTHETIC;
+		*seed = now_usec();
+		if (arg[9] == ':') {
+			errno = 0;
+			*seed = strtoull(arg + 10, &end, 10);
+			if (errno || end == arg + 10 || *end || arg[10] == '-') {
+				fprintf(stderr, "captured: --source synthetic:SEED takes a whole "
+						"number, not '%s'\n",
+					arg + 10);
+				return -1;
+			}
+		}
+		return 0;
+	}
+	fprintf(stderr,
+		"captured: unknown source '%s'; this version records from synthetic[:SEED] "
+		"or none\n",
+		arg);
+	return -1;
+}
+
+static void on_quit(int signo, void *data)
+{
+	struct agent *a = data;
+	log_msg("%s received; stopping", signo == SIGINT ? "SIGINT" : "SIGTERM");
+	loop_quit(a->loop, 0);
+}
+
+static void on_hup(int signo, void *data)
+{
+	(void)signo;
+	agent_reload(data);
+}
+
+static char *default_state_dir(bool system)
+{
+	const char *xdg = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
+	if (system)
+		return xstrdup("/var/lib/capctl");
+	if (xdg && *xdg)
+		return xasprintf("%s/capctl", xdg);
+	return xasprintf("%s/.local/state/capctl", home ? home : "");
+}
+
+/* Reads the state file; a damaged one is kept aside, not lost. */
+static void load_state(struct agent *a)
+{
+	FILE *f = fopen(a->state_path, "re");
+	if (!f)
+		return;
+	char *buf = NULL;
+	size_t cap = 0, len = 0;
+	char chunk[4096];
+	for (size_t n; (n = fread(chunk, 1, sizeof chunk, f)) > 0; len += n) {
+		if (len + n + 1 > cap)
+			buf = xrealloc(buf, cap = (len + n + 1) * 2);
+		memcpy(buf + len, chunk, n);
+	}
+	fclose(f);
+	if (!buf)
+		return;
+	buf[len] = '\0';
+	if (control_parse(&a->control, buf) < 0) {
+		char *aside = xasprintf("%s.damaged", a->state_path);
+		rename(a->state_path, aside);
+		log_msg("%s is damaged; kept as %s, starting from a clean state", a->state_path,
+			aside);
+		free(aside);
+	} else {
+		const char *c = strstr(buf, "\ncounts ");
+		if (c)
+			sscanf(c, "\ncounts %" SCNu64 " %" SCNu64 " %" SCNu64 " %" SCNu64
+				  " %" SCNu64,
+			       &a->counts[0], &a->counts[1], &a->counts[2], &a->counts[3],
+			       &a->counts[4]);
+	}
+	free(buf);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"session", no_argument, NULL, 'S'},   {"system", no_argument, NULL, 'Y'},
+	    {"config", required_argument, NULL, 'c'}, {"state-dir", required_argument, NULL, 'd'},
+	    {"source", required_argument, NULL, 's'}, {"check-config", required_argument, NULL, 'C'},
+	    {"help", no_argument, NULL, 'h'},	      {"version", no_argument, NULL, 'V'},
+	    {NULL, 0, NULL, 0},
+	};
+	struct agent a = {.source = SOURCE_NONE};
+	bool system = false;
+	const char *state_arg = NULL;
+	uint64_t seed = 0;
+	int c, code = 1;
+	char *error = NULL;
+
+	log_init("captured");
+	while ((c = getopt_long(argc, argv, "hV", opts, NULL)) != -1) {
+		switch (c) {
+		case 'S':
+			system = false;
+			break;
+		case 'Y':
+			system = true;
+			break;
+		case 'c':
+			a.config_arg = optarg;
+			break;
+		case 'd':
+			state_arg = optarg;
+			break;
+		case 's':
+			if (parse_source(optarg, &a, &seed) < 0)
+				return 2;
+			break;
+		case 'C':
+			return check_config(optarg);
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'V':
+			printf("captured %s\n", CAPCTL_VERSION);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "captured: unexpected argument '%s'\n", argv[optind]);
+		usage(stderr);
+		return 2;
+	}
+
+	/* The policy first: a bad one stops us before anything is touched. */
+	policy_init(&a.policy);
+	char *path = policy_resolve(a.config_arg);
+	int r = policy_load(&a.policy, path, &error, warn_line, NULL);
+	if (r == -ENOENT && a.config_arg) {
+		fprintf(stderr, "%s: cannot read: %s\n", path, strerror(ENOENT));
+		return 2;
+	}
+	if (r == -EINVAL) {
+		fprintf(stderr, "%s\n", error);
+		return 2;
+	}
+	a.policy_path = r == 0 ? path : NULL;
+	if (r != 0)
+		free(path);
+	a.own_uid = (uint32_t)getuid();
+
+	DBusError err;
+	dbus_error_init(&err);
+	a.bus = bus_open(system, &err);
+	if (!a.bus) {
+		log_msg("cannot connect to the %s bus: %s", system ? "system" : "session",
+			err.message);
+		dbus_error_free(&err);
+		goto out;
+	}
+	r = bus_own_name(a.bus, CAPCTL_BUS_NAME, &err);
+	if (r == -EEXIST) {
+		log_msg("another agent already owns %s on this bus; not starting a second one",
+			CAPCTL_BUS_NAME);
+		goto out;
+	}
+	if (r < 0) {
+		log_msg("cannot own %s: %s", CAPCTL_BUS_NAME, err.message);
+		dbus_error_free(&err);
+		goto out;
+	}
+
+	char *state_dir = state_arg ? xstrdup(state_arg) : default_state_dir(system);
+	if ((r = mkdir_p(state_dir)) < 0) {
+		log_msg("cannot create %s: %s", state_dir, strerror(-r));
+		free(state_dir);
+		goto out;
+	}
+	a.state_path = xasprintf("%s/state", state_dir);
+	char *history_path = xasprintf("%s/history", state_dir);
+	free(state_dir);
+	a.history = history_open(history_path, &r);
+	if (!a.history) {
+		log_msg("cannot open %s: %s", history_path, strerror(-r));
+		free(history_path);
+		goto out;
+	}
+	free(history_path);
+
+	control_init(&a.control, a.policy.max_pause_minutes * 60,
+		     a.policy.daily_pause_budget_minutes * 60, a.policy.max_pending_exemptions);
+	load_state(&a);
+	filter_init(&a.filter, &a.policy);
+
+	a.loop = loop_new();
+	signal(SIGPIPE, SIG_IGN);
+	loop_signal(a.loop, SIGTERM, on_quit, &a);
+	loop_signal(a.loop, SIGINT, on_quit, &a);
+	loop_signal(a.loop, SIGHUP, on_hup, &a);
+	bus_attach(a.bus, a.loop);
+	agent_init_control_timer(&a);
+	if (service_start(&a) < 0) {
+		log_msg("cannot register %s", CAPCTL_PATH);
+		goto out;
+	}
+
+	agent_log(&a, "agent-started", CAPCTL_UID_AGENT, "captured %s, source %s, uid %" PRIu32,
+		  CAPCTL_VERSION, a.source == SOURCE_SYNTHETIC ? "synthetic" : "none", a.own_uid);
+	agent_log(&a, "policy-loaded", CAPCTL_UID_AGENT, "%s",
+		  a.policy_path ? a.policy_path : "no policy file: the defaults");
+	agent_start_source(&a, seed);
+	agent_tick(&a); /* a pause that ended while we were down, expiries */
+
+	code = loop_run(a.loop);
+
+	agent_stop_source(&a);
+	agent_save_state(&a);
+	agent_log(&a, "agent-stopped", CAPCTL_UID_AGENT, "stopped");
+	service_stop(&a);
+out:
+	if (a.bus)
+		bus_close(a.bus);
+	loop_timer_free(a.source_timer);
+	loop_timer_free(a.control_timer);
+	loop_timer_free(a.stats_timer);
+	loop_timer_free(a.flush_timer);
+	loop_free(a.loop);
+	history_free(a.history);
+	control_fini(&a.control);
+	policy_fini(&a.policy);
+	free(a.policy_path);
+	free(a.state_path);
+	free(error);
+	return code;
+}

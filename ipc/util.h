@@ -1,0 +1,57 @@
+/* Small things every module needs: allocation that cannot fail, the two
+ * clocks, logging to stderr, atomic file writes and string escaping. */
+#ifndef CAPCTL_UTIL_H
+#define CAPCTL_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define USEC_PER_SEC 1000000ULL
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Out of memory aborts here, once, instead of at every call site. */
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Microseconds since the Unix epoch (realtime) and since boot (monotonic). */
+uint64_t now_usec(void);
+uint64_t mono_usec(void);
+
+/* One log line on stderr, prefixed with the program name set by log_init. */
+void log_init(const char *prog);
+void log_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Writes len bytes to path through a temporary file in the same directory,
+ * fsync and rename, mode 0600. Returns 0 or -errno. */
+int write_file_atomic(const char *path, const void *data, size_t len);
+
+/* mkdir -p with mode 0700 for the directories it creates. 0 or -errno. */
+int mkdir_p(const char *path);
+
+/* Escapes backslash, tab and newline (and other control bytes) so a string
+ * fits in one tab-separated line; unescape reverses it in place. */
+char *escape_field(const char *s);
+void unescape_field(char *s);
+
+/* Local wall-clock time of a realtime microsecond stamp: "14:32" when it is
+ * today, else "2027-01-04 14:32". buf holds at least 32 bytes. */
+void format_local_time(uint64_t usec, uint64_t now, char *buf, size_t size);
+/* "2027-01-04" in local time. */
+void format_local_date(uint64_t usec, char *buf, size_t size);
+
+/* Realtime microseconds of the local midnight that starts usec's day, and
+ * of the next one. */
+uint64_t local_midnight(uint64_t usec);
+uint64_t next_local_midnight(uint64_t usec);
+/* A number that changes exactly at local midnight (days since an epoch). */
+int64_t local_day(uint64_t usec);
+
+/* True if s is valid UTF-8. */
+bool utf8_valid(const char *s, size_t len);
+
+#endif
