@@ -326,7 +326,9 @@ void agent_reload(struct agent *a)
 	policy_init(&p);
 	path = policy_resolve(a->config_arg);
 	int r = policy_load(&p, path, &error, warn_line, NULL);
-	if (r == -EINVAL) {
+	if (r == -ENOENT && a->config_arg)
+		error = xasprintf("%s: cannot read: %s", path, strerror(ENOENT));
+	if (error) {
 		log_msg("%s; keeping the policy in force", error);
 		free(error);
 		free(path);

@@ -55,7 +55,7 @@ static bool get_number(struct ctx *c, const config_setting_t *s, const struct co
 		return false;
 	}
 	if (*out < k->min || *out > k->max) {
-		fail(c, s, "%s must be from %g to %g, not %g", k->path, k->min, k->max, *out);
+		fail(c, s, "%s must be from %.15g to %.15g, not %.15g", k->path, k->min, k->max, *out);
 		return false;
 	}
 	return true;

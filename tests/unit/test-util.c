@@ -1,0 +1,227 @@
+/* The helpers: escaping, UTF-8, local days, the atomic write, History on
+ * disk, and the loop's timers, fds and signals. */
+#define _GNU_SOURCE
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "history.h"
+#include "loop.h"
+#include "util.h"
+
+static char dir[64];
+
+static int make_dir(void **state)
+{
+	(void)state;
+	snprintf(dir, sizeof dir, "/tmp/capctl-unit-XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	return 0;
+}
+
+static int remove_dir(void **state)
+{
+	(void)state;
+	char *cmd = xasprintf("rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	return 0;
+}
+
+static void test_escape(void **state)
+{
+	(void)state;
+	char *e = escape_field("a\tb\nc\\d\x01");
+	assert_string_equal(e, "a\\tb\\nc\\\\d\\x01");
+	unescape_field(e);
+	assert_string_equal(e, "a\tb\nc\\d\x01");
+	free(e);
+}
+
+static void test_utf8(void **state)
+{
+	(void)state;
+	assert_true(utf8_valid("plain", 5));
+	assert_true(utf8_valid("gr\xc3\xbc\xc3\x9f \xe2\x82\xac \xf0\x9f\x98\x80", 15));
+	assert_false(utf8_valid("\xc3", 1));		 /* cut short */
+	assert_false(utf8_valid("\xc0\xaf", 2));	 /* overlong */
+	assert_false(utf8_valid("\xed\xa0\x80", 3));	 /* surrogate */
+	assert_false(utf8_valid("\xf4\x90\x80\x80", 4)); /* past U+10FFFF */
+	assert_false(utf8_valid("\xff", 1));
+}
+
+static void test_local_days(void **state)
+{
+	(void)state;
+	setenv("TZ", "UTC", 1);
+	tzset();
+	uint64_t t = 1830592800ULL * USEC_PER_SEC; /* 2028-01-04 10:00 UTC */
+	assert_int_equal(local_midnight(t), 1830556800ULL * USEC_PER_SEC);
+	assert_int_equal(next_local_midnight(t), 1830643200ULL * USEC_PER_SEC);
+	assert_int_equal(local_day(t) + 1, local_day(next_local_midnight(t)));
+	char buf[32];
+	format_local_time(t, t, buf, sizeof buf);
+	assert_string_equal(buf, "10:00");
+	format_local_time(t + 86400 * USEC_PER_SEC, t, buf, sizeof buf);
+	assert_string_equal(buf, "2028-01-05 10:00");
+	format_local_date(t, buf, sizeof buf);
+	assert_string_equal(buf, "2028-01-04");
+	/* A zone with summer time: days still change at local midnight. */
+	setenv("TZ", "Europe/Berlin", 1);
+	tzset();
+	uint64_t summer = 1837332000ULL * USEC_PER_SEC; /* 2028-03-22 */
+	assert_int_equal((next_local_midnight(summer) / USEC_PER_SEC) % 3600, 0);
+	setenv("TZ", "UTC", 1);
+	tzset();
+}
+
+static void test_write_atomic(void **state)
+{
+	(void)state;
+	char *path = xasprintf("%s/f", dir);
+	assert_int_equal(write_file_atomic(path, "one", 3), 0);
+	assert_int_equal(write_file_atomic(path, "two!", 4), 0);
+	struct stat st;
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_int_equal(st.st_size, 4);
+	assert_int_equal(write_file_atomic("/nonexistent/dir/f", "x", 1), -2);
+	char *deep = xasprintf("%s/a/b/c", dir);
+	assert_int_equal(mkdir_p(deep), 0);
+	assert_int_equal(stat(deep, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0700);
+	free(deep);
+	free(path);
+}
+
+static void test_history(void **state)
+{
+	(void)state;
+	char *path = xasprintf("%s/history", dir);
+	int err = 0;
+	struct history *h = history_open(path, &err);
+	assert_non_null(h);
+	assert_int_equal(history_count(h), 0);
+	assert_int_equal(history_append(h, 1, "pause", "for 1 min\tuntil 10:01", 1000), 0);
+	assert_int_equal(history_append(h, 2, "resume", "", 1000), 0);
+	assert_int_equal(history_append(h, 3, "auto-resume", "x\ny", 4294967295u), 0);
+	struct history_entry e;
+	assert_int_equal(history_get(h, 0, &e), 0);
+	assert_int_equal(e.time, 3);
+	assert_string_equal(e.action, "auto-resume");
+	assert_string_equal(e.detail, "x\ny");
+	assert_int_equal(e.uid, 4294967295u);
+	history_entry_fini(&e);
+	assert_int_equal(history_get(h, 2, &e), 0);
+	assert_string_equal(e.detail, "for 1 min\tuntil 10:01");
+	history_entry_fini(&e);
+	assert_int_equal(history_get(h, 3, &e), -ERANGE);
+	history_free(h);
+
+	/* A torn last line (a crash mid-write) is cut off on open. */
+	int fd = open(path, O_WRONLY | O_APPEND);
+	assert_true(write(fd, "4\t0\tpau", 7) == 7);
+	close(fd);
+	h = history_open(path, &err);
+	assert_int_equal(history_count(h), 3);
+	assert_int_equal(history_append(h, 5, "resume", "after", 0), 0);
+	assert_int_equal(history_get(h, 0, &e), 0);
+	assert_int_equal(e.time, 5);
+	history_entry_fini(&e);
+	history_free(h);
+	struct stat st;
+	stat(path, &st);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	free(path);
+}
+
+struct loop_test {
+	struct loop *loop;
+	char order[16];
+	int n;
+};
+
+static void on_timer(struct loop_timer *t, void *data)
+{
+	struct loop_test *lt = data;
+	(void)t;
+	lt->order[lt->n++] = 'T';
+}
+
+static void on_late(struct loop_timer *t, void *data)
+{
+	struct loop_test *lt = data;
+	(void)t;
+	lt->order[lt->n++] = 'L';
+	raise(SIGUSR1);
+}
+
+static void on_io(struct loop_io *io, int fd, short revents, void *data)
+{
+	struct loop_test *lt = data;
+	char c;
+	assert_true(revents & POLLIN);
+	assert_int_equal(read(fd, &c, 1), 1);
+	lt->order[lt->n++] = c;
+	loop_io_remove(io);
+}
+
+static void on_sig(int signo, void *data)
+{
+	struct loop_test *lt = data;
+	assert_int_equal(signo, SIGUSR1);
+	lt->order[lt->n++] = 'S';
+	loop_quit(lt->loop, 7);
+}
+
+static void test_loop(void **state)
+{
+	(void)state;
+	struct loop_test lt = {.loop = loop_new()};
+	int p[2];
+	assert_int_equal(pipe(p), 0);
+	assert_true(write(p[1], "I", 1) == 1);
+	loop_io_add(lt.loop, p[0], POLLIN, on_io, &lt);
+	struct loop_timer *late = loop_timer_new(lt.loop, on_late, &lt);
+	struct loop_timer *early = loop_timer_new(lt.loop, on_timer, &lt);
+	struct loop_timer *never = loop_timer_new(lt.loop, on_timer, &lt);
+	loop_timer_arm_in(late, 30000);
+	loop_timer_arm_in(early, 10000);
+	loop_timer_arm_in(never, 10000);
+	loop_timer_disarm(never);
+	assert_int_equal(loop_signal(lt.loop, SIGUSR1, on_sig, &lt), 0);
+	assert_int_equal(loop_run(lt.loop), 7);
+	assert_string_equal(lt.order, "ITLS");
+	struct loop_stats st;
+	loop_get_stats(lt.loop, &st);
+	assert_true(st.wakeups_total >= 3);
+	assert_true(st.cpu_seconds >= 0);
+	loop_timer_free(late);
+	loop_timer_free(early);
+	loop_timer_free(never);
+	loop_free(lt.loop);
+	close(p[0]);
+	close(p[1]);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_escape),	 cmocka_unit_test(test_utf8),
+	    cmocka_unit_test(test_local_days),	 cmocka_unit_test(test_write_atomic),
+	    cmocka_unit_test(test_history),	 cmocka_unit_test(test_loop),
+	};
+	return cmocka_run_group_tests(tests, make_dir, remove_dir);
+}
