@@ -62,8 +62,8 @@ const char *agent_state(struct agent *a, uint64_t now, char **reason)
 		*reason = xasprintf("excluded application %s has focus", a->filter.app);
 		return "suspended";
 	}
-	if (a->source == SOURCE_NONE) {
-		*reason = xstrdup("no input source");
+	if (!a->source || a->source_lost) {
+		*reason = xstrdup(a->source_lost ? a->source_lost : "no input source");
 		return "idle";
 	}
 	*reason = xasprintf("recording %" PRIu32 " of %d streams as the policy allows",
@@ -122,7 +122,7 @@ bool agent_stream(struct agent *a, enum stream s, uint64_t now, char **descripti
 		    xasprintf("not recorded: excluded application %s has focus", a->filter.app);
 		return false;
 	}
-	if (a->source == SOURCE_NONE) {
+	if (!a->source || a->source_lost) {
 		*description = xstrdup("not recorded: no input source");
 		return false;
 	}
@@ -186,37 +186,54 @@ static void feed(struct agent *a, const struct event *e)
 	}
 }
 
-/* The synthetic source is fed in batches of up to 50 ms: the events keep
- * their own times, and the agent wakes 20 times a second at most. */
-#define BATCH_USEC 50000
-
-static void on_source(struct loop_timer *t, void *data)
+static void on_source_event(const struct event *e, void *data)
 {
 	struct agent *a = data;
-	uint64_t now = now_usec();
-	const struct event *e;
-
-	while ((e = synth_peek(&a->synth))->time <= now) {
-		feed(a, e);
-		synth_pop(&a->synth);
-	}
+	feed(a, e);
 	arm_flush(a);
-	uint64_t next = e->time - now;
-	loop_timer_arm_in(t, next < BATCH_USEC ? BATCH_USEC : next);
 }
 
-void agent_start_source(struct agent *a, uint64_t seed)
+static void on_source_status(bool ok, const char *why, void *data)
 {
+	struct agent *a = data;
+	free(a->source_lost);
+	a->source_lost = ok ? NULL : xstrdup(why);
+	log_msg("%s", ok ? "input source back" : why);
+	service_announce(a, immediate_props, ARRAY_SIZE(immediate_props));
+	agent_counters_touch(a);
+}
+
+static void on_source_end(void *data)
+{
+	struct agent *a = data;
+	log_msg("the recording has ended");
+	if (a->exit_at_end)
+		loop_quit(a->loop, 0);
+}
+
+int agent_start_source(struct agent *a, const char *spec, char **error)
+{
+	const struct source_cb cb = {on_source_event, on_source_status, on_source_end, a};
+	(void)spec;
 	a->flush_timer = loop_timer_new(a->loop, on_flush, a);
-	if (a->source != SOURCE_SYNTHETIC)
-		return;
-	synth_init(&a->synth, seed, now_usec());
-	a->source_timer = loop_timer_new(a->loop, on_source, a);
-	loop_timer_arm_in(a->source_timer, 0);
+	*error = NULL;
+	switch (a->source_kind) {
+	case SOURCE_NONE:
+		return 0;
+	case SOURCE_SYNTHETIC:
+		a->source = source_synthetic_new(a->loop, a->seed, &cb);
+		break;
+	default:
+		*error = xasprintf("source '%s' is not available", spec);
+		break;
+	}
+	return a->source ? 0 : -1;
 }
 
 void agent_stop_source(struct agent *a)
 {
+	source_free(a->source);
+	a->source = NULL;
 	filter_flush(&a->filter, 0, true, on_kept, a);
 }
 

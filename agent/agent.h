@@ -14,9 +14,9 @@
 #include "history.h"
 #include "loop.h"
 #include "policy.h"
-#include "synth.h"
+#include "source.h"
 
-enum source_kind { SOURCE_NONE, SOURCE_SYNTHETIC };
+enum source_kind { SOURCE_NONE, SOURCE_SYNTHETIC, SOURCE_REPLAY, SOURCE_EVDEV, SOURCE_X11 };
 
 /* The properties, in the contract's order. */
 enum prop {
@@ -54,9 +54,12 @@ struct agent {
 	struct filter filter;
 	uint64_t counts[N_STREAMS]; /* events kept, all time */
 
-	enum source_kind source;
-	struct synth synth;
-	struct loop_timer *source_timer;  /* the next synthetic batch */
+	enum source_kind source_kind;
+	uint64_t seed;	   /* synthetic */
+	double speed;	   /* replay: 1 as recorded, 0 as fast as possible */
+	bool exit_at_end;  /* replay: stop when the recording ends */
+	struct source *source;
+	char *source_lost; /* why the source has no input now, or NULL */
 	struct loop_timer *control_timer; /* pause end, expiries, midnight */
 	struct loop_timer *stats_timer;	  /* counters, at most once a second */
 	struct loop_timer *flush_timer;	  /* a held reduced-motion position */
@@ -85,9 +88,10 @@ void agent_counters_touch(struct agent *a);
 /* SIGHUP: reload the policy; a bad file keeps the old one. */
 void agent_reload(struct agent *a);
 int agent_save_state(struct agent *a);
-/* Creates the control timer, and the source's timers for source kind. */
+/* Creates the control timer; starts the source of source_kind (spec:
+ * the replay file). -1 with *error set when it cannot start. */
 void agent_init_control_timer(struct agent *a);
-void agent_start_source(struct agent *a, uint64_t seed);
+int agent_start_source(struct agent *a, const char *spec, char **error);
 /* Keeps what the filter still holds; before saving at exit. */
 void agent_stop_source(struct agent *a);
 

@@ -115,9 +115,13 @@ static void reduce(struct event *e, enum fidelity fid)
 			e->code = 0;
 		break;
 	case STREAM_FOCUS: {
+		/* "application\ttitle\talias": the alias is never kept, the
+		 * title only at full fidelity. */
 		e->x = e->y = e->code = 0;
 		char *tab = strchr(e->text, '\t');
-		if (fid == FID_APP && tab)
+		if (tab && fid == FID_APP)
+			*tab = '\0';
+		else if (tab && (tab = strchr(tab + 1, '\t')))
 			*tab = '\0';
 		break;
 	}
@@ -126,16 +130,28 @@ static void reduce(struct event *e, enum fidelity fid)
 	}
 }
 
+/* Copies s up to the next tab or its end. */
+static void copy_field(char *dst, size_t size, const char *s)
+{
+	size_t n = strcspn(s, "\t");
+	if (n >= size)
+		n = size - 1;
+	memcpy(dst, s, n);
+	dst[n] = '\0';
+}
+
 void filter_feed(struct filter *f, const struct event *in, filter_emit_fn emit, void *data)
 {
 	if (in->stream == STREAM_FOCUS) {
-		size_t n = strcspn(in->text, "\t");
-		if (n >= sizeof f->app)
-			n = sizeof f->app - 1;
-		memcpy(f->app, in->text, n);
-		f->app[n] = '\0';
+		char alias[64] = "";
+		const char *title = strchr(in->text, '\t');
+		const char *a = title ? strchr(title + 1, '\t') : NULL;
+		copy_field(f->app, sizeof f->app, in->text);
+		if (a)
+			copy_field(alias, sizeof alias, a + 1);
 		bool was = f->suspended;
-		f->suspended = policy_excludes_app(f->policy, f->app);
+		f->suspended = policy_excludes_app(f->policy, f->app) ||
+			       (*alias && policy_excludes_app(f->policy, alias));
 		if (f->suspended && !was)
 			filter_flush(f, 0, true, emit, data); /* kept before the switch */
 	}

@@ -65,19 +65,19 @@ static int check_config(const char *path)
 	return 0;
 }
 
-static int parse_source(const char *arg, struct agent *a, uint64_t *seed)
+static int parse_source(const char *arg, struct agent *a)
 {
 	char *end;
 	if (strcmp(arg, "none") == 0) {
-		a->source = SOURCE_NONE;
+		a->source_kind = SOURCE_NONE;
 		return 0;
 	}
 	if (strncmp(arg, "synthetic", 9) == 0 && (arg[9] == '\0' || arg[9] == ':')) {
-		a->source = SOURCE_SYNTHETIC;
-		*seed = now_usec();
+		a->source_kind = SOURCE_SYNTHETIC;
+		a->seed = now_usec();
 		if (arg[9] == ':') {
 			errno = 0;
-			*seed = strtoull(arg + 10, &end, 10);
+			a->seed = strtoull(arg + 10, &end, 10);
 			if (errno || end == arg + 10 || *end || arg[10] == '-') {
 				fprintf(stderr, "captured: --source synthetic:SEED takes a whole "
 						"number, not '%s'\n",
@@ -161,10 +161,10 @@ int main(int argc, char **argv)
 	    {"help", no_argument, NULL, 'h'},	      {"version", no_argument, NULL, 'V'},
 	    {NULL, 0, NULL, 0},
 	};
-	struct agent a = {.source = SOURCE_NONE};
+	struct agent a = {.source_kind = SOURCE_NONE, .speed = 1};
+	const char *source_spec = "none";
 	bool system = false;
 	const char *state_arg = NULL;
-	uint64_t seed = 0;
 	int c, code = 1;
 	char *error = NULL;
 
@@ -184,8 +184,9 @@ int main(int argc, char **argv)
 			state_arg = optarg;
 			break;
 		case 's':
-			if (parse_source(optarg, &a, &seed) < 0)
+			if (parse_source(optarg, &a) < 0)
 				return 2;
+			source_spec = optarg;
 			break;
 		case 'C':
 			return check_config(optarg);
@@ -278,11 +279,15 @@ int main(int argc, char **argv)
 		goto out;
 	}
 
+	if (agent_start_source(&a, source_spec, &error) < 0) {
+		log_msg("%s", error);
+		code = 1;
+		goto stop;
+	}
 	agent_log(&a, "agent-started", CAPCTL_UID_AGENT, "captured %s, source %s, uid %" PRIu32,
-		  CAPCTL_VERSION, a.source == SOURCE_SYNTHETIC ? "synthetic" : "none", a.own_uid);
+		  CAPCTL_VERSION, a.source ? a.source->name : "none", a.own_uid);
 	agent_log(&a, "policy-loaded", CAPCTL_UID_AGENT, "%s",
 		  a.policy_path ? a.policy_path : "no policy file: the defaults");
-	agent_start_source(&a, seed);
 	agent_tick(&a); /* a pause that ended while we were down, expiries */
 
 	code = loop_run(a.loop);
@@ -290,11 +295,11 @@ int main(int argc, char **argv)
 	agent_stop_source(&a);
 	agent_save_state(&a);
 	agent_log(&a, "agent-stopped", CAPCTL_UID_AGENT, "stopped");
+stop:
 	service_stop(&a);
 out:
 	if (a.bus)
 		bus_close(a.bus);
-	loop_timer_free(a.source_timer);
 	loop_timer_free(a.control_timer);
 	loop_timer_free(a.stats_timer);
 	loop_timer_free(a.flush_timer);
@@ -304,6 +309,7 @@ out:
 	policy_fini(&a.policy);
 	free(a.policy_path);
 	free(a.state_path);
+	free(a.source_lost);
 	free(error);
 	return code;
 }

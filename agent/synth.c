@@ -13,16 +13,17 @@
 #define SCREEN_H 1080
 #define MS 1000ULL
 
+/* Application (WM_CLASS class), title, and the instance as an alias. */
 static const struct {
-	const char *app, *title;
+	const char *app, *title, *alias;
 } apps[] = {
-    {"firefox", "Quarterly planning - Mozilla Firefox"},
-    {"code", "main.c - capctl - Visual Studio Code"},
-    {"org.gnome.Terminal", "Terminal"},
-    {"thunderbird", "Inbox - Mozilla Thunderbird"},
-    {"libreoffice-writer", "notes.odt - LibreOffice Writer"},
+    {"firefox", "Quarterly planning - Mozilla Firefox", "Navigator"},
+    {"Code", "main.c - capctl - Visual Studio Code", "code"},
+    {"Gnome-terminal", "Terminal", "gnome-terminal-server"},
+    {"thunderbird", "Inbox - Mozilla Thunderbird", "Mail"},
+    {"libreoffice-writer", "notes.odt - LibreOffice Writer", "libreoffice"},
     /* Excluded by the default policy: shows the suspended state. */
-    {"org.keepassxc.KeePassXC", "Passwords.kdbx - KeePassXC"},
+    {"KeePassXC", "Passwords.kdbx - KeePassXC", "keepassxc"},
 };
 
 /* Linux key codes of the home-row-heavy letters a typist hits most. */
@@ -66,7 +67,8 @@ static void push(struct synth *s, uint64_t dt, enum stream st, enum event_kind k
 		e->y = s->y;
 	}
 	if (st == STREAM_FOCUS)
-		snprintf(e->text, sizeof e->text, "%s\t%s", apps[s->app].app, apps[s->app].title);
+		snprintf(e->text, sizeof e->text, "%s\t%s\t%s", apps[s->app].app,
+			 apps[s->app].title, apps[s->app].alias);
 }
 
 static void gen_move(struct synth *s)

@@ -90,11 +90,18 @@ static void test_exclusion(void **state)
 	struct event k = ev(STREAM_KEYBOARD, EV_KEY_PRESS, 2, 30, "");
 	filter_feed(&f, &k, emit, NULL);
 	assert_int_equal(n_kept, 0);
-	struct event ff = ev(STREAM_FOCUS, EV_FOCUS, 3, 0, "firefox\tNews");
+	struct event ff = ev(STREAM_FOCUS, EV_FOCUS, 3, 0, "firefox\tNews\tNavigator");
 	filter_feed(&f, &ff, emit, NULL);
 	assert_false(f.suspended);
 	assert_int_equal(n_kept, 1);
+	/* The alias is never kept. */
 	assert_string_equal(kept[0].text, "firefox\tNews");
+	/* Either part of WM_CLASS matches, ignoring case. */
+	struct event alias = ev(STREAM_FOCUS, EV_FOCUS, 4, 0, "Vault\tmain\tBitwarden");
+	filter_feed(&f, &alias, emit, NULL);
+	assert_true(f.suspended);
+	assert_string_equal(f.app, "Vault");
+	assert_int_equal(n_kept, 1);
 	policy_fini(&p);
 }
 
