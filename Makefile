@@ -26,8 +26,9 @@ BASE_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitiz
 LDFLAGS += -fsanitize=address,undefined
 endif
 
-AGENT_PKGS := dbus-1 libconfig
+AGENT_PKGS := dbus-1 libconfig libzstd
 TUI_PKGS := dbus-1 libconfig ncursesw
+ALL_PKGS = $(sort $(AGENT_PKGS) $(TUI_PKGS))
 pkg_cflags = $(shell $(PKG_CONFIG) --cflags $(1) 2>/dev/null)
 pkg_libs = $(shell $(PKG_CONFIG) --libs $(1) 2>/dev/null)
 
@@ -86,11 +87,11 @@ $(BUILD)/capctl: $(BUILD)/tui/main.o $(BUILD)/libtui.a $(BUILD)/libipc.a
 # test uses.
 $(BUILD)/tests/%.o: tests/unit/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE_CFLAGS) -Iagent -Itui $(call pkg_cflags,$(TUI_PKGS) cmocka) $(CFLAGS) \
+	$(CC) $(BASE_CFLAGS) -Iagent -Itui $(call pkg_cflags,$(ALL_PKGS) cmocka) $(CFLAGS) \
 		-Wno-missing-prototypes -c $< -o $@
 
 $(BUILD)/tests/%: $(BUILD)/tests/%.o $(BUILD)/libagent.a $(BUILD)/libtui.a $(BUILD)/libipc.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(call pkg_libs,$(TUI_PKGS) cmocka) -lm
+	$(CC) $(LDFLAGS) -o $@ $^ $(call pkg_libs,$(ALL_PKGS) cmocka) -lm
 
 deps:
 	@scripts/install-deps

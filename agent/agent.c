@@ -136,7 +136,23 @@ static void on_kept(const struct event *e, void *data)
 {
 	struct agent *a = data;
 	a->counts[e->stream]++;
+	a->recent[a->recent_head] = *e;
+	a->recent_head = (a->recent_head + 1) % RECENT_MAX;
+	if (a->recent_len < RECENT_MAX)
+		a->recent_len++;
+	if (a->spool) {
+		spool_add(a->spool, e, a->policy.segment_seconds);
+		if (!loop_timer_armed(a->checkpoint_timer))
+			loop_timer_arm_in(a->checkpoint_timer, CHECKPOINT_USEC);
+		if (!loop_timer_armed(a->segment_timer))
+			agent_spool_changed(a);
+	}
 	agent_counters_touch(a);
+}
+
+const struct event *agent_recent(const struct agent *a, size_t i)
+{
+	return &a->recent[(a->recent_head + RECENT_MAX - 1 - i) % RECENT_MAX];
 }
 
 static void arm_flush(struct agent *a)
@@ -207,8 +223,10 @@ static void on_source_end(void *data)
 {
 	struct agent *a = data;
 	log_msg("the recording has ended");
-	if (a->exit_at_end)
+	if (a->exit_at_end) {
+		filter_flush(&a->filter, 0, true, on_kept, a);
 		loop_quit(a->loop, 0);
+	}
 }
 
 int agent_start_source(struct agent *a, const char *spec, char **error)
@@ -235,6 +253,117 @@ void agent_stop_source(struct agent *a)
 	source_free(a->source);
 	a->source = NULL;
 	filter_flush(&a->filter, 0, true, on_kept, a);
+	if (a->spool)
+		spool_close_due(a->spool, 0, 0);
+}
+
+/* ---- the spool ---- */
+
+static void spool_log(const char *msg, void *data)
+{
+	(void)data;
+	log_msg("%s", msg);
+}
+
+static void arm_at(struct loop_timer *t, uint64_t due)
+{
+	uint64_t now = now_usec();
+	if (!due)
+		loop_timer_disarm(t);
+	else
+		loop_timer_arm_in(t, due > now ? due - now : 0);
+}
+
+void agent_spool_changed(struct agent *a)
+{
+	uint64_t day = 86400 * USEC_PER_SEC;
+	arm_at(a->segment_timer, spool_next_close(a->spool, a->policy.segment_seconds));
+	uint64_t oldest_end = UINT64_MAX;
+	for (size_t i = 0; i < spool_count(a->spool); i++) {
+		const struct spool_seg *seg = spool_newest(a->spool, i);
+		if (seg->end < oldest_end)
+			oldest_end = seg->end;
+	}
+	arm_at(a->retention_timer,
+	       oldest_end == UINT64_MAX ? 0 : oldest_end + a->policy.retention_days * day);
+	agent_counters_touch(a);
+}
+
+static void on_checkpoint(struct loop_timer *t, void *data)
+{
+	struct agent *a = data;
+	(void)t;
+	int r = spool_checkpoint(a->spool);
+	if (r < 0)
+		log_msg("cannot write the journal: %s", strerror(-r));
+	agent_counters_touch(a);
+}
+
+static void enforce_limits(struct agent *a)
+{
+	uint64_t now = now_usec(), day = 86400 * USEC_PER_SEC;
+	uint64_t cutoff = now > a->policy.retention_days * day ? now - a->policy.retention_days * day : 0;
+	uint32_t n = spool_expire(a->spool, cutoff);
+	if (n)
+		agent_log(a, "segments-expired", CAPCTL_UID_AGENT,
+			  "%" PRIu32 " segments older than %" PRIu32 " days", n,
+			  a->policy.retention_days);
+	n = spool_enforce_cap(a->spool, (uint64_t)a->policy.max_spool_mb * 1000000);
+	if (n)
+		agent_log(a, "segments-expired", CAPCTL_UID_AGENT,
+			  "%" PRIu32 " oldest segments, to keep the spool under %" PRIu32 " MB", n,
+			  a->policy.max_spool_mb);
+	agent_spool_changed(a);
+}
+
+static void on_segment_timer(struct loop_timer *t, void *data)
+{
+	struct agent *a = data;
+	(void)t;
+	spool_close_due(a->spool, now_usec(), a->policy.segment_seconds);
+	enforce_limits(a);
+}
+
+static void on_retention_timer(struct loop_timer *t, void *data)
+{
+	(void)t;
+	enforce_limits(data);
+}
+
+int agent_open_spool(struct agent *a, const char *state_dir, char **error)
+{
+	char *dir = xasprintf("%s/spool", state_dir);
+	a->spool = spool_open(dir, 9, spool_log, a, error);
+	free(dir);
+	if (!a->spool)
+		return -1;
+	a->checkpoint_timer = loop_timer_new(a->loop, on_checkpoint, a);
+	a->segment_timer = loop_timer_new(a->loop, on_segment_timer, a);
+	a->retention_timer = loop_timer_new(a->loop, on_retention_timer, a);
+	enforce_limits(a);
+	return 0;
+}
+
+uint64_t agent_forget(struct agent *a, uint64_t cutoff, int *err)
+{
+	uint64_t removed = 0;
+	/* A position held back by downsampling is not kept yet: drop it. */
+	if (a->filter.held && a->filter.held_ev.time >= cutoff)
+		a->filter.held = false;
+	size_t kept = 0;
+	struct event *tmp = xcalloc(RECENT_MAX, sizeof *tmp);
+	for (size_t i = a->recent_len; i-- > 0;) {
+		const struct event *e = agent_recent(a, i);
+		if (e->time < cutoff)
+			tmp[kept++] = *e;
+	}
+	memcpy(a->recent, tmp, kept * sizeof *tmp);
+	a->recent_head = kept % RECENT_MAX;
+	a->recent_len = kept;
+	free(tmp);
+	removed += spool_forget(a->spool, cutoff, err);
+	agent_spool_changed(a);
+	return removed;
 }
 
 /* ---- control ---- */

@@ -15,6 +15,7 @@
 #include "loop.h"
 #include "policy.h"
 #include "source.h"
+#include "spool.h"
 
 enum source_kind { SOURCE_NONE, SOURCE_SYNTHETIC, SOURCE_REPLAY, SOURCE_EVDEV, SOURCE_X11 };
 
@@ -37,6 +38,9 @@ enum prop {
 };
 
 struct refusal; /* service.c */
+
+#define RECENT_MAX 1000
+#define CHECKPOINT_USEC (1 * USEC_PER_SEC) /* a SIGKILL loses at most this much */
 
 struct agent {
 	struct loop *loop;
@@ -64,6 +68,15 @@ struct agent {
 	struct loop_timer *stats_timer;	  /* counters, at most once a second */
 	struct loop_timer *flush_timer;	  /* a held reduced-motion position */
 	uint64_t stats_sent_at;		  /* mono_usec of the last counters check */
+
+	struct spool *spool;
+	struct loop_timer *checkpoint_timer; /* journals, while events flow */
+	struct loop_timer *segment_timer;    /* the next open segment to close */
+	struct loop_timer *retention_timer;  /* the next segment to expire */
+
+	/* The last events kept, for RecentEvents: a ring, newest at head-1. */
+	struct event recent[RECENT_MAX];
+	size_t recent_head, recent_len;
 
 	char *sent[N_PROPS]; /* fingerprints of what was last announced */
 	struct refusal *refusals;
@@ -94,6 +107,16 @@ void agent_init_control_timer(struct agent *a);
 int agent_start_source(struct agent *a, const char *spec, char **error);
 /* Keeps what the filter still holds; before saving at exit. */
 void agent_stop_source(struct agent *a);
+
+/* Opens the spool under state_dir and arms its timers. -1 with *error. */
+int agent_open_spool(struct agent *a, const char *state_dir, char **error);
+/* Removes every event since cutoff from the ring, the filter and the
+ * spool; returns how many. */
+uint64_t agent_forget(struct agent *a, uint64_t cutoff, int *err);
+/* After segments were deleted: announce and re-arm. */
+void agent_spool_changed(struct agent *a);
+/* The i-th newest event kept (i < recent_len). */
+const struct event *agent_recent(const struct agent *a, size_t i);
 
 /* service.c: the D-Bus object. */
 int service_start(struct agent *a);

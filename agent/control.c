@@ -399,8 +399,7 @@ int control_parse(struct control *c, const char *text)
 			n.ex[n.n_ex++] = e;
 			continue;
 		}
-		r = -EINVAL;
-		break;
+		/* Other lines belong to the caller (or a newer version). */
 	}
 out:
 	free(copy);

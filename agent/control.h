@@ -102,7 +102,8 @@ const char *ex_status_name(enum ex_status s);
 extern const char *const exemption_categories[];
 
 /* The state file: pause, budget, ids and exemptions as text. serialize
- * returns a heap string; parse returns 0 or -EINVAL (c unchanged then). */
+ * returns a heap string; parse returns 0 or -EINVAL (c unchanged then) and
+ * skips lines it does not know, which the caller may add. */
 char *control_serialize(const struct control *c);
 int control_parse(struct control *c, const char *text);
 

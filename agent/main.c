@@ -253,11 +253,11 @@ int main(int argc, char **argv)
 	}
 	a.state_path = xasprintf("%s/state", state_dir);
 	char *history_path = xasprintf("%s/history", state_dir);
-	free(state_dir);
 	a.history = history_open(history_path, &r);
 	if (!a.history) {
 		log_msg("cannot open %s: %s", history_path, strerror(-r));
 		free(history_path);
+		free(state_dir);
 		goto out;
 	}
 	free(history_path);
@@ -276,26 +276,28 @@ int main(int argc, char **argv)
 	agent_init_control_timer(&a);
 	if (service_start(&a) < 0) {
 		log_msg("cannot register %s", CAPCTL_PATH);
+		free(state_dir);
 		goto out;
 	}
 
-	if (agent_start_source(&a, source_spec, &error) < 0) {
-		log_msg("%s", error);
-		code = 1;
-		goto stop;
-	}
 	agent_log(&a, "agent-started", CAPCTL_UID_AGENT, "captured %s, source %s, uid %" PRIu32,
-		  CAPCTL_VERSION, a.source ? a.source->name : "none", a.own_uid);
+		  CAPCTL_VERSION, source_spec, a.own_uid);
 	agent_log(&a, "policy-loaded", CAPCTL_UID_AGENT, "%s",
 		  a.policy_path ? a.policy_path : "no policy file: the defaults");
+	r = agent_open_spool(&a, state_dir, &error);
+	free(state_dir);
+	if (r < 0 || agent_start_source(&a, source_spec, &error) < 0) {
+		log_msg("%s", error);
+		goto stop;
+	}
 	agent_tick(&a); /* a pause that ended while we were down, expiries */
 
 	code = loop_run(a.loop);
 
+stop:
 	agent_stop_source(&a);
 	agent_save_state(&a);
 	agent_log(&a, "agent-stopped", CAPCTL_UID_AGENT, "stopped");
-stop:
 	service_stop(&a);
 out:
 	if (a.bus)
@@ -303,6 +305,10 @@ out:
 	loop_timer_free(a.control_timer);
 	loop_timer_free(a.stats_timer);
 	loop_timer_free(a.flush_timer);
+	spool_free(a.spool);
+	loop_timer_free(a.checkpoint_timer);
+	loop_timer_free(a.segment_timer);
+	loop_timer_free(a.retention_timer);
 	loop_free(a.loop);
 	history_free(a.history);
 	control_fini(&a.control);

@@ -9,6 +9,7 @@
 #include "power.h"
 #include "util.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -244,12 +245,186 @@ static DBusMessage *m_history(struct agent *a, DBusMessage *m, uint32_t uid)
 	return reply;
 }
 
+static DBusMessage *m_forget(struct agent *a, DBusMessage *m, uint32_t uid)
+{
+	dbus_uint32_t seconds;
+	char dur[32];
+	int err;
+	dbus_message_get_args(m, NULL, DBUS_TYPE_UINT32, &seconds, DBUS_TYPE_INVALID);
+	if (!a->policy.allow_user_deletion)
+		return error(m, CAPCTL_ERR_DELETION_NOT_ALLOWED,
+			     "The policy does not let you delete recorded data; ask the contact "
+			     "named in the privacy notice.");
+	if (seconds < 1 || seconds > 86400)
+		return error(m, CAPCTL_ERR_INVALID_DURATION,
+			     "You can forget from 1 second to 86400 seconds (one day) back.");
+	uint64_t now = now_usec(), cutoff = now - (uint64_t)seconds * USEC_PER_SEC;
+	uint64_t removed = agent_forget(a, cutoff, &err);
+	if (err < 0)
+		log_msg("forget: some data could not be rewritten: %s", strerror(-err));
+	format_duration(seconds, dur, sizeof dur);
+	agent_log(a, "forget", uid, "the last %s: %" PRIu64 " events removed", dur, removed);
+	dbus_uint32_t n = removed > UINT32_MAX ? UINT32_MAX : (dbus_uint32_t)removed;
+	DBusMessage *reply = dbus_message_new_method_return(m);
+	dbus_message_append_args(reply, DBUS_TYPE_UINT32, &n, DBUS_TYPE_INVALID);
+	return reply;
+}
+
+static DBusMessage *m_list_segments(struct agent *a, DBusMessage *m, uint32_t uid)
+{
+	dbus_uint64_t offset, total = spool_count(a->spool);
+	dbus_uint32_t limit;
+	DBusMessageIter it, arr, st;
+	(void)uid;
+	dbus_message_get_args(m, NULL, DBUS_TYPE_UINT64, &offset, DBUS_TYPE_UINT32, &limit,
+			      DBUS_TYPE_INVALID);
+	if (limit < 1 || limit > 1000)
+		return error(m, DBUS_ERR_INVALID_ARGS, "'limit' must be from 1 to 1000.");
+	uint64_t keep = (uint64_t)a->policy.retention_days * 86400 * USEC_PER_SEC;
+	DBusMessage *reply = dbus_message_new_method_return(m);
+	dbus_message_iter_init_append(reply, &it);
+	dbus_message_iter_append_basic(&it, DBUS_TYPE_UINT64, &total);
+	dbus_message_iter_open_container(&it, DBUS_TYPE_ARRAY, "(tsttuttb)", &arr);
+	for (uint64_t i = offset; i < total && i < offset + limit; i++) {
+		const struct spool_seg *seg = spool_newest(a->spool, (size_t)i);
+		dbus_uint64_t id = seg->id, start = seg->start, end = seg->end, bytes = seg->bytes,
+			      expires = seg->end + keep;
+		dbus_uint32_t events = seg->events;
+		dbus_bool_t uploaded = seg->uploaded;
+		const char *sid = stream_id(seg->stream);
+		dbus_message_iter_open_container(&arr, DBUS_TYPE_STRUCT, NULL, &st);
+		dbus_message_iter_append_basic(&st, DBUS_TYPE_UINT64, &id);
+		dbus_message_iter_append_basic(&st, DBUS_TYPE_STRING, &sid);
+		dbus_message_iter_append_basic(&st, DBUS_TYPE_UINT64, &start);
+		dbus_message_iter_append_basic(&st, DBUS_TYPE_UINT64, &end);
+		dbus_message_iter_append_basic(&st, DBUS_TYPE_UINT32, &events);
+		dbus_message_iter_append_basic(&st, DBUS_TYPE_UINT64, &bytes);
+		dbus_message_iter_append_basic(&st, DBUS_TYPE_UINT64, &expires);
+		dbus_message_iter_append_basic(&st, DBUS_TYPE_BOOLEAN, &uploaded);
+		dbus_message_iter_close_container(&arr, &st);
+	}
+	dbus_message_iter_close_container(&it, &arr);
+	return reply;
+}
+
+/* One event as (tsiiis), or with its stream first as (stsiiis). */
+static void append_event(DBusMessageIter *arr, const struct event *e, bool with_stream)
+{
+	DBusMessageIter st;
+	dbus_uint64_t t = e->time;
+	dbus_int32_t x = e->x, y = e->y, code = e->code;
+	const char *kind = event_kind_name(e->kind), *sid = stream_id(e->stream);
+	/* Text from a source is checked when it is made; never trust it to
+	 * libdbus, which aborts on invalid UTF-8. */
+	const char *text = utf8_valid(e->text, strlen(e->text)) ? e->text : "";
+	dbus_message_iter_open_container(arr, DBUS_TYPE_STRUCT, NULL, &st);
+	if (with_stream)
+		dbus_message_iter_append_basic(&st, DBUS_TYPE_STRING, &sid);
+	dbus_message_iter_append_basic(&st, DBUS_TYPE_UINT64, &t);
+	dbus_message_iter_append_basic(&st, DBUS_TYPE_STRING, &kind);
+	dbus_message_iter_append_basic(&st, DBUS_TYPE_INT32, &x);
+	dbus_message_iter_append_basic(&st, DBUS_TYPE_INT32, &y);
+	dbus_message_iter_append_basic(&st, DBUS_TYPE_INT32, &code);
+	dbus_message_iter_append_basic(&st, DBUS_TYPE_STRING, &text);
+	dbus_message_iter_close_container(arr, &st);
+}
+
+static DBusMessage *m_read_segment(struct agent *a, DBusMessage *m, uint32_t uid)
+{
+	dbus_uint64_t id;
+	dbus_uint32_t offset, limit, total;
+	DBusMessageIter it, arr;
+	const struct seg_events *ev;
+	(void)uid;
+	dbus_message_get_args(m, NULL, DBUS_TYPE_UINT64, &id, DBUS_TYPE_UINT32, &offset,
+			      DBUS_TYPE_UINT32, &limit, DBUS_TYPE_INVALID);
+	if (limit < 1 || limit > 10000)
+		return error(m, DBUS_ERR_INVALID_ARGS, "'limit' must be from 1 to 10000.");
+	const struct spool_seg *seg = spool_find(a->spool, id);
+	enum stream stream = seg ? seg->stream : STREAM_MOTION;
+	int r = seg ? spool_read(a->spool, id, &ev) : -ENOENT;
+	if (r == -EBADMSG)
+		agent_spool_changed(a);
+	if (r < 0)
+		return error(m, CAPCTL_ERR_NO_SUCH_SEGMENT,
+			     r == -EBADMSG ? "Segment %" PRIu64 " is damaged and was put aside."
+					   : "There is no segment %" PRIu64
+					     "; ListSegments shows those kept.",
+			     (uint64_t)id);
+	total = ev->n;
+	DBusMessage *reply = dbus_message_new_method_return(m);
+	dbus_message_iter_init_append(reply, &it);
+	dbus_message_iter_append_basic(&it, DBUS_TYPE_UINT32, &total);
+	dbus_message_iter_open_container(&it, DBUS_TYPE_ARRAY, "(tsiiis)", &arr);
+	for (uint64_t i = offset; i < total && i < (uint64_t)offset + limit; i++) {
+		struct event e;
+		seg_events_get(ev, (uint32_t)i, stream, &e);
+		append_event(&arr, &e, false);
+	}
+	dbus_message_iter_close_container(&it, &arr);
+	return reply;
+}
+
+static DBusMessage *m_delete_segments(struct agent *a, DBusMessage *m, uint32_t uid)
+{
+	dbus_uint64_t *ids = NULL;
+	int n = 0;
+	dbus_message_get_args(m, NULL, DBUS_TYPE_ARRAY, DBUS_TYPE_UINT64, &ids, &n,
+			      DBUS_TYPE_INVALID);
+	if (!a->policy.allow_user_deletion)
+		return error(m, CAPCTL_ERR_DELETION_NOT_ALLOWED,
+			     "The policy does not let you delete recorded data; ask the contact "
+			     "named in the privacy notice.");
+	if (n > 10000)
+		return error(m, DBUS_ERR_LIMITS_EXCEEDED,
+			     "At most 10000 segments can be deleted in one call, not %d.", n);
+	dbus_uint32_t deleted = 0;
+	char first[64] = "";
+	for (int i = 0; i < n; i++)
+		if (spool_delete(a->spool, ids[i]) == 0) {
+			if (!deleted)
+				snprintf(first, sizeof first, "%" PRIu64, (uint64_t)ids[i]);
+			deleted++;
+		}
+	if (deleted) {
+		agent_log(a, "segments-deleted", uid, "%" PRIu32 " segment%s (%s%s)", deleted,
+			  deleted > 1 ? "s" : "", first, deleted > 1 ? " and others" : "");
+		agent_spool_changed(a);
+	}
+	DBusMessage *reply = dbus_message_new_method_return(m);
+	dbus_message_append_args(reply, DBUS_TYPE_UINT32, &deleted, DBUS_TYPE_INVALID);
+	return reply;
+}
+
+static DBusMessage *m_recent_events(struct agent *a, DBusMessage *m, uint32_t uid)
+{
+	dbus_uint32_t limit;
+	DBusMessageIter it, arr;
+	(void)uid;
+	dbus_message_get_args(m, NULL, DBUS_TYPE_UINT32, &limit, DBUS_TYPE_INVALID);
+	if (limit < 1 || limit > 1000)
+		return error(m, DBUS_ERR_INVALID_ARGS, "'limit' must be from 1 to 1000.");
+	DBusMessage *reply = dbus_message_new_method_return(m);
+	dbus_message_iter_init_append(reply, &it);
+	dbus_message_iter_open_container(&it, DBUS_TYPE_ARRAY, "(stsiiis)", &arr);
+	for (size_t i = 0; i < a->recent_len && i < limit; i++)
+		append_event(&arr, agent_recent(a, i), true);
+	dbus_message_iter_close_container(&it, &arr);
+	return reply;
+}
+
 const struct service_method service_methods[] = {
     {CAPCTL_IFACE, "Pause", "u", "t", "(u seconds)", m_pause},
     {CAPCTL_IFACE, "Resume", "", "", "()", m_resume},
     {CAPCTL_IFACE, "RequestExemption", "sssu", "s", "(s scope, s category, s reason, u days)",
      m_request},
+    {CAPCTL_IFACE, "Forget", "u", "u", "(u seconds)", m_forget},
     {CAPCTL_IFACE, "WithdrawExemption", "s", "", "(s id)", m_withdraw},
+    {CAPCTL_IFACE, "ListSegments", "tu", "ta(tsttuttb)", "(t offset, u limit)", m_list_segments},
+    {CAPCTL_IFACE, "ReadSegment", "tuu", "ua(tsiiis)", "(t id, u offset, u limit)",
+     m_read_segment},
+    {CAPCTL_IFACE, "DeleteSegments", "at", "u", "(at ids)", m_delete_segments},
+    {CAPCTL_IFACE, "RecentEvents", "u", "a(stsiiis)", "(u limit)", m_recent_events},
     {CAPCTL_IFACE, "History", "tu", "ta(tssu)", "(t offset, u limit)", m_history},
     {CAPCTL_IFACE_ADMIN, "DecideExemption", "sbs", "", "(s id, b approve, s note)", m_decide},
 };
@@ -316,7 +491,8 @@ static void get_streams(struct agent *a, DBusMessageIter *it)
 		const char *id = stream_id((enum stream)s);
 		const char *fid = fidelity_name(policy_fidelity(&a->policy, (enum stream)s));
 		const char *d = desc;
-		dbus_uint64_t events = a->counts[s], bytes = 0;
+		dbus_uint64_t events = a->counts[s],
+			      bytes = a->spool ? spool_stream_bytes(a->spool, (enum stream)s) : 0;
 		dbus_message_iter_open_container(&arr, DBUS_TYPE_STRUCT, NULL, &st);
 		dbus_message_iter_append_basic(&st, DBUS_TYPE_STRING, &id);
 		dbus_message_iter_append_basic(&st, DBUS_TYPE_BOOLEAN, &rec);
@@ -368,7 +544,9 @@ static void get_upload(struct agent *a, DBusMessageIter *it)
 	dict_add_u64(&d, "last_upload", 0);
 	dict_add_str(&d, "deferred", "");
 	dict_add_str(&d, "last_error", "");
-	dict_add_double(&d, "compression_ratio", 0);
+	uint64_t stored = a->spool ? spool_bytes(a->spool) : 0;
+	dict_add_double(&d, "compression_ratio",
+			stored ? (double)spool_events(a->spool) * 24.0 / (double)stored : 0);
 	dict_close(it, &d);
 }
 
@@ -397,9 +575,9 @@ static void get_retention(struct agent *a, DBusMessageIter *it)
 	DBusMessageIter d;
 	dict_open(it, &d);
 	dict_add_u32(&d, "days", a->policy.retention_days);
-	dict_add_u32(&d, "segments", 0);
-	dict_add_u64(&d, "bytes", 0);
-	dict_add_u64(&d, "oldest", 0);
+	dict_add_u32(&d, "segments", a->spool ? (uint32_t)spool_count(a->spool) : 0);
+	dict_add_u64(&d, "bytes", a->spool ? spool_bytes(a->spool) : 0);
+	dict_add_u64(&d, "oldest", a->spool ? spool_oldest(a->spool) : 0);
 	dict_add_bool(&d, "deletion_allowed", a->policy.allow_user_deletion);
 	dict_close(it, &d);
 }

@@ -247,6 +247,11 @@ static void test_serialize_round_trip(void **state)
 	assert_int_equal(control_budget_left(&d, T0 + 100 * S), 500);
 
 	assert_int_equal(control_parse(&d, "garbage\n"), -22);
+	/* Lines the caller adds (counts) are skipped, not an error. */
+	char *more = xasprintf("%scounts 1 2 3 4 5\n", text);
+	assert_int_equal(control_parse(&d, more), 0);
+	assert_int_equal(d.n_ex, 2);
+	free(more);
 	assert_int_equal(control_parse(&d, "capctl-state 1\nexemption EX-1\tall\n"), -22);
 	assert_int_equal(d.n_ex, 2); /* unchanged by a failed parse */
 	free(text);

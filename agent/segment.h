@@ -1,0 +1,109 @@
+/* The segment format: how one stream's events are kept on disk.
+ *
+ * A closed segment is one file: a 64-byte header, then a zstd frame
+ * holding the payload.
+ *
+ *   offset size  header field (little-endian)
+ *        0    8  magic "CAPSEG\0\1"
+ *        8    8  id
+ *       16    8  start: time of the earliest event, µs since the epoch (UTC)
+ *       24    8  end: time of the latest event
+ *       32    4  events
+ *       36    4  raw_len: payload bytes before compression
+ *       40    4  stored_len: compressed bytes after the header
+ *       44    1  stream (0 pointer.motion … 4 window.focus)
+ *       45    1  format version, 1
+ *       46    2  zero
+ *       48    4  CRC-32C of the header (with this field zero) and the
+ *                compressed bytes
+ *       52   12  zero
+ *
+ * The payload is columnar, every number an LEB128 varint:
+ *
+ *   n (events), base (a time, µs), then six column lengths in bytes,
+ *   then the columns: time, kind, x, y, code, text.
+ *
+ * time, kind, x, y and code hold, per event, the zigzag-coded difference
+ * from the previous event's value (the first event's from base for time,
+ * from 0 for the others). text holds per event 0 for "the same text as the
+ * previous event" (the first event's previous text is ""), else the length
+ * plus one followed by the bytes. Kinds are numbered as enum event_kind.
+ *
+ * The same payload, uncompressed, is what an open segment's journal
+ * records carry (see spool.c). */
+#ifndef CAPTURED_SEGMENT_H
+#define CAPTURED_SEGMENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "event.h"
+
+#define SEGMENT_HEADER_SIZE 64
+#define SEGMENT_MAX_EVENTS 10000000u
+#define SEGMENT_MAX_RAW (256u << 20)
+
+struct buf {
+	uint8_t *p;
+	size_t len, cap;
+};
+
+void buf_put(struct buf *b, const void *data, size_t n);
+void buf_free(struct buf *b);
+
+enum seg_col { COL_TIME, COL_KIND, COL_X, COL_Y, COL_CODE, COL_TEXT, N_COLS };
+
+/* An open segment: columns being built, already delta-coded. */
+struct seg_cols {
+	struct buf col[N_COLS];
+	uint32_t n;
+	uint64_t base;	      /* the first time delta is from base */
+	uint64_t first, last; /* earliest and latest event time */
+	uint64_t prev_time;
+	int32_t prev_kind, prev_x, prev_y, prev_code;
+	char prev_text[EVENT_TEXT_MAX];
+};
+
+void seg_cols_init(struct seg_cols *c, uint64_t base);
+void seg_cols_fini(struct seg_cols *c);
+void seg_cols_add(struct seg_cols *c, const struct event *e);
+/* Appends the payload (uncompressed) to out. */
+void seg_cols_payload(const struct seg_cols *c, struct buf *out);
+
+/* Decoded events: columns as arrays. */
+struct seg_events {
+	uint32_t n;
+	uint64_t *time;
+	uint8_t *kind;
+	int32_t *x, *y, *code;
+	uint32_t *text; /* offsets into pool, NUL-terminated strings */
+	char *pool;
+	size_t pool_len;
+};
+
+void seg_events_fini(struct seg_events *ev);
+/* Event i as a struct event of stream s. */
+void seg_events_get(const struct seg_events *ev, uint32_t i, enum stream s, struct event *out);
+
+/* 0, or -EBADMSG if the payload is malformed in any way. */
+int payload_decode(const void *data, size_t len, struct seg_events *out);
+
+struct seg_header {
+	uint64_t id, start, end;
+	uint32_t events, raw_len, stored_len;
+	enum stream stream;
+};
+
+/* A closed segment file from columns, compressed at level. */
+int segment_encode(const struct seg_cols *c, enum stream s, uint64_t id, int level,
+		   struct buf *out);
+/* Checks magic, sizes and checksum of a whole file and reads its header:
+ * 0 or -EBADMSG. */
+int segment_check(const void *data, size_t len, struct seg_header *h);
+/* segment_check, then decompresses and decodes: 0 or -EBADMSG. */
+int segment_decode(const void *data, size_t len, struct seg_header *h, struct seg_events *out);
+
+uint32_t crc32c(uint32_t crc, const void *data, size_t len);
+
+#endif
