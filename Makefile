@@ -26,7 +26,7 @@ BASE_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitiz
 LDFLAGS += -fsanitize=address,undefined
 endif
 
-AGENT_PKGS := dbus-1 libconfig libzstd
+AGENT_PKGS := dbus-1 libconfig libzstd x11 xi libevdev
 TUI_PKGS := dbus-1 libconfig ncursesw
 ALL_PKGS = $(sort $(AGENT_PKGS) $(TUI_PKGS))
 pkg_cflags = $(shell $(PKG_CONFIG) --cflags $(1) 2>/dev/null)
@@ -93,11 +93,39 @@ $(BUILD)/tests/%.o: tests/unit/%.c
 $(BUILD)/tests/%: $(BUILD)/tests/%.o $(BUILD)/libagent.a $(BUILD)/libtui.a $(BUILD)/libipc.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(call pkg_libs,$(ALL_PKGS) cmocka) -lm
 
+# Fuzz targets: clang's libFuzzer over the agent's parsers, built apart.
+FUZZ_CC ?= clang
+FUZZ_BUILD := build-fuzz
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -DCAPCTL_VERSION='"$(VERSION)"' -Iipc -Iagent \
+	-I$(FUZZ_BUILD) -g -O1 $(FUZZ_SAN)
+FUZZ_SRC := $(wildcard fuzz/fuzz-*.c)
+FUZZ_BIN := $(FUZZ_SRC:fuzz/%.c=$(FUZZ_BUILD)/%)
+FUZZ_OBJ := $(IPC_SRC:%.c=$(FUZZ_BUILD)/%.o) $(AGENT_SRC:%.c=$(FUZZ_BUILD)/%.o)
+FUZZ_SECONDS ?= 300
+
+$(FUZZ_BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link $(call pkg_cflags,$(AGENT_PKGS)) \
+		-c $< -o $@
+
+$(FUZZ_BUILD)/libfuzz.a: $(FUZZ_OBJ)
+	$(AR) rcs $@ $^
+
+$(FUZZ_BUILD)/fuzz-%: fuzz/fuzz-%.c $(FUZZ_BUILD)/libfuzz.a
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $^ -o $@ $(call pkg_libs,$(AGENT_PKGS)) -lm
+
+fuzz-build: $(FUZZ_BIN)
+
+fuzz: deps
+	@$(MAKE) --no-print-directory fuzz-build
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/test-fuzz
+
 deps:
 	@scripts/install-deps
 
 check: deps
-	@$(MAKE) --no-print-directory all $(UNIT_BIN)
+	@$(MAKE) --no-print-directory all $(UNIT_BIN) fuzz-build
 	@BUILD=$(BUILD) tests/run
 
 demo: deps
@@ -139,8 +167,8 @@ format:
 	clang-format -i ipc/*.[ch] agent/*.[ch] $(wildcard tui/*.[ch]) tests/unit/*.c
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-fuzz
 
-.PHONY: all deps check demo bench install uninstall format clean
+.PHONY: all deps check demo bench fuzz fuzz-build install uninstall format clean
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

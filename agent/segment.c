@@ -46,12 +46,12 @@ static void put_varint(struct buf *b, uint64_t v)
 
 static uint64_t zigzag(int64_t v)
 {
-	return ((uint64_t)v << 1) ^ (uint64_t)(v >> 63);
+	return ((uint64_t)v << 1) ^ (v < 0 ? UINT64_MAX : 0);
 }
 
 static int64_t unzigzag(uint64_t v)
 {
-	return (int64_t)(v >> 1) ^ -(int64_t)(v & 1);
+	return (int64_t)((v >> 1) ^ (0 - (v & 1)));
 }
 
 /* ---- building ---- */
@@ -180,15 +180,16 @@ int payload_decode(const void *data, size_t len, struct seg_events *out)
 	out->pool[0] = '\0';
 	out->pool_len = 1; /* offset 0 is "" */
 
-	uint64_t t = base;
-	int64_t kind = 0, x = 0, y = 0, code = 0;
+	/* Sums wrap as unsigned: hostile deltas must not be undefined
+	 * behaviour, only out of range. */
+	uint64_t t = base, kind = 0, x = 0, y = 0, code = 0;
 	uint32_t prev_text = 0;
 	for (uint32_t i = 0; i < n; i++) {
 		t += (uint64_t)unzigzag(get_varint(&col[COL_TIME]));
-		kind += unzigzag(get_varint(&col[COL_KIND]));
-		x += unzigzag(get_varint(&col[COL_X]));
-		y += unzigzag(get_varint(&col[COL_Y]));
-		code += unzigzag(get_varint(&col[COL_CODE]));
+		kind += (uint64_t)unzigzag(get_varint(&col[COL_KIND]));
+		x += (uint64_t)unzigzag(get_varint(&col[COL_X]));
+		y += (uint64_t)unzigzag(get_varint(&col[COL_Y]));
+		code += (uint64_t)unzigzag(get_varint(&col[COL_CODE]));
 		uint64_t tl = get_varint(&col[COL_TEXT]);
 		if (tl) {
 			tl--;
@@ -202,8 +203,8 @@ int payload_decode(const void *data, size_t len, struct seg_events *out)
 			out->pool_len += tl + 1;
 			col[COL_TEXT].p += tl;
 		}
-		if (kind < 0 || kind >= N_EVENT_KINDS || !fits_i32(x) || !fits_i32(y) ||
-		    !fits_i32(code))
+		if (kind >= N_EVENT_KINDS || !fits_i32((int64_t)x) || !fits_i32((int64_t)y) ||
+		    !fits_i32((int64_t)code))
 			goto bad;
 		out->time[i] = t;
 		out->kind[i] = (uint8_t)kind;
