@@ -259,6 +259,14 @@ void agent_stop_source(struct agent *a)
 
 /* ---- the spool ---- */
 
+/* Why uploads wait, from the agent's side of things. */
+static const char *upload_deferral(struct agent *a)
+{
+	if (control_paused(&a->control, now_usec()))
+		return "paused";
+	return "";
+}
+
 static void spool_log(const char *msg, void *data)
 {
 	(void)data;
@@ -274,6 +282,18 @@ static void arm_at(struct loop_timer *t, uint64_t due)
 		loop_timer_arm_in(t, due > now ? due - now : 0);
 }
 
+static void on_upload_changed(void *data)
+{
+	struct agent *a = data;
+	agent_save_state(a);
+	agent_counters_touch(a);
+}
+
+static void on_upload_history(const char *action, const char *detail, void *data)
+{
+	agent_log(data, action, CAPCTL_UID_AGENT, "%s", detail);
+}
+
 void agent_spool_changed(struct agent *a)
 {
 	uint64_t day = 86400 * USEC_PER_SEC;
@@ -286,6 +306,8 @@ void agent_spool_changed(struct agent *a)
 	}
 	arm_at(a->retention_timer,
 	       oldest_end == UINT64_MAX ? 0 : oldest_end + a->policy.retention_days * day);
+	if (a->uploader)
+		upload_kick(a->uploader);
 	agent_counters_touch(a);
 }
 
@@ -340,6 +362,13 @@ int agent_open_spool(struct agent *a, const char *state_dir, char **error)
 	a->checkpoint_timer = loop_timer_new(a->loop, on_checkpoint, a);
 	a->segment_timer = loop_timer_new(a->loop, on_segment_timer, a);
 	a->retention_timer = loop_timer_new(a->loop, on_retention_timer, a);
+	const struct upload_hooks hooks = {on_upload_changed, on_upload_history, a};
+	a->uploader = upload_new(a->loop, a->spool, &a->policy, &hooks);
+	if (a->upload_state)
+		upload_parse(a->uploader, a->upload_state);
+	free(a->upload_state);
+	a->upload_state = NULL;
+	upload_defer(a->uploader, upload_deferral(a));
 	enforce_limits(a);
 	return 0;
 }
@@ -361,7 +390,11 @@ uint64_t agent_forget(struct agent *a, uint64_t cutoff, int *err)
 	a->recent_head = kept % RECENT_MAX;
 	a->recent_len = kept;
 	free(tmp);
-	removed += spool_forget(a->spool, cutoff, err);
+	bool uploaded;
+	removed += spool_forget(a->spool, cutoff, err, &uploaded);
+	/* What the server has, or is receiving now, must go there too. */
+	if (uploaded || upload_busy(a->uploader))
+		upload_delete_span(a->uploader, cutoff, now_usec());
 	agent_spool_changed(a);
 	return removed;
 }
@@ -375,6 +408,7 @@ static void on_ctl_event(enum ctl_event ev, const struct exemption *ex, void *da
 	switch (ev) {
 	case CTL_EV_AUTO_RESUME:
 		agent_log(a, "auto-resume", CAPCTL_UID_AGENT, "the pause ended; recording again");
+		service_resend(a, P_BUDGET_LEFT);
 		break;
 	case CTL_EV_EXPIRED:
 		format_local_date(ex->expires, when, sizeof when);
@@ -402,23 +436,28 @@ void agent_tick(struct agent *a)
 int agent_save_state(struct agent *a)
 {
 	char *text = control_serialize(&a->control);
-	char *counts = xasprintf("%scounts %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64
-				 " %" PRIu64 "\n",
-				 text, a->counts[0], a->counts[1], a->counts[2], a->counts[3],
-				 a->counts[4]);
-	int r = write_file_atomic(a->state_path, counts, strlen(counts));
+	char *up = a->uploader ? upload_serialize(a->uploader) : xstrdup(a->upload_state ? a->upload_state : "");
+	char *all = xasprintf("%scounts %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64
+			      "\n%s",
+			      text, a->counts[0], a->counts[1], a->counts[2], a->counts[3],
+			      a->counts[4], up);
+	int r = write_file_atomic(a->state_path, all, strlen(all));
 	if (r < 0)
 		log_msg("cannot save state to %s: %s", a->state_path, strerror(-r));
 	free(text);
-	free(counts);
+	free(up);
+	free(all);
 	return r;
 }
+
 
 void agent_control_changed(struct agent *a)
 {
 	uint64_t now = now_usec();
 	agent_save_state(a);
 	set_gates(a, now);
+	if (a->uploader)
+		upload_defer(a->uploader, upload_deferral(a));
 	uint64_t due = control_next_deadline(&a->control, now);
 	if (due)
 		loop_timer_arm_in(a->control_timer, due > now ? due - now : 0);

@@ -16,6 +16,7 @@
 #include "policy.h"
 #include "source.h"
 #include "spool.h"
+#include "upload.h"
 
 enum source_kind { SOURCE_NONE, SOURCE_SYNTHETIC, SOURCE_REPLAY, SOURCE_EVDEV, SOURCE_X11 };
 
@@ -70,6 +71,8 @@ struct agent {
 	uint64_t stats_sent_at;		  /* mono_usec of the last counters check */
 
 	struct spool *spool;
+	struct uploader *uploader;
+	char *upload_state; /* the uploader's lines of the state file, until it runs */
 	struct loop_timer *checkpoint_timer; /* journals, while events flow */
 	struct loop_timer *segment_timer;    /* the next open segment to close */
 	struct loop_timer *retention_timer;  /* the next segment to expire */
@@ -124,5 +127,9 @@ void service_stop(struct agent *a);
 /* Sends PropertiesChanged for the listed properties whose value differs
  * from what was last sent (Exemptions: as invalidated, when listed). */
 void service_announce(struct agent *a, const enum prop *props, size_t n);
+/* Makes the next announcement of p send it even if unchanged: clients
+ * count PauseBudgetLeft down themselves and resynchronise when a pause
+ * starts or ends. */
+void service_resend(struct agent *a, enum prop p);
 
 #endif

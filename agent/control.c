@@ -190,9 +190,13 @@ bool control_text_ok(const char *s, size_t max, bool allow_empty)
 	size_t n = strlen(s);
 	if (n > max || (n == 0 && !allow_empty) || !utf8_valid(s, n))
 		return false;
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
 		if ((*p < 0x20 && *p != '\n') || *p == 0x7f)
 			return false;
+		/* U+0080..U+009F, the C1 controls, are 0xc2 0x80..0x9f. */
+		if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
+			return false;
+	}
 	return true;
 }
 

@@ -142,6 +142,9 @@ static void load_state(struct agent *a)
 			aside);
 		free(aside);
 	} else {
+		const char *up = strstr(buf, "\nupload ");
+		if (up)
+			a->upload_state = xstrdup(up + 1);
 		const char *c = strstr(buf, "\ncounts ");
 		if (c)
 			sscanf(c, "\ncounts %" SCNu64 " %" SCNu64 " %" SCNu64 " %" SCNu64
@@ -305,6 +308,7 @@ out:
 	loop_timer_free(a.control_timer);
 	loop_timer_free(a.stats_timer);
 	loop_timer_free(a.flush_timer);
+	upload_free(a.uploader);
 	spool_free(a.spool);
 	loop_timer_free(a.checkpoint_timer);
 	loop_timer_free(a.segment_timer);
@@ -316,6 +320,7 @@ out:
 	free(a.policy_path);
 	free(a.state_path);
 	free(a.source_lost);
+	free(a.upload_state);
 	free(error);
 	return code;
 }

@@ -134,6 +134,7 @@ static DBusMessage *m_pause(struct agent *a, DBusMessage *m, uint32_t uid)
 	format_local_time(until, now, when, sizeof when);
 	format_duration(seconds, dur, sizeof dur);
 	agent_log(a, "pause", uid, "paused for %s, until %s", dur, when);
+	service_resend(a, P_BUDGET_LEFT);
 	agent_control_changed(a);
 	DBusMessage *reply = dbus_message_new_method_return(m);
 	dbus_message_append_args(reply, DBUS_TYPE_UINT64, &until, DBUS_TYPE_INVALID);
@@ -147,6 +148,7 @@ static DBusMessage *m_resume(struct agent *a, DBusMessage *m, uint32_t uid)
 	if (control_resume(&a->control, now)) {
 		format_local_time(until, now, when, sizeof when);
 		agent_log(a, "resume", uid, "resumed; the pause was due to end at %s", when);
+		service_resend(a, P_BUDGET_LEFT);
 		agent_control_changed(a);
 	}
 	return dbus_message_new_method_return(m);
@@ -380,12 +382,22 @@ static DBusMessage *m_delete_segments(struct agent *a, DBusMessage *m, uint32_t 
 			     "At most 10000 segments can be deleted in one call, not %d.", n);
 	dbus_uint32_t deleted = 0;
 	char first[64] = "";
-	for (int i = 0; i < n; i++)
-		if (spool_delete(a->spool, ids[i]) == 0) {
-			if (!deleted)
-				snprintf(first, sizeof first, "%" PRIu64, (uint64_t)ids[i]);
-			deleted++;
-		}
+	uint64_t *sent = xcalloc((size_t)n, sizeof *sent);
+	size_t n_sent = 0;
+	for (int i = 0; i < n; i++) {
+		const struct spool_seg *seg = spool_find(a->spool, ids[i]);
+		bool uploaded = seg && seg->uploaded;
+		if (spool_delete(a->spool, ids[i]) < 0)
+			continue;
+		if (uploaded)
+			sent[n_sent++] = ids[i];
+		if (!deleted)
+			snprintf(first, sizeof first, "%" PRIu64, (uint64_t)ids[i]);
+		deleted++;
+	}
+	/* The server's copies go too. */
+	upload_delete_ids(a->uploader, sent, n_sent);
+	free(sent);
 	if (deleted) {
 		agent_log(a, "segments-deleted", uid, "%" PRIu32 " segment%s (%s%s)", deleted,
 			  deleted > 1 ? "s" : "", first, deleted > 1 ? " and others" : "");
@@ -531,20 +543,23 @@ static void get_exemptions(struct agent *a, DBusMessageIter *it)
 static void get_upload(struct agent *a, DBusMessageIter *it)
 {
 	DBusMessageIter d;
-	dict_open(it, &d);
-	/* Nothing leaves the machine in this version, whatever the policy
-	 * names: say so rather than show an endpoint that is never used. */
-	dict_add_str(&d, "endpoint", "");
-	dict_add_u64(&d, "bytes_today", 0);
-	dict_add_u64(&d, "bytes_total", 0);
-	dict_add_u64(&d, "daily_cap", (uint64_t)a->policy.daily_cap_mb * 1000000);
-	dict_add_double(&d, "rate_bps", 0);
-	dict_add_u64(&d, "pending_bytes", 0);
-	dict_add_u64(&d, "next_upload", 0);
-	dict_add_u64(&d, "last_upload", 0);
-	dict_add_str(&d, "deferred", "");
-	dict_add_str(&d, "last_error", "");
+	struct upload_info u = {.deferred = ""};
+	if (a->uploader)
+		upload_get_info(a->uploader, &u);
+	else
+		upload_host(a->policy.endpoint, u.endpoint, sizeof u.endpoint);
 	uint64_t stored = a->spool ? spool_bytes(a->spool) : 0;
+	dict_open(it, &d);
+	dict_add_str(&d, "endpoint", u.endpoint);
+	dict_add_u64(&d, "bytes_today", u.bytes_today);
+	dict_add_u64(&d, "bytes_total", u.bytes_total);
+	dict_add_u64(&d, "daily_cap", (uint64_t)a->policy.daily_cap_mb * 1000000);
+	dict_add_double(&d, "rate_bps", u.rate_bps);
+	dict_add_u64(&d, "pending_bytes", u.pending_bytes);
+	dict_add_u64(&d, "next_upload", u.next_upload);
+	dict_add_u64(&d, "last_upload", u.last_upload);
+	dict_add_str(&d, "deferred", u.deferred);
+	dict_add_str(&d, "last_error", u.last_error);
 	dict_add_double(&d, "compression_ratio",
 			stored ? (double)spool_events(a->spool) * 24.0 / (double)stored : 0);
 	dict_close(it, &d);
@@ -745,6 +760,12 @@ static char *fingerprint(struct agent *a, enum prop p)
 	fclose(out);
 	dbus_message_unref(m);
 	return buf;
+}
+
+void service_resend(struct agent *a, enum prop p)
+{
+	free(a->sent[p]);
+	a->sent[p] = NULL;
 }
 
 void service_announce(struct agent *a, const enum prop *props, size_t n)

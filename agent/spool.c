@@ -1,6 +1,7 @@
 /* The spool on disk:
  *
  *   DIR/<id, 16 hex digits>.seg   closed segments (segment.h)
+ *   DIR/<id, 16 hex digits>.sent  the same, once the upload server has it
  *   DIR/<stream id>.jnl           the open segment's journal: the magic
  *                                 "CAPJNL\0\1", the segment id (8 bytes,
  *                                 little-endian), then records, each a
@@ -66,9 +67,15 @@ static void slog(struct spool *s, const char *fmt, ...)
 		s->log(msg, s->log_data);
 }
 
+static char *id_path(const struct spool *s, uint64_t id, bool uploaded)
+{
+	return xasprintf("%s/%016" PRIx64 ".%s", s->dir, id, uploaded ? "sent" : "seg");
+}
+
 static char *seg_path(const struct spool *s, uint64_t id)
 {
-	return xasprintf("%s/%016" PRIx64 ".seg", s->dir, id);
+	const struct spool_seg *seg = spool_find(s, id);
+	return id_path(s, id, seg && seg->uploaded);
 }
 
 static char *jnl_path(const struct spool *s, enum stream st)
@@ -173,12 +180,12 @@ static void sync_dir(const struct spool *s)
 
 /* Encodes cols as segment id and writes it; fills seg. */
 static int write_segment(struct spool *s, const struct seg_cols *cols, enum stream st,
-			 uint64_t id, struct spool_seg *seg)
+			 uint64_t id, bool uploaded, struct spool_seg *seg)
 {
 	struct buf file = {0};
 	int r = segment_encode(cols, st, id, s->level, &file);
 	if (r == 0) {
-		char *path = seg_path(s, id);
+		char *path = id_path(s, id, uploaded);
 		r = write_file_atomic(path, file.p, file.len);
 		free(path);
 	}
@@ -189,7 +196,8 @@ static int write_segment(struct spool *s, const struct seg_cols *cols, enum stre
 					  .start = cols->first,
 					  .end = cols->last,
 					  .events = cols->n,
-					  .bytes = file.len};
+					  .bytes = file.len,
+					  .uploaded = uploaded};
 	}
 	buf_free(&file);
 	return r;
@@ -223,7 +231,7 @@ static void load_segment(struct spool *s, const char *name)
 		slog(s, "cannot read segment %s: %s", name, strerror(-r));
 	} else if (segment_check(data.p, data.len, &h) < 0) {
 		quarantine(s, name, "bad header or checksum");
-	} else if (h.id != id || strcmp(end, ".seg") != 0) {
+	} else if (h.id != id || (strcmp(end, ".seg") != 0 && strcmp(end, ".sent") != 0)) {
 		quarantine(s, name, "its id does not match its name");
 	} else {
 		struct spool_seg seg = {.id = h.id,
@@ -231,7 +239,8 @@ static void load_segment(struct spool *s, const char *name)
 					.start = h.start,
 					.end = h.end,
 					.events = h.events,
-					.bytes = data.len};
+					.bytes = data.len,
+					.uploaded = strcmp(end, ".sent") == 0};
 		index_insert(s, &seg);
 	}
 	buf_free(&data);
@@ -283,7 +292,7 @@ static void recover_journal(struct spool *s, enum stream st)
 	}
 	if (started && cols.n) {
 		struct spool_seg seg;
-		int r = write_segment(s, &cols, st, id ? id : s->next_id, &seg);
+		int r = write_segment(s, &cols, st, id ? id : s->next_id, false, &seg);
 		if (r == 0) {
 			index_insert(s, &seg);
 			slog(s, "recovered %" PRIu32 " %s events from the journal", cols.n,
@@ -316,7 +325,8 @@ struct spool *spool_open(const char *dir, int level, spool_log_fn log, void *log
 	}
 	for (struct dirent *e; (e = readdir(d));) {
 		size_t len = strlen(e->d_name);
-		if (len == 20 && strcmp(e->d_name + 16, ".seg") == 0)
+		if ((len == 20 && strcmp(e->d_name + 16, ".seg") == 0) ||
+		    (len == 21 && strcmp(e->d_name + 16, ".sent") == 0))
 			load_segment(s, e->d_name);
 		else if (strstr(e->d_name, ".seg.") || strstr(e->d_name, ".jnl."))
 			unlinkat(dirfd(d), e->d_name, 0); /* a write cut short */
@@ -365,7 +375,7 @@ static int close_open(struct spool *s, enum stream st)
 	struct spool_seg seg;
 	if (!o->active)
 		return 0;
-	int r = write_segment(s, &o->all, st, o->id, &seg);
+	int r = write_segment(s, &o->all, st, o->id, false, &seg);
 	if (r < 0) {
 		slog(s, "cannot write a %s segment: %s; its journal keeps the events",
 		     stream_id(st), strerror(-r));
@@ -534,7 +544,8 @@ int spool_read(struct spool *s, uint64_t id, const struct seg_events **out)
 	buf_free(&data);
 	if (r < 0) {
 		/* Damaged since it was checked: never serve it. */
-		snprintf(name, sizeof name, "%016" PRIx64 ".seg", id);
+		snprintf(name, sizeof name, "%016" PRIx64 ".%s", id,
+			 s->segs[i].uploaded ? "sent" : "seg");
 		quarantine(s, name, r == -EBADMSG ? "it no longer decodes" : strerror(-r));
 		index_remove(s, i);
 		return -EBADMSG;
@@ -635,10 +646,11 @@ static int forget_open(struct spool *s, enum stream st, uint64_t cutoff, uint64_
 	return r;
 }
 
-uint64_t spool_forget(struct spool *s, uint64_t cutoff, int *err)
+uint64_t spool_forget(struct spool *s, uint64_t cutoff, int *err, bool *uploaded)
 {
 	uint64_t removed = 0;
 	*err = 0;
+	*uploaded = false;
 	for (int st = 0; st < N_STREAMS; st++) {
 		int r = forget_open(s, (enum stream)st, cutoff, &removed);
 		*err = *err ? *err : r;
@@ -648,6 +660,7 @@ uint64_t spool_forget(struct spool *s, uint64_t cutoff, int *err)
 		struct spool_seg seg = s->segs[i];
 		if (seg.end < cutoff)
 			continue;
+		*uploaded |= seg.uploaded;
 		const struct seg_events *ev;
 		if (spool_read(s, seg.id, &ev) < 0)
 			continue;
@@ -668,9 +681,8 @@ uint64_t spool_forget(struct spool *s, uint64_t cutoff, int *err)
 			remove_at(s, i);
 		} else {
 			struct spool_seg fresh;
-			r = write_segment(s, &cols, seg.stream, seg.id, &fresh);
+			r = write_segment(s, &cols, seg.stream, seg.id, seg.uploaded, &fresh);
 			if (r == 0) {
-				fresh.uploaded = seg.uploaded;
 				index_remove(s, i);
 				index_insert(s, &fresh);
 			}
@@ -682,6 +694,49 @@ uint64_t spool_forget(struct spool *s, uint64_t cutoff, int *err)
 			removed += n;
 	}
 	return removed;
+}
+
+int spool_set_uploaded(struct spool *s, uint64_t id)
+{
+	size_t i = index_of(s, id);
+	if (i == SIZE_MAX)
+		return -ENOENT;
+	if (s->segs[i].uploaded)
+		return 0;
+	char *from = id_path(s, id, false), *to = id_path(s, id, true);
+	int r = rename(from, to) < 0 ? -errno : 0;
+	if (r == 0)
+		s->segs[i].uploaded = true;
+	free(from);
+	free(to);
+	return r;
+}
+
+const struct spool_seg *spool_pending(const struct spool *s, size_t i)
+{
+	for (size_t k = 0; k < s->n; k++)
+		if (!s->segs[k].uploaded && i-- == 0)
+			return &s->segs[k];
+	return NULL;
+}
+
+uint64_t spool_pending_bytes(const struct spool *s)
+{
+	uint64_t b = 0;
+	for (size_t k = 0; k < s->n; k++)
+		if (!s->segs[k].uploaded)
+			b += s->segs[k].bytes;
+	return b;
+}
+
+int spool_load_file(const struct spool *s, uint64_t id, struct buf *out)
+{
+	if (!spool_find(s, id))
+		return -ENOENT;
+	char *path = seg_path(s, id);
+	int r = read_all(path, out);
+	free(path);
+	return r;
 }
 
 uint32_t spool_expire(struct spool *s, uint64_t cutoff)

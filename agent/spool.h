@@ -58,9 +58,18 @@ int spool_read(struct spool *s, uint64_t id, const struct seg_events **out);
 
 /* Deletes closed segment id. 0 or -ENOENT. */
 int spool_delete(struct spool *s, uint64_t id);
+/* Marks closed segment id as accepted by the upload server (kept across
+ * restarts). 0 or -errno. */
+int spool_set_uploaded(struct spool *s, uint64_t id);
 /* Removes every event at or after cutoff (µs) from the open and closed
- * segments. Returns how many; 0 or -errno in *err. */
-uint64_t spool_forget(struct spool *s, uint64_t cutoff, int *err);
+ * segments. Returns how many; 0 or -errno in *err; *uploaded tells whether
+ * any of it had been uploaded. */
+uint64_t spool_forget(struct spool *s, uint64_t cutoff, int *err, bool *uploaded);
+/* Closed segments not uploaded yet, oldest first: i from 0. */
+const struct spool_seg *spool_pending(const struct spool *s, size_t i);
+uint64_t spool_pending_bytes(const struct spool *s);
+/* The whole file of closed segment id, for the uploader. 0 or -errno. */
+int spool_load_file(const struct spool *s, uint64_t id, struct buf *out);
 /* Deletes segments whose newest event is before cutoff; returns how many. */
 uint32_t spool_expire(struct spool *s, uint64_t cutoff);
 /* Deletes the oldest segments, uploaded ones first, until the spool holds

@@ -160,6 +160,8 @@ static void test_exemption_lifecycle(void **state)
 			 CTL_BAD_REASON);
 	assert_int_equal(control_request(&c, "all", "medical", "\xff", 1, 1000, T0, &ex),
 			 CTL_BAD_REASON);
+	assert_int_equal(control_request(&c, "all", "medical", "a\xc2\x85" "b", 1, 1000, T0, &ex),
+			 CTL_BAD_REASON); /* U+0085, a C1 control */
 	assert_int_equal(control_request(&c, "all", "medical", "x", 0, 1000, T0, &ex),
 			 CTL_BAD_DAYS);
 	assert_int_equal(control_request(&c, "all", "medical", "x", 366, 1000, T0, &ex),

@@ -186,7 +186,8 @@ static void test_forget(void **state)
 	spool_checkpoint(s);
 	/* Closed: 0..9, 10..19; open: 20..29. Forget from 15 on. */
 	int err = 1;
-	assert_int_equal(spool_forget(s, T0 + 15 * S, &err), 15);
+	bool up = true;
+	assert_int_equal(spool_forget(s, T0 + 15 * S, &err, &up), 15);
 	assert_int_equal(err, 0);
 	assert_int_equal(spool_count(s), 2);
 	assert_int_equal(spool_newest(s, 0)->events, 5);
@@ -197,7 +198,7 @@ static void test_forget(void **state)
 	assert_int_equal(ev->n, 5);
 	assert_int_equal(ev->code[4], 14);
 	/* Forgetting everything empties the spool. */
-	assert_int_equal(spool_forget(s, 0, &err), 15);
+	assert_int_equal(spool_forget(s, 0, &err, &up), 15);
 	assert_int_equal(spool_count(s), 0);
 	assert_int_equal(spool_bytes(s), 0);
 	spool_free(s);
@@ -216,7 +217,8 @@ static void test_forget_open_keeps_journal(void **state)
 	}
 	spool_checkpoint(s);
 	int err;
-	assert_int_equal(spool_forget(s, T0 + 6 * S, &err), 4);
+	bool up;
+	assert_int_equal(spool_forget(s, T0 + 6 * S, &err, &up), 4);
 	/* After a crash now, the journal holds exactly what is left. */
 	char *copy = xasprintf("%s-copy", dir), *cmd = xasprintf("cp -a '%s' '%s'", dir, copy);
 	assert_int_equal(system(cmd), 0);
