@@ -409,8 +409,6 @@ static void schedule(struct uploader *u)
 
 void upload_kick(struct uploader *u)
 {
-	if (!u->easy && !u->next_upload && u->last_attempt)
-		u->next_upload = u->last_attempt + (uint64_t)u->policy->interval_seconds * USEC_PER_SEC;
 	schedule(u);
 }
 
