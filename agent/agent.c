@@ -11,6 +11,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Journals are written every second; on the battery saver, less often. */
+static uint64_t checkpoint_interval(const struct agent *a)
+{
+	return a->filter.saver ? 10 * CHECKPOINT_USEC : CHECKPOINT_USEC;
+}
+
 static const enum prop immediate_props[] = {P_STATE, P_STATE_REASON, P_PAUSED_UNTIL,
 					    P_BUDGET_LEFT, P_MAX_PAUSE, P_BUDGET};
 
@@ -66,8 +72,9 @@ const char *agent_state(struct agent *a, uint64_t now, char **reason)
 		*reason = xstrdup(a->source_lost ? a->source_lost : "no input source");
 		return "idle";
 	}
-	*reason = xasprintf("recording %" PRIu32 " of %d streams as the policy allows",
-			    recording_streams(a, now), N_STREAMS);
+	*reason = xasprintf("recording %" PRIu32 " of %d streams as the policy allows%s",
+			    recording_streams(a, now), N_STREAMS,
+			    a->filter.saver ? "; battery saver on" : "");
 	return "collecting";
 }
 
@@ -126,7 +133,11 @@ bool agent_stream(struct agent *a, enum stream s, uint64_t now, char **descripti
 		*description = xstrdup("not recorded: no input source");
 		return false;
 	}
-	*description = kept_description(&a->policy, s);
+	if (s == STREAM_MOTION && a->filter.saver)
+		*description = xasprintf("position, downsampled to %" PRIu32 " Hz by the battery saver",
+					 filter_motion_hz(&a->filter));
+	else
+		*description = kept_description(&a->policy, s);
 	return true;
 }
 
@@ -143,7 +154,7 @@ static void on_kept(const struct event *e, void *data)
 	if (a->spool) {
 		spool_add(a->spool, e, a->policy.segment_seconds);
 		if (!loop_timer_armed(a->checkpoint_timer))
-			loop_timer_arm_in(a->checkpoint_timer, CHECKPOINT_USEC);
+			loop_timer_arm_in(a->checkpoint_timer, checkpoint_interval(a));
 		if (!loop_timer_armed(a->segment_timer))
 			agent_spool_changed(a);
 	}
@@ -232,7 +243,6 @@ static void on_source_end(void *data)
 int agent_start_source(struct agent *a, const char *spec, char **error)
 {
 	const struct source_cb cb = {on_source_event, on_source_status, on_source_end, a};
-	(void)spec;
 	a->flush_timer = loop_timer_new(a->loop, on_flush, a);
 	*error = NULL;
 	switch (a->source_kind) {
@@ -241,8 +251,15 @@ int agent_start_source(struct agent *a, const char *spec, char **error)
 	case SOURCE_SYNTHETIC:
 		a->source = source_synthetic_new(a->loop, a->seed, &cb);
 		break;
-	default:
-		*error = xasprintf("source '%s' is not available", spec);
+	case SOURCE_REPLAY:
+		a->source = source_replay_new(
+		    a->loop, strncmp(spec, "replay:", 7) == 0 ? spec + 7 : spec, a->speed, &cb, error);
+		break;
+	case SOURCE_EVDEV:
+		a->source = source_evdev_new(a->loop, &cb, error);
+		break;
+	case SOURCE_X11:
+		a->source = source_x11_new(a->loop, &cb, error);
 		break;
 	}
 	return a->source ? 0 : -1;
@@ -259,12 +276,43 @@ void agent_stop_source(struct agent *a)
 
 /* ---- the spool ---- */
 
-/* Why uploads wait, from the agent's side of things. */
+/* Why uploads wait: a pause first, then the machine's state. */
 static const char *upload_deferral(struct agent *a)
 {
 	if (control_paused(&a->control, now_usec()))
 		return "paused";
-	return "";
+	if (!a->power)
+		return "";
+	const struct power_state *ps = power_watch_state(a->power);
+	const char *why = power_deferral(ps, a->policy.on_battery == 0, a->policy.on_metered == 0);
+	/* The saver defers uploads even where the policy allows them on battery. */
+	if (!*why && power_saver(ps, a->policy.saver_below_percent))
+		why = "on-battery";
+	return why;
+}
+
+static void on_power_changed(const struct power_state *ps, void *data)
+{
+	struct agent *a = data;
+	bool saver = power_saver(ps, a->policy.saver_below_percent);
+	if (saver != a->filter.saver) {
+		if (saver)
+			log_msg("battery saver on: motion at most %d Hz, uploads wait",
+				SAVER_MOTION_HZ);
+		else
+			log_msg("battery saver off");
+		filter_flush(&a->filter, now_usec(), true, on_kept, a);
+		a->filter.saver = saver;
+	}
+	if (a->uploader)
+		upload_defer(a->uploader, upload_deferral(a));
+	service_announce(a, immediate_props, ARRAY_SIZE(immediate_props));
+	agent_counters_touch(a);
+}
+
+void agent_watch_power(struct agent *a)
+{
+	a->power = power_watch_new(a->loop, on_power_changed, a);
 }
 
 static void spool_log(const char *msg, void *data)

@@ -14,6 +14,7 @@
 #include "history.h"
 #include "loop.h"
 #include "policy.h"
+#include "power.h"
 #include "source.h"
 #include "spool.h"
 #include "upload.h"
@@ -72,6 +73,7 @@ struct agent {
 
 	struct spool *spool;
 	struct uploader *uploader;
+	struct power_watch *power;
 	char *upload_state; /* the uploader's lines of the state file, until it runs */
 	struct loop_timer *checkpoint_timer; /* journals, while events flow */
 	struct loop_timer *segment_timer;    /* the next open segment to close */
@@ -110,6 +112,9 @@ void agent_init_control_timer(struct agent *a);
 int agent_start_source(struct agent *a, const char *spec, char **error);
 /* Keeps what the filter still holds; before saving at exit. */
 void agent_stop_source(struct agent *a);
+
+/* Starts watching battery and network, for the saver and deferrals. */
+void agent_watch_power(struct agent *a);
 
 /* Opens the spool under state_dir and arms its timers. -1 with *error. */
 int agent_open_spool(struct agent *a, const char *state_dir, char **error);

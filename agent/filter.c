@@ -76,17 +76,30 @@ const char *key_category(int32_t c)
 	return "other";
 }
 
+uint32_t filter_motion_hz(const struct filter *f)
+{
+	uint32_t hz = policy_fidelity(f->policy, STREAM_MOTION) == FID_REDUCED
+			  ? f->policy->motion_rate_hz
+			  : 0;
+	if (f->saver && (hz == 0 || hz > SAVER_MOTION_HZ))
+		hz = SAVER_MOTION_HZ;
+	return hz;
+}
+
+static uint64_t interval(const struct filter *f)
+{
+	uint32_t hz = filter_motion_hz(f);
+	return USEC_PER_SEC / (hz ? hz : 1);
+}
+
 static uint64_t motion_slot(const struct filter *f, uint64_t t)
 {
-	return t / (USEC_PER_SEC / f->policy->motion_rate_hz);
+	return t / interval(f);
 }
 
 uint64_t filter_deadline(const struct filter *f)
 {
-	if (!f->held)
-		return 0;
-	uint64_t interval = USEC_PER_SEC / f->policy->motion_rate_hz;
-	return (f->held_slot + 1) * interval;
+	return f->held ? (f->held_slot + 1) * interval(f) : 0;
 }
 
 void filter_flush(struct filter *f, uint64_t now, bool all, filter_emit_fn emit, void *data)
@@ -165,7 +178,7 @@ void filter_feed(struct filter *f, const struct event *in, filter_emit_fn emit, 
 
 	struct event e = *in;
 	reduce(&e, fid);
-	if (e.stream == STREAM_MOTION && fid == FID_REDUCED) {
+	if (e.stream == STREAM_MOTION && filter_motion_hz(f)) {
 		f->held = true;
 		f->held_slot = motion_slot(f, e.time);
 		f->held_ev = e;

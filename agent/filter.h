@@ -15,6 +15,8 @@ struct filter {
 
 	/* Gates, set by the caller before it feeds events. */
 	bool paused;
+	/* The battery saver: motion at most SAVER_MOTION_HZ, any fidelity. */
+	bool saver;
 	bool exempt[N_STREAMS];
 
 	/* The focused application (updated even while nothing is kept, so
@@ -27,6 +29,11 @@ struct filter {
 	uint64_t held_slot;
 	struct event held_ev;
 };
+
+#define SAVER_MOTION_HZ 10
+
+/* Positions a second that motion is downsampled to now, 0 for all. */
+uint32_t filter_motion_hz(const struct filter *f);
 
 typedef void (*filter_emit_fn)(const struct event *e, void *data);
 

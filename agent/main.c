@@ -6,6 +6,7 @@
 #include "names.h"
 #include "util.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -18,7 +19,8 @@
 static void usage(FILE *out)
 {
 	fputs("Usage: captured [--session | --system] [--config FILE] [--state-dir DIR]\n"
-	      "                [--source synthetic[:SEED] | none]\n"
+	      "                [--source x11 | evdev | synthetic[:SEED] | replay:FILE | none]\n"
+	      "                [--speed FACTOR] [--exit-at-end]\n"
 	      "       captured --check-config FILE\n"
 	      "       captured -h | --help | -V | --version\n"
 	      "\n"
@@ -30,7 +32,13 @@ static void usage(FILE *out)
 	      "  --config FILE        read the policy from FILE\n"
 	      "  --state-dir DIR      keep state here (default $XDG_STATE_HOME/capctl,\n"
 	      "                       /var/lib/capctl with --system)\n"
-	      "  --source SOURCE      synthetic[:SEED] (generated input) or none (default)\n"
+	      "  --source SOURCE      x11 (XInput2 on $DISPLAY), evdev (/dev/input),\n"
+	      "                       synthetic[:SEED] (generated input), replay:FILE (an\n"
+	      "                       evemu-record recording) or none; the default is x11\n"
+	      "                       when $DISPLAY is set, else evdev when readable, else none\n"
+	      "  --speed FACTOR       replay speed: 1 as recorded (the default), 2 twice as\n"
+	      "                       fast, 0 as fast as possible\n"
+	      "  --exit-at-end        when a replay ends, save everything and exit 0\n"
 	      "  --check-config FILE  check a policy file and exit\n"
 	      "  -h, --help           show this help and exit\n"
 	      "  -V, --version        show the version and exit\n"
@@ -72,6 +80,30 @@ static int parse_source(const char *arg, struct agent *a)
 		a->source_kind = SOURCE_NONE;
 		return 0;
 	}
+	if (strcmp(arg, "x11") == 0) {
+		a->source_kind = SOURCE_X11;
+		return 0;
+	}
+	if (strcmp(arg, "evdev") == 0) {
+		a->source_kind = SOURCE_EVDEV;
+		return 0;
+	}
+	if (strncmp(arg, "replay:", 7) == 0) {
+		/* The whole recording is checked now, before anything is
+		 * touched: a bad line is a usage error. */
+		char *error = NULL;
+		a->source_kind = SOURCE_REPLAY;
+		if (!arg[7]) {
+			fprintf(stderr, "captured: --source replay:FILE needs a file\n");
+			return -1;
+		}
+		if (source_replay_check(arg + 7, &error) < 0) {
+			fprintf(stderr, "%s\n", error);
+			free(error);
+			return -1;
+		}
+		return 0;
+	}
 	if (strncmp(arg, "synthetic", 9) == 0 && (arg[9] == '\0' || arg[9] == ':')) {
 		a->source_kind = SOURCE_SYNTHETIC;
 		a->seed = now_usec();
@@ -88,10 +120,50 @@ static int parse_source(const char *arg, struct agent *a)
 		return 0;
 	}
 	fprintf(stderr,
-		"captured: unknown source '%s'; this version records from synthetic[:SEED] "
-		"or none\n",
+		"captured: unknown source '%s'; the sources are x11, evdev, synthetic[:SEED], "
+		"replay:FILE and none\n",
 		arg);
 	return -1;
+}
+
+static int parse_speed(const char *arg, struct agent *a)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(arg, &end);
+	if (errno || end == arg || *end || !(v >= 0) || v > 1e9) {
+		fprintf(stderr,
+			"captured: --speed takes a number of 0 or more (1 as recorded, 0 as fast as "
+			"possible), not '%s'\n",
+			arg);
+		return -1;
+	}
+	a->speed = v;
+	return 0;
+}
+
+/* x11 in an X session, else evdev where the devices can be read, else
+ * none. */
+static const char *default_source(struct agent *a)
+{
+	const char *display = getenv("DISPLAY");
+	if (display && *display) {
+		a->source_kind = SOURCE_X11;
+		return "x11";
+	}
+	DIR *dir = opendir("/dev/input");
+	bool readable = false;
+	for (struct dirent *de; dir && !readable && (de = readdir(dir));) {
+		if (strncmp(de->d_name, "event", 5) != 0)
+			continue;
+		char *path = xasprintf("/dev/input/%s", de->d_name);
+		readable = access(path, R_OK) == 0;
+		free(path);
+	}
+	if (dir)
+		closedir(dir);
+	a->source_kind = readable ? SOURCE_EVDEV : SOURCE_NONE;
+	return readable ? "evdev" : "none";
 }
 
 static void on_quit(int signo, void *data)
@@ -162,10 +234,11 @@ int main(int argc, char **argv)
 	    {"config", required_argument, NULL, 'c'}, {"state-dir", required_argument, NULL, 'd'},
 	    {"source", required_argument, NULL, 's'}, {"check-config", required_argument, NULL, 'C'},
 	    {"help", no_argument, NULL, 'h'},	      {"version", no_argument, NULL, 'V'},
+	    {"speed", required_argument, NULL, 'p'},  {"exit-at-end", no_argument, NULL, 'E'},
 	    {NULL, 0, NULL, 0},
 	};
 	struct agent a = {.source_kind = SOURCE_NONE, .speed = 1};
-	const char *source_spec = "none";
+	const char *source_spec = NULL;
 	bool system = false;
 	const char *state_arg = NULL;
 	int c, code = 1;
@@ -191,6 +264,13 @@ int main(int argc, char **argv)
 				return 2;
 			source_spec = optarg;
 			break;
+		case 'p':
+			if (parse_speed(optarg, &a) < 0)
+				return 2;
+			break;
+		case 'E':
+			a.exit_at_end = true;
+			break;
 		case 'C':
 			return check_config(optarg);
 		case 'h':
@@ -209,6 +289,8 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	if (!source_spec)
+		source_spec = default_source(&a);
 
 	/* The policy first: a bad one stops us before anything is touched. */
 	policy_init(&a.policy);
@@ -287,6 +369,7 @@ int main(int argc, char **argv)
 		  CAPCTL_VERSION, source_spec, a.own_uid);
 	agent_log(&a, "policy-loaded", CAPCTL_UID_AGENT, "%s",
 		  a.policy_path ? a.policy_path : "no policy file: the defaults");
+	agent_watch_power(&a);
 	r = agent_open_spool(&a, state_dir, &error);
 	free(state_dir);
 	if (r < 0 || agent_start_source(&a, source_spec, &error) < 0) {
@@ -309,6 +392,7 @@ out:
 	loop_timer_free(a.stats_timer);
 	loop_timer_free(a.flush_timer);
 	upload_free(a.uploader);
+	power_watch_free(a.power);
 	spool_free(a.spool);
 	loop_timer_free(a.checkpoint_timer);
 	loop_timer_free(a.segment_timer);

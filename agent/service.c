@@ -569,19 +569,24 @@ static void get_power(struct agent *a, DBusMessageIter *it)
 {
 	DBusMessageIter d;
 	struct loop_stats st;
-	struct battery b;
+	struct power_state ps = {.battery_percent = -1, .rapl_mw = -1};
 	loop_get_stats(a->loop, &st);
-	power_read_battery(&b);
+	if (a->power)
+		ps = *power_watch_state(a->power);
 	double mw = st.cpu_percent / 100.0 * a->policy.cpu_watts * 1000.0 +
 		    st.wakeups_per_second * a->policy.wakeup_mw;
 	dict_open(it, &d);
-	dict_add_bool(&d, "on_battery", b.on_battery);
-	dict_add_double(&d, "battery_percent", b.percent);
+	dict_add_bool(&d, "on_battery", ps.on_battery);
+	dict_add_double(&d, "battery_percent", ps.battery_percent);
 	dict_add_double(&d, "cpu_seconds", st.cpu_seconds);
 	dict_add_double(&d, "cpu_percent", st.cpu_percent);
 	dict_add_double(&d, "wakeups_per_second", st.wakeups_per_second);
 	dict_add_double(&d, "estimated_mw", mw);
-	dict_add_bool(&d, "saver", false);
+	dict_add_bool(&d, "saver", a->filter.saver);
+	/* The whole package's draw, where RAPL counters can be read: a
+	 * measured figure beside the model's estimate. */
+	if (ps.rapl_mw >= 0)
+		dict_add_double(&d, "measured_mw", ps.rapl_mw);
 	dict_close(it, &d);
 }
 

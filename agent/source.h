@@ -36,6 +36,10 @@ struct source {
 struct source *source_synthetic_new(struct loop *l, uint64_t seed, const struct source_cb *cb);
 struct source *source_replay_new(struct loop *l, const char *path, double speed,
 				 const struct source_cb *cb, char **error);
+/* Reads and checks a recording without replaying it, so that a bad one
+ * stops the agent before it touches anything: 0, or -errno with *error
+ * (heap) "FILE: cannot read: ..." or "FILE:LINE: what is wrong". */
+int source_replay_check(const char *path, char **error);
 struct source *source_evdev_new(struct loop *l, const struct source_cb *cb, char **error);
 struct source *source_x11_new(struct loop *l, const struct source_cb *cb, char **error);
 

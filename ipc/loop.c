@@ -297,6 +297,7 @@ int loop_run(struct loop *l)
 	struct pollfd *pfds = NULL;
 	size_t cap = 0;
 
+	l->quit = 0;
 	while (!l->quit) {
 		if (l->ios_dirty)
 			reap_ios(l);
