@@ -16,6 +16,7 @@
 #define BACKOFF_MIN_USEC USEC_PER_SEC
 #define BACKOFF_MAX_USEC (300 * USEC_PER_SEC)
 #define RATE_WINDOW 60
+#define STARTUP_DELAY_USEC (3 * USEC_PER_SEC)
 
 struct deletion {
 	uint64_t *ids; /* NULL for a span */
@@ -470,14 +471,13 @@ void upload_get_info(struct uploader *u, struct upload_info *out)
 	    .daily_cap = cap_bytes(u),
 	    .rate_bps = (double)sum / RATE_WINDOW,
 	    .pending_bytes = *u->policy->endpoint ? spool_pending_bytes(u->spool) : 0,
-	    .next_upload = loop_timer_armed(u->timer)
-			       ? (u->next_upload > u->retry_at ? u->next_upload : u->retry_at)
-			       : 0,
+	    .next_upload = !loop_timer_armed(u->timer) ? 0
+			   : u->cap_reached		     ? next_local_midnight(now)
+			   : u->next_upload > u->retry_at    ? u->next_upload
+							     : u->retry_at,
 	    .last_upload = u->last_upload,
 	    .deferred = *u->policy->endpoint ? deferral(u) : "",
 	};
-	if (out->next_upload == 0 && loop_timer_armed(u->timer) && u->cap_reached)
-		out->next_upload = next_local_midnight(now);
 	upload_host(u->policy->endpoint, out->endpoint, sizeof out->endpoint);
 	snprintf(out->last_error, sizeof out->last_error, "%s", u->last_error);
 }
@@ -500,6 +500,10 @@ struct uploader *upload_new(struct loop *l, struct spool *sp, const struct polic
 	u->deferred = "";
 	u->rng = now_usec() | 1;
 	u->day = local_day(now_usec());
+	/* The first upload waits a moment after start, so the battery and
+	 * network state (asked of UPower and NetworkManager without
+	 * blocking) are known before anything is sent. */
+	u->next_upload = now_usec() + STARTUP_DELAY_USEC;
 	u->multi = curl_multi_init();
 	u->curl_timer = loop_timer_new(l, on_curl_timer, u);
 	u->timer = loop_timer_new(l, on_timer, u);

@@ -389,6 +389,31 @@ def run_captured(args, env_extra=None, timeout=10):
     return p.returncode, p.stdout.decode(errors="replace"), p.stderr.decode(errors="replace")
 
 
+RECORDING = os.path.join(ROOT, "tests", "data", "pointer-keyboard.evemu")
+
+
+def seed_spool(suite, bus):
+    """A state directory whose spool already holds closed segments, one per
+    stream of the committed recording, replayed at full speed at the
+    default policy with nothing uploaded; so a test need not wait
+    segment_seconds for data."""
+    state = os.path.join(suite.tmp, "state-seed-%d" % suite.counter())
+    a = Agent(suite, bus, policy=policy(),
+              source="replay:" + RECORDING, state_dir=state,
+              extra=["--speed", "0", "--exit-at-end"], wait=False)
+    rc = a.proc.wait(15)
+    if rc != 0:
+        raise AgentDied("the seeding replay exited %d: %s" % (rc, a.output()[-500:]))
+    return state
+
+
+def add_state_lines(state_dir, text):
+    """Appends lines to an agent's state file while it is stopped: a later
+    line of a kind wins, so this sets a pause or an upload count."""
+    with open(os.path.join(state_dir, "state"), "a") as f:
+        f.write(text)
+
+
 class Client:
     """Calls the agent through its well-known name on one connection."""
 
