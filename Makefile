@@ -121,6 +121,10 @@ fuzz: deps
 	@$(MAKE) --no-print-directory fuzz-build
 	@FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/test-fuzz
 
+# A benchmark helper: the synthetic source written out as an evemu recording.
+$(BUILD)/synth-evemu: tests/bench/synth-evemu.c $(BUILD)/libagent.a $(BUILD)/libipc.a
+	$(CC) $(BASE_CFLAGS) -Iagent $(CFLAGS) -o $@ $^ $(call pkg_libs,$(AGENT_PKGS)) -lm
+
 deps:
 	@scripts/install-deps
 
@@ -133,7 +137,7 @@ demo: deps
 	@BUILD=$(BUILD) scripts/demo
 
 bench: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all $(BUILD)/synth-evemu
 	@BUILD=$(BUILD) tests/bench/run
 
 install: all

@@ -240,7 +240,7 @@ static void on_source_end(void *data)
 	}
 }
 
-int agent_start_source(struct agent *a, const char *spec, char **error)
+int agent_start_source(struct agent *a, char **error)
 {
 	const struct source_cb cb = {on_source_event, on_source_status, on_source_end, a};
 	a->flush_timer = loop_timer_new(a->loop, on_flush, a);
@@ -252,8 +252,8 @@ int agent_start_source(struct agent *a, const char *spec, char **error)
 		a->source = source_synthetic_new(a->loop, a->seed, &cb);
 		break;
 	case SOURCE_REPLAY:
-		a->source = source_replay_new(
-		    a->loop, strncmp(spec, "replay:", 7) == 0 ? spec + 7 : spec, a->speed, &cb, error);
+		a->source = source_replay_new(a->loop, a->replay, a->speed, &cb);
+		a->replay = NULL;
 		break;
 	case SOURCE_EVDEV:
 		a->source = source_evdev_new(a->loop, &cb, error);
@@ -289,6 +289,11 @@ static const char *upload_deferral(struct agent *a)
 	if (!*why && power_saver(ps, a->policy.saver_below_percent))
 		why = "on-battery";
 	return why;
+}
+
+static const char *upload_deferral_hook(void *data)
+{
+	return upload_deferral(data);
 }
 
 static void on_power_changed(const struct power_state *ps, void *data)
@@ -374,6 +379,7 @@ static void enforce_limits(struct agent *a)
 	uint64_t now = now_usec(), day = 86400 * USEC_PER_SEC;
 	uint64_t cutoff = now > a->policy.retention_days * day ? now - a->policy.retention_days * day : 0;
 	uint32_t n = spool_expire(a->spool, cutoff);
+	spool_expire_quarantine(a->spool, cutoff);
 	if (n)
 		agent_log(a, "segments-expired", CAPCTL_UID_AGENT,
 			  "%" PRIu32 " segments older than %" PRIu32 " days", n,
@@ -403,14 +409,15 @@ static void on_retention_timer(struct loop_timer *t, void *data)
 int agent_open_spool(struct agent *a, const char *state_dir, char **error)
 {
 	char *dir = xasprintf("%s/spool", state_dir);
-	a->spool = spool_open(dir, 9, spool_log, a, error);
+	a->spool = spool_open(dir, 12, spool_log, a, error);
 	free(dir);
 	if (!a->spool)
 		return -1;
 	a->checkpoint_timer = loop_timer_new(a->loop, on_checkpoint, a);
 	a->segment_timer = loop_timer_new(a->loop, on_segment_timer, a);
 	a->retention_timer = loop_timer_new(a->loop, on_retention_timer, a);
-	const struct upload_hooks hooks = {on_upload_changed, on_upload_history, a};
+	const struct upload_hooks hooks = {on_upload_changed, on_upload_history,
+					   upload_deferral_hook, a};
 	a->uploader = upload_new(a->loop, a->spool, &a->policy, &hooks);
 	if (a->upload_state)
 		upload_parse(a->uploader, a->upload_state);
@@ -441,7 +448,7 @@ uint64_t agent_forget(struct agent *a, uint64_t cutoff, int *err)
 	bool uploaded;
 	removed += spool_forget(a->spool, cutoff, err, &uploaded);
 	/* What the server has, or is receiving now, must go there too. */
-	if (uploaded || upload_busy(a->uploader))
+	if (uploaded || upload_busy(a->uploader) || cutoff <= upload_uploaded_until(a->uploader))
 		upload_delete_span(a->uploader, cutoff, now_usec());
 	agent_spool_changed(a);
 	return removed;
@@ -581,5 +588,11 @@ void agent_reload(struct agent *a)
 		  a->policy_path ? a->policy_path : "no policy file: the defaults");
 	static const enum prop props[] = {P_NOTICE};
 	service_announce(a, props, ARRAY_SIZE(props));
+	/* Everything that follows from the policy, again: the saver and the
+	 * deferrals, retention and the spool's cap, the segment timer. */
+	if (a->power)
+		on_power_changed(power_watch_state(a->power), a);
+	if (a->spool)
+		enforce_limits(a);
 	agent_control_changed(a);
 }

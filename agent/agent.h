@@ -63,6 +63,7 @@ struct agent {
 	enum source_kind source_kind;
 	uint64_t seed;	   /* synthetic */
 	double speed;	   /* replay: 1 as recorded, 0 as fast as possible */
+	struct evemu *replay; /* the recording, parsed, until the source takes it */
 	bool exit_at_end;  /* replay: stop when the recording ends */
 	struct source *source;
 	char *source_lost; /* why the source has no input now, or NULL */
@@ -106,10 +107,10 @@ void agent_counters_touch(struct agent *a);
 /* SIGHUP: reload the policy; a bad file keeps the old one. */
 void agent_reload(struct agent *a);
 int agent_save_state(struct agent *a);
-/* Creates the control timer; starts the source of source_kind (spec:
- * the replay file). -1 with *error set when it cannot start. */
+/* Creates the control timer; starts the source of source_kind (a replay
+ * takes over a->replay). -1 with *error set when it cannot start. */
 void agent_init_control_timer(struct agent *a);
-int agent_start_source(struct agent *a, const char *spec, char **error);
+int agent_start_source(struct agent *a, char **error);
 /* Keeps what the filter still holds; before saving at exit. */
 void agent_stop_source(struct agent *a);
 

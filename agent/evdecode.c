@@ -33,13 +33,11 @@ int32_t evdecode_button(uint16_t code)
 		return 2;
 	case BTN_RIGHT:
 		return 3;
-	case BTN_SIDE: /* 4 to 7 are the wheels in X11's numbering */
-		return 8;
-	case BTN_EXTRA:
-		return 9;
 	}
-	if (code >= BTN_MOUSE && code < BTN_JOYSTICK)
-		return code - BTN_MOUSE + 1;
+	/* The rest as X numbers them, past 4 to 7, which are the wheels:
+	 * BTN_SIDE 8, BTN_EXTRA 9, BTN_FORWARD 10, BTN_BACK 11, BTN_TASK 12. */
+	if (code > BTN_MIDDLE && code < BTN_JOYSTICK)
+		return code - BTN_MOUSE + 5;
 	return 0;
 }
 

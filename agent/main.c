@@ -97,7 +97,8 @@ static int parse_source(const char *arg, struct agent *a)
 			fprintf(stderr, "captured: --source replay:FILE needs a file\n");
 			return -1;
 		}
-		if (source_replay_check(arg + 7, &error) < 0) {
+		source_replay_discard(a->replay);
+		if (!(a->replay = source_replay_load(arg + 7, &error))) {
 			fprintf(stderr, "%s\n", error);
 			free(error);
 			return -1;
@@ -372,7 +373,7 @@ int main(int argc, char **argv)
 	agent_watch_power(&a);
 	r = agent_open_spool(&a, state_dir, &error);
 	free(state_dir);
-	if (r < 0 || agent_start_source(&a, source_spec, &error) < 0) {
+	if (r < 0 || agent_start_source(&a, &error) < 0) {
 		log_msg("%s", error);
 		goto stop;
 	}
@@ -405,6 +406,7 @@ out:
 	free(a.state_path);
 	free(a.source_lost);
 	free(a.upload_state);
+	source_replay_discard(a.replay);
 	free(error);
 	return code;
 }

@@ -43,6 +43,9 @@
 #define SEGMENT_HEADER_SIZE 64
 #define SEGMENT_MAX_EVENTS 10000000u
 #define SEGMENT_MAX_RAW (256u << 20)
+/* The spool closes a segment whose payload reaches this, whatever its age,
+ * so one always fits an upload and the smallest daily cap. */
+#define SEGMENT_RAW_LIMIT (512u << 10)
 
 struct buf {
 	uint8_t *p;

@@ -262,10 +262,14 @@ static DBusMessage *m_forget(struct agent *a, DBusMessage *m, uint32_t uid)
 			     "You can forget from 1 second to 86400 seconds (one day) back.");
 	uint64_t now = now_usec(), cutoff = now - (uint64_t)seconds * USEC_PER_SEC;
 	uint64_t removed = agent_forget(a, cutoff, &err);
-	if (err < 0)
-		log_msg("forget: some data could not be rewritten: %s", strerror(-err));
 	format_duration(seconds, dur, sizeof dur);
-	agent_log(a, "forget", uid, "the last %s: %" PRIu64 " events removed", dur, removed);
+	agent_log(a, "forget", uid, "the last %s: %" PRIu64 " events removed%s", dur, removed,
+		  err < 0 ? "; some could not be erased" : "");
+	if (err < 0)
+		return error(m, DBUS_ERROR_FAILED,
+			     "%" PRIu64 " events were erased, but some of the data could not be "
+			     "rewritten (%s); nothing was lost, try again.",
+			     removed, strerror(-err));
 	dbus_uint32_t n = removed > UINT32_MAX ? UINT32_MAX : (dbus_uint32_t)removed;
 	DBusMessage *reply = dbus_message_new_method_return(m);
 	dbus_message_append_args(reply, DBUS_TYPE_UINT32, &n, DBUS_TYPE_INVALID);

@@ -132,23 +132,30 @@ static int load(const char *path, struct evemu *rec, char **error)
 	return r;
 }
 
-int source_replay_check(const char *path, char **error)
+struct evemu *source_replay_load(const char *path, char **error)
 {
-	struct evemu rec;
-	int r = load(path, &rec, error);
-	if (r == 0)
-		evemu_fini(&rec);
-	return r;
-}
-
-struct source *source_replay_new(struct loop *l, const char *path, double speed,
-                                 const struct source_cb *cb, char **error)
-{
-	struct replay_source *s = xcalloc(1, sizeof *s);
-	if (load(path, &s->rec, error) < 0) {
-		free(s);
+	struct evemu *rec = xcalloc(1, sizeof *rec);
+	if (load(path, rec, error) < 0) {
+		free(rec);
 		return NULL;
 	}
+	return rec;
+}
+
+void source_replay_discard(struct evemu *rec)
+{
+	if (rec) {
+		evemu_fini(rec);
+		free(rec);
+	}
+}
+
+struct source *source_replay_new(struct loop *l, struct evemu *rec, double speed,
+				 const struct source_cb *cb)
+{
+	struct replay_source *s = xcalloc(1, sizeof *s);
+	s->rec = *rec;
+	free(rec);
 	s->base = (struct source){"replay", replay_free};
 	s->cb = *cb;
 	s->speed = speed > 0 ? speed : 0;

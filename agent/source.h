@@ -26,6 +26,8 @@ struct source_cb {
 	void *data;
 };
 
+struct evemu;
+
 struct source {
 	const char *name; /* "x11", "evdev", "replay", "synthetic" */
 	void (*free)(struct source *s);
@@ -34,12 +36,13 @@ struct source {
 /* Each constructor returns NULL with *error set (heap, a sentence naming
  * what to do) when the source cannot start. */
 struct source *source_synthetic_new(struct loop *l, uint64_t seed, const struct source_cb *cb);
-struct source *source_replay_new(struct loop *l, const char *path, double speed,
-				 const struct source_cb *cb, char **error);
-/* Reads and checks a recording without replaying it, so that a bad one
- * stops the agent before it touches anything: 0, or -errno with *error
- * (heap) "FILE: cannot read: ..." or "FILE:LINE: what is wrong". */
-int source_replay_check(const char *path, char **error);
+/* Reads and checks a whole recording, so that a bad one stops the agent
+ * before it touches anything: NULL with *error (heap) "FILE: cannot read:
+ * ..." or "FILE:LINE: what is wrong". The replay source takes it over. */
+struct evemu *source_replay_load(const char *path, char **error);
+void source_replay_discard(struct evemu *rec);
+struct source *source_replay_new(struct loop *l, struct evemu *rec, double speed,
+				 const struct source_cb *cb);
 struct source *source_evdev_new(struct loop *l, const struct source_cb *cb, char **error);
 struct source *source_x11_new(struct loop *l, const struct source_cb *cb, char **error);
 

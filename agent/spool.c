@@ -154,6 +154,7 @@ const struct spool_seg *spool_find(const struct spool *s, uint64_t id)
 
 /* ---- files ---- */
 
+/* Appends the whole file at path to out. */
 static int read_all(const char *path, struct buf *out)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -161,7 +162,6 @@ static int read_all(const char *path, struct buf *out)
 		return -errno;
 	uint8_t chunk[65536];
 	ssize_t n;
-	out->len = 0;
 	while ((n = read(fd, chunk, sizeof chunk)) > 0)
 		buf_put(out, chunk, (size_t)n);
 	int r = n < 0 ? -errno : 0;
@@ -264,6 +264,9 @@ static void recover_journal(struct spool *s, enum stream st)
 			id |= (uint64_t)data.p[8 + i] << (8 * i);
 	} else {
 		off = data.len; /* nothing usable */
+		if (data.len)
+			slog(s, "the %s journal is not one (%zu bytes); removed", stream_id(st),
+			     data.len);
 	}
 	if (id && spool_find(s, id))
 		off = data.len; /* closed before the crash: nothing to add */
@@ -328,7 +331,8 @@ struct spool *spool_open(const char *dir, int level, spool_log_fn log, void *log
 		if ((len == 20 && strcmp(e->d_name + 16, ".seg") == 0) ||
 		    (len == 21 && strcmp(e->d_name + 16, ".sent") == 0))
 			load_segment(s, e->d_name);
-		else if (strstr(e->d_name, ".seg.") || strstr(e->d_name, ".jnl."))
+		else if (strstr(e->d_name, ".seg.") || strstr(e->d_name, ".sent.") ||
+			 strstr(e->d_name, ".jnl."))
 			unlinkat(dirfd(d), e->d_name, 0); /* a write cut short */
 	}
 	closedir(d);
@@ -397,13 +401,23 @@ void spool_add(struct spool *s, const struct event *e, uint32_t segment_seconds)
 	if (o->active && e->time >= o->all.first + (uint64_t)segment_seconds * USEC_PER_SEC)
 		close_open(s, e->stream);
 	if (!o->active) {
+		/* Ids come from the clock, so they are never reused, even after
+		 * the spool was emptied: a server may ignore an id it has. */
+		uint64_t now = now_usec();
 		o->active = true;
-		o->id = s->next_id++;
+		o->id = now > s->next_id ? now : s->next_id;
+		s->next_id = o->id + 1;
 		seg_cols_init(&o->all, e->time);
 		seg_cols_init(&o->fresh, e->time);
 	}
 	seg_cols_add(&o->all, e);
 	seg_cols_add(&o->fresh, e);
+	/* A segment stays small enough for one upload and any daily cap. */
+	size_t raw = 0;
+	for (int i = 0; i < N_COLS; i++)
+		raw += o->all.col[i].len;
+	if (raw >= SEGMENT_RAW_LIMIT)
+		close_open(s, e->stream);
 }
 
 uint32_t spool_unsaved(const struct spool *s)
@@ -748,6 +762,22 @@ uint32_t spool_expire(struct spool *s, uint64_t cutoff)
 			n++;
 		}
 	return n;
+}
+
+void spool_expire_quarantine(struct spool *s, uint64_t cutoff)
+{
+	char *qdir = xasprintf("%s/quarantine", s->dir);
+	DIR *d = opendir(qdir);
+	struct stat st;
+	for (struct dirent *e; d && (e = readdir(d));)
+		if (e->d_name[0] != '.' && fstatat(dirfd(d), e->d_name, &st, 0) == 0 &&
+		    (uint64_t)st.st_mtime * USEC_PER_SEC < cutoff) {
+			unlinkat(dirfd(d), e->d_name, 0);
+			slog(s, "quarantined %s removed: older than the retention", e->d_name);
+		}
+	if (d)
+		closedir(d);
+	free(qdir);
 }
 
 uint32_t spool_enforce_cap(struct spool *s, uint64_t max_bytes)

@@ -68,10 +68,13 @@ uint64_t spool_forget(struct spool *s, uint64_t cutoff, int *err, bool *uploaded
 /* Closed segments not uploaded yet, oldest first: i from 0. */
 const struct spool_seg *spool_pending(const struct spool *s, size_t i);
 uint64_t spool_pending_bytes(const struct spool *s);
-/* The whole file of closed segment id, for the uploader. 0 or -errno. */
+/* Appends the whole file of closed segment id to out, for the uploader.
+ * 0 or -errno. */
 int spool_load_file(const struct spool *s, uint64_t id, struct buf *out);
 /* Deletes segments whose newest event is before cutoff; returns how many. */
 uint32_t spool_expire(struct spool *s, uint64_t cutoff);
+/* Deletes quarantined files put aside before cutoff. */
+void spool_expire_quarantine(struct spool *s, uint64_t cutoff);
 /* Deletes the oldest segments, uploaded ones first, until the spool holds
  * at most max_bytes; returns how many. */
 uint32_t spool_enforce_cap(struct spool *s, uint64_t max_bytes);

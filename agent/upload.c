@@ -46,6 +46,7 @@ struct uploader {
 
 	int64_t day; /* local_day() of bytes_today */
 	uint64_t bytes_today, bytes_total, last_upload, last_attempt;
+	uint64_t uploaded_until; /* the newest event time a server accepted */
 	uint64_t next_upload; /* when the next batch is due by the interval */
 	uint64_t retry_at;    /* after a failure, nothing before this */
 	unsigned failures;
@@ -262,7 +263,8 @@ static bool start_batch(struct uploader *u)
 	const struct spool_seg *seg;
 	struct buf ids = {0};
 	for (size_t i = 0; (seg = spool_pending(u->spool, i)); i++) {
-		if (u->body.len + seg->bytes > room || u->body.len + seg->bytes > BATCH_MAX) {
+		if (u->body.len + seg->bytes > room ||
+		    (u->body.len && u->body.len + seg->bytes > BATCH_MAX)) {
 			if (u->body.len == 0 && seg->bytes > room)
 				u->cap_reached = true;
 			break;
@@ -326,6 +328,9 @@ static void finish(struct uploader *u, CURLcode code)
 		free(d);
 	} else {
 		for (size_t i = 0; i < u->batch_n; i++) {
+			const struct spool_seg *seg = spool_find(u->spool, u->batch[i]);
+			if (seg && seg->end > u->uploaded_until)
+				u->uploaded_until = seg->end;
 			if (u->policy->delete_after_upload)
 				spool_delete(u->spool, u->batch[i]);
 			else
@@ -380,6 +385,10 @@ static void schedule(struct uploader *u)
 	loop_timer_disarm(u->timer);
 	if (u->easy || !*u->policy->endpoint)
 		return;
+	/* Ask again now: without UPower the battery is only known by
+	 * looking, and it may have changed since the agent last said. */
+	if (u->hooks.deferral)
+		u->deferred = u->hooks.deferral(u->hooks.data);
 	bool offline = strcmp(u->deferred, "offline") == 0;
 	bool deletion = u->deletions && !offline;
 	bool pending = spool_pending(u->spool, 0) && !*deferral(u);
@@ -456,6 +465,11 @@ void upload_delete_span(struct uploader *u, uint64_t from, uint64_t to)
 bool upload_busy(const struct uploader *u)
 {
 	return u->easy && u->batch;
+}
+
+uint64_t upload_uploaded_until(const struct uploader *u)
+{
+	return u->uploaded_until;
 }
 
 void upload_get_info(struct uploader *u, struct upload_info *out)
@@ -535,8 +549,10 @@ void upload_free(struct uploader *u)
 char *upload_serialize(const struct uploader *u)
 {
 	struct buf b = {0};
-	char *line = xasprintf("upload %" PRId64 " %" PRIu64 " %" PRIu64 " %" PRIu64 "\n", u->day,
-			       u->bytes_today, u->bytes_total, u->last_upload);
+	char *line = xasprintf("upload %" PRId64 " %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64
+			       "\n",
+			       u->day, u->bytes_today, u->bytes_total, u->last_upload,
+			       u->uploaded_until);
 	buf_put(&b, line, strlen(line));
 	free(line);
 	for (const struct deletion *d = u->deletions; d; d = d->next) {
@@ -558,8 +574,9 @@ void upload_parse(struct uploader *u, const char *text)
 {
 	for (const char *l = text; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
 		uint64_t from, to;
-		if (sscanf(l, "upload %" SCNd64 " %" SCNu64 " %" SCNu64 " %" SCNu64, &u->day,
-			   &u->bytes_today, &u->bytes_total, &u->last_upload) == 4)
+		if (sscanf(l, "upload %" SCNd64 " %" SCNu64 " %" SCNu64 " %" SCNu64 " %" SCNu64,
+			   &u->day, &u->bytes_today, &u->bytes_total, &u->last_upload,
+			   &u->uploaded_until) >= 4)
 			continue;
 		if (sscanf(l, "upload-delete-span %" SCNu64 " %" SCNu64, &from, &to) == 2) {
 			upload_delete_span(u, from, to);

@@ -31,6 +31,9 @@ struct upload_hooks {
 	void (*changed)(void *data);
 	/* A History entry: action and detail. */
 	void (*history)(const char *action, const char *detail, void *data);
+	/* Why nothing may be sent now ("" if it may), asked before each
+	 * attempt; see upload_defer. */
+	const char *(*deferral)(void *data);
 	void *data;
 };
 
@@ -61,6 +64,8 @@ void upload_delete_span(struct uploader *u, uint64_t from, uint64_t to);
 void upload_get_info(struct uploader *u, struct upload_info *out);
 /* Whether a transfer of segments is in flight. */
 bool upload_busy(const struct uploader *u);
+/* The newest event time of all a server has accepted, or 0. */
+uint64_t upload_uploaded_until(const struct uploader *u);
 
 /* The host of an http(s) URL, without credentials, into buf; "" if none. */
 void upload_host(const char *url, char *buf, size_t size);

@@ -359,10 +359,10 @@ static void test_buttons(void **state)
 	assert_int_equal(evdecode_button(BTN_RIGHT), 3);
 	assert_int_equal(evdecode_button(BTN_SIDE), 8);
 	assert_int_equal(evdecode_button(BTN_EXTRA), 9);
-	assert_int_equal(evdecode_button(BTN_FORWARD), 6);
-	assert_int_equal(evdecode_button(BTN_BACK), 7);
-	assert_int_equal(evdecode_button(BTN_TASK), 8);
-	assert_int_equal(evdecode_button(0x11f), 16);
+	assert_int_equal(evdecode_button(BTN_FORWARD), 10);
+	assert_int_equal(evdecode_button(BTN_BACK), 11);
+	assert_int_equal(evdecode_button(BTN_TASK), 12);
+	assert_int_equal(evdecode_button(0x11f), 20); /* the last mouse button */
 	assert_int_equal(evdecode_button(BTN_JOYSTICK), 0);
 	assert_int_equal(evdecode_button(BTN_TOUCH), 0);
 	assert_int_equal(evdecode_button(KEY_A), 0);
