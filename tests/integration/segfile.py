@@ -1,0 +1,311 @@
+"""The spool's files in Python, written from their documentation alone
+(agent/segment.h, agent/spool.c's header comment), so that the tests can
+look at what is on disk without trusting the agent's own codec, and can
+make segments by hand.
+
+A closed segment: a 64-byte little-endian header (magic "CAPSEG\\0\\1", id,
+start, end, events, raw_len, stored_len, stream, version 1, CRC-32C of the
+header with its CRC field zero and of the compressed bytes), then a zstd
+frame of the payload. The payload: n, base, six column lengths, then the
+columns time, kind, x, y, code, text; LEB128 varints, zigzag deltas; text
+0 = same as before, else length + 1 and the bytes.
+
+A journal: "CAPJNL\\0\\1", the segment id (8), then records of length (4),
+CRC-32C of the payload (4) and an uncompressed payload.
+
+zstd is the command-line tool (scripts/install-deps installs it)."""
+
+import os
+import struct
+import subprocess
+import tempfile
+
+MAGIC = b"CAPSEG\x00\x01"
+JNL_MAGIC = b"CAPJNL\x00\x01"
+HEADER_SIZE = 64
+STREAMS = ["pointer.motion", "pointer.button", "pointer.scroll", "keyboard", "window.focus"]
+KINDS = ["motion", "button-press", "button-release", "scroll", "key-press", "key-release",
+         "focus"]
+COLUMNS = ["time", "kind", "x", "y", "code", "text"]
+
+
+class FormatError(Exception):
+    pass
+
+
+def _crc_table():
+    table = []
+    for i in range(256):
+        c = i
+        for _ in range(8):
+            c = (c >> 1) ^ 0x82F63B78 if c & 1 else c >> 1
+        table.append(c)
+    return table
+
+
+_TABLE = _crc_table()
+
+
+def crc32c(data, crc=0):
+    """CRC-32C (Castagnoli), as iSCSI and ext4 use it; crc32c(b"123456789")
+    is 0xE3069283."""
+    crc ^= 0xFFFFFFFF
+    t = _TABLE
+    for b in data:
+        crc = t[(crc ^ b) & 0xFF] ^ (crc >> 8)
+    return crc ^ 0xFFFFFFFF
+
+
+def put_varint(v):
+    if v < 0:
+        raise ValueError(v)
+    out = bytearray()
+    while True:
+        b = v & 0x7F
+        v >>= 7
+        if v:
+            out.append(b | 0x80)
+        else:
+            out.append(b)
+            return bytes(out)
+
+
+def get_varint(buf, pos):
+    v = shift = 0
+    while True:
+        if pos >= len(buf):
+            raise FormatError("a varint runs past its end")
+        b = buf[pos]
+        pos += 1
+        v |= (b & 0x7F) << shift
+        if not b & 0x80:
+            return v, pos
+        shift += 7
+        if shift >= 64:
+            raise FormatError("a varint longer than 64 bits")
+
+
+def zigzag(v):
+    return (v << 1) if v >= 0 else ((-v) << 1) - 1
+
+
+def unzigzag(u):
+    return (u >> 1) if not u & 1 else -((u + 1) >> 1)
+
+
+def encode_payload(events, base=None):
+    """events: [(time, kind name or number, x, y, code, text)]."""
+    if base is None:
+        base = events[0][0] if events else 0
+    cols = [bytearray() for _ in COLUMNS]
+    prev = [base, 0, 0, 0, 0]
+    prev_text = b""
+    for t, kind, x, y, code, text in events:
+        k = KINDS.index(kind) if isinstance(kind, str) else kind
+        for i, v in enumerate((t, k, x, y, code)):
+            cols[i] += put_varint(zigzag(v - prev[i]))
+            prev[i] = v
+        tb = text.encode() if isinstance(text, str) else text
+        if tb == prev_text:
+            cols[5] += put_varint(0)
+        else:
+            cols[5] += put_varint(len(tb) + 1) + tb
+            prev_text = tb
+    out = bytearray(put_varint(len(events)) + put_varint(base))
+    for c in cols:
+        out += put_varint(len(c))
+    for c in cols:
+        out += c
+    return bytes(out)
+
+
+def split_payload(raw):
+    """(n, base, {column name: bytes}) of a payload, checking its framing."""
+    pos = 0
+    n, pos = get_varint(raw, pos)
+    base, pos = get_varint(raw, pos)
+    lens = []
+    for _ in COLUMNS:
+        v, pos = get_varint(raw, pos)
+        lens.append(v)
+    cols = {}
+    for name, ln in zip(COLUMNS, lens):
+        if ln < n or pos + ln > len(raw):
+            raise FormatError("column %s: %d bytes for %d events" % (name, ln, n))
+        cols[name] = raw[pos:pos + ln]
+        pos += ln
+    if pos != len(raw):
+        raise FormatError("%d bytes after the columns" % (len(raw) - pos))
+    return n, base, cols
+
+
+def column_values(col, n):
+    """The n varints of a numeric column, as they are stored (zigzag deltas
+    decoded to signed deltas)."""
+    out, pos = [], 0
+    for _ in range(n):
+        v, pos = get_varint(col, pos)
+        out.append(unzigzag(v))
+    if pos != len(col):
+        raise FormatError("%d bytes after a numeric column" % (len(col) - pos))
+    return out
+
+
+def text_values(col, n):
+    """The text column as stored: per event None (same as before) or bytes."""
+    out, pos = [], 0
+    for _ in range(n):
+        ln, pos = get_varint(col, pos)
+        if ln == 0:
+            out.append(None)
+        else:
+            if pos + ln - 1 > len(col):
+                raise FormatError("a text runs past its column")
+            out.append(bytes(col[pos:pos + ln - 1]))
+            pos += ln - 1
+    if pos != len(col):
+        raise FormatError("%d bytes after the text column" % (len(col) - pos))
+    return out
+
+
+def decode_payload(raw):
+    """(events, columns): events as (time, kind name, x, y, code, text str),
+    columns as {name: raw deltas or texts as stored}."""
+    n, base, cols = split_payload(raw)
+    deltas = {c: column_values(cols[c], n) for c in COLUMNS[:5]}
+    texts = text_values(cols["text"], n)
+    events = []
+    cur = [base, 0, 0, 0, 0]
+    text = b""
+    for i in range(n):
+        for j, c in enumerate(COLUMNS[:5]):
+            cur[j] += deltas[c][i]
+        if texts[i] is not None:
+            text = texts[i]
+        if not 0 <= cur[1] < len(KINDS):
+            raise FormatError("kind %d" % cur[1])
+        events.append((cur[0], KINDS[cur[1]], cur[2], cur[3], cur[4],
+                       text.decode("utf-8", errors="replace")))
+    stored = dict(deltas)
+    stored["text"] = texts
+    stored["base"] = base
+    stored["raw"] = raw
+    return events, stored
+
+
+def zstd_compress(data, with_size=True, level=3):
+    """A zstd frame of data; with_size: the frame header says the content
+    size (the tool writes it for a file, not for standard input)."""
+    if not with_size:
+        return subprocess.run(["zstd", "-q", "-c", "-%d" % level], input=data,
+                              capture_output=True, check=True).stdout
+    with tempfile.TemporaryDirectory() as d:
+        src = os.path.join(d, "payload")
+        with open(src, "wb") as f:
+            f.write(data)
+        subprocess.run(["zstd", "-q", "-f", "-%d" % level, src, "-o", src + ".zst"],
+                       capture_output=True, check=True)
+        with open(src + ".zst", "rb") as f:
+            return f.read()
+
+
+def zstd_decompress(data):
+    p = subprocess.run(["zstd", "-q", "-d", "-c"], input=data, capture_output=True)
+    if p.returncode != 0:
+        raise FormatError("zstd -d: %s" % p.stderr.decode(errors="replace").strip())
+    return p.stdout
+
+
+def parse_header(data):
+    if len(data) < HEADER_SIZE:
+        raise FormatError("%d bytes, shorter than the header" % len(data))
+    (magic, sid, start, end, events, raw_len, stored_len, stream, version, zero2, crc,
+     zero12) = struct.unpack("<8sQQQIIIBBHI12s", data[:HEADER_SIZE])
+    return {"magic": magic, "id": sid, "start": start, "end": end, "events": events,
+            "raw_len": raw_len, "stored_len": stored_len, "stream": stream,
+            "version": version, "zero2": zero2, "crc": crc, "zero12": zero12}
+
+
+def header_crc(data):
+    return crc32c(data[:48] + b"\0\0\0\0" + data[52:])
+
+
+def read_segment(data):
+    """Checks and decodes a whole segment file: (header, events, columns).
+    Raises FormatError with what is wrong."""
+    h = parse_header(data)
+    if h["magic"] != MAGIC:
+        raise FormatError("magic %r" % h["magic"])
+    if h["version"] != 1:
+        raise FormatError("version %d" % h["version"])
+    if h["zero2"] or h["zero12"] != b"\0" * 12:
+        raise FormatError("reserved bytes are not zero")
+    if h["stream"] >= len(STREAMS):
+        raise FormatError("stream %d" % h["stream"])
+    if h["stored_len"] != len(data) - HEADER_SIZE:
+        raise FormatError("stored_len %d, %d bytes follow the header"
+                          % (h["stored_len"], len(data) - HEADER_SIZE))
+    crc = header_crc(data)
+    if crc != h["crc"]:
+        raise FormatError("CRC-32C %08x, the header says %08x" % (crc, h["crc"]))
+    raw = zstd_decompress(data[HEADER_SIZE:])
+    if len(raw) != h["raw_len"]:
+        raise FormatError("raw_len %d, the frame holds %d" % (h["raw_len"], len(raw)))
+    events, cols = decode_payload(raw)
+    if len(events) != h["events"]:
+        raise FormatError("events %d, the payload holds %d" % (h["events"], len(events)))
+    if events:
+        times = [e[0] for e in events]
+        if (min(times), max(times)) != (h["start"], h["end"]):
+            raise FormatError("start/end %d/%d, the events span %d/%d"
+                              % (h["start"], h["end"], min(times), max(times)))
+    return h, events, cols
+
+
+def read_segment_file(path):
+    with open(path, "rb") as f:
+        return read_segment(f.read())
+
+
+def make_segment(seg_id, stream, events, base=None, raw=None, with_size=True):
+    """A segment file's bytes. stream: a name or number. raw: a payload to
+    use instead of encoding events (its header still says events' span)."""
+    s = STREAMS.index(stream) if isinstance(stream, str) else stream
+    payload = raw if raw is not None else encode_payload(events, base)
+    z = zstd_compress(payload, with_size)
+    times = [e[0] for e in events]
+    head = struct.pack("<8sQQQIIIBBHI12s", MAGIC, seg_id, min(times) if times else 0,
+                       max(times) if times else 0, len(events), len(payload), len(z), s, 1, 0,
+                       0, b"\0" * 12)
+    crc = crc32c(head + z)
+    return head[:48] + struct.pack("<I", crc) + head[52:] + z
+
+
+def write_segment(path, *args, **kw):
+    data = make_segment(*args, **kw)
+    with open(path, "wb") as f:
+        f.write(data)
+    return data
+
+
+def segment_name(seg_id, uploaded=False):
+    return "%016x.%s" % (seg_id, "sent" if uploaded else "seg")
+
+
+def read_journal(path):
+    """(segment id, [events of each complete record], trailing bytes not
+    making a whole valid record)."""
+    with open(path, "rb") as f:
+        data = f.read()
+    if len(data) < 16 or data[:8] != JNL_MAGIC:
+        raise FormatError("not a journal: %r" % data[:16])
+    seg_id = struct.unpack("<Q", data[8:16])[0]
+    records, pos = [], 16
+    while pos + 8 <= len(data):
+        ln, crc = struct.unpack("<II", data[pos:pos + 8])
+        body = data[pos + 8:pos + 8 + ln]
+        if len(body) < ln or crc32c(body) != crc:
+            break
+        records.append(decode_payload(body)[0])
+        pos += 8 + ln
+    return seg_id, records, len(data) - pos
