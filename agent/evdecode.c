@@ -62,7 +62,14 @@ static int32_t clamp(int64_t v, int32_t max)
 static void emit_one(struct evdecode *d, uint64_t time, enum event_kind kind, int32_t code,
                      evdecode_emit_fn emit, void *data)
 {
-	struct event e = {.time = time, .kind = kind, .code = code};
+	/* Set field by field: zeroing the whole text buffer for every event
+	 * is the decoder's largest cost. */
+	struct event e;
+	e.time = time;
+	e.kind = kind;
+	e.code = code;
+	e.x = e.y = 0;
+	e.text[0] = '\0';
 	switch (kind) {
 	case EV_MOTION:
 		e.stream = STREAM_MOTION;

@@ -176,6 +176,14 @@ void filter_feed(struct filter *f, const struct event *in, filter_emit_fn emit, 
 	if (in->stream == STREAM_MOTION)
 		filter_flush(f, in->time, false, emit, data);
 
+	/* Most events pass as they are; copy only what must change. */
+	bool reduced = in->stream == STREAM_KEYBOARD || in->stream == STREAM_FOCUS ||
+		       (in->stream == STREAM_BUTTON && fid == FID_REDUCED);
+	bool held = in->stream == STREAM_MOTION && filter_motion_hz(f);
+	if (!reduced && !held) {
+		emit(in, data);
+		return;
+	}
 	struct event e = *in;
 	reduce(&e, fid);
 	if (e.stream == STREAM_MOTION && filter_motion_hz(f)) {

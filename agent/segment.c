@@ -11,7 +11,8 @@
 
 static const uint8_t magic[8] = {'C', 'A', 'P', 'S', 'E', 'G', 0, 1};
 
-void buf_put(struct buf *b, const void *data, size_t n)
+/* Room for n more bytes. */
+static void buf_reserve(struct buf *b, size_t n)
 {
 	if (b->len + n > b->cap) {
 		b->cap = b->cap ? b->cap * 2 : 256;
@@ -19,6 +20,11 @@ void buf_put(struct buf *b, const void *data, size_t n)
 			b->cap *= 2;
 		b->p = xrealloc(b->p, b->cap);
 	}
+}
+
+void buf_put(struct buf *b, const void *data, size_t n)
+{
+	buf_reserve(b, n);
 	if (n)
 		memcpy(b->p + b->len, data, n);
 	b->len += n;
@@ -32,16 +38,14 @@ void buf_free(struct buf *b)
 
 static void put_varint(struct buf *b, uint64_t v)
 {
-	uint8_t tmp[10];
-	size_t n = 0;
-	do {
-		tmp[n] = (uint8_t)(v & 0x7f);
+	buf_reserve(b, 10);
+	uint8_t *p = b->p + b->len;
+	while (v >= 0x80) {
+		*p++ = (uint8_t)(v | 0x80);
 		v >>= 7;
-		if (v)
-			tmp[n] |= 0x80;
-		n++;
-	} while (v);
-	buf_put(b, tmp, n);
+	}
+	*p++ = (uint8_t)v;
+	b->len = (size_t)(p - b->p);
 }
 
 static uint64_t zigzag(int64_t v)
@@ -75,7 +79,7 @@ void seg_cols_add(struct seg_cols *c, const struct event *e)
 	put_varint(&c->col[COL_X], zigzag((int64_t)e->x - c->prev_x));
 	put_varint(&c->col[COL_Y], zigzag((int64_t)e->y - c->prev_y));
 	put_varint(&c->col[COL_CODE], zigzag((int64_t)e->code - c->prev_code));
-	if (strcmp(e->text, c->prev_text) == 0) {
+	if (e->text[0] == c->prev_text[0] && (!e->text[0] || strcmp(e->text, c->prev_text) == 0)) {
 		put_varint(&c->col[COL_TEXT], 0);
 	} else {
 		size_t len = strnlen(e->text, EVENT_TEXT_MAX - 1);
