@@ -1,0 +1,279 @@
+/* Text measured in columns, the editor behind the text fields, figures
+ * for people, and the form's checks of an exemption request. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <locale.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "edit.h"
+#include "form.h"
+#include "human.h"
+#include "text.h"
+
+static int setup(void **state)
+{
+	(void)state;
+	/* Widths of non-ASCII characters come from the locale. */
+	return setlocale(LC_CTYPE, "C.UTF-8") ? 0 : -1;
+}
+
+static void test_decode(void **state)
+{
+	uint32_t cp;
+	char buf[4];
+	(void)state;
+	assert_int_equal(text_decode("a", 1, &cp), 1);
+	assert_int_equal(cp, 'a');
+	assert_int_equal(text_decode("\xc3\xa9", 2, &cp), 2);
+	assert_int_equal(cp, 0xe9);
+	assert_int_equal(text_decode("\xe6\x97\xa5", 3, &cp), 3);
+	assert_int_equal(cp, 0x65e5);
+	assert_int_equal(text_decode("\xf0\x9f\x98\x80", 4, &cp), 4);
+	assert_int_equal(cp, 0x1f600);
+	/* Broken sequences give U+FFFD one byte at a time. */
+	assert_int_equal(text_decode("\xc3", 1, &cp), 1);
+	assert_int_equal(cp, 0xfffd);
+	assert_int_equal(text_decode("\xc0\xaf", 2, &cp), 1); /* overlong */
+	assert_int_equal(cp, 0xfffd);
+	assert_int_equal(text_decode("\xed\xa0\x80", 3, &cp), 1); /* surrogate */
+	assert_int_equal(cp, 0xfffd);
+	assert_int_equal(text_encode(0x65e5, buf), 3);
+	assert_memory_equal(buf, "\xe6\x97\xa5", 3);
+	assert_int_equal(text_encode(0xd800, buf), 0);
+	assert_int_equal(text_encode(0x110000, buf), 0);
+}
+
+static void test_width(void **state)
+{
+	int used;
+	(void)state;
+	assert_int_equal(text_width("abc", 3), 3);
+	assert_int_equal(text_width("\xe6\x97\xa5\xe6\x9c\xac", 6), 4); /* 日本: wide */
+	assert_int_equal(text_width("e\xcc\x81", 3), 1);                /* e + combining acute */
+	assert_int_equal(text_width("\t", 1), 1);
+	/* Cutting never splits a character, nor a wide one in half. */
+	assert_int_equal(text_fit("\xe6\x97\xa5\xe6\x9c\xac", 6, 3, &used), 3);
+	assert_int_equal(used, 2);
+	assert_int_equal(text_fit("abcdef", 6, 4, &used), 4);
+	assert_int_equal(text_fit("e\xcc\x81x", 4, 1, &used), 3); /* the mark goes along */
+	assert_int_equal(text_fit("abc", 3, 0, &used), 0);
+	assert_int_equal(text_prev("a\xc3\xa9", 3), 1);
+	assert_int_equal(text_next("a\xc3\xa9", 3, 1), 3);
+	assert_int_equal(text_next("a\xc3\xa9", 3, 3), 3);
+}
+
+static void lines_are(const char *s, int cols, const char *const *want, size_t n_want)
+{
+	struct text_line *l;
+	size_t n = text_wrap(s, strlen(s), cols, &l);
+	assert_int_equal(n, n_want);
+	for (size_t i = 0; i < n; i++) {
+		assert_int_equal(l[i].len, strlen(want[i]));
+		assert_memory_equal(s + l[i].start, want[i], l[i].len);
+	}
+	free(l);
+}
+
+static void test_wrap(void **state)
+{
+	(void)state;
+	const char *const a[] = {"the quick", "brown fox"};
+	lines_are("the quick brown fox", 10, a, 2);
+	const char *const b[] = {"abcdefghij", "klm"};
+	lines_are("abcdefghijklm", 10, b, 2);
+	const char *const c[] = {"one", "", "two"};
+	lines_are("one\n\ntwo", 10, c, 3);
+	const char *const d[] = {""};
+	lines_are("", 10, d, 1);
+	const char *const e[] = {"end", ""};
+	lines_are("end\n", 10, e, 2);
+	const char *const f[] = {"a", "b"};
+	lines_are("a    b", 1, f, 2);
+	const char *const g[] = {"\xe6\x97\xa5\xe6\x9c\xac", "\xe8\xaa\x9e"};
+	lines_are("\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e", 5, g, 2);
+	const char *const h[] = {"  indented", "text"};
+	lines_are("  indented text", 10, h, 2);
+}
+
+static void test_edit(void **state)
+{
+	struct edit e;
+	(void)state;
+	edit_init(&e, 10, false);
+	assert_int_equal(edit_insert(&e, 'a'), 0);
+	assert_int_equal(edit_insert(&e, 0xe9), 0);
+	assert_int_equal(edit_insert(&e, 0x65e5), 0);
+	assert_string_equal(e.buf, "a\xc3\xa9\xe6\x97\xa5");
+	assert_int_equal(e.cursor, 6);
+	edit_left(&e);
+	assert_int_equal(e.cursor, 3);
+	edit_backspace(&e); /* removes é, both bytes */
+	assert_string_equal(e.buf, "a\xe6\x97\xa5");
+	assert_int_equal(e.cursor, 1);
+	edit_delete(&e);
+	assert_string_equal(e.buf, "a");
+	/* Control characters and newlines are refused in a line field. */
+	assert_int_equal(edit_insert(&e, '\n'), -EINVAL);
+	assert_int_equal(edit_insert(&e, 0x1b), -EINVAL);
+	assert_int_equal(edit_insert(&e, 0x7f), -EINVAL);
+	assert_int_equal(edit_insert(&e, 0x85), -EINVAL);
+	assert_int_equal(edit_insert(&e, 0xd800), -EINVAL);
+	for (int i = 0; i < 9; i++)
+		assert_int_equal(edit_insert(&e, 'x'), 0);
+	assert_int_equal(edit_insert(&e, 'y'), -ENOSPC);
+	assert_int_equal(e.len, 10);
+	edit_set(&e, "tab\there\nnewline");
+	assert_string_equal(e.buf, "tabherenew"); /* what a key could not type is dropped */
+	edit_fini(&e);
+
+	edit_init(&e, 100, true);
+	edit_set(&e, "line one\nline two is longer");
+	assert_int_equal(edit_insert(&e, '\n'), 0);
+	struct text_line *l;
+	struct edit_pos p;
+	size_t n = edit_layout(&e, 10, &l, &p);
+	free(l);
+	assert_int_equal(n, 4); /* "line one" "line two" "is longer" "" */
+	assert_int_equal(p.line, 3);
+	assert_int_equal(p.col, 0);
+	edit_up(&e, 10);
+	n = edit_layout(&e, 10, &l, &p);
+	free(l);
+	assert_int_equal(p.line, 2);
+	edit_home(&e, 10);
+	edit_end(&e, 10);
+	n = edit_layout(&e, 10, &l, &p);
+	free(l);
+	assert_int_equal(p.col, 9); /* the end of "is longer" */
+	edit_up(&e, 10);
+	edit_up(&e, 10);
+	edit_up(&e, 10);
+	edit_up(&e, 10); /* at the top it stays */
+	n = edit_layout(&e, 10, &l, &p);
+	free(l);
+	assert_int_equal(p.line, 0);
+	assert_int_equal(e.cursor, 8); /* the column kept as near as the line allows */
+	edit_fini(&e);
+}
+
+static void test_human(void **state)
+{
+	char b[32];
+	(void)state;
+	human_bytes(0, b, sizeof b);
+	assert_string_equal(b, "0 B");
+	human_bytes(999, b, sizeof b);
+	assert_string_equal(b, "999 B");
+	human_bytes(1200, b, sizeof b);
+	assert_string_equal(b, "1.2 kB");
+	human_bytes(999999, b, sizeof b);
+	assert_string_equal(b, "1.0 MB");
+	human_bytes(50000000, b, sizeof b);
+	assert_string_equal(b, "50 MB");
+	human_bytes(1234567, b, sizeof b);
+	assert_string_equal(b, "1.2 MB");
+	human_rate(0.2, b, sizeof b);
+	assert_string_equal(b, "0 B/s");
+	human_rate(1500, b, sizeof b);
+	assert_string_equal(b, "1.5 kB/s");
+	human_count(1234567, b, sizeof b);
+	assert_string_equal(b, "1,234,567");
+	human_count(999, b, sizeof b);
+	assert_string_equal(b, "999");
+	human_count_short(123456, b, sizeof b);
+	assert_string_equal(b, "123k");
+	human_count_short(9999, b, sizeof b);
+	assert_string_equal(b, "9999");
+	human_countdown(1799, b, sizeof b);
+	assert_string_equal(b, "29:59");
+	human_countdown(0, b, sizeof b);
+	assert_string_equal(b, "00:00");
+	human_countdown(3725, b, sizeof b);
+	assert_string_equal(b, "1:02:05");
+	human_minutes(45, b, sizeof b);
+	assert_string_equal(b, "45 s");
+	human_minutes(1800, b, sizeof b);
+	assert_string_equal(b, "30 min");
+	human_minutes(5400, b, sizeof b);
+	assert_string_equal(b, "1 h 30 min");
+	human_minutes(7200, b, sizeof b);
+	assert_string_equal(b, "2 h");
+	human_power(40.4, b, sizeof b);
+	assert_string_equal(b, "40 mW");
+	human_power(1234, b, sizeof b);
+	assert_string_equal(b, "1.2 W");
+}
+
+static void test_form_checks(void **state)
+{
+	char buf[128], big[2100];
+	uint32_t days = 0;
+	(void)state;
+	assert_null(form_check_scope("all"));
+	assert_null(form_check_scope("window.focus"));
+	assert_non_null(form_check_scope("pointer"));
+	assert_non_null(form_check_scope(""));
+	assert_null(form_check_category("works-council"));
+	assert_non_null(form_check_category("Medical"));
+	assert_null(form_check_days_text("365", &days));
+	assert_int_equal(days, 365);
+	assert_null(form_check_days_text("1", &days));
+	assert_int_equal(days, 1);
+	assert_string_equal(form_check_days_text("0", NULL), "at least 1 day");
+	assert_string_equal(form_check_days_text("366", NULL), "at most 365 days");
+	assert_non_null(form_check_days_text("", NULL));
+	assert_non_null(form_check_days_text("7d", NULL));
+	assert_non_null(form_check_days_text("-1", NULL));
+	assert_non_null(form_check_days_text("99999999999999", NULL));
+	/* The agent's rules for a reason: 1..2000 bytes of UTF-8, no
+	 * control characters but newline. */
+	assert_null(form_check_reason("two\nlines, \xc3\xa9", buf, sizeof buf));
+	assert_null(form_check_reason(" ", buf, sizeof buf));
+	assert_string_equal(form_check_reason("", buf, sizeof buf),
+	                    "write the reason for the request");
+	assert_non_null(form_check_reason("tab\there", buf, sizeof buf));
+	assert_non_null(form_check_reason("bad \xc3", buf, sizeof buf));
+	assert_non_null(form_check_reason("del \x7f", buf, sizeof buf));
+	memset(big, 'x', 2000);
+	big[2000] = '\0';
+	assert_null(form_check_reason(big, buf, sizeof buf));
+	big[2000] = 'x';
+	big[2001] = '\0';
+	assert_string_equal(form_check_reason(big, buf, sizeof buf),
+	                    "the reason is 2001 bytes long; at most 2000 are allowed");
+	/* Bytes, not characters: 1000 two-byte characters are 2000 bytes. */
+	for (int i = 0; i < 1001; i++)
+		memcpy(big + 2 * i, "\xc3\xa9", 2);
+	big[2002] = '\0';
+	assert_non_null(form_check_reason(big, buf, sizeof buf));
+	big[2000] = '\0';
+	assert_null(form_check_reason(big, buf, sizeof buf));
+
+	struct form f;
+	form_init(&f);
+	assert_false(form_ready(&f)); /* no reason yet */
+	edit_set(&f.reason, "tendinitis");
+	assert_true(form_ready(&f));
+	edit_set(&f.days, "0");
+	assert_false(form_ready(&f));
+	form_reset(&f);
+	assert_string_equal(f.days.buf, "7");
+	assert_string_equal(f.reason.buf, "");
+	form_fini(&f);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_decode), cmocka_unit_test(test_width),
+	    cmocka_unit_test(test_wrap),   cmocka_unit_test(test_edit),
+	    cmocka_unit_test(test_human),  cmocka_unit_test(test_form_checks),
+	};
+	return cmocka_run_group_tests(tests, setup, NULL);
+}

@@ -1,0 +1,528 @@
+/* What keys do. As in htop's Action.c, actions change state and return
+ * flags; they never draw. An open dialog sees every key first, so typing
+ * a reason never pauses anything. */
+#include "console.h"
+#include "duration.h"
+#include "util.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const enum ui_view view_order[] = {UI_VIEW_OVERVIEW, UI_VIEW_EXEMPTIONS, UI_VIEW_HISTORY,
+                                          UI_VIEW_NOTICE};
+
+void action_view(struct console *c, enum ui_view v)
+{
+	if (v == UI_VIEW_HISTORY && c->ui.view != UI_VIEW_HISTORY) {
+		/* Coming back to History shows what is new since. */
+		model_hist_refresh(&c->model);
+	}
+	c->ui.view = v;
+}
+
+static void cycle_view(struct console *c, int step)
+{
+	size_t n = ARRAY_SIZE(view_order), i = 0;
+	while (i < n && view_order[i] != c->ui.view)
+		i++;
+	i = (i + n + (size_t)(step > 0 ? 1 : n - 1)) % n;
+	action_view(c, view_order[i]);
+}
+
+static bool agent_here(struct console *c, const char *what)
+{
+	if (c->model.link == MODEL_LINK_LIVE && c->client)
+		return true;
+	ui_message(&c->ui, true, "%s: the agent is not reachable.", what);
+	return false;
+}
+
+/* ---- main-screen actions ---- */
+
+static unsigned do_pause(struct console *c)
+{
+	if (!agent_here(c, "Not paused"))
+		return CONSOLE_PAINT;
+	uint64_t now = now_usec();
+	uint32_t s = model_default_pause(&c->model, c->settings->default_pause_minutes, now);
+	console_pause(c, s);
+	return CONSOLE_PAINT;
+}
+
+static unsigned open_pause_dialog(struct console *c)
+{
+	struct ui *ui = &c->ui;
+	if (!agent_here(c, "Not paused"))
+		return CONSOLE_PAINT;
+	uint64_t now = now_usec();
+	ui->n_pause_choices = ui_pause_choices(&c->model, now, ui->pause_choices, UI_PAUSE_CHOICES);
+	/* Start on the configured default, or the longest below it. */
+	uint32_t def = model_default_pause(&c->model, c->settings->default_pause_minutes, now);
+	ui->pause_choice = 0;
+	for (size_t i = 0; i < ui->n_pause_choices; i++)
+		if (ui->pause_choices[i] <= def)
+			ui->pause_choice = i;
+	char text[32];
+	duration_format(ui->n_pause_choices ? ui->pause_choices[ui->pause_choice] : def, text,
+	                sizeof text);
+	edit_set(&ui->pause_text, text);
+	ui_set_string(&ui->pause_error, NULL);
+	ui->pause_sending = false;
+	ui->dialog = UI_DIALOG_PAUSE;
+	return CONSOLE_PAINT;
+}
+
+static unsigned open_form(struct console *c)
+{
+	if (!agent_here(c, "No request"))
+		return CONSOLE_PAINT;
+	if (!c->ui.form.sending)
+		form_set_refusal(&c->ui.form, NULL);
+	c->ui.dialog = UI_DIALOG_FORM;
+	return CONSOLE_PAINT;
+}
+
+static const struct model_exemption *selected(struct console *c)
+{
+	if (c->ui.view != UI_VIEW_EXEMPTIONS || c->ui.ex_sel >= c->model.n_ex)
+		return NULL;
+	return &c->model.ex[c->ui.ex_sel];
+}
+
+static bool withdrawable(const struct model_exemption *e)
+{
+	return strcmp(e->status, "pending") == 0 || strcmp(e->status, "approved") == 0;
+}
+
+static unsigned open_withdraw(struct console *c, const struct model_exemption *e)
+{
+	if (!withdrawable(e)) {
+		ui_message(&c->ui, true,
+		           "%s is %s: only a pending or approved request can be "
+		           "withdrawn.",
+		           e->id, e->status);
+		c->ui.dialog = UI_DIALOG_NONE;
+		return CONSOLE_PAINT;
+	}
+	ui_set_string(&c->ui.dialog_id, e->id);
+	ui_set_string(&c->ui.dialog_error, NULL);
+	c->ui.dialog_sending = false;
+	c->ui.dialog = UI_DIALOG_WITHDRAW;
+	return CONSOLE_PAINT;
+}
+
+/* Moves a scroll position by delta rows (INT64_MIN/MAX: to an end). */
+static void scroll_by(struct ui_scroll *s, int64_t delta)
+{
+	if (delta == INT64_MIN)
+		s->top = 0;
+	else if (delta == INT64_MAX)
+		s->top = s->lines;
+	else if (delta < 0)
+		s->top = s->top > (uint64_t)-delta ? s->top - (uint64_t)-delta : 0;
+	else
+		s->top += (uint64_t)delta;
+	ui_scroll_clamp(s);
+}
+
+static int64_t page_of(const struct ui_scroll *s)
+{
+	return s->rows > 1 ? s->rows - 1 : 1;
+}
+
+static unsigned move_in_view(struct console *c, enum action a)
+{
+	struct ui *ui = &c->ui;
+	struct ui_scroll *s = NULL;
+	if (ui->view == UI_VIEW_EXEMPTIONS) {
+		size_t n = c->model.n_ex;
+		int64_t page = page_of(&ui->ex);
+		if (!n)
+			return 0;
+		int64_t sel = (int64_t)ui->ex_sel;
+		sel += a == ACTION_UP          ? -1
+		       : a == ACTION_DOWN      ? 1
+		       : a == ACTION_PAGE_UP   ? -page
+		       : a == ACTION_PAGE_DOWN ? page
+		                               : 0;
+		if (a == ACTION_HOME)
+			sel = 0;
+		if (a == ACTION_END)
+			sel = (int64_t)n - 1;
+		sel = sel < 0 ? 0 : sel >= (int64_t)n ? (int64_t)n - 1 : sel;
+		ui->ex_sel = (size_t)sel;
+		return CONSOLE_PAINT;
+	}
+	if (ui->view == UI_VIEW_HISTORY)
+		s = &ui->hist;
+	else if (ui->view == UI_VIEW_NOTICE)
+		s = &ui->notice;
+	if (!s)
+		return 0;
+	switch (a) {
+	case ACTION_UP:
+		scroll_by(s, -1);
+		break;
+	case ACTION_DOWN:
+		scroll_by(s, 1);
+		break;
+	case ACTION_PAGE_UP:
+		scroll_by(s, -page_of(s));
+		break;
+	case ACTION_PAGE_DOWN:
+		scroll_by(s, page_of(s));
+		break;
+	case ACTION_HOME:
+		scroll_by(s, INT64_MIN);
+		break;
+	default:
+		scroll_by(s, INT64_MAX);
+		break;
+	}
+	return CONSOLE_PAINT;
+}
+
+static unsigned run(struct console *c, enum action a)
+{
+	const struct model_exemption *e;
+	switch (a) {
+	case ACTION_NONE:
+		return 0;
+	case ACTION_PAUSE:
+		return do_pause(c);
+	case ACTION_PAUSE_FOR:
+		return open_pause_dialog(c);
+	case ACTION_RESUME:
+		if (agent_here(c, "Not resumed"))
+			console_resume(c);
+		return CONSOLE_PAINT;
+	case ACTION_EXEMPT:
+		return open_form(c);
+	case ACTION_HELP:
+		c->ui.help.top = 0;
+		c->ui.dialog = UI_DIALOG_HELP;
+		return CONSOLE_PAINT;
+	case ACTION_QUIT:
+		return CONSOLE_QUIT;
+	case ACTION_VIEW_OVERVIEW:
+		action_view(c, UI_VIEW_OVERVIEW);
+		return CONSOLE_PAINT;
+	case ACTION_VIEW_EXEMPTIONS:
+		action_view(c, UI_VIEW_EXEMPTIONS);
+		return CONSOLE_PAINT;
+	case ACTION_VIEW_HISTORY:
+		action_view(c, UI_VIEW_HISTORY);
+		return CONSOLE_PAINT;
+	case ACTION_VIEW_NOTICE:
+		action_view(c, UI_VIEW_NOTICE);
+		return CONSOLE_PAINT;
+	case ACTION_NEXT_VIEW:
+		cycle_view(c, 1);
+		return CONSOLE_PAINT;
+	case ACTION_PREV_VIEW:
+		cycle_view(c, -1);
+		return CONSOLE_PAINT;
+	case ACTION_UP:
+	case ACTION_DOWN:
+	case ACTION_PAGE_UP:
+	case ACTION_PAGE_DOWN:
+	case ACTION_HOME:
+	case ACTION_END:
+		return move_in_view(c, a);
+	case ACTION_OPEN:
+		if (!(e = selected(c)))
+			return 0;
+		ui_set_string(&c->ui.dialog_id, e->id);
+		c->ui.details.top = 0;
+		c->ui.dialog = UI_DIALOG_DETAILS;
+		return CONSOLE_PAINT;
+	case ACTION_WITHDRAW:
+		if (!(e = selected(c)))
+			return 0;
+		return open_withdraw(c, e);
+	case ACTION_REDRAW:
+		return CONSOLE_CLEAR;
+	case N_ACTIONS:
+		break;
+	}
+	return 0;
+}
+
+/* ---- dialogs ---- */
+
+/* The keys every text field shares. Returns true if it used the key. */
+static bool edit_key(struct edit *e, int key, int cols)
+{
+	switch (key) {
+	case KEYS_BACKSPACE:
+		edit_backspace(e);
+		return true;
+	case KEYS_DELETE:
+		edit_delete(e);
+		return true;
+	case KEYS_LEFT:
+		edit_left(e);
+		return true;
+	case KEYS_RIGHT:
+		edit_right(e);
+		return true;
+	case KEYS_HOME:
+		edit_home(e, cols);
+		return true;
+	case KEYS_END:
+		edit_end(e, cols);
+		return true;
+	default:
+		if (key >= 0x20 && key < KEYS_SPECIAL && key != 0x7f) {
+			edit_insert(e, (uint32_t)key); /* a refused character is just not typed */
+			return true;
+		}
+		return false;
+	}
+}
+
+static void trim(char *s)
+{
+	size_t n = strlen(s), i = 0;
+	while (n && s[n - 1] == ' ')
+		s[--n] = '\0';
+	while (s[i] == ' ')
+		i++;
+	memmove(s, s + i, n - i + 1);
+}
+
+static unsigned pause_key(struct console *c, int key)
+{
+	struct ui *ui = &c->ui;
+	char text[32];
+	if (key == KEYS_ESC) {
+		ui->dialog = UI_DIALOG_NONE;
+		return CONSOLE_PAINT;
+	}
+	if (ui->pause_sending)
+		return 0;
+	if ((key == KEYS_UP || key == KEYS_DOWN) && ui->n_pause_choices) {
+		if (key == KEYS_UP && ui->pause_choice > 0)
+			ui->pause_choice--;
+		if (key == KEYS_DOWN && ui->pause_choice + 1 < ui->n_pause_choices)
+			ui->pause_choice++;
+		duration_format(ui->pause_choices[ui->pause_choice], text, sizeof text);
+		edit_set(&ui->pause_text, text);
+		ui_set_string(&ui->pause_error, NULL);
+		return CONSOLE_PAINT;
+	}
+	if (key == KEYS_ENTER) {
+		uint32_t s;
+		snprintf(text, sizeof text, "%s", ui->pause_text.buf);
+		trim(text);
+		int r = duration_parse(text, &s);
+		if (r == -ERANGE && *text) {
+			ui_set_string(&ui->pause_error, "A pause is at least 1s.");
+		} else if (r < 0) {
+			char *msg = xasprintf("'%s' is not a duration: write it like 90s, 15m, 1h "
+			                      "or 1h30m.",
+			                      text);
+			ui_set_string(&ui->pause_error, msg);
+			free(msg);
+		} else {
+			ui_set_string(&ui->pause_error, NULL);
+			ui->pause_sending = true;
+			console_pause(c, s);
+		}
+		return CONSOLE_PAINT;
+	}
+	if (edit_key(&ui->pause_text, key, 64)) {
+		ui_set_string(&ui->pause_error, NULL);
+		return CONSOLE_PAINT;
+	}
+	return 0;
+}
+
+static void cycle(size_t *i, const char *const *list, int step)
+{
+	size_t n = 0;
+	while (list[n])
+		n++;
+	*i = (*i + n + (size_t)(step > 0 ? 1 : n - 1)) % n;
+}
+
+static void focus_step(struct form *f, int step)
+{
+	f->focus = (enum form_field)(((int)f->focus + N_FORM_FIELDS + step) % N_FORM_FIELDS);
+}
+
+static unsigned form_key(struct console *c, int key)
+{
+	struct form *f = &c->ui.form;
+	int cols = c->ui.form_reason_cols > 1 ? c->ui.form_reason_cols : 40;
+
+	if (key == KEYS_ESC) {
+		c->ui.dialog = UI_DIALOG_NONE;
+		return CONSOLE_PAINT;
+	}
+	if (f->sending)
+		return 0;
+	if (key == KEYS_TAB || key == KEYS_BACKTAB) {
+		focus_step(f, key == KEYS_TAB ? 1 : -1);
+		return CONSOLE_PAINT;
+	}
+	form_set_refusal(f, NULL);
+	switch (f->focus) {
+	case FORM_SCOPE:
+	case FORM_CATEGORY: {
+		size_t *i = f->focus == FORM_SCOPE ? &f->scope : &f->category;
+		const char *const *list = f->focus == FORM_SCOPE ? form_scopes : form_categories;
+		if (key == KEYS_LEFT || key == KEYS_RIGHT || key == KEYS_SPACE)
+			cycle(i, list, key == KEYS_LEFT ? -1 : 1);
+		else if (key == KEYS_ENTER || key == KEYS_DOWN)
+			focus_step(f, 1);
+		else if (key == KEYS_UP)
+			focus_step(f, -1);
+		else
+			return 0;
+		return CONSOLE_PAINT;
+	}
+	case FORM_DAYS:
+		if (key == KEYS_ENTER || key == KEYS_DOWN)
+			focus_step(f, 1);
+		else if (key == KEYS_UP)
+			focus_step(f, -1);
+		else if (key >= 0x20 && key < KEYS_SPECIAL && (key < '0' || key > '9'))
+			return 0; /* only digits make a number of days */
+		else if (!edit_key(&f->days, key, 8))
+			return 0;
+		return CONSOLE_PAINT;
+	case FORM_REASON: {
+		size_t before = f->reason.cursor;
+		if (key == KEYS_ENTER) {
+			edit_insert(&f->reason, '\n');
+		} else if (key == KEYS_UP || key == KEYS_DOWN) {
+			if (key == KEYS_UP)
+				edit_up(&f->reason, cols);
+			else
+				edit_down(&f->reason, cols);
+			/* At the first or last line the arrows leave the
+			 * field, as in the others. */
+			if (f->reason.cursor == before)
+				focus_step(f, key == KEYS_UP ? -1 : 1);
+		} else if (!edit_key(&f->reason, key, cols)) {
+			return 0;
+		}
+		return CONSOLE_PAINT;
+	}
+	case FORM_SEND:
+	case FORM_CANCEL:
+		if (key == KEYS_LEFT || key == KEYS_RIGHT || key == KEYS_DOWN || key == KEYS_UP) {
+			if (key == KEYS_UP && f->focus == FORM_SEND)
+				f->focus = FORM_REASON;
+			else
+				f->focus = f->focus == FORM_SEND ? FORM_CANCEL : FORM_SEND;
+			return CONSOLE_PAINT;
+		}
+		if (key != KEYS_ENTER && key != KEYS_SPACE)
+			return 0;
+		if (f->focus == FORM_CANCEL) {
+			c->ui.dialog = UI_DIALOG_NONE;
+			return CONSOLE_PAINT;
+		}
+		if (!form_ready(f)) {
+			/* Take the person to what needs fixing. */
+			f->focus =
+			    form_check_days_text(f->days.buf, NULL) ? FORM_DAYS : FORM_REASON;
+			return CONSOLE_PAINT;
+		}
+		console_request_exemption(c);
+		return CONSOLE_PAINT;
+	case N_FORM_FIELDS:
+		break;
+	}
+	return 0;
+}
+
+static unsigned scroll_key(struct ui_scroll *s, int key)
+{
+	switch (key) {
+	case KEYS_UP:
+		scroll_by(s, -1);
+		break;
+	case KEYS_DOWN:
+		scroll_by(s, 1);
+		break;
+	case KEYS_PGUP:
+		scroll_by(s, -page_of(s));
+		break;
+	case KEYS_PGDN:
+	case KEYS_SPACE:
+		scroll_by(s, page_of(s));
+		break;
+	case KEYS_HOME:
+		scroll_by(s, INT64_MIN);
+		break;
+	case KEYS_END:
+		scroll_by(s, INT64_MAX);
+		break;
+	default:
+		return 0;
+	}
+	return CONSOLE_PAINT;
+}
+
+static unsigned dialog_key(struct console *c, int key)
+{
+	struct ui *ui = &c->ui;
+	enum action a = keys_lookup(&c->keys, key);
+	long i;
+
+	switch (ui->dialog) {
+	case UI_DIALOG_NONE:
+		break;
+	case UI_DIALOG_HELP:
+		if (key == KEYS_ESC || key == KEYS_ENTER || a == ACTION_HELP || a == ACTION_QUIT) {
+			ui->dialog = UI_DIALOG_NONE;
+			return CONSOLE_PAINT;
+		}
+		return scroll_key(&ui->help, key);
+	case UI_DIALOG_PAUSE:
+		return pause_key(c, key);
+	case UI_DIALOG_FORM:
+		return form_key(c, key);
+	case UI_DIALOG_DETAILS:
+		if (key == KEYS_ESC || key == KEYS_ENTER || a == ACTION_QUIT) {
+			ui->dialog = UI_DIALOG_NONE;
+			return CONSOLE_PAINT;
+		}
+		if (a == ACTION_WITHDRAW && ui->dialog_id &&
+		    (i = model_exemption_find(&c->model, ui->dialog_id)) >= 0)
+			return open_withdraw(c, &c->model.ex[i]);
+		return scroll_key(&ui->details, key);
+	case UI_DIALOG_WITHDRAW:
+		if (key == KEYS_ESC || key == 'n' || key == 'N') {
+			ui->dialog = UI_DIALOG_NONE;
+			return CONSOLE_PAINT;
+		}
+		if ((key == 'y' || key == 'Y') && !ui->dialog_sending && ui->dialog_id) {
+			console_withdraw(c, ui->dialog_id);
+			return CONSOLE_PAINT;
+		}
+		return 0;
+	}
+	return 0;
+}
+
+unsigned action_key(struct console *c, int key)
+{
+	unsigned flags = 0;
+	/* A message stays until the next key, so nothing needs a timer to
+	 * clear it. */
+	if (c->ui.message) {
+		ui_message(&c->ui, false, NULL);
+		flags |= CONSOLE_PAINT;
+	}
+	if (key == KEYS_CTRL_L)
+		return flags | CONSOLE_CLEAR;
+	if (c->ui.dialog != UI_DIALOG_NONE)
+		return flags | dialog_key(c, key);
+	return flags | run(c, keys_lookup(&c->keys, key));
+}

@@ -1,0 +1,46 @@
+/* A streaming JSON writer for the CLI's --json output: one document,
+ * pretty-printed, strings escaped per RFC 8259, and a converter that
+ * writes any D-Bus value (so the a{sv} properties pass through whole,
+ * including keys this version does not know). */
+#ifndef CAPCTL_JSON_H
+#define CAPCTL_JSON_H
+
+#include <dbus/dbus.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define JSON_MAX_DEPTH 32
+
+struct json {
+	FILE *f;
+	int depth;
+	bool first[JSON_MAX_DEPTH]; /* nothing written yet at this level */
+	bool after_key;
+};
+
+/* Starts a document on f (borrowed). */
+void json_init(struct json *j, FILE *f);
+/* Ends the document with a newline. */
+void json_finish(struct json *j);
+
+void json_object_begin(struct json *j);
+void json_object_end(struct json *j);
+void json_array_begin(struct json *j);
+void json_array_end(struct json *j);
+void json_key(struct json *j, const char *key);
+
+void json_string(struct json *j, const char *s);
+void json_uint(struct json *j, uint64_t v);
+void json_int(struct json *j, int64_t v);
+/* Non-finite numbers are written as null: JSON has no NaN. */
+void json_double(struct json *j, double v);
+void json_bool(struct json *j, bool v);
+void json_null(struct json *j);
+
+/* Writes the value at it: basic types as numbers, strings or booleans,
+ * arrays as arrays, a{s*} as objects, structs as arrays, variants as
+ * their content. */
+void json_dbus(struct json *j, DBusMessageIter *it);
+
+#endif
