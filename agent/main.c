@@ -261,34 +261,43 @@ int main(int argc, char **argv)
 			state_arg = optarg;
 			break;
 		case 's':
-			if (parse_source(optarg, &a) < 0)
-				return 2;
+			if (parse_source(optarg, &a) < 0) {
+				code = 2;
+				goto out;
+			}
 			source_spec = optarg;
 			break;
 		case 'p':
-			if (parse_speed(optarg, &a) < 0)
-				return 2;
+			if (parse_speed(optarg, &a) < 0) {
+				code = 2;
+				goto out;
+			}
 			break;
 		case 'E':
 			a.exit_at_end = true;
 			break;
 		case 'C':
-			return check_config(optarg);
+			code = check_config(optarg);
+			goto out;
 		case 'h':
 			usage(stdout);
-			return 0;
+			code = 0;
+			goto out;
 		case 'V':
 			printf("captured %s\n", CAPCTL_VERSION);
-			return 0;
+			code = 0;
+			goto out;
 		default:
 			usage(stderr);
-			return 2;
+			code = 2;
+			goto out;
 		}
 	}
 	if (optind < argc) {
 		fprintf(stderr, "captured: unexpected argument '%s'\n", argv[optind]);
 		usage(stderr);
-		return 2;
+		code = 2;
+		goto out;
 	}
 	if (!source_spec)
 		source_spec = default_source(&a);
@@ -297,13 +306,14 @@ int main(int argc, char **argv)
 	policy_init(&a.policy);
 	char *path = policy_resolve(a.config_arg);
 	int r = policy_load(&a.policy, path, &error, warn_line, NULL);
-	if (r == -ENOENT && a.config_arg) {
-		fprintf(stderr, "%s: cannot read: %s\n", path, strerror(ENOENT));
-		return 2;
-	}
-	if (r == -EINVAL) {
-		fprintf(stderr, "%s\n", error);
-		return 2;
+	if ((r == -ENOENT && a.config_arg) || r == -EINVAL) {
+		if (r == -ENOENT)
+			fprintf(stderr, "%s: cannot read: %s\n", path, strerror(ENOENT));
+		else
+			fprintf(stderr, "%s\n", error);
+		free(path);
+		code = 2;
+		goto out;
 	}
 	a.policy_path = r == 0 ? path : NULL;
 	if (r != 0)
