@@ -211,20 +211,42 @@ static DBusMessage *m_decide(struct agent *a, DBusMessage *m, uint32_t uid)
 	return dbus_message_new_method_return(m);
 }
 
+/* Reads (t offset, u limit) and checks the limit; NULL, or the error. */
+static DBusMessage *page_args(DBusMessage *m, uint64_t *offset, uint32_t *limit)
+{
+	dbus_uint64_t o;
+	dbus_uint32_t l;
+	dbus_message_get_args(m, NULL, DBUS_TYPE_UINT64, &o, DBUS_TYPE_UINT32, &l,
+			      DBUS_TYPE_INVALID);
+	*offset = o;
+	*limit = l;
+	if (l < 1 || l > 1000)
+		return error(m, DBUS_ERR_INVALID_ARGS, "'limit' must be from 1 to 1000.");
+	return NULL;
+}
+
+/* A method return whose first argument is total, then an array of sig
+ * opened in arr, for the caller to fill and close on it. */
+static DBusMessage *page_begin(DBusMessage *m, dbus_uint64_t total, const char *sig,
+			       DBusMessageIter *it, DBusMessageIter *arr)
+{
+	DBusMessage *reply = dbus_message_new_method_return(m);
+	dbus_message_iter_init_append(reply, it);
+	dbus_message_iter_append_basic(it, DBUS_TYPE_UINT64, &total);
+	dbus_message_iter_open_container(it, DBUS_TYPE_ARRAY, sig, arr);
+	return reply;
+}
+
 static DBusMessage *m_history(struct agent *a, DBusMessage *m, uint32_t uid)
 {
-	dbus_uint64_t offset, total = history_count(a->history);
-	dbus_uint32_t limit;
+	uint64_t offset, total = history_count(a->history);
+	uint32_t limit;
 	DBusMessageIter it, arr, st;
 	(void)uid;
-	dbus_message_get_args(m, NULL, DBUS_TYPE_UINT64, &offset, DBUS_TYPE_UINT32, &limit,
-			      DBUS_TYPE_INVALID);
-	if (limit < 1 || limit > 1000)
-		return error(m, DBUS_ERR_INVALID_ARGS, "'limit' must be from 1 to 1000.");
-	DBusMessage *reply = dbus_message_new_method_return(m);
-	dbus_message_iter_init_append(reply, &it);
-	dbus_message_iter_append_basic(&it, DBUS_TYPE_UINT64, &total);
-	dbus_message_iter_open_container(&it, DBUS_TYPE_ARRAY, "(tssu)", &arr);
+	DBusMessage *reply = page_args(m, &offset, &limit);
+	if (reply)
+		return reply;
+	reply = page_begin(m, total, "(tssu)", &it, &arr);
 	for (uint64_t i = offset; i < total && i < offset + limit; i++) {
 		struct history_entry e;
 		if (history_get(a->history, (size_t)i, &e) < 0)
@@ -278,19 +300,15 @@ static DBusMessage *m_forget(struct agent *a, DBusMessage *m, uint32_t uid)
 
 static DBusMessage *m_list_segments(struct agent *a, DBusMessage *m, uint32_t uid)
 {
-	dbus_uint64_t offset, total = spool_count(a->spool);
-	dbus_uint32_t limit;
+	uint64_t offset, total = spool_count(a->spool);
+	uint32_t limit;
 	DBusMessageIter it, arr, st;
 	(void)uid;
-	dbus_message_get_args(m, NULL, DBUS_TYPE_UINT64, &offset, DBUS_TYPE_UINT32, &limit,
-			      DBUS_TYPE_INVALID);
-	if (limit < 1 || limit > 1000)
-		return error(m, DBUS_ERR_INVALID_ARGS, "'limit' must be from 1 to 1000.");
+	DBusMessage *reply = page_args(m, &offset, &limit);
+	if (reply)
+		return reply;
 	uint64_t keep = (uint64_t)a->policy.retention_days * 86400 * USEC_PER_SEC;
-	DBusMessage *reply = dbus_message_new_method_return(m);
-	dbus_message_iter_init_append(reply, &it);
-	dbus_message_iter_append_basic(&it, DBUS_TYPE_UINT64, &total);
-	dbus_message_iter_open_container(&it, DBUS_TYPE_ARRAY, "(tsttuttb)", &arr);
+	reply = page_begin(m, total, "(tsttuttb)", &it, &arr);
 	for (uint64_t i = offset; i < total && i < offset + limit; i++) {
 		const struct spool_seg *seg = spool_newest(a->spool, (size_t)i);
 		dbus_uint64_t id = seg->id, start = seg->start, end = seg->end, bytes = seg->bytes,
