@@ -123,7 +123,8 @@ fuzz: deps
 
 # A benchmark helper: the synthetic source written out as an evemu recording.
 $(BUILD)/synth-evemu: tests/bench/synth-evemu.c $(BUILD)/libagent.a $(BUILD)/libipc.a
-	$(CC) $(BASE_CFLAGS) -Iagent $(CFLAGS) -o $@ $^ $(call pkg_libs,$(AGENT_PKGS)) -lm
+	$(CC) $(BASE_CFLAGS) -Iagent $(CFLAGS) -o $@ $(filter %.c %.a,$^) \
+		$(call pkg_libs,$(AGENT_PKGS)) -lm
 
 deps:
 	@scripts/install-deps

@@ -311,11 +311,13 @@ int evemu_parse(const char *text, size_t len, const char *name, struct evemu *ou
 
 	memset(out, 0, sizeof *out);
 	*error = NULL;
+	bool has_nul = memchr(text, '\0', len) != NULL;
 	while (s < end) {
 		const char *nl = memchr(s, '\n', (size_t)(end - s));
 		const char *eol = nl ? nl : end;
 		p.line++;
-		if (memchr(s, '\0', (size_t)(eol - s))) {
+		/* A NUL anywhere is looked for once; its line only if there. */
+		if (has_nul && memchr(s, '\0', (size_t)(eol - s))) {
 			r = fail(&p, "a NUL byte: this is not a text recording");
 			break;
 		}
