@@ -137,7 +137,8 @@ demo: deps
 	@$(MAKE) --no-print-directory all
 	@BUILD=$(BUILD) scripts/demo
 
-bench: deps
+bench:
+	@scripts/install-deps bench
 	@$(MAKE) --no-print-directory all $(BUILD)/synth-evemu
 	@BUILD=$(BUILD) tests/bench/run
 
