@@ -1,5 +1,6 @@
-/* Glue: state in words, the gates, the control timer, the stats timer and
- * the synthetic source's feeding. */
+/* Glue between the pure cores and the edges: the state in words, the
+ * filter's gates, the source, the spool's timers, the uploader and the power
+ * watcher, the control timer and the once-a-second counters. */
 #define _GNU_SOURCE
 #include "agent.h"
 #include "util.h"
