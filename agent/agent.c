@@ -65,6 +65,11 @@ const char *agent_state(struct agent *a, uint64_t now, char **reason)
 		*reason = xasprintf("exemption %s approved until %s", ex->id, when);
 		return "exempt";
 	}
+	/* Both may hold; the lock is the one the person knows about. */
+	if (a->filter.locked) {
+		*reason = xstrdup("the screen is locked");
+		return "suspended";
+	}
 	if (a->filter.suspended) {
 		*reason = xasprintf("excluded application %s has focus", a->filter.app);
 		return "suspended";
@@ -123,6 +128,10 @@ bool agent_stream(struct agent *a, enum stream s, uint64_t now, char **descripti
 	}
 	if ((ex = control_exemption_for(&a->control, s, now))) {
 		*description = xasprintf("not recorded: exemption %s", ex->id);
+		return false;
+	}
+	if (a->filter.locked) {
+		*description = xstrdup("not recorded: the screen is locked");
 		return false;
 	}
 	if (a->filter.suspended) {
@@ -309,6 +318,14 @@ static void on_power_changed(const struct power_state *ps, void *data)
 			log_msg("battery saver off");
 		filter_flush(&a->filter, now_usec(), true, on_kept, a);
 		a->filter.saver = saver;
+	}
+	if (ps->locked != a->filter.locked) {
+		log_msg(ps->locked ? "the screen is locked: nothing is recorded"
+				   : "the screen is unlocked");
+		/* What was kept before the lock is still kept. */
+		filter_flush(&a->filter, now_usec(), true, on_kept, a);
+		a->filter.locked = ps->locked;
+		arm_flush(a);
 	}
 	if (a->uploader)
 		upload_defer(a->uploader, upload_deferral(a));

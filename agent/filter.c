@@ -169,7 +169,7 @@ void filter_feed(struct filter *f, const struct event *in, filter_emit_fn emit, 
 			filter_flush(f, 0, true, emit, data); /* kept before the switch */
 	}
 	enum fidelity fid = policy_fidelity(f->policy, in->stream);
-	if (f->paused || f->suspended || f->exempt[in->stream] || fid == FID_OFF)
+	if (f->paused || f->locked || f->suspended || f->exempt[in->stream] || fid == FID_OFF)
 		return;
 
 	/* Motion at any fidelity first settles an interval that has ended. */

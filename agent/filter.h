@@ -1,6 +1,7 @@
 /* Which events are kept and in what form: the gates (paused, exempt,
- * excluded application, fidelity off) and the fidelity reductions of the
- * contract's stream table. Pure: no I/O, time comes with the events. */
+ * screen locked, excluded application, fidelity off) and the fidelity
+ * reductions of the contract's stream table. Pure: no I/O, time comes with
+ * the events. */
 #ifndef CAPTURED_FILTER_H
 #define CAPTURED_FILTER_H
 
@@ -15,6 +16,9 @@ struct filter {
 
 	/* Gates, set by the caller before it feeds events. */
 	bool paused;
+	/* The session's screen is locked: nothing at all is kept. The
+	 * caller flushes a held position before it sets this. */
+	bool locked;
 	/* The battery saver: motion at most SAVER_MOTION_HZ, any fidelity. */
 	bool saver;
 	bool exempt[N_STREAMS];

@@ -1,7 +1,8 @@
-/* The power watcher. UPower and NetworkManager are asked with GetAll and
- * then followed through PropertiesChanged and NameOwnerChanged on a private
- * system-bus connection; nothing here waits for an answer. sysfs and RAPL
- * are files read only when someone asks for the state. */
+/* The power watcher. UPower, NetworkManager and logind's session are asked
+ * with GetAll and then followed through PropertiesChanged and
+ * NameOwnerChanged on a private system-bus connection; nothing here waits
+ * for an answer. sysfs and RAPL are files read only when someone asks for
+ * the state. */
 #define _GNU_SOURCE
 #include "power.h"
 #include "bus.h"
@@ -24,12 +25,16 @@
 enum { NM_METERED_YES = 1, NM_METERED_GUESS_YES = 3 };
 enum { NM_STATE_UNKNOWN = 0, NM_STATE_CONNECTED_SITE = 60 };
 
-enum svc { SVC_UPOWER, SVC_NM, N_SVC };
-enum obj { OBJ_UPOWER, OBJ_DISPLAY, OBJ_NM, N_OBJ };
+#define LOGIND_PATH "/org/freedesktop/login1"
+#define LOGIND_MANAGER "org.freedesktop.login1.Manager"
 
-static const char *const svc_names[N_SVC] = {"org.freedesktop.UPower",
-                                             "org.freedesktop.NetworkManager"};
+enum svc { SVC_UPOWER, SVC_NM, SVC_LOGIND, N_SVC };
+enum obj { OBJ_UPOWER, OBJ_DISPLAY, OBJ_NM, OBJ_SESSION, N_OBJ };
 
+static const char *const svc_names[N_SVC] = {
+    "org.freedesktop.UPower", "org.freedesktop.NetworkManager", "org.freedesktop.login1"};
+
+/* A NULL path is learnt at run time: see find_session(). */
 static const struct {
 	enum svc svc;
 	const char *path;
@@ -38,6 +43,7 @@ static const struct {
     {SVC_UPOWER, "/org/freedesktop/UPower", "org.freedesktop.UPower"},
     {SVC_UPOWER, "/org/freedesktop/UPower/devices/DisplayDevice", "org.freedesktop.UPower.Device"},
     {SVC_NM, "/org/freedesktop/NetworkManager", "org.freedesktop.NetworkManager"},
+    {SVC_LOGIND, NULL, "org.freedesktop.login1.Session"},
 };
 
 struct service {
@@ -60,6 +66,12 @@ struct power_watch {
 	double dev_percent;
 	bool nm_known;
 	uint32_t nm_metered, nm_state;
+	bool session_locked;
+
+	/* logind's answer to GetSession("auto"), and the PropertiesChanged
+	 * rule for it; NULL while there is none. */
+	char *session_path;
+	char *session_rule;
 
 	struct battery sysfs; /* the last sysfs reading */
 
@@ -210,12 +222,13 @@ static void compute(struct power_watch *w)
 	 * could hold uploads back for good. */
 	st->offline =
 	    w->nm_known && w->nm_state != NM_STATE_UNKNOWN && w->nm_state < NM_STATE_CONNECTED_SITE;
+	st->locked = w->session_locked;
 }
 
 static bool differs(const struct power_state *a, const struct power_state *b)
 {
 	return a->on_battery != b->on_battery || a->battery_percent != b->battery_percent ||
-	       a->metered != b->metered || a->offline != b->offline;
+	       a->metered != b->metered || a->offline != b->offline || a->locked != b->locked;
 }
 
 static void publish(struct power_watch *w)
@@ -340,6 +353,10 @@ static void apply(struct power_watch *w, enum obj o, const char *key, DBusMessag
 		else if (strcmp(key, "State") == 0)
 			w->nm_state = (uint32_t)x;
 		break;
+	case OBJ_SESSION:
+		if (strcmp(key, "LockedHint") == 0)
+			w->session_locked = x != 0;
+		break;
 	case N_OBJ:
 		break;
 	}
@@ -382,9 +399,39 @@ static void forget_obj(struct power_watch *w, enum obj o)
 		w->nm_known = false;
 		w->nm_metered = w->nm_state = 0;
 		break;
+	case OBJ_SESSION:
+		/* No logind, no session, no answer: never locked. */
+		w->session_locked = false;
+		break;
 	case N_OBJ:
 		break;
 	}
+}
+
+static const char *obj_path(const struct power_watch *w, enum obj o)
+{
+	return o == OBJ_SESSION ? w->session_path : objs[o].path;
+}
+
+/* Follows the session at path from now on (NULL: none). */
+static void set_session_path(struct power_watch *w, const char *path)
+{
+	if (w->session_path && path && strcmp(w->session_path, path) == 0)
+		return;
+	/* A dead connection sends nothing; its rules went with it. */
+	if (w->session_rule && dbus_connection_get_is_connected(w->conn))
+		dbus_bus_remove_match(w->conn, w->session_rule, NULL);
+	free(w->session_rule);
+	free(w->session_path);
+	w->session_rule = w->session_path = NULL;
+	if (!path)
+		return;
+	w->session_path = xstrdup(path);
+	w->session_rule = xasprintf("type='signal',sender='%s',path='%s',"
+	                            "interface='" PROPS_IFACE "',member='PropertiesChanged',"
+	                            "arg0='%s'",
+	                            svc_names[SVC_LOGIND], path, objs[OBJ_SESSION].iface);
+	dbus_bus_add_match(w->conn, w->session_rule, NULL);
 }
 
 static void forget_svc(struct power_watch *w, enum svc s)
@@ -395,6 +442,8 @@ static void forget_svc(struct power_watch *w, enum svc s)
 	for (int o = 0; o < N_OBJ; o++)
 		if (objs[o].svc == s)
 			forget_obj(w, (enum obj)o);
+	if (s == SVC_LOGIND)
+		set_session_path(w, NULL);
 }
 
 struct get_call {
@@ -431,9 +480,11 @@ static void on_get_all(DBusMessage *reply, void *data)
 
 static void get_all(struct power_watch *w, enum obj o)
 {
-	const char *iface = objs[o].iface;
-	DBusMessage *m = dbus_message_new_method_call(svc_names[objs[o].svc], objs[o].path,
-	                                              PROPS_IFACE, "GetAll");
+	const char *iface = objs[o].iface, *path = obj_path(w, o);
+	if (!path)
+		return;
+	DBusMessage *m =
+	    dbus_message_new_method_call(svc_names[objs[o].svc], path, PROPS_IFACE, "GetAll");
 	if (!m)
 		abort();
 	dbus_message_append_args(m, DBUS_TYPE_STRING, &iface, DBUS_TYPE_INVALID);
@@ -445,11 +496,77 @@ static void get_all(struct power_watch *w, enum obj o)
 	dbus_message_unref(m);
 }
 
+static void on_session(DBusMessage *reply, void *data)
+{
+	struct get_call *c = data;
+	struct power_watch *w = c->w;
+	struct service *s = &w->svc[SVC_LOGIND];
+	const char *path;
+
+	if (w->closing || c->gen != s->gen)
+		return;
+	if (dbus_message_get_type(reply) != DBUS_MESSAGE_TYPE_METHOD_RETURN ||
+	    !dbus_message_get_args(reply, NULL, DBUS_TYPE_OBJECT_PATH, &path, DBUS_TYPE_INVALID)) {
+		/* No logind, or no session of ours (a user with lingering
+		 * services and nobody logged in): nothing to lock. */
+		set_session_path(w, NULL);
+		forget_obj(w, OBJ_SESSION);
+		compute(w);
+		publish(w);
+		return;
+	}
+	if (!s->owner && dbus_message_get_sender(reply))
+		s->owner = xstrdup(dbus_message_get_sender(reply));
+	/* The rule before GetAll: a change after logind answers is seen. */
+	set_session_path(w, path);
+	get_all(w, OBJ_SESSION);
+}
+
+/* The session is logind's "auto": the caller's own, or when the caller is
+ * in none, its user's graphical session. That is the one that matters for
+ * an agent run as a systemd user service, which is in no session, so
+ * GetSessionByPID(own pid) would fail for it (and python3-dbusmock's logind
+ * template has no such method). GetSession("auto") answers with the
+ * session's real object path, where logind sends PropertiesChanged from;
+ * the template answers /org/freedesktop/login1/session/auto, which a test
+ * fills with AddSession("auto", ...).
+ *
+ * Only LockedHint is followed. The session's Lock and Unlock signals are
+ * logind asking the screen locker to act (loginctl lock-session), not word
+ * that it did; the locker says so through SetLockedHint, which updates
+ * LockedHint (in the template too). */
+static void find_session(struct power_watch *w)
+{
+	const char *id = "auto";
+	DBusMessage *m = dbus_message_new_method_call(svc_names[SVC_LOGIND], LOGIND_PATH,
+	                                              LOGIND_MANAGER, "GetSession");
+	if (!m)
+		abort();
+	dbus_message_append_args(m, DBUS_TYPE_STRING, &id, DBUS_TYPE_INVALID);
+	dbus_message_set_auto_start(m, FALSE);
+	struct get_call *c = xmalloc(sizeof *c);
+	*c = (struct get_call){w, OBJ_SESSION, w->svc[SVC_LOGIND].gen};
+	bus_call_async(w->conn, m, CALL_TIMEOUT_MS, on_session, c, free);
+	dbus_message_unref(m);
+}
+
 static void get_svc(struct power_watch *w, enum svc s)
 {
+	if (s == SVC_LOGIND) {
+		find_session(w);
+		return;
+	}
 	for (int o = 0; o < N_OBJ; o++)
 		if (objs[o].svc == s)
 			get_all(w, (enum obj)o);
+}
+
+/* A session came or went (anyone's): "auto" may now be another one. What
+ * the last one said stands until the new answer. */
+static void on_sessions_changed(struct power_watch *w)
+{
+	w->svc[SVC_LOGIND].gen++;
+	find_session(w);
 }
 
 static void on_name_owner_changed(struct power_watch *w, DBusMessage *m)
@@ -488,7 +605,7 @@ static void on_properties_changed(struct power_watch *w, DBusMessage *m)
 	int o;
 
 	for (o = 0; o < N_OBJ; o++)
-		if (path && strcmp(path, objs[o].path) == 0)
+		if (path && obj_path(w, (enum obj)o) && strcmp(path, obj_path(w, (enum obj)o)) == 0)
 			break;
 	if (o == N_OBJ || !dbus_message_iter_init(m, &it) ||
 	    dbus_message_iter_get_arg_type(&it) != DBUS_TYPE_STRING)
@@ -530,6 +647,10 @@ static DBusHandlerResult on_message(DBusConnection *c, DBusMessage *m, void *dat
 		on_name_owner_changed(w, m);
 	} else if (dbus_message_is_signal(m, PROPS_IFACE, "PropertiesChanged")) {
 		on_properties_changed(w, m);
+	} else if ((dbus_message_is_signal(m, LOGIND_MANAGER, "SessionNew") ||
+	            dbus_message_is_signal(m, LOGIND_MANAGER, "SessionRemoved")) &&
+	           dbus_message_has_path(m, LOGIND_PATH)) {
+		on_sessions_changed(w);
 	}
 	return DBUS_HANDLER_RESULT_NOT_YET_HANDLED;
 }
@@ -582,10 +703,20 @@ static void add_matches(struct power_watch *w)
 		free(rule);
 	}
 	for (int o = 0; o < N_OBJ; o++) {
+		if (!objs[o].path)
+			continue;
 		char *rule = xasprintf("type='signal',sender='%s',path='%s',"
 		                       "interface='" PROPS_IFACE "',member='PropertiesChanged',"
 		                       "arg0='%s'",
 		                       svc_names[objs[o].svc], objs[o].path, objs[o].iface);
+		dbus_bus_add_match(w->conn, rule, NULL);
+		free(rule);
+	}
+	static const char *const session_signals[] = {"SessionNew", "SessionRemoved"};
+	for (size_t i = 0; i < ARRAY_SIZE(session_signals); i++) {
+		char *rule = xasprintf("type='signal',sender='%s',path='" LOGIND_PATH "',"
+		                       "interface='" LOGIND_MANAGER "',member='%s'",
+		                       svc_names[SVC_LOGIND], session_signals[i]);
 		dbus_bus_add_match(w->conn, rule, NULL);
 		free(rule);
 	}
@@ -627,5 +758,7 @@ void power_watch_free(struct power_watch *w)
 	loop_timer_free(w->notify);
 	for (int s = 0; s < N_SVC; s++)
 		free(w->svc[s].owner);
+	free(w->session_path);
+	free(w->session_rule);
 	free(w);
 }

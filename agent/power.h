@@ -1,7 +1,10 @@
 /* What the machine's power and network cost the agent may spend: battery
  * from UPower (sysfs when UPower is absent), metered and offline links from
  * NetworkManager, package power from RAPL, and the two policy decisions
- * that follow from them (deferring uploads, the battery saver). */
+ * that follow from them (deferring uploads, the battery saver). Also
+ * whether the session's screen is locked, from systemd-logind: the same
+ * kind of system-service property, so it is followed on the same
+ * connection in the same way. */
 #ifndef CAPTURED_POWER_H
 #define CAPTURED_POWER_H
 
@@ -17,15 +20,21 @@ struct power_state {
 	bool metered;           /* NetworkManager Metered yes (1) or guess-yes (3) */
 	bool offline;           /* NetworkManager State 10-50; false without NM */
 	double rapl_mw;         /* package power from the RAPL energy counter */
+	bool locked;            /* logind's LockedHint of the session; false without logind */
 };
 
 /* Watches the system bus (its own private connection, DBUS_SYSTEM_BUS_ADDRESS
- * honoured) for UPower and NetworkManager, following their properties and
- * their coming and going. Returns at once: the first values arrive later
- * through changed. Without a system bus it reads sysfs alone.
+ * honoured) for UPower, NetworkManager and systemd-logind, following their
+ * properties and their coming and going. Returns at once: the first values
+ * arrive later through changed. Without a system bus it reads sysfs alone.
  *
- * changed runs on the loop when on_battery, battery_percent, metered or
- * offline changed (never for rapl_mw alone); st is borrowed for the call.
+ * The session is logind's "auto" one: the agent's own, or, when it is in
+ * none (a systemd user service is not), its user's graphical session. It is
+ * looked up again whenever logind says a session came or went.
+ *
+ * changed runs on the loop when on_battery, battery_percent, metered,
+ * offline or locked changed (never for rapl_mw alone); st is borrowed for
+ * the call.
  * It must not free the watch. The watch borrows l, which must outlive it. */
 struct power_watch;
 typedef void (*power_changed_fn)(const struct power_state *st, void *data);

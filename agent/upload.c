@@ -281,8 +281,10 @@ static bool start_batch(struct uploader *u)
 	buf_put(&ids, "X-Capctl-Segments: ", 19);
 	json_ids(&ids, u->batch, u->batch_n);
 	buf_put(&ids, "", 1);
-	return start(u, "application/vnd.capctl.segments", (const char *)ids.p) ||
-	       (buf_free(&ids), false);
+	/* curl_slist_append copies the header: ids is ours either way. */
+	bool ok = start(u, "application/vnd.capctl.segments", (const char *)ids.p);
+	buf_free(&ids);
+	return ok;
 }
 
 static void finish(struct uploader *u, CURLcode code)

@@ -105,6 +105,36 @@ static void test_exclusion(void **state)
 	policy_fini(&p);
 }
 
+/* The screen locked: nothing is kept, not even focus, but the focused
+ * application is still followed, so exclusion is right at unlock. */
+static void test_locked(void **state)
+{
+	struct policy p;
+	struct filter f;
+	(void)state;
+	setup_filter(&p, &f);
+	f.locked = true;
+	struct event b = ev(STREAM_BUTTON, EV_BUTTON_PRESS, 1000, 1, "");
+	struct event m = ev(STREAM_MOTION, EV_MOTION, 1000, 0, "");
+	struct event fx = ev(STREAM_FOCUS, EV_FOCUS, 1001, 0, "KeePassXC\tsecret.kdbx");
+	filter_feed(&f, &b, emit, NULL);
+	filter_feed(&f, &m, emit, NULL);
+	assert_false(f.held);
+	filter_feed(&f, &fx, emit, NULL);
+	assert_int_equal(n_kept, 0);
+	assert_string_equal(f.app, "KeePassXC");
+	assert_true(f.suspended);
+	f.locked = false;
+	filter_feed(&f, &b, emit, NULL);
+	assert_int_equal(n_kept, 0); /* still excluded */
+	struct event ff = ev(STREAM_FOCUS, EV_FOCUS, 1002, 0, "firefox\tNews");
+	filter_feed(&f, &ff, emit, NULL);
+	filter_feed(&f, &b, emit, NULL);
+	assert_int_equal(n_kept, 2);
+	assert_int_equal(kept[1].stream, STREAM_BUTTON);
+	policy_fini(&p);
+}
+
 static void test_fidelity(void **state)
 {
 	struct policy p;
@@ -219,6 +249,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_gates),	  cmocka_unit_test(test_exclusion),
+	    cmocka_unit_test(test_locked),
 	    cmocka_unit_test(test_fidelity),	  cmocka_unit_test(test_reduced_motion),
 	    cmocka_unit_test(test_key_categories), cmocka_unit_test(test_synth_is_reproducible),
 	};

@@ -1,6 +1,7 @@
-/* The power watcher against UPower and NetworkManager as python3-dbusmock
- * plays them, on a private bus given as DBUS_SYSTEM_BUS_ADDRESS: first
- * values, PropertiesChanged followed, services going and coming back.
+/* The power watcher against UPower, NetworkManager and logind as
+ * python3-dbusmock plays them, on a private bus given as
+ * DBUS_SYSTEM_BUS_ADDRESS: first values, PropertiesChanged followed,
+ * services and sessions going and coming back.
  * python3-dbusmock is a build dependency (scripts/install-deps), so its
  * absence fails this file instead of skipping it. KEEP_TMP=1 keeps the
  * temporary directory with the bus's and the mocks' logs. */
@@ -35,6 +36,11 @@
 #define UPOWER_PATH "/org/freedesktop/UPower"
 #define DISPLAY_PATH "/org/freedesktop/UPower/devices/DisplayDevice"
 #define NM_PATH "/org/freedesktop/NetworkManager"
+#define LOGIND "org.freedesktop.login1"
+#define LOGIND_PATH "/org/freedesktop/login1"
+#define LOGIND_MANAGER "org.freedesktop.login1.Manager"
+#define SESSION_PATH "/org/freedesktop/login1/session/c1"
+#define MOCK_IFACE "org.freedesktop.DBus.Mock"
 #define STEP_USEC (2 * USEC_PER_SEC)
 
 enum target { T_UPOWER, T_DISPLAY, T_NM };
@@ -47,7 +53,8 @@ static const struct {
 };
 
 static char dir[64];
-static pid_t bus_pid, upower_pid, nm_pid;
+static pid_t bus_pid, upower_pid, nm_pid, logind_pid;
+static bool session_present;      /* the mocked logind has session c1 */
 static DBusConnection *test_conn; /* the tests' own, blocking: drives the mocks */
 
 /* ---- processes ---- */
@@ -175,6 +182,92 @@ static void mock_add_metered(void)
 	call(m);
 }
 
+/* ---- logind ---- */
+
+static DBusMessage *logind_call(const char *path, const char *iface, const char *member)
+{
+	DBusMessage *m = dbus_message_new_method_call(LOGIND, path, iface, member);
+	assert_non_null(m);
+	return m;
+}
+
+/* What a screen locker does: the template's SetLockedHint updates
+ * LockedHint and emits PropertiesChanged. */
+static void mock_lock(bool locked)
+{
+	dbus_bool_t b = locked;
+	DBusMessage *m =
+	    logind_call(SESSION_PATH, "org.freedesktop.login1.Session", "SetLockedHint");
+	dbus_message_append_args(m, DBUS_TYPE_BOOLEAN, &b, DBUS_TYPE_INVALID);
+	call(m);
+}
+
+/* SessionNew or SessionRemoved for c1, from logind's name. */
+static void mock_session_signal(const char *member)
+{
+	DBusMessageIter it, arr, v;
+	const char *iface = LOGIND_MANAGER, *sig = "so", *id = "c1", *path = SESSION_PATH;
+	DBusMessage *m = logind_call(LOGIND_PATH, MOCK_IFACE, "EmitSignal");
+	dbus_message_append_args(m, DBUS_TYPE_STRING, &iface, DBUS_TYPE_STRING, &member,
+	                         DBUS_TYPE_STRING, &sig, DBUS_TYPE_INVALID);
+	dbus_message_iter_init_append(m, &it);
+	dbus_message_iter_open_container(&it, DBUS_TYPE_ARRAY, "v", &arr);
+	dbus_message_iter_open_container(&arr, DBUS_TYPE_VARIANT, "s", &v);
+	dbus_message_iter_append_basic(&v, DBUS_TYPE_STRING, &id);
+	dbus_message_iter_close_container(&arr, &v);
+	dbus_message_iter_open_container(&arr, DBUS_TYPE_VARIANT, "o", &v);
+	dbus_message_iter_append_basic(&v, DBUS_TYPE_OBJECT_PATH, &path);
+	dbus_message_iter_close_container(&arr, &v);
+	dbus_message_iter_close_container(&it, &arr);
+	call(m);
+}
+
+/* Session c1 of this uid on seat0, locked or not, announced as logind
+ * announces a new session. */
+static void mock_add_session(bool locked)
+{
+	const char *id = "c1", *seat = "seat0", *user = "tester";
+	dbus_uint32_t uid = (dbus_uint32_t)getuid();
+	dbus_bool_t active = TRUE;
+	DBusMessage *m = logind_call(LOGIND_PATH, MOCK_IFACE, "AddSession");
+	dbus_message_append_args(m, DBUS_TYPE_STRING, &id, DBUS_TYPE_STRING, &seat,
+	                         DBUS_TYPE_UINT32, &uid, DBUS_TYPE_STRING, &user, DBUS_TYPE_BOOLEAN,
+	                         &active, DBUS_TYPE_INVALID);
+	call(m);
+	session_present = true;
+	if (locked)
+		mock_lock(true);
+	mock_session_signal("SessionNew");
+}
+
+static void mock_remove_session(void)
+{
+	const char *path = SESSION_PATH;
+	DBusMessage *m = logind_call(LOGIND_PATH, MOCK_IFACE, "RemoveObject");
+	dbus_message_append_args(m, DBUS_TYPE_STRING, &path, DBUS_TYPE_INVALID);
+	call(m);
+	session_present = false;
+	mock_session_signal("SessionRemoved");
+}
+
+/* Real logind answers GetSession("auto") with the session's own path
+ * (session/c1 here), and signals from there; the template would echo
+ * session/auto. Answer as logind does, so that a watch that followed the
+ * path "auto" instead of the answer fails. */
+static void start_logind(bool locked)
+{
+	logind_pid = start_mock("logind", LOGIND);
+	const char *iface = LOGIND_MANAGER, *name = "GetSession", *in = "s", *out = "o";
+	const char *code = "ret = '" SESSION_PATH "' if args[0] == 'auto' else "
+	                   "'/org/freedesktop/login1/session/' + args[0]";
+	DBusMessage *m = logind_call(LOGIND_PATH, MOCK_IFACE, "AddMethod");
+	dbus_message_append_args(m, DBUS_TYPE_STRING, &iface, DBUS_TYPE_STRING, &name,
+	                         DBUS_TYPE_STRING, &in, DBUS_TYPE_STRING, &out, DBUS_TYPE_STRING,
+	                         &code, DBUS_TYPE_INVALID);
+	call(m);
+	mock_add_session(locked);
+}
+
 /* ---- fixtures ---- */
 
 static void write_file(const char *path, const char *text)
@@ -269,6 +362,7 @@ static int group_setup(void **state)
 	upower_pid = start_mock("upower", UPOWER);
 	nm_pid = start_mock("networkmanager", NM);
 	mock_add_metered();
+	start_logind(false);
 	return 0;
 }
 
@@ -281,6 +375,7 @@ static int group_teardown(void **state)
 	}
 	stop(&upower_pid);
 	stop(&nm_pid);
+	stop(&logind_pid);
 	stop(&bus_pid);
 	if (dir[0] && !getenv("KEEP_TMP")) {
 		char *cmd = xasprintf("rm -rf '%s'", dir);
@@ -294,7 +389,7 @@ static int group_teardown(void **state)
 }
 
 /* Every test starts from the same mocked machine: on AC at 80 %, on a
- * guessed-metered link, connected. */
+ * guessed-metered link, connected, the session unlocked. */
 static int reset(void **state)
 {
 	(void)state;
@@ -305,6 +400,11 @@ static int reset(void **state)
 		nm_pid = start_mock("networkmanager", NM);
 		mock_add_metered();
 	}
+	if (!logind_pid)
+		start_logind(false);
+	else if (!session_present)
+		mock_add_session(false);
+	mock_lock(false);
 	mock_set(T_UPOWER, "OnBattery", 'b', 0);
 	mock_set(T_DISPLAY, "IsPresent", 'b', 1);
 	mock_set(T_DISPLAY, "Percentage", 'd', 80);
@@ -319,7 +419,22 @@ static int reset(void **state)
  * checks its expectation; an expectation has 2 s to come true. */
 
 #define ANY (-2)
-enum op_kind { SET, EXPECT, QUIET, CALM, STOP_UPOWER, START_UPOWER, STOP_NM, START_NM, STOP_BUS };
+enum op_kind {
+	SET,
+	EXPECT,
+	QUIET,
+	CALM,
+	STOP_UPOWER,
+	START_UPOWER,
+	STOP_NM,
+	START_NM,
+	LOCK, /* value: locked */
+	STOP_LOGIND,
+	START_LOGIND, /* value: the session locked */
+	SESSION_GONE, /* logind removes c1 */
+	SESSION_BACK, /* value: c1 again, locked */
+	STOP_BUS
+};
 struct op {
 	enum op_kind kind;
 	enum target target; /* SET */
@@ -330,11 +445,14 @@ struct op {
 	int on_battery;
 	double percent;
 	int metered, offline;
-	long ms; /* QUIET: no changed call for this long; CALM: few wakeups */
+	int locked; /* 0 unless given: the session is unlocked */
+	long ms;    /* QUIET: no changed call for this long; CALM: few wakeups */
 };
 /* clang-format off */
 #define OP_SET(t, p, ty, v) {.kind = SET, .target = t, .prop = p, .type = ty, .value = v}
 #define OP_EXPECT(b, pc, m, o) {.kind = EXPECT, .on_battery = b, .percent = pc, .metered = m, .offline = o}
+#define OP_EXPECT_LOCKED(l) {.kind = EXPECT, .on_battery = ANY, .percent = ANY, .metered = ANY, .offline = ANY, .locked = l}
+#define OP_V(k, v) {.kind = k, .value = v}
 #define OP_QUIET(t) {.kind = QUIET, .ms = t}
 #define OP_CALM(t) {.kind = CALM, .ms = t}
 #define OP(k) {.kind = k}
@@ -363,13 +481,14 @@ static bool matches(const struct power_state *st, const struct op *op)
 	return (op->on_battery == ANY || st->on_battery == (op->on_battery != 0)) &&
 	       (op->percent == ANY || st->battery_percent == op->percent) &&
 	       (op->metered == ANY || st->metered == (op->metered != 0)) &&
-	       (op->offline == ANY || st->offline == (op->offline != 0));
+	       (op->offline == ANY || st->offline == (op->offline != 0)) &&
+	       (op->locked == ANY || st->locked == (op->locked != 0));
 }
 
 static void describe(char *buf, size_t n, const struct power_state *st)
 {
-	snprintf(buf, n, "on_battery %d, battery_percent %g, metered %d, offline %d",
-	         st->on_battery, st->battery_percent, st->metered, st->offline);
+	snprintf(buf, n, "on_battery %d, battery_percent %g, metered %d, offline %d, locked %d",
+	         st->on_battery, st->battery_percent, st->metered, st->offline, st->locked);
 }
 
 /* true when the operation is done */
@@ -447,6 +566,22 @@ static bool perform(struct fx *f, const struct op *op)
 	case START_NM:
 		nm_pid = start_mock("networkmanager", NM);
 		mock_add_metered();
+		return true;
+	case LOCK:
+		mock_lock(op->value != 0);
+		return true;
+	case STOP_LOGIND:
+		stop_mock(&logind_pid, LOGIND);
+		session_present = false;
+		return true;
+	case START_LOGIND:
+		start_logind(op->value != 0);
+		return true;
+	case SESSION_GONE:
+		mock_remove_session();
+		return true;
+	case SESSION_BACK:
+		mock_add_session(op->value != 0);
 		return true;
 	}
 	return true;
@@ -634,16 +769,77 @@ static void test_nm_goes_and_comes(void **state)
 	RUN(ops);
 }
 
-/* Last: it takes the bus (and with it the mocks) away. */
-static void test_bus_goes_away(void **state)
+static void test_locked(void **state)
+{
+	(void)state;
+	/* clang-format off */
+	static const struct op ops[] = {
+	    INITIAL,
+	    OP_V(LOCK, 1),
+	    OP_EXPECT_LOCKED(1),
+	    OP_V(LOCK, 0),
+	    OP_EXPECT_LOCKED(0),
+	    OP_V(LOCK, 0), /* the same value again is no change */
+	    OP_QUIET(200),
+	    OP_V(LOCK, 1),
+	    OP_EXPECT_LOCKED(1),
+	};
+	/* clang-format on */
+	RUN(ops);
+}
+
+/* The session goes (logout) and comes back (login): found again through
+ * SessionRemoved and SessionNew. */
+static void test_session_goes_and_comes(void **state)
 {
 	(void)state;
 	static const struct op ops[] = {
 	    INITIAL,
+	    OP_V(LOCK, 1),
+	    OP_EXPECT_LOCKED(1),
+	    OP(SESSION_GONE),
+	    OP_EXPECT_LOCKED(0),
+	    OP_V(SESSION_BACK, 1),
+	    OP_EXPECT_LOCKED(1),
+	    /* and followed there */
+	    OP_V(LOCK, 0),
+	    OP_EXPECT_LOCKED(0),
+	};
+	RUN(ops);
+}
+
+static void test_logind_goes_and_comes(void **state)
+{
+	(void)state;
+	static const struct op ops[] = {
+	    INITIAL,
+	    OP_V(LOCK, 1),
+	    OP_EXPECT_LOCKED(1),
+	    /* no logind: never locked; the rest is untouched */
+	    OP(STOP_LOGIND),
+	    OP_EXPECT(0, 80, 1, 0),
+	    OP_V(START_LOGIND, 1),
+	    OP_EXPECT_LOCKED(1),
+	    OP_V(LOCK, 0),
+	    OP_EXPECT(0, 80, 1, 0),
+	};
+	RUN(ops);
+}
+
+/* Last: it takes the bus (and with it the mocks) away. */
+static void test_bus_goes_away(void **state)
+{
+	(void)state;
+	/* clang-format off */
+	static const struct op ops[] = {
+	    INITIAL,
+	    OP_V(LOCK, 1),
+	    OP_EXPECT_LOCKED(1),
 	    OP(STOP_BUS),
-	    OP_EXPECT(1, 55, 0, 0), /* sysfs alone */
+	    OP_EXPECT(1, 55, 0, 0), /* sysfs alone, and never locked */
 	    OP_CALM(300),
 	};
+	/* clang-format on */
 	RUN(ops);
 }
 
@@ -669,6 +865,9 @@ int main(void)
 	    cmocka_unit_test_setup(test_upower_goes_and_comes, reset),
 	    cmocka_unit_test_setup(test_upower_absent_at_start, reset),
 	    cmocka_unit_test_setup(test_nm_goes_and_comes, reset),
+	    cmocka_unit_test_setup(test_locked, reset),
+	    cmocka_unit_test_setup(test_session_goes_and_comes, reset),
+	    cmocka_unit_test_setup(test_logind_goes_and_comes, reset),
 	    cmocka_unit_test_setup(test_free_with_calls_out, reset),
 	    cmocka_unit_test_setup(test_bus_goes_away, reset),
 	};

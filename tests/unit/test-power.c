@@ -452,7 +452,7 @@ static void test_free_right_away(void **state)
 
 static struct power_state ps(bool offline, bool on_battery, bool metered, double percent)
 {
-	return (struct power_state){on_battery, percent, metered, offline, -1};
+	return (struct power_state){on_battery, percent, metered, offline, -1, false};
 }
 
 static void test_deferral(void **state)

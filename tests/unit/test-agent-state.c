@@ -1,0 +1,135 @@
+/* The state in words and the Streams descriptions (agent_state,
+ * agent_stream) for the gates the agent sets itself: the screen locked, an
+ * excluded application, and their order against pause and the source. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "agent.h"
+#include "util.h"
+
+#define LOCKED "not recorded: the screen is locked"
+
+/* Only whether there is a source is looked at: any non-NULL pointer. */
+static int dummy_source;
+
+static int setup(void **state)
+{
+	struct agent *a = xcalloc(1, sizeof *a);
+	policy_init(&a->policy);
+	control_init(&a->control, 1800, 0, 5);
+	filter_init(&a->filter, &a->policy);
+	a->source = (struct source *)&dummy_source;
+	*state = a;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct agent *a = *state;
+	control_fini(&a->control);
+	policy_fini(&a->policy);
+	free(a);
+	return 0;
+}
+
+static void assert_state(struct agent *a, const char *want, const char *want_reason)
+{
+	char *reason = NULL;
+	const char *got = agent_state(a, now_usec(), &reason);
+	assert_string_equal(got, want);
+	assert_string_equal(reason, want_reason);
+	free(reason);
+}
+
+static void assert_streams(struct agent *a, bool want_rec, const char *want)
+{
+	for (int s = 0; s < N_STREAMS; s++) {
+		char *d = NULL;
+		bool rec = agent_stream(a, (enum stream)s, now_usec(), &d);
+		assert_int_equal(rec, want_rec);
+		if (want)
+			assert_string_equal(d, want);
+		free(d);
+	}
+}
+
+static void test_locked(void **state)
+{
+	struct agent *a = *state;
+	assert_state(a, "collecting", "recording 5 of 5 streams as the policy allows");
+	a->filter.locked = true;
+	assert_state(a, "suspended", "the screen is locked");
+	assert_streams(a, false, LOCKED);
+	a->filter.locked = false;
+	assert_state(a, "collecting", "recording 5 of 5 streams as the policy allows");
+	assert_streams(a, true, NULL);
+}
+
+static void test_locked_and_excluded(void **state)
+{
+	struct agent *a = *state;
+	strcpy(a->filter.app, "keepassxc");
+	a->filter.suspended = true;
+	assert_state(a, "suspended", "excluded application keepassxc has focus");
+	assert_streams(a, false, "not recorded: excluded application keepassxc has focus");
+	a->filter.locked = true;
+	assert_state(a, "suspended", "the screen is locked");
+	assert_streams(a, false, LOCKED);
+	a->filter.locked = false;
+	assert_state(a, "suspended", "excluded application keepassxc has focus");
+}
+
+static void test_paused_wins(void **state)
+{
+	struct agent *a = *state;
+	uint64_t until;
+	a->filter.locked = true;
+	assert_int_equal(control_pause(&a->control, 60, now_usec(), &until), CTL_OK);
+	char *reason = NULL;
+	assert_string_equal(agent_state(a, now_usec(), &reason), "paused");
+	assert_true(strncmp(reason, "paused until ", 13) == 0);
+	free(reason);
+	assert_streams(a, false, "not recorded: paused");
+	control_resume(&a->control, now_usec());
+	assert_state(a, "suspended", "the screen is locked");
+}
+
+static void test_before_idle(void **state)
+{
+	struct agent *a = *state;
+	a->source = NULL;
+	assert_state(a, "idle", "no input source");
+	a->filter.locked = true;
+	assert_state(a, "suspended", "the screen is locked");
+}
+
+static void test_policy_off_says_so(void **state)
+{
+	struct agent *a = *state;
+	a->policy.fidelity_index[STREAM_SCROLL] = 0; /* off */
+	a->filter.locked = true;
+	char *d = NULL;
+	assert_false(agent_stream(a, STREAM_SCROLL, now_usec(), &d));
+	assert_string_equal(d, "not recorded: the policy turns this stream off");
+	free(d);
+	assert_false(agent_stream(a, STREAM_KEYBOARD, now_usec(), &d));
+	assert_string_equal(d, LOCKED);
+	free(d);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup_teardown(test_locked, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_locked_and_excluded, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_paused_wins, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_before_idle, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_policy_off_says_so, setup, teardown),
+	};
+	return cmocka_run_group_tests_name("agent-state", tests, NULL, NULL);
+}
