@@ -478,6 +478,7 @@ static void on_ctl_event(enum ctl_event ev, const struct exemption *ex, void *da
 {
 	struct agent *a = data;
 	char when[40];
+	a->ticked = true;
 	switch (ev) {
 	case CTL_EV_AUTO_RESUME:
 		agent_log(a, "auto-resume", CAPCTL_UID_AGENT, "the pause ended; recording again");
@@ -500,10 +501,25 @@ static void on_control_timer(struct loop_timer *t, void *data)
 	agent_tick(data);
 }
 
+static void arm_control_timer(struct agent *a, uint64_t now)
+{
+	uint64_t due = control_next_deadline(&a->control, now);
+	if (due)
+		loop_timer_arm_in(a->control_timer, due > now ? due - now : 0);
+	else
+		loop_timer_disarm(a->control_timer);
+}
+
 void agent_tick(struct agent *a)
 {
+	/* Called before every method call too: only what happened costs a
+	 * write and an announcement. */
+	a->ticked = false;
 	control_tick(&a->control, now_usec(), on_ctl_event, a);
-	agent_control_changed(a);
+	if (a->ticked)
+		agent_control_changed(a);
+	else
+		arm_control_timer(a, now_usec());
 }
 
 int agent_save_state(struct agent *a)
@@ -531,11 +547,7 @@ void agent_control_changed(struct agent *a)
 	set_gates(a, now);
 	if (a->uploader)
 		upload_defer(a->uploader, upload_deferral(a));
-	uint64_t due = control_next_deadline(&a->control, now);
-	if (due)
-		loop_timer_arm_in(a->control_timer, due > now ? due - now : 0);
-	else
-		loop_timer_disarm(a->control_timer);
+	arm_control_timer(a, now);
 	static const enum prop props[] = {P_STATE,	P_STATE_REASON, P_PAUSED_UNTIL,
 					  P_BUDGET_LEFT, P_MAX_PAUSE,	P_BUDGET,
 					  P_EXEMPTIONS};

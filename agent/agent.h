@@ -85,6 +85,7 @@ struct agent {
 	size_t recent_head, recent_len;
 
 	char *sent[N_PROPS]; /* fingerprints of what was last announced */
+	bool ticked;	     /* control_tick reported something */
 	struct refusal *refusals;
 	char *introspect_xml;
 };

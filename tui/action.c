@@ -10,15 +10,24 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const enum ui_view view_order[] = {UI_VIEW_OVERVIEW, UI_VIEW_EXEMPTIONS, UI_VIEW_HISTORY,
-                                          UI_VIEW_NOTICE};
+static const enum ui_view view_order[] = {UI_VIEW_OVERVIEW, UI_VIEW_DATA,   UI_VIEW_EXEMPTIONS,
+                                          UI_VIEW_HISTORY,  UI_VIEW_NOTICE, UI_VIEW_LIVE};
 
 void action_view(struct console *c, enum ui_view v)
 {
-	if (v == UI_VIEW_HISTORY && c->ui.view != UI_VIEW_HISTORY) {
-		/* Coming back to History shows what is new since. */
+	if (v == c->ui.view)
+		return;
+	/* Coming back to a list shows what is new since. */
+	if (v == UI_VIEW_HISTORY)
 		model_hist_refresh(&c->model);
+	if (v == UI_VIEW_DATA) {
+		pages_refresh(&c->model.segs);
+		pages_refresh(&c->model.segev);
 	}
+	/* What Live showed is stale the moment it is left: it is not
+	 * fetched while another view is on screen. */
+	if (c->ui.view == UI_VIEW_LIVE)
+		model_recent_reset(&c->model);
 	c->ui.view = v;
 }
 
@@ -36,6 +45,7 @@ static bool agent_here(struct console *c, const char *what)
 	if (c->model.link == MODEL_LINK_LIVE && c->client)
 		return true;
 	ui_message(&c->ui, true, "%s: the agent is not reachable.", what);
+	ui_message_bind(&c->ui, UI_MSG_WHILE_UNREACHABLE, 0);
 	return false;
 }
 
@@ -113,6 +123,107 @@ static unsigned open_withdraw(struct console *c, const struct model_exemption *e
 	return CONSOLE_PAINT;
 }
 
+/* The segment d and x act on in the Data view: the one open, else the
+ * selected row if it is at hand. */
+static bool data_target(struct console *c, struct ui_segment *out)
+{
+	if (c->ui.view != UI_VIEW_DATA)
+		return false;
+	if (c->ui.open.id) {
+		*out = c->ui.open;
+		return true;
+	}
+	const struct model_segment *s = model_segs_entry(&c->model, c->ui.data_sel);
+	if (!s)
+		return false;
+	ui_segment_set(out, s);
+	return true;
+}
+
+static unsigned open_forget(struct console *c)
+{
+	struct ui *ui = &c->ui;
+	char text[32];
+	if (!agent_here(c, "Nothing forgotten"))
+		return CONSOLE_PAINT;
+	ui->n_forget_choices = ui_forget_choices(ui->forget_choices, UI_FORGET_CHOICES);
+	ui->forget_choice = 1; /* 15 minutes */
+	duration_format(ui->forget_choices[ui->forget_choice], text, sizeof text);
+	edit_set(&ui->forget_text, text);
+	ui_set_string(&ui->forget_error, NULL);
+	ui->forget_confirm = ui->forget_sending = false;
+	ui->dialog = UI_DIALOG_FORGET;
+	return CONSOLE_PAINT;
+}
+
+static unsigned do_delete(struct console *c)
+{
+	struct ui_segment seg;
+	if (c->ui.view != UI_VIEW_DATA) {
+		ui_message(&c->ui, true, "Pick a segment to delete in the Data view (2).");
+		return CONSOLE_PAINT;
+	}
+	if (!data_target(c, &seg))
+		return 0;
+	if (!agent_here(c, "Not deleted"))
+		return CONSOLE_PAINT;
+	c->ui.del = seg;
+	ui_set_string(&c->ui.dialog_error, NULL);
+	c->ui.dialog_sending = false;
+	if (!c->settings->confirm_delete) {
+		console_delete(c, &c->ui.del);
+		return CONSOLE_PAINT;
+	}
+	c->ui.dialog = UI_DIALOG_DELETE;
+	return CONSOLE_PAINT;
+}
+
+static unsigned open_export(struct console *c)
+{
+	struct ui *ui = &c->ui;
+	if (ui->export.running) {
+		/* The dialog shows how far it got and offers to stop it. */
+		ui->dialog = UI_DIALOG_EXPORT;
+		return CONSOLE_PAINT;
+	}
+	if (!agent_here(c, "Not exported"))
+		return CONSOLE_PAINT;
+	/* Everything, or the segment the Data view points at; the open one
+	 * is what is meant when one is open. */
+	ui->export_seg.id = 0;
+	data_target(c, &ui->export_seg);
+	ui->export_what = ui->open.id && ui->export_seg.id ? 1 : 0;
+	char *path = console_export_default_path(now_usec());
+	edit_set(&ui->export_path, path);
+	free(path);
+	ui->export_focus_path = true;
+	ui_set_string(&ui->export_error, NULL);
+	ui->dialog = UI_DIALOG_EXPORT;
+	return CONSOLE_PAINT;
+}
+
+void action_data_open(struct console *c)
+{
+	struct ui_segment seg;
+	c->ui.open_when_loaded = false;
+	if (c->ui.open.id)
+		return;
+	if (!data_target(c, &seg)) {
+		/* Typed ahead of the list: open it when it arrives. */
+		c->ui.open_when_loaded = c->ui.view == UI_VIEW_DATA;
+		return;
+	}
+	c->ui.open = seg;
+	c->ui.segev.top = 0;
+	model_segev_open(&c->model, seg.id);
+}
+
+static void data_close(struct console *c)
+{
+	c->ui.open.id = 0;
+	model_segev_open(&c->model, 0);
+}
+
 /* Moves a scroll position by delta rows (INT64_MIN/MAX: to an end). */
 static void scroll_by(struct ui_scroll *s, int64_t delta)
 {
@@ -132,10 +243,48 @@ static int64_t page_of(const struct ui_scroll *s)
 	return s->rows > 1 ? s->rows - 1 : 1;
 }
 
+/* Moves the Data view's selection; the list scrolls to keep it shown. */
+static unsigned data_move(struct console *c, enum action a)
+{
+	struct ui *ui = &c->ui;
+	ui->open_when_loaded = false;
+	/* Before the first page is in, the list's end is not known yet:
+	 * moving is not held back, the draw clamps it. */
+	uint64_t n = c->model.segs.known ? c->model.segs.total : UINT64_MAX / 2;
+	int64_t page = page_of(&ui->data);
+	int64_t sel = (int64_t)ui->data_sel;
+	if (!n)
+		return 0;
+	sel += a == ACTION_UP          ? -1
+	       : a == ACTION_DOWN      ? 1
+	       : a == ACTION_PAGE_UP   ? -page
+	       : a == ACTION_PAGE_DOWN ? page
+	                               : 0;
+	if (a == ACTION_HOME)
+		sel = 0;
+	if (a == ACTION_END)
+		sel = (int64_t)n - 1;
+	sel = sel < 0 ? 0 : sel >= (int64_t)n ? (int64_t)n - 1 : sel;
+	ui->data_sel = (uint64_t)sel;
+	const struct model_segment *s = model_segs_entry(&c->model, ui->data_sel);
+	ui->data_sel_id = s ? s->id : 0;
+	/* Page moves keep the selection's place on screen, as in htop; the
+	 * ends show a whole screen of rows. */
+	if (a == ACTION_PAGE_UP || a == ACTION_PAGE_DOWN)
+		scroll_by(&ui->data, a == ACTION_PAGE_UP ? -page : page);
+	else if (a == ACTION_HOME)
+		ui->data.top = 0;
+	else if (a == ACTION_END)
+		ui->data.top = n;
+	return CONSOLE_PAINT;
+}
+
 static unsigned move_in_view(struct console *c, enum action a)
 {
 	struct ui *ui = &c->ui;
 	struct ui_scroll *s = NULL;
+	if (ui->view == UI_VIEW_DATA && !ui->open.id)
+		return data_move(c, a);
 	if (ui->view == UI_VIEW_EXEMPTIONS) {
 		size_t n = c->model.n_ex;
 		int64_t page = page_of(&ui->ex);
@@ -159,6 +308,8 @@ static unsigned move_in_view(struct console *c, enum action a)
 		s = &ui->hist;
 	else if (ui->view == UI_VIEW_NOTICE)
 		s = &ui->notice;
+	else if (ui->view == UI_VIEW_DATA)
+		s = &ui->segev;
 	if (!s)
 		return 0;
 	switch (a) {
@@ -200,6 +351,12 @@ static unsigned run(struct console *c, enum action a)
 		return CONSOLE_PAINT;
 	case ACTION_EXEMPT:
 		return open_form(c);
+	case ACTION_FORGET:
+		return open_forget(c);
+	case ACTION_DELETE:
+		return do_delete(c);
+	case ACTION_EXPORT:
+		return open_export(c);
 	case ACTION_HELP:
 		c->ui.help.top = 0;
 		c->ui.dialog = UI_DIALOG_HELP;
@@ -208,6 +365,12 @@ static unsigned run(struct console *c, enum action a)
 		return CONSOLE_QUIT;
 	case ACTION_VIEW_OVERVIEW:
 		action_view(c, UI_VIEW_OVERVIEW);
+		return CONSOLE_PAINT;
+	case ACTION_VIEW_DATA:
+		action_view(c, UI_VIEW_DATA);
+		return CONSOLE_PAINT;
+	case ACTION_VIEW_LIVE:
+		action_view(c, UI_VIEW_LIVE);
 		return CONSOLE_PAINT;
 	case ACTION_VIEW_EXEMPTIONS:
 		action_view(c, UI_VIEW_EXEMPTIONS);
@@ -232,6 +395,10 @@ static unsigned run(struct console *c, enum action a)
 	case ACTION_END:
 		return move_in_view(c, a);
 	case ACTION_OPEN:
+		if (c->ui.view == UI_VIEW_DATA) {
+			action_data_open(c);
+			return CONSOLE_PAINT;
+		}
 		if (!(e = selected(c)))
 			return 0;
 		ui_set_string(&c->ui.dialog_id, e->id);
@@ -469,6 +636,138 @@ static unsigned scroll_key(struct ui_scroll *s, int key)
 	return CONSOLE_PAINT;
 }
 
+static unsigned forget_key(struct console *c, int key)
+{
+	struct ui *ui = &c->ui;
+	char text[32];
+	if (ui->forget_sending) {
+		/* The answer still lands: as a message once the dialog is
+		 * gone. */
+		if (key != KEYS_ESC)
+			return 0;
+		ui->dialog = UI_DIALOG_NONE;
+		return CONSOLE_PAINT;
+	}
+	if (ui->forget_confirm) {
+		if (key == 'y' || key == 'Y') {
+			ui_set_string(&ui->forget_error, NULL);
+			ui->forget_sending = true;
+			console_forget(c, ui->forget_seconds);
+			return CONSOLE_PAINT;
+		}
+		if (key == 'n' || key == 'N') {
+			ui->forget_confirm = false;
+			ui_set_string(&ui->forget_error, NULL);
+			return CONSOLE_PAINT;
+		}
+		if (key == KEYS_ESC) {
+			ui->dialog = UI_DIALOG_NONE;
+			return CONSOLE_PAINT;
+		}
+		return 0;
+	}
+	if (key == KEYS_ESC) {
+		ui->dialog = UI_DIALOG_NONE;
+		return CONSOLE_PAINT;
+	}
+	if (key == KEYS_UP || key == KEYS_DOWN) {
+		if (key == KEYS_UP && ui->forget_choice > 0)
+			ui->forget_choice--;
+		if (key == KEYS_DOWN && ui->forget_choice + 1 < ui->n_forget_choices)
+			ui->forget_choice++;
+		duration_format(ui->forget_choices[ui->forget_choice], text, sizeof text);
+		edit_set(&ui->forget_text, text);
+		ui_set_string(&ui->forget_error, NULL);
+		return CONSOLE_PAINT;
+	}
+	if (key == KEYS_ENTER) {
+		uint32_t sec;
+		snprintf(text, sizeof text, "%s", ui->forget_text.buf);
+		trim(text);
+		int r = duration_parse(text, &sec);
+		if (r == 0 && sec > UI_FORGET_MAX_SECONDS)
+			r = -ERANGE;
+		if (r == -ERANGE && *text) {
+			ui_set_string(&ui->forget_error, "From 1s to 24h back.");
+		} else if (r < 0) {
+			char *msg = xasprintf("'%s' is not a duration like 90s, 15m or 2h.", text);
+			ui_set_string(&ui->forget_error, msg);
+			free(msg);
+		} else {
+			ui_set_string(&ui->forget_error, NULL);
+			ui->forget_seconds = sec;
+			ui->forget_confirm = true;
+		}
+		return CONSOLE_PAINT;
+	}
+	if (edit_key(&ui->forget_text, key, 64)) {
+		ui_set_string(&ui->forget_error, NULL);
+		return CONSOLE_PAINT;
+	}
+	return 0;
+}
+
+static unsigned delete_key(struct console *c, int key)
+{
+	struct ui *ui = &c->ui;
+	if (key == KEYS_ESC || key == 'n' || key == 'N') {
+		ui->dialog = UI_DIALOG_NONE;
+		return CONSOLE_PAINT;
+	}
+	if ((key == 'y' || key == 'Y') && !ui->dialog_sending) {
+		console_delete(c, &ui->del);
+		return CONSOLE_PAINT;
+	}
+	return 0;
+}
+
+static unsigned export_key(struct console *c, int key)
+{
+	struct ui *ui = &c->ui;
+	if (ui->export.running) {
+		if (key == 'c' || key == 'C') {
+			console_export_cancel(c);
+			ui->dialog = UI_DIALOG_NONE;
+			return CONSOLE_PAINT;
+		}
+		if (key == KEYS_ESC || key == KEYS_ENTER) {
+			ui->dialog = UI_DIALOG_NONE;
+			return CONSOLE_PAINT;
+		}
+		return 0;
+	}
+	if (key == KEYS_ESC) {
+		ui->dialog = UI_DIALOG_NONE;
+		return CONSOLE_PAINT;
+	}
+	if (key == KEYS_TAB || key == KEYS_BACKTAB || key == KEYS_UP || key == KEYS_DOWN) {
+		if (ui->export_seg.id)
+			ui->export_focus_path = !ui->export_focus_path;
+		return CONSOLE_PAINT;
+	}
+	if (key == KEYS_ENTER) {
+		char *path = xstrdup(ui->export_path.buf);
+		trim(path);
+		ui_set_string(&ui->export_error, NULL);
+		if (console_export_start(c, path, ui->export_what ? ui->export_seg.id : 0) == 0)
+			ui->dialog = UI_DIALOG_NONE;
+		free(path);
+		return CONSOLE_PAINT;
+	}
+	if (!ui->export_focus_path) {
+		if (key == KEYS_LEFT || key == KEYS_RIGHT || key == KEYS_SPACE) {
+			ui->export_what = !ui->export_what;
+			return CONSOLE_PAINT;
+		}
+		return 0;
+	}
+	if (edit_key(&ui->export_path, key, 64)) {
+		ui_set_string(&ui->export_error, NULL);
+		return CONSOLE_PAINT;
+	}
+	return 0;
+}
+
 static unsigned dialog_key(struct console *c, int key)
 {
 	struct ui *ui = &c->ui;
@@ -497,6 +796,12 @@ static unsigned dialog_key(struct console *c, int key)
 		    (i = model_exemption_find(&c->model, ui->dialog_id)) >= 0)
 			return open_withdraw(c, &c->model.ex[i]);
 		return scroll_key(&ui->details, key);
+	case UI_DIALOG_FORGET:
+		return forget_key(c, key);
+	case UI_DIALOG_DELETE:
+		return delete_key(c, key);
+	case UI_DIALOG_EXPORT:
+		return export_key(c, key);
 	case UI_DIALOG_WITHDRAW:
 		if (key == KEYS_ESC || key == 'n' || key == 'N') {
 			ui->dialog = UI_DIALOG_NONE;
@@ -522,7 +827,17 @@ unsigned action_key(struct console *c, int key)
 	}
 	if (key == KEYS_CTRL_L)
 		return flags | CONSOLE_CLEAR;
+	/* Enter typed ahead of the list holds only until the next key. */
+	if (key != KEYS_ENTER)
+		c->ui.open_when_loaded = false;
 	if (c->ui.dialog != UI_DIALOG_NONE)
 		return flags | dialog_key(c, key);
+	/* A segment's events go back to the list with Esc or Backspace,
+	 * before either means anything else. */
+	if (c->ui.view == UI_VIEW_DATA && c->ui.open.id &&
+	    (key == KEYS_ESC || key == KEYS_BACKSPACE || key == KEYS_LEFT)) {
+		data_close(c);
+		return flags | CONSOLE_PAINT;
+	}
 	return flags | run(c, keys_lookup(&c->keys, key));
 }

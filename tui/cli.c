@@ -5,6 +5,8 @@
 #include "client.h"
 #include "console.h"
 #include "duration.h"
+#include "evtext.h"
+#include "export.h"
 #include "form.h"
 #include "human.h"
 #include "json.h"
@@ -13,9 +15,12 @@
 #include "settings.h"
 #include "summary.h"
 #include "text.h"
+#include "timearg.h"
 #include "util.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
 #include <langinfo.h>
 #include <pwd.h>
 #include <stdarg.h>
@@ -29,14 +34,18 @@
 #define HISTORY_DEFAULT 20
 #define HISTORY_MAX 1000000
 #define HISTORY_PAGE 1000 /* the agent's largest page */
+#define SEGMENTS_DEFAULT 20
+#define SEGMENTS_PAGE 1000 /* ListSegments' largest page */
+#define EVENTS_PAGE 10000  /* ReadSegment's largest page */
+#define DELETE_BATCH 10000 /* DeleteSegments' most ids */
 
 struct cli {
 	/* Options, wherever they stand on the line. */
 	bool json, no_color, help, version;
 	int bus; /* -1: from the config */
 	const char *config;
-	const char *scope, *category, *days, *reason, *note, *limit;
-	char *words[8]; /* the command and its arguments */
+	const char *scope, *category, *days, *reason, *note, *limit, *since, *output;
+	char **words; /* the command and its arguments: argv's, in an array of argc */
 	int n_words;
 
 	struct settings settings;
@@ -75,6 +84,16 @@ static void help(void)
 	      "  exempt withdraw ID     withdraw a pending or approved request\n"
 	      "  exempt decide ID approve|deny [--note TEXT]\n"
 	      "                         decide a request (administrators)\n"
+	      "  forget DURATION        erase what was recorded in the last DURATION\n"
+	      "                         (at most 24h)\n"
+	      "  data list [--limit N]  the segments kept, newest first (default 20)\n"
+	      "  data show SEGMENT-ID   the events of one segment\n"
+	      "  data delete SEGMENT-ID...\n"
+	      "                         delete segments now\n"
+	      "  data export [--since TIME] [-o FILE]\n"
+	      "                         everything kept, as JSON Lines (one event a line,\n"
+	      "                         oldest first) on stdout or in FILE; TIME is an ISO\n"
+	      "                         8601 time or a duration back from now, like 2h\n"
 	      "  history [--limit N]    the agent's log, newest first (default 20 entries)\n"
 	      "  notice                 the privacy notice\n"
 	      "\n"
@@ -119,15 +138,15 @@ static int option_value(int argc, char **argv, int *i, const char *name, const c
 static int parse(struct cli *c, int argc, char **argv)
 {
 	static const char *const valued[] = {"--config", "--scope", "--category", "--days",
-	                                     "--reason", "--note",  "--limit"};
+	                                     "--reason", "--note",  "--limit",    "--since",
+	                                     "--output", "-o"};
 	bool words_only = false;
 
 	c->bus = -1;
+	c->words = xcalloc((size_t)argc, sizeof *c->words);
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		if (words_only || a[0] != '-' || a[1] == '\0') {
-			if (c->n_words == (int)ARRAY_SIZE(c->words))
-				return usage("too many arguments: '%s'", a);
 			c->words[c->n_words++] = argv[i];
 			continue;
 		}
@@ -147,7 +166,8 @@ static int parse(struct cli *c, int argc, char **argv)
 			c->version = true;
 		} else {
 			const char **dest[] = {&c->config, &c->scope, &c->category, &c->days,
-			                       &c->reason, &c->note,  &c->limit};
+			                       &c->reason, &c->note,  &c->limit,    &c->since,
+			                       &c->output, &c->output};
 			int r = 0;
 			for (size_t k = 0; k < ARRAY_SIZE(valued) && r == 0; k++) {
 				r = option_value(argc, argv, &i, valued[k], dest[k]);
@@ -163,7 +183,7 @@ static int parse(struct cli *c, int argc, char **argv)
 
 /* Refuses the command options a command does not take. allowed holds
  * the letters of those it does: s scope, c category, d days, r reason,
- * n note, l limit. */
+ * n note, l limit, S since, o output. */
 static int only_options(const struct cli *c, const char *cmd, const char *allowed)
 {
 	const struct {
@@ -172,7 +192,8 @@ static int only_options(const struct cli *c, const char *cmd, const char *allowe
 		const char *value;
 	} opts[] = {{'s', "--scope", c->scope}, {'c', "--category", c->category},
 	            {'d', "--days", c->days},   {'r', "--reason", c->reason},
-	            {'n', "--note", c->note},   {'l', "--limit", c->limit}};
+	            {'n', "--note", c->note},   {'l', "--limit", c->limit},
+	            {'S', "--since", c->since}, {'o', "-o", c->output}};
 	for (size_t i = 0; i < ARRAY_SIZE(opts); i++)
 		if (opts[i].value && !strchr(allowed, opts[i].letter))
 			return usage("%s does not take %s", cmd, opts[i].name);
@@ -185,11 +206,13 @@ static int arg_count(const struct cli *c, const char *cmd, int first, int min, i
 	if (n > max)
 		return usage("unexpected argument '%s' after %s", c->words[first + max], cmd);
 	if (n < min)
-		return usage("%s needs %s", cmd,
-		             strcmp(cmd, "exempt withdraw") == 0 ? "an exemption ID"
-		             : strcmp(cmd, "exempt decide") == 0
-		                 ? "an exemption ID and approve or deny"
-		                 : "an argument");
+		return usage(
+		    "%s needs %s", cmd,
+		    strcmp(cmd, "exempt withdraw") == 0 ? "an exemption ID"
+		    : strcmp(cmd, "exempt decide") == 0 ? "an exemption ID and approve or deny"
+		    : strcmp(cmd, "forget") == 0        ? "a DURATION, like 15m or 2h"
+		    : strncmp(cmd, "data ", 5) == 0 ? "a SEGMENT-ID (capctl data list shows them)"
+		                                    : "an argument");
 	return 0;
 }
 
@@ -740,10 +763,10 @@ static void user_name(uint32_t uid, char *buf, size_t size)
 		snprintf(buf, size, "uid %u", uid);
 }
 
-static int cmd_history(struct cli *c)
+/* --limit N: 1 .. HISTORY_MAX, def when not given. */
+static int parse_limit(const struct cli *c, uint64_t def, uint64_t *limit)
 {
-	uint64_t limit = HISTORY_DEFAULT, total = 0, got = 0;
-	int rc;
+	*limit = def;
 	if (c->limit) {
 		char *end;
 		errno = 0;
@@ -751,8 +774,17 @@ static int cmd_history(struct cli *c)
 		if (!*c->limit || *end || errno || c->limit[0] == '-' || v < 1 || v > HISTORY_MAX)
 			return usage("invalid limit '%s': a whole number from 1 to %d", c->limit,
 			             HISTORY_MAX);
-		limit = v;
+		*limit = v;
 	}
+	return 0;
+}
+
+static int cmd_history(struct cli *c)
+{
+	uint64_t limit, total = 0, got = 0;
+	int rc;
+	if ((rc = parse_limit(c, HISTORY_DEFAULT, &limit)))
+		return rc;
 	if ((rc = connect_bus(c)))
 		return rc;
 	/* JSON is held back until the last page is in: a failure half way
@@ -923,6 +955,565 @@ static int cmd_notice(struct cli *c)
 	return 0;
 }
 
+/* ---- forgetting, and the data ---- */
+
+static int cmd_forget(struct cli *c, const char *word)
+{
+	uint32_t seconds;
+	int rc;
+	char len[32], n[32];
+	if ((rc = parse_duration(word, &seconds)))
+		return rc;
+	if ((rc = connect_bus(c)))
+		return rc;
+	dbus_uint32_t s = seconds, removed = 0;
+	DBusMessage *reply =
+	    call(c, &rc, CAPCTL_IFACE, "Forget", DBUS_TYPE_UINT32, &s, DBUS_TYPE_INVALID);
+	if (!reply)
+		return rc;
+	dbus_message_get_args(reply, NULL, DBUS_TYPE_UINT32, &removed, DBUS_TYPE_INVALID);
+	dbus_message_unref(reply);
+	if (c->json) {
+		struct json j;
+		json_init(&j, stdout);
+		json_object_begin(&j);
+		json_key(&j, "removed");
+		json_uint(&j, removed);
+		json_key(&j, "seconds");
+		json_uint(&j, seconds);
+		json_object_end(&j);
+		json_finish(&j);
+	} else {
+		human_minutes(seconds, len, sizeof len);
+		human_count(removed, n, sizeof n);
+		if (removed)
+			printf("Forgot %s event%s recorded in the last %s.\n", n,
+			       removed == 1 ? "" : "s", len);
+		else
+			printf("Nothing was kept from the last %s.\n", len);
+	}
+	return 0;
+}
+
+/* A segment id as `capctl data list` prints it: a decimal number. */
+static int parse_segment_id(const char *word, uint64_t *id)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(word, &end, 10);
+	if (!*word || *end || errno || word[0] == '-' || word[0] == '+' || v == 0)
+		return usage("invalid segment id '%s': a number as 'capctl data list' shows it",
+		             word);
+	*id = v;
+	return 0;
+}
+
+/* Local date and time to the second, or the time alone when it is the
+ * day of ref. */
+static void local_stamp(uint64_t usec, uint64_t ref, char *buf, size_t size)
+{
+	time_t t = (time_t)(usec / USEC_PER_SEC);
+	struct tm tm;
+	localtime_r(&t, &tm);
+	if (ref && local_day(usec) == local_day(ref))
+		strftime(buf, size, "%H:%M:%S", &tm);
+	else
+		strftime(buf, size, "%Y-%m-%d %H:%M:%S", &tm);
+}
+
+struct seg_row {
+	dbus_uint64_t id, start, end, bytes, expires;
+	dbus_uint32_t events;
+	const char *stream;
+	dbus_bool_t uploaded;
+};
+
+static bool read_seg_row(DBusMessageIter *arr, struct seg_row *r)
+{
+	DBusMessageIter st;
+	char *sig = dbus_message_iter_get_signature(arr);
+	bool ok = strcmp(sig, "(tsttuttb)") == 0;
+	dbus_free(sig);
+	if (!ok)
+		return false;
+	dbus_message_iter_recurse(arr, &st);
+	void *out[] = {&r->id,     &r->stream, &r->start,   &r->end,
+	               &r->events, &r->bytes,  &r->expires, &r->uploaded};
+	for (size_t i = 0; i < ARRAY_SIZE(out); i++) {
+		if (i)
+			dbus_message_iter_next(&st);
+		dbus_message_iter_get_basic(&st, out[i]);
+	}
+	return true;
+}
+
+static int cmd_data_list(struct cli *c)
+{
+	uint64_t limit, total = 0, got = 0;
+	int rc;
+	if ((rc = parse_limit(c, SEGMENTS_DEFAULT, &limit)))
+		return rc;
+	if ((rc = connect_bus(c)))
+		return rc;
+	/* As History: JSON is held back until the last page is in. */
+	struct json j;
+	char *doc = NULL;
+	size_t doc_len = 0;
+	FILE *f = c->json ? open_memstream(&doc, &doc_len) : stdout;
+	bool first = true;
+	if (c->json) {
+		json_init(&j, f);
+		json_object_begin(&j);
+	}
+	while (got < limit) {
+		dbus_uint64_t offset = got;
+		dbus_uint32_t n =
+		    (dbus_uint32_t)(limit - got < SEGMENTS_PAGE ? limit - got : SEGMENTS_PAGE);
+		DBusMessage *reply = call(c, &rc, CAPCTL_IFACE, "ListSegments", DBUS_TYPE_UINT64,
+		                          &offset, DBUS_TYPE_UINT32, &n, DBUS_TYPE_INVALID);
+		if (!reply) {
+			if (c->json) {
+				fclose(f);
+				free(doc);
+			}
+			return rc;
+		}
+		DBusMessageIter it, arr;
+		dbus_uint64_t t = 0;
+		dbus_message_iter_init(reply, &it);
+		if (dbus_message_iter_get_arg_type(&it) == DBUS_TYPE_UINT64)
+			dbus_message_iter_get_basic(&it, &t);
+		total = t;
+		if (first) {
+			if (c->json) {
+				json_key(&j, "total");
+				json_uint(&j, total);
+				json_key(&j, "segments");
+				json_array_begin(&j);
+			} else if (total) {
+				printf("%-17s %-15s %-19s %-19s %9s %9s  %-10s  %s\n", "ID",
+				       "Stream", "From", "To", "Events", "Size", "Expires",
+				       "Uploaded");
+			}
+		}
+		first = false;
+		size_t in_page = 0;
+		dbus_message_iter_next(&it);
+		if (dbus_message_iter_get_arg_type(&it) == DBUS_TYPE_ARRAY) {
+			dbus_message_iter_recurse(&it, &arr);
+			struct seg_row r;
+			while (dbus_message_iter_get_arg_type(&arr) == DBUS_TYPE_STRUCT &&
+			       read_seg_row(&arr, &r)) {
+				if (c->json) {
+					json_object_begin(&j);
+					json_key(&j, "id");
+					json_uint(&j, r.id);
+					json_key(&j, "stream");
+					json_string(&j, r.stream);
+					json_key(&j, "start");
+					json_uint(&j, r.start);
+					json_key(&j, "end");
+					json_uint(&j, r.end);
+					json_key(&j, "events");
+					json_uint(&j, r.events);
+					json_key(&j, "bytes");
+					json_uint(&j, r.bytes);
+					json_key(&j, "expires");
+					json_uint(&j, r.expires);
+					json_key(&j, "uploaded");
+					json_bool(&j, r.uploaded);
+					json_object_end(&j);
+				} else {
+					char from[32], to[32], ev[32], size[32], exp[32];
+					local_stamp(r.start, 0, from, sizeof from);
+					local_stamp(r.end, r.start, to, sizeof to);
+					human_count(r.events, ev, sizeof ev);
+					human_bytes(r.bytes, size, sizeof size);
+					format_local_date(r.expires, exp, sizeof exp);
+					printf("%-17" PRIu64
+					       " %-15s %-19s %-19s %9s %9s  %-10s  %s\n",
+					       (uint64_t)r.id, r.stream, from, to, ev, size, exp,
+					       r.uploaded ? "yes" : "no");
+				}
+				in_page++;
+				dbus_message_iter_next(&arr);
+			}
+		}
+		dbus_message_unref(reply);
+		got += in_page;
+		if (in_page == 0 || got >= total)
+			break;
+	}
+	if (c->json) {
+		if (first) {
+			json_key(&j, "total");
+			json_uint(&j, total);
+			json_key(&j, "segments");
+			json_array_begin(&j);
+		}
+		json_array_end(&j);
+		json_object_end(&j);
+		json_finish(&j);
+		fclose(f);
+		fwrite(doc, 1, doc_len, stdout);
+		free(doc);
+	} else if (got == 0) {
+		printf("No segment is kept yet.\n");
+	} else if (got < total) {
+		char a[32], b[32];
+		human_count(got, a, sizeof a);
+		human_count(total, b, sizeof b);
+		printf("(the newest %s of %s; --limit shows more)\n", a, b);
+	}
+	return 0;
+}
+
+/* One event as a JSON object with the keys of an export line. */
+static void json_event(struct json *j, const struct evtext_event *e)
+{
+	char iso[40];
+	bool pos, code, text;
+	evtext_fields(e->kind, &pos, &code, &text);
+	evtext_iso(e->time, iso, sizeof iso);
+	json_object_begin(j);
+	json_key(j, "time");
+	json_string(j, iso);
+	json_key(j, "us");
+	json_uint(j, e->time);
+	json_key(j, "stream");
+	json_string(j, e->stream);
+	json_key(j, "kind");
+	json_string(j, e->kind);
+	if (pos) {
+		json_key(j, "x");
+		json_int(j, e->x);
+		json_key(j, "y");
+		json_int(j, e->y);
+	}
+	if (code) {
+		json_key(j, "code");
+		json_int(j, e->code);
+	}
+	if (text) {
+		json_key(j, "text");
+		json_string(j, e->text);
+	}
+	json_object_end(j);
+}
+
+static int cmd_data_show(struct cli *c, const char *word)
+{
+	uint64_t id;
+	uint32_t got = 0, total = 0;
+	int rc;
+	if ((rc = parse_segment_id(word, &id)) || (rc = connect_bus(c)))
+		return rc;
+	struct json j;
+	char *doc = NULL;
+	size_t doc_len = 0;
+	FILE *f = open_memstream(&doc, &doc_len);
+	uint64_t first_t = 0, last_t = 0;
+	const char *stream = "";
+	if (c->json) {
+		json_init(&j, f);
+		json_object_begin(&j);
+		json_key(&j, "id");
+		json_uint(&j, id);
+		json_key(&j, "events");
+		json_array_begin(&j);
+	}
+	/* The whole segment, a page at a time; printed once it is all in, so
+	 * that the header can say what it spans. */
+	do {
+		dbus_uint64_t sid = id;
+		dbus_uint32_t offset = got, limit = EVENTS_PAGE;
+		DBusMessage *reply =
+		    call(c, &rc, CAPCTL_IFACE, "ReadSegment", DBUS_TYPE_UINT64, &sid,
+		         DBUS_TYPE_UINT32, &offset, DBUS_TYPE_UINT32, &limit, DBUS_TYPE_INVALID);
+		if (!reply) {
+			fclose(f);
+			free(doc);
+			return rc;
+		}
+		DBusMessageIter it, arr, st;
+		uint32_t in_page = 0;
+		dbus_message_iter_init(reply, &it);
+		if (dbus_message_iter_get_arg_type(&it) == DBUS_TYPE_UINT32)
+			dbus_message_iter_get_basic(&it, &total);
+		dbus_message_iter_next(&it);
+		if (dbus_message_iter_get_arg_type(&it) == DBUS_TYPE_ARRAY)
+			dbus_message_iter_recurse(&it, &arr);
+		while (dbus_message_iter_get_arg_type(&it) == DBUS_TYPE_ARRAY &&
+		       dbus_message_iter_get_arg_type(&arr) == DBUS_TYPE_STRUCT) {
+			struct evtext_event e;
+			dbus_uint64_t t;
+			dbus_message_iter_recurse(&arr, &st);
+			dbus_message_iter_get_basic(&st, &t);
+			e.time = t;
+			dbus_message_iter_next(&st);
+			dbus_message_iter_get_basic(&st, &e.kind);
+			dbus_message_iter_next(&st);
+			dbus_message_iter_get_basic(&st, &e.x);
+			dbus_message_iter_next(&st);
+			dbus_message_iter_get_basic(&st, &e.y);
+			dbus_message_iter_next(&st);
+			dbus_message_iter_get_basic(&st, &e.code);
+			dbus_message_iter_next(&st);
+			dbus_message_iter_get_basic(&st, &e.text);
+			e.stream = evtext_stream_of_kind(e.kind);
+			if (!*stream)
+				stream = e.stream;
+			if (!first_t)
+				first_t = t;
+			last_t = t;
+			if (c->json) {
+				json_event(&j, &e);
+			} else {
+				char when[40], ms[16], what[320];
+				local_stamp(e.time, 0, when, sizeof when);
+				snprintf(ms, sizeof ms, ".%03u",
+				         (unsigned)(e.time % USEC_PER_SEC / 1000));
+				evtext_detail(&e, what, sizeof what);
+				fprintf(f, "%s%s  %-14s %s\n", when, ms, e.kind, what);
+			}
+			in_page++;
+			dbus_message_iter_next(&arr);
+		}
+		dbus_message_unref(reply);
+		got += in_page;
+		if (!in_page)
+			break;
+	} while (got < total);
+	if (c->json) {
+		json_array_end(&j);
+		json_object_end(&j);
+		json_finish(&j);
+		fclose(f);
+		fwrite(doc, 1, doc_len, stdout);
+	} else {
+		fclose(f);
+		char from[32], to[32], n[32];
+		human_count(got, n, sizeof n);
+		local_stamp(first_t, 0, from, sizeof from);
+		local_stamp(last_t, first_t, to, sizeof to);
+		if (got)
+			printf("Segment %" PRIu64 ": %s, %s event%s from %s to %s\n\n", id, stream,
+			       n, got == 1 ? "" : "s", from, to);
+		else
+			printf("Segment %" PRIu64 ": no events\n", id);
+		fwrite(doc, 1, doc_len, stdout);
+	}
+	free(doc);
+	return 0;
+}
+
+static int cmd_data_delete(struct cli *c, char **words, int n)
+{
+	uint64_t *ids = xcalloc((size_t)n, sizeof *ids);
+	uint64_t deleted = 0;
+	int rc = 0;
+	for (int i = 0; i < n && !rc; i++)
+		rc = parse_segment_id(words[i], &ids[i]);
+	if (!rc)
+		rc = connect_bus(c);
+	for (int at = 0; !rc && at < n; at += DELETE_BATCH) {
+		int k = n - at < DELETE_BATCH ? n - at : DELETE_BATCH;
+		const dbus_uint64_t *batch = (const dbus_uint64_t *)ids + at;
+		DBusMessage *reply = call(c, &rc, CAPCTL_IFACE, "DeleteSegments", DBUS_TYPE_ARRAY,
+		                          DBUS_TYPE_UINT64, &batch, k, DBUS_TYPE_INVALID);
+		if (!reply)
+			break;
+		dbus_uint32_t d = 0;
+		dbus_message_get_args(reply, NULL, DBUS_TYPE_UINT32, &d, DBUS_TYPE_INVALID);
+		dbus_message_unref(reply);
+		deleted += d;
+	}
+	free(ids);
+	if (rc)
+		return rc;
+	if (c->json) {
+		struct json j;
+		json_init(&j, stdout);
+		json_object_begin(&j);
+		json_key(&j, "asked");
+		json_uint(&j, (uint64_t)n);
+		json_key(&j, "deleted");
+		json_uint(&j, deleted);
+		json_object_end(&j);
+		json_finish(&j);
+	} else if (deleted == (uint64_t)n) {
+		printf("Deleted %" PRIu64 " segment%s.\n", deleted, deleted == 1 ? "" : "s");
+	} else {
+		printf("Deleted %" PRIu64 " of %d segments; the others were not kept (any more).\n",
+		       deleted, n);
+	}
+	return 0;
+}
+
+/* Sends a call and waits for its answer, error or not: the export tells
+ * a segment gone meanwhile from a refusal. NULL (with the reason printed
+ * and *rc set) only when the agent cannot be reached. */
+static DBusMessage *call_answer(struct cli *c, int *rc, DBusMessage *m)
+{
+	DBusPendingCall *pc = NULL;
+	if (!dbus_connection_send_with_reply(c->conn, m, &pc, CALL_TIMEOUT_MS) || !pc) {
+		fprintf(stderr, "capctl: the connection to the %s bus is lost\n", bus_word(c));
+		*rc = CLI_UNREACHABLE;
+		return NULL;
+	}
+	dbus_pending_call_block(pc);
+	DBusMessage *reply = dbus_pending_call_steal_reply(pc);
+	dbus_pending_call_unref(pc);
+	const char *name = reply ? client_error_name(reply) : DBUS_ERROR_NO_REPLY;
+	if (name && client_error_unreachable(name)) {
+		fprintf(stderr, "capctl: the agent is not reachable on the %s bus: %s (%s)\n",
+		        bus_word(c), reply ? client_error_message(reply) : "", name);
+		*rc = CLI_UNREACHABLE;
+		if (reply)
+			dbus_message_unref(reply);
+		return NULL;
+	}
+	return reply;
+}
+
+/* Opens FILE's temporary sibling for writing (0600): its name in *tmp. */
+static FILE *open_output(const char *path, char **tmp)
+{
+	*tmp = xasprintf("%s.XXXXXX", path);
+	int fd = mkstemp(*tmp);
+	if (fd < 0) {
+		free(*tmp);
+		*tmp = NULL;
+		return NULL;
+	}
+	/* mkstemp makes it 0600: an export is personal data. */
+	FILE *f = fdopen(fd, "w");
+	if (!f) {
+		close(fd);
+		unlink(*tmp);
+		free(*tmp);
+		*tmp = NULL;
+	}
+	return f;
+}
+
+static int cmd_data_export(struct cli *c)
+{
+	uint64_t since = 0;
+	int rc = 0;
+	char *tmp = NULL;
+	FILE *out = stdout;
+	if (c->since) {
+		int r = timearg_parse(c->since, now_usec(), &since);
+		if (r == -ERANGE)
+			return usage("invalid time '%s': a duration must be from 1s to 366 days, a "
+			             "time from 1970 on",
+			             c->since);
+		if (r < 0)
+			return usage(
+			    "invalid time '%s': write an ISO 8601 time like "
+			    "2026-11-29T07:00:00Z or 2026-11-29, or a duration back from now "
+			    "like 2h or 1h30m",
+			    c->since);
+	}
+	if (c->output && !*c->output)
+		return usage("-o needs a file name");
+	if ((rc = connect_bus(c)))
+		return rc;
+	if (c->output && !(out = open_output(c->output, &tmp))) {
+		fprintf(stderr, "capctl: cannot write '%s': %s\n", c->output, strerror(errno));
+		return CLI_USAGE;
+	}
+	struct export x;
+	struct export_req req;
+	export_init(&x, out, since, 0, EVENTS_PAGE);
+	int r;
+	while ((r = export_next(&x, &req)) == 1) {
+		DBusMessage *m;
+		if (req.kind == EXPORT_REQ_LIST) {
+			dbus_uint64_t offset = req.offset;
+			dbus_uint32_t limit = req.limit;
+			m = dbus_message_new_method_call(CAPCTL_BUS_NAME, CAPCTL_PATH, CAPCTL_IFACE,
+			                                 "ListSegments");
+			dbus_message_append_args(m, DBUS_TYPE_UINT64, &offset, DBUS_TYPE_UINT32,
+			                         &limit, DBUS_TYPE_INVALID);
+		} else {
+			dbus_uint64_t id = req.id;
+			dbus_uint32_t offset = (dbus_uint32_t)req.offset, limit = req.limit;
+			m = dbus_message_new_method_call(CAPCTL_BUS_NAME, CAPCTL_PATH, CAPCTL_IFACE,
+			                                 "ReadSegment");
+			dbus_message_append_args(m, DBUS_TYPE_UINT64, &id, DBUS_TYPE_UINT32,
+			                         &offset, DBUS_TYPE_UINT32, &limit,
+			                         DBUS_TYPE_INVALID);
+		}
+		DBusMessage *reply = call_answer(c, &rc, m);
+		dbus_message_unref(m);
+		if (!reply)
+			break;
+		const char *name = client_error_name(reply);
+		if (name && strcmp(name, CAPCTL_ERR_NO_SUCH_SEGMENT) != 0) {
+			/* The agent said no: its words, as for every command. */
+			fprintf(stderr, "capctl: %s: %s\n", name, client_error_message(reply));
+			rc = CLI_REFUSED;
+			dbus_message_unref(reply);
+			break;
+		}
+		export_reply(&x, reply);
+		dbus_message_unref(reply);
+	}
+	if (r < 0) {
+		fprintf(stderr, "capctl: the export failed: %s\n", x.error);
+		rc = CLI_REFUSED;
+	}
+	uint64_t events = x.events_written;
+	size_t segs = export_segments(&x);
+	export_fini(&x);
+	if (!tmp) {
+		if (fflush(stdout) != 0 && !rc) {
+			fprintf(stderr, "capctl: cannot write the export: %s\n", strerror(errno));
+			rc = CLI_USAGE;
+		}
+		return rc;
+	}
+	if (!rc && (fflush(out) != 0 || fsync(fileno(out)) != 0)) {
+		fprintf(stderr, "capctl: cannot write '%s': %s\n", c->output, strerror(errno));
+		rc = CLI_USAGE;
+	}
+	if (fclose(out) != 0 && !rc) {
+		fprintf(stderr, "capctl: cannot write '%s': %s\n", c->output, strerror(errno));
+		rc = CLI_USAGE;
+	}
+	if (!rc && rename(tmp, c->output) != 0) {
+		fprintf(stderr, "capctl: cannot write '%s': %s\n", c->output, strerror(errno));
+		rc = CLI_USAGE;
+	}
+	if (rc)
+		unlink(tmp);
+	free(tmp);
+	if (rc)
+		return rc;
+	if (c->json) {
+		struct json j;
+		json_init(&j, stdout);
+		json_object_begin(&j);
+		json_key(&j, "file");
+		json_string(&j, c->output);
+		json_key(&j, "events");
+		json_uint(&j, events);
+		json_key(&j, "segments");
+		json_uint(&j, segs);
+		json_object_end(&j);
+		json_finish(&j);
+	} else {
+		char n[32], sg[32];
+		human_count(events, n, sizeof n);
+		human_count(segs, sg, sizeof sg);
+		printf("Exported %s event%s from %s segment%s to %s.\n", n, events == 1 ? "" : "s",
+		       sg, segs == 1 ? "" : "s", c->output);
+	}
+	return 0;
+}
+
 /* ---- main ---- */
 
 static void warn(const char *msg, void *data)
@@ -990,6 +1581,40 @@ static int run(struct cli *c)
 			return rc;
 		return cmd_history(c);
 	}
+	if (strcmp(cmd, "forget") == 0) {
+		if ((rc = only_options(c, cmd, "")) || (rc = arg_count(c, cmd, 1, 1, 1)))
+			return rc;
+		return cmd_forget(c, sub);
+	}
+	if (strcmp(cmd, "data") == 0) {
+		if (!sub)
+			return usage("data needs list, show, delete or export");
+		if (strcmp(sub, "list") == 0) {
+			if ((rc = only_options(c, "data list", "l")) ||
+			    (rc = arg_count(c, "data list", 2, 0, 0)))
+				return rc;
+			return cmd_data_list(c);
+		}
+		if (strcmp(sub, "show") == 0) {
+			if ((rc = only_options(c, "data show", "")) ||
+			    (rc = arg_count(c, "data show", 2, 1, 1)))
+				return rc;
+			return cmd_data_show(c, c->words[2]);
+		}
+		if (strcmp(sub, "delete") == 0) {
+			if ((rc = only_options(c, "data delete", "")) ||
+			    (rc = arg_count(c, "data delete", 2, 1, c->n_words)))
+				return rc;
+			return cmd_data_delete(c, c->words + 2, c->n_words - 2);
+		}
+		if (strcmp(sub, "export") == 0) {
+			if ((rc = only_options(c, "data export", "So")) ||
+			    (rc = arg_count(c, "data export", 2, 0, 0)))
+				return rc;
+			return cmd_data_export(c);
+		}
+		return usage("unknown data command '%s': use list, show, delete or export", sub);
+	}
 	if (strcmp(cmd, "exempt") == 0) {
 		if (!sub)
 			return usage("exempt needs request, list, withdraw or decide");
@@ -1056,6 +1681,7 @@ out:
 	if (c.conn)
 		bus_close(c.conn);
 	settings_fini(&c.settings);
+	free(c.words);
 	fflush(stdout);
 	return rc;
 }

@@ -6,12 +6,15 @@
 #define _GNU_SOURCE
 #include "console.h"
 #include "duration.h"
+#include "evtext.h"
+#include "human.h"
 #include "names.h"
 #include "util.h"
 #include "view.h"
 
 #include <curses.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <langinfo.h>
 #include <locale.h>
 #include <poll.h>
@@ -20,9 +23,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <term.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
+
+/* RecentEvents at most this often (4 a second), and only while the Live
+ * view is on screen. */
+#define LIVE_INTERVAL_USEC 250000
 
 /* ---- restoring the terminal after a crash ----
  * The one piece of global state: a fatal signal handler has no argument
@@ -93,31 +102,44 @@ static void at_exit(void)
 
 /* ---- painting ---- */
 
-static void request_history(struct console *c);
+static void request_pages(struct console *c);
 
+/* Wakes when something on screen changes by itself (the pause countdown,
+ * "in 4 min", a sparkline moving on), plus a millisecond so it has; with
+ * nothing like that on screen, not at all. */
 static void arm_tick(struct console *c)
 {
 	uint64_t now = now_usec();
-	if (model_state(&c->model) != MODEL_STATE_PAUSED || c->model.paused_until <= now) {
+	if (c->ui.redraw_at == UINT64_MAX) {
 		loop_timer_disarm(c->tick_timer);
 		return;
 	}
-	/* Wake when the shown countdown changes: at the next whole second
-	 * before the end, plus a millisecond so it has changed. */
-	uint64_t left = c->model.paused_until - now;
-	uint64_t until_change = left % USEC_PER_SEC;
-	if (until_change == 0)
-		until_change = USEC_PER_SEC;
-	loop_timer_arm_in(c->tick_timer, until_change + 1000);
+	loop_timer_arm_in(c->tick_timer,
+	                  (c->ui.redraw_at > now ? c->ui.redraw_at - now : 0) + 1000);
+}
+
+static void export_progress(struct console *c)
+{
+	struct ui_export *e = &c->ui.export;
+	if (!e->running)
+		return;
+	e->listing = c->job.listing;
+	e->segs_total = export_segments(&c->job);
+	e->segs_done = c->job.segs_done;
+	e->events_written = c->job.events_written;
+	e->events_expected = c->job.events_expected;
 }
 
 static void paint(struct console *c)
 {
 	c->ui.now = now_usec();
+	c->ui.redraw_at = UINT64_MAX;
 	if (c->clear) {
 		clearok(curscr, TRUE);
 		c->clear = false;
 	}
+	ui_message_expire(&c->ui, &c->model);
+	export_progress(c);
 	view_paint(stdscr, &c->model, &c->ui);
 	if (c->ui.cursor_on != c->cursor_shown) {
 		curs_set(c->ui.cursor_on ? 1 : 0);
@@ -130,7 +152,7 @@ static void paint(struct console *c)
 	if (c->pending & MODEL_DIRTY_COUNTERS)
 		c->last_counters = mono_usec();
 	c->pending = 0;
-	request_history(c);
+	request_pages(c);
 	arm_tick(c);
 }
 
@@ -197,6 +219,17 @@ static bool from_owner(const struct console *c, DBusMessage *reply)
 	return c->model.owner && sender && strcmp(sender, c->model.owner) == 0;
 }
 
+/* What follows from a change of the model beyond drawing it. */
+static unsigned after_change(struct console *c, unsigned dirty)
+{
+	/* The spool changed: the segments shown are fetched again. */
+	if (dirty & MODEL_DIRTY_SPOOL) {
+		pages_refresh(&c->model.segs);
+		pages_refresh(&c->model.segev);
+	}
+	return dirty;
+}
+
 static void on_get_all(DBusMessage *reply, void *data)
 {
 	struct console *c = data;
@@ -218,7 +251,7 @@ static void on_get_all(DBusMessage *reply, void *data)
 	unsigned dirty =
 	    model_set_all(&c->model, &it, now_usec()) | model_set_refusal(&c->model, NULL);
 	model_hist_refresh(&c->model);
-	console_dirty(c, dirty | MODEL_DIRTY_STATE);
+	console_dirty(c, after_change(c, dirty) | MODEL_DIRTY_STATE);
 }
 
 static void select_pending_id(struct console *c)
@@ -249,7 +282,7 @@ static void on_get(DBusMessage *reply, void *data)
 	unsigned dirty = model_set(&c->model, model_prop_name(r->prop), &it, now_usec());
 	if (dirty & MODEL_DIRTY_EXEMPTIONS)
 		select_pending_id(c);
-	console_dirty(c, dirty);
+	console_dirty(c, after_change(c, dirty));
 }
 
 static void on_owner(const char *owner, void *data)
@@ -263,6 +296,9 @@ static void on_owner(const char *owner, void *data)
 	c->ui.pause_sending = false;
 	c->ui.form.sending = false;
 	c->ui.dialog_sending = false;
+	c->ui.forget_sending = false;
+	c->live_waiting = false;
+	c->live_last = 0;
 	console_dirty(c, dirty);
 }
 
@@ -284,6 +320,7 @@ static void on_changed(DBusMessage *sig, void *data)
 		model_hist_refresh(&c->model);
 	if (dirty & MODEL_DIRTY_EXEMPTIONS)
 		select_pending_id(c);
+	after_change(c, dirty);
 	console_dirty(c, dirty | ((dirty & MODEL_DIRTY_STATE) ? MODEL_DIRTY_HISTORY : 0));
 }
 
@@ -376,6 +413,9 @@ static void on_pause_reply(DBusMessage *reply, void *data)
 		                          DBUS_TYPE_INVALID)) {
 			format_local_time(until, now_usec(), when, sizeof when);
 			ui_message(&c->ui, false, "Paused until %s.", when);
+			/* Gone as soon as the pause is: a resume from elsewhere
+			 * must not leave it saying otherwise. */
+			ui_message_bind(&c->ui, UI_MSG_WHILE_PAUSED_UNTIL, until);
 		}
 	}
 	reread(c, reply);
@@ -388,6 +428,7 @@ void console_pause(struct console *c, uint32_t seconds)
 	if (!c->client || !client_call(c->client, CAPCTL_IFACE, "Pause", on_pause_reply, c, NULL,
 	                               DBUS_TYPE_UINT32, &s, DBUS_TYPE_INVALID)) {
 		ui_message(&c->ui, true, "Not paused: the agent is not reachable.");
+		ui_message_bind(&c->ui, UI_MSG_WHILE_UNREACHABLE, 0);
 		c->ui.pause_sending = false;
 		return;
 	}
@@ -396,10 +437,12 @@ void console_pause(struct console *c, uint32_t seconds)
 static void on_resume_reply(DBusMessage *reply, void *data)
 {
 	struct console *c = data;
-	if (client_error_name(reply))
+	if (client_error_name(reply)) {
 		ui_message(&c->ui, true, "Not resumed: %s", refusal(reply));
-	else
+	} else {
 		ui_message(&c->ui, false, "Resumed.");
+		ui_message_bind(&c->ui, UI_MSG_WHILE_NOT_PAUSED, 0);
+	}
 	reread(c, reply);
 	console_dirty(c, MODEL_DIRTY_STATE);
 }
@@ -407,8 +450,10 @@ static void on_resume_reply(DBusMessage *reply, void *data)
 void console_resume(struct console *c)
 {
 	if (!c->client || !client_call(c->client, CAPCTL_IFACE, "Resume", on_resume_reply, c, NULL,
-	                               DBUS_TYPE_INVALID))
+	                               DBUS_TYPE_INVALID)) {
 		ui_message(&c->ui, true, "Not resumed: the agent is not reachable.");
+		ui_message_bind(&c->ui, UI_MSG_WHILE_UNREACHABLE, 0);
+	}
 }
 
 static void on_request_reply(DBusMessage *reply, void *data)
@@ -489,17 +534,290 @@ void console_withdraw(struct console *c, const char *id)
 	}
 }
 
-/* ---- history pages ---- */
+static void on_forget_reply(DBusMessage *reply, void *data)
+{
+	struct console *c = data;
+	bool in_dialog = c->ui.dialog == UI_DIALOG_FORGET && c->ui.forget_sending;
+	char len[32], n[32];
+	dbus_uint32_t removed = 0;
 
-struct hist_req {
+	c->ui.forget_sending = false;
+	human_minutes(c->ui.forget_seconds, len, sizeof len);
+	if (client_error_name(reply)) {
+		if (in_dialog)
+			ui_set_string(&c->ui.forget_error, refusal(reply));
+		else
+			ui_message(&c->ui, true, "Nothing forgotten: %s", refusal(reply));
+	} else {
+		if (in_dialog)
+			c->ui.dialog = UI_DIALOG_NONE;
+		dbus_message_get_args(reply, NULL, DBUS_TYPE_UINT32, &removed, DBUS_TYPE_INVALID);
+		human_count(removed, n, sizeof n);
+		if (removed)
+			ui_message(&c->ui, false, "Forgot %s event%s recorded in the last %s.", n,
+			           removed == 1 ? "" : "s", len);
+		else
+			ui_message(&c->ui, false, "Nothing was kept from the last %s.", len);
+		/* What is shown of the data is fetched again at once. */
+		pages_refresh(&c->model.segs);
+		pages_refresh(&c->model.segev);
+		c->live_last = 0;
+	}
+	reread(c, reply);
+	console_dirty(c, MODEL_DIRTY_STATE);
+}
+
+void console_forget(struct console *c, uint32_t seconds)
+{
+	dbus_uint32_t s = seconds;
+	c->ui.forget_seconds = seconds;
+	if (!c->client || !client_call(c->client, CAPCTL_IFACE, "Forget", on_forget_reply, c, NULL,
+	                               DBUS_TYPE_UINT32, &s, DBUS_TYPE_INVALID)) {
+		c->ui.forget_sending = false;
+		ui_set_string(&c->ui.forget_error, "The agent is not reachable.");
+	}
+}
+
+static void on_delete_reply(DBusMessage *reply, void *data)
+{
+	struct console *c = data;
+	bool in_dialog = c->ui.dialog == UI_DIALOG_DELETE && c->ui.dialog_sending;
+	dbus_uint32_t deleted = 0;
+	const struct ui_segment *seg = &c->ui.del;
+	char when[64];
+
+	c->ui.dialog_sending = false;
+	if (client_error_name(reply)) {
+		if (in_dialog)
+			ui_set_string(&c->ui.dialog_error, refusal(reply));
+		else
+			ui_message(&c->ui, true, "Not deleted: %s", refusal(reply));
+	} else {
+		if (in_dialog)
+			c->ui.dialog = UI_DIALOG_NONE;
+		dbus_message_get_args(reply, NULL, DBUS_TYPE_UINT32, &deleted, DBUS_TYPE_INVALID);
+		evtext_local(seg->start, when, sizeof when);
+		if (deleted)
+			ui_message(&c->ui, false, "Deleted segment %llu (%s from %s).",
+			           (unsigned long long)seg->id, seg->stream, when);
+		else
+			ui_message(&c->ui, false, "Segment %llu was already gone.",
+			           (unsigned long long)seg->id);
+		if (c->ui.open.id == seg->id) {
+			c->ui.open.id = 0;
+			model_segev_open(&c->model, 0);
+		}
+		pages_refresh(&c->model.segs);
+	}
+	reread(c, reply);
+	console_dirty(c, MODEL_DIRTY_STATE);
+}
+
+void console_delete(struct console *c, const struct ui_segment *seg)
+{
+	dbus_uint64_t id = seg->id;
+	const dbus_uint64_t *ids = &id;
+	c->ui.dialog_sending = true;
+	ui_set_string(&c->ui.dialog_error, NULL);
+	if (!c->client ||
+	    !client_call(c->client, CAPCTL_IFACE, "DeleteSegments", on_delete_reply, c, NULL,
+	                 DBUS_TYPE_ARRAY, DBUS_TYPE_UINT64, &ids, 1, DBUS_TYPE_INVALID)) {
+		c->ui.dialog_sending = false;
+		if (c->ui.dialog == UI_DIALOG_DELETE)
+			ui_set_string(&c->ui.dialog_error, "The agent is not reachable.");
+		else
+			ui_message(&c->ui, true, "Not deleted: the agent is not reachable.");
+	}
+}
+
+/* ---- exports ---- */
+
+char *console_export_default_path(uint64_t now)
+{
+	time_t t = (time_t)(now / USEC_PER_SEC);
+	struct tm tm;
+	char stamp[32];
+	localtime_r(&t, &tm);
+	strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
+	return xasprintf("~/capctl-export-%s.jsonl", stamp);
+}
+
+/* A path as a person reads it: the home directory as "~". Heap. */
+static char *shown_path(const char *path)
+{
+	const char *home = getenv("HOME");
+	size_t n = home ? strlen(home) : 0;
+	if (n > 1 && strncmp(path, home, n) == 0 && path[n] == '/')
+		return xasprintf("~%s", path + n);
+	return xstrdup(path);
+}
+
+struct job_req {
 	struct console *c;
-	uint64_t page;
+	unsigned gen;
+};
+
+static void export_step(struct console *c);
+
+static void export_finish(struct console *c, const char *why)
+{
+	char *err = NULL, n[32];
+	if (!why && fflush(c->job_file) != 0)
+		why = err = xasprintf("%s", strerror(errno));
+	if (fclose(c->job_file) != 0 && !why)
+		why = err = xasprintf("%s", strerror(errno));
+	c->job_file = NULL;
+	if (!why && rename(c->job_tmp, c->job_path) != 0)
+		why = err = xasprintf("%s", strerror(errno));
+	char sg[32];
+	human_count(c->job.events_written, n, sizeof n);
+	human_count(export_segments(&c->job), sg, sizeof sg);
+	char *shown = shown_path(c->job_path);
+	if (why) {
+		unlink(c->job_tmp);
+		ui_message(&c->ui, true, "Export stopped: %s. Nothing was written to %s.", why,
+		           shown);
+	} else {
+		size_t segs = export_segments(&c->job);
+		ui_message(&c->ui, false, "Exported %s event%s (%s segment%s) to %s.", n,
+		           c->job.events_written == 1 ? "" : "s", sg, segs == 1 ? "" : "s", shown);
+	}
+	free(shown);
+	free(err);
+	export_fini(&c->job);
+	free(c->job_path);
+	free(c->job_tmp);
+	c->job_path = c->job_tmp = NULL;
+	c->job_gen++;
+	c->ui.export.running = false;
+	console_dirty(c, MODEL_DIRTY_STATE);
+}
+
+static void on_export_reply(DBusMessage *reply, void *data)
+{
+	struct job_req *r = data;
+	struct console *c = r->c;
+	if (r->gen != c->job_gen || !c->ui.export.running)
+		return;
+	export_reply(&c->job, reply);
+	export_step(c);
+	/* Progress is drawn as counters are: at most once per refresh_ms. */
+	console_dirty(c, MODEL_DIRTY_COUNTERS);
+}
+
+static void export_step(struct console *c)
+{
+	struct export_req req;
+	int r = export_next(&c->job, &req);
+	if (r < 0) {
+		export_finish(c, c->job.error);
+		return;
+	}
+	if (r == 0) {
+		export_finish(c, NULL);
+		return;
+	}
+	struct job_req *jr = xmalloc(sizeof *jr);
+	*jr = (struct job_req){c, c->job_gen};
+	bool sent;
+	if (req.kind == EXPORT_REQ_LIST) {
+		dbus_uint64_t offset = req.offset;
+		dbus_uint32_t limit = req.limit;
+		sent =
+		    c->client && client_call(c->client, CAPCTL_IFACE, "ListSegments",
+		                             on_export_reply, jr, free, DBUS_TYPE_UINT64, &offset,
+		                             DBUS_TYPE_UINT32, &limit, DBUS_TYPE_INVALID);
+	} else {
+		dbus_uint64_t id = req.id;
+		dbus_uint32_t offset = (dbus_uint32_t)req.offset, limit = req.limit;
+		sent = c->client &&
+		       client_call(c->client, CAPCTL_IFACE, "ReadSegment", on_export_reply, jr,
+		                   free, DBUS_TYPE_UINT64, &id, DBUS_TYPE_UINT32, &offset,
+		                   DBUS_TYPE_UINT32, &limit, DBUS_TYPE_INVALID);
+	}
+	if (!c->client)
+		free(jr);
+	if (!sent)
+		export_finish(c, "the agent is not reachable");
+}
+
+/* "~/x" is in the home directory. Heap. */
+static char *expand_home(const char *path)
+{
+	const char *home = getenv("HOME");
+	if (path[0] == '~' && (path[1] == '/' || path[1] == '\0') && home && *home)
+		return xasprintf("%s%s", home, path + 1);
+	return xstrdup(path);
+}
+
+int console_export_start(struct console *c, const char *path, uint64_t only)
+{
+	struct stat st;
+	char *msg = NULL;
+	if (!*path) {
+		ui_set_string(&c->ui.export_error, "Say where to write it.");
+		return -1;
+	}
+	if (c->model.link != MODEL_LINK_LIVE || !c->client) {
+		ui_set_string(&c->ui.export_error, "The agent is not reachable.");
+		return -1;
+	}
+	char *full = expand_home(path);
+	char *tmp = xasprintf("%s.part", full);
+	int fd = -1;
+	if (stat(full, &st) == 0)
+		msg = xasprintf("%s exists already: choose another name.", full);
+	else if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0)
+		msg = xasprintf("Cannot write %s: %s.", tmp, strerror(errno));
+	if (msg) {
+		ui_set_string(&c->ui.export_error, msg);
+		free(msg);
+		free(full);
+		free(tmp);
+		return -1;
+	}
+	c->job_file = fdopen(fd, "w");
+	c->job_path = full;
+	c->job_tmp = tmp;
+	c->job_gen++;
+	export_init(&c->job, c->job_file, 0, only, 1000);
+	c->ui.export = (struct ui_export){.running = true, .path = c->ui.export.path};
+	free(c->ui.export.path);
+	c->ui.export.path = shown_path(full);
+	ui_message(&c->ui, false, NULL);
+	export_step(c);
+	return 0;
+}
+
+void console_export_cancel(struct console *c)
+{
+	if (!c->ui.export.running)
+		return;
+	c->job_gen++;
+	fclose(c->job_file);
+	c->job_file = NULL;
+	unlink(c->job_tmp);
+	char *shown = shown_path(c->job_path);
+	ui_message(&c->ui, false, "Export cancelled; nothing was written to %s.", shown);
+	free(shown);
+	export_fini(&c->job);
+	free(c->job_path);
+	free(c->job_tmp);
+	c->job_path = c->job_tmp = NULL;
+	c->ui.export.running = false;
+}
+
+/* ---- pages of lists, and the Live view ---- */
+
+struct page_req {
+	struct console *c;
+	uint64_t page, id;
 	unsigned gen;
 };
 
 static void on_history(DBusMessage *reply, void *data)
 {
-	struct hist_req *r = data;
+	struct page_req *r = data;
 	struct console *c = r->c;
 	int64_t shift;
 	if (!from_owner(c, reply) && !client_error_name(reply))
@@ -515,32 +833,190 @@ static void on_history(DBusMessage *reply, void *data)
 	console_dirty(c, dirty);
 }
 
+/* The rows first - PAGE/2 .. last + PAGE/2 of a list: a page beyond each
+ * edge, so scrolling finds rows ready. */
+static size_t want_around(uint64_t top, int rows, uint64_t page, uint64_t *first)
+{
+	*first = top > page / 2 ? top - page / 2 : 0;
+	return (size_t)((top - *first) + (uint64_t)rows + page / 2);
+}
+
 static void request_history(struct console *c)
 {
-	uint64_t pages[MODEL_HIST_PAGES];
+	uint64_t pages[PAGES_SLOTS], first;
 	size_t n = 0;
-	if (!c->client || c->model.link != MODEL_LINK_LIVE)
-		return;
 	if (c->ui.view == UI_VIEW_HISTORY && c->ui.hist.rows > 0) {
-		/* A page beyond each edge, so scrolling finds rows ready. */
-		uint64_t first = c->ui.hist.top > MODEL_HIST_PAGE_SIZE / 2
-		                     ? c->ui.hist.top - MODEL_HIST_PAGE_SIZE / 2
-		                     : 0;
-		uint64_t count =
-		    (c->ui.hist.top - first) + (uint64_t)c->ui.hist.rows + MODEL_HIST_PAGE_SIZE / 2;
-		n = model_hist_want(&c->model, first, count, pages, MODEL_HIST_PAGES);
+		size_t count =
+		    want_around(c->ui.hist.top, c->ui.hist.rows, MODEL_HIST_PAGE_SIZE, &first);
+		n = model_hist_want(&c->model, first, count, pages, PAGES_SLOTS);
 	} else if (c->ui.view == UI_VIEW_OVERVIEW && c->ui.overview_hist_rows > 0) {
-		n = model_hist_want(&c->model, 0, c->ui.overview_hist_rows, pages,
-		                    MODEL_HIST_PAGES);
+		n = model_hist_want(&c->model, 0, c->ui.overview_hist_rows, pages, PAGES_SLOTS);
 	}
 	for (size_t i = 0; i < n; i++) {
-		struct hist_req *r = xmalloc(sizeof *r);
-		*r = (struct hist_req){c, pages[i], c->model.hist.gen};
+		struct page_req *r = xmalloc(sizeof *r);
+		*r = (struct page_req){c, pages[i], 0, c->model.hist.gen};
 		dbus_uint64_t offset = pages[i] * MODEL_HIST_PAGE_SIZE;
 		dbus_uint32_t limit = MODEL_HIST_PAGE_SIZE;
 		client_call(c->client, CAPCTL_IFACE, "History", on_history, r, free,
 		            DBUS_TYPE_UINT64, &offset, DBUS_TYPE_UINT32, &limit, DBUS_TYPE_INVALID);
 	}
+}
+
+static void on_segments(DBusMessage *reply, void *data)
+{
+	struct page_req *r = data;
+	struct console *c = r->c;
+	struct ui *ui = &c->ui;
+	int64_t shift;
+	if (!from_owner(c, reply) && !client_error_name(reply))
+		return;
+	unsigned dirty = model_segs_reply(&c->model, r->page, r->gen, reply, &shift);
+	/* The list got shorter than the selection (deleted elsewhere). */
+	if (c->model.segs.known && ui->data_sel >= c->model.segs.total)
+		ui->data_sel = c->model.segs.total ? c->model.segs.total - 1 : 0;
+	/* Segments that closed since come first: unless the newest is
+	 * selected, keep the selection on the same segment and the same
+	 * rows on screen. */
+	if (shift > 0 && ui->data_sel > 0) {
+		ui->data_sel += (uint64_t)shift;
+		ui->data.top += (uint64_t)shift;
+	}
+	/* Wherever the selected segment went, follow it. */
+	const struct model_segment *s = model_segs_entry(&c->model, ui->data_sel);
+	if (ui->data_sel_id && (!s || s->id != ui->data_sel_id)) {
+		int64_t at = model_segs_find(&c->model, ui->data_sel_id);
+		if (at >= 0) {
+			int64_t d = at - (int64_t)ui->data_sel;
+			ui->data_sel = (uint64_t)at;
+			ui->data.top = d >= 0 || ui->data.top >= (uint64_t)-d
+			                   ? (uint64_t)((int64_t)ui->data.top + d)
+			                   : 0;
+		}
+	}
+	s = model_segs_entry(&c->model, ui->data_sel);
+	if (s && (!ui->data_sel_id || ui->data_sel == 0))
+		ui->data_sel_id = s->id;
+	if (s && ui->open_when_loaded && ui->view == UI_VIEW_DATA)
+		action_data_open(c);
+	console_dirty(c, dirty);
+}
+
+static void request_segments(struct console *c)
+{
+	uint64_t pages[PAGES_SLOTS], first;
+	if (c->ui.data.rows <= 0)
+		return;
+	size_t count = want_around(c->ui.data.top, c->ui.data.rows, MODEL_SEGS_PAGE_SIZE, &first);
+	size_t n = model_segs_want(&c->model, first, count, pages, PAGES_SLOTS);
+	for (size_t i = 0; i < n; i++) {
+		struct page_req *r = xmalloc(sizeof *r);
+		*r = (struct page_req){c, pages[i], 0, c->model.segs.gen};
+		dbus_uint64_t offset = pages[i] * MODEL_SEGS_PAGE_SIZE;
+		dbus_uint32_t limit = MODEL_SEGS_PAGE_SIZE;
+		client_call(c->client, CAPCTL_IFACE, "ListSegments", on_segments, r, free,
+		            DBUS_TYPE_UINT64, &offset, DBUS_TYPE_UINT32, &limit, DBUS_TYPE_INVALID);
+	}
+}
+
+static void on_segev(DBusMessage *reply, void *data)
+{
+	struct page_req *r = data;
+	struct console *c = r->c;
+	if (!from_owner(c, reply) && !client_error_name(reply))
+		return;
+	console_dirty(c, model_segev_reply(&c->model, r->id, r->page, r->gen, reply));
+}
+
+static void request_segev(struct console *c)
+{
+	uint64_t pages[PAGES_SLOTS], first;
+	/* An agent that came back knows the segment by the same id. */
+	if (c->model.segev_id != c->ui.open.id)
+		model_segev_open(&c->model, c->ui.open.id);
+	if (c->ui.segev.rows <= 0)
+		return;
+	size_t count =
+	    want_around(c->ui.segev.top, c->ui.segev.rows, MODEL_SEGEV_PAGE_SIZE, &first);
+	size_t n = model_segev_want(&c->model, first, count, pages, PAGES_SLOTS);
+	for (size_t i = 0; i < n; i++) {
+		struct page_req *r = xmalloc(sizeof *r);
+		*r = (struct page_req){c, pages[i], c->model.segev_id, c->model.segev.gen};
+		dbus_uint64_t id = c->model.segev_id;
+		dbus_uint32_t offset = (dbus_uint32_t)(pages[i] * MODEL_SEGEV_PAGE_SIZE);
+		dbus_uint32_t limit = MODEL_SEGEV_PAGE_SIZE;
+		client_call(c->client, CAPCTL_IFACE, "ReadSegment", on_segev, r, free,
+		            DBUS_TYPE_UINT64, &id, DBUS_TYPE_UINT32, &offset, DBUS_TYPE_UINT32,
+		            &limit, DBUS_TYPE_INVALID);
+	}
+}
+
+static bool recording_now(const struct model *m)
+{
+	for (size_t i = 0; i < m->n_streams; i++)
+		if (m->streams[i].recording)
+			return true;
+	return false;
+}
+
+static void request_live(struct console *c);
+
+static void on_live(DBusMessage *reply, void *data)
+{
+	struct console *c = data;
+	c->live_waiting = false;
+	if (c->ui.view != UI_VIEW_LIVE || (!from_owner(c, reply) && !client_error_name(reply)))
+		return;
+	unsigned dirty = model_recent_reply(&c->model, reply);
+	/* While something is recorded, look again in a quarter of a second;
+	 * else the next change the agent signals brings the next look. */
+	if (recording_now(&c->model))
+		loop_timer_arm(c->live_timer, c->live_last + LIVE_INTERVAL_USEC);
+	console_dirty(c, dirty);
+}
+
+static void on_live_timer(struct loop_timer *t, void *data)
+{
+	(void)t;
+	request_live(data);
+}
+
+static void request_live(struct console *c)
+{
+	if (c->ui.view != UI_VIEW_LIVE || !c->client || c->model.link != MODEL_LINK_LIVE) {
+		loop_timer_disarm(c->live_timer);
+		return;
+	}
+	if (c->live_waiting)
+		return;
+	uint64_t now = mono_usec();
+	if (c->live_last && now < c->live_last + LIVE_INTERVAL_USEC) {
+		loop_timer_arm(c->live_timer, c->live_last + LIVE_INTERVAL_USEC);
+		return;
+	}
+	int rows = c->ui.live_rows;
+	dbus_uint32_t limit = rows < 1 ? 1 : rows > 1000 ? 1000 : (dbus_uint32_t)rows;
+	if (client_call(c->client, CAPCTL_IFACE, "RecentEvents", on_live, c, NULL, DBUS_TYPE_UINT32,
+	                &limit, DBUS_TYPE_INVALID)) {
+		c->live_waiting = true;
+		c->live_last = now;
+	}
+}
+
+/* After each frame: the pages the views now show and do not have. */
+static void request_pages(struct console *c)
+{
+	if (!c->client || c->model.link != MODEL_LINK_LIVE) {
+		loop_timer_disarm(c->live_timer);
+		return;
+	}
+	request_history(c);
+	if (c->ui.view == UI_VIEW_DATA) {
+		if (c->ui.open.id)
+			request_segev(c);
+		else
+			request_segments(c);
+	}
+	request_live(c);
 }
 
 /* ---- the terminal ---- */
@@ -687,6 +1163,7 @@ int console_run(const struct settings *s, bool system_bus, bool color)
 	c->paint_timer = loop_timer_new(c->loop, on_paint, c);
 	c->tick_timer = loop_timer_new(c->loop, on_tick, c);
 	c->reconnect_timer = loop_timer_new(c->loop, on_reconnect, c);
+	c->live_timer = loop_timer_new(c->loop, on_live_timer, c);
 
 	if (start_curses(c, color) < 0) {
 		fprintf(stderr, "capctl: cannot set up the terminal (TERM=%s)\n",
@@ -700,6 +1177,8 @@ int console_run(const struct settings *s, bool system_bus, bool color)
 	paint(c);
 	loop_run(c->loop);
 out:
+	/* A half-written export is not left behind. */
+	console_export_cancel(c);
 	drop_bus(c);
 	if (c->curses) {
 		endwin();
@@ -708,6 +1187,7 @@ out:
 	loop_timer_free(c->paint_timer);
 	loop_timer_free(c->tick_timer);
 	loop_timer_free(c->reconnect_timer);
+	loop_timer_free(c->live_timer);
 	loop_free(c->loop);
 	model_fini(&c->model);
 	ui_fini(&c->ui);

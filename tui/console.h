@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "client.h"
+#include "export.h"
 #include "keys.h"
 #include "loop.h"
 #include "model.h"
@@ -27,11 +28,22 @@ struct console {
 	struct ui ui;
 
 	struct loop_timer *paint_timer;     /* the next frame */
-	struct loop_timer *tick_timer;      /* the pause countdown's next second */
+	struct loop_timer *tick_timer;      /* when something drawn changes (ui.redraw_at) */
 	struct loop_timer *reconnect_timer; /* after the bus went away */
-	uint64_t paint_at;                  /* when paint_timer is due (monotonic) */
-	uint64_t last_counters;             /* the last frame that drew new counters */
-	unsigned pending;                   /* dirty bits not drawn yet */
+	struct loop_timer *live_timer;      /* the Live view's next RecentEvents */
+	uint64_t live_last;                 /* when RecentEvents was last asked (monotonic) */
+	bool live_waiting;                  /* an answer is due */
+
+	/* The export running, if any: the job, its file being written (a
+	 * temporary name, renamed when complete) and a generation number
+	 * that makes the replies to a cancelled one stale. */
+	struct export job;
+	FILE *job_file;
+	char *job_path, *job_tmp;
+	unsigned job_gen;
+	uint64_t paint_at;      /* when paint_timer is due (monotonic) */
+	uint64_t last_counters; /* the last frame that drew new counters */
+	unsigned pending;       /* dirty bits not drawn yet */
 	unsigned reconnect_ms;
 	bool clear; /* repaint every cell at the next frame */
 	bool cursor_shown;
@@ -49,12 +61,20 @@ int console_run(const struct settings *s, bool system_bus, bool color);
 #define CONSOLE_CLEAR 2u
 #define CONSOLE_QUIT 4u
 
-/* Requests the agent makes for the actions; results arrive on the loop
+/* Requests to the agent for the actions; results arrive on the loop
  * and land in the ui (a message, or the open dialog's error line). */
 void console_pause(struct console *c, uint32_t seconds);
 void console_resume(struct console *c);
 void console_request_exemption(struct console *c);
 void console_withdraw(struct console *c, const char *id);
+void console_forget(struct console *c, uint32_t seconds);
+void console_delete(struct console *c, const struct ui_segment *seg);
+/* Starts exporting everything (only 0) or one segment to path ("~/" is
+ * the home directory); 0, or -1 with ui.export_error saying why not. */
+int console_export_start(struct console *c, const char *path, uint64_t only);
+void console_export_cancel(struct console *c);
+/* "~/capctl-export-20261129-070324.jsonl" for a time: heap. */
+char *console_export_default_path(uint64_t now);
 
 /* The model changed (dirty bits of model.h): schedules a frame, at once
  * for state and coalesced to refresh_ms for counters. */
@@ -64,5 +84,7 @@ void console_dirty(struct console *c, unsigned dirty);
 unsigned action_key(struct console *c, int key);
 /* Opens a view, as its number key does. */
 void action_view(struct console *c, enum ui_view v);
+/* Opens the Data view's selected segment (once it is listed). */
+void action_data_open(struct console *c);
 
 #endif

@@ -79,7 +79,7 @@ void json_array_end(struct json *j)
 	close_(j, ']');
 }
 
-static void escaped(FILE *f, const char *s)
+void json_escape(FILE *f, const char *s)
 {
 	fputc('"', f);
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
@@ -112,7 +112,7 @@ static void escaped(FILE *f, const char *s)
 void json_key(struct json *j, const char *key)
 {
 	before(j);
-	escaped(j->f, key);
+	json_escape(j->f, key);
 	fputs(": ", j->f);
 	j->after_key = true;
 }
@@ -120,7 +120,7 @@ void json_key(struct json *j, const char *key)
 void json_string(struct json *j, const char *s)
 {
 	before(j);
-	escaped(j->f, s ? s : "");
+	json_escape(j->f, s ? s : "");
 }
 
 void json_uint(struct json *j, uint64_t v)

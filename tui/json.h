@@ -38,6 +38,10 @@ void json_double(struct json *j, double v);
 void json_bool(struct json *j, bool v);
 void json_null(struct json *j);
 
+/* s as one JSON string, quotes included, on f: for writers that lay out
+ * their own lines (the JSON Lines of an export). */
+void json_escape(FILE *f, const char *s);
+
 /* Writes the value at it: basic types as numbers, strings or booleans,
  * arrays as arrays, a{s*} as objects, structs as arrays, variants as
  * their content. */

@@ -5,6 +5,7 @@
 #include "names.h"
 #include "util.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -65,14 +66,29 @@ static void exemptions_free(struct model_exemption *e, size_t n)
 	free(e);
 }
 
-static void page_clear(struct model_hist_page *p)
+static void hist_row_free(void *row)
 {
-	for (size_t i = 0; i < p->n; i++) {
-		free(p->e[i].action);
-		free(p->e[i].detail);
-	}
-	free(p->e);
-	*p = (struct model_hist_page){0};
+	struct model_hist_entry *e = row;
+	free(e->action);
+	free(e->detail);
+}
+
+static void seg_row_free(void *row)
+{
+	free(((struct model_segment *)row)->stream);
+}
+
+static void event_free(void *row)
+{
+	struct model_event *e = row;
+	free(e->stream);
+	free(e->kind);
+	free(e->text);
+}
+
+static void spark_clear(struct model_spark *s)
+{
+	memset(s, 0, sizeof *s);
 }
 
 static void props_clear(struct model *m)
@@ -97,7 +113,7 @@ static void props_clear(struct model *m)
 	m->ex = NULL;
 	m->n_ex = 0;
 	m->upload = (struct model_upload){0};
-	m->power = (struct model_power){.battery_percent = -1};
+	m->power = (struct model_power){.battery_percent = -1, .measured_mw = -1};
 	m->retention = (struct model_retention){0};
 	m->notice = (struct model_notice){0};
 	m->paused_until = 0;
@@ -106,6 +122,18 @@ static void props_clear(struct model *m)
 	m->loaded = 0;
 	free(m->refusal);
 	m->refusal = NULL;
+	spark_clear(&m->upload_rate);
+	spark_clear(&m->power_mw);
+}
+
+/* Everything fetched apart from the properties. */
+static void lists_clear(struct model *m)
+{
+	pages_reset(&m->hist);
+	pages_reset(&m->segs);
+	pages_reset(&m->segev);
+	m->segev_id = 0;
+	model_recent_reset(m);
 }
 
 void model_init(struct model *m)
@@ -113,12 +141,16 @@ void model_init(struct model *m)
 	memset(m, 0, sizeof *m);
 	m->link = MODEL_LINK_CONNECTING;
 	m->power.battery_percent = -1;
+	m->power.measured_mw = -1;
+	pages_init(&m->hist, MODEL_HIST_PAGE_SIZE, sizeof(struct model_hist_entry), hist_row_free);
+	pages_init(&m->segs, MODEL_SEGS_PAGE_SIZE, sizeof(struct model_segment), seg_row_free);
+	pages_init(&m->segev, MODEL_SEGEV_PAGE_SIZE, sizeof(struct model_event), event_free);
 }
 
 void model_fini(struct model *m)
 {
 	props_clear(m);
-	model_hist_reset(m);
+	lists_clear(m);
 	free(m->owner);
 	m->owner = NULL;
 }
@@ -133,10 +165,11 @@ unsigned model_set_link(struct model *m, enum model_link link, const char *owner
 	/* A new owner is a new agent (or a restarted one): nothing heard from
 	 * the old one is known to hold. */
 	props_clear(m);
-	model_hist_reset(m);
+	lists_clear(m);
 	m->link = link;
 	return MODEL_DIRTY_LINK | MODEL_DIRTY_STATE | MODEL_DIRTY_COUNTERS |
-	       MODEL_DIRTY_EXEMPTIONS | MODEL_DIRTY_NOTICE | MODEL_DIRTY_HISTORY;
+	       MODEL_DIRTY_EXEMPTIONS | MODEL_DIRTY_NOTICE | MODEL_DIRTY_HISTORY |
+	       MODEL_DIRTY_DATA | MODEL_DIRTY_LIVE;
 }
 
 /* ---- values ---- */
@@ -382,6 +415,8 @@ static void power_entry(void *ctx, const char *k, DBusMessageIter *v)
 		get_double(v, &p->wakeups_per_second);
 	else if (strcmp(k, "estimated_mw") == 0)
 		get_double(v, &p->estimated_mw);
+	else if (strcmp(k, "measured_mw") == 0)
+		get_double(v, &p->measured_mw);
 }
 
 static void retention_entry(void *ctx, const char *k, DBusMessageIter *v)
@@ -451,6 +486,53 @@ static int set_dict(DBusMessageIter *v, void (*fn)(void *, const char *, DBusMes
 	return each_entry(v, fn, ctx) ? (int)dirty : -1;
 }
 
+static int set_upload(struct model *m, DBusMessageIter *v, uint64_t now)
+{
+	uint64_t last = m->upload.last_upload;
+	bool had = m->loaded & (1u << MODEL_PROP_UPLOAD);
+	unsigned dirty = MODEL_DIRTY_COUNTERS;
+	if (!each_entry(v, upload_entry, &m->upload))
+		return -1;
+	/* An upload marks segments uploaded: the Data view's lists say so. */
+	if (had && m->upload.last_upload != last)
+		dirty |= MODEL_DIRTY_SPOOL;
+	if (m->upload.endpoint && *m->upload.endpoint)
+		model_spark_add(&m->upload_rate, now, m->upload.rate_bps);
+	return (int)dirty;
+}
+
+static int set_power(struct model *m, DBusMessageIter *v, uint64_t now)
+{
+	struct model_power old = m->power;
+	/* measured_mw is there only while the agent can measure it. */
+	m->power.measured_mw = -1;
+	if (!each_entry(v, power_entry, &m->power)) {
+		m->power = old;
+		return -1;
+	}
+	model_spark_add(&m->power_mw, now, m->power.estimated_mw);
+	/* The battery saver and the mains are state, shown at once. */
+	if (old.saver != m->power.saver || old.on_battery != m->power.on_battery)
+		return MODEL_DIRTY_COUNTERS | MODEL_DIRTY_STATE;
+	return MODEL_DIRTY_COUNTERS;
+}
+
+static int set_retention(struct model *m, DBusMessageIter *v)
+{
+	struct model_retention old = m->retention;
+	bool had = m->loaded & (1u << MODEL_PROP_RETENTION);
+	unsigned dirty = MODEL_DIRTY_COUNTERS;
+	if (!each_entry(v, retention_entry, &m->retention))
+		return -1;
+	/* A segment closed, expired or was deleted, or data was forgotten
+	 * (fewer bytes; journals only ever grow until their segment
+	 * closes, which also changes the count). */
+	if (had && (old.segments != m->retention.segments || old.oldest != m->retention.oldest ||
+	            m->retention.bytes < old.bytes))
+		dirty |= MODEL_DIRTY_SPOOL;
+	return (int)dirty;
+}
+
 static int set_prop(struct model *m, enum model_prop p, DBusMessageIter *v, uint64_t now)
 {
 	uint64_t u;
@@ -485,11 +567,11 @@ static int set_prop(struct model *m, enum model_prop p, DBusMessageIter *v, uint
 	case MODEL_PROP_EXEMPTIONS:
 		return set_exemptions(m, v);
 	case MODEL_PROP_UPLOAD:
-		return set_dict(v, upload_entry, &m->upload, MODEL_DIRTY_COUNTERS);
+		return set_upload(m, v, now);
 	case MODEL_PROP_POWER:
-		return set_dict(v, power_entry, &m->power, MODEL_DIRTY_COUNTERS);
+		return set_power(m, v, now);
 	case MODEL_PROP_RETENTION:
-		return set_dict(v, retention_entry, &m->retention, MODEL_DIRTY_COUNTERS);
+		return set_retention(m, v);
 	case MODEL_PROP_NOTICE:
 		return set_dict(v, notice_entry, &m->notice, MODEL_DIRTY_NOTICE);
 	case N_MODEL_PROPS:
@@ -637,167 +719,349 @@ long model_exemption_find(const struct model *m, const char *id)
 	return -1;
 }
 
-/* ---- history pages ---- */
+/* ---- lists paged from the agent ---- */
 
-static struct model_hist_page *page_find(const struct model *m, uint64_t number)
+/* The error of a reply as a person reads it: its message, else its name. */
+static char *reply_error(DBusMessage *reply)
 {
-	for (size_t i = 0; i < MODEL_HIST_PAGES; i++) {
-		const struct model_hist_page *p = &m->hist.pages[i];
-		if (p->used && p->number == number)
-			return (struct model_hist_page *)p;
+	DBusError err;
+	dbus_error_init(&err);
+	dbus_set_error_from_message(&err, reply);
+	char *msg = xstrdup(err.message && *err.message ? err.message : err.name);
+	dbus_error_free(&err);
+	return msg;
+}
+
+/* Opens a reply of the form (total, array of structs of signature sig):
+ * *arr is on the array. */
+static bool open_list(DBusMessage *reply, const char *sig, uint64_t *total, DBusMessageIter *arr)
+{
+	DBusMessageIter it;
+	if (!dbus_message_iter_init(reply, &it) || !get_u64(&it, total) ||
+	    !dbus_message_iter_next(&it) || dbus_message_iter_get_arg_type(&it) != DBUS_TYPE_ARRAY)
+		return false;
+	char *got = dbus_message_iter_get_signature(&it);
+	bool ok = strcmp(got, sig) == 0;
+	dbus_free(got);
+	if (ok)
+		dbus_message_iter_recurse(&it, arr);
+	return ok;
+}
+
+/* The rows of a page reply, parsed by row (which returns false on a
+ * malformed struct); NULL with *n = 0 when the reply is malformed. */
+static void *parse_rows(DBusMessageIter *arr, size_t page_size, size_t row_size,
+                        bool (*row)(DBusMessageIter *st, void *out), void (*row_free)(void *),
+                        size_t *n)
+{
+	char *rows = NULL;
+	size_t k = 0;
+	while (dbus_message_iter_get_arg_type(arr) == DBUS_TYPE_STRUCT && k < page_size) {
+		DBusMessageIter st;
+		rows = xrealloc(rows, (k + 1) * row_size);
+		dbus_message_iter_recurse(arr, &st);
+		if (!row(&st, rows + k * row_size)) {
+			for (size_t i = 0; i < k; i++)
+				row_free(rows + i * row_size);
+			free(rows);
+			*n = 0;
+			return NULL;
+		}
+		k++;
+		dbus_message_iter_next(arr);
 	}
-	return NULL;
+	*n = k;
+	return rows;
+}
+
+/* A reply to a page request: the rows, or the refusal. */
+static unsigned page_reply(struct pages *p, uint64_t page, unsigned gen, DBusMessage *reply,
+                           const char *sig, bool (*row)(DBusMessageIter *, void *), int64_t *shift,
+                           unsigned dirty)
+{
+	DBusMessageIter arr;
+	uint64_t total;
+	size_t n;
+	*shift = 0;
+	if (dbus_message_get_type(reply) == DBUS_MESSAGE_TYPE_ERROR) {
+		char *msg = reply_error(reply);
+		bool fresh = pages_fail(p, page, gen, msg);
+		free(msg);
+		return fresh ? dirty : 0;
+	}
+	if (!open_list(reply, sig, &total, &arr))
+		return pages_fail(p, page, gen, NULL) ? dirty : 0;
+	void *rows = parse_rows(&arr, p->page_size, p->row_size, row, p->row_free, &n);
+	return pages_fill(p, page, gen, total, rows, n, shift) ? dirty : 0;
+}
+
+static bool hist_row(DBusMessageIter *st, void *out)
+{
+	uint64_t t, uid;
+	const char *action, *detail;
+	void *f[] = {&t, &action, &detail, &uid};
+	if (!get_fields(st, "tsst", f))
+		return false;
+	*(struct model_hist_entry *)out =
+	    (struct model_hist_entry){t, xstrdup(action), xstrdup(detail), (uint32_t)uid};
+	return true;
 }
 
 const struct model_hist_entry *model_hist_entry(const struct model *m, uint64_t i)
 {
-	const struct model_hist_page *p = page_find(m, i / MODEL_HIST_PAGE_SIZE);
-	size_t k = (size_t)(i % MODEL_HIST_PAGE_SIZE);
-	if (!p || !p->loaded || k >= p->n)
-		return NULL;
-	return &p->e[k];
-}
-
-/* A free slot, else the least recently wanted page that is not loading
- * and not among the pages [lo, hi] the view needs now. */
-static struct model_hist_page *page_slot(struct model *m, uint64_t lo, uint64_t hi)
-{
-	struct model_hist_page *best = NULL;
-	for (size_t i = 0; i < MODEL_HIST_PAGES; i++) {
-		struct model_hist_page *p = &m->hist.pages[i];
-		if (!p->used)
-			return p;
-		if (p->loading || (p->number >= lo && p->number <= hi))
-			continue;
-		if (!best || p->stamp < best->stamp)
-			best = p;
-	}
-	if (best)
-		page_clear(best);
-	return best;
+	return pages_row(&m->hist, i);
 }
 
 size_t model_hist_want(struct model *m, uint64_t first, uint64_t count, uint64_t *pages, size_t max)
 {
-	size_t n = 0;
-	if (count == 0)
-		count = 1;
-	if (m->hist.known && first + count > m->hist.total)
-		count = m->hist.total > first ? m->hist.total - first : 0;
-	if (m->hist.known && count == 0)
-		return 0;
-	uint64_t lo = first / MODEL_HIST_PAGE_SIZE, hi = (first + count - 1) / MODEL_HIST_PAGE_SIZE;
-	m->hist.clock++;
-	for (uint64_t num = lo; num <= hi && n < max; num++) {
-		struct model_hist_page *p = page_find(m, num);
-		if (p) {
-			p->stamp = m->hist.clock;
-			if (p->loading || (p->loaded && !p->stale))
-				continue;
-		} else {
-			p = page_slot(m, lo, hi);
-			if (!p)
-				break; /* every slot busy: ask again on the next draw */
-			*p = (struct model_hist_page){.number = num, .used = true};
-			p->stamp = m->hist.clock;
-		}
-		p->loading = true;
-		pages[n++] = num;
-	}
-	return n;
+	return pages_want(&m->hist, first, count, pages, max);
 }
 
-unsigned model_hist_reply(struct model *m, uint64_t number, unsigned gen, DBusMessage *reply,
+unsigned model_hist_reply(struct model *m, uint64_t page, unsigned gen, DBusMessage *reply,
                           int64_t *shift)
 {
-	DBusMessageIter it, arr, st;
-	uint64_t total;
-	struct model_hist_entry *e = NULL;
-	size_t n = 0;
-
-	*shift = 0;
-	if (gen != m->hist.gen)
-		return 0;
-	struct model_hist_page *p = page_find(m, number);
-	if (!p)
-		return 0;
-	p->loading = false;
-	if (dbus_message_get_type(reply) == DBUS_MESSAGE_TYPE_ERROR) {
-		DBusError err;
-		dbus_error_init(&err);
-		dbus_set_error_from_message(&err, reply);
-		free(m->hist.error);
-		m->hist.error = xstrdup(err.message ? err.message : err.name);
-		dbus_error_free(&err);
-		/* Marked as loaded (empty) so that it is not asked for again
-		 * until model_hist_refresh: a refusal must not become a
-		 * stream of retries. */
-		p->loaded = true;
-		p->stale = false;
-		return MODEL_DIRTY_HISTORY;
-	}
-	if (!dbus_message_iter_init(reply, &it) || !get_u64(&it, &total) ||
-	    !dbus_message_iter_next(&it) || dbus_message_iter_get_arg_type(&it) != DBUS_TYPE_ARRAY)
-		goto bad;
-	dbus_message_iter_recurse(&it, &arr);
-	while (dbus_message_iter_get_arg_type(&arr) == DBUS_TYPE_STRUCT) {
-		uint64_t t, uid;
-		const char *action, *detail;
-		void *out[] = {&t, &action, &detail, &uid};
-		dbus_message_iter_recurse(&arr, &st);
-		if (!get_fields(&st, "tsst", out))
-			goto bad;
-		if (n == MODEL_HIST_PAGE_SIZE)
-			break;
-		e = xrealloc(e, (n + 1) * sizeof *e);
-		e[n++] =
-		    (struct model_hist_entry){t, xstrdup(action), xstrdup(detail), (uint32_t)uid};
-		dbus_message_iter_next(&arr);
-	}
-	free(m->hist.error);
-	m->hist.error = NULL;
-	if (m->hist.known && total != m->hist.total) {
-		*shift = (int64_t)(total - m->hist.total);
-		/* Offsets count from the newest entry, so every other page
-		 * now holds different entries: drop them, and let replies
-		 * still on their way be ignored. */
-		for (size_t i = 0; i < MODEL_HIST_PAGES; i++)
-			if (&m->hist.pages[i] != p)
-				page_clear(&m->hist.pages[i]);
-		m->hist.gen++;
-	}
-	m->hist.total = total;
-	m->hist.known = true;
-	uint64_t number_kept = p->number, stamp = p->stamp;
-	page_clear(p);
-	*p = (struct model_hist_page){
-	    .number = number_kept, .e = e, .n = n, .used = true, .loaded = true, .stamp = stamp};
-	return MODEL_DIRTY_HISTORY;
-bad:
-	for (size_t i = 0; i < n; i++) {
-		free(e[i].action);
-		free(e[i].detail);
-	}
-	free(e);
-	p->loaded = true;
-	p->stale = false;
-	return MODEL_DIRTY_HISTORY;
+	return page_reply(&m->hist, page, gen, reply, "a(tssu)", hist_row, shift,
+	                  MODEL_DIRTY_HISTORY);
 }
 
 void model_hist_refresh(struct model *m)
 {
-	for (size_t i = 0; i < MODEL_HIST_PAGES; i++)
-		if (m->hist.pages[i].loaded)
-			m->hist.pages[i].stale = true;
+	pages_refresh(&m->hist);
 }
 
 void model_hist_reset(struct model *m)
 {
-	for (size_t i = 0; i < MODEL_HIST_PAGES; i++)
-		page_clear(&m->hist.pages[i]);
-	free(m->hist.error);
-	m->hist.error = NULL;
-	m->hist.total = 0;
-	m->hist.known = false;
-	m->hist.gen++;
+	pages_reset(&m->hist);
+}
+
+/* (tsttuttb): id, stream, start, end, events, bytes, expires, uploaded. */
+static bool seg_row(DBusMessageIter *st, void *out)
+{
+	uint64_t id, start, end, events, bytes, expires;
+	const char *stream;
+	bool uploaded;
+	void *f[] = {&id, &stream, &start, &end, &events, &bytes, &expires, &uploaded};
+	if (!get_fields(st, "tsttuttb", f))
+		return false;
+	*(struct model_segment *)out = (struct model_segment){
+	    .id = id,
+	    .start = start,
+	    .end = end,
+	    .bytes = bytes,
+	    .expires = expires,
+	    .events = events > UINT32_MAX ? UINT32_MAX : (uint32_t)events,
+	    .stream = xstrdup(stream),
+	    .uploaded = uploaded,
+	};
+	return true;
+}
+
+const struct model_segment *model_segs_entry(const struct model *m, uint64_t i)
+{
+	return pages_row(&m->segs, i);
+}
+
+size_t model_segs_want(struct model *m, uint64_t first, uint64_t count, uint64_t *pages, size_t max)
+{
+	return pages_want(&m->segs, first, count, pages, max);
+}
+
+unsigned model_segs_reply(struct model *m, uint64_t page, unsigned gen, DBusMessage *reply,
+                          int64_t *shift)
+{
+	return page_reply(&m->segs, page, gen, reply, "a(tsttuttb)", seg_row, shift,
+	                  MODEL_DIRTY_DATA);
+}
+
+int64_t model_segs_find(const struct model *m, uint64_t id)
+{
+	for (size_t i = 0; i < PAGES_SLOTS; i++) {
+		const struct pages_page *pg = &m->segs.page[i];
+		if (!pg->used || !pg->loaded)
+			continue;
+		for (size_t k = 0; k < pg->n; k++)
+			if (((const struct model_segment *)pg->rows)[k].id == id)
+				return (int64_t)(pg->number * m->segs.page_size + k);
+	}
+	return -1;
+}
+
+/* (tsiiis), or with the stream first (stsiiis). */
+static bool event_row(DBusMessageIter *st, void *out, bool with_stream)
+{
+	uint64_t t;
+	const char *stream = NULL, *kind, *text;
+	dbus_int32_t x, y, code;
+	if (with_stream) {
+		if (!get_str(st, &stream) || !dbus_message_iter_next(st))
+			return false;
+	}
+	if (!get_u64(st, &t) || !dbus_message_iter_next(st) || !get_str(st, &kind))
+		return false;
+	int32_t *nums[] = {&x, &y, &code};
+	for (size_t i = 0; i < 3; i++) {
+		if (!dbus_message_iter_next(st) ||
+		    dbus_message_iter_get_arg_type(st) != DBUS_TYPE_INT32)
+			return false;
+		dbus_message_iter_get_basic(st, nums[i]);
+	}
+	if (!dbus_message_iter_next(st) || !get_str(st, &text))
+		return false;
+	*(struct model_event *)out = (struct model_event){
+	    .time = t,
+	    .stream = xstrdup(stream ? stream : ""),
+	    .kind = xstrdup(kind),
+	    .text = xstrdup(text),
+	    .x = x,
+	    .y = y,
+	    .code = code,
+	};
+	return true;
+}
+
+static bool segev_row(DBusMessageIter *st, void *out)
+{
+	return event_row(st, out, false);
+}
+
+void model_segev_open(struct model *m, uint64_t id)
+{
+	if (id == m->segev_id)
+		return;
+	pages_reset(&m->segev);
+	m->segev_id = id;
+}
+
+const struct model_event *model_segev_entry(const struct model *m, uint64_t i)
+{
+	return pages_row(&m->segev, i);
+}
+
+size_t model_segev_want(struct model *m, uint64_t first, uint64_t count, uint64_t *pages,
+                        size_t max)
+{
+	if (!m->segev_id)
+		return 0;
+	return pages_want(&m->segev, first, count, pages, max);
+}
+
+unsigned model_segev_reply(struct model *m, uint64_t id, uint64_t page, unsigned gen,
+                           DBusMessage *reply)
+{
+	int64_t shift;
+	if (id != m->segev_id)
+		return 0;
+	return page_reply(&m->segev, page, gen, reply, "a(tsiiis)", segev_row, &shift,
+	                  MODEL_DIRTY_DATA);
+}
+
+static bool recent_row(DBusMessageIter *st, void *out)
+{
+	return event_row(st, out, true);
+}
+
+void model_recent_reset(struct model *m)
+{
+	for (size_t i = 0; i < m->n_recent; i++)
+		event_free(&m->recent[i]);
+	free(m->recent);
+	free(m->recent_error);
+	m->recent = NULL;
+	m->recent_error = NULL;
+	m->n_recent = 0;
+	m->recent_known = false;
+}
+
+static bool same_event(const struct model_event *a, const struct model_event *b)
+{
+	return a->time == b->time && a->x == b->x && a->y == b->y && a->code == b->code &&
+	       strcmp(a->kind, b->kind) == 0 && strcmp(a->stream, b->stream) == 0 &&
+	       strcmp(a->text, b->text) == 0;
+}
+
+unsigned model_recent_reply(struct model *m, DBusMessage *reply)
+{
+	DBusMessageIter it, arr;
+	size_t n = 0;
+	if (dbus_message_get_type(reply) == DBUS_MESSAGE_TYPE_ERROR) {
+		char *msg = reply_error(reply);
+		if (m->recent_error && strcmp(m->recent_error, msg) == 0) {
+			free(msg);
+			return 0;
+		}
+		model_recent_reset(m);
+		m->recent_error = msg;
+		m->recent_known = true;
+		return MODEL_DIRTY_LIVE;
+	}
+	if (!dbus_message_iter_init(reply, &it) ||
+	    dbus_message_iter_get_arg_type(&it) != DBUS_TYPE_ARRAY)
+		return 0;
+	char *sig = dbus_message_iter_get_signature(&it);
+	bool ok = strcmp(sig, "a(stsiiis)") == 0;
+	dbus_free(sig);
+	if (!ok)
+		return 0;
+	dbus_message_iter_recurse(&it, &arr);
+	struct model_event *e = parse_rows(&arr, 1000, sizeof *e, recent_row, event_free, &n);
+	/* The same events as before: nothing to draw. */
+	bool same = m->recent_known && !m->recent_error && n == m->n_recent;
+	for (size_t i = 0; same && i < n; i++)
+		same = same_event(&e[i], &m->recent[i]);
+	if (same) {
+		for (size_t i = 0; i < n; i++)
+			event_free(&e[i]);
+		free(e);
+		return 0;
+	}
+	model_recent_reset(m);
+	m->recent = e;
+	m->n_recent = n;
+	m->recent_known = true;
+	return MODEL_DIRTY_LIVE;
+}
+
+/* ---- sparklines ---- */
+
+void model_spark_add(struct model_spark *s, uint64_t now, double value)
+{
+	int64_t slot = (int64_t)(now / MODEL_SPARK_SLOT_USEC);
+	if (!(value >= 0))
+		value = 0; /* also NaN */
+	if (!s->any) {
+		s->any = true;
+		s->first = s->last = slot;
+		s->v[slot % MODEL_SPARK_SLOTS] = value;
+	} else if (slot > s->last) {
+		/* The slots with no update held the value before. */
+		int64_t from =
+		    slot - s->last > MODEL_SPARK_SLOTS ? slot - MODEL_SPARK_SLOTS + 1 : s->last + 1;
+		for (int64_t k = from; k < slot; k++)
+			s->v[k % MODEL_SPARK_SLOTS] = s->latest;
+		s->v[slot % MODEL_SPARK_SLOTS] = value;
+		s->last = slot;
+	} else {
+		/* The same slot, or a clock that went back: the largest. */
+		double *v = &s->v[s->last % MODEL_SPARK_SLOTS];
+		if (value > *v)
+			*v = value;
+	}
+	s->latest = value;
+}
+
+size_t model_spark_values(const struct model_spark *s, uint64_t now, double *out, size_t n)
+{
+	int64_t slot = (int64_t)(now / MODEL_SPARK_SLOT_USEC);
+	size_t known = 0;
+	for (size_t i = 0; i < n; i++) {
+		int64_t k = slot - (int64_t)(n - 1 - i);
+		if (!s->any || k < s->first || k <= s->last - MODEL_SPARK_SLOTS)
+			out[i] = NAN;
+		else if (k > s->last)
+			out[i] = s->latest;
+		else
+			out[i] = s->v[k % MODEL_SPARK_SLOTS];
+		known += !isnan(out[i]);
+	}
+	return known;
 }

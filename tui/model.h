@@ -1,7 +1,8 @@
 /* The console's model: the agent as the client last heard from it, built
- * only from D-Bus messages (GetAll, Get, PropertiesChanged, History
- * replies) and the time passed in. Views draw from it and never call D-Bus;
- * every update returns dirty bits saying what needs redrawing. */
+ * only from D-Bus messages (GetAll, Get, PropertiesChanged, and the replies
+ * to History, ListSegments, ReadSegment and RecentEvents) and the time
+ * passed in. Views draw from it and never call D-Bus; every update returns
+ * dirty bits saying what needs redrawing. */
 #ifndef CAPCTL_MODEL_H
 #define CAPCTL_MODEL_H
 
@@ -9,6 +10,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "pages.h"
 
 enum model_link {
 	MODEL_LINK_CONNECTING, /* asking the bus whether the agent is there */
@@ -36,15 +39,20 @@ enum model_prop {
 };
 #define MODEL_ALL_PROPS ((1u << N_MODEL_PROPS) - 1)
 
-/* What changed. Everything but COUNTERS is drawn at once; counters are
- * coalesced to one redraw per refresh_ms. */
+/* What changed. Everything but COUNTERS and SPOOL is drawn at once;
+ * those are coalesced to one redraw per refresh_ms. */
 #define MODEL_DIRTY_STATE (1u << 0)
 #define MODEL_DIRTY_COUNTERS (1u << 1)
 #define MODEL_DIRTY_EXEMPTIONS (1u << 2)
 #define MODEL_DIRTY_NOTICE (1u << 3)
 #define MODEL_DIRTY_HISTORY (1u << 4)
 #define MODEL_DIRTY_LINK (1u << 5)
-#define MODEL_DIRTY_URGENT (~MODEL_DIRTY_COUNTERS)
+#define MODEL_DIRTY_DATA (1u << 6) /* a page of segments or of events arrived */
+#define MODEL_DIRTY_LIVE (1u << 7) /* recent events arrived */
+/* The spool changed (a segment closed, went, was uploaded or rewritten):
+ * the lists of segments shown are stale. */
+#define MODEL_DIRTY_SPOOL (1u << 8)
+#define MODEL_DIRTY_URGENT (~(MODEL_DIRTY_COUNTERS | MODEL_DIRTY_SPOOL))
 
 enum model_state {
 	MODEL_STATE_UNKNOWN, /* not heard yet, or a word this version does not know */
@@ -75,6 +83,7 @@ struct model_upload {
 struct model_power {
 	bool on_battery, saver;
 	double battery_percent, cpu_seconds, cpu_percent, wakeups_per_second, estimated_mw;
+	double measured_mw; /* -1: the agent does not measure it (no RAPL) */
 };
 
 struct model_retention {
@@ -87,10 +96,12 @@ struct model_notice {
 	char *purpose, *retention, *anonymization, *model_access, *contact, *version;
 };
 
-/* History is paged from the agent and cached here a page at a time: a
- * view asks for the rows it shows, the model says which pages to fetch. */
+/* Lists paged from the agent (pages.h): History, ListSegments, and the
+ * events of one segment (ReadSegment). */
 #define MODEL_HIST_PAGE_SIZE 100
-#define MODEL_HIST_PAGES 16
+#define MODEL_HIST_PAGES PAGES_SLOTS
+#define MODEL_SEGS_PAGE_SIZE 100
+#define MODEL_SEGEV_PAGE_SIZE 200
 
 struct model_hist_entry {
 	uint64_t time;
@@ -98,21 +109,32 @@ struct model_hist_entry {
 	uint32_t uid;
 };
 
-struct model_hist_page {
-	uint64_t number; /* entries number*PAGE_SIZE .. +n-1, newest first */
-	struct model_hist_entry *e;
-	size_t n;
-	bool used, loaded, loading, stale;
-	uint64_t stamp; /* when a view last wanted it, for eviction */
+struct model_segment {
+	uint64_t id, start, end, bytes, expires;
+	uint32_t events;
+	char *stream;
+	bool uploaded;
 };
 
-struct model_hist {
-	uint64_t total;
-	bool known;   /* total has been heard */
-	unsigned gen; /* replies to requests of an older generation are dropped */
-	uint64_t clock;
-	char *error; /* the agent's refusal of the last request, or NULL */
-	struct model_hist_page pages[MODEL_HIST_PAGES];
+/* An event as ReadSegment and RecentEvents give it. */
+struct model_event {
+	uint64_t time;
+	char *stream, *kind, *text;
+	int32_t x, y, code;
+};
+
+/* The last values of a figure the agent re-sends as it changes (the
+ * upload rate, the estimated power), in slots of MODEL_SPARK_SLOT_USEC:
+ * the largest value heard in each. A slot no update came in holds the
+ * value before it, since the agent sends a figure only when it changes. */
+#define MODEL_SPARK_SLOTS 90
+#define MODEL_SPARK_SLOT_USEC (10 * 1000000ULL)
+
+struct model_spark {
+	double v[MODEL_SPARK_SLOTS];
+	int64_t first, last; /* slot numbers of the first and last update */
+	double latest;
+	bool any;
 };
 
 struct model {
@@ -133,7 +155,22 @@ struct model {
 	struct model_power power;
 	struct model_retention retention;
 	struct model_notice notice;
-	struct model_hist hist;
+	struct pages hist; /* of struct model_hist_entry */
+
+	/* The Data view: the segments, newest first; and the events of the
+	 * one opened, oldest first. */
+	struct pages segs;  /* of struct model_segment */
+	struct pages segev; /* of struct model_event */
+	uint64_t segev_id;  /* the segment segev holds, 0: none */
+
+	/* The Live view: RecentEvents' last answer, newest first. */
+	struct model_event *recent;
+	size_t n_recent;
+	bool recent_known;
+	char *recent_error;
+
+	struct model_spark upload_rate; /* Upload's rate_bps */
+	struct model_spark power_mw;    /* Power's estimated_mw */
 };
 
 void model_init(struct model *m);
@@ -186,5 +223,37 @@ unsigned model_hist_reply(struct model *m, uint64_t page, unsigned gen, DBusMess
 void model_hist_refresh(struct model *m);
 /* Forgets every page. */
 void model_hist_reset(struct model *m);
+
+/* The segments, as for History: entry i (0 = newest), the pages to fetch
+ * for rows first..first+count-1, a ListSegments reply (or error) for page
+ * number page of generation gen; *shift as for History. */
+const struct model_segment *model_segs_entry(const struct model *m, uint64_t i);
+size_t model_segs_want(struct model *m, uint64_t first, uint64_t count, uint64_t *pages,
+                       size_t max);
+unsigned model_segs_reply(struct model *m, uint64_t page, unsigned gen, DBusMessage *reply,
+                          int64_t *shift);
+/* Index of the segment with this id among the pages at hand, or -1. */
+int64_t model_segs_find(const struct model *m, uint64_t id);
+
+/* The events of segment id (0: none): opening another forgets the old. */
+void model_segev_open(struct model *m, uint64_t id);
+const struct model_event *model_segev_entry(const struct model *m, uint64_t i);
+size_t model_segev_want(struct model *m, uint64_t first, uint64_t count, uint64_t *pages,
+                        size_t max);
+/* A ReadSegment reply for page number page of segment id. NoSuchSegment
+ * leaves the pages empty with the agent's message in segev.error. */
+unsigned model_segev_reply(struct model *m, uint64_t id, uint64_t page, unsigned gen,
+                           DBusMessage *reply);
+
+/* A RecentEvents reply (or error). */
+unsigned model_recent_reply(struct model *m, DBusMessage *reply);
+/* Forgets the recent events (the Live view was left: they go stale). */
+void model_recent_reset(struct model *m);
+
+/* Records a value heard at now. */
+void model_spark_add(struct model_spark *s, uint64_t now, double value);
+/* The n slots up to now's, oldest first, into out; NaN for a slot before
+ * the first value heard. Returns how many are not NaN. */
+size_t model_spark_values(const struct model_spark *s, uint64_t now, double *out, size_t n);
 
 #endif

@@ -90,7 +90,7 @@ static char *check_key(const void *value)
 			continue;
 		char name[32];
 		keys_name(key, name, sizeof name);
-		if (k.b[i].action == ACTION_NONE)
+		if (k.b[i].action >= ACTION_VIEW_OVERVIEW && k.b[i].action <= ACTION_VIEW_LIVE)
 			return xasprintf("cannot be '%s': the keys 1 to 6 select views", name);
 		return xasprintf("cannot be '%s': that key always means '%s'", name,
 		                 keys_info(k.b[i].action)->help);

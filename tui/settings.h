@@ -12,10 +12,7 @@
 
 enum settings_bus { SETTINGS_BUS_SESSION, SETTINGS_BUS_SYSTEM };
 
-/* The keys group of config.md, in its order. forget, delete and export
- * belong to commands this version does not have yet: their values are
- * checked and kept, so a file written for a newer capctl loads, but they
- * bind nothing. */
+/* The keys group of config.md, in its order. */
 enum settings_key {
 	SETTINGS_KEY_PAUSE,
 	SETTINGS_KEY_PAUSE_FOR,
@@ -62,8 +59,7 @@ int settings_load(struct settings *s, const char *path, char **error, conf_warn_
  * when neither variable is set. */
 char *settings_default_path(void);
 
-/* The action each binding moves, ACTION_NONE for the ones that bind
- * nothing in this version. */
+/* The action each binding moves. */
 enum action settings_key_action(enum settings_key id);
 const char *settings_key_name(enum settings_key id);
 

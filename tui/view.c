@@ -119,13 +119,42 @@ int view_paragraph(WINDOW *w, const struct theme *t, int y, int x, int cols, int
 	return (int)n;
 }
 
-static void draw_header(WINDOW *w, const struct model *m, const struct ui *ui, int cols)
+void view_waiting(WINDOW *w, const struct model *m, struct ui *ui, struct rect r)
+{
+	const char *text = m->link == MODEL_LINK_LIVE
+	                       ? "Waiting for the agent's answer."
+	                       : "Not available: the agent is not reachable.";
+	view_paragraph(w, &ui->theme, r.y + (r.h >= 4), r.x + 1, r.w - 2, r.h, 0,
+	               theme_attr(&ui->theme, THEME_DIM), text);
+}
+
+int view_position(WINDOW *w, const struct theme *t, int y, struct rect r, uint64_t top, int rows,
+                  uint64_t total)
+{
+	char a[32], b[32], c[32], pos[112];
+	uint64_t last = top + (uint64_t)(rows > 0 ? rows : 0);
+	if (last > total)
+		last = total;
+	human_count(top + 1, a, sizeof a);
+	human_count(last, b, sizeof b);
+	human_count(total, c, sizeof c);
+	snprintf(pos, sizeof pos, "%s-%s of %s ", a, b, c);
+	return widget_text_right(w, t, y, r.x + r.w / 2, r.w - r.w / 2,
+	                         theme_attr(t, THEME_PANEL_HEADER), pos);
+}
+
+static void draw_header(WINDOW *w, const struct model *m, struct ui *ui, int cols)
 {
 	const struct theme *t = &ui->theme;
 	char badge[64], reason[512], text[80];
 	enum theme_color color;
 
 	view_state_words(m, ui, badge, sizeof badge, &color, reason, sizeof reason);
+	/* The countdown changes at the next whole second of what is left. */
+	if (model_state(m) == MODEL_STATE_PAUSED && m->paused_until > ui->now) {
+		uint64_t left = (m->paused_until - ui->now) % USEC_PER_SEC;
+		ui_redraw_at(ui, ui->now + (left ? left : USEC_PER_SEC));
+	}
 	snprintf(text, sizeof text, " %s ", badge);
 	int x = widget_text(w, t, 0, 0, cols, theme_attr(t, color), text);
 	if (x < cols)
@@ -139,10 +168,9 @@ static void draw_tabs(WINDOW *w, const struct model *m, const struct ui *ui, int
 		enum ui_view view;
 		const char *name;
 	} tabs[] = {
-	    {UI_VIEW_OVERVIEW, "Overview"},
-	    {UI_VIEW_EXEMPTIONS, "Exemptions"},
-	    {UI_VIEW_HISTORY, "History"},
-	    {UI_VIEW_NOTICE, "Notice"},
+	    {UI_VIEW_OVERVIEW, "Overview"},     {UI_VIEW_DATA, "Data"},
+	    {UI_VIEW_EXEMPTIONS, "Exemptions"}, {UI_VIEW_HISTORY, "History"},
+	    {UI_VIEW_NOTICE, "Notice"},         {UI_VIEW_LIVE, "Live"},
 	};
 	const struct theme *t = &ui->theme;
 	char labels[ARRAY_SIZE(tabs)][48];
@@ -228,17 +256,90 @@ static int dialog_keys(const struct model *m, const struct ui *ui, struct widget
 		fk[n++] = (struct widget_fkey){"y", "Withdraw"};
 		fk[n++] = (struct widget_fkey){"n", "Keep it"};
 		break;
+	case UI_DIALOG_FORGET:
+		if (ui->forget_confirm) {
+			fk[n++] = (struct widget_fkey){"y", "Forget"};
+			fk[n++] = (struct widget_fkey){"n", "Back"};
+		} else {
+			fk[n++] = (struct widget_fkey){"Enter", "Next"};
+			fk[n++] = (struct widget_fkey){updown, "Pick"};
+		}
+		fk[n++] = (struct widget_fkey){"Esc", "Cancel"};
+		break;
+	case UI_DIALOG_DELETE:
+		fk[n++] = (struct widget_fkey){"y", "Delete"};
+		fk[n++] = (struct widget_fkey){"n", "Keep it"};
+		break;
+	case UI_DIALOG_EXPORT:
+		if (ui->export.running) {
+			fk[n++] = (struct widget_fkey){"c", "Stop it"};
+			fk[n++] = (struct widget_fkey){"Esc", "Close"};
+			break;
+		}
+		fk[n++] = (struct widget_fkey){"Enter", "Export"};
+		if (ui->export_seg.id) {
+			fk[n++] = (struct widget_fkey){"Tab", "Next"};
+			if (!ui->export_focus_path)
+				fk[n++] = (struct widget_fkey){theme_glyph(t, "←→", "Left/Right"),
+				                               "Choose"};
+		}
+		fk[n++] = (struct widget_fkey){"Esc", "Cancel"};
+		break;
 	}
 	return n;
 }
 
+/* The keys each view offers in the bar, in order; the label of Enter
+ * says what it opens there. */
+static int view_keys(const struct ui *ui, enum action *out, const char **labels)
+{
+	static const enum action overview[] = {ACTION_HELP,   ACTION_PAUSE,  ACTION_PAUSE_FOR,
+	                                       ACTION_RESUME, ACTION_FORGET, ACTION_EXEMPT,
+	                                       ACTION_EXPORT, ACTION_QUIT};
+	static const enum action data[] = {ACTION_HELP,   ACTION_PAUSE,  ACTION_RESUME,
+	                                   ACTION_OPEN,   ACTION_DELETE, ACTION_EXPORT,
+	                                   ACTION_FORGET, ACTION_QUIT};
+	static const enum action segment[] = {ACTION_HELP, ACTION_NONE, ACTION_DELETE,
+	                                      ACTION_EXPORT, ACTION_QUIT};
+	static const enum action exemptions[] = {ACTION_HELP,     ACTION_PAUSE,  ACTION_PAUSE_FOR,
+	                                         ACTION_RESUME,   ACTION_EXEMPT, ACTION_OPEN,
+	                                         ACTION_WITHDRAW, ACTION_QUIT};
+	static const enum action live[] = {ACTION_HELP,   ACTION_PAUSE,  ACTION_PAUSE_FOR,
+	                                   ACTION_RESUME, ACTION_FORGET, ACTION_QUIT};
+	const enum action *list = overview;
+	size_t n = ARRAY_SIZE(overview);
+	switch (ui->view) {
+	case UI_VIEW_DATA:
+		list = ui->open.id ? segment : data;
+		n = ui->open.id ? ARRAY_SIZE(segment) : ARRAY_SIZE(data);
+		break;
+	case UI_VIEW_EXEMPTIONS:
+		list = exemptions;
+		n = ARRAY_SIZE(exemptions);
+		break;
+	case UI_VIEW_LIVE:
+		list = live;
+		n = ARRAY_SIZE(live);
+		break;
+	default:
+		break;
+	}
+	for (size_t i = 0; i < n; i++) {
+		out[i] = list[i];
+		labels[i] = list[i] == ACTION_NONE     ? "Back"
+		            : list[i] != ACTION_OPEN   ? keys_info(list[i])->label
+		            : ui->view == UI_VIEW_DATA ? "Open"
+		                                       : "Details";
+	}
+	return (int)n;
+}
+
 static void draw_funcbar(WINDOW *w, const struct model *m, const struct ui *ui, int y, int cols)
 {
-	static const enum action global[] = {ACTION_HELP, ACTION_PAUSE, ACTION_PAUSE_FOR,
-	                                     ACTION_RESUME, ACTION_EXEMPT};
-	static const enum action exemptions[] = {ACTION_OPEN, ACTION_WITHDRAW};
-	struct widget_fkey fk[10];
-	char names[10][16];
+	struct widget_fkey fk[12];
+	char names[12][16];
+	enum action acts[12];
+	const char *labels[12];
 	int n = 0;
 
 	if (ui->dialog != UI_DIALOG_NONE) {
@@ -246,22 +347,16 @@ static void draw_funcbar(WINDOW *w, const struct model *m, const struct ui *ui, 
 		widget_funcbar(w, &ui->theme, y, cols, fk, n);
 		return;
 	}
-
-	for (size_t i = 0; i < ARRAY_SIZE(global) + ARRAY_SIZE(exemptions) + 1; i++) {
-		enum action a;
-		if (i < ARRAY_SIZE(global))
-			a = global[i];
-		else if (i < ARRAY_SIZE(global) + ARRAY_SIZE(exemptions))
-			a = exemptions[i - ARRAY_SIZE(global)];
-		else
-			a = ACTION_QUIT;
-		if ((a == ACTION_OPEN || a == ACTION_WITHDRAW) && ui->view != UI_VIEW_EXEMPTIONS)
-			continue;
+	int k = view_keys(ui, acts, labels);
+	for (int i = 0; i < k; i++) {
 		int key;
-		if (keys_for(ui->keys, a, &key, 1) != 1)
+		if (acts[i] == ACTION_NONE) /* Back, in a segment's events */
+			snprintf(names[n], sizeof names[n], "Esc");
+		else if (keys_for(ui->keys, acts[i], &key, 1) == 1)
+			keys_name(key, names[n], sizeof names[n]);
+		else
 			continue;
-		keys_name(key, names[n], sizeof names[n]);
-		fk[n] = (struct widget_fkey){names[n], keys_info(a)->label};
+		fk[n] = (struct widget_fkey){names[n], labels[i]};
 		n++;
 	}
 	widget_funcbar(w, &ui->theme, y, cols, fk, n);
@@ -274,6 +369,9 @@ void view_paint(WINDOW *w, const struct model *m, struct ui *ui)
 	werase(w);
 	ui->cursor_on = false;
 	ui->hist.rows = 0;
+	ui->data.rows = 0;
+	ui->segev.rows = 0;
+	ui->live_rows = 0;
 	ui->overview_hist_rows = 0;
 	if (rows < 1 || cols < 1)
 		return;
@@ -294,6 +392,13 @@ void view_paint(WINDOW *w, const struct model *m, struct ui *ui)
 		    w, &ui->theme, bottom, 0, cols,
 		    theme_attr(&ui->theme, ui->message_error ? THEME_ERROR : THEME_GOOD),
 		    ui->message);
+	} else if (ui->export.running && bottom - top >= 2) {
+		/* An export going on in the background says how far it got. */
+		char line[4200];
+		view_export_progress(ui, line, sizeof line);
+		bottom--;
+		widget_text_cut(w, &ui->theme, bottom, 0, cols, theme_attr(&ui->theme, THEME_VALUE),
+		                line);
 	}
 	struct rect body = {top, 0, bottom - top, cols};
 	if (body.h > 0) {
@@ -309,6 +414,12 @@ void view_paint(WINDOW *w, const struct model *m, struct ui *ui)
 			break;
 		case UI_VIEW_NOTICE:
 			view_notice_draw(w, m, ui, body);
+			break;
+		case UI_VIEW_DATA:
+			view_data_draw(w, m, ui, body);
+			break;
+		case UI_VIEW_LIVE:
+			view_live_draw(w, m, ui, body);
 			break;
 		}
 	}

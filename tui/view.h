@@ -17,6 +17,8 @@ void view_overview_draw(WINDOW *w, const struct model *m, struct ui *ui, struct 
 void view_exemptions_draw(WINDOW *w, const struct model *m, struct ui *ui, struct rect r);
 void view_history_draw(WINDOW *w, const struct model *m, struct ui *ui, struct rect r);
 void view_notice_draw(WINDOW *w, const struct model *m, struct ui *ui, struct rect r);
+void view_data_draw(WINDOW *w, const struct model *m, struct ui *ui, struct rect r);
+void view_live_draw(WINDOW *w, const struct model *m, struct ui *ui, struct rect r);
 void view_dialog_draw(WINDOW *w, const struct model *m, struct ui *ui, struct rect screen);
 
 /* The state as the header says it: a word for the badge (with the
@@ -31,5 +33,26 @@ void view_history_time(uint64_t usec, uint64_t now, bool wide, char *buf, size_t
  * from (y, x) in cols columns; returns the rows it has in all. */
 int view_paragraph(WINDOW *w, const struct theme *t, int y, int x, int cols, int h, int skip,
                    attr_t attr, const char *s);
+
+/* A segment's span in local time in about width columns: the end's date
+ * only when it is another day. */
+void view_span(uint64_t start, uint64_t end, int width, char *buf, size_t size);
+
+/* One event in a row of cols columns: its time to the millisecond, its
+ * stream (with_stream, where there is room), its kind, what happened. */
+void view_event_row(WINDOW *w, const struct theme *t, int y, int x, int cols,
+                    const struct model_event *e, bool with_stream);
+
+/* How far the running export got, in a line. */
+void view_export_progress(const struct ui *ui, char *buf, size_t size);
+
+/* "Not available: the agent is not reachable." or "Waiting for the
+ * agent's answer." in a view's area. */
+void view_waiting(WINDOW *w, const struct model *m, struct ui *ui, struct rect r);
+
+/* "1-20 of 3,000" right-aligned in the right half of a panel header;
+ * returns the columns it took. */
+int view_position(WINDOW *w, const struct theme *t, int y, struct rect r, uint64_t top, int rows,
+                  uint64_t total);
 
 #endif

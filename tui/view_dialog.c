@@ -42,7 +42,10 @@ static size_t help_lines(const struct ui *ui, struct help_line *out, size_t max)
 	    {"Tab", "in a dialog: the next field (Shift-Tab: the one before)"},
 	    {"Left, Right", "in the form: change a choice; in text: move the cursor"},
 	    {"Enter", "in a dialog: confirm; in the reason: a new line"},
-	    {"Up, Down", "in the pause dialog: pick a length (or type one: 90s, 15m, 1h30m)"},
+	    {"Up, Down", "in the pause and forget dialogs: pick a length, or type one"},
+	    {"Esc", "in a segment's events (Data): back to the list; Backspace too"},
+	    {"y, n", "answer a question: delete, forget, withdraw"},
+	    {"c", "while an export runs, in its dialog (x): stop it"},
 	};
 	size_t n = 0;
 	if (n < max)
@@ -79,7 +82,7 @@ static size_t help_lines(const struct ui *ui, struct help_line *out, size_t max)
 static void draw_help(WINDOW *w, struct ui *ui, struct rect s)
 {
 	const struct theme *t = &ui->theme;
-	struct help_line lines[N_ACTIONS + 12];
+	struct help_line lines[N_ACTIONS + 16];
 	size_t n = help_lines(ui, lines, ARRAY_SIZE(lines));
 	struct rect b = centre(s, (int)n + 2, 84);
 	char title[64];
@@ -398,6 +401,231 @@ static void draw_withdraw(WINDOW *w, const struct model *m, struct ui *ui, struc
 		widget_text_cut(w, t, y, in.x, in.w, theme_attr(t, THEME_ERROR), ui->dialog_error);
 }
 
+/* ---- forget, delete, export ---- */
+
+static void draw_forget(WINDOW *w, const struct model *m, struct ui *ui, struct rect s)
+{
+	const struct theme *t = &ui->theme;
+	char buf[320], len[32];
+
+	if (ui->forget_confirm) {
+		human_minutes(ui->forget_seconds, len, sizeof len);
+		char title[64];
+		struct text_line *tl;
+		snprintf(title, sizeof title, "Forget the last %s?", len);
+		bool server = m->upload.endpoint && *m->upload.endpoint;
+		snprintf(buf, sizeof buf,
+		         "Everything recorded in the last %s is erased, from memory and from "
+		         "disk. It cannot be undone.%s",
+		         len,
+		         server ? " The server is asked to delete what it received of it." : "");
+		int lines = (int)text_wrap(buf, strlen(buf), 60 - 6, &tl);
+		free(tl);
+		int answer = 1;
+		if (ui->forget_error) {
+			answer =
+			    (int)text_wrap(ui->forget_error, strlen(ui->forget_error), 60 - 6, &tl);
+			free(tl);
+		}
+		struct rect b = centre(s, lines + 4 + answer, 60);
+		widget_box(w, t, b, title);
+		struct rect in = inside(b);
+		int used = view_paragraph(w, t, in.y, in.x, in.w, in.h - 2, 0, A_NORMAL, buf);
+		int y = in.y + (used < in.h - 2 ? used + 1 : in.h - 2);
+		if (y < in.y + in.h)
+			widget_text_cut(w, t, y++, in.x, in.w, A_BOLD, "y: forget it    n: back");
+		if (y < in.y + in.h) {
+			if (ui->forget_sending)
+				widget_text_cut(w, t, y, in.x, in.w, A_NORMAL,
+				                theme_glyph(t, "Forgetting…", "Forgetting..."));
+			else if (ui->forget_error)
+				view_paragraph(w, t, y, in.x, in.w, in.y + in.h - y, 0,
+				               theme_attr(t, THEME_ERROR), ui->forget_error);
+		}
+		return;
+	}
+	struct rect b = centre(s, (int)ui->n_forget_choices + 6, 54);
+	widget_box(w, t, b, "Forget what was recorded");
+	struct rect in = inside(b);
+	int y = in.y, bottom = in.y + in.h;
+	if (y < bottom)
+		widget_text_cut(w, t, y++, in.x, in.w, A_NORMAL, "How far back? From 1 s to 24 h.");
+	int list_rows = bottom - y - 3;
+	if (list_rows < 1)
+		list_rows = 1;
+	size_t first = 0;
+	if (ui->forget_choice >= (size_t)list_rows)
+		first = ui->forget_choice - (size_t)list_rows + 1;
+	for (size_t i = first;
+	     i < ui->n_forget_choices && y < bottom && (int)(i - first) < list_rows; i++, y++) {
+		bool sel = i == ui->forget_choice;
+		human_minutes(ui->forget_choices[i], len, sizeof len);
+		snprintf(buf, sizeof buf, "%s%s", sel ? theme_glyph(t, "▸ ", "> ") : "  ", len);
+		if (sel)
+			widget_fill(w, y, in.x, in.w, theme_attr(t, THEME_SELECTION));
+		widget_text(w, t, y, in.x, in.w, sel ? theme_attr(t, THEME_SELECTION) : A_NORMAL,
+		            buf);
+	}
+	if (y < bottom)
+		y++;
+	if (y < bottom) {
+		int x = in.x + widget_text(w, t, y, in.x, in.w, A_NORMAL, "Or type: ");
+		int fw = in.x + in.w - x < 12 ? in.x + in.w - x : 12;
+		if (fw >= 2) {
+			widget_edit(w, t, (struct rect){y, x, 1, fw}, &ui->forget_text, true,
+			            &ui->cursor_y, &ui->cursor_x);
+			ui->cursor_on = true;
+			widget_text(w, t, y, x + fw + 1, in.x + in.w - x - fw - 1,
+			            theme_attr(t, THEME_DIM), "like 90s, 15m, 2h");
+		}
+		y++;
+	}
+	if (y < bottom && ui->forget_error)
+		widget_text_cut(w, t, y, in.x, in.w, theme_attr(t, THEME_ERROR), ui->forget_error);
+}
+
+static void draw_delete(WINDOW *w, const struct model *m, struct ui *ui, struct rect s)
+{
+	const struct theme *t = &ui->theme;
+	const struct ui_segment *seg = &ui->del;
+	char title[64], span[64], n[32], size[32], buf[400];
+	struct text_line *tl;
+
+	view_span(seg->start, seg->end, 30, span, sizeof span);
+	human_count(seg->events, n, sizeof n);
+	human_bytes(seg->bytes, size, sizeof size);
+	bool server = seg->uploaded && m->upload.endpoint && *m->upload.endpoint;
+	snprintf(buf, sizeof buf,
+	         "%s, %s, %s event%s, %s. It is deleted from disk now and cannot be "
+	         "undone.%s",
+	         seg->stream, span, n, seg->events == 1 ? "" : "s", size,
+	         server ? " The server is asked to delete its copy." : "");
+	/* As tall as the text at full width, a blank line and the answer. */
+	int lines = (int)text_wrap(buf, strlen(buf), 64 - 6, &tl);
+	free(tl);
+	int answer = 1;
+	if (ui->dialog_error && !ui->dialog_sending) {
+		answer = (int)text_wrap(ui->dialog_error, strlen(ui->dialog_error), 64 - 6, &tl);
+		free(tl);
+	}
+	struct rect b = centre(s, lines + 3 + answer, 64);
+	snprintf(title, sizeof title, "Delete segment %llu?", (unsigned long long)seg->id);
+	widget_box(w, t, b, title);
+	struct rect in = inside(b);
+	int used = view_paragraph(w, t, in.y, in.x, in.w, in.h - 1, 0, A_NORMAL, buf);
+	int y = in.y + (used < in.h - 1 ? used + (used < in.h - 2) : in.h - 1);
+	if (ui->dialog_sending)
+		widget_text_cut(w, t, y, in.x, in.w, A_NORMAL,
+		                theme_glyph(t, "Deleting…", "Deleting..."));
+	else if (ui->dialog_error)
+		view_paragraph(w, t, y, in.x, in.w, in.y + in.h - y, 0, theme_attr(t, THEME_ERROR),
+		               ui->dialog_error);
+}
+
+void view_export_progress(const struct ui *ui, char *buf, size_t size)
+{
+	const struct ui_export *e = &ui->export;
+	char a[32], b[32];
+	human_count(e->events_written, a, sizeof a);
+	/* The figures first: a long path is what gets cut. */
+	if (e->listing) {
+		snprintf(buf, size, "Exporting: listing the segments, for %s", e->path);
+	} else if (e->events_expected) {
+		human_count(e->events_expected, b, sizeof b);
+		unsigned pct = (unsigned)(e->events_written * 100 / e->events_expected);
+		snprintf(buf, size, "Exporting: %u%%, %s of %s events, to %s",
+		         pct > 100 ? 100 : pct, a, b, e->path);
+	} else {
+		snprintf(buf, size, "Exporting: %s events, to %s", a, e->path);
+	}
+}
+
+static void draw_export(WINDOW *w, struct ui *ui, struct rect s)
+{
+	const struct theme *t = &ui->theme;
+	char buf[4200], a[32], b[32];
+
+	if (ui->export.running) {
+		const struct ui_export *e = &ui->export;
+		struct rect bx = centre(s, 8, 70);
+		widget_box(w, t, bx, "Exporting");
+		struct rect in = inside(bx);
+		int y = in.y, bottom = in.y + in.h;
+		snprintf(buf, sizeof buf, "To %s", e->path);
+		if (y < bottom)
+			widget_text_cut(w, t, y++, in.x, in.w, A_NORMAL, buf);
+		human_count(e->events_written, a, sizeof a);
+		if (e->listing) {
+			snprintf(buf, sizeof buf, "Listing the segments%s",
+			         theme_glyph(t, "…", "..."));
+		} else {
+			human_count(e->events_expected, b, sizeof b);
+			snprintf(buf, sizeof buf, "%s of %s events, %zu of %zu segments", a, b,
+			         e->segs_done, e->segs_total);
+		}
+		if (y < bottom)
+			widget_text_cut(w, t, y++, in.x, in.w, A_NORMAL, buf);
+		if (y < bottom && in.w > 8) {
+			double f = e->events_expected
+			               ? (double)e->events_written / (double)e->events_expected
+			               : 0;
+			widget_bar(w, t, y, in.x, in.w - 6, f, theme_attr(t, THEME_GOOD));
+			snprintf(buf, sizeof buf, "%3.0f%%", f > 1 ? 100.0 : f * 100);
+			widget_text(w, t, y, in.x + in.w - 5, 5, A_NORMAL, buf);
+			y++;
+		}
+		if (y < bottom)
+			y++;
+		if (y < bottom)
+			widget_text_cut(
+			    w, t, y, in.x, in.w, theme_attr(t, THEME_DIM),
+			    "c stops it and removes the file; Esc closes this, the export "
+			    "goes on.");
+		return;
+	}
+	struct rect bx = centre(s, ui->export_seg.id ? 8 : 7, 70);
+	widget_box(w, t, bx, "Export to a JSON Lines file");
+	struct rect in = inside(bx);
+	int y = in.y, bottom = in.y + in.h, lw = in.w >= 30 ? 6 : 0;
+	if (ui->export_seg.id && y < bottom) {
+		if (lw)
+			widget_text(w, t, y, in.x, lw, theme_attr(t, THEME_LABEL), "What");
+		if (ui->export_what)
+			snprintf(buf, sizeof buf, "%s segment %llu %s", theme_glyph(t, "‹", "<"),
+			         (unsigned long long)ui->export_seg.id, theme_glyph(t, "›", ">"));
+		else
+			snprintf(buf, sizeof buf, "%s everything kept %s", theme_glyph(t, "‹", "<"),
+			         theme_glyph(t, "›", ">"));
+		widget_text(w, t, y, in.x + lw, in.w - lw,
+		            theme_attr(t, ui->export_focus_path ? THEME_FIELD : THEME_FIELD_FOCUS),
+		            buf);
+		y++;
+	} else if (y < bottom) {
+		if (lw)
+			widget_text(w, t, y, in.x, lw, theme_attr(t, THEME_LABEL), "What");
+		widget_text_cut(w, t, y, in.x + lw, in.w - lw, A_NORMAL,
+		                "everything kept, in time order");
+		y++;
+	}
+	if (y < bottom) {
+		if (lw)
+			widget_text(w, t, y, in.x, lw, theme_attr(t, THEME_LABEL), "File");
+		bool focus = ui->export_focus_path || !ui->export_seg.id;
+		widget_edit(w, t, (struct rect){y, in.x + lw, 1, in.w - lw}, &ui->export_path,
+		            focus, &ui->cursor_y, &ui->cursor_x);
+		if (focus)
+			ui->cursor_on = true;
+		y++;
+	}
+	if (y < bottom)
+		widget_text_cut(w, t, y++, in.x, in.w, theme_attr(t, THEME_DIM),
+		                "One event a line, oldest first; the file must not exist yet.");
+	if (y < bottom)
+		y++;
+	if (y < bottom && ui->export_error)
+		widget_text_cut(w, t, y, in.x, in.w, theme_attr(t, THEME_ERROR), ui->export_error);
+}
+
 void view_dialog_draw(WINDOW *w, const struct model *m, struct ui *ui, struct rect screen)
 {
 	switch (ui->dialog) {
@@ -417,6 +645,15 @@ void view_dialog_draw(WINDOW *w, const struct model *m, struct ui *ui, struct re
 		break;
 	case UI_DIALOG_WITHDRAW:
 		draw_withdraw(w, m, ui, screen);
+		break;
+	case UI_DIALOG_FORGET:
+		draw_forget(w, m, ui, screen);
+		break;
+	case UI_DIALOG_DELETE:
+		draw_delete(w, m, ui, screen);
+		break;
+	case UI_DIALOG_EXPORT:
+		draw_export(w, ui, screen);
 		break;
 	}
 }

@@ -19,15 +19,6 @@ static enum theme_color status_color(const char *status)
 	return THEME_DIM;
 }
 
-static void waiting(WINDOW *w, const struct model *m, struct ui *ui, struct rect r)
-{
-	const char *text = m->link == MODEL_LINK_LIVE
-	                       ? "Waiting for the agent's answer."
-	                       : "Not available: the agent is not reachable.";
-	view_paragraph(w, &ui->theme, r.y + (r.h >= 4), r.x + 1, r.w - 2, r.h, 0,
-	               theme_attr(&ui->theme, THEME_DIM), text);
-}
-
 struct ex_cols {
 	int id, status, scope, category, created, expires, reason;
 };
@@ -65,7 +56,7 @@ void view_exemptions_draw(WINDOW *w, const struct model *m, struct ui *ui, struc
 	attr_t ph = theme_attr(t, THEME_PANEL_HEADER);
 
 	if (m->link != MODEL_LINK_LIVE || !(m->loaded & (1u << MODEL_PROP_EXEMPTIONS))) {
-		waiting(w, m, ui, r);
+		view_waiting(w, m, ui, r);
 		return;
 	}
 	widget_fill(w, r.y, r.x, r.w, ph);
@@ -150,7 +141,7 @@ void view_history_draw(WINDOW *w, const struct model *m, struct ui *ui, struct r
 	int tw = wide ? 20 : 12, who = r.w >= 50 ? 9 : 0, act = r.w >= 40 ? 22 : 0;
 
 	if (m->link != MODEL_LINK_LIVE) {
-		waiting(w, m, ui, r);
+		view_waiting(w, m, ui, r);
 		return;
 	}
 	int rows = r.h - 1;
@@ -170,17 +161,8 @@ void view_history_draw(WINDOW *w, const struct model *m, struct ui *ui, struct r
 	widget_text(w, t, r.y, x, act, ph, "Action");
 	x += act;
 	widget_text(w, t, r.y, x, r.x + r.w - x, ph, "Detail");
-	if (m->hist.known && m->hist.total && r.w >= 40) {
-		char a[32], b[32], c[32], pos[112];
-		uint64_t last = ui->hist.top + (uint64_t)rows;
-		if (last > m->hist.total)
-			last = m->hist.total;
-		human_count(ui->hist.top + 1, a, sizeof a);
-		human_count(last, b, sizeof b);
-		human_count(m->hist.total, c, sizeof c);
-		snprintf(pos, sizeof pos, "%s-%s of %s ", a, b, c);
-		widget_text_right(w, t, r.y, r.x + r.w / 2, r.w - r.w / 2, ph, pos);
-	}
+	if (m->hist.known && m->hist.total && r.w >= 40)
+		view_position(w, t, r.y, r, ui->hist.top, rows, m->hist.total);
 	if (m->hist.known && m->hist.total == 0)
 		widget_text(w, t, r.y + 1, r.x + 1, r.w - 2, theme_attr(t, THEME_DIM),
 		            "Nothing logged yet.");

@@ -5,6 +5,7 @@
 #include "text.h"
 #include "util.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -183,4 +184,44 @@ void widget_edit(WINDOW *w, const struct theme *t, struct rect r, const struct e
 		*cx = r.x + (cur.col < r.w - 1 ? cur.col : r.w - 1);
 	}
 	free(lines);
+}
+
+void widget_bar(WINDOW *w, const struct theme *t, int y, int x, int cols, double fraction,
+                attr_t attr)
+{
+	if (!(fraction >= 0))
+		fraction = 0;
+	if (fraction > 1)
+		fraction = 1;
+	int full = (int)(fraction * cols + 0.5);
+	/* Anything at all shows as one cell, so a little is not nothing. */
+	if (full == 0 && fraction > 0)
+		full = 1;
+	for (int i = 0; i < cols; i++)
+		widget_text(w, t, y, x + i, 1, i < full ? attr : theme_attr(t, THEME_DIM),
+		            i < full ? theme_glyph(t, "█", "#") : theme_glyph(t, "░", "."));
+}
+
+void widget_spark(WINDOW *w, const struct theme *t, int y, int x, const double *v, int n,
+                  double max, attr_t attr)
+{
+	static const char *const utf8[] = {"▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"};
+	static const char *const ascii[] = {"_", ".", ":", "-", "=", "+", "*", "#"};
+	for (int i = 0; i < n; i++) {
+		if (isnan(v[i])) {
+			/* Before the first value heard: not nothing, unknown. */
+			widget_text(w, t, y, x + i, 1, theme_attr(t, THEME_DIM),
+			            theme_glyph(t, "·", " "));
+			continue;
+		}
+		int level = max > 0 ? (int)(v[i] / max * 7 + 0.5) : 0;
+		if (level < 0)
+			level = 0;
+		if (level > 7)
+			level = 7;
+		/* A value above nothing never looks like nothing. */
+		if (level == 0 && v[i] > 0 && max > 0)
+			level = 1;
+		widget_text(w, t, y, x + i, 1, attr, t->utf8 ? utf8[level] : ascii[level]);
+	}
 }

@@ -46,6 +46,17 @@ struct widget_fkey {
 void widget_funcbar(WINDOW *w, const struct theme *t, int y, int cols,
                     const struct widget_fkey *keys, int n);
 
+/* A bar of cols cells filled to fraction (0..1), in attr: "█████░░░░"
+ * ("#####....." without UTF-8). */
+void widget_bar(WINDOW *w, const struct theme *t, int y, int x, int cols, double fraction,
+                attr_t attr);
+
+/* A sparkline of n values in n cells, scaled so that max is the top
+ * ("▁▂▃▄▅▆▇█", or "_.:-=+*#" without UTF-8); a NaN value (no data yet) is
+ * a dim "·". */
+void widget_spark(WINDOW *w, const struct theme *t, int y, int x, const double *v, int n,
+                  double max, attr_t attr);
+
 /* A text field in r showing e wrapped to r.w columns, scrolled so the
  * cursor shows. With focus, *cy and *cx get the cursor's screen place. */
 void widget_edit(WINDOW *w, const struct theme *t, struct rect r, const struct edit *e, bool focus,

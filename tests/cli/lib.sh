@@ -72,11 +72,17 @@ agent_up() {
 # start_agent POLICY-TEXT [SOURCE [STATE]]: the agent on the private bus
 # ($AGENT_BUS: session, or system), with the policy given (a captured.conf),
 # the input source (default none) and its state in $T/STATE (default
-# $T/state).
+# $T/state). The machine's battery, power supplies and energy counters
+# are not the test's: unless a test sets DBUS_SYSTEM_BUS_ADDRESS (for a
+# mocked UPower), CAPCTL_POWER_SUPPLY_DIR or CAPCTL_RAPL_DIR, the agent
+# sees none, so it reports mains power and no measured draw everywhere.
 start_agent() {
 	printf '%s\n' "$1" >"$T/policy.conf"
-	"$CAPTURED" "--${AGENT_BUS:-session}" --config "$T/policy.conf" --state-dir "$T/${3:-state}" \
-		--source "${2:-none}" 2>>"$T/agent.log" &
+	DBUS_SYSTEM_BUS_ADDRESS=${DBUS_SYSTEM_BUS_ADDRESS:-unix:path=$T/no-system-bus} \
+	CAPCTL_POWER_SUPPLY_DIR=${CAPCTL_POWER_SUPPLY_DIR:-$T/no-power-supply} \
+	CAPCTL_RAPL_DIR=${CAPCTL_RAPL_DIR:-$T/no-rapl} \
+		"$CAPTURED" "--${AGENT_BUS:-session}" --config "$T/policy.conf" \
+		--state-dir "$T/${3:-state}" --source "${2:-none}" 2>>"$T/agent.log" &
 	AGENT_PID=$!
 	for _ in $(seq 250); do
 		agent_up && return 0

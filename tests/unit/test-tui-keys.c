@@ -27,17 +27,20 @@ static void test_defaults(void **state)
 	assert_int_equal(keys_lookup(&k, '3'), ACTION_VIEW_EXEMPTIONS);
 	assert_int_equal(keys_lookup(&k, '4'), ACTION_VIEW_HISTORY);
 	assert_int_equal(keys_lookup(&k, '5'), ACTION_VIEW_NOTICE);
-	/* 2 and 6 are held for the Data and Live views: they do nothing. */
-	assert_int_equal(keys_lookup(&k, '2'), ACTION_NONE);
-	assert_int_equal(keys_lookup(&k, '6'), ACTION_NONE);
+	assert_int_equal(keys_lookup(&k, '2'), ACTION_VIEW_DATA);
+	assert_int_equal(keys_lookup(&k, '6'), ACTION_VIEW_LIVE);
 	assert_int_equal(keys_lookup(&k, KEYS_TAB), ACTION_NEXT_VIEW);
 	assert_int_equal(keys_lookup(&k, KEYS_BACKTAB), ACTION_PREV_VIEW);
 	assert_int_equal(keys_lookup(&k, KEYS_ENTER), ACTION_OPEN);
 	assert_int_equal(keys_lookup(&k, 'w'), ACTION_WITHDRAW);
-	assert_int_equal(keys_lookup(&k, 'f'), ACTION_NONE);
-	assert_int_equal(keys_lookup(&k, 'd'), ACTION_NONE);
-	assert_int_equal(keys_lookup(&k, 'x'), ACTION_NONE);
+	assert_int_equal(keys_lookup(&k, 'f'), ACTION_FORGET);
+	assert_int_equal(keys_lookup(&k, 'd'), ACTION_DELETE);
+	assert_int_equal(keys_lookup(&k, 'x'), ACTION_EXPORT);
 	assert_int_equal(keys_lookup(&k, 'z'), ACTION_NONE);
+	/* Esc and Backspace are not in the table: they close a segment's
+	 * events in the Data view, and may be bound to an action. */
+	assert_int_equal(keys_lookup(&k, KEYS_ESC), ACTION_NONE);
+	assert_int_equal(keys_lookup(&k, KEYS_BACKSPACE), ACTION_NONE);
 
 	int out[4];
 	assert_int_equal(keys_for(&k, ACTION_HELP, out, 4), 2);
@@ -55,7 +58,10 @@ static void test_info(void **state)
 	assert_null(keys_info(ACTION_NONE));
 	assert_null(keys_info(N_ACTIONS));
 	assert_int_equal(keys_action_by_name("quit"), ACTION_QUIT);
-	assert_int_equal(keys_action_by_name("forget"), ACTION_NONE);
+	assert_int_equal(keys_action_by_name("forget"), ACTION_FORGET);
+	assert_int_equal(keys_action_by_name("delete"), ACTION_DELETE);
+	assert_int_equal(keys_action_by_name("export"), ACTION_EXPORT);
+	assert_string_equal(keys_info(ACTION_DELETE)->where, "Data");
 	assert_int_equal(keys_action_by_name("up"), ACTION_NONE);
 	/* Every action has a help line: the help screen is built from it. */
 	for (int a = ACTION_NONE + 1; a < N_ACTIONS; a++)
@@ -155,7 +161,19 @@ static void test_rebind(void **state)
 	assert_int_equal(a2, ACTION_NEXT_VIEW);
 	primary[ACTION_EXEMPT] = '2';
 	assert_int_equal(keys_rebind(&k, primary, &a1, &a2), -EEXIST);
-	assert_int_equal(a2, ACTION_NONE);
+	assert_int_equal(a2, ACTION_VIEW_DATA);
+
+	/* The data keys move like the others, and may swap. */
+	memset(primary, 0, sizeof primary);
+	primary[ACTION_DELETE] = 'x';
+	primary[ACTION_EXPORT] = 'd';
+	primary[ACTION_FORGET] = KEYS_F(8);
+	assert_int_equal(keys_rebind(&k, primary, &a1, &a2), 0);
+	assert_int_equal(keys_lookup(&k, 'x'), ACTION_DELETE);
+	assert_int_equal(keys_lookup(&k, 'd'), ACTION_EXPORT);
+	assert_int_equal(keys_lookup(&k, KEYS_F(8)), ACTION_FORGET);
+	assert_int_equal(keys_lookup(&k, 'f'), ACTION_NONE);
+	keys_init(&k);
 
 	/* An action's own fixed key is fine: help on F1 keeps F1 as well. */
 	memset(primary, 0, sizeof primary);

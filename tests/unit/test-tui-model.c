@@ -514,12 +514,283 @@ static void test_history(void **state)
 	model_fini(&m);
 }
 
+/* ---- the data plane ---- */
+
+static DBusMessage *segs_reply(uint64_t total, uint64_t first, size_t n)
+{
+	DBusMessage *m = dbus_message_new_signal("/x", "x.y", "Z");
+	DBusMessageIter it, arr, st;
+	dbus_message_iter_init_append(m, &it);
+	dbus_message_iter_append_basic(&it, DBUS_TYPE_UINT64, &total);
+	dbus_message_iter_open_container(&it, DBUS_TYPE_ARRAY, "(tsttuttb)", &arr);
+	for (size_t i = 0; i < n; i++) {
+		/* Newest first: row k has id 1000000 - k. */
+		uint64_t id = 1000000 - (first + i), start = T0 - (first + i) * 60 * USEC_PER_SEC;
+		uint64_t end = start + 5, bytes = 100 + i,
+		         expires = end + 30 * 86400 * USEC_PER_SEC;
+		uint32_t events = (uint32_t)(first + i);
+		const char *stream = "keyboard";
+		dbus_bool_t up = i % 2;
+		dbus_message_iter_open_container(&arr, DBUS_TYPE_STRUCT, NULL, &st);
+		dbus_message_iter_append_basic(&st, DBUS_TYPE_UINT64, &id);
+		dbus_message_iter_append_basic(&st, DBUS_TYPE_STRING, &stream);
+		dbus_message_iter_append_basic(&st, DBUS_TYPE_UINT64, &start);
+		dbus_message_iter_append_basic(&st, DBUS_TYPE_UINT64, &end);
+		dbus_message_iter_append_basic(&st, DBUS_TYPE_UINT32, &events);
+		dbus_message_iter_append_basic(&st, DBUS_TYPE_UINT64, &bytes);
+		dbus_message_iter_append_basic(&st, DBUS_TYPE_UINT64, &expires);
+		dbus_message_iter_append_basic(&st, DBUS_TYPE_BOOLEAN, &up);
+		dbus_message_iter_close_container(&arr, &st);
+	}
+	dbus_message_iter_close_container(&it, &arr);
+	return m;
+}
+
+static DBusMessage *events_reply(bool with_stream, uint32_t total, uint32_t first, size_t n)
+{
+	DBusMessage *m = dbus_message_new_signal("/x", "x.y", "Z");
+	DBusMessageIter it, arr, st;
+	dbus_message_iter_init_append(m, &it);
+	if (!with_stream)
+		dbus_message_iter_append_basic(&it, DBUS_TYPE_UINT32, &total);
+	dbus_message_iter_open_container(&it, DBUS_TYPE_ARRAY,
+	                                 with_stream ? "(stsiiis)" : "(tsiiis)", &arr);
+	for (size_t i = 0; i < n; i++) {
+		uint64_t t = T0 + first + i;
+		const char *stream = "pointer.motion", *kind = "motion", *text = "";
+		int32_t x = (int32_t)(first + i), y = -1, code = 0;
+		dbus_message_iter_open_container(&arr, DBUS_TYPE_STRUCT, NULL, &st);
+		if (with_stream)
+			dbus_message_iter_append_basic(&st, DBUS_TYPE_STRING, &stream);
+		dbus_message_iter_append_basic(&st, DBUS_TYPE_UINT64, &t);
+		dbus_message_iter_append_basic(&st, DBUS_TYPE_STRING, &kind);
+		dbus_message_iter_append_basic(&st, DBUS_TYPE_INT32, &x);
+		dbus_message_iter_append_basic(&st, DBUS_TYPE_INT32, &y);
+		dbus_message_iter_append_basic(&st, DBUS_TYPE_INT32, &code);
+		dbus_message_iter_append_basic(&st, DBUS_TYPE_STRING, &text);
+		dbus_message_iter_close_container(&arr, &st);
+	}
+	dbus_message_iter_close_container(&it, &arr);
+	return m;
+}
+
+static DBusMessage *refusal(const char *name, const char *text)
+{
+	DBusMessage *call =
+	    dbus_message_new_method_call(CAPCTL_BUS_NAME, CAPCTL_PATH, CAPCTL_IFACE, "X");
+	dbus_message_set_serial(call, 3);
+	DBusMessage *err = dbus_message_new_error(call, name, text);
+	dbus_message_unref(call);
+	return err;
+}
+
+static void test_segments(void **state)
+{
+	struct model m;
+	uint64_t pages[PAGES_SLOTS];
+	int64_t shift;
+	(void)state;
+	live(&m);
+	unsigned gen = m.segs.gen;
+	assert_int_equal(model_segs_want(&m, 0, 20, pages, PAGES_SLOTS), 1);
+	DBusMessage *r = segs_reply(3000, 0, 100);
+	assert_int_equal(model_segs_reply(&m, 0, gen, r, &shift), MODEL_DIRTY_DATA);
+	dbus_message_unref(r);
+	const struct model_segment *s = model_segs_entry(&m, 7);
+	assert_non_null(s);
+	assert_int_equal(s->id, 999993);
+	assert_string_equal(s->stream, "keyboard");
+	assert_int_equal(s->events, 7);
+	assert_int_equal(s->bytes, 107);
+	assert_true(s->uploaded);
+	assert_int_equal(s->end, s->start + 5);
+	assert_int_equal(m.segs.total, 3000);
+	assert_int_equal(model_segs_find(&m, 999950), 50);
+	assert_int_equal(model_segs_find(&m, 5), -1);
+	/* The end of a long list, fetched on its own. */
+	assert_int_equal(model_segs_want(&m, 2990, 10, pages, PAGES_SLOTS), 1);
+	assert_int_equal(pages[0], 29);
+	r = segs_reply(3000, 2900, 100);
+	model_segs_reply(&m, 29, gen, r, &shift);
+	dbus_message_unref(r);
+	assert_int_equal(model_segs_entry(&m, 2999)->id, 1000000 - 2999);
+	assert_null(model_segs_entry(&m, 150));
+	/* A refusal (DeletionNotAllowed cannot come here, AccessDenied can). */
+	model_segs_want(&m, 150, 1, pages, PAGES_SLOTS);
+	r = refusal(DBUS_ERR_ACCESS_DENIED, "not for you");
+	assert_int_equal(model_segs_reply(&m, 1, gen, r, &shift), MODEL_DIRTY_DATA);
+	dbus_message_unref(r);
+	assert_string_equal(m.segs.error, "not for you");
+	/* A reply of another shape is not trusted: what was shown stays,
+	 * and it is not asked for again until the next refresh. */
+	pages_refresh(&m.segs);
+	assert_int_equal(model_segs_want(&m, 0, 1, pages, PAGES_SLOTS), 1);
+	r = events_reply(false, 1, 0, 1);
+	model_segs_reply(&m, 0, gen, r, &shift);
+	dbus_message_unref(r);
+	assert_int_equal(model_segs_entry(&m, 0)->id, 1000000);
+	assert_int_equal(model_segs_want(&m, 0, 1, pages, PAGES_SLOTS), 0);
+
+	/* A segment's events, oldest first. */
+	model_segev_open(&m, 999993);
+	gen = m.segev.gen;
+	assert_int_equal(model_segev_want(&m, 0, 30, pages, PAGES_SLOTS), 1);
+	r = events_reply(false, 450, 0, 200);
+	assert_int_equal(model_segev_reply(&m, 999993, 0, gen, r), MODEL_DIRTY_DATA);
+	/* The same reply for a segment no longer open is dropped. */
+	assert_int_equal(model_segev_reply(&m, 1, 0, gen, r), 0);
+	dbus_message_unref(r);
+	const struct model_event *e = model_segev_entry(&m, 199);
+	assert_non_null(e);
+	assert_int_equal(e->time, T0 + 199);
+	assert_string_equal(e->kind, "motion");
+	assert_string_equal(e->stream, "");
+	assert_int_equal(e->x, 199);
+	assert_int_equal(e->y, -1);
+	assert_int_equal(m.segev.total, 450);
+	/* Deleted meanwhile: the agent's message instead of rows. */
+	model_segev_open(&m, 5);
+	gen = m.segev.gen;
+	assert_int_equal(model_segev_want(&m, 0, 30, pages, PAGES_SLOTS), 1);
+	r = refusal(CAPCTL_ERR_NO_SUCH_SEGMENT, "There is no segment 5.");
+	model_segev_reply(&m, 5, 0, gen, r);
+	dbus_message_unref(r);
+	assert_string_equal(m.segev.error, "There is no segment 5.");
+	assert_null(model_segev_entry(&m, 0));
+	model_segev_open(&m, 0);
+	assert_int_equal(model_segev_want(&m, 0, 30, pages, PAGES_SLOTS), 0);
+	model_fini(&m);
+}
+
+static void test_recent(void **state)
+{
+	struct model m;
+	(void)state;
+	live(&m);
+	DBusMessage *r = events_reply(true, 0, 10, 3);
+	assert_int_equal(model_recent_reply(&m, r), MODEL_DIRTY_LIVE);
+	/* The same answer again draws nothing. */
+	assert_int_equal(model_recent_reply(&m, r), 0);
+	dbus_message_unref(r);
+	assert_true(m.recent_known);
+	assert_int_equal(m.n_recent, 3);
+	assert_string_equal(m.recent[2].stream, "pointer.motion");
+	assert_int_equal(m.recent[2].x, 12);
+	r = events_reply(true, 0, 11, 3);
+	assert_int_equal(model_recent_reply(&m, r), MODEL_DIRTY_LIVE);
+	dbus_message_unref(r);
+	assert_int_equal(m.recent[0].x, 11);
+	r = refusal(DBUS_ERR_INVALID_ARGS, "'limit' must be from 1 to 1000.");
+	assert_int_equal(model_recent_reply(&m, r), MODEL_DIRTY_LIVE);
+	dbus_message_unref(r);
+	assert_string_equal(m.recent_error, "'limit' must be from 1 to 1000.");
+	assert_int_equal(m.n_recent, 0);
+	/* A ReadSegment-shaped answer is not a RecentEvents one. */
+	r = events_reply(false, 1, 0, 1);
+	assert_int_equal(model_recent_reply(&m, r), 0);
+	dbus_message_unref(r);
+	model_recent_reset(&m);
+	assert_false(m.recent_known);
+	/* The agent going away forgets what it sent. */
+	r = events_reply(true, 0, 1, 2);
+	model_recent_reply(&m, r);
+	dbus_message_unref(r);
+	model_set_link(&m, MODEL_LINK_GONE, NULL);
+	assert_int_equal(m.n_recent, 0);
+	model_fini(&m);
+}
+
+static uint32_t ret_segments = 3;
+static uint64_t ret_bytes = 1000, ret_oldest = T0;
+
+static void fill_retention(DBusMessageIter *dict)
+{
+	DBusMessageIter e, v, d;
+	entry_open(dict, "Retention", "a{sv}", &e, &v);
+	dict_open(&v, &d);
+	dict_add_u32(&d, "days", 30);
+	dict_add_u32(&d, "segments", ret_segments);
+	dict_add_u64(&d, "bytes", ret_bytes);
+	dict_add_u64(&d, "oldest", ret_oldest);
+	dict_add_bool(&d, "deletion_allowed", true);
+	dict_close(&v, &d);
+	entry_close(dict, &e, &v);
+}
+
+static double power_mw = 40, power_measured = -1;
+
+static void fill_power(DBusMessageIter *dict)
+{
+	DBusMessageIter e, v, d;
+	entry_open(dict, "Power", "a{sv}", &e, &v);
+	dict_open(&v, &d);
+	dict_add_double(&d, "estimated_mw", power_mw);
+	dict_add_bool(&d, "saver", power_measured > 5000);
+	if (power_measured >= 0)
+		dict_add_double(&d, "measured_mw", power_measured);
+	dict_close(&v, &d);
+	entry_close(dict, &e, &v);
+}
+
+static void test_spool_and_costs(void **state)
+{
+	struct model m;
+	uint32_t inv;
+	(void)state;
+	live(&m);
+	/* The first Retention heard is not a change of the spool. */
+	unsigned d = feed_changed(&m, changed(CAPCTL_IFACE, fill_retention, NULL), T0, &inv);
+	assert_false(d & MODEL_DIRTY_SPOOL);
+	/* Journals grow: counters only. */
+	ret_bytes = 2000;
+	d = feed_changed(&m, changed(CAPCTL_IFACE, fill_retention, NULL), T0, &inv);
+	assert_int_equal(d, MODEL_DIRTY_COUNTERS);
+	/* A segment closed; bytes fell (forgotten); the oldest expired. */
+	ret_segments = 4;
+	d = feed_changed(&m, changed(CAPCTL_IFACE, fill_retention, NULL), T0, &inv);
+	assert_true(d & MODEL_DIRTY_SPOOL);
+	assert_false(d & MODEL_DIRTY_URGENT);
+	ret_bytes = 1500;
+	d = feed_changed(&m, changed(CAPCTL_IFACE, fill_retention, NULL), T0, &inv);
+	assert_true(d & MODEL_DIRTY_SPOOL);
+	ret_oldest = T0 + 1;
+	d = feed_changed(&m, changed(CAPCTL_IFACE, fill_retention, NULL), T0, &inv);
+	assert_true(d & MODEL_DIRTY_SPOOL);
+	assert_int_equal(m.retention.segments, 4);
+
+	/* Power: every update a value of the sparkline; measured_mw only
+	 * while the agent sends it; the saver is state, drawn at once. */
+	d = feed_changed(&m, changed(CAPCTL_IFACE, fill_power, NULL), T0, &inv);
+	assert_true(m.power.measured_mw < 0);
+	power_mw = 80;
+	power_measured = 6000;
+	d = feed_changed(&m, changed(CAPCTL_IFACE, fill_power, NULL), T0 + MODEL_SPARK_SLOT_USEC,
+	                 &inv);
+	assert_true(d & MODEL_DIRTY_STATE);
+	assert_true(m.power.saver);
+	assert_true(m.power.measured_mw == 6000);
+	double v[3];
+	assert_int_equal(model_spark_values(&m.power_mw, T0 + MODEL_SPARK_SLOT_USEC, v, 3), 2);
+	assert_true(v[1] == 40 && v[2] == 80);
+	power_measured = -1;
+	feed_changed(&m, changed(CAPCTL_IFACE, fill_power, NULL), T0, &inv);
+	assert_true(m.power.measured_mw < 0);
+	/* The upload rate is kept only when something is uploaded at all. */
+	feed_all(&m, get_all("collecting", 0, 0, 1800), T0);
+	assert_true(m.upload_rate.any);
+	model_set_link(&m, MODEL_LINK_GONE, NULL);
+	assert_false(m.upload_rate.any);
+	assert_false(m.power_mw.any);
+	model_fini(&m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_get_all), cmocka_unit_test(test_changed),
 	    cmocka_unit_test(test_link),    cmocka_unit_test(test_pause_figures),
-	    cmocka_unit_test(test_history),
+	    cmocka_unit_test(test_history), cmocka_unit_test(test_segments),
+	    cmocka_unit_test(test_recent),  cmocka_unit_test(test_spool_and_costs),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

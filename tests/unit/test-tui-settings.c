@@ -128,8 +128,12 @@ static void test_full_file(void **state)
 	assert_int_equal(keys_lookup(&k, KEYS_F(10)), ACTION_QUIT);
 	assert_int_equal(keys_lookup(&k, 'p'), ACTION_NONE);
 	assert_int_equal(keys_lookup(&k, 'q'), ACTION_NONE);
-	/* Bindings of commands this version lacks bind nothing. */
-	assert_int_equal(keys_lookup(&k, 'g'), ACTION_NONE);
+	assert_int_equal(keys_lookup(&k, 'g'), ACTION_FORGET);
+	assert_int_equal(keys_lookup(&k, 'D'), ACTION_DELETE);
+	assert_int_equal(keys_lookup(&k, 'X'), ACTION_EXPORT);
+	assert_int_equal(keys_lookup(&k, 'f'), ACTION_NONE);
+	assert_int_equal(keys_lookup(&k, 'd'), ACTION_NONE);
+	assert_int_equal(keys_lookup(&k, 'x'), ACTION_NONE);
 	settings_fini(&s);
 }
 
@@ -189,13 +193,16 @@ static void test_errors(void **state)
 	/* Clashes name the line of the binding that moved. */
 	fails("color = true;\nkeys = {\n  resume = \"p\";\n};\n",
 	      "3: keys.resume is 'p', which is already the key for pause");
-	fails("keys = {\n  pause = \"x\";\n  help = \"x\";\n};\n",
-	      "2: keys.pause is 'x', which is already the key for help");
+	fails("keys = {\n  pause = \"z\";\n  help = \"z\";\n};\n",
+	      "2: keys.pause is 'z', which is already the key for help");
+	fails("keys = {\n  forget = \"d\";\n};\n",
+	      "2: keys.forget is 'd', which is already the key for delete");
 	fails("keys = { exempt = \"Tab\"; };\n",
 	      "1: keys.exempt cannot be 'Tab': that key always means 'next view'");
 	fails("keys = { pause = \"3\"; };\n",
-	      "1: keys.pause cannot be '3': that key always means 'Exemptions: your requests and "
-	      "their status'");
+	      "1: keys.pause cannot be '3': the keys 1 to 6 select views");
+	fails("keys = { export = \"2\"; };\n",
+	      "1: keys.export cannot be '2': the keys 1 to 6 select views");
 	fails("keys = { pause = \"6\"; };\n",
 	      "1: keys.pause cannot be '6': the keys 1 to 6 select views");
 	fails("keys = { resume = \"F10\"; };\n",
