@@ -14,6 +14,7 @@ class UploadServer:
         self.requests = []  # (headers dict, body bytes, status answered)
         self.status = 200   # what to answer next
         self.stall = 0.0    # seconds to wait before answering
+        self.body_seconds = []  # how long each body took to arrive
         server = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -21,7 +22,10 @@ class UploadServer:
 
             def do_POST(self):
                 n = int(self.headers.get("Content-Length", 0))
+                t0 = time.monotonic()
                 body = self.rfile.read(n)
+                with server.lock:
+                    server.body_seconds.append(time.monotonic() - t0)
                 with server.lock:
                     status, stall = server.status, server.stall
                 if stall:
