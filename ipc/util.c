@@ -269,38 +269,52 @@ uint64_t next_local_midnight(uint64_t usec)
 	return midnight(usec, 1);
 }
 
-bool utf8_valid(const char *str, size_t len)
+int utf8_decode(const char *str, size_t len, uint32_t *cp)
 {
-	const unsigned char *s = (const unsigned char *)str, *end = s + len;
-	while (s < end) {
-		unsigned c = *s++;
-		int extra;
-		uint32_t cp;
-		if (c < 0x80)
-			continue;
-		if (c >= 0xc2 && c <= 0xdf) {
-			extra = 1;
-			cp = c & 0x1f;
-		} else if (c >= 0xe0 && c <= 0xef) {
-			extra = 2;
-			cp = c & 0x0f;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			extra = 3;
-			cp = c & 0x07;
-		} else {
+	const unsigned char *s = (const unsigned char *)str;
+	unsigned c = s[0];
+	int extra;
+	uint32_t v;
+
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	if (c >= 0xc2 && c <= 0xdf) {
+		extra = 1;
+		v = c & 0x1f;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		extra = 2;
+		v = c & 0x0f;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		extra = 3;
+		v = c & 0x07;
+	} else {
+		return -1;
+	}
+	if (len < (size_t)extra + 1)
+		return -1;
+	for (int i = 1; i <= extra; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return -1;
+		v = v << 6 | (s[i] & 0x3f);
+	}
+	/* Overlong forms, surrogates and past U+10FFFF are not UTF-8. */
+	if ((extra == 2 && v < 0x800) || (extra == 3 && (v < 0x10000 || v > 0x10ffff)) ||
+	    (v >= 0xd800 && v <= 0xdfff))
+		return -1;
+	*cp = v;
+	return extra + 1;
+}
+
+bool utf8_valid(const char *s, size_t len)
+{
+	uint32_t cp;
+	for (size_t i = 0; i < len;) {
+		int n = utf8_decode(s + i, len - i, &cp);
+		if (n < 0)
 			return false;
-		}
-		if (end - s < extra)
-			return false;
-		for (int i = 0; i < extra; i++) {
-			if ((s[i] & 0xc0) != 0x80)
-				return false;
-			cp = cp << 6 | (s[i] & 0x3f);
-		}
-		s += extra;
-		if ((extra == 2 && cp < 0x800) || (extra == 3 && (cp < 0x10000 || cp > 0x10ffff)) ||
-		    (cp >= 0xd800 && cp <= 0xdfff))
-			return false;
+		i += (size_t)n;
 	}
 	return true;
 }

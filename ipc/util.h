@@ -51,6 +51,9 @@ uint64_t next_local_midnight(uint64_t usec);
 /* A number that changes exactly at local midnight (days since an epoch). */
 int64_t local_day(uint64_t usec);
 
+/* The code point at s (len bytes available): its length in bytes, 1 to 4,
+ * or -1 if s does not start with a valid UTF-8 sequence. */
+int utf8_decode(const char *s, size_t len, uint32_t *cp);
 /* True if s is valid UTF-8. */
 bool utf8_valid(const char *s, size_t len);
 

@@ -10,40 +10,9 @@
 
 size_t text_decode(const char *str, size_t len, uint32_t *cp)
 {
-	const unsigned char *s = (const unsigned char *)str;
-	unsigned c = s[0];
-	size_t extra;
-	uint32_t v;
-
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	}
-	if (c >= 0xc2 && c <= 0xdf) {
-		extra = 1;
-		v = c & 0x1f;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		extra = 2;
-		v = c & 0x0f;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		extra = 3;
-		v = c & 0x07;
-	} else {
-		goto bad;
-	}
-	if (len < extra + 1)
-		goto bad;
-	for (size_t i = 1; i <= extra; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			goto bad;
-		v = v << 6 | (s[i] & 0x3f);
-	}
-	if ((extra == 2 && v < 0x800) || (extra == 3 && (v < 0x10000 || v > 0x10ffff)) ||
-	    (v >= 0xd800 && v <= 0xdfff))
-		goto bad;
-	*cp = v;
-	return extra + 1;
-bad:
+	int n = utf8_decode(str, len, cp);
+	if (n > 0)
+		return (size_t)n;
 	*cp = 0xfffd;
 	return 1;
 }
