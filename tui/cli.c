@@ -1246,20 +1246,9 @@ static int cmd_data_show(struct cli *c, const char *word)
 		while (dbus_message_iter_get_arg_type(&it) == DBUS_TYPE_ARRAY &&
 		       dbus_message_iter_get_arg_type(&arr) == DBUS_TYPE_STRUCT) {
 			struct evtext_event e;
-			dbus_uint64_t t;
 			dbus_message_iter_recurse(&arr, &st);
-			dbus_message_iter_get_basic(&st, &t);
-			e.time = t;
-			dbus_message_iter_next(&st);
-			dbus_message_iter_get_basic(&st, &e.kind);
-			dbus_message_iter_next(&st);
-			dbus_message_iter_get_basic(&st, &e.x);
-			dbus_message_iter_next(&st);
-			dbus_message_iter_get_basic(&st, &e.y);
-			dbus_message_iter_next(&st);
-			dbus_message_iter_get_basic(&st, &e.code);
-			dbus_message_iter_next(&st);
-			dbus_message_iter_get_basic(&st, &e.text);
+			evtext_read(&st, &e);
+			uint64_t t = e.time;
 			e.stream = evtext_stream_of_kind(e.kind);
 			if (!*stream)
 				stream = e.stream;

@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <dbus/dbus.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -19,6 +20,10 @@ struct evtext_event {
 	int32_t x, y, code;
 	const char *text;
 };
+
+/* Reads one event of ReadSegment's (tsiiis) from the struct at st; the
+ * strings are borrowed from the message. stream is left to the caller. */
+void evtext_read(DBusMessageIter *st, struct evtext_event *e);
 
 /* The stream a kind belongs to ("motion" -> "pointer.motion"), or "" for
  * a kind this version does not know. */

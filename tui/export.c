@@ -226,20 +226,8 @@ static void read_reply(struct export *x, DBusMessage *reply)
 	size_t n = 0, cap = 0, got = 0;
 	while (dbus_message_iter_get_arg_type(&arr) == DBUS_TYPE_STRUCT) {
 		struct evtext_event e;
-		dbus_uint64_t t;
 		dbus_message_iter_recurse(&arr, &st);
-		dbus_message_iter_get_basic(&st, &t);
-		e.time = t;
-		dbus_message_iter_next(&st);
-		dbus_message_iter_get_basic(&st, &e.kind);
-		dbus_message_iter_next(&st);
-		dbus_message_iter_get_basic(&st, &e.x);
-		dbus_message_iter_next(&st);
-		dbus_message_iter_get_basic(&st, &e.y);
-		dbus_message_iter_next(&st);
-		dbus_message_iter_get_basic(&st, &e.code);
-		dbus_message_iter_next(&st);
-		dbus_message_iter_get_basic(&st, &e.text);
+		evtext_read(&st, &e);
 		e.stream = *c->stream ? c->stream : evtext_stream_of_kind(e.kind);
 		x->pending.offset++;
 		got++;
