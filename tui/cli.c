@@ -779,32 +779,40 @@ static int parse_limit(const struct cli *c, uint64_t def, uint64_t *limit)
 	return 0;
 }
 
-static int cmd_history(struct cli *c)
+/* Pages through a (t offset, u limit) -> (t total, a(...)) method up to
+ * limit entries, calling row for each (with j NULL for plain output; header
+ * before the first row when there is any). JSON is held back until the last
+ * page is in, so a failure half way leaves stdout empty, not half a
+ * document: { "total": N, "<list_key>": [ rows ] }. 0, or the exit status
+ * of a failed call. */
+struct pager {
+	const char *method, *list_key;
+	uint32_t page;
+	uint64_t limit;
+	void (*header)(void);
+	bool (*row)(DBusMessageIter *elem, struct json *j);
+	uint64_t total, got;
+};
+
+static int page_through(struct cli *c, struct pager *p)
 {
-	uint64_t limit, total = 0, got = 0;
-	int rc;
-	if ((rc = parse_limit(c, HISTORY_DEFAULT, &limit)))
-		return rc;
-	if ((rc = connect_bus(c)))
-		return rc;
-	/* JSON is held back until the last page is in: a failure half way
-	 * must leave stdout empty, not half a document. */
 	struct json j;
 	char *doc = NULL;
 	size_t doc_len = 0;
 	FILE *f = NULL;
+	bool first = true;
+	int rc = 0;
+
 	if (c->json) {
 		f = open_memstream(&doc, &doc_len);
 		json_init(&j, f);
 		json_object_begin(&j);
 	}
-	/* Page by page, as the contract wants, printing as it goes. */
-	bool first = true;
-	while (got < limit) {
-		dbus_uint64_t offset = got;
+	while (p->got < p->limit) {
+		dbus_uint64_t offset = p->got;
 		dbus_uint32_t n =
-		    (dbus_uint32_t)(limit - got < HISTORY_PAGE ? limit - got : HISTORY_PAGE);
-		DBusMessage *reply = call(c, &rc, CAPCTL_IFACE, "History", DBUS_TYPE_UINT64,
+		    (dbus_uint32_t)(p->limit - p->got < p->page ? p->limit - p->got : p->page);
+		DBusMessage *reply = call(c, &rc, CAPCTL_IFACE, p->method, DBUS_TYPE_UINT64,
 		                          &offset, DBUS_TYPE_UINT32, &n, DBUS_TYPE_INVALID);
 		if (!reply) {
 			if (f) {
@@ -813,72 +821,43 @@ static int cmd_history(struct cli *c)
 			}
 			return rc;
 		}
-		DBusMessageIter it, arr, st;
-		dbus_uint64_t t;
+		DBusMessageIter it, arr;
+		dbus_uint64_t t = 0;
 		dbus_message_iter_init(reply, &it);
 		if (dbus_message_iter_get_arg_type(&it) == DBUS_TYPE_UINT64)
 			dbus_message_iter_get_basic(&it, &t);
-		else
-			t = 0;
-		total = t;
-		if (c->json && first) {
-			json_key(&j, "total");
-			json_uint(&j, total);
-			json_key(&j, "entries");
-			json_array_begin(&j);
+		p->total = t;
+		if (first) {
+			if (c->json) {
+				json_key(&j, "total");
+				json_uint(&j, p->total);
+				json_key(&j, p->list_key);
+				json_array_begin(&j);
+			} else if (p->total && p->header) {
+				p->header();
+			}
 		}
 		first = false;
-		dbus_message_iter_next(&it);
 		size_t in_page = 0;
+		dbus_message_iter_next(&it);
 		if (dbus_message_iter_get_arg_type(&it) == DBUS_TYPE_ARRAY) {
 			dbus_message_iter_recurse(&it, &arr);
-			while (dbus_message_iter_get_arg_type(&arr) == DBUS_TYPE_STRUCT) {
-				dbus_uint64_t time = 0;
-				const char *action = "", *detail = "";
-				dbus_uint32_t uid = 0;
-				dbus_message_iter_recurse(&arr, &st);
-				dbus_message_iter_get_basic(&st, &time);
-				dbus_message_iter_next(&st);
-				dbus_message_iter_get_basic(&st, &action);
-				dbus_message_iter_next(&st);
-				dbus_message_iter_get_basic(&st, &detail);
-				dbus_message_iter_next(&st);
-				dbus_message_iter_get_basic(&st, &uid);
-				if (c->json) {
-					json_object_begin(&j);
-					json_key(&j, "time");
-					json_uint(&j, time);
-					json_key(&j, "action");
-					json_string(&j, action);
-					json_key(&j, "detail");
-					json_string(&j, detail);
-					json_key(&j, "uid");
-					json_uint(&j, uid);
-					json_object_end(&j);
-				} else {
-					char when[32];
-					time_t tt = (time_t)(time / USEC_PER_SEC);
-					struct tm tm;
-					localtime_r(&tt, &tm);
-					strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
-					char who[40];
-					user_name(uid, who, sizeof who);
-					printf("%s  %-26s %-10s %s\n", when, action, who, detail);
-				}
+			while (dbus_message_iter_get_arg_type(&arr) == DBUS_TYPE_STRUCT &&
+			       p->row(&arr, c->json ? &j : NULL)) {
 				in_page++;
 				dbus_message_iter_next(&arr);
 			}
 		}
 		dbus_message_unref(reply);
-		got += in_page;
-		if (in_page == 0 || got >= total)
+		p->got += in_page;
+		if (in_page == 0 || p->got >= p->total)
 			break;
 	}
 	if (c->json) {
 		if (first) {
 			json_key(&j, "total");
-			json_uint(&j, total);
-			json_key(&j, "entries");
+			json_uint(&j, p->total);
+			json_key(&j, p->list_key);
 			json_array_begin(&j);
 		}
 		json_array_end(&j);
@@ -887,9 +866,57 @@ static int cmd_history(struct cli *c)
 		fclose(f);
 		fwrite(doc, 1, doc_len, stdout);
 		free(doc);
-	} else if (got == 0) {
-		printf("Nothing logged yet.\n");
 	}
+	return 0;
+}
+
+static bool history_row(DBusMessageIter *elem, struct json *j)
+{
+	DBusMessageIter st;
+	dbus_uint64_t time = 0;
+	const char *action = "", *detail = "";
+	dbus_uint32_t uid = 0;
+	dbus_message_iter_recurse(elem, &st);
+	dbus_message_iter_get_basic(&st, &time);
+	dbus_message_iter_next(&st);
+	dbus_message_iter_get_basic(&st, &action);
+	dbus_message_iter_next(&st);
+	dbus_message_iter_get_basic(&st, &detail);
+	dbus_message_iter_next(&st);
+	dbus_message_iter_get_basic(&st, &uid);
+	if (j) {
+		json_object_begin(j);
+		json_key(j, "time");
+		json_uint(j, time);
+		json_key(j, "action");
+		json_string(j, action);
+		json_key(j, "detail");
+		json_string(j, detail);
+		json_key(j, "uid");
+		json_uint(j, uid);
+		json_object_end(j);
+	} else {
+		char when[32], who[40];
+		time_t tt = (time_t)(time / USEC_PER_SEC);
+		struct tm tm;
+		localtime_r(&tt, &tm);
+		strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
+		user_name(uid, who, sizeof who);
+		printf("%s  %-26s %-10s %s\n", when, action, who, detail);
+	}
+	return true;
+}
+
+static int cmd_history(struct cli *c)
+{
+	struct pager p = {.method = "History", .list_key = "entries", .page = HISTORY_PAGE,
+	                  .row = history_row};
+	int rc;
+	if ((rc = parse_limit(c, HISTORY_DEFAULT, &p.limit)) || (rc = connect_bus(c)) ||
+	    (rc = page_through(c, &p)))
+		return rc;
+	if (!c->json && p.got == 0)
+		printf("Nothing logged yet.\n");
 	return 0;
 }
 
@@ -1047,122 +1074,65 @@ static bool read_seg_row(DBusMessageIter *arr, struct seg_row *r)
 	return true;
 }
 
+static void segment_header(void)
+{
+	printf("%-17s %-15s %-19s %-19s %9s %9s  %-10s  %s\n", "ID", "Stream", "From", "To",
+	       "Events", "Size", "Expires", "Uploaded");
+}
+
+static bool segment_row(DBusMessageIter *elem, struct json *j)
+{
+	struct seg_row r;
+	if (!read_seg_row(elem, &r))
+		return false;
+	if (j) {
+		json_object_begin(j);
+		json_key(j, "id");
+		json_uint(j, r.id);
+		json_key(j, "stream");
+		json_string(j, r.stream);
+		json_key(j, "start");
+		json_uint(j, r.start);
+		json_key(j, "end");
+		json_uint(j, r.end);
+		json_key(j, "events");
+		json_uint(j, r.events);
+		json_key(j, "bytes");
+		json_uint(j, r.bytes);
+		json_key(j, "expires");
+		json_uint(j, r.expires);
+		json_key(j, "uploaded");
+		json_bool(j, r.uploaded);
+		json_object_end(j);
+	} else {
+		char from[32], to[32], ev[32], size[32], exp[32];
+		local_stamp(r.start, 0, from, sizeof from);
+		local_stamp(r.end, r.start, to, sizeof to);
+		human_count(r.events, ev, sizeof ev);
+		human_bytes(r.bytes, size, sizeof size);
+		format_local_date(r.expires, exp, sizeof exp);
+		printf("%-17" PRIu64 " %-15s %-19s %-19s %9s %9s  %-10s  %s\n", (uint64_t)r.id,
+		       r.stream, from, to, ev, size, exp, r.uploaded ? "yes" : "no");
+	}
+	return true;
+}
+
 static int cmd_data_list(struct cli *c)
 {
-	uint64_t limit, total = 0, got = 0;
+	struct pager p = {.method = "ListSegments", .list_key = "segments",
+	                  .page = SEGMENTS_PAGE, .header = segment_header, .row = segment_row};
 	int rc;
-	if ((rc = parse_limit(c, SEGMENTS_DEFAULT, &limit)))
+	if ((rc = parse_limit(c, SEGMENTS_DEFAULT, &p.limit)) || (rc = connect_bus(c)) ||
+	    (rc = page_through(c, &p)))
 		return rc;
-	if ((rc = connect_bus(c)))
-		return rc;
-	/* As History: JSON is held back until the last page is in. */
-	struct json j;
-	char *doc = NULL;
-	size_t doc_len = 0;
-	FILE *f = c->json ? open_memstream(&doc, &doc_len) : stdout;
-	bool first = true;
-	if (c->json) {
-		json_init(&j, f);
-		json_object_begin(&j);
-	}
-	while (got < limit) {
-		dbus_uint64_t offset = got;
-		dbus_uint32_t n =
-		    (dbus_uint32_t)(limit - got < SEGMENTS_PAGE ? limit - got : SEGMENTS_PAGE);
-		DBusMessage *reply = call(c, &rc, CAPCTL_IFACE, "ListSegments", DBUS_TYPE_UINT64,
-		                          &offset, DBUS_TYPE_UINT32, &n, DBUS_TYPE_INVALID);
-		if (!reply) {
-			if (c->json) {
-				fclose(f);
-				free(doc);
-			}
-			return rc;
-		}
-		DBusMessageIter it, arr;
-		dbus_uint64_t t = 0;
-		dbus_message_iter_init(reply, &it);
-		if (dbus_message_iter_get_arg_type(&it) == DBUS_TYPE_UINT64)
-			dbus_message_iter_get_basic(&it, &t);
-		total = t;
-		if (first) {
-			if (c->json) {
-				json_key(&j, "total");
-				json_uint(&j, total);
-				json_key(&j, "segments");
-				json_array_begin(&j);
-			} else if (total) {
-				printf("%-17s %-15s %-19s %-19s %9s %9s  %-10s  %s\n", "ID",
-				       "Stream", "From", "To", "Events", "Size", "Expires",
-				       "Uploaded");
-			}
-		}
-		first = false;
-		size_t in_page = 0;
-		dbus_message_iter_next(&it);
-		if (dbus_message_iter_get_arg_type(&it) == DBUS_TYPE_ARRAY) {
-			dbus_message_iter_recurse(&it, &arr);
-			struct seg_row r;
-			while (dbus_message_iter_get_arg_type(&arr) == DBUS_TYPE_STRUCT &&
-			       read_seg_row(&arr, &r)) {
-				if (c->json) {
-					json_object_begin(&j);
-					json_key(&j, "id");
-					json_uint(&j, r.id);
-					json_key(&j, "stream");
-					json_string(&j, r.stream);
-					json_key(&j, "start");
-					json_uint(&j, r.start);
-					json_key(&j, "end");
-					json_uint(&j, r.end);
-					json_key(&j, "events");
-					json_uint(&j, r.events);
-					json_key(&j, "bytes");
-					json_uint(&j, r.bytes);
-					json_key(&j, "expires");
-					json_uint(&j, r.expires);
-					json_key(&j, "uploaded");
-					json_bool(&j, r.uploaded);
-					json_object_end(&j);
-				} else {
-					char from[32], to[32], ev[32], size[32], exp[32];
-					local_stamp(r.start, 0, from, sizeof from);
-					local_stamp(r.end, r.start, to, sizeof to);
-					human_count(r.events, ev, sizeof ev);
-					human_bytes(r.bytes, size, sizeof size);
-					format_local_date(r.expires, exp, sizeof exp);
-					printf("%-17" PRIu64
-					       " %-15s %-19s %-19s %9s %9s  %-10s  %s\n",
-					       (uint64_t)r.id, r.stream, from, to, ev, size, exp,
-					       r.uploaded ? "yes" : "no");
-				}
-				in_page++;
-				dbus_message_iter_next(&arr);
-			}
-		}
-		dbus_message_unref(reply);
-		got += in_page;
-		if (in_page == 0 || got >= total)
-			break;
-	}
-	if (c->json) {
-		if (first) {
-			json_key(&j, "total");
-			json_uint(&j, total);
-			json_key(&j, "segments");
-			json_array_begin(&j);
-		}
-		json_array_end(&j);
-		json_object_end(&j);
-		json_finish(&j);
-		fclose(f);
-		fwrite(doc, 1, doc_len, stdout);
-		free(doc);
-	} else if (got == 0) {
+	if (c->json)
+		return 0;
+	if (p.got == 0) {
 		printf("No segment is kept yet.\n");
-	} else if (got < total) {
+	} else if (p.got < p.total) {
 		char a[32], b[32];
-		human_count(got, a, sizeof a);
-		human_count(total, b, sizeof b);
+		human_count(p.got, a, sizeof a);
+		human_count(p.total, b, sizeof b);
 		printf("(the newest %s of %s; --limit shows more)\n", a, b);
 	}
 	return 0;

@@ -116,6 +116,45 @@ static void draw_help(WINDOW *w, struct ui *ui, struct rect s)
 
 /* ---- pause ---- */
 
+/* The list of durations to pick from, scrolled to keep the choice visible
+ * when the box is short, then a field to type one. Returns the next row. */
+static int duration_picker(WINDOW *w, struct ui *ui, struct rect in, int y,
+			   const uint32_t *choices, size_t n, size_t choice,
+			   struct edit *text, bool cursor, const char *hint)
+{
+	const struct theme *t = &ui->theme;
+	int bottom = in.y + in.h;
+	char len[32], buf[64];
+	int list_rows = bottom - y - 3;
+	if (list_rows < 1)
+		list_rows = 1;
+	size_t first = choice >= (size_t)list_rows ? choice - (size_t)list_rows + 1 : 0;
+	for (size_t i = first; i < n && y < bottom && (int)(i - first) < list_rows; i++, y++) {
+		bool sel = i == choice;
+		human_minutes(choices[i], len, sizeof len);
+		snprintf(buf, sizeof buf, "%s%s", sel ? theme_glyph(t, "▸ ", "> ") : "  ", len);
+		if (sel)
+			widget_fill(w, y, in.x, in.w, theme_attr(t, THEME_SELECTION));
+		widget_text(w, t, y, in.x, in.w, sel ? theme_attr(t, THEME_SELECTION) : A_NORMAL,
+			    buf);
+	}
+	if (y < bottom)
+		y++;
+	if (y < bottom) {
+		int x = in.x + widget_text(w, t, y, in.x, in.w, A_NORMAL, "Or type: ");
+		int fw = in.x + in.w - x < 12 ? in.x + in.w - x : 12;
+		if (fw >= 2) {
+			widget_edit(w, t, (struct rect){y, x, 1, fw}, text, true, &ui->cursor_y,
+				    &ui->cursor_x);
+			ui->cursor_on = cursor;
+			widget_text(w, t, y, x + fw + 1, in.x + in.w - x - fw - 1,
+				    theme_attr(t, THEME_DIM), hint);
+		}
+		y++;
+	}
+	return y;
+}
+
 static void draw_pause(WINDOW *w, const struct model *m, struct ui *ui, struct rect s)
 {
 	const struct theme *t = &ui->theme;
@@ -130,38 +169,9 @@ static void draw_pause(WINDOW *w, const struct model *m, struct ui *ui, struct r
 	snprintf(buf, sizeof buf, "For how long? At most %s now.", len);
 	if (y < bottom)
 		widget_text_cut(w, t, y++, in.x, in.w, A_NORMAL, buf);
-	/* The list scrolls to keep the choice visible when the box is
-	 * short. */
-	int list_rows = bottom - y - 3;
-	if (list_rows < 1)
-		list_rows = 1;
-	size_t first = 0;
-	if (ui->pause_choice >= (size_t)list_rows)
-		first = ui->pause_choice - (size_t)list_rows + 1;
-	for (size_t i = first;
-	     i < ui->n_pause_choices && y < bottom && (int)(i - first) < list_rows; i++, y++) {
-		bool sel = i == ui->pause_choice;
-		human_minutes(ui->pause_choices[i], len, sizeof len);
-		snprintf(buf, sizeof buf, "%s%s", sel ? theme_glyph(t, "▸ ", "> ") : "  ", len);
-		if (sel)
-			widget_fill(w, y, in.x, in.w, theme_attr(t, THEME_SELECTION));
-		widget_text(w, t, y, in.x, in.w, sel ? theme_attr(t, THEME_SELECTION) : A_NORMAL,
-		            buf);
-	}
-	if (y < bottom)
-		y++;
-	if (y < bottom) {
-		int x = in.x + widget_text(w, t, y, in.x, in.w, A_NORMAL, "Or type: ");
-		int fw = in.x + in.w - x < 12 ? in.x + in.w - x : 12;
-		if (fw >= 2) {
-			widget_edit(w, t, (struct rect){y, x, 1, fw}, &ui->pause_text, true,
-			            &ui->cursor_y, &ui->cursor_x);
-			ui->cursor_on = !ui->pause_sending;
-			widget_text(w, t, y, x + fw + 1, in.x + in.w - x - fw - 1,
-			            theme_attr(t, THEME_DIM), "like 90s, 15m, 1h30m");
-		}
-		y++;
-	}
+	y = duration_picker(w, ui, in, y, ui->pause_choices, ui->n_pause_choices,
+			    ui->pause_choice, &ui->pause_text, !ui->pause_sending,
+			    "like 90s, 15m, 1h30m");
 	if (y < bottom) {
 		if (ui->pause_sending)
 			widget_text_cut(w, t, y, in.x, in.w, A_NORMAL,
@@ -450,36 +460,8 @@ static void draw_forget(WINDOW *w, const struct model *m, struct ui *ui, struct 
 	int y = in.y, bottom = in.y + in.h;
 	if (y < bottom)
 		widget_text_cut(w, t, y++, in.x, in.w, A_NORMAL, "How far back? From 1 s to 24 h.");
-	int list_rows = bottom - y - 3;
-	if (list_rows < 1)
-		list_rows = 1;
-	size_t first = 0;
-	if (ui->forget_choice >= (size_t)list_rows)
-		first = ui->forget_choice - (size_t)list_rows + 1;
-	for (size_t i = first;
-	     i < ui->n_forget_choices && y < bottom && (int)(i - first) < list_rows; i++, y++) {
-		bool sel = i == ui->forget_choice;
-		human_minutes(ui->forget_choices[i], len, sizeof len);
-		snprintf(buf, sizeof buf, "%s%s", sel ? theme_glyph(t, "▸ ", "> ") : "  ", len);
-		if (sel)
-			widget_fill(w, y, in.x, in.w, theme_attr(t, THEME_SELECTION));
-		widget_text(w, t, y, in.x, in.w, sel ? theme_attr(t, THEME_SELECTION) : A_NORMAL,
-		            buf);
-	}
-	if (y < bottom)
-		y++;
-	if (y < bottom) {
-		int x = in.x + widget_text(w, t, y, in.x, in.w, A_NORMAL, "Or type: ");
-		int fw = in.x + in.w - x < 12 ? in.x + in.w - x : 12;
-		if (fw >= 2) {
-			widget_edit(w, t, (struct rect){y, x, 1, fw}, &ui->forget_text, true,
-			            &ui->cursor_y, &ui->cursor_x);
-			ui->cursor_on = true;
-			widget_text(w, t, y, x + fw + 1, in.x + in.w - x - fw - 1,
-			            theme_attr(t, THEME_DIM), "like 90s, 15m, 2h");
-		}
-		y++;
-	}
+	y = duration_picker(w, ui, in, y, ui->forget_choices, ui->n_forget_choices,
+			    ui->forget_choice, &ui->forget_text, true, "like 90s, 15m, 2h");
 	if (y < bottom && ui->forget_error)
 		widget_text_cut(w, t, y, in.x, in.w, theme_attr(t, THEME_ERROR), ui->forget_error);
 }
