@@ -243,6 +243,31 @@ static int64_t page_of(const struct ui_scroll *s)
 	return s->rows > 1 ? s->rows - 1 : 1;
 }
 
+/* One of the movement actions on a scrolled text. */
+static void scroll_move(struct ui_scroll *s, enum action a)
+{
+	switch (a) {
+	case ACTION_UP:
+		scroll_by(s, -1);
+		break;
+	case ACTION_DOWN:
+		scroll_by(s, 1);
+		break;
+	case ACTION_PAGE_UP:
+		scroll_by(s, -page_of(s));
+		break;
+	case ACTION_PAGE_DOWN:
+		scroll_by(s, page_of(s));
+		break;
+	case ACTION_HOME:
+		scroll_by(s, INT64_MIN);
+		break;
+	default:
+		scroll_by(s, INT64_MAX);
+		break;
+	}
+}
+
 /* Moves the Data view's selection; the list scrolls to keep it shown. */
 static unsigned data_move(struct console *c, enum action a)
 {
@@ -312,26 +337,7 @@ static unsigned move_in_view(struct console *c, enum action a)
 		s = &ui->segev;
 	if (!s)
 		return 0;
-	switch (a) {
-	case ACTION_UP:
-		scroll_by(s, -1);
-		break;
-	case ACTION_DOWN:
-		scroll_by(s, 1);
-		break;
-	case ACTION_PAGE_UP:
-		scroll_by(s, -page_of(s));
-		break;
-	case ACTION_PAGE_DOWN:
-		scroll_by(s, page_of(s));
-		break;
-	case ACTION_HOME:
-		scroll_by(s, INT64_MIN);
-		break;
-	default:
-		scroll_by(s, INT64_MAX);
-		break;
-	}
+	scroll_move(s, a);
 	return CONSOLE_PAINT;
 }
 
@@ -608,31 +614,34 @@ static unsigned form_key(struct console *c, int key)
 	return 0;
 }
 
+/* A dialog's text scrolls with the movement keys, Space paging down. */
 static unsigned scroll_key(struct ui_scroll *s, int key)
 {
+	enum action a;
 	switch (key) {
 	case KEYS_UP:
-		scroll_by(s, -1);
+		a = ACTION_UP;
 		break;
 	case KEYS_DOWN:
-		scroll_by(s, 1);
+		a = ACTION_DOWN;
 		break;
 	case KEYS_PGUP:
-		scroll_by(s, -page_of(s));
+		a = ACTION_PAGE_UP;
 		break;
 	case KEYS_PGDN:
 	case KEYS_SPACE:
-		scroll_by(s, page_of(s));
+		a = ACTION_PAGE_DOWN;
 		break;
 	case KEYS_HOME:
-		scroll_by(s, INT64_MIN);
+		a = ACTION_HOME;
 		break;
 	case KEYS_END:
-		scroll_by(s, INT64_MAX);
+		a = ACTION_END;
 		break;
 	default:
 		return 0;
 	}
+	scroll_move(s, a);
 	return CONSOLE_PAINT;
 }
 
