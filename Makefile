@@ -33,8 +33,8 @@ pkg_cflags = $(shell $(PKG_CONFIG) --cflags $(1) 2>/dev/null)
 pkg_libs = $(shell $(PKG_CONFIG) --libs $(1) 2>/dev/null)
 
 IPC_SRC := $(wildcard ipc/*.c)
-AGENT_SRC := $(filter-out agent/main.c,$(wildcard agent/*.c))
-TUI_SRC := $(filter-out tui/main.c,$(wildcard tui/*.c))
+AGENT_SRC := $(filter-out agent/main.c,$(wildcard agent/*.c agent/*/*.c))
+TUI_SRC := $(filter-out tui/main.c,$(wildcard tui/*.c tui/*/*.c))
 UNIT_SRC := $(wildcard tests/unit/test-*.c)
 
 IPC_OBJ := $(IPC_SRC:%.c=$(BUILD)/%.o)
@@ -52,11 +52,11 @@ $(BUILD)/ipc/%.o: ipc/%.c
 
 $(BUILD)/agent/%.o: agent/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE_CFLAGS) $(call pkg_cflags,$(AGENT_PKGS)) $(CFLAGS) -c $< -o $@
+	$(CC) $(BASE_CFLAGS) -Iagent $(call pkg_cflags,$(AGENT_PKGS)) $(CFLAGS) -c $< -o $@
 
 $(BUILD)/tui/%.o: tui/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE_CFLAGS) $(call pkg_cflags,$(TUI_PKGS)) $(CFLAGS) -c $< -o $@
+	$(CC) $(BASE_CFLAGS) -Itui $(call pkg_cflags,$(TUI_PKGS)) $(CFLAGS) -c $< -o $@
 
 # The interface XML, embedded as one C string for Introspect.
 $(BUILD)/agent1-xml.c: ipc/org.capctl.Agent1.xml
@@ -169,12 +169,19 @@ uninstall:
 	for m in man/*.[1-8]; do s=$${m##*.}; rm -f $(DESTDIR)$(MANDIR)/man$$s/$${m#man/}; done
 	rm -rf $(DESTDIR)$(DATADIR)/doc/capctl
 
+FORMAT_SRC = $(wildcard ipc/*.[ch] agent/*.[ch] agent/*/*.[ch] tui/*.[ch] tui/*/*.[ch] \
+	tests/unit/*.c fuzz/*.c tests/bench/*.c)
+
 format:
-	clang-format -i ipc/*.[ch] agent/*.[ch] $(wildcard tui/*.[ch]) tests/unit/*.c
+	clang-format -i $(FORMAT_SRC)
+
+# Fails, naming the files, when any source is not as clang-format has it.
+format-check:
+	@clang-format --dry-run --Werror $(FORMAT_SRC)
 
 clean:
 	rm -rf build build-san build-fuzz
 
-.PHONY: all deps check demo bench fuzz fuzz-build install uninstall format clean
+.PHONY: all deps check demo bench fuzz fuzz-build install uninstall format format-check clean
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -9,15 +9,15 @@
 #include <stdint.h>
 
 #include "bus.h"
-#include "control.h"
-#include "filter.h"
-#include "history.h"
+#include "control/control.h"
+#include "control/filter.h"
+#include "control/history.h"
 #include "loop.h"
-#include "policy.h"
-#include "power.h"
-#include "source.h"
-#include "spool.h"
-#include "upload.h"
+#include "control/policy.h"
+#include "power/power.h"
+#include "source/source.h"
+#include "store/spool.h"
+#include "upload/upload.h"
 
 enum source_kind { SOURCE_NONE, SOURCE_SYNTHETIC, SOURCE_REPLAY, SOURCE_EVDEV, SOURCE_X11 };
 

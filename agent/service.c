@@ -6,7 +6,7 @@
 #include "service.h"
 #include "agent.h"
 #include "names.h"
-#include "power.h"
+#include "power/power.h"
 #include "util.h"
 
 #include <errno.h>

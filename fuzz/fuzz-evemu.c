@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "evdecode.h"
-#include "evemu.h"
+#include "source/evdecode.h"
+#include "source/evemu.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,6 +1,6 @@
 /* capctl: with a command, do it and exit (cli.c); without one, open the
  * console (console.c). */
-#include "cli.h"
+#include "cli/cli.h"
 #include "util.h"
 
 #include <locale.h>

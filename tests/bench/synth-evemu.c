@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "synth.h"
+#include "source/synth.h"
 
 #define BTN_LEFT 0x110
 

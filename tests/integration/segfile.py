@@ -1,5 +1,5 @@
 """The spool's files in Python, written from their documentation alone
-(agent/segment.h, agent/spool.c's header comment), so that the tests can
+(agent/store/segment.h, agent/store/spool.c's header comment), so that the tests can
 look at what is on disk without trusting the agent's own codec, and can
 make segments by hand.
 

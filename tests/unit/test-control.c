@@ -9,7 +9,7 @@
 #include <time.h>
 #include <cmocka.h>
 
-#include "control.h"
+#include "control/control.h"
 #include "util.h"
 
 #define S USEC_PER_SEC

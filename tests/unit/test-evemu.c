@@ -11,8 +11,8 @@
 
 #include <linux/input-event-codes.h>
 
-#include "evdecode.h"
-#include "evemu.h"
+#include "source/evdecode.h"
+#include "source/evemu.h"
 #include "util.h"
 
 /* ---- the parser ---- */

@@ -7,8 +7,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "filter.h"
-#include "synth.h"
+#include "control/filter.h"
+#include "source/synth.h"
 #include "util.h"
 
 #define MS 1000ULL

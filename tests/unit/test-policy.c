@@ -10,7 +10,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "policy.h"
+#include "control/policy.h"
 #include "util.h"
 
 static char path[64];

@@ -25,7 +25,7 @@
 #include <cmocka.h>
 
 #include "loop.h"
-#include "power.h"
+#include "power/power.h"
 #include "util.h"
 
 /* Debian's python: the one python3-dbusmock installs for, whatever

@@ -15,7 +15,7 @@
 #include <cmocka.h>
 
 #include "loop.h"
-#include "power.h"
+#include "power/power.h"
 #include "util.h"
 
 static char dir[64];

@@ -10,7 +10,7 @@
 #include <errno.h>
 #include <cmocka.h>
 
-#include "segment.h"
+#include "store/segment.h"
 #include "util.h"
 
 static void check_round_trip(const struct event *in, size_t n, enum stream st)

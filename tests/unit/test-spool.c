@@ -14,7 +14,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "spool.h"
+#include "store/spool.h"
 #include "util.h"
 
 #define S USEC_PER_SEC

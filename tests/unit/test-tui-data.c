@@ -14,14 +14,14 @@
 #include <string.h>
 #include <time.h>
 
-#include "evtext.h"
-#include "export.h"
-#include "keys.h"
-#include "model.h"
+#include "text/evtext.h"
+#include "model/export.h"
+#include "console/keys.h"
+#include "model/model.h"
 #include "names.h"
-#include "summary.h"
-#include "timearg.h"
-#include "ui.h"
+#include "model/summary.h"
+#include "text/timearg.h"
+#include "console/ui.h"
 #include "util.h"
 
 /* 2026-11-29T07:03:24Z */

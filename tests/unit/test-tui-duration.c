@@ -8,7 +8,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "duration.h"
+#include "text/duration.h"
 
 static uint32_t ok(const char *s)
 {

@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "bus.h"
-#include "json.h"
+#include "text/json.h"
 
 struct out {
 	char *buf;

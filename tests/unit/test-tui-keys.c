@@ -8,7 +8,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "keys.h"
+#include "console/keys.h"
 
 static void test_defaults(void **state)
 {

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "bus.h"
-#include "model.h"
+#include "model/model.h"
 #include "names.h"
 #include "util.h"
 

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "settings.h"
+#include "console/settings.h"
 #include "util.h"
 
 static char dir[] = "/tmp/test-tui-settings.XXXXXX";

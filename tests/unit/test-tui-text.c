@@ -11,10 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "edit.h"
-#include "form.h"
-#include "human.h"
-#include "text.h"
+#include "text/edit.h"
+#include "model/form.h"
+#include "text/human.h"
+#include "text/text.h"
 
 static int setup(void **state)
 {

@@ -17,7 +17,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "history.h"
+#include "control/history.h"
 #include "loop.h"
 #include "util.h"
 

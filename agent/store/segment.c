@@ -1,0 +1,363 @@
+/* The segment codec. Pure: bytes in, bytes out. The decoder trusts
+ * nothing: every length is checked before it is used. */
+#include "store/segment.h"
+#include "util.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zstd.h>
+
+static const uint8_t magic[8] = {'C', 'A', 'P', 'S', 'E', 'G', 0, 1};
+
+/* Room for n more bytes. */
+static void buf_reserve(struct buf *b, size_t n)
+{
+	if (b->len + n > b->cap) {
+		b->cap = b->cap ? b->cap * 2 : 256;
+		while (b->cap < b->len + n)
+			b->cap *= 2;
+		b->p = xrealloc(b->p, b->cap);
+	}
+}
+
+void buf_put(struct buf *b, const void *data, size_t n)
+{
+	buf_reserve(b, n);
+	if (n)
+		memcpy(b->p + b->len, data, n);
+	b->len += n;
+}
+
+void buf_free(struct buf *b)
+{
+	free(b->p);
+	*b = (struct buf){0};
+}
+
+static void put_varint(struct buf *b, uint64_t v)
+{
+	buf_reserve(b, 10);
+	uint8_t *p = b->p + b->len;
+	while (v >= 0x80) {
+		*p++ = (uint8_t)(v | 0x80);
+		v >>= 7;
+	}
+	*p++ = (uint8_t)v;
+	b->len = (size_t)(p - b->p);
+}
+
+static uint64_t zigzag(int64_t v)
+{
+	return ((uint64_t)v << 1) ^ (v < 0 ? UINT64_MAX : 0);
+}
+
+static int64_t unzigzag(uint64_t v)
+{
+	return (int64_t)((v >> 1) ^ (0 - (v & 1)));
+}
+
+/* ---- building ---- */
+
+void seg_cols_init(struct seg_cols *c, uint64_t base)
+{
+	memset(c, 0, sizeof *c);
+	c->base = c->prev_time = base;
+}
+
+void seg_cols_fini(struct seg_cols *c)
+{
+	for (int i = 0; i < N_COLS; i++)
+		buf_free(&c->col[i]);
+}
+
+void seg_cols_add(struct seg_cols *c, const struct event *e)
+{
+	put_varint(&c->col[COL_TIME], zigzag((int64_t)(e->time - c->prev_time)));
+	put_varint(&c->col[COL_KIND], zigzag((int64_t)e->kind - c->prev_kind));
+	put_varint(&c->col[COL_X], zigzag((int64_t)e->x - c->prev_x));
+	put_varint(&c->col[COL_Y], zigzag((int64_t)e->y - c->prev_y));
+	put_varint(&c->col[COL_CODE], zigzag((int64_t)e->code - c->prev_code));
+	if (e->text[0] == c->prev_text[0] && (!e->text[0] || strcmp(e->text, c->prev_text) == 0)) {
+		put_varint(&c->col[COL_TEXT], 0);
+	} else {
+		size_t len = strnlen(e->text, EVENT_TEXT_MAX - 1);
+		put_varint(&c->col[COL_TEXT], len + 1);
+		buf_put(&c->col[COL_TEXT], e->text, len);
+		memcpy(c->prev_text, e->text, len);
+		c->prev_text[len] = '\0';
+	}
+	c->prev_time = e->time;
+	c->prev_kind = (int32_t)e->kind;
+	c->prev_x = e->x;
+	c->prev_y = e->y;
+	c->prev_code = e->code;
+	if (c->n == 0 || e->time < c->first)
+		c->first = e->time;
+	if (c->n == 0 || e->time > c->last)
+		c->last = e->time;
+	c->n++;
+}
+
+void seg_cols_payload(const struct seg_cols *c, struct buf *out)
+{
+	put_varint(out, c->n);
+	put_varint(out, c->base);
+	for (int i = 0; i < N_COLS; i++)
+		put_varint(out, c->col[i].len);
+	for (int i = 0; i < N_COLS; i++)
+		buf_put(out, c->col[i].p, c->col[i].len);
+}
+
+/* ---- decoding ---- */
+
+struct reader {
+	const uint8_t *p, *end;
+	bool bad;
+};
+
+static uint64_t get_varint(struct reader *r)
+{
+	uint64_t v = 0;
+	for (int shift = 0; shift < 64; shift += 7) {
+		if (r->p >= r->end) {
+			r->bad = true;
+			return 0;
+		}
+		uint8_t byte = *r->p++;
+		v |= (uint64_t)(byte & 0x7f) << shift;
+		if (!(byte & 0x80))
+			return v;
+	}
+	r->bad = true;
+	return 0;
+}
+
+void seg_events_fini(struct seg_events *ev)
+{
+	free(ev->time);
+	free(ev->kind);
+	free(ev->x);
+	free(ev->y);
+	free(ev->code);
+	free(ev->text);
+	free(ev->pool);
+	memset(ev, 0, sizeof *ev);
+}
+
+static bool fits_i32(int64_t v)
+{
+	return v >= INT32_MIN && v <= INT32_MAX;
+}
+
+int payload_decode(const void *data, size_t len, struct seg_events *out)
+{
+	struct reader r = {data, (const uint8_t *)data + len, false};
+	struct reader col[N_COLS];
+	memset(out, 0, sizeof *out);
+
+	uint64_t n = get_varint(&r), base = get_varint(&r), lens[N_COLS];
+	for (int i = 0; i < N_COLS; i++)
+		lens[i] = get_varint(&r);
+	if (r.bad || n > SEGMENT_MAX_EVENTS)
+		return -EBADMSG;
+	/* Every event takes at least one byte in each column. */
+	for (int i = 0; i < N_COLS; i++) {
+		if (lens[i] > (uint64_t)(r.end - r.p) || lens[i] < n)
+			return -EBADMSG;
+		col[i] = (struct reader){r.p, r.p + lens[i], false};
+		r.p += lens[i];
+	}
+	if (r.p != r.end)
+		return -EBADMSG;
+
+	out->n = (uint32_t)n;
+	out->time = xcalloc(n, sizeof *out->time);
+	out->kind = xcalloc(n, 1);
+	out->x = xcalloc(n, sizeof(int32_t));
+	out->y = xcalloc(n, sizeof(int32_t));
+	out->code = xcalloc(n, sizeof(int32_t));
+	out->text = xcalloc(n, sizeof(uint32_t));
+	/* The pool never needs more than the text column plus a NUL each. */
+	out->pool = xmalloc(lens[COL_TEXT] + n + 1);
+	out->pool[0] = '\0';
+	out->pool_len = 1; /* offset 0 is "" */
+
+	/* Sums wrap as unsigned: hostile deltas must not be undefined
+	 * behaviour, only out of range. */
+	uint64_t t = base, kind = 0, x = 0, y = 0, code = 0;
+	uint32_t prev_text = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		t += (uint64_t)unzigzag(get_varint(&col[COL_TIME]));
+		kind += (uint64_t)unzigzag(get_varint(&col[COL_KIND]));
+		x += (uint64_t)unzigzag(get_varint(&col[COL_X]));
+		y += (uint64_t)unzigzag(get_varint(&col[COL_Y]));
+		code += (uint64_t)unzigzag(get_varint(&col[COL_CODE]));
+		uint64_t tl = get_varint(&col[COL_TEXT]);
+		if (tl) {
+			tl--;
+			if (tl >= EVENT_TEXT_MAX || tl > (uint64_t)(col[COL_TEXT].end - col[COL_TEXT].p))
+				goto bad;
+			prev_text = (uint32_t)out->pool_len;
+			memcpy(out->pool + out->pool_len, col[COL_TEXT].p, tl);
+			out->pool[out->pool_len + tl] = '\0';
+			if (memchr(out->pool + prev_text, '\0', tl))
+				goto bad;
+			out->pool_len += tl + 1;
+			col[COL_TEXT].p += tl;
+		}
+		if (kind >= N_EVENT_KINDS || !fits_i32((int64_t)x) || !fits_i32((int64_t)y) ||
+		    !fits_i32((int64_t)code))
+			goto bad;
+		out->time[i] = t;
+		out->kind[i] = (uint8_t)kind;
+		out->x[i] = (int32_t)x;
+		out->y[i] = (int32_t)y;
+		out->code[i] = (int32_t)code;
+		out->text[i] = prev_text;
+	}
+	for (int i = 0; i < N_COLS; i++)
+		if (col[i].bad || col[i].p != col[i].end)
+			goto bad;
+	return 0;
+bad:
+	seg_events_fini(out);
+	return -EBADMSG;
+}
+
+void seg_events_get(const struct seg_events *ev, uint32_t i, enum stream s, struct event *out)
+{
+	*out = (struct event){
+	    .time = ev->time[i],
+	    .stream = s,
+	    .kind = (enum event_kind)ev->kind[i],
+	    .x = ev->x[i],
+	    .y = ev->y[i],
+	    .code = ev->code[i],
+	};
+	snprintf(out->text, sizeof out->text, "%s", ev->pool + ev->text[i]);
+}
+
+/* ---- files ---- */
+
+static void put_le(uint8_t *p, uint64_t v, int n)
+{
+	for (int i = 0; i < n; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static uint64_t get_le(const uint8_t *p, int n)
+{
+	uint64_t v = 0;
+	for (int i = 0; i < n; i++)
+		v |= (uint64_t)p[i] << (8 * i);
+	return v;
+}
+
+uint32_t crc32c(uint32_t crc, const void *data, size_t len)
+{
+	static uint32_t table[256];
+	if (!table[1]) {
+		for (uint32_t i = 0; i < 256; i++) {
+			uint32_t c = i;
+			for (int k = 0; k < 8; k++)
+				c = c & 1 ? (c >> 1) ^ 0x82f63b78u : c >> 1;
+			table[i] = c;
+		}
+	}
+	const uint8_t *p = data;
+	crc = ~crc;
+	while (len--)
+		crc = table[(crc ^ *p++) & 0xff] ^ (crc >> 8);
+	return ~crc;
+}
+
+int segment_encode(const struct seg_cols *c, enum stream s, uint64_t id, int level,
+		   struct buf *out)
+{
+	struct buf payload = {0};
+	seg_cols_payload(c, &payload);
+	size_t bound = ZSTD_compressBound(payload.len);
+	out->len = 0;
+	uint8_t header[SEGMENT_HEADER_SIZE] = {0};
+	buf_put(out, header, sizeof header);
+	buf_put(out, NULL, 0);
+	if (out->cap < SEGMENT_HEADER_SIZE + bound) {
+		out->cap = SEGMENT_HEADER_SIZE + bound;
+		out->p = xrealloc(out->p, out->cap);
+	}
+	size_t z = ZSTD_compress(out->p + SEGMENT_HEADER_SIZE, bound, payload.p, payload.len, level);
+	if (ZSTD_isError(z)) {
+		buf_free(&payload);
+		return -EIO;
+	}
+	uint8_t *h = out->p;
+	memcpy(h, magic, 8);
+	put_le(h + 8, id, 8);
+	put_le(h + 16, c->first, 8);
+	put_le(h + 24, c->last, 8);
+	put_le(h + 32, c->n, 4);
+	put_le(h + 36, payload.len, 4);
+	put_le(h + 40, z, 4);
+	h[44] = (uint8_t)s;
+	h[45] = 1;
+	out->len = SEGMENT_HEADER_SIZE + z;
+	put_le(h + 48, crc32c(0, out->p, out->len), 4);
+	buf_free(&payload);
+	return 0;
+}
+
+int segment_check(const void *data, size_t len, struct seg_header *h)
+{
+	const uint8_t *p = data;
+	if (len < SEGMENT_HEADER_SIZE || memcmp(p, magic, 8) != 0 || p[45] != 1 ||
+	    p[44] >= N_STREAMS)
+		return -EBADMSG;
+	*h = (struct seg_header){
+	    .id = get_le(p + 8, 8),
+	    .start = get_le(p + 16, 8),
+	    .end = get_le(p + 24, 8),
+	    .events = (uint32_t)get_le(p + 32, 4),
+	    .raw_len = (uint32_t)get_le(p + 36, 4),
+	    .stored_len = (uint32_t)get_le(p + 40, 4),
+	    .stream = (enum stream)p[44],
+	};
+	if (h->stored_len != len - SEGMENT_HEADER_SIZE || h->raw_len > SEGMENT_MAX_RAW ||
+	    h->events > SEGMENT_MAX_EVENTS || h->end < h->start)
+		return -EBADMSG;
+	uint8_t zero[4] = {0};
+	uint32_t crc = crc32c(0, p, 48);
+	crc = crc32c(crc, zero, 4);
+	crc = crc32c(crc, p + 52, len - 52);
+	return crc == (uint32_t)get_le(p + 48, 4) ? 0 : -EBADMSG;
+}
+
+int segment_decode(const void *data, size_t len, struct seg_header *h, struct seg_events *out)
+{
+	int r = segment_check(data, len, h);
+	memset(out, 0, sizeof *out);
+	if (r < 0)
+		return r;
+	void *raw = xmalloc(h->raw_len ? h->raw_len : 1);
+	size_t n = ZSTD_decompress(raw, h->raw_len, (const uint8_t *)data + SEGMENT_HEADER_SIZE,
+				   h->stored_len);
+	if (ZSTD_isError(n) || n != h->raw_len) {
+		free(raw);
+		return -EBADMSG;
+	}
+	r = payload_decode(raw, n, out);
+	free(raw);
+	if (r < 0)
+		return r;
+	uint64_t lo = UINT64_MAX, hi = 0;
+	for (uint32_t i = 0; i < out->n; i++) {
+		lo = out->time[i] < lo ? out->time[i] : lo;
+		hi = out->time[i] > hi ? out->time[i] : hi;
+	}
+	if (out->n != h->events || (out->n && (lo != h->start || hi != h->end))) {
+		seg_events_fini(out);
+		return -EBADMSG;
+	}
+	return 0;
+}

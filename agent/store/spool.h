@@ -1,0 +1,91 @@
+/* The spool: closed segments on disk with an in-memory index, one open
+ * segment per stream kept in memory and checkpointed to a journal, so a
+ * crash loses at most what came since the last checkpoint. */
+#ifndef CAPTURED_SPOOL_H
+#define CAPTURED_SPOOL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "event.h"
+#include "store/segment.h"
+
+struct spool_seg {
+	uint64_t id;
+	enum stream stream;
+	uint64_t start, end; /* µs */
+	uint32_t events;
+	uint64_t bytes; /* the file's size */
+	bool uploaded;
+};
+
+struct spool;
+
+/* Log lines for the person running the agent (quarantine, recovery). */
+typedef void (*spool_log_fn)(const char *msg, void *data);
+
+/* Opens dir (created 0700), checks every segment, moves corrupt ones to
+ * dir/quarantine, turns journals left by a crash into segments. NULL with
+ * *error set (heap) on failure. */
+struct spool *spool_open(const char *dir, int zstd_level, spool_log_fn log, void *log_data,
+			 char **error);
+/* Closes every open segment first. */
+void spool_free(struct spool *s);
+
+/* Adds a kept event to its stream's open segment, closing that segment
+ * first when e is segment_seconds or more past its start. */
+void spool_add(struct spool *s, const struct event *e, uint32_t segment_seconds);
+/* Writes what came since the last checkpoint to the journals and syncs.
+ * Returns the number of events written, or -errno. */
+int spool_checkpoint(struct spool *s);
+/* Events added since the last checkpoint. */
+uint32_t spool_unsaved(const struct spool *s);
+/* Closes open segments that started segment_seconds or more before now;
+ * with now 0, all of them. 0 or -errno. */
+int spool_close_due(struct spool *s, uint64_t now, uint32_t segment_seconds);
+/* When the next open segment is due to close, or 0. */
+uint64_t spool_next_close(const struct spool *s, uint32_t segment_seconds);
+
+/* The index, newest first: i from 0 to spool_count() - 1. */
+size_t spool_count(const struct spool *s);
+const struct spool_seg *spool_newest(const struct spool *s, size_t i);
+const struct spool_seg *spool_find(const struct spool *s, uint64_t id);
+
+/* The events of closed segment id (cached: valid until the next call
+ * that changes the spool). 0, -ENOENT, or -EBADMSG (it was quarantined). */
+int spool_read(struct spool *s, uint64_t id, const struct seg_events **out);
+
+/* Deletes closed segment id. 0 or -ENOENT. */
+int spool_delete(struct spool *s, uint64_t id);
+/* Marks closed segment id as accepted by the upload server (kept across
+ * restarts). 0 or -errno. */
+int spool_set_uploaded(struct spool *s, uint64_t id);
+/* Removes every event at or after cutoff (µs) from the open and closed
+ * segments. Returns how many; 0 or -errno in *err; *uploaded tells whether
+ * any of it had been uploaded. */
+uint64_t spool_forget(struct spool *s, uint64_t cutoff, int *err, bool *uploaded);
+/* Closed segments not uploaded yet, oldest first: i from 0. */
+const struct spool_seg *spool_pending(const struct spool *s, size_t i);
+uint64_t spool_pending_bytes(const struct spool *s);
+/* Appends the whole file of closed segment id to out, for the uploader.
+ * 0 or -errno. */
+int spool_load_file(const struct spool *s, uint64_t id, struct buf *out);
+/* Deletes segments whose newest event is before cutoff; returns how many. */
+uint32_t spool_expire(struct spool *s, uint64_t cutoff);
+/* Deletes quarantined files put aside before cutoff. */
+void spool_expire_quarantine(struct spool *s, uint64_t cutoff);
+/* Deletes the oldest segments, uploaded ones first, until the spool holds
+ * at most max_bytes; returns how many. */
+uint32_t spool_enforce_cap(struct spool *s, uint64_t max_bytes);
+
+/* Bytes on disk: one stream's (segments and journal), and all. */
+uint64_t spool_stream_bytes(const struct spool *s, enum stream st);
+uint64_t spool_bytes(const struct spool *s);
+/* The earliest start of a closed segment, or 0. */
+uint64_t spool_oldest(const struct spool *s);
+/* Raw size of the events stored, for the compression ratio: 24 bytes an
+ * event, as evdev would deliver them. */
+uint64_t spool_events(const struct spool *s);
+
+#endif

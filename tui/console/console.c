@@ -1,0 +1,1195 @@
+/* The console's edges: the terminal (curses set up and always restored),
+ * signals turned into loop events, the bus connection and the agent's
+ * replies. Signals arrive through signalfd, so no curses call ever runs
+ * in a handler; the only handlers are for fatal signals and they restore
+ * the terminal with write() and tcsetattr() alone. */
+#define _GNU_SOURCE
+#include "console/console.h"
+#include "text/duration.h"
+#include "text/evtext.h"
+#include "text/human.h"
+#include "names.h"
+#include "util.h"
+#include "console/view.h"
+
+#include <curses.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <term.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+/* RecentEvents at most this often (4 a second), and only while the Live
+ * view is on screen. */
+#define LIVE_INTERVAL_USEC 250000
+
+/* ---- restoring the terminal after a crash ----
+ * The one piece of global state: a fatal signal handler has no argument
+ * to find the console by, so what it needs is prepared here in advance. */
+static struct {
+	bool armed;
+	struct termios saved;
+	char reset[256];
+	size_t reset_len;
+} fatal;
+
+static void on_fatal(int sig)
+{
+	if (fatal.armed) {
+		ssize_t r = write(STDOUT_FILENO, fatal.reset, fatal.reset_len);
+		(void)r;
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &fatal.saved);
+	}
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void add_cap(const char *name)
+{
+	char *s = tigetstr(name);
+	if (!s || s == (char *)-1)
+		return;
+	size_t n = strlen(s);
+	if (fatal.reset_len + n < sizeof fatal.reset) {
+		memcpy(fatal.reset + fatal.reset_len, s, n);
+		fatal.reset_len += n;
+	}
+}
+
+static void fatal_arm(void)
+{
+	static const int sigs[] = {
+		SIGABRT,
+#if !defined(__SANITIZE_ADDRESS__)
+		/* AddressSanitizer reports these itself; leave them to it. */
+		SIGSEGV,
+		SIGBUS,
+		SIGFPE,
+		SIGILL,
+#endif
+	};
+	/* What endwin would send: attributes off, cursor back, keypad
+	 * off, the normal screen back. */
+	add_cap("sgr0");
+	add_cap("cnorm");
+	add_cap("rmkx");
+	add_cap("rmcup");
+	fatal.armed = true;
+	for (size_t i = 0; i < ARRAY_SIZE(sigs); i++) {
+		struct sigaction sa = {.sa_handler = on_fatal, .sa_flags = (int)SA_RESETHAND};
+		sigemptyset(&sa.sa_mask);
+		sigaction(sigs[i], &sa, NULL);
+	}
+}
+
+/* Any exit() while curses is on (a library calling exit, say) still
+ * leaves a usable terminal. */
+static void at_exit(void)
+{
+	if (fatal.armed && !isendwin())
+		endwin();
+}
+
+/* ---- painting ---- */
+
+static void request_pages(struct console *c);
+
+/* Wakes when something on screen changes by itself (the pause countdown,
+ * "in 4 min", a sparkline moving on), plus a millisecond so it has; with
+ * nothing like that on screen, not at all. */
+static void arm_tick(struct console *c)
+{
+	uint64_t now = now_usec();
+	if (c->ui.redraw_at == UINT64_MAX) {
+		loop_timer_disarm(c->tick_timer);
+		return;
+	}
+	loop_timer_arm_in(c->tick_timer,
+	                  (c->ui.redraw_at > now ? c->ui.redraw_at - now : 0) + 1000);
+}
+
+static void export_progress(struct console *c)
+{
+	struct ui_export *e = &c->ui.export;
+	if (!e->running)
+		return;
+	e->listing = c->job.listing;
+	e->segs_total = export_segments(&c->job);
+	e->segs_done = c->job.segs_done;
+	e->events_written = c->job.events_written;
+	e->events_expected = c->job.events_expected;
+}
+
+static void paint(struct console *c)
+{
+	c->ui.now = now_usec();
+	c->ui.redraw_at = UINT64_MAX;
+	if (c->clear) {
+		clearok(curscr, TRUE);
+		c->clear = false;
+	}
+	ui_message_expire(&c->ui, &c->model);
+	export_progress(c);
+	view_paint(stdscr, &c->model, &c->ui);
+	if (c->ui.cursor_on != c->cursor_shown) {
+		curs_set(c->ui.cursor_on ? 1 : 0);
+		c->cursor_shown = c->ui.cursor_on;
+	}
+	if (c->ui.cursor_on)
+		wmove(stdscr, c->ui.cursor_y, c->ui.cursor_x);
+	wnoutrefresh(stdscr);
+	doupdate();
+	if (c->pending & MODEL_DIRTY_COUNTERS)
+		c->last_counters = mono_usec();
+	c->pending = 0;
+	request_pages(c);
+	arm_tick(c);
+}
+
+static void on_paint(struct loop_timer *t, void *data)
+{
+	(void)t;
+	paint(data);
+}
+
+static void on_tick(struct loop_timer *t, void *data)
+{
+	struct console *c = data;
+	(void)t;
+	console_dirty(c, MODEL_DIRTY_STATE);
+}
+
+void console_dirty(struct console *c, unsigned dirty)
+{
+	if (!dirty || !c->curses)
+		return;
+	uint64_t now = mono_usec(), at = now;
+	c->pending |= dirty;
+	if (!(dirty & MODEL_DIRTY_URGENT)) {
+		/* Counters are drawn at most once per refresh_ms, counted from
+		 * the last frame that drew new counters (a key's frame does
+		 * not hold them back), with a twentieth of it for the jitter of
+		 * an agent that sends them once a second. One that comes too
+		 * soon waits a full refresh_ms from now, a little longer than
+		 * the rule asks: then the next update arrives first and is
+		 * drawn as it lands, and frames lock on to the updates, one
+		 * wakeup each, instead of a timer firing just before each one. */
+		uint64_t refresh = (uint64_t)c->settings->refresh_ms * 1000, slack = refresh / 20;
+		if (now + slack < c->last_counters + refresh) {
+			at = c->last_counters + refresh;
+			if (at < now + refresh + slack)
+				at = now + refresh + slack;
+		}
+	}
+	if (!loop_timer_armed(c->paint_timer) || at < c->paint_at) {
+		loop_timer_arm(c->paint_timer, at);
+		c->paint_at = at;
+	}
+}
+
+static void apply(struct console *c, unsigned flags)
+{
+	if (flags & CONSOLE_QUIT) {
+		loop_quit(c->loop, c->exit_code);
+		return;
+	}
+	if (flags & CONSOLE_CLEAR)
+		c->clear = true;
+	if (flags & (CONSOLE_PAINT | CONSOLE_CLEAR))
+		console_dirty(c, MODEL_DIRTY_STATE);
+}
+
+/* ---- the agent's replies ---- */
+
+/* A reply belongs to the agent we are showing only if it came from the
+ * name's current owner: one from an agent that has gone since is stale. */
+static bool from_owner(const struct console *c, DBusMessage *reply)
+{
+	const char *sender = dbus_message_get_sender(reply);
+	return c->model.owner && sender && strcmp(sender, c->model.owner) == 0;
+}
+
+/* What follows from a change of the model beyond drawing it. */
+static unsigned after_change(struct console *c, unsigned dirty)
+{
+	/* The spool changed: the segments shown are fetched again. */
+	if (dirty & MODEL_DIRTY_SPOOL) {
+		pages_refresh(&c->model.segs);
+		pages_refresh(&c->model.segev);
+	}
+	return dirty;
+}
+
+static void on_get_all(DBusMessage *reply, void *data)
+{
+	struct console *c = data;
+	DBusMessageIter it;
+	if (!from_owner(c, reply))
+		return;
+	if (client_error_name(reply)) {
+		/* Say why instead of waiting forever: typically AccessDenied,
+		 * for someone the policy does not let see the agent. */
+		const char *msg = client_error_message(reply);
+		char *why =
+		    xasprintf("%s%s%s", *msg ? msg : "", *msg ? " " : "", client_error_name(reply));
+		console_dirty(c, model_set_refusal(&c->model, why));
+		free(why);
+		return;
+	}
+	if (!dbus_message_iter_init(reply, &it))
+		return;
+	unsigned dirty =
+	    model_set_all(&c->model, &it, now_usec()) | model_set_refusal(&c->model, NULL);
+	model_hist_refresh(&c->model);
+	console_dirty(c, after_change(c, dirty) | MODEL_DIRTY_STATE);
+}
+
+static void select_pending_id(struct console *c)
+{
+	if (!c->ui.ex_select_id)
+		return;
+	long i = model_exemption_find(&c->model, c->ui.ex_select_id);
+	if (i < 0)
+		return;
+	c->ui.ex_sel = (size_t)i;
+	ui_set_string(&c->ui.ex_select_id, NULL);
+}
+
+struct get_req {
+	struct console *c;
+	enum model_prop prop;
+};
+
+static void on_get(DBusMessage *reply, void *data)
+{
+	struct get_req *r = data;
+	struct console *c = r->c;
+	DBusMessageIter it;
+	if (!from_owner(c, reply) ||
+	    dbus_message_get_type(reply) != DBUS_MESSAGE_TYPE_METHOD_RETURN ||
+	    !dbus_message_iter_init(reply, &it))
+		return;
+	unsigned dirty = model_set(&c->model, model_prop_name(r->prop), &it, now_usec());
+	if (dirty & MODEL_DIRTY_EXEMPTIONS)
+		select_pending_id(c);
+	console_dirty(c, after_change(c, dirty));
+}
+
+static void on_owner(const char *owner, void *data)
+{
+	struct console *c = data;
+	unsigned dirty =
+	    model_set_link(&c->model, owner ? MODEL_LINK_LIVE : MODEL_LINK_GONE, owner);
+	if (owner)
+		client_get_all(c->client, on_get_all, c, NULL);
+	/* Whatever was on its way to the old agent is moot. */
+	c->ui.pause_sending = false;
+	c->ui.form.sending = false;
+	c->ui.dialog_sending = false;
+	c->ui.forget_sending = false;
+	c->live_waiting = false;
+	c->live_last = 0;
+	console_dirty(c, dirty);
+}
+
+static void on_changed(DBusMessage *sig, void *data)
+{
+	struct console *c = data;
+	uint32_t invalid;
+	unsigned dirty = model_changed(&c->model, sig, now_usec(), &invalid);
+	for (int p = 0; p < N_MODEL_PROPS; p++) {
+		if (!(invalid & (1u << p)))
+			continue;
+		struct get_req *r = xmalloc(sizeof *r);
+		*r = (struct get_req){c, (enum model_prop)p};
+		client_get(c->client, model_prop_name((enum model_prop)p), on_get, r, free);
+	}
+	/* A pause, a resume or a request adds to History: fetch what is on
+	 * screen again. */
+	if ((dirty & MODEL_DIRTY_STATE) || invalid)
+		model_hist_refresh(&c->model);
+	if (dirty & MODEL_DIRTY_EXEMPTIONS)
+		select_pending_id(c);
+	after_change(c, dirty);
+	console_dirty(c, dirty | ((dirty & MODEL_DIRTY_STATE) ? MODEL_DIRTY_HISTORY : 0));
+}
+
+static void on_reconnect(struct loop_timer *t, void *data);
+
+static void on_disconnected(void *data)
+{
+	struct console *c = data;
+	console_dirty(c, model_set_link(&c->model, MODEL_LINK_NO_BUS, NULL));
+	/* The connection cannot be closed from inside its own dispatch;
+	 * the timer does it. */
+	c->reconnect_ms = 0;
+	loop_timer_arm_in(c->reconnect_timer, 0);
+}
+
+static const struct client_ops client_ops = {
+    .owner_changed = on_owner,
+    .properties_changed = on_changed,
+    .disconnected = on_disconnected,
+};
+
+static void drop_bus(struct console *c)
+{
+	client_free(c->client);
+	c->client = NULL;
+	bus_close(c->conn);
+	c->conn = NULL;
+}
+
+static void on_reconnect(struct loop_timer *t, void *data)
+{
+	struct console *c = data;
+	DBusError err;
+	if (c->conn) {
+		drop_bus(c);
+		c->reconnect_ms = 500;
+		loop_timer_arm_in(t, (uint64_t)c->reconnect_ms * 1000);
+		return;
+	}
+	dbus_error_init(&err);
+	c->conn = bus_open(c->system_bus, &err);
+	dbus_error_free(&err);
+	if (!c->conn) {
+		/* The bus itself is gone: nothing can signal its return,
+		 * so try again, less often the longer it stays away. */
+		c->reconnect_ms = c->reconnect_ms < 500 ? 500 : c->reconnect_ms * 2;
+		if (c->reconnect_ms > 10000)
+			c->reconnect_ms = 10000;
+		loop_timer_arm_in(t, (uint64_t)c->reconnect_ms * 1000);
+		return;
+	}
+	bus_attach(c->conn, c->loop);
+	console_dirty(c, model_set_link(&c->model, MODEL_LINK_CONNECTING, NULL));
+	c->client = client_new(c->conn, &client_ops, c);
+}
+
+/* The human part of an error reply: its message, or its name. */
+static const char *refusal(DBusMessage *reply)
+{
+	const char *msg = client_error_message(reply);
+	return *msg ? msg : client_error_name(reply);
+}
+
+/* After a change the agent accepted, read everything again. Signals
+ * normally bring it first; but on the system bus they reach only root and
+ * the group capctl, and this keeps the console right for everyone else. */
+static void reread(struct console *c, DBusMessage *reply)
+{
+	if (!client_error_name(reply) && c->client && c->model.link == MODEL_LINK_LIVE)
+		client_get_all(c->client, on_get_all, c, NULL);
+}
+
+static void on_pause_reply(DBusMessage *reply, void *data)
+{
+	struct console *c = data;
+	bool in_dialog = c->ui.dialog == UI_DIALOG_PAUSE && c->ui.pause_sending;
+	dbus_uint64_t until;
+	char when[32];
+
+	c->ui.pause_sending = false;
+	if (client_error_name(reply)) {
+		if (in_dialog)
+			ui_set_string(&c->ui.pause_error, refusal(reply));
+		else
+			ui_message(&c->ui, true, "Not paused: %s", refusal(reply));
+	} else {
+		if (in_dialog)
+			c->ui.dialog = UI_DIALOG_NONE;
+		if (dbus_message_get_args(reply, NULL, DBUS_TYPE_UINT64, &until,
+		                          DBUS_TYPE_INVALID)) {
+			format_local_time(until, now_usec(), when, sizeof when);
+			ui_message(&c->ui, false, "Paused until %s.", when);
+			/* Gone as soon as the pause is: a resume from elsewhere
+			 * must not leave it saying otherwise. */
+			ui_message_bind(&c->ui, UI_MSG_WHILE_PAUSED_UNTIL, until);
+		}
+	}
+	reread(c, reply);
+	console_dirty(c, MODEL_DIRTY_STATE);
+}
+
+void console_pause(struct console *c, uint32_t seconds)
+{
+	dbus_uint32_t s = seconds;
+	if (!c->client || !client_call(c->client, CAPCTL_IFACE, "Pause", on_pause_reply, c, NULL,
+	                               DBUS_TYPE_UINT32, &s, DBUS_TYPE_INVALID)) {
+		ui_message(&c->ui, true, "Not paused: the agent is not reachable.");
+		ui_message_bind(&c->ui, UI_MSG_WHILE_UNREACHABLE, 0);
+		c->ui.pause_sending = false;
+		return;
+	}
+}
+
+static void on_resume_reply(DBusMessage *reply, void *data)
+{
+	struct console *c = data;
+	if (client_error_name(reply)) {
+		ui_message(&c->ui, true, "Not resumed: %s", refusal(reply));
+	} else {
+		ui_message(&c->ui, false, "Resumed.");
+		ui_message_bind(&c->ui, UI_MSG_WHILE_NOT_PAUSED, 0);
+	}
+	reread(c, reply);
+	console_dirty(c, MODEL_DIRTY_STATE);
+}
+
+void console_resume(struct console *c)
+{
+	if (!c->client || !client_call(c->client, CAPCTL_IFACE, "Resume", on_resume_reply, c, NULL,
+	                               DBUS_TYPE_INVALID)) {
+		ui_message(&c->ui, true, "Not resumed: the agent is not reachable.");
+		ui_message_bind(&c->ui, UI_MSG_WHILE_UNREACHABLE, 0);
+	}
+}
+
+static void on_request_reply(DBusMessage *reply, void *data)
+{
+	struct console *c = data;
+	struct form *f = &c->ui.form;
+	const char *id;
+
+	f->sending = false;
+	if (client_error_name(reply)) {
+		if (c->ui.dialog == UI_DIALOG_FORM)
+			form_set_refusal(f, refusal(reply));
+		else
+			ui_message(&c->ui, true, "The request was refused: %s", refusal(reply));
+	} else if (dbus_message_get_args(reply, NULL, DBUS_TYPE_STRING, &id, DBUS_TYPE_INVALID)) {
+		if (c->ui.dialog == UI_DIALOG_FORM)
+			c->ui.dialog = UI_DIALOG_NONE;
+		form_reset(f);
+		ui_set_string(&c->ui.ex_select_id, id);
+		action_view(c, UI_VIEW_EXEMPTIONS);
+		select_pending_id(c);
+		ui_message(&c->ui, false, "Request %s sent; it waits for a decision.", id);
+	}
+	reread(c, reply);
+	console_dirty(c, MODEL_DIRTY_STATE);
+}
+
+void console_request_exemption(struct console *c)
+{
+	struct form *f = &c->ui.form;
+	const char *scope = form_scopes[f->scope], *category = form_categories[f->category];
+	const char *reason = f->reason.buf;
+	uint32_t days = 0;
+	form_check_days_text(f->days.buf, &days);
+	dbus_uint32_t d = days;
+	form_set_refusal(f, NULL);
+	f->sending = true;
+	if (!c->client ||
+	    !client_call(c->client, CAPCTL_IFACE, "RequestExemption", on_request_reply, c, NULL,
+	                 DBUS_TYPE_STRING, &scope, DBUS_TYPE_STRING, &category, DBUS_TYPE_STRING,
+	                 &reason, DBUS_TYPE_UINT32, &d, DBUS_TYPE_INVALID)) {
+		f->sending = false;
+		form_set_refusal(f, "The agent is not reachable.");
+	}
+}
+
+static void on_withdraw_reply(DBusMessage *reply, void *data)
+{
+	struct console *c = data;
+	bool in_dialog = c->ui.dialog == UI_DIALOG_WITHDRAW && c->ui.dialog_sending;
+	c->ui.dialog_sending = false;
+	if (client_error_name(reply)) {
+		if (in_dialog)
+			ui_set_string(&c->ui.dialog_error, refusal(reply));
+		else
+			ui_message(&c->ui, true, "Not withdrawn: %s", refusal(reply));
+	} else {
+		if (in_dialog) {
+			ui_message(&c->ui, false, "%s withdrawn.", c->ui.dialog_id);
+			c->ui.dialog = UI_DIALOG_NONE;
+		} else {
+			ui_message(&c->ui, false, "Withdrawn.");
+		}
+	}
+	reread(c, reply);
+	console_dirty(c, MODEL_DIRTY_STATE);
+}
+
+void console_withdraw(struct console *c, const char *id)
+{
+	c->ui.dialog_sending = true;
+	ui_set_string(&c->ui.dialog_error, NULL);
+	if (!c->client ||
+	    !client_call(c->client, CAPCTL_IFACE, "WithdrawExemption", on_withdraw_reply, c, NULL,
+	                 DBUS_TYPE_STRING, &id, DBUS_TYPE_INVALID)) {
+		c->ui.dialog_sending = false;
+		ui_set_string(&c->ui.dialog_error, "The agent is not reachable.");
+	}
+}
+
+static void on_forget_reply(DBusMessage *reply, void *data)
+{
+	struct console *c = data;
+	bool in_dialog = c->ui.dialog == UI_DIALOG_FORGET && c->ui.forget_sending;
+	char len[32], n[32];
+	dbus_uint32_t removed = 0;
+
+	c->ui.forget_sending = false;
+	human_minutes(c->ui.forget_seconds, len, sizeof len);
+	if (client_error_name(reply)) {
+		if (in_dialog)
+			ui_set_string(&c->ui.forget_error, refusal(reply));
+		else
+			ui_message(&c->ui, true, "Nothing forgotten: %s", refusal(reply));
+	} else {
+		if (in_dialog)
+			c->ui.dialog = UI_DIALOG_NONE;
+		dbus_message_get_args(reply, NULL, DBUS_TYPE_UINT32, &removed, DBUS_TYPE_INVALID);
+		human_count(removed, n, sizeof n);
+		if (removed)
+			ui_message(&c->ui, false, "Forgot %s event%s recorded in the last %s.", n,
+			           removed == 1 ? "" : "s", len);
+		else
+			ui_message(&c->ui, false, "Nothing was kept from the last %s.", len);
+		/* What is shown of the data is fetched again at once. */
+		pages_refresh(&c->model.segs);
+		pages_refresh(&c->model.segev);
+		c->live_last = 0;
+	}
+	reread(c, reply);
+	console_dirty(c, MODEL_DIRTY_STATE);
+}
+
+void console_forget(struct console *c, uint32_t seconds)
+{
+	dbus_uint32_t s = seconds;
+	c->ui.forget_seconds = seconds;
+	if (!c->client || !client_call(c->client, CAPCTL_IFACE, "Forget", on_forget_reply, c, NULL,
+	                               DBUS_TYPE_UINT32, &s, DBUS_TYPE_INVALID)) {
+		c->ui.forget_sending = false;
+		ui_set_string(&c->ui.forget_error, "The agent is not reachable.");
+	}
+}
+
+static void on_delete_reply(DBusMessage *reply, void *data)
+{
+	struct console *c = data;
+	bool in_dialog = c->ui.dialog == UI_DIALOG_DELETE && c->ui.dialog_sending;
+	dbus_uint32_t deleted = 0;
+	const struct ui_segment *seg = &c->ui.del;
+	char when[64];
+
+	c->ui.dialog_sending = false;
+	if (client_error_name(reply)) {
+		if (in_dialog)
+			ui_set_string(&c->ui.dialog_error, refusal(reply));
+		else
+			ui_message(&c->ui, true, "Not deleted: %s", refusal(reply));
+	} else {
+		if (in_dialog)
+			c->ui.dialog = UI_DIALOG_NONE;
+		dbus_message_get_args(reply, NULL, DBUS_TYPE_UINT32, &deleted, DBUS_TYPE_INVALID);
+		evtext_local(seg->start, when, sizeof when);
+		if (deleted)
+			ui_message(&c->ui, false, "Deleted segment %llu (%s from %s).",
+			           (unsigned long long)seg->id, seg->stream, when);
+		else
+			ui_message(&c->ui, false, "Segment %llu was already gone.",
+			           (unsigned long long)seg->id);
+		if (c->ui.open.id == seg->id) {
+			c->ui.open.id = 0;
+			model_segev_open(&c->model, 0);
+		}
+		pages_refresh(&c->model.segs);
+	}
+	reread(c, reply);
+	console_dirty(c, MODEL_DIRTY_STATE);
+}
+
+void console_delete(struct console *c, const struct ui_segment *seg)
+{
+	dbus_uint64_t id = seg->id;
+	const dbus_uint64_t *ids = &id;
+	c->ui.dialog_sending = true;
+	ui_set_string(&c->ui.dialog_error, NULL);
+	if (!c->client ||
+	    !client_call(c->client, CAPCTL_IFACE, "DeleteSegments", on_delete_reply, c, NULL,
+	                 DBUS_TYPE_ARRAY, DBUS_TYPE_UINT64, &ids, 1, DBUS_TYPE_INVALID)) {
+		c->ui.dialog_sending = false;
+		if (c->ui.dialog == UI_DIALOG_DELETE)
+			ui_set_string(&c->ui.dialog_error, "The agent is not reachable.");
+		else
+			ui_message(&c->ui, true, "Not deleted: the agent is not reachable.");
+	}
+}
+
+/* ---- exports ---- */
+
+char *console_export_default_path(uint64_t now)
+{
+	time_t t = (time_t)(now / USEC_PER_SEC);
+	struct tm tm;
+	char stamp[32];
+	localtime_r(&t, &tm);
+	strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
+	return xasprintf("~/capctl-export-%s.jsonl", stamp);
+}
+
+/* A path as a person reads it: the home directory as "~". Heap. */
+static char *shown_path(const char *path)
+{
+	const char *home = getenv("HOME");
+	size_t n = home ? strlen(home) : 0;
+	if (n > 1 && strncmp(path, home, n) == 0 && path[n] == '/')
+		return xasprintf("~%s", path + n);
+	return xstrdup(path);
+}
+
+struct job_req {
+	struct console *c;
+	unsigned gen;
+};
+
+static void export_step(struct console *c);
+
+static void export_finish(struct console *c, const char *why)
+{
+	char *err = NULL, n[32];
+	if (!why && fflush(c->job_file) != 0)
+		why = err = xasprintf("%s", strerror(errno));
+	if (fclose(c->job_file) != 0 && !why)
+		why = err = xasprintf("%s", strerror(errno));
+	c->job_file = NULL;
+	if (!why && rename(c->job_tmp, c->job_path) != 0)
+		why = err = xasprintf("%s", strerror(errno));
+	char sg[32];
+	human_count(c->job.events_written, n, sizeof n);
+	human_count(export_segments(&c->job), sg, sizeof sg);
+	char *shown = shown_path(c->job_path);
+	if (why) {
+		unlink(c->job_tmp);
+		ui_message(&c->ui, true, "Export stopped: %s. Nothing was written to %s.", why,
+		           shown);
+	} else {
+		size_t segs = export_segments(&c->job);
+		ui_message(&c->ui, false, "Exported %s event%s (%s segment%s) to %s.", n,
+		           c->job.events_written == 1 ? "" : "s", sg, segs == 1 ? "" : "s", shown);
+	}
+	free(shown);
+	free(err);
+	export_fini(&c->job);
+	free(c->job_path);
+	free(c->job_tmp);
+	c->job_path = c->job_tmp = NULL;
+	c->job_gen++;
+	c->ui.export.running = false;
+	console_dirty(c, MODEL_DIRTY_STATE);
+}
+
+static void on_export_reply(DBusMessage *reply, void *data)
+{
+	struct job_req *r = data;
+	struct console *c = r->c;
+	if (r->gen != c->job_gen || !c->ui.export.running)
+		return;
+	export_reply(&c->job, reply);
+	export_step(c);
+	/* Progress is drawn as counters are: at most once per refresh_ms. */
+	console_dirty(c, MODEL_DIRTY_COUNTERS);
+}
+
+static void export_step(struct console *c)
+{
+	struct export_req req;
+	int r = export_next(&c->job, &req);
+	if (r < 0) {
+		export_finish(c, c->job.error);
+		return;
+	}
+	if (r == 0) {
+		export_finish(c, NULL);
+		return;
+	}
+	struct job_req *jr = xmalloc(sizeof *jr);
+	*jr = (struct job_req){c, c->job_gen};
+	bool sent;
+	if (req.kind == EXPORT_REQ_LIST) {
+		dbus_uint64_t offset = req.offset;
+		dbus_uint32_t limit = req.limit;
+		sent =
+		    c->client && client_call(c->client, CAPCTL_IFACE, "ListSegments",
+		                             on_export_reply, jr, free, DBUS_TYPE_UINT64, &offset,
+		                             DBUS_TYPE_UINT32, &limit, DBUS_TYPE_INVALID);
+	} else {
+		dbus_uint64_t id = req.id;
+		dbus_uint32_t offset = (dbus_uint32_t)req.offset, limit = req.limit;
+		sent = c->client &&
+		       client_call(c->client, CAPCTL_IFACE, "ReadSegment", on_export_reply, jr,
+		                   free, DBUS_TYPE_UINT64, &id, DBUS_TYPE_UINT32, &offset,
+		                   DBUS_TYPE_UINT32, &limit, DBUS_TYPE_INVALID);
+	}
+	if (!c->client)
+		free(jr);
+	if (!sent)
+		export_finish(c, "the agent is not reachable");
+}
+
+/* "~/x" is in the home directory. Heap. */
+static char *expand_home(const char *path)
+{
+	const char *home = getenv("HOME");
+	if (path[0] == '~' && (path[1] == '/' || path[1] == '\0') && home && *home)
+		return xasprintf("%s%s", home, path + 1);
+	return xstrdup(path);
+}
+
+int console_export_start(struct console *c, const char *path, uint64_t only)
+{
+	struct stat st;
+	char *msg = NULL;
+	if (!*path) {
+		ui_set_string(&c->ui.export_error, "Say where to write it.");
+		return -1;
+	}
+	if (c->model.link != MODEL_LINK_LIVE || !c->client) {
+		ui_set_string(&c->ui.export_error, "The agent is not reachable.");
+		return -1;
+	}
+	char *full = expand_home(path);
+	char *tmp = xasprintf("%s.part", full);
+	int fd = -1;
+	if (stat(full, &st) == 0)
+		msg = xasprintf("%s exists already: choose another name.", full);
+	else if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0)
+		msg = xasprintf("Cannot write %s: %s.", tmp, strerror(errno));
+	if (msg) {
+		ui_set_string(&c->ui.export_error, msg);
+		free(msg);
+		free(full);
+		free(tmp);
+		return -1;
+	}
+	c->job_file = fdopen(fd, "w");
+	c->job_path = full;
+	c->job_tmp = tmp;
+	c->job_gen++;
+	export_init(&c->job, c->job_file, 0, only, 1000);
+	c->ui.export = (struct ui_export){.running = true, .path = c->ui.export.path};
+	free(c->ui.export.path);
+	c->ui.export.path = shown_path(full);
+	ui_message(&c->ui, false, NULL);
+	export_step(c);
+	return 0;
+}
+
+void console_export_cancel(struct console *c)
+{
+	if (!c->ui.export.running)
+		return;
+	c->job_gen++;
+	fclose(c->job_file);
+	c->job_file = NULL;
+	unlink(c->job_tmp);
+	char *shown = shown_path(c->job_path);
+	ui_message(&c->ui, false, "Export cancelled; nothing was written to %s.", shown);
+	free(shown);
+	export_fini(&c->job);
+	free(c->job_path);
+	free(c->job_tmp);
+	c->job_path = c->job_tmp = NULL;
+	c->ui.export.running = false;
+}
+
+/* ---- pages of lists, and the Live view ---- */
+
+struct page_req {
+	struct console *c;
+	uint64_t page, id;
+	unsigned gen;
+};
+
+static void on_history(DBusMessage *reply, void *data)
+{
+	struct page_req *r = data;
+	struct console *c = r->c;
+	int64_t shift;
+	if (!from_owner(c, reply) && !client_error_name(reply))
+		return;
+	unsigned dirty = model_hist_reply(&c->model, r->page, r->gen, reply, &shift);
+	/* New entries push the old ones down: keep the same entries on
+	 * screen unless the view is at the top, where new ones belong. */
+	if (shift > 0 && c->ui.hist.top > 0)
+		c->ui.hist.top += (uint64_t)shift;
+	else if (shift < 0)
+		c->ui.hist.top =
+		    c->ui.hist.top > (uint64_t)-shift ? c->ui.hist.top - (uint64_t)-shift : 0;
+	console_dirty(c, dirty);
+}
+
+/* The rows first - PAGE/2 .. last + PAGE/2 of a list: a page beyond each
+ * edge, so scrolling finds rows ready. */
+static size_t want_around(uint64_t top, int rows, uint64_t page, uint64_t *first)
+{
+	*first = top > page / 2 ? top - page / 2 : 0;
+	return (size_t)((top - *first) + (uint64_t)rows + page / 2);
+}
+
+static void request_history(struct console *c)
+{
+	uint64_t pages[PAGES_SLOTS], first;
+	size_t n = 0;
+	if (c->ui.view == UI_VIEW_HISTORY && c->ui.hist.rows > 0) {
+		size_t count =
+		    want_around(c->ui.hist.top, c->ui.hist.rows, MODEL_HIST_PAGE_SIZE, &first);
+		n = model_hist_want(&c->model, first, count, pages, PAGES_SLOTS);
+	} else if (c->ui.view == UI_VIEW_OVERVIEW && c->ui.overview_hist_rows > 0) {
+		n = model_hist_want(&c->model, 0, c->ui.overview_hist_rows, pages, PAGES_SLOTS);
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct page_req *r = xmalloc(sizeof *r);
+		*r = (struct page_req){c, pages[i], 0, c->model.hist.gen};
+		dbus_uint64_t offset = pages[i] * MODEL_HIST_PAGE_SIZE;
+		dbus_uint32_t limit = MODEL_HIST_PAGE_SIZE;
+		client_call(c->client, CAPCTL_IFACE, "History", on_history, r, free,
+		            DBUS_TYPE_UINT64, &offset, DBUS_TYPE_UINT32, &limit, DBUS_TYPE_INVALID);
+	}
+}
+
+static void on_segments(DBusMessage *reply, void *data)
+{
+	struct page_req *r = data;
+	struct console *c = r->c;
+	struct ui *ui = &c->ui;
+	int64_t shift;
+	if (!from_owner(c, reply) && !client_error_name(reply))
+		return;
+	unsigned dirty = model_segs_reply(&c->model, r->page, r->gen, reply, &shift);
+	/* The list got shorter than the selection (deleted elsewhere). */
+	if (c->model.segs.known && ui->data_sel >= c->model.segs.total)
+		ui->data_sel = c->model.segs.total ? c->model.segs.total - 1 : 0;
+	/* Segments that closed since come first: unless the newest is
+	 * selected, keep the selection on the same segment and the same
+	 * rows on screen. */
+	if (shift > 0 && ui->data_sel > 0) {
+		ui->data_sel += (uint64_t)shift;
+		ui->data.top += (uint64_t)shift;
+	}
+	/* Wherever the selected segment went, follow it. */
+	const struct model_segment *s = model_segs_entry(&c->model, ui->data_sel);
+	if (ui->data_sel_id && (!s || s->id != ui->data_sel_id)) {
+		int64_t at = model_segs_find(&c->model, ui->data_sel_id);
+		if (at >= 0) {
+			int64_t d = at - (int64_t)ui->data_sel;
+			ui->data_sel = (uint64_t)at;
+			ui->data.top = d >= 0 || ui->data.top >= (uint64_t)-d
+			                   ? (uint64_t)((int64_t)ui->data.top + d)
+			                   : 0;
+		}
+	}
+	s = model_segs_entry(&c->model, ui->data_sel);
+	if (s && (!ui->data_sel_id || ui->data_sel == 0))
+		ui->data_sel_id = s->id;
+	if (s && ui->open_when_loaded && ui->view == UI_VIEW_DATA)
+		action_data_open(c);
+	console_dirty(c, dirty);
+}
+
+static void request_segments(struct console *c)
+{
+	uint64_t pages[PAGES_SLOTS], first;
+	if (c->ui.data.rows <= 0)
+		return;
+	size_t count = want_around(c->ui.data.top, c->ui.data.rows, MODEL_SEGS_PAGE_SIZE, &first);
+	size_t n = model_segs_want(&c->model, first, count, pages, PAGES_SLOTS);
+	for (size_t i = 0; i < n; i++) {
+		struct page_req *r = xmalloc(sizeof *r);
+		*r = (struct page_req){c, pages[i], 0, c->model.segs.gen};
+		dbus_uint64_t offset = pages[i] * MODEL_SEGS_PAGE_SIZE;
+		dbus_uint32_t limit = MODEL_SEGS_PAGE_SIZE;
+		client_call(c->client, CAPCTL_IFACE, "ListSegments", on_segments, r, free,
+		            DBUS_TYPE_UINT64, &offset, DBUS_TYPE_UINT32, &limit, DBUS_TYPE_INVALID);
+	}
+}
+
+static void on_segev(DBusMessage *reply, void *data)
+{
+	struct page_req *r = data;
+	struct console *c = r->c;
+	if (!from_owner(c, reply) && !client_error_name(reply))
+		return;
+	console_dirty(c, model_segev_reply(&c->model, r->id, r->page, r->gen, reply));
+}
+
+static void request_segev(struct console *c)
+{
+	uint64_t pages[PAGES_SLOTS], first;
+	/* An agent that came back knows the segment by the same id. */
+	if (c->model.segev_id != c->ui.open.id)
+		model_segev_open(&c->model, c->ui.open.id);
+	if (c->ui.segev.rows <= 0)
+		return;
+	size_t count =
+	    want_around(c->ui.segev.top, c->ui.segev.rows, MODEL_SEGEV_PAGE_SIZE, &first);
+	size_t n = model_segev_want(&c->model, first, count, pages, PAGES_SLOTS);
+	for (size_t i = 0; i < n; i++) {
+		struct page_req *r = xmalloc(sizeof *r);
+		*r = (struct page_req){c, pages[i], c->model.segev_id, c->model.segev.gen};
+		dbus_uint64_t id = c->model.segev_id;
+		dbus_uint32_t offset = (dbus_uint32_t)(pages[i] * MODEL_SEGEV_PAGE_SIZE);
+		dbus_uint32_t limit = MODEL_SEGEV_PAGE_SIZE;
+		client_call(c->client, CAPCTL_IFACE, "ReadSegment", on_segev, r, free,
+		            DBUS_TYPE_UINT64, &id, DBUS_TYPE_UINT32, &offset, DBUS_TYPE_UINT32,
+		            &limit, DBUS_TYPE_INVALID);
+	}
+}
+
+static bool recording_now(const struct model *m)
+{
+	for (size_t i = 0; i < m->n_streams; i++)
+		if (m->streams[i].recording)
+			return true;
+	return false;
+}
+
+static void request_live(struct console *c);
+
+static void on_live(DBusMessage *reply, void *data)
+{
+	struct console *c = data;
+	c->live_waiting = false;
+	if (c->ui.view != UI_VIEW_LIVE || (!from_owner(c, reply) && !client_error_name(reply)))
+		return;
+	unsigned dirty = model_recent_reply(&c->model, reply);
+	/* While something is recorded, look again in a quarter of a second;
+	 * else the next change the agent signals brings the next look. */
+	if (recording_now(&c->model))
+		loop_timer_arm(c->live_timer, c->live_last + LIVE_INTERVAL_USEC);
+	console_dirty(c, dirty);
+}
+
+static void on_live_timer(struct loop_timer *t, void *data)
+{
+	(void)t;
+	request_live(data);
+}
+
+static void request_live(struct console *c)
+{
+	if (c->ui.view != UI_VIEW_LIVE || !c->client || c->model.link != MODEL_LINK_LIVE) {
+		loop_timer_disarm(c->live_timer);
+		return;
+	}
+	if (c->live_waiting)
+		return;
+	uint64_t now = mono_usec();
+	if (c->live_last && now < c->live_last + LIVE_INTERVAL_USEC) {
+		loop_timer_arm(c->live_timer, c->live_last + LIVE_INTERVAL_USEC);
+		return;
+	}
+	int rows = c->ui.live_rows;
+	dbus_uint32_t limit = rows < 1 ? 1 : rows > 1000 ? 1000 : (dbus_uint32_t)rows;
+	if (client_call(c->client, CAPCTL_IFACE, "RecentEvents", on_live, c, NULL, DBUS_TYPE_UINT32,
+	                &limit, DBUS_TYPE_INVALID)) {
+		c->live_waiting = true;
+		c->live_last = now;
+	}
+}
+
+/* After each frame: the pages the views now show and do not have. */
+static void request_pages(struct console *c)
+{
+	if (!c->client || c->model.link != MODEL_LINK_LIVE) {
+		loop_timer_disarm(c->live_timer);
+		return;
+	}
+	request_history(c);
+	if (c->ui.view == UI_VIEW_DATA) {
+		if (c->ui.open.id)
+			request_segev(c);
+		else
+			request_segments(c);
+	}
+	request_live(c);
+}
+
+/* ---- the terminal ---- */
+
+static int translate(int r, wint_t wc)
+{
+	if (r == OK) {
+		if (wc == '\r' || wc == '\n')
+			return KEYS_ENTER;
+		if (wc == 127 || wc == 8)
+			return KEYS_BACKSPACE;
+		return (int)wc;
+	}
+	switch (wc) {
+	case KEY_UP:
+		return KEYS_UP;
+	case KEY_DOWN:
+		return KEYS_DOWN;
+	case KEY_LEFT:
+		return KEYS_LEFT;
+	case KEY_RIGHT:
+		return KEYS_RIGHT;
+	case KEY_PPAGE:
+		return KEYS_PGUP;
+	case KEY_NPAGE:
+		return KEYS_PGDN;
+	case KEY_HOME:
+		return KEYS_HOME;
+	case KEY_END:
+		return KEYS_END;
+	case KEY_BTAB:
+		return KEYS_BACKTAB;
+	case KEY_BACKSPACE:
+		return KEYS_BACKSPACE;
+	case KEY_DC:
+		return KEYS_DELETE;
+	case KEY_ENTER:
+		return KEYS_ENTER;
+	default:
+		if (wc >= KEY_F(1) && wc <= KEY_F(63))
+			return KEYS_F((int)(wc - KEY_F0));
+		return 0;
+	}
+}
+
+static void on_tty(struct loop_io *io, int fd, short revents, void *data)
+{
+	struct console *c = data;
+	wint_t wc;
+	int r, n = 0;
+	(void)io;
+	(void)fd;
+	while ((r = get_wch(&wc)) != ERR) {
+		n++;
+		int key = translate(r, wc);
+		if (!key)
+			continue;
+		unsigned flags = action_key(c, key);
+		apply(c, flags);
+		if (flags & CONSOLE_QUIT)
+			return;
+	}
+	/* The terminal hung up: nothing more can be read or shown. */
+	if (!n && (revents & (POLLHUP | POLLERR | POLLNVAL)))
+		loop_quit(c->loop, c->exit_code);
+}
+
+static void on_signal(int signo, void *data)
+{
+	struct console *c = data;
+	struct winsize ws;
+
+	switch (signo) {
+	case SIGWINCH:
+		if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0)
+			resizeterm(ws.ws_row, ws.ws_col);
+		c->clear = true;
+		console_dirty(c, MODEL_DIRTY_STATE);
+		break;
+	case SIGTSTP:
+		/* Ctrl-Z: give the terminal back, stop, and repaint when
+		 * continued. SIGTSTP itself is blocked, so stop with
+		 * SIGSTOP. */
+		endwin();
+		kill(getpid(), SIGSTOP);
+		c->clear = true;
+		console_dirty(c, MODEL_DIRTY_STATE);
+		break;
+	default: /* SIGTERM, SIGINT, SIGHUP */
+		loop_quit(c->loop, c->exit_code);
+		break;
+	}
+}
+
+static int start_curses(struct console *c, bool color)
+{
+	bool utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+	tcgetattr(STDIN_FILENO, &fatal.saved);
+	if (!initscr())
+		return -EIO;
+	c->curses = true;
+	atexit(at_exit);
+	fatal_arm();
+	cbreak();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	set_escdelay(25);
+	curs_set(0);
+	leaveok(stdscr, FALSE);
+	theme_init(&c->ui.theme, color, utf8);
+	return 0;
+}
+
+int console_run(const struct settings *s, bool system_bus, bool color)
+{
+	struct console con = {.settings = s, .system_bus = system_bus};
+	struct console *c = &con;
+	DBusError err;
+	static const int sigs[] = {SIGWINCH, SIGTERM, SIGINT, SIGHUP, SIGTSTP};
+
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "capctl: the console needs a terminal; for scripts use a "
+		                "command such as 'capctl status' (see capctl --help)\n");
+		return 2;
+	}
+	dbus_error_init(&err);
+	c->conn = bus_open(system_bus, &err);
+	if (!c->conn) {
+		fprintf(stderr, "capctl: cannot connect to the %s bus: %s\n",
+		        system_bus ? "system" : "session", err.message);
+		dbus_error_free(&err);
+		return 3;
+	}
+	c->loop = loop_new();
+	/* Blocked before curses starts, so its own handlers never run. */
+	for (size_t i = 0; i < ARRAY_SIZE(sigs); i++)
+		loop_signal(c->loop, sigs[i], on_signal, c);
+	keys_init(&c->keys);
+	settings_apply_keys(s, &c->keys);
+	model_init(&c->model);
+	ui_init(&c->ui, &c->keys, system_bus ? "system" : "session");
+	c->paint_timer = loop_timer_new(c->loop, on_paint, c);
+	c->tick_timer = loop_timer_new(c->loop, on_tick, c);
+	c->reconnect_timer = loop_timer_new(c->loop, on_reconnect, c);
+	c->live_timer = loop_timer_new(c->loop, on_live_timer, c);
+
+	if (start_curses(c, color) < 0) {
+		fprintf(stderr, "capctl: cannot set up the terminal (TERM=%s)\n",
+		        getenv("TERM") ? getenv("TERM") : "");
+		c->exit_code = 2;
+		goto out;
+	}
+	bus_attach(c->conn, c->loop);
+	c->client = client_new(c->conn, &client_ops, c);
+	loop_io_add(c->loop, STDIN_FILENO, POLLIN, on_tty, c);
+	paint(c);
+	loop_run(c->loop);
+out:
+	/* A half-written export is not left behind. */
+	console_export_cancel(c);
+	drop_bus(c);
+	if (c->curses) {
+		endwin();
+		fatal.armed = false;
+	}
+	loop_timer_free(c->paint_timer);
+	loop_timer_free(c->tick_timer);
+	loop_timer_free(c->reconnect_timer);
+	loop_timer_free(c->live_timer);
+	loop_free(c->loop);
+	model_fini(&c->model);
+	ui_fini(&c->ui);
+	return c->exit_code;
+}

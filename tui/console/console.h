@@ -1,0 +1,90 @@
+/* The full-screen console: one poll loop (ipc/loop.h) over the terminal,
+ * the bus connection and a few timers; the model is updated from D-Bus
+ * messages, actions change the ui state, and one paint per loop pass
+ * draws what is dirty. Nothing here blocks on the agent. */
+#ifndef CAPCTL_CONSOLE_H
+#define CAPCTL_CONSOLE_H
+
+#include <dbus/dbus.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "client.h"
+#include "model/export.h"
+#include "console/keys.h"
+#include "loop.h"
+#include "model/model.h"
+#include "console/settings.h"
+#include "console/ui.h"
+
+struct console {
+	struct loop *loop;
+	const struct settings *settings; /* borrowed */
+	bool system_bus;
+	DBusConnection *conn; /* NULL while the bus is lost */
+	struct client *client;
+	struct model model;
+	struct keys keys;
+	struct ui ui;
+
+	struct loop_timer *paint_timer;     /* the next frame */
+	struct loop_timer *tick_timer;      /* when something drawn changes (ui.redraw_at) */
+	struct loop_timer *reconnect_timer; /* after the bus went away */
+	struct loop_timer *live_timer;      /* the Live view's next RecentEvents */
+	uint64_t live_last;                 /* when RecentEvents was last asked (monotonic) */
+	bool live_waiting;                  /* an answer is due */
+
+	/* The export running, if any: the job, its file being written (a
+	 * temporary name, renamed when complete) and a generation number
+	 * that makes the replies to a cancelled one stale. */
+	struct export job;
+	FILE *job_file;
+	char *job_path, *job_tmp;
+	unsigned job_gen;
+	uint64_t paint_at;      /* when paint_timer is due (monotonic) */
+	uint64_t last_counters; /* the last frame that drew new counters */
+	unsigned pending;       /* dirty bits not drawn yet */
+	unsigned reconnect_ms;
+	bool clear; /* repaint every cell at the next frame */
+	bool cursor_shown;
+	bool curses; /* the terminal is in curses mode */
+	int exit_code;
+};
+
+/* Opens the console on the bus the settings (or --session/--system) say
+ * and runs it until quit. Returns the exit status: 0, 2 when there is no
+ * terminal, 3 when the bus cannot be reached at start. */
+int console_run(const struct settings *s, bool system_bus, bool color);
+
+/* What actions return, for the one place that acts on it. */
+#define CONSOLE_PAINT 1u
+#define CONSOLE_CLEAR 2u
+#define CONSOLE_QUIT 4u
+
+/* Requests to the agent for the actions; results arrive on the loop
+ * and land in the ui (a message, or the open dialog's error line). */
+void console_pause(struct console *c, uint32_t seconds);
+void console_resume(struct console *c);
+void console_request_exemption(struct console *c);
+void console_withdraw(struct console *c, const char *id);
+void console_forget(struct console *c, uint32_t seconds);
+void console_delete(struct console *c, const struct ui_segment *seg);
+/* Starts exporting everything (only 0) or one segment to path ("~/" is
+ * the home directory); 0, or -1 with ui.export_error saying why not. */
+int console_export_start(struct console *c, const char *path, uint64_t only);
+void console_export_cancel(struct console *c);
+/* "~/capctl-export-20261129-070324.jsonl" for a time: heap. */
+char *console_export_default_path(uint64_t now);
+
+/* The model changed (dirty bits of model.h): schedules a frame, at once
+ * for state and coalesced to refresh_ms for counters. */
+void console_dirty(struct console *c, unsigned dirty);
+
+/* Handles one key (a keys.h code); returns CONSOLE_* flags. In action.c. */
+unsigned action_key(struct console *c, int key);
+/* Opens a view, as its number key does. */
+void action_view(struct console *c, enum ui_view v);
+/* Opens the Data view's selected segment (once it is listed). */
+void action_data_open(struct console *c);
+
+#endif

@@ -1,0 +1,198 @@
+/* What the console shows besides the agent's state: the current view,
+ * the open dialog, selections, scroll positions, the form being filled,
+ * the last message. Actions change it, views draw from it (and note the
+ * sizes they drew at, which the actions need to page). */
+#ifndef CAPCTL_UI_H
+#define CAPCTL_UI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "text/edit.h"
+#include "model/form.h"
+#include "console/keys.h"
+#include "model/model.h"
+#include "console/theme.h"
+
+/* Views keep the numbers of cli.md. */
+enum ui_view {
+	UI_VIEW_OVERVIEW = 1,
+	UI_VIEW_DATA = 2,
+	UI_VIEW_EXEMPTIONS = 3,
+	UI_VIEW_HISTORY = 4,
+	UI_VIEW_NOTICE = 5,
+	UI_VIEW_LIVE = 6,
+};
+
+enum ui_dialog {
+	UI_DIALOG_NONE,
+	UI_DIALOG_HELP,
+	UI_DIALOG_PAUSE,
+	UI_DIALOG_FORM,
+	UI_DIALOG_DETAILS,
+	UI_DIALOG_WITHDRAW,
+	UI_DIALOG_FORGET,
+	UI_DIALOG_DELETE,
+	UI_DIALOG_EXPORT,
+};
+
+/* How long the message line holds: until the next key, or while the
+ * state it reports holds (a message about a state goes when the state
+ * changes, whoever changed it). */
+enum ui_message_bind {
+	UI_MSG_UNTIL_KEY,
+	UI_MSG_WHILE_PAUSED_UNTIL, /* "Paused until 07:33.": paused, until message_until */
+	UI_MSG_WHILE_NOT_PAUSED,   /* "Resumed." */
+	UI_MSG_WHILE_UNREACHABLE,  /* "...: the agent is not reachable." */
+};
+
+#define UI_PAUSE_CHOICES 10
+#define UI_FORGET_CHOICES 6
+#define UI_FORGET_MAX_SECONDS 86400 /* Forget's range in the contract */
+
+/* A segment as the Data view last listed it, kept while it is open or
+ * asked about (its page may be evicted meanwhile). */
+struct ui_segment {
+	uint64_t id, start, end, bytes, expires;
+	uint32_t events;
+	char stream[32];
+	bool uploaded;
+};
+
+/* An export running in the console: how far it got. */
+struct ui_export {
+	bool running;
+	char *path; /* where it goes, as shown */
+	size_t segs_done, segs_total;
+	uint64_t events_written, events_expected;
+	bool listing;
+};
+#define UI_UID_NAMES 8
+
+struct ui_uid_name {
+	uid_t uid;
+	char name[32];
+};
+
+/* A scrolled area: the first row shown, and how many rows and lines the
+ * last draw had (so paging moves by what was on screen). */
+struct ui_scroll {
+	uint64_t top;
+	int rows;
+	uint64_t lines;
+};
+
+struct ui {
+	enum ui_view view;
+	enum ui_dialog dialog;
+	const struct keys *keys; /* borrowed */
+	struct theme theme;
+	const char *bus_name; /* "session" or "system" */
+	uint64_t now;         /* realtime of the frame being drawn */
+	uid_t own_uid;
+
+	size_t ex_sel;      /* the selected row in Exemptions */
+	char *ex_select_id; /* select this request once the list shows it */
+	struct ui_scroll ex, hist, notice, help, details;
+	uint64_t overview_hist_rows; /* recent entries the Overview shows */
+
+	/* Data: the selected segment (its index, newest first, and its id
+	 * so the selection follows it when the list moves), and the one
+	 * whose events are shown (id 0: the list is shown). */
+	struct ui_scroll data, segev;
+	uint64_t data_sel, data_sel_id;
+	struct ui_segment open;
+	bool open_when_loaded; /* Enter came before the selected row did */
+
+	int live_rows; /* events the Live view had room for at the last draw */
+
+	/* f: how far back to forget, then the question. */
+	uint32_t forget_choices[UI_FORGET_CHOICES];
+	size_t n_forget_choices, forget_choice;
+	struct edit forget_text;
+	uint32_t forget_seconds; /* asked about, once confirming */
+	bool forget_confirm, forget_sending;
+	char *forget_error;
+
+	/* d: the segment asked about (dialog_error, dialog_sending hold the
+	 * answer). */
+	struct ui_segment del;
+
+	/* x: what to export (0: everything, 1: the segment in export_seg)
+	 * and where; then the running export. */
+	int export_what;
+	bool export_focus_path;
+	struct ui_segment export_seg;
+	struct edit export_path;
+	char *export_error;
+	struct ui_export export;
+
+	/* P: the choices offered and the text being typed. */
+	uint32_t pause_choices[UI_PAUSE_CHOICES];
+	size_t n_pause_choices, pause_choice;
+	struct edit pause_text;
+	char *pause_error; /* what is wrong with the text, or the refusal */
+	bool pause_sending;
+
+	struct form form;
+	int form_reason_cols; /* the reason field's width at the last draw */
+
+	char *dialog_id; /* the request shown in details or to withdraw */
+	char *dialog_error;
+	bool dialog_sending;
+
+	char *message; /* one line above the function bar */
+	bool message_error;
+	enum ui_message_bind message_bind;
+	uint64_t message_until; /* UI_MSG_WHILE_PAUSED_UNTIL: the end */
+	bool message_seen;      /* the state it reports has been seen */
+
+	/* Realtime at which something drawn changes on its own (a countdown,
+	 * "in 4 min", a sparkline moving on): the next frame is due then.
+	 * Views lower it while drawing; UINT64_MAX: nothing. */
+	uint64_t redraw_at;
+
+	bool cursor_on; /* a text field has the focus: show the cursor there */
+	int cursor_y, cursor_x;
+
+	struct ui_uid_name uid_names[UI_UID_NAMES];
+	size_t n_uid_names;
+};
+
+void ui_init(struct ui *ui, const struct keys *keys, const char *bus_name);
+void ui_fini(struct ui *ui);
+
+/* Sets the message line (printf format), to hold until the next key;
+ * NULL clears it. */
+void ui_message(struct ui *ui, bool error, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Makes the message line hold only while the state it reports does
+ * (until: the pause's end for UI_MSG_WHILE_PAUSED_UNTIL). */
+void ui_message_bind(struct ui *ui, enum ui_message_bind bind, uint64_t until);
+/* Drops a bound message whose state, once seen, no longer holds. Returns
+ * true if it dropped it. */
+bool ui_message_expire(struct ui *ui, const struct model *m);
+
+/* Something drawn changes at realtime t. */
+void ui_redraw_at(struct ui *ui, uint64_t t);
+
+/* The forget lengths f offers. */
+size_t ui_forget_choices(uint32_t *out, size_t max);
+/* A segment's row as the dialogs and the open view keep it. */
+void ui_segment_set(struct ui_segment *to, const struct model_segment *from);
+void ui_set_string(char **field, const char *s);
+
+/* The pause lengths P offers now: the usual ones the agent would accept,
+ * and the limit itself. */
+size_t ui_pause_choices(const struct model *m, uint64_t now, uint32_t *out, size_t max);
+
+/* The name to show for a uid in History: "you", "agent", a user name, or
+ * the number. */
+const char *ui_uid_name(struct ui *ui, uint32_t uid);
+
+/* Keeps a scroll position within its content. */
+void ui_scroll_clamp(struct ui_scroll *s);
+
+#endif

@@ -1,0 +1,227 @@
+/* All text reaches the screen through widget_text, which measures with
+ * text.c and never hands curses a control character (a newline would
+ * move the cursor and break the layout). */
+#include "console/widget.h"
+#include "text/text.h"
+#include "util.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+int widget_text(WINDOW *w, const struct theme *t, int y, int x, int cols, attr_t attr,
+                const char *s)
+{
+	int maxy, maxx, used = 0;
+	char buf[4096];
+	size_t o = 0;
+
+	getmaxyx(w, maxy, maxx);
+	if (y < 0 || y >= maxy || x < 0 || x >= maxx || cols <= 0 || !s)
+		return 0;
+	if (cols > maxx - x)
+		cols = maxx - x;
+	for (size_t len = strlen(s), i = 0; i < len;) {
+		uint32_t cp;
+		size_t n = text_decode(s + i, len - i, &cp);
+		int cw = text_cp_width(cp);
+		const char *bytes = s + i;
+		size_t nb = n;
+		if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0)) {
+			bytes = " ";
+			nb = 1;
+		} else if (!t->utf8 && cp >= 0x80) {
+			bytes = "?";
+			nb = 1;
+			cw = 1;
+		} else if (cp == 0xfffd && n == 1) {
+			bytes = t->utf8 ? "\xef\xbf\xbd" : "?";
+			nb = strlen(bytes);
+		}
+		if (used + cw > cols || o + nb >= sizeof buf)
+			break;
+		memcpy(buf + o, bytes, nb);
+		o += nb;
+		used += cw;
+		i += n;
+	}
+	buf[o] = '\0';
+	wattrset(w, attr);
+	mvwaddnstr(w, y, x, buf, (int)o);
+	wattrset(w, A_NORMAL);
+	return used;
+}
+
+int widget_text_right(WINDOW *w, const struct theme *t, int y, int x, int cols, attr_t attr,
+                      const char *s)
+{
+	int width = text_width(s, strlen(s));
+	if (width > cols)
+		width = cols;
+	return widget_text(w, t, y, x + cols - width, width, attr, s);
+}
+
+void widget_fill(WINDOW *w, int y, int x, int cols, attr_t attr)
+{
+	int maxy, maxx;
+	getmaxyx(w, maxy, maxx);
+	if (y < 0 || y >= maxy || x < 0 || x >= maxx || cols <= 0)
+		return;
+	if (cols > maxx - x)
+		cols = maxx - x;
+	wattrset(w, attr);
+	mvwhline(w, y, x, ' ', cols);
+	wattrset(w, A_NORMAL);
+}
+
+int widget_text_cut(WINDOW *w, const struct theme *t, int y, int x, int cols, attr_t attr,
+                    const char *s)
+{
+	int width = text_width(s, strlen(s));
+	if (width <= cols || cols < 2)
+		return widget_text(w, t, y, x, cols, attr, s);
+	int used = widget_text(w, t, y, x, cols - 1, attr, s);
+	return used + widget_text(w, t, y, x + used, 1, attr, theme_glyph(t, "…", "~"));
+}
+
+void widget_box(WINDOW *w, const struct theme *t, struct rect r, const char *title)
+{
+	int maxy, maxx;
+	getmaxyx(w, maxy, maxx);
+	if (r.h < 2 || r.w < 2)
+		return;
+	if (r.y + r.h > maxy)
+		r.h = maxy - r.y;
+	if (r.x + r.w > maxx)
+		r.w = maxx - r.x;
+	for (int i = 0; i < r.h; i++)
+		widget_fill(w, r.y + i, r.x, r.w, A_NORMAL);
+	mvwaddch(w, r.y, r.x, ACS_ULCORNER);
+	mvwhline(w, r.y, r.x + 1, ACS_HLINE, r.w - 2);
+	mvwaddch(w, r.y, r.x + r.w - 1, ACS_URCORNER);
+	mvwvline(w, r.y + 1, r.x, ACS_VLINE, r.h - 2);
+	mvwvline(w, r.y + 1, r.x + r.w - 1, ACS_VLINE, r.h - 2);
+	mvwaddch(w, r.y + r.h - 1, r.x, ACS_LLCORNER);
+	mvwhline(w, r.y + r.h - 1, r.x + 1, ACS_HLINE, r.w - 2);
+	/* The last cell of the screen cannot take a character without
+	 * scrolling; leave that corner out. */
+	if (r.y + r.h < maxy || r.x + r.w < maxx)
+		mvwaddch(w, r.y + r.h - 1, r.x + r.w - 1, ACS_LRCORNER);
+	if (title && r.w > 4) {
+		char *s = xasprintf(" %s ", title);
+		widget_text(w, t, r.y, r.x + 2, r.w - 4, theme_attr(t, THEME_DIALOG_TITLE), s);
+		free(s);
+	}
+}
+
+void widget_scrollbar(WINDOW *w, const struct theme *t, int y, int x, int h, uint64_t total,
+                      uint64_t top)
+{
+	if (h < 2 || total <= (uint64_t)h)
+		return;
+	int size = (int)((uint64_t)h * (uint64_t)h / total);
+	if (size < 1)
+		size = 1;
+	uint64_t span = total - (uint64_t)h;
+	int pos = (int)((top >= span ? span : top) * (uint64_t)(h - size) / span);
+	for (int i = 0; i < h; i++) {
+		bool thumb = i >= pos && i < pos + size;
+		widget_text(w, t, y + i, x, 1, theme_attr(t, thumb ? THEME_LABEL : THEME_DIM),
+		            thumb ? theme_glyph(t, "█", "#") : theme_glyph(t, "│", "|"));
+	}
+}
+
+void widget_funcbar(WINDOW *w, const struct theme *t, int y, int cols,
+                    const struct widget_fkey *keys, int n)
+{
+	int x = 0;
+	for (int i = 0; i < n && x < cols; i++) {
+		x += widget_text(w, t, y, x, cols - x, theme_attr(t, THEME_FUNC_KEY), keys[i].key);
+		/* Labels are padded to six columns as in htop, and never run
+		 * into the next key. */
+		int lw = text_width(keys[i].label, strlen(keys[i].label));
+		int pad = lw < 6 ? 6 - lw : 1;
+		int used = widget_text(w, t, y, x, cols - x, theme_attr(t, THEME_FUNC_LABEL),
+		                       keys[i].label);
+		x += used;
+		if (used == lw && pad) {
+			widget_fill(w, y, x, pad < cols - x ? pad : cols - x,
+			            theme_attr(t, THEME_FUNC_LABEL));
+			x += pad < cols - x ? pad : cols - x;
+		}
+	}
+	widget_fill(w, y, x, cols - x, theme_attr(t, THEME_FUNC_LABEL));
+}
+
+void widget_edit(WINDOW *w, const struct theme *t, struct rect r, const struct edit *e, bool focus,
+                 int *cy, int *cx)
+{
+	struct text_line *lines;
+	struct edit_pos cur;
+	attr_t attr = theme_attr(t, focus ? THEME_FIELD_FOCUS : THEME_FIELD);
+
+	if (r.h < 1 || r.w < 2)
+		return;
+	/* One column is kept free so the cursor can sit after the last
+	 * character of a full line. */
+	size_t n = edit_layout(e, r.w - 1, &lines, &cur);
+	size_t top = 0;
+	if (cur.line >= (size_t)r.h)
+		top = cur.line - (size_t)r.h + 1;
+	for (int i = 0; i < r.h; i++) {
+		widget_fill(w, r.y + i, r.x, r.w, attr);
+		size_t l = top + (size_t)i;
+		if (l >= n)
+			continue;
+		char *s = xmalloc(lines[l].len + 1);
+		memcpy(s, e->buf + lines[l].start, lines[l].len);
+		s[lines[l].len] = '\0';
+		widget_text(w, t, r.y + i, r.x, r.w - 1, attr, s);
+		free(s);
+	}
+	if (focus && cy && cx) {
+		*cy = r.y + (int)(cur.line - top);
+		*cx = r.x + (cur.col < r.w - 1 ? cur.col : r.w - 1);
+	}
+	free(lines);
+}
+
+void widget_bar(WINDOW *w, const struct theme *t, int y, int x, int cols, double fraction,
+                attr_t attr)
+{
+	if (!(fraction >= 0))
+		fraction = 0;
+	if (fraction > 1)
+		fraction = 1;
+	int full = (int)(fraction * cols + 0.5);
+	/* Anything at all shows as one cell, so a little is not nothing. */
+	if (full == 0 && fraction > 0)
+		full = 1;
+	for (int i = 0; i < cols; i++)
+		widget_text(w, t, y, x + i, 1, i < full ? attr : theme_attr(t, THEME_DIM),
+		            i < full ? theme_glyph(t, "█", "#") : theme_glyph(t, "░", "."));
+}
+
+void widget_spark(WINDOW *w, const struct theme *t, int y, int x, const double *v, int n,
+                  double max, attr_t attr)
+{
+	static const char *const utf8[] = {"▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"};
+	static const char *const ascii[] = {"_", ".", ":", "-", "=", "+", "*", "#"};
+	for (int i = 0; i < n; i++) {
+		if (isnan(v[i])) {
+			/* Before the first value heard: not nothing, unknown. */
+			widget_text(w, t, y, x + i, 1, theme_attr(t, THEME_DIM),
+			            theme_glyph(t, "·", " "));
+			continue;
+		}
+		int level = max > 0 ? (int)(v[i] / max * 7 + 0.5) : 0;
+		if (level < 0)
+			level = 0;
+		if (level > 7)
+			level = 7;
+		/* A value above nothing never looks like nothing. */
+		if (level == 0 && v[i] > 0 && max > 0)
+			level = 1;
+		widget_text(w, t, y, x + i, 1, attr, t->utf8 ? utf8[level] : ascii[level]);
+	}
+}

@@ -1,0 +1,329 @@
+/* The merge: every stream's segments follow one another in time, so the
+ * next line of the export is the earliest of the events each stream has
+ * at hand; a stream with nothing at hand is read further first. A segment
+ * that went away between listing and reading (deleted, expired) is
+ * skipped: it is not the agent's to give any more. */
+#include "model/export.h"
+#include "client.h"
+#include "names.h"
+#include "util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void export_init(struct export *x, FILE *out, uint64_t since, uint64_t only, uint32_t page)
+{
+	memset(x, 0, sizeof *x);
+	x->out = out;
+	x->since = since;
+	x->only = only;
+	x->page = page ? page : 1000;
+	x->listing = !only;
+	if (only) {
+		/* One segment: its stream is told by its events' kinds. */
+		x->segs = xcalloc(1, sizeof *x->segs);
+		x->segs[0] = (struct export_seg){.id = only};
+		x->n_segs = x->cap_segs = 1;
+		x->cur = xcalloc(1, sizeof *x->cur);
+		x->n_cur = 1;
+		x->cur[0].stream = xstrdup("");
+		x->cur[0].segs = xcalloc(1, sizeof(size_t));
+		x->cur[0].n_segs = 1;
+	}
+}
+
+static void drop_page(struct export_cursor *c)
+{
+	if (c->page)
+		dbus_message_unref(c->page);
+	free(c->ev);
+	c->page = NULL;
+	c->ev = NULL;
+	c->n_ev = c->pos = 0;
+}
+
+void export_fini(struct export *x)
+{
+	for (size_t i = 0; i < x->n_cur; i++) {
+		drop_page(&x->cur[i]);
+		free(x->cur[i].stream);
+		free(x->cur[i].segs);
+	}
+	free(x->cur);
+	free(x->segs);
+	free(x->error);
+	memset(x, 0, sizeof *x);
+}
+
+size_t export_segments(const struct export *x)
+{
+	return x->listing ? 0 : x->n_segs;
+}
+
+/* Keeps the first reason (heap) why the export stopped. */
+static void fail(struct export *x, char *why)
+{
+	if (x->error)
+		free(why);
+	else
+		x->error = why;
+}
+
+static int by_id(const void *a, const void *b)
+{
+	const struct export_seg *p = a, *q = b;
+	return p->id < q->id ? -1 : p->id > q->id;
+}
+
+static int by_start(const void *a, const void *b)
+{
+	const struct export_seg *p = a, *q = b;
+	if (p->start != q->start)
+		return p->start < q->start ? -1 : 1;
+	return p->id < q->id ? -1 : p->id > q->id;
+}
+
+static size_t cursor_for(struct export *x, const char *stream)
+{
+	for (size_t i = 0; i < x->n_cur; i++)
+		if (strcmp(x->cur[i].stream, stream) == 0)
+			return i;
+	x->cur = xrealloc(x->cur, (x->n_cur + 1) * sizeof *x->cur);
+	x->cur[x->n_cur] = (struct export_cursor){.stream = xstrdup(stream)};
+	return x->n_cur++;
+}
+
+/* Listing done: the segments to read, oldest first, each in its stream's
+ * queue. A listing that moved under the pages (a segment closed or
+ * deleted meanwhile) may name one twice: once is enough. */
+static void plan(struct export *x)
+{
+	size_t n = 0;
+	x->listing = false;
+	if (!x->n_segs)
+		return;
+	qsort(x->segs, x->n_segs, sizeof *x->segs, by_id);
+	for (size_t i = 0; i < x->n_segs; i++) {
+		if (n && x->segs[n - 1].id == x->segs[i].id)
+			continue;
+		if (x->since && x->segs[i].end < x->since)
+			continue;
+		x->segs[n++] = x->segs[i];
+	}
+	x->n_segs = n;
+	qsort(x->segs, n, sizeof *x->segs, by_start);
+	for (size_t i = 0; i < n; i++) {
+		struct export_cursor *c = &x->cur[x->segs[i].cursor];
+		c->segs = xrealloc(c->segs, (c->n_segs + 1) * sizeof *c->segs);
+		c->segs[c->n_segs++] = i;
+		x->events_expected += x->segs[i].events;
+	}
+	x->listing = false;
+}
+
+static void list_reply(struct export *x, DBusMessage *reply)
+{
+	DBusMessageIter it, arr, st;
+	dbus_uint64_t total;
+	size_t got = 0;
+
+	if (!dbus_message_iter_init(reply, &it) ||
+	    dbus_message_iter_get_arg_type(&it) != DBUS_TYPE_UINT64)
+		goto bad;
+	dbus_message_iter_get_basic(&it, &total);
+	if (!dbus_message_iter_next(&it) || dbus_message_iter_get_arg_type(&it) != DBUS_TYPE_ARRAY)
+		goto bad;
+	char *sig = dbus_message_iter_get_signature(&it);
+	bool good = strcmp(sig, "a(tsttuttb)") == 0;
+	dbus_free(sig);
+	if (!good)
+		goto bad;
+	dbus_message_iter_recurse(&it, &arr);
+	while (dbus_message_iter_get_arg_type(&arr) == DBUS_TYPE_STRUCT) {
+		dbus_uint64_t id, start, end, bytes, expires;
+		dbus_uint32_t events;
+		dbus_bool_t uploaded;
+		const char *stream;
+		dbus_message_iter_recurse(&arr, &st);
+		dbus_message_iter_get_basic(&st, &id);
+		dbus_message_iter_next(&st);
+		dbus_message_iter_get_basic(&st, &stream);
+		dbus_message_iter_next(&st);
+		dbus_message_iter_get_basic(&st, &start);
+		dbus_message_iter_next(&st);
+		dbus_message_iter_get_basic(&st, &end);
+		dbus_message_iter_next(&st);
+		dbus_message_iter_get_basic(&st, &events);
+		dbus_message_iter_next(&st);
+		dbus_message_iter_get_basic(&st, &bytes);
+		dbus_message_iter_next(&st);
+		dbus_message_iter_get_basic(&st, &expires);
+		dbus_message_iter_next(&st);
+		dbus_message_iter_get_basic(&st, &uploaded);
+		(void)bytes;
+		(void)expires;
+		(void)uploaded;
+		if (x->n_segs == x->cap_segs) {
+			x->cap_segs = x->cap_segs ? 2 * x->cap_segs : 256;
+			x->segs = xrealloc(x->segs, x->cap_segs * sizeof *x->segs);
+		}
+		x->segs[x->n_segs++] =
+		    (struct export_seg){id, start, end, events, cursor_for(x, stream)};
+		got++;
+		dbus_message_iter_next(&arr);
+	}
+	x->list_total = total;
+	x->pending.offset += got;
+	if (got == 0 || x->pending.offset >= total)
+		plan(x);
+	return;
+bad:
+	fail(x, xstrdup("the agent's list of segments could not be read"));
+}
+
+static bool segment_gone(DBusMessage *reply)
+{
+	const char *name = client_error_name(reply);
+	return name && strcmp(name, CAPCTL_ERR_NO_SUCH_SEGMENT) == 0;
+}
+
+static void read_reply(struct export *x, DBusMessage *reply)
+{
+	struct export_cursor *c = NULL;
+	DBusMessageIter it, arr, st;
+	dbus_uint32_t total;
+	for (size_t i = 0; i < x->n_cur && !c; i++)
+		if (x->cur[i].reading &&
+		    x->segs[x->cur[i].segs[x->cur[i].next - 1]].id == x->pending.id)
+			c = &x->cur[i];
+	if (!c)
+		return;
+	if (segment_gone(reply)) {
+		c->reading = false;
+		x->segs_done++;
+		return;
+	}
+	if (client_error_name(reply)) {
+		fail(x, xasprintf("the agent would not give the events: %s (%s)",
+		                  client_error_message(reply), client_error_name(reply)));
+		return;
+	}
+	if (!dbus_message_iter_init(reply, &it) ||
+	    dbus_message_iter_get_arg_type(&it) != DBUS_TYPE_UINT32)
+		goto bad;
+	dbus_message_iter_get_basic(&it, &total);
+	if (!dbus_message_iter_next(&it) ||
+	    dbus_message_iter_get_arg_type(&it) != DBUS_TYPE_ARRAY ||
+	    dbus_message_iter_get_element_type(&it) != DBUS_TYPE_STRUCT)
+		goto bad;
+	char *sig = dbus_message_iter_get_signature(&it);
+	bool good = strcmp(sig, "a(tsiiis)") == 0;
+	dbus_free(sig);
+	if (!good)
+		goto bad;
+	drop_page(c);
+	dbus_message_iter_recurse(&it, &arr);
+	size_t n = 0, cap = 0, got = 0;
+	while (dbus_message_iter_get_arg_type(&arr) == DBUS_TYPE_STRUCT) {
+		struct evtext_event e;
+		dbus_message_iter_recurse(&arr, &st);
+		evtext_read(&st, &e);
+		e.stream = *c->stream ? c->stream : evtext_stream_of_kind(e.kind);
+		x->pending.offset++;
+		got++;
+		dbus_message_iter_next(&arr);
+		if (x->since && e.time < x->since)
+			continue;
+		if (n == cap) {
+			cap = cap ? 2 * cap : 256;
+			c->ev = xrealloc(c->ev, cap * sizeof *c->ev);
+		}
+		c->ev[n++] = e;
+	}
+	c->n_ev = n;
+	if (n)
+		c->page = dbus_message_ref(reply);
+	c->offset = x->pending.offset;
+	if (x->only && !x->events_expected)
+		x->events_expected = total;
+	/* The last page; or an empty one, from a segment that shrank
+	 * (Forget) while it was read. */
+	if (c->offset >= total || got == 0) {
+		c->reading = false;
+		x->segs_done++;
+	}
+	return;
+bad:
+	fail(x, xstrdup("the agent's answer could not be read"));
+}
+
+void export_reply(struct export *x, DBusMessage *reply)
+{
+	if (!x->waiting)
+		return;
+	x->waiting = false;
+	if (x->pending.kind == EXPORT_REQ_LIST) {
+		if (client_error_name(reply))
+			fail(x, xasprintf("the agent would not list the segments: %s (%s)",
+			                  client_error_message(reply), client_error_name(reply)));
+		else
+			list_reply(x, reply);
+	} else {
+		read_reply(x, reply);
+	}
+}
+
+int export_next(struct export *x, struct export_req *req)
+{
+	if (!x->error && ferror(x->out))
+		fail(x, xstrdup("the file could not be written"));
+	if (x->error)
+		return -1;
+	if (x->done)
+		return 0;
+	if (x->listing) {
+		/* pending.offset counts what was listed so far. */
+		x->pending.kind = EXPORT_REQ_LIST;
+		x->pending.limit = EXPORT_LIST_PAGE;
+		*req = x->pending;
+		x->waiting = true;
+		return 1;
+	}
+	for (;;) {
+		/* Every stream with more to give must have something at hand
+		 * before the earliest event can be told. */
+		struct export_cursor *best = NULL;
+		for (size_t i = 0; i < x->n_cur; i++) {
+			struct export_cursor *c = &x->cur[i];
+			if (c->pos < c->n_ev) {
+				if (!best || c->ev[c->pos].time < best->ev[best->pos].time)
+					best = c;
+				continue;
+			}
+			drop_page(c);
+			if (!c->reading && c->next == c->n_segs)
+				continue; /* this stream is done */
+			if (!c->reading) {
+				c->next++;
+				c->reading = true;
+				c->offset = 0;
+			}
+			x->pending = (struct export_req){.kind = EXPORT_REQ_READ,
+			                                 .id = x->segs[c->segs[c->next - 1]].id,
+			                                 .offset = c->offset,
+			                                 .limit = x->page};
+			*req = x->pending;
+			x->waiting = true;
+			return 1;
+		}
+		if (!best) {
+			x->done = true;
+			if (!ferror(x->out))
+				return 0;
+			fail(x, xstrdup("the file could not be written"));
+			return -1;
+		}
+		evtext_json_line(x->out, &best->ev[best->pos++]);
+		x->events_written++;
+	}
+}

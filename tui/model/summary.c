@@ -1,0 +1,272 @@
+/* Sentences, not tables: "Uploaded today 1.2 MB of 50 MB", "Agent ≈ 40
+ * mW, 0.3% CPU". Sizes in SI units, as the policy counts megabytes. */
+#include "model/summary.h"
+#include "text/human.h"
+#include "util.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+static struct summary_line *line(struct summary_line *out, int *n, const char *label,
+                                 enum summary_tone tone)
+{
+	struct summary_line *l = &out[(*n)++];
+	l->label = label;
+	l->text[0] = '\0';
+	l->tone = tone;
+	return l;
+}
+
+/* Appends to a line's text. */
+static void add(struct summary_line *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void add(struct summary_line *l, const char *fmt, ...)
+{
+	size_t len = strlen(l->text);
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(l->text + len, sizeof l->text - len, fmt, ap);
+	va_end(ap);
+}
+
+bool summary_uploads(const struct model *m)
+{
+	return m->upload.endpoint && *m->upload.endpoint;
+}
+
+void summary_today(const struct model *m, char *buf, size_t size)
+{
+	const struct model_upload *u = &m->upload;
+	char a[32], c[32];
+	human_bytes(u->bytes_today, a, sizeof a);
+	if (u->daily_cap) {
+		human_bytes(u->daily_cap, c, sizeof c);
+		snprintf(buf, size, "Uploaded today %s of %s", a, c);
+	} else {
+		snprintf(buf, size, "Uploaded today %s, no daily cap", a);
+	}
+}
+
+void summary_deferred(const struct model *m, uint64_t now, char *buf, size_t size)
+{
+	const char *why = m->upload.deferred ? m->upload.deferred : "";
+	char cap[32], when[32];
+	if (!*why || !summary_uploads(m)) {
+		buf[0] = '\0';
+	} else if (strcmp(why, "metered") == 0) {
+		snprintf(buf, size, "Waiting: the network is metered");
+	} else if (strcmp(why, "on-battery") == 0) {
+		snprintf(buf, size, "Waiting: %s",
+		         m->power.saver ? "the battery saver is on" : "the machine is on battery");
+	} else if (strcmp(why, "cap-reached") == 0) {
+		human_bytes(m->upload.daily_cap, cap, sizeof cap);
+		if (m->upload.next_upload > now) {
+			if (m->upload.next_upload == next_local_midnight(now))
+				snprintf(when, sizeof when, "midnight");
+			else
+				format_local_time(m->upload.next_upload, now, when, sizeof when);
+			snprintf(buf, size, "Waiting: today's cap of %s is reached, until %s", cap,
+			         when);
+		} else {
+			snprintf(buf, size, "Waiting: today's cap of %s is reached", cap);
+		}
+	} else if (strcmp(why, "offline") == 0) {
+		snprintf(buf, size, "Waiting: there is no network connection");
+	} else if (strcmp(why, "paused") == 0) {
+		snprintf(buf, size, "Waiting: recording is paused");
+	} else {
+		snprintf(buf, size, "Waiting: %s", why);
+	}
+}
+
+void summary_next_upload(const struct model *m, uint64_t now, char *buf, size_t size,
+                         uint64_t *changes)
+{
+	uint64_t next = m->upload.next_upload;
+	char at[32], in[32];
+	*changes = UINT64_MAX;
+	if (!summary_uploads(m) || !next) {
+		buf[0] = '\0';
+		return;
+	}
+	format_local_time(next, now, at, sizeof at);
+	if (next <= now) {
+		snprintf(buf, size, "Next upload due now");
+		return;
+	}
+	uint64_t left = next - now, minute = 60 * USEC_PER_SEC;
+	if (left < minute) {
+		snprintf(buf, size, "Next upload at %s, within a minute", at);
+		*changes = next;
+		return;
+	}
+	human_minutes(left / minute * 60, in, sizeof in);
+	snprintf(buf, size, "Next upload at %s, in %s", at, in);
+	/* The minutes left change when the rest of a minute has gone. */
+	*changes = now + left % minute;
+}
+
+void summary_battery(const struct model *m, char *buf, size_t size)
+{
+	const struct model_power *p = &m->power;
+	if (p->on_battery && p->battery_percent >= 0)
+		snprintf(buf, size, "On battery, %.0f%% left", p->battery_percent);
+	else if (p->on_battery)
+		snprintf(buf, size, "On battery");
+	else if (p->battery_percent >= 0)
+		snprintf(buf, size, "On mains power, battery %.0f%%", p->battery_percent);
+	else
+		snprintf(buf, size, "On mains power");
+}
+
+void summary_saver(const struct model *m, int variant, char *buf, size_t size)
+{
+	bool up = summary_uploads(m);
+	if (!m->power.saver)
+		buf[0] = '\0';
+	else if (variant == 0)
+		snprintf(buf, size, "Battery saver on: motion 10 Hz%s", up ? ", uploads wait" : "");
+	else if (variant == 1)
+		snprintf(buf, size, "Saver on: motion 10 Hz%s", up ? ", uploads wait" : "");
+	else
+		snprintf(buf, size, "Battery saver on");
+}
+
+int summary_upload(const struct model *m, uint64_t now, struct summary_line *out)
+{
+	const struct model_upload *u = &m->upload;
+	char a[32], b[32], text[320];
+	uint64_t changes;
+	int n = 0;
+	struct summary_line *l;
+
+	if (!summary_uploads(m)) {
+		l = line(out, &n, "Upload", SUMMARY_GOOD);
+		add(l, "Local only: nothing leaves this machine.");
+		return n;
+	}
+	l = line(out, &n, "Upload", SUMMARY_VALUE);
+	add(l, "Sends to %s", u->endpoint);
+	l = line(out, &n, "", SUMMARY_NORMAL);
+	summary_today(m, l->text, sizeof l->text);
+	human_bytes(u->bytes_total, b, sizeof b);
+	add(l, ", %s in all", b);
+	if (u->pending_bytes) {
+		human_bytes(u->pending_bytes, a, sizeof a);
+		add(l, "; %s waiting to go", a);
+	}
+	l = line(out, &n, "", SUMMARY_NORMAL);
+	summary_deferred(m, now, text, sizeof text);
+	if (*text) {
+		add(l, "%s", text);
+		l->tone = SUMMARY_WARN;
+	} else if (u->rate_bps >= 1) {
+		human_rate(u->rate_bps, a, sizeof a);
+		add(l, "%s over the last minute", a);
+	} else {
+		summary_next_upload(m, now, text, sizeof text, &changes);
+		add(l, "%s", text);
+	}
+	if (u->last_upload) {
+		format_local_time(u->last_upload, now, a, sizeof a);
+		add(l, "%s at %s", l->text[0] ? "; last sent" : "Last sent", a);
+	}
+	if (!l->text[0])
+		n--;
+	if (u->last_error && *u->last_error) {
+		l = line(out, &n, "", SUMMARY_ERROR);
+		add(l, "Last attempt failed: %s", u->last_error);
+	}
+	return n;
+}
+
+int summary_power(const struct model *m, bool utf8, bool wide, struct summary_line *out)
+{
+	const struct model_power *p = &m->power;
+	char mw[32], text[160];
+	int n = 0;
+	struct summary_line *l = line(out, &n, "Power", SUMMARY_NORMAL);
+
+	human_power(p->estimated_mw, mw, sizeof mw);
+	add(l, "Agent %s %s, %.1f%% CPU", utf8 ? "≈" : "about", mw, p->cpu_percent);
+	if (wide)
+		add(l, ", %.1f wakeups a second", p->wakeups_per_second);
+	summary_battery(m, text, sizeof text);
+	/* "On battery" continues the sentence in lower case. */
+	text[0] = (char)(text[0] - 'A' + 'a');
+	add(l, "; %s", text);
+	if (p->saver) {
+		summary_saver(m, 0, text, sizeof text);
+		text[0] = (char)(text[0] - 'A' + 'a');
+		add(l, "; %s", text);
+	}
+	if (p->measured_mw >= 0) {
+		human_power(p->measured_mw, mw, sizeof mw);
+		l = line(out, &n, "", SUMMARY_NORMAL);
+		add(l, "The processor draws %s in all (measured)", mw);
+	}
+	return n;
+}
+
+int summary_pause(const struct model *m, uint64_t now, struct summary_line *out)
+{
+	char most[32], left[32], day[32];
+	int n = 0;
+	struct summary_line *l = line(out, &n, "Pausing", SUMMARY_NORMAL);
+
+	human_minutes(m->max_pause_seconds, most, sizeof most);
+	if (!m->budget_seconds) {
+		add(l, "Up to %s at a time, no daily limit", most);
+		return n;
+	}
+	uint32_t b = model_budget_left(m, now);
+	/* While paused the budget runs down by the second: show it so. */
+	if (model_state(m) == MODEL_STATE_PAUSED)
+		human_countdown(b, left, sizeof left);
+	else
+		human_minutes(b, left, sizeof left);
+	human_minutes(m->budget_seconds, day, sizeof day);
+	add(l, "%s of %s left today, up to %s at a time", left, day, most);
+	if (b == 0)
+		l->tone = SUMMARY_WARN;
+	return n;
+}
+
+int summary_storage(const struct model *m, struct summary_line *out)
+{
+	const struct model_retention *r = &m->retention;
+	char size[32], date[32];
+	int n = 0;
+	struct summary_line *l = line(out, &n, "Storage", SUMMARY_NORMAL);
+
+	human_bytes(r->bytes, size, sizeof size);
+	if (r->segments == 0 && r->bytes == 0) {
+		add(l, "Nothing stored yet; kept %u days", r->days);
+		return n;
+	}
+	/* The open segments' journals are on disk too, before any segment
+	 * has closed: they count. */
+	if (r->segments == 0) {
+		add(l, "%s being recorded, no segment closed yet; kept %u days", size, r->days);
+		return n;
+	}
+	char count[32];
+	human_count(r->segments, count, sizeof count);
+	add(l, "%s segment%s, %s, kept %u days", count, r->segments == 1 ? "" : "s", size, r->days);
+	if (r->oldest) {
+		format_local_date(r->oldest, date, sizeof date);
+		add(l, "; oldest from %s", date);
+	}
+	return n;
+}
+
+int summary_all(const struct model *m, uint64_t now, bool utf8, bool wide, struct summary_line *out)
+{
+	int n = 0;
+	n += summary_upload(m, now, out + n);
+	n += summary_power(m, utf8, wide, out + n);
+	n += summary_pause(m, now, out + n);
+	n += summary_storage(m, out + n);
+	return n;
+}

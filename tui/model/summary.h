@@ -1,0 +1,53 @@
+/* The Overview's sentences, shared by the console and `capctl status` so
+ * both say the same thing in the same words: uploads, power, pausing and
+ * storage from the model, for a person who is not an engineer. Pure. */
+#ifndef CAPCTL_SUMMARY_H
+#define CAPCTL_SUMMARY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model/model.h"
+
+enum summary_tone { SUMMARY_NORMAL, SUMMARY_VALUE, SUMMARY_GOOD, SUMMARY_WARN, SUMMARY_ERROR };
+
+struct summary_line {
+	const char *label; /* "Upload", or "" for a continuation line */
+	char text[320];
+	enum summary_tone tone;
+};
+
+#define SUMMARY_MAX_LINES 12
+
+/* Each fills out[] and returns the number of lines. utf8 picks "≈" over
+ * "about"; wide adds the details a wide screen has room for. */
+int summary_upload(const struct model *m, uint64_t now, struct summary_line *out);
+int summary_power(const struct model *m, bool utf8, bool wide, struct summary_line *out);
+int summary_pause(const struct model *m, uint64_t now, struct summary_line *out);
+int summary_storage(const struct model *m, struct summary_line *out);
+/* All four, in that order. */
+int summary_all(const struct model *m, uint64_t now, bool utf8, bool wide,
+                struct summary_line *out);
+
+/* The pieces, for the Overview's panels. Each writes one sentence. */
+
+/* Whether uploads go anywhere: false for "local only". */
+bool summary_uploads(const struct model *m);
+/* "Uploaded today 1.2 MB of 50 MB" (or ", no daily cap"). */
+void summary_today(const struct model *m, char *buf, size_t size);
+/* Why nothing is sent now, in plain words ("Waiting: the network is
+ * metered"), or "" when nothing holds uploads back. */
+void summary_deferred(const struct model *m, uint64_t now, char *buf, size_t size);
+/* "Next upload at 07:45, in 4 min" ("" when none is planned); *changes
+ * gets the realtime at which the words change ("in 3 min"), or
+ * UINT64_MAX. */
+void summary_next_upload(const struct model *m, uint64_t now, char *buf, size_t size,
+                         uint64_t *changes);
+/* "On battery, 55% left", "On mains power, battery 80%", "On mains power". */
+void summary_battery(const struct model *m, char *buf, size_t size);
+/* The battery saver in words, long (0) to short (2): "Battery saver on:
+ * motion 10 Hz, uploads wait"; "" when it is off. */
+void summary_saver(const struct model *m, int variant, char *buf, size_t size);
+
+#endif
