@@ -18,8 +18,8 @@ static uint64_t checkpoint_interval(const struct agent *a)
 	return a->filter.saver ? 10 * CHECKPOINT_USEC : CHECKPOINT_USEC;
 }
 
-static const enum prop immediate_props[] = {P_STATE, P_STATE_REASON, P_PAUSED_UNTIL,
-					    P_BUDGET_LEFT, P_MAX_PAUSE, P_BUDGET};
+static const enum prop immediate_props[] = {P_STATE,       P_STATE_REASON, P_PAUSED_UNTIL,
+                                            P_BUDGET_LEFT, P_MAX_PAUSE,    P_BUDGET};
 
 void agent_log(struct agent *a, const char *action, uint32_t uid, const char *fmt, ...)
 {
@@ -79,8 +79,8 @@ const char *agent_state(struct agent *a, uint64_t now, char **reason)
 		return "idle";
 	}
 	*reason = xasprintf("recording %" PRIu32 " of %d streams as the policy allows%s",
-			    recording_streams(a, now), N_STREAMS,
-			    a->filter.saver ? "; battery saver on" : "");
+	                    recording_streams(a, now), N_STREAMS,
+	                    a->filter.saver ? "; battery saver on" : "");
 	return "collecting";
 }
 
@@ -92,11 +92,11 @@ static char *kept_description(const struct policy *p, enum stream s)
 	case FID_REDUCED:
 		if (s == STREAM_MOTION)
 			return xasprintf("position, downsampled to %" PRIu32 " Hz",
-					 p->motion_rate_hz);
+			                 p->motion_rate_hz);
 		return xstrdup("which button, never the pointer position");
 	case FID_CATEGORY:
 		return xstrdup("key category (letter, digit, space, …) and timing; which key "
-			       "is never recorded");
+		               "is never recorded");
 	case FID_TIMING:
 		return xstrdup("timing only; which key is never recorded");
 	case FID_APP:
@@ -106,11 +106,8 @@ static char *kept_description(const struct policy *p, enum stream s)
 		break;
 	}
 	static const char *const full[N_STREAMS] = {
-	    "every position",
-	    "button and pointer position",
-	    "direction and pointer position",
-	    "which key, and when",
-	    "application and window title",
+	    "every position",      "button and pointer position",  "direction and pointer position",
+	    "which key, and when", "application and window title",
 	};
 	return xstrdup(full[s]);
 }
@@ -144,8 +141,9 @@ bool agent_stream(struct agent *a, enum stream s, uint64_t now, char **descripti
 		return false;
 	}
 	if (s == STREAM_MOTION && a->filter.saver)
-		*description = xasprintf("position, downsampled to %" PRIu32 " Hz by the battery saver",
-					 filter_motion_hz(&a->filter));
+		*description =
+		    xasprintf("position, downsampled to %" PRIu32 " Hz by the battery saver",
+		              filter_motion_hz(&a->filter));
 	else
 		*description = kept_description(&a->policy, s);
 	return true;
@@ -313,7 +311,7 @@ static void on_power_changed(const struct power_state *ps, void *data)
 	if (saver != a->filter.saver) {
 		if (saver)
 			log_msg("battery saver on: motion at most %d Hz, uploads wait",
-				SAVER_MOTION_HZ);
+			        SAVER_MOTION_HZ);
 		else
 			log_msg("battery saver off");
 		filter_flush(&a->filter, now_usec(), true, on_kept, a);
@@ -321,7 +319,7 @@ static void on_power_changed(const struct power_state *ps, void *data)
 	}
 	if (ps->locked != a->filter.locked) {
 		log_msg(ps->locked ? "the screen is locked: nothing is recorded"
-				   : "the screen is unlocked");
+		                   : "the screen is unlocked");
 		/* What was kept before the lock is still kept. */
 		filter_flush(&a->filter, now_usec(), true, on_kept, a);
 		a->filter.locked = ps->locked;
@@ -395,18 +393,19 @@ static void on_checkpoint(struct loop_timer *t, void *data)
 static void enforce_limits(struct agent *a)
 {
 	uint64_t now = now_usec(), day = 86400 * USEC_PER_SEC;
-	uint64_t cutoff = now > a->policy.retention_days * day ? now - a->policy.retention_days * day : 0;
+	uint64_t cutoff =
+	    now > a->policy.retention_days * day ? now - a->policy.retention_days * day : 0;
 	uint32_t n = spool_expire(a->spool, cutoff);
 	spool_expire_quarantine(a->spool, cutoff);
 	if (n)
 		agent_log(a, "segments-expired", CAPCTL_UID_AGENT,
-			  "%" PRIu32 " segments older than %" PRIu32 " days", n,
-			  a->policy.retention_days);
+		          "%" PRIu32 " segments older than %" PRIu32 " days", n,
+		          a->policy.retention_days);
 	n = spool_enforce_cap(a->spool, (uint64_t)a->policy.max_spool_mb * 1000000);
 	if (n)
 		agent_log(a, "segments-expired", CAPCTL_UID_AGENT,
-			  "%" PRIu32 " oldest segments, to keep the spool under %" PRIu32 " MB", n,
-			  a->policy.max_spool_mb);
+		          "%" PRIu32 " oldest segments, to keep the spool under %" PRIu32 " MB", n,
+		          a->policy.max_spool_mb);
 	agent_spool_changed(a);
 }
 
@@ -435,7 +434,7 @@ int agent_open_spool(struct agent *a, const char *state_dir, char **error)
 	a->segment_timer = loop_timer_new(a->loop, on_segment_timer, a);
 	a->retention_timer = loop_timer_new(a->loop, on_retention_timer, a);
 	const struct upload_hooks hooks = {on_upload_changed, on_upload_history,
-					   upload_deferral_hook, a};
+	                                   upload_deferral_hook, a};
 	a->uploader = upload_new(a->loop, a->spool, &a->policy, &hooks);
 	if (a->upload_state)
 		upload_parse(a->uploader, a->upload_state);
@@ -487,7 +486,7 @@ static void on_ctl_event(enum ctl_event ev, const struct exemption *ex, void *da
 	case CTL_EV_EXPIRED:
 		format_local_date(ex->expires, when, sizeof when);
 		agent_log(a, "exemption-expired", CAPCTL_UID_AGENT, "%s (scope %s) ended on %s",
-			  ex->id, ex->scope, when);
+		          ex->id, ex->scope, when);
 		break;
 	case CTL_EV_DROPPED:
 	case CTL_EV_NEW_DAY:
@@ -525,11 +524,11 @@ void agent_tick(struct agent *a)
 int agent_save_state(struct agent *a)
 {
 	char *text = control_serialize(&a->control);
-	char *up = a->uploader ? upload_serialize(a->uploader) : xstrdup(a->upload_state ? a->upload_state : "");
-	char *all = xasprintf("%scounts %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64
-			      "\n%s",
-			      text, a->counts[0], a->counts[1], a->counts[2], a->counts[3],
-			      a->counts[4], up);
+	char *up = a->uploader ? upload_serialize(a->uploader)
+	                       : xstrdup(a->upload_state ? a->upload_state : "");
+	char *all = xasprintf(
+	    "%scounts %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 "\n%s", text,
+	    a->counts[0], a->counts[1], a->counts[2], a->counts[3], a->counts[4], up);
 	int r = write_file_atomic(a->state_path, all, strlen(all));
 	if (r < 0)
 		log_msg("cannot save state to %s: %s", a->state_path, strerror(-r));
@@ -539,7 +538,6 @@ int agent_save_state(struct agent *a)
 	return r;
 }
 
-
 void agent_control_changed(struct agent *a)
 {
 	uint64_t now = now_usec();
@@ -548,9 +546,9 @@ void agent_control_changed(struct agent *a)
 	if (a->uploader)
 		upload_defer(a->uploader, upload_deferral(a));
 	arm_control_timer(a, now);
-	static const enum prop props[] = {P_STATE,	P_STATE_REASON, P_PAUSED_UNTIL,
-					  P_BUDGET_LEFT, P_MAX_PAUSE,	P_BUDGET,
-					  P_EXEMPTIONS};
+	static const enum prop props[] = {P_STATE,       P_STATE_REASON, P_PAUSED_UNTIL,
+	                                  P_BUDGET_LEFT, P_MAX_PAUSE,    P_BUDGET,
+	                                  P_EXEMPTIONS};
 	service_announce(a, props, ARRAY_SIZE(props));
 	agent_counters_touch(a);
 }
@@ -612,10 +610,10 @@ void agent_reload(struct agent *a)
 	if (r != 0)
 		free(path);
 	control_set_limits(&a->control, a->policy.max_pause_minutes * 60,
-			   a->policy.daily_pause_budget_minutes * 60,
-			   a->policy.max_pending_exemptions);
+	                   a->policy.daily_pause_budget_minutes * 60,
+	                   a->policy.max_pending_exemptions);
 	agent_log(a, "policy-loaded", CAPCTL_UID_AGENT, "%s",
-		  a->policy_path ? a->policy_path : "no policy file: the defaults");
+	          a->policy_path ? a->policy_path : "no policy file: the defaults");
 	static const enum prop props[] = {P_NOTICE};
 	service_announce(a, props, ARRAY_SIZE(props));
 	/* Everything that follows from the policy, again: the saver and the

@@ -51,7 +51,7 @@ struct agent {
 	uint32_t own_uid;
 
 	struct policy policy;
-	char *policy_path;	/* the file in force, or NULL for the defaults */
+	char *policy_path;      /* the file in force, or NULL for the defaults */
 	const char *config_arg; /* --config, or NULL */
 
 	char *state_path;
@@ -61,16 +61,16 @@ struct agent {
 	uint64_t counts[N_STREAMS]; /* events kept, all time */
 
 	enum source_kind source_kind;
-	uint64_t seed;	   /* synthetic */
-	double speed;	   /* replay: 1 as recorded, 0 as fast as possible */
+	uint64_t seed;        /* synthetic */
+	double speed;         /* replay: 1 as recorded, 0 as fast as possible */
 	struct evemu *replay; /* the recording, parsed, until the source takes it */
-	bool exit_at_end;  /* replay: stop when the recording ends */
+	bool exit_at_end;     /* replay: stop when the recording ends */
 	struct source *source;
-	char *source_lost; /* why the source has no input now, or NULL */
+	char *source_lost;                /* why the source has no input now, or NULL */
 	struct loop_timer *control_timer; /* pause end, expiries, midnight */
-	struct loop_timer *stats_timer;	  /* counters, at most once a second */
-	struct loop_timer *flush_timer;	  /* a held reduced-motion position */
-	uint64_t stats_sent_at;		  /* mono_usec of the last counters check */
+	struct loop_timer *stats_timer;   /* counters, at most once a second */
+	struct loop_timer *flush_timer;   /* a held reduced-motion position */
+	uint64_t stats_sent_at;           /* mono_usec of the last counters check */
 
 	struct spool *spool;
 	struct uploader *uploader;
@@ -85,7 +85,7 @@ struct agent {
 	size_t recent_head, recent_len;
 
 	char *sent[N_PROPS]; /* fingerprints of what was last announced */
-	bool ticked;	     /* control_tick reported something */
+	bool ticked;         /* control_tick reported something */
 	struct refusal *refusals;
 	char *introspect_xml;
 };

@@ -112,18 +112,19 @@ static int parse_source(const char *arg, struct agent *a)
 			errno = 0;
 			a->seed = strtoull(arg + 10, &end, 10);
 			if (errno || end == arg + 10 || *end || arg[10] == '-') {
-				fprintf(stderr, "captured: --source synthetic:SEED takes a whole "
-						"number, not '%s'\n",
-					arg + 10);
+				fprintf(stderr,
+				        "captured: --source synthetic:SEED takes a whole "
+				        "number, not '%s'\n",
+				        arg + 10);
 				return -1;
 			}
 		}
 		return 0;
 	}
 	fprintf(stderr,
-		"captured: unknown source '%s'; the sources are x11, evdev, synthetic[:SEED], "
-		"replay:FILE and none\n",
-		arg);
+	        "captured: unknown source '%s'; the sources are x11, evdev, synthetic[:SEED], "
+	        "replay:FILE and none\n",
+	        arg);
 	return -1;
 }
 
@@ -133,10 +134,11 @@ static int parse_speed(const char *arg, struct agent *a)
 	errno = 0;
 	double v = strtod(arg, &end);
 	if (errno || end == arg || *end || !(v >= 0) || v > 1e9) {
-		fprintf(stderr,
-			"captured: --speed takes a number of 0 or more (1 as recorded, 0 as fast as "
-			"possible), not '%s'\n",
-			arg);
+		fprintf(
+		    stderr,
+		    "captured: --speed takes a number of 0 or more (1 as recorded, 0 as fast as "
+		    "possible), not '%s'\n",
+		    arg);
 		return -1;
 	}
 	a->speed = v;
@@ -212,7 +214,7 @@ static void load_state(struct agent *a)
 		char *aside = xasprintf("%s.damaged", a->state_path);
 		rename(a->state_path, aside);
 		log_msg("%s is damaged; kept as %s, starting from a clean state", a->state_path,
-			aside);
+		        aside);
 		free(aside);
 	} else {
 		const char *up = strstr(buf, "\nupload ");
@@ -220,8 +222,8 @@ static void load_state(struct agent *a)
 			a->upload_state = xstrdup(up + 1);
 		const char *c = strstr(buf, "\ncounts ");
 		if (c)
-			sscanf(c, "\ncounts %" SCNu64 " %" SCNu64 " %" SCNu64 " %" SCNu64
-				  " %" SCNu64,
+			sscanf(c,
+			       "\ncounts %" SCNu64 " %" SCNu64 " %" SCNu64 " %" SCNu64 " %" SCNu64,
 			       &a->counts[0], &a->counts[1], &a->counts[2], &a->counts[3],
 			       &a->counts[4]);
 	}
@@ -231,11 +233,16 @@ static void load_state(struct agent *a)
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"session", no_argument, NULL, 'S'},   {"system", no_argument, NULL, 'Y'},
-	    {"config", required_argument, NULL, 'c'}, {"state-dir", required_argument, NULL, 'd'},
-	    {"source", required_argument, NULL, 's'}, {"check-config", required_argument, NULL, 'C'},
-	    {"help", no_argument, NULL, 'h'},	      {"version", no_argument, NULL, 'V'},
-	    {"speed", required_argument, NULL, 'p'},  {"exit-at-end", no_argument, NULL, 'E'},
+	    {"session", no_argument, NULL, 'S'},
+	    {"system", no_argument, NULL, 'Y'},
+	    {"config", required_argument, NULL, 'c'},
+	    {"state-dir", required_argument, NULL, 'd'},
+	    {"source", required_argument, NULL, 's'},
+	    {"check-config", required_argument, NULL, 'C'},
+	    {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, 'V'},
+	    {"speed", required_argument, NULL, 'p'},
+	    {"exit-at-end", no_argument, NULL, 'E'},
 	    {NULL, 0, NULL, 0},
 	};
 	struct agent a = {.source_kind = SOURCE_NONE, .speed = 1};
@@ -325,14 +332,14 @@ int main(int argc, char **argv)
 	a.bus = bus_open(system, &err);
 	if (!a.bus) {
 		log_msg("cannot connect to the %s bus: %s", system ? "system" : "session",
-			err.message);
+		        err.message);
 		dbus_error_free(&err);
 		goto out;
 	}
 	r = bus_own_name(a.bus, CAPCTL_BUS_NAME, &err);
 	if (r == -EEXIST) {
 		log_msg("another agent already owns %s on this bus; not starting a second one",
-			CAPCTL_BUS_NAME);
+		        CAPCTL_BUS_NAME);
 		goto out;
 	}
 	if (r < 0) {
@@ -359,7 +366,7 @@ int main(int argc, char **argv)
 	free(history_path);
 
 	control_init(&a.control, a.policy.max_pause_minutes * 60,
-		     a.policy.daily_pause_budget_minutes * 60, a.policy.max_pending_exemptions);
+	             a.policy.daily_pause_budget_minutes * 60, a.policy.max_pending_exemptions);
 	load_state(&a);
 	filter_init(&a.filter, &a.policy);
 
@@ -377,9 +384,9 @@ int main(int argc, char **argv)
 	}
 
 	agent_log(&a, "agent-started", CAPCTL_UID_AGENT, "captured %s, source %s, uid %" PRIu32,
-		  CAPCTL_VERSION, source_spec, a.own_uid);
+	          CAPCTL_VERSION, source_spec, a.own_uid);
 	agent_log(&a, "policy-loaded", CAPCTL_UID_AGENT, "%s",
-		  a.policy_path ? a.policy_path : "no policy file: the defaults");
+	          a.policy_path ? a.policy_path : "no policy file: the defaults");
 	agent_watch_power(&a);
 	r = agent_open_spool(&a, state_dir, &error);
 	free(state_dir);

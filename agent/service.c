@@ -58,7 +58,7 @@ static void format_duration(uint32_t s, char *buf, size_t n)
 
 /* The one place internal results become D-Bus errors. */
 static DBusMessage *ctl_error(struct agent *a, DBusMessage *m, enum ctl_result r,
-			      const struct exemption *ex, const char *id)
+                              const struct exemption *ex, const char *id)
 {
 	char left[32];
 	switch (r) {
@@ -66,55 +66,56 @@ static DBusMessage *ctl_error(struct agent *a, DBusMessage *m, enum ctl_result r
 		break;
 	case CTL_INVALID_DURATION:
 		return error(m, CAPCTL_ERR_INVALID_DURATION,
-			     "A pause must last from 1 to %" PRIu32
-			     " seconds; the policy allows at most %" PRIu32 " minutes.",
-			     a->control.max_pause_seconds, a->policy.max_pause_minutes);
+		             "A pause must last from 1 to %" PRIu32
+		             " seconds; the policy allows at most %" PRIu32 " minutes.",
+		             a->control.max_pause_seconds, a->policy.max_pause_minutes);
 	case CTL_BUDGET_EXHAUSTED: {
 		uint32_t l = control_budget_left(&a->control, now_usec());
 		if (l == 0)
 			return error(m, CAPCTL_ERR_BUDGET_EXHAUSTED,
-				     "Today's pause budget is used up; it renews at midnight.");
+			             "Today's pause budget is used up; it renews at midnight.");
 		format_duration(l, left, sizeof left);
 		return error(m, CAPCTL_ERR_BUDGET_EXHAUSTED,
-			     "Only %s of today's pause budget is left; pause for at most %" PRIu32
-			     " seconds.",
-			     left, l);
+		             "Only %s of today's pause budget is left; pause for at most %" PRIu32
+		             " seconds.",
+		             left, l);
 	}
 	case CTL_BAD_SCOPE:
 		return error(m, DBUS_ERR_INVALID_ARGS,
-			     "'scope' must be all, pointer.motion, pointer.button, pointer.scroll, "
-			     "keyboard or window.focus.");
+		             "'scope' must be all, pointer.motion, pointer.button, pointer.scroll, "
+		             "keyboard or window.focus.");
 	case CTL_BAD_CATEGORY:
 		return error(m, DBUS_ERR_INVALID_ARGS,
-			     "'category' must be medical, legal, accessibility, works-council, "
-			     "personal or other.");
+		             "'category' must be medical, legal, accessibility, works-council, "
+		             "personal or other.");
 	case CTL_BAD_REASON:
 		return error(m, DBUS_ERR_INVALID_ARGS,
-			     "'reason' must be 1 to 2000 bytes of text, with no control characters "
-			     "but newlines.");
+		             "'reason' must be 1 to 2000 bytes of text, with no control characters "
+		             "but newlines.");
 	case CTL_BAD_NOTE:
-		return error(m, DBUS_ERR_INVALID_ARGS,
-			     "'note' must be at most 2000 bytes of text, with no control characters "
-			     "but newlines.");
+		return error(
+		    m, DBUS_ERR_INVALID_ARGS,
+		    "'note' must be at most 2000 bytes of text, with no control characters "
+		    "but newlines.");
 	case CTL_BAD_DAYS:
 		return error(m, DBUS_ERR_INVALID_ARGS, "'days' must be from 1 to 365.");
 	case CTL_TOO_MANY_PENDING:
 		return error(m, DBUS_ERR_LIMITS_EXCEEDED,
-			     "%" PRIu32 " requests are already pending, the policy's limit; withdraw "
-			     "one or wait for a decision.",
-			     a->control.max_pending);
+		             "%" PRIu32
+		             " requests are already pending, the policy's limit; withdraw "
+		             "one or wait for a decision.",
+		             a->control.max_pending);
 	case CTL_NO_SUCH_EXEMPTION:
 		return error(m, CAPCTL_ERR_NO_SUCH_EXEMPTION,
-			     "There is no exemption request '%s'; the Exemptions property lists "
-			     "them.",
-			     id);
+		             "There is no exemption request '%s'; the Exemptions property lists "
+		             "them.",
+		             id);
 	case CTL_NOT_ALLOWED:
-		return error(m, CAPCTL_ERR_NOT_ALLOWED,
-			     "Exemption %s is %s already; only %s.", ex->id,
-			     ex_status_name(ex->status),
-			     dbus_message_has_member(m, "DecideExemption")
-				 ? "a pending request can be decided"
-				 : "a pending or approved request can be withdrawn");
+		return error(m, CAPCTL_ERR_NOT_ALLOWED, "Exemption %s is %s already; only %s.",
+		             ex->id, ex_status_name(ex->status),
+		             dbus_message_has_member(m, "DecideExemption")
+		                 ? "a pending request can be decided"
+		                 : "a pending or approved request can be withdrawn");
 	}
 	return error(m, DBUS_ERR_INVALID_ARGS, "Invalid arguments.");
 }
@@ -160,15 +161,15 @@ static DBusMessage *m_request(struct agent *a, DBusMessage *m, uint32_t uid)
 	dbus_uint32_t days;
 	const struct exemption *ex;
 	dbus_message_get_args(m, NULL, DBUS_TYPE_STRING, &scope, DBUS_TYPE_STRING, &category,
-			      DBUS_TYPE_STRING, &reason, DBUS_TYPE_UINT32, &days,
-			      DBUS_TYPE_INVALID);
+	                      DBUS_TYPE_STRING, &reason, DBUS_TYPE_UINT32, &days,
+	                      DBUS_TYPE_INVALID);
 	enum ctl_result r =
 	    control_request(&a->control, scope, category, reason, days, uid, now_usec(), &ex);
 	if (r)
 		return ctl_error(a, m, r, NULL, NULL);
 	/* The reason stays out of History and the log: it may be medical. */
 	agent_log(a, "exemption-requested", uid, "%s: scope %s, category %s, %" PRIu32 " days",
-		  ex->id, ex->scope, ex->category, ex->days);
+	          ex->id, ex->scope, ex->category, ex->days);
 	const char *id = ex->id;
 	DBusMessage *reply = dbus_message_new_method_return(m);
 	dbus_message_append_args(reply, DBUS_TYPE_STRING, &id, DBUS_TYPE_INVALID);
@@ -196,14 +197,14 @@ static DBusMessage *m_decide(struct agent *a, DBusMessage *m, uint32_t uid)
 	const struct exemption *ex = NULL;
 	char when[40];
 	dbus_message_get_args(m, NULL, DBUS_TYPE_STRING, &id, DBUS_TYPE_BOOLEAN, &approve,
-			      DBUS_TYPE_STRING, &note, DBUS_TYPE_INVALID);
+	                      DBUS_TYPE_STRING, &note, DBUS_TYPE_INVALID);
 	enum ctl_result r = control_decide(&a->control, id, approve, note, now_usec(), &ex);
 	if (r)
 		return ctl_error(a, m, r, ex, id);
 	if (approve) {
 		format_local_date(ex->expires, when, sizeof when);
-		agent_log(a, "exemption-approved", uid, "%s (scope %s) until %s", ex->id,
-			  ex->scope, when);
+		agent_log(a, "exemption-approved", uid, "%s (scope %s) until %s", ex->id, ex->scope,
+		          when);
 	} else {
 		agent_log(a, "exemption-denied", uid, "%s (scope %s)", ex->id, ex->scope);
 	}
@@ -217,7 +218,7 @@ static DBusMessage *page_args(DBusMessage *m, uint64_t *offset, uint32_t *limit)
 	dbus_uint64_t o;
 	dbus_uint32_t l;
 	dbus_message_get_args(m, NULL, DBUS_TYPE_UINT64, &o, DBUS_TYPE_UINT32, &l,
-			      DBUS_TYPE_INVALID);
+	                      DBUS_TYPE_INVALID);
 	*offset = o;
 	*limit = l;
 	if (l < 1 || l > 1000)
@@ -228,7 +229,7 @@ static DBusMessage *page_args(DBusMessage *m, uint64_t *offset, uint32_t *limit)
 /* A method return whose first argument is total, then an array of sig
  * opened in arr, for the caller to fill and close on it. */
 static DBusMessage *page_begin(DBusMessage *m, dbus_uint64_t total, const char *sig,
-			       DBusMessageIter *it, DBusMessageIter *arr)
+                               DBusMessageIter *it, DBusMessageIter *arr)
 {
 	DBusMessage *reply = dbus_message_new_method_return(m);
 	dbus_message_iter_init_append(reply, it);
@@ -277,21 +278,21 @@ static DBusMessage *m_forget(struct agent *a, DBusMessage *m, uint32_t uid)
 	dbus_message_get_args(m, NULL, DBUS_TYPE_UINT32, &seconds, DBUS_TYPE_INVALID);
 	if (!a->policy.allow_user_deletion)
 		return error(m, CAPCTL_ERR_DELETION_NOT_ALLOWED,
-			     "The policy does not let you delete recorded data; ask the contact "
-			     "named in the privacy notice.");
+		             "The policy does not let you delete recorded data; ask the contact "
+		             "named in the privacy notice.");
 	if (seconds < 1 || seconds > 86400)
 		return error(m, CAPCTL_ERR_INVALID_DURATION,
-			     "You can forget from 1 second to 86400 seconds (one day) back.");
+		             "You can forget from 1 second to 86400 seconds (one day) back.");
 	uint64_t now = now_usec(), cutoff = now - (uint64_t)seconds * USEC_PER_SEC;
 	uint64_t removed = agent_forget(a, cutoff, &err);
 	format_duration(seconds, dur, sizeof dur);
 	agent_log(a, "forget", uid, "the last %s: %" PRIu64 " events removed%s", dur, removed,
-		  err < 0 ? "; some could not be erased" : "");
+	          err < 0 ? "; some could not be erased" : "");
 	if (err < 0)
 		return error(m, DBUS_ERROR_FAILED,
-			     "%" PRIu64 " events were erased, but some of the data could not be "
-			     "rewritten (%s); nothing was lost, try again.",
-			     removed, strerror(-err));
+		             "%" PRIu64 " events were erased, but some of the data could not be "
+		             "rewritten (%s); nothing was lost, try again.",
+		             removed, strerror(-err));
 	dbus_uint32_t n = removed > UINT32_MAX ? UINT32_MAX : (dbus_uint32_t)removed;
 	DBusMessage *reply = dbus_message_new_method_return(m);
 	dbus_message_append_args(reply, DBUS_TYPE_UINT32, &n, DBUS_TYPE_INVALID);
@@ -312,7 +313,7 @@ static DBusMessage *m_list_segments(struct agent *a, DBusMessage *m, uint32_t ui
 	for (uint64_t i = offset; i < total && i < offset + limit; i++) {
 		const struct spool_seg *seg = spool_newest(a->spool, (size_t)i);
 		dbus_uint64_t id = seg->id, start = seg->start, end = seg->end, bytes = seg->bytes,
-			      expires = seg->end + keep;
+		              expires = seg->end + keep;
 		dbus_uint32_t events = seg->events;
 		dbus_bool_t uploaded = seg->uploaded;
 		const char *sid = stream_id(seg->stream);
@@ -361,7 +362,7 @@ static DBusMessage *m_read_segment(struct agent *a, DBusMessage *m, uint32_t uid
 	const struct seg_events *ev;
 	(void)uid;
 	dbus_message_get_args(m, NULL, DBUS_TYPE_UINT64, &id, DBUS_TYPE_UINT32, &offset,
-			      DBUS_TYPE_UINT32, &limit, DBUS_TYPE_INVALID);
+	                      DBUS_TYPE_UINT32, &limit, DBUS_TYPE_INVALID);
 	if (limit < 1 || limit > 10000)
 		return error(m, DBUS_ERR_INVALID_ARGS, "'limit' must be from 1 to 10000.");
 	const struct spool_seg *seg = spool_find(a->spool, id);
@@ -371,10 +372,10 @@ static DBusMessage *m_read_segment(struct agent *a, DBusMessage *m, uint32_t uid
 		agent_spool_changed(a);
 	if (r < 0)
 		return error(m, CAPCTL_ERR_NO_SUCH_SEGMENT,
-			     r == -EBADMSG ? "Segment %" PRIu64 " is damaged and was put aside."
-					   : "There is no segment %" PRIu64
-					     "; ListSegments shows those kept.",
-			     (uint64_t)id);
+		             r == -EBADMSG ? "Segment %" PRIu64 " is damaged and was put aside."
+		                           : "There is no segment %" PRIu64
+		                             "; ListSegments shows those kept.",
+		             (uint64_t)id);
 	total = ev->n;
 	DBusMessage *reply = dbus_message_new_method_return(m);
 	dbus_message_iter_init_append(reply, &it);
@@ -394,14 +395,14 @@ static DBusMessage *m_delete_segments(struct agent *a, DBusMessage *m, uint32_t 
 	dbus_uint64_t *ids = NULL;
 	int n = 0;
 	dbus_message_get_args(m, NULL, DBUS_TYPE_ARRAY, DBUS_TYPE_UINT64, &ids, &n,
-			      DBUS_TYPE_INVALID);
+	                      DBUS_TYPE_INVALID);
 	if (!a->policy.allow_user_deletion)
 		return error(m, CAPCTL_ERR_DELETION_NOT_ALLOWED,
-			     "The policy does not let you delete recorded data; ask the contact "
-			     "named in the privacy notice.");
+		             "The policy does not let you delete recorded data; ask the contact "
+		             "named in the privacy notice.");
 	if (n > 10000)
 		return error(m, DBUS_ERR_LIMITS_EXCEEDED,
-			     "At most 10000 segments can be deleted in one call, not %d.", n);
+		             "At most 10000 segments can be deleted in one call, not %d.", n);
 	dbus_uint32_t deleted = 0;
 	char first[64] = "";
 	uint64_t *sent = xcalloc((size_t)n, sizeof *sent);
@@ -422,7 +423,7 @@ static DBusMessage *m_delete_segments(struct agent *a, DBusMessage *m, uint32_t 
 	free(sent);
 	if (deleted) {
 		agent_log(a, "segments-deleted", uid, "%" PRIu32 " segment%s (%s%s)", deleted,
-			  deleted > 1 ? "s" : "", first, deleted > 1 ? " and others" : "");
+		          deleted > 1 ? "s" : "", first, deleted > 1 ? " and others" : "");
 		agent_spool_changed(a);
 	}
 	DBusMessage *reply = dbus_message_new_method_return(m);
@@ -455,8 +456,7 @@ const struct service_method service_methods[] = {
     {CAPCTL_IFACE, "Forget", "u", "u", "(u seconds)", m_forget},
     {CAPCTL_IFACE, "WithdrawExemption", "s", "", "(s id)", m_withdraw},
     {CAPCTL_IFACE, "ListSegments", "tu", "ta(tsttuttb)", "(t offset, u limit)", m_list_segments},
-    {CAPCTL_IFACE, "ReadSegment", "tuu", "ua(tsiiis)", "(t id, u offset, u limit)",
-     m_read_segment},
+    {CAPCTL_IFACE, "ReadSegment", "tuu", "ua(tsiiis)", "(t id, u offset, u limit)", m_read_segment},
     {CAPCTL_IFACE, "DeleteSegments", "at", "u", "(at ids)", m_delete_segments},
     {CAPCTL_IFACE, "RecentEvents", "u", "a(stsiiis)", "(u limit)", m_recent_events},
     {CAPCTL_IFACE, "History", "tu", "ta(tssu)", "(t offset, u limit)", m_history},
@@ -526,7 +526,7 @@ static void get_streams(struct agent *a, DBusMessageIter *it)
 		const char *fid = fidelity_name(policy_fidelity(&a->policy, (enum stream)s));
 		const char *d = desc;
 		dbus_uint64_t events = a->counts[s],
-			      bytes = a->spool ? spool_stream_bytes(a->spool, (enum stream)s) : 0;
+		              bytes = a->spool ? spool_stream_bytes(a->spool, (enum stream)s) : 0;
 		dbus_message_iter_open_container(&arr, DBUS_TYPE_STRUCT, NULL, &st);
 		dbus_message_iter_append_basic(&st, DBUS_TYPE_STRING, &id);
 		dbus_message_iter_append_basic(&st, DBUS_TYPE_BOOLEAN, &rec);
@@ -583,7 +583,7 @@ static void get_upload(struct agent *a, DBusMessageIter *it)
 	dict_add_str(&d, "deferred", u.deferred);
 	dict_add_str(&d, "last_error", u.last_error);
 	dict_add_double(&d, "compression_ratio",
-			stored ? (double)spool_events(a->spool) * 24.0 / (double)stored : 0);
+	                stored ? (double)spool_events(a->spool) * 24.0 / (double)stored : 0);
 	dict_close(it, &d);
 }
 
@@ -596,7 +596,7 @@ static void get_power(struct agent *a, DBusMessageIter *it)
 	if (a->power)
 		ps = *power_watch_state(a->power);
 	double mw = st.cpu_percent / 100.0 * a->policy.cpu_watts * 1000.0 +
-		    st.wakeups_per_second * a->policy.wakeup_mw;
+	            st.wakeups_per_second * a->policy.wakeup_mw;
 	dict_open(it, &d);
 	dict_add_bool(&d, "on_battery", ps.on_battery);
 	dict_add_double(&d, "battery_percent", ps.battery_percent);
@@ -677,14 +677,14 @@ static DBusMessage *props_get(struct agent *a, DBusMessage *m)
 	const char *iface, *name;
 	DBusMessageIter it;
 	dbus_message_get_args(m, NULL, DBUS_TYPE_STRING, &iface, DBUS_TYPE_STRING, &name,
-			      DBUS_TYPE_INVALID);
+	                      DBUS_TYPE_INVALID);
 	int p = find_prop(name);
 	if (!our_iface(iface) && strcmp(iface, CAPCTL_IFACE_ADMIN) != 0)
 		return error(m, DBUS_ERR_UNKNOWN_INTERFACE, "There is no interface '%s' here.",
-			     iface);
+		             iface);
 	if (p < 0 || strcmp(iface, CAPCTL_IFACE_ADMIN) == 0)
-		return error(m, DBUS_ERR_UNKNOWN_PROPERTY, "There is no property '%s' on %s.",
-			     name, *iface ? iface : CAPCTL_IFACE);
+		return error(m, DBUS_ERR_UNKNOWN_PROPERTY, "There is no property '%s' on %s.", name,
+		             *iface ? iface : CAPCTL_IFACE);
 	DBusMessage *reply = dbus_message_new_method_return(m);
 	dbus_message_iter_init_append(reply, &it);
 	append_prop_variant(a, &it, (enum prop)p);
@@ -699,7 +699,7 @@ static DBusMessage *props_get_all(struct agent *a, DBusMessage *m)
 	bool admin = strcmp(iface, CAPCTL_IFACE_ADMIN) == 0;
 	if (!our_iface(iface) && !admin)
 		return error(m, DBUS_ERR_UNKNOWN_INTERFACE, "There is no interface '%s' here.",
-			     iface);
+		             iface);
 	DBusMessage *reply = dbus_message_new_method_return(m);
 	dbus_message_iter_init_append(reply, &it);
 	dict_open(&it, &d);
@@ -726,11 +726,11 @@ static DBusMessage *props_set(struct agent *a, DBusMessage *m)
 	}
 	if (!our_iface(iface) && strcmp(iface, CAPCTL_IFACE_ADMIN) != 0)
 		return error(m, DBUS_ERR_UNKNOWN_INTERFACE, "There is no interface '%s' here.",
-			     iface);
+		             iface);
 	if (find_prop(name) < 0)
 		return error(m, DBUS_ERR_UNKNOWN_PROPERTY, "There is no property '%s'.", name);
 	return error(m, DBUS_ERR_PROPERTY_READ_ONLY,
-		     "Property '%s' is read-only; the agent's methods change its state.", name);
+	             "Property '%s' is read-only; the agent's methods change its state.", name);
 }
 
 /* ---- announcing changes ---- */
@@ -801,8 +801,8 @@ void service_announce(struct agent *a, const enum prop *props, size_t n)
 	bool changed = false, invalidate = false;
 	if (!a->bus)
 		return;
-	DBusMessage *sig = dbus_message_new_signal(CAPCTL_PATH, DBUS_PROPS_IFACE,
-						   "PropertiesChanged");
+	DBusMessage *sig =
+	    dbus_message_new_signal(CAPCTL_PATH, DBUS_PROPS_IFACE, "PropertiesChanged");
 	const char *iface = CAPCTL_IFACE;
 	dbus_message_iter_init_append(sig, &it);
 	dbus_message_iter_append_basic(&it, DBUS_TYPE_STRING, &iface);
@@ -859,8 +859,9 @@ static void note_refusal(struct agent *a, uint32_t uid, const char *method, cons
 		a->refusals = r;
 	}
 	if (r->repeats)
-		agent_log(a, "refused", uid, "%s: %s (and %u more refused calls in the minute before)",
-			  method, err, r->repeats);
+		agent_log(a, "refused", uid,
+		          "%s: %s (and %u more refused calls in the minute before)", method, err,
+		          r->repeats);
 	else
 		agent_log(a, "refused", uid, "%s: %s", method, err);
 	r->window_start = now;
@@ -900,7 +901,7 @@ static DBusMessage *dispatch(struct agent *a, DBusMessage *m, int64_t uid)
 	}
 	if ((props && pm == ARRAY_SIZE(prop_methods)) || (!props && !sm))
 		return error(m, DBUS_ERR_UNKNOWN_METHOD, "There is no method %s%s%s here.",
-			     iface ? iface : "", iface ? "." : "", member);
+		             iface ? iface : "", iface ? "." : "", member);
 
 	bool admin_only = sm && strcmp(sm->iface, CAPCTL_IFACE_ADMIN) == 0;
 	bool admin = uid >= 0 && policy_is_admin(&a->policy, (uint32_t)uid);
@@ -910,16 +911,17 @@ static DBusMessage *dispatch(struct agent *a, DBusMessage *m, int64_t uid)
 		if (uid >= 0)
 			note_refusal(a, (uint32_t)uid, what, DBUS_ERR_ACCESS_DENIED);
 		return error(m, DBUS_ERR_ACCESS_DENIED,
-			     admin_only ? "Only an administrator named in the policy's admin_uids "
-					  "may decide exemptions."
-					: "Only the monitored user and administrators may use this "
-					  "agent.");
+		             admin_only ? "Only an administrator named in the policy's admin_uids "
+		                          "may decide exemptions."
+		                        : "Only the monitored user and administrators may use this "
+		                          "agent.");
 	}
 
 	const char *sig = props ? prop_methods[pm].sig : sm->in;
 	if (!dbus_message_has_signature(m, sig))
 		return error(m, DBUS_ERR_INVALID_ARGS, "%s takes %s, not (%s).", member,
-			     props ? prop_methods[pm].args : sm->args, dbus_message_get_signature(m));
+		             props ? prop_methods[pm].args : sm->args,
+		             dbus_message_get_signature(m));
 
 	/* Deadlines passed while we were busy are settled before any answer. */
 	agent_tick(a);
@@ -944,11 +946,11 @@ static DBusHandlerResult on_message(DBusConnection *c, DBusMessage *m, void *dat
 		return DBUS_HANDLER_RESULT_NOT_YET_HANDLED;
 	if (dbus_message_is_method_call(m, DBUS_INTROSPECT_IFACE, "Introspect")) {
 		DBusMessage *reply = dbus_message_has_signature(m, "")
-					 ? dbus_message_new_method_return(m)
-					 : error(m, DBUS_ERR_INVALID_ARGS, "Introspect takes ().");
+		                         ? dbus_message_new_method_return(m)
+		                         : error(m, DBUS_ERR_INVALID_ARGS, "Introspect takes ().");
 		if (dbus_message_get_type(reply) == DBUS_MESSAGE_TYPE_METHOD_RETURN)
 			dbus_message_append_args(reply, DBUS_TYPE_STRING, &a->introspect_xml,
-						 DBUS_TYPE_INVALID);
+			                         DBUS_TYPE_INVALID);
 		dbus_connection_send(a->bus, reply, NULL);
 		dbus_message_unref(reply);
 		return DBUS_HANDLER_RESULT_HANDLED;
@@ -997,8 +999,8 @@ int service_start(struct agent *a)
 {
 	static const DBusObjectPathVTable vtable = {.message_function = on_message};
 	const char *end = strstr(agent1_xml, "</node>");
-	a->introspect_xml = xasprintf("%.*s%s%s", (int)(end - agent1_xml), agent1_xml,
-				      standard_ifaces, end);
+	a->introspect_xml =
+	    xasprintf("%.*s%s%s", (int)(end - agent1_xml), agent1_xml, standard_ifaces, end);
 	a->uids = uid_cache_new(a->bus);
 	dbus_connection_add_filter(a->bus, on_local, a, NULL);
 	if (!dbus_connection_register_object_path(a->bus, CAPCTL_PATH, &vtable, a))
@@ -1017,7 +1019,7 @@ void service_stop(struct agent *a)
 		a->refusals = r->next;
 		if (r->repeats)
 			agent_log(a, "refused", r->uid, "%u more refused calls not listed yet",
-				  r->repeats);
+			          r->repeats);
 		free(r);
 	}
 	if (a->bus) {

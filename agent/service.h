@@ -12,7 +12,7 @@ struct agent;
 struct service_method {
 	const char *iface;
 	const char *name;
-	const char *in;	  /* D-Bus signature of the arguments */
+	const char *in;   /* D-Bus signature of the arguments */
 	const char *out;  /* and of the reply */
 	const char *args; /* for error messages: "(u seconds)" */
 	DBusMessage *(*fn)(struct agent *a, DBusMessage *m, uint32_t uid);

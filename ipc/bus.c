@@ -25,7 +25,7 @@ static short watch_events(DBusWatch *w)
 		return 0;
 	unsigned f = dbus_watch_get_flags(w);
 	return (short)(((f & DBUS_WATCH_READABLE) ? POLLIN : 0) |
-		       ((f & DBUS_WATCH_WRITABLE) ? POLLOUT : 0));
+	               ((f & DBUS_WATCH_WRITABLE) ? POLLOUT : 0));
 }
 
 static void on_watch_io(struct loop_io *io, int fd, short revents, void *data)
@@ -153,7 +153,7 @@ void bus_attach(DBusConnection *c, struct loop *l)
 	dbus_connection_set_data(c, glue_slot, g, glue_free);
 	dbus_connection_set_watch_functions(c, add_watch, remove_watch, toggle_watch, g, NULL);
 	dbus_connection_set_timeout_functions(c, add_timeout, remove_timeout, toggle_timeout, g,
-					      NULL);
+	                                      NULL);
 	dbus_connection_set_dispatch_status_function(c, dispatch_status, g, NULL);
 	if (dbus_connection_get_dispatch_status(c) == DBUS_DISPATCH_DATA_REMAINS)
 		loop_timer_arm(g->dispatch, mono_usec());
@@ -192,7 +192,8 @@ int bus_own_name(DBusConnection *c, const char *name, DBusError *err)
 	int r = dbus_bus_request_name(c, name, DBUS_NAME_FLAG_DO_NOT_QUEUE, err);
 	if (r < 0)
 		return -EIO;
-	if (r != DBUS_REQUEST_NAME_REPLY_PRIMARY_OWNER && r != DBUS_REQUEST_NAME_REPLY_ALREADY_OWNER)
+	if (r != DBUS_REQUEST_NAME_REPLY_PRIMARY_OWNER &&
+	    r != DBUS_REQUEST_NAME_REPLY_ALREADY_OWNER)
 		return -EEXIST;
 	return 0;
 }
@@ -282,7 +283,7 @@ static void call_notify(DBusPendingCall *pc, void *p)
 }
 
 bool bus_call_async(DBusConnection *conn, DBusMessage *msg, int timeout_ms, bus_reply_fn fn,
-		    void *data, void (*free_data)(void *))
+                    void *data, void (*free_data)(void *))
 {
 	DBusPendingCall *pc = NULL;
 	if (!dbus_connection_send_with_reply(conn, msg, &pc, timeout_ms) || !pc) {
@@ -308,8 +309,8 @@ struct waiter {
 
 struct uid_entry {
 	char *name;
-	int64_t uid;		 /* -2 while the bus has not answered */
-	struct waiter *waiters;	 /* in arrival order */
+	int64_t uid;            /* -2 while the bus has not answered */
+	struct waiter *waiters; /* in arrival order */
 	struct uid_entry *next;
 };
 
@@ -320,7 +321,7 @@ struct uid_cache {
 };
 
 static const char owner_match[] = "type='signal',sender='org.freedesktop.DBus',"
-				  "interface='org.freedesktop.DBus',member='NameOwnerChanged'";
+                                  "interface='org.freedesktop.DBus',member='NameOwnerChanged'";
 
 static void entry_free(struct uid_entry *e)
 {
@@ -341,7 +342,7 @@ static DBusHandlerResult uid_filter(DBusConnection *c, DBusMessage *m, void *dat
 	(void)c;
 	if (!dbus_message_is_signal(m, "org.freedesktop.DBus", "NameOwnerChanged") ||
 	    !dbus_message_get_args(m, NULL, DBUS_TYPE_STRING, &name, DBUS_TYPE_STRING, &old_owner,
-				   DBUS_TYPE_STRING, &new_owner, DBUS_TYPE_INVALID) ||
+	                           DBUS_TYPE_STRING, &new_owner, DBUS_TYPE_INVALID) ||
 	    name[0] != ':' || new_owner[0] != '\0')
 		return DBUS_HANDLER_RESULT_NOT_YET_HANDLED;
 	for (struct uid_entry **p = &u->entries; *p; p = &(*p)->next) {
@@ -466,9 +467,9 @@ void uid_cache_lookup(struct uid_cache *u, DBusMessage *msg, uid_fn fn, void *da
 	u->entries = e;
 	u->n++;
 
-	DBusMessage *q = dbus_message_new_method_call("org.freedesktop.DBus", "/org/freedesktop/DBus",
-						      "org.freedesktop.DBus",
-						      "GetConnectionUnixUser");
+	DBusMessage *q =
+	    dbus_message_new_method_call("org.freedesktop.DBus", "/org/freedesktop/DBus",
+	                                 "org.freedesktop.DBus", "GetConnectionUnixUser");
 	dbus_message_append_args(q, DBUS_TYPE_STRING, &sender, DBUS_TYPE_INVALID);
 	struct uid_query *uq = xcalloc(1, sizeof *uq);
 	*uq = (struct uid_query){u, xstrdup(sender)};

@@ -39,7 +39,7 @@ void append_variant(DBusMessageIter *it, int type, const void *value);
  * msg is borrowed. Returns false if it could not be sent. */
 typedef void (*bus_reply_fn)(DBusMessage *reply, void *data);
 bool bus_call_async(DBusConnection *c, DBusMessage *msg, int timeout_ms, bus_reply_fn fn,
-		    void *data, void (*free_data)(void *));
+                    void *data, void (*free_data)(void *));
 
 /* The uid behind a bus name, asked of the bus driver asynchronously and
  * cached per unique name until NameOwnerChanged says the name is gone. */

@@ -39,7 +39,7 @@ static bool is_int(const config_setting_t *s)
 }
 
 static bool get_number(struct ctx *c, const config_setting_t *s, const struct conf_key *k,
-		       double *out)
+                       double *out)
 {
 	if (k->type == CONF_DOUBLE && config_setting_type(s) == CONFIG_TYPE_FLOAT) {
 		*out = config_setting_get_float(s);
@@ -55,7 +55,8 @@ static bool get_number(struct ctx *c, const config_setting_t *s, const struct co
 		return false;
 	}
 	if (*out < k->min || *out > k->max) {
-		fail(c, s, "%s must be from %.15g to %.15g, not %.15g", k->path, k->min, k->max, *out);
+		fail(c, s, "%s must be from %.15g to %.15g, not %.15g", k->path, k->min, k->max,
+		     *out);
 		return false;
 	}
 	return true;
@@ -103,7 +104,7 @@ static void store(struct ctx *c, const config_setting_t *s, const struct conf_ke
 			if (v && strcmp(v, k->values[i]) == 0)
 				idx = i;
 			snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s",
-				 i ? ", " : "", k->values[i]);
+			         i ? ", " : "", k->values[i]);
 		}
 		if (!v)
 			fail(c, s, "%s must be a string: one of %s", k->path, list);
@@ -121,8 +122,8 @@ static void store(struct ctx *c, const config_setting_t *s, const struct conf_ke
 		}
 		int n = config_setting_length(s);
 		if (k->type == CONF_UINT_LIST) {
-			struct conf_uints *u = (struct conf_uints *)p, nu = {
-									    xcalloc((size_t)n, sizeof(uint32_t)), 0};
+			struct conf_uints *u = (struct conf_uints *)p,
+			                  nu = {xcalloc((size_t)n, sizeof(uint32_t)), 0};
 			for (int i = 0; i < n && !c->error; i++) {
 				const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
 				if (get_number(c, e, k, &num))
@@ -132,7 +133,7 @@ static void store(struct ctx *c, const config_setting_t *s, const struct conf_ke
 			*u = nu;
 		} else {
 			struct conf_strings *l = (struct conf_strings *)p,
-					    nl = {xcalloc((size_t)n, sizeof(char *)), 0};
+			                    nl = {xcalloc((size_t)n, sizeof(char *)), 0};
 			for (int i = 0; i < n && !c->error; i++) {
 				const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
 				const char *v = config_setting_get_string(e);
@@ -171,8 +172,8 @@ static int known(const struct ctx *c, const char *path)
 	return r;
 }
 
-static void walk(struct ctx *c, const config_setting_t *g, const char *prefix,
-		 conf_warn_fn warn, void *warn_data)
+static void walk(struct ctx *c, const config_setting_t *g, const char *prefix, conf_warn_fn warn,
+                 void *warn_data)
 {
 	int n = config_setting_length(g);
 	for (int i = 0; i < n && !c->error; i++) {
@@ -188,7 +189,7 @@ static void walk(struct ctx *c, const config_setting_t *g, const char *prefix,
 			walk(c, s, path, warn, warn_data);
 		else if (k == 0 && warn) {
 			char *msg = xasprintf("%s:%u: unknown key '%s' ignored", c->file,
-					      config_setting_source_line(s), path);
+			                      config_setting_source_line(s), path);
 			warn(msg, warn_data);
 			free(msg);
 		}
@@ -197,7 +198,7 @@ static void walk(struct ctx *c, const config_setting_t *g, const char *prefix,
 }
 
 int conf_load(const char *path, const struct conf_key *keys, size_t n_keys, void *dest,
-	      char **error, conf_warn_fn warn, void *warn_data)
+              char **error, conf_warn_fn warn, void *warn_data)
 {
 	struct ctx c = {.file = path, .keys = keys, .n_keys = n_keys};
 	config_t cfg;
@@ -209,10 +210,11 @@ int conf_load(const char *path, const struct conf_key *keys, size_t n_keys, void
 	config_init(&cfg);
 	if (!config_read_file(&cfg, path)) {
 		if (config_error_type(&cfg) == CONFIG_ERR_FILE_IO)
-			*error = xasprintf("%s: cannot read: %s", path, strerror(errno ? errno : EIO));
+			*error =
+			    xasprintf("%s: cannot read: %s", path, strerror(errno ? errno : EIO));
 		else
 			*error = xasprintf("%s:%d: %s", path, config_error_line(&cfg),
-					   config_error_text(&cfg));
+			                   config_error_text(&cfg));
 		config_destroy(&cfg);
 		return -EINVAL;
 	}

@@ -10,13 +10,13 @@
 #include <stdint.h>
 
 enum conf_type {
-	CONF_UINT,	  /* uint32_t, in [min, max] */
-	CONF_INT,	  /* int64_t, in [min, max] */
-	CONF_BOOL,	  /* bool */
-	CONF_DOUBLE,	  /* double, in [min, max]; an integer is accepted */
-	CONF_STRING,	  /* char *, heap; the old value is freed */
-	CONF_ENUM,	  /* int: the index of the string in values */
-	CONF_UINT_LIST,	  /* struct conf_uints, each in [min, max] */
+	CONF_UINT,        /* uint32_t, in [min, max] */
+	CONF_INT,         /* int64_t, in [min, max] */
+	CONF_BOOL,        /* bool */
+	CONF_DOUBLE,      /* double, in [min, max]; an integer is accepted */
+	CONF_STRING,      /* char *, heap; the old value is freed */
+	CONF_ENUM,        /* int: the index of the string in values */
+	CONF_UINT_LIST,   /* struct conf_uints, each in [min, max] */
 	CONF_STRING_LIST, /* struct conf_strings */
 };
 
@@ -35,7 +35,7 @@ struct conf_key {
 	enum conf_type type;
 	double min, max;
 	const char *const *values; /* CONF_ENUM: NULL-terminated */
-	size_t offset;		   /* into the destination struct */
+	size_t offset;             /* into the destination struct */
 	/* Optional extra check of the stored value: NULL if good, else a
 	 * phrase completing "PATH ...", heap-allocated. */
 	char *(*check)(const void *value);
@@ -48,7 +48,7 @@ typedef void (*conf_warn_fn)(const char *msg, void *data);
  * to a heap "FILE:LINE: ..." message (dest may be partly updated: load into
  * a copy). Warnings go to warn. */
 int conf_load(const char *path, const struct conf_key *keys, size_t n_keys, void *dest,
-	      char **error, conf_warn_fn warn, void *warn_data);
+              char **error, conf_warn_fn warn, void *warn_data);
 
 void conf_uints_free(struct conf_uints *u);
 void conf_strings_free(struct conf_strings *s);

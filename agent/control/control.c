@@ -16,8 +16,7 @@ const char *const exemption_categories[] = {
     "medical", "legal", "accessibility", "works-council", "personal", "other", NULL,
 };
 
-static const char *const status_names[] = {"pending", "approved", "denied", "withdrawn",
-					   "expired"};
+static const char *const status_names[] = {"pending", "approved", "denied", "withdrawn", "expired"};
 
 const char *ex_status_name(enum ex_status s)
 {
@@ -25,14 +24,14 @@ const char *ex_status_name(enum ex_status s)
 }
 
 void control_init(struct control *c, uint32_t max_pause_seconds, uint32_t budget_seconds,
-		  uint32_t max_pending)
+                  uint32_t max_pending)
 {
 	*c = (struct control){.next_id = 1};
 	control_set_limits(c, max_pause_seconds, budget_seconds, max_pending);
 }
 
 void control_set_limits(struct control *c, uint32_t max_pause_seconds, uint32_t budget_seconds,
-			uint32_t max_pending)
+                        uint32_t max_pending)
 {
 	c->max_pause_seconds = max_pause_seconds;
 	c->budget_seconds = budget_seconds;
@@ -227,8 +226,8 @@ size_t control_pending(const struct control *c)
 }
 
 enum ctl_result control_request(struct control *c, const char *scope, const char *category,
-				const char *reason, uint32_t days, uint32_t uid, uint64_t now,
-				const struct exemption **out)
+                                const char *reason, uint32_t days, uint32_t uid, uint64_t now,
+                                const struct exemption **out)
 {
 	if (!scope_ok(scope))
 		return CTL_BAD_SCOPE;
@@ -266,7 +265,7 @@ static struct exemption *find(struct control *c, const char *id)
 }
 
 enum ctl_result control_withdraw(struct control *c, const char *id, uint64_t now,
-				 const struct exemption **out)
+                                 const struct exemption **out)
 {
 	struct exemption *e = find(c, id);
 	if (!e)
@@ -280,7 +279,7 @@ enum ctl_result control_withdraw(struct control *c, const char *id, uint64_t now
 }
 
 enum ctl_result control_decide(struct control *c, const char *id, bool approve, const char *note,
-			       uint64_t now, const struct exemption **out)
+                               uint64_t now, const struct exemption **out)
 {
 	struct exemption *e = find(c, id);
 	if (!e)
@@ -321,18 +320,18 @@ const struct exemption *control_exemption_for(const struct control *c, int s, ui
 
 char *control_serialize(const struct control *c)
 {
-	char *out = xasprintf("capctl-state 1\npause %" PRIu64 " %" PRIu64 "\nbudget %" PRId64
-			      " %" PRIu64 "\nnext-id %" PRIu32 "\n",
-			      c->paused_until, c->charge_from, c->budget_day, c->budget_used,
-			      c->next_id);
+	char *out =
+	    xasprintf("capctl-state 1\npause %" PRIu64 " %" PRIu64 "\nbudget %" PRId64 " %" PRIu64
+	              "\nnext-id %" PRIu32 "\n",
+	              c->paused_until, c->charge_from, c->budget_day, c->budget_used, c->next_id);
 	for (size_t i = 0; i < c->n_ex; i++) {
 		const struct exemption *e = &c->ex[i];
 		char *reason = escape_field(e->reason), *note = escape_field(e->note);
-		char *line = xasprintf("exemption %s\t%s\t%s\t%s\t%" PRIu64 "\t%" PRIu64 "\t%" PRIu64
-				       "\t%" PRIu32 "\t%" PRIu32 "\t%s\t%s\n",
-				       e->id, e->scope, e->category, ex_status_name(e->status),
-				       e->created, e->expires, e->ended, e->days, e->uid, reason,
-				       note);
+		char *line =
+		    xasprintf("exemption %s\t%s\t%s\t%s\t%" PRIu64 "\t%" PRIu64 "\t%" PRIu64
+		              "\t%" PRIu32 "\t%" PRIu32 "\t%s\t%s\n",
+		              e->id, e->scope, e->category, ex_status_name(e->status), e->created,
+		              e->expires, e->ended, e->days, e->uid, reason, note);
 		char *joined = xasprintf("%s%s", out, line);
 		free(out);
 		free(line);
@@ -387,7 +386,8 @@ int control_parse(struct control *c, const char *text)
 		goto out;
 	}
 	while ((line = strtok_r(NULL, "\n", &save))) {
-		if (sscanf(line, "pause %" SCNu64 " %" SCNu64, &n.paused_until, &n.charge_from) == 2)
+		if (sscanf(line, "pause %" SCNu64 " %" SCNu64, &n.paused_until, &n.charge_from) ==
+		    2)
 			continue;
 		if (sscanf(line, "budget %" SCNd64 " %" SCNu64, &n.budget_day, &n.budget_used) == 2)
 			continue;

@@ -63,10 +63,10 @@ enum ctl_event { CTL_EV_AUTO_RESUME, CTL_EV_EXPIRED, CTL_EV_DROPPED, CTL_EV_NEW_
 typedef void (*ctl_event_fn)(enum ctl_event ev, const struct exemption *ex, void *data);
 
 void control_init(struct control *c, uint32_t max_pause_seconds, uint32_t budget_seconds,
-		  uint32_t max_pending);
+                  uint32_t max_pending);
 void control_fini(struct control *c);
 void control_set_limits(struct control *c, uint32_t max_pause_seconds, uint32_t budget_seconds,
-			uint32_t max_pending);
+                        uint32_t max_pending);
 
 bool control_paused(const struct control *c, uint64_t now);
 uint32_t control_budget_left(const struct control *c, uint64_t now);
@@ -82,12 +82,12 @@ void control_tick(struct control *c, uint64_t now, ctl_event_fn fn, void *data);
 uint64_t control_next_deadline(const struct control *c, uint64_t now);
 
 enum ctl_result control_request(struct control *c, const char *scope, const char *category,
-				const char *reason, uint32_t days, uint32_t uid, uint64_t now,
-				const struct exemption **out);
+                                const char *reason, uint32_t days, uint32_t uid, uint64_t now,
+                                const struct exemption **out);
 enum ctl_result control_withdraw(struct control *c, const char *id, uint64_t now,
-				 const struct exemption **out);
+                                 const struct exemption **out);
 enum ctl_result control_decide(struct control *c, const char *id, bool approve, const char *note,
-			       uint64_t now, const struct exemption **out);
+                               uint64_t now, const struct exemption **out);
 
 /* The approved exemption in force that covers stream s (scope all or s),
  * or with s == N_STREAMS one of scope all; NULL if none. */

@@ -26,17 +26,17 @@ const char *key_category(int32_t c)
 		return "enter";
 	case 14:
 		return "backspace";
-	case 29: /* LEFTCTRL */
-	case 42: /* LEFTSHIFT */
-	case 54: /* RIGHTSHIFT */
-	case 56: /* LEFTALT */
-	case 58: /* CAPSLOCK */
-	case 97: /* RIGHTCTRL */
+	case 29:  /* LEFTCTRL */
+	case 42:  /* LEFTSHIFT */
+	case 54:  /* RIGHTSHIFT */
+	case 56:  /* LEFTALT */
+	case 58:  /* CAPSLOCK */
+	case 97:  /* RIGHTCTRL */
 	case 100: /* RIGHTALT */
 	case 125: /* LEFTMETA */
 	case 126: /* RIGHTMETA */
 		return "modifier";
-	case 15: /* TAB */
+	case 15:  /* TAB */
 	case 102: /* HOME */
 	case 103: /* UP */
 	case 104: /* PAGEUP */
@@ -48,7 +48,7 @@ const char *key_category(int32_t c)
 	case 110: /* INSERT */
 	case 111: /* DELETE */
 		return "navigation";
-	case 1: /* ESC */
+	case 1:  /* ESC */
 	case 87: /* F11 */
 	case 88: /* F12 */
 		return "function";
@@ -79,8 +79,8 @@ const char *key_category(int32_t c)
 uint32_t filter_motion_hz(const struct filter *f)
 {
 	uint32_t hz = policy_fidelity(f->policy, STREAM_MOTION) == FID_REDUCED
-			  ? f->policy->motion_rate_hz
-			  : 0;
+	                  ? f->policy->motion_rate_hz
+	                  : 0;
 	if (f->saver && (hz == 0 || hz > SAVER_MOTION_HZ))
 		hz = SAVER_MOTION_HZ;
 	return hz;
@@ -164,7 +164,7 @@ void filter_feed(struct filter *f, const struct event *in, filter_emit_fn emit, 
 			copy_field(alias, sizeof alias, a + 1);
 		bool was = f->suspended;
 		f->suspended = policy_excludes_app(f->policy, f->app) ||
-			       (*alias && policy_excludes_app(f->policy, alias));
+		               (*alias && policy_excludes_app(f->policy, alias));
 		if (f->suspended && !was)
 			filter_flush(f, 0, true, emit, data); /* kept before the switch */
 	}
@@ -178,7 +178,7 @@ void filter_feed(struct filter *f, const struct event *in, filter_emit_fn emit, 
 
 	/* Most events pass as they are; copy only what must change. */
 	bool reduced = in->stream == STREAM_KEYBOARD || in->stream == STREAM_FOCUS ||
-		       (in->stream == STREAM_BUTTON && fid == FID_REDUCED);
+	               (in->stream == STREAM_BUTTON && fid == FID_REDUCED);
 	bool held = in->stream == STREAM_MOTION && filter_motion_hz(f);
 	if (!reduced && !held) {
 		emit(in, data);

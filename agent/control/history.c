@@ -72,7 +72,7 @@ void history_free(struct history *h)
 }
 
 int history_append(struct history *h, uint64_t time, const char *action, const char *detail,
-		   uint32_t uid)
+                   uint32_t uid)
 {
 	char *d = escape_field(detail);
 	char *line = xasprintf("%" PRIu64 "\t%" PRIu32 "\t%s\t%s\n", time, uid, action, d);

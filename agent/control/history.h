@@ -22,7 +22,7 @@ void history_free(struct history *h);
 
 /* 0 or -errno. */
 int history_append(struct history *h, uint64_t time, const char *action, const char *detail,
-		   uint32_t uid);
+                   uint32_t uid);
 size_t history_count(const struct history *h);
 /* Entry i counted from the newest (0 = newest). 0 or -errno. */
 int history_get(struct history *h, size_t newest_index, struct history_entry *out);

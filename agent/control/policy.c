@@ -45,11 +45,17 @@ static char *check_endpoint(const void *value)
 static char *check_budget(const void *value)
 {
 	return *(const uint32_t *)value <= 1440 ? NULL
-						: xstrdup("must be 0 (no limit) or from 1 to 1440");
+	                                        : xstrdup("must be 0 (no limit) or from 1 to 1440");
 }
 
-#define K(path, type, min, max, field) {path, type, min, max, NULL, offsetof(struct policy, field), NULL}
-#define KE(path, values, field) {path, CONF_ENUM, 0, 0, values, offsetof(struct policy, field), NULL}
+#define K(path, type, min, max, field)                                                             \
+	{                                                                                          \
+		path, type, min, max, NULL, offsetof(struct policy, field), NULL                   \
+	}
+#define KE(path, values, field)                                                                    \
+	{                                                                                          \
+		path, CONF_ENUM, 0, 0, values, offsetof(struct policy, field), NULL                \
+	}
 #define UID_MAX_ 4294967294.0
 
 static const struct conf_key policy_keys[] = {
@@ -71,8 +77,7 @@ static const struct conf_key policy_keys[] = {
     K("retention.days", CONF_UINT, 1, 3650, retention_days),
     K("retention.max_spool_mb", CONF_UINT, 1, 1048576, max_spool_mb),
     K("retention.segment_seconds", CONF_UINT, 10, 86400, segment_seconds),
-    {"upload.endpoint", CONF_STRING, 0, 0, NULL, offsetof(struct policy, endpoint),
-     check_endpoint},
+    {"upload.endpoint", CONF_STRING, 0, 0, NULL, offsetof(struct policy, endpoint), check_endpoint},
     K("upload.interval_seconds", CONF_UINT, 10, 86400, interval_seconds),
     K("upload.daily_cap_mb", CONF_UINT, 0, 1048576, daily_cap_mb),
     K("upload.rate_limit_kbps", CONF_UINT, 0, 10000000, rate_limit_kbps),
@@ -101,7 +106,7 @@ static int value_index(const char *const *values, const char *name)
 void policy_init(struct policy *p)
 {
 	static const char *const exclude[] = {"keepassxc", "org.keepassxc.KeePassXC", "1password",
-					      "bitwarden"};
+	                                      "bitwarden"};
 	*p = (struct policy){
 	    .version = 1,
 	    .monitored_uid = -1,
@@ -147,7 +152,7 @@ void policy_fini(struct policy *p)
 }
 
 int policy_load(struct policy *p, const char *path, char **error, conf_warn_fn warn,
-		void *warn_data)
+                void *warn_data)
 {
 	struct policy n;
 	policy_init(&n);

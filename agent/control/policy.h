@@ -62,7 +62,7 @@ void policy_fini(struct policy *p);
  * file does not exist (p holds the defaults), -EINVAL with *error set (p
  * untouched). Warnings (unknown keys) go to warn. */
 int policy_load(struct policy *p, const char *path, char **error, conf_warn_fn warn,
-		void *warn_data);
+                void *warn_data);
 
 /* The policy file to read (heap): arg if given, else
  * /etc/capctl/captured.conf if it exists, else

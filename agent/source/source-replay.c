@@ -151,7 +151,7 @@ void source_replay_discard(struct evemu *rec)
 }
 
 struct source *source_replay_new(struct loop *l, struct evemu *rec, double speed,
-				 const struct source_cb *cb)
+                                 const struct source_cb *cb)
 {
 	struct replay_source *s = xcalloc(1, sizeof *s);
 	s->rec = *rec;

@@ -42,7 +42,7 @@ struct source *source_synthetic_new(struct loop *l, uint64_t seed, const struct 
 struct evemu *source_replay_load(const char *path, char **error);
 void source_replay_discard(struct evemu *rec);
 struct source *source_replay_new(struct loop *l, struct evemu *rec, double speed,
-				 const struct source_cb *cb);
+                                 const struct source_cb *cb);
 struct source *source_evdev_new(struct loop *l, const struct source_cb *cb, char **error);
 struct source *source_x11_new(struct loop *l, const struct source_cb *cb, char **error);
 

@@ -28,7 +28,8 @@ static const struct {
 
 /* Linux key codes of the home-row-heavy letters a typist hits most. */
 static const int32_t letter_keys[] = {
-    30, 48, 46, 32, 18, 33, 34, 35, 23, 36, 37, 38, 50, 49, 24, 25, 16, 19, 31, 20, 22, 47, 17, 45, 21, 44,
+    30, 48, 46, 32, 18, 33, 34, 35, 23, 36, 37, 38, 50,
+    49, 24, 25, 16, 19, 31, 20, 22, 47, 17, 45, 21, 44,
 };
 #define KEY_BACKSPACE 14
 #define KEY_ENTER 28
@@ -68,7 +69,7 @@ static void push(struct synth *s, uint64_t dt, enum stream st, enum event_kind k
 	}
 	if (st == STREAM_FOCUS)
 		snprintf(e->text, sizeof e->text, "%s\t%s\t%s", apps[s->app].app,
-			 apps[s->app].title, apps[s->app].alias);
+		         apps[s->app].title, apps[s->app].alias);
 }
 
 static void gen_move(struct synth *s)
@@ -127,9 +128,11 @@ static void gen_typing(struct synth *s)
 	for (unsigned w = 0; w < words && s->len < SYNTH_QUEUE - 40; w++) {
 		unsigned letters = (unsigned)rnd(s, 2, 9);
 		if (rnd(s, 0, 7) == 0) { /* a capital */
-			push(s, rnd(s, 100, 300) * MS, STREAM_KEYBOARD, EV_KEY_PRESS, KEY_LEFTSHIFT);
+			push(s, rnd(s, 100, 300) * MS, STREAM_KEYBOARD, EV_KEY_PRESS,
+			     KEY_LEFTSHIFT);
 			key(s, letter_keys[rnd(s, 0, ARRAY_SIZE(letter_keys) - 1)], 60 * MS);
-			push(s, rnd(s, 20, 60) * MS, STREAM_KEYBOARD, EV_KEY_RELEASE, KEY_LEFTSHIFT);
+			push(s, rnd(s, 20, 60) * MS, STREAM_KEYBOARD, EV_KEY_RELEASE,
+			     KEY_LEFTSHIFT);
 			letters--;
 		}
 		for (unsigned i = 0; i < letters; i++)

@@ -197,7 +197,8 @@ int payload_decode(const void *data, size_t len, struct seg_events *out)
 		uint64_t tl = get_varint(&col[COL_TEXT]);
 		if (tl) {
 			tl--;
-			if (tl >= EVENT_TEXT_MAX || tl > (uint64_t)(col[COL_TEXT].end - col[COL_TEXT].p))
+			if (tl >= EVENT_TEXT_MAX ||
+			    tl > (uint64_t)(col[COL_TEXT].end - col[COL_TEXT].p))
 				goto bad;
 			prev_text = (uint32_t)out->pool_len;
 			memcpy(out->pool + out->pool_len, col[COL_TEXT].p, tl);
@@ -273,8 +274,7 @@ uint32_t crc32c(uint32_t crc, const void *data, size_t len)
 	return ~crc;
 }
 
-int segment_encode(const struct seg_cols *c, enum stream s, uint64_t id, int level,
-		   struct buf *out)
+int segment_encode(const struct seg_cols *c, enum stream s, uint64_t id, int level, struct buf *out)
 {
 	struct buf payload = {0};
 	seg_cols_payload(c, &payload);
@@ -287,7 +287,8 @@ int segment_encode(const struct seg_cols *c, enum stream s, uint64_t id, int lev
 		out->cap = SEGMENT_HEADER_SIZE + bound;
 		out->p = xrealloc(out->p, out->cap);
 	}
-	size_t z = ZSTD_compress(out->p + SEGMENT_HEADER_SIZE, bound, payload.p, payload.len, level);
+	size_t z =
+	    ZSTD_compress(out->p + SEGMENT_HEADER_SIZE, bound, payload.p, payload.len, level);
 	if (ZSTD_isError(z)) {
 		buf_free(&payload);
 		return -EIO;
@@ -341,7 +342,7 @@ int segment_decode(const void *data, size_t len, struct seg_header *h, struct se
 		return r;
 	void *raw = xmalloc(h->raw_len ? h->raw_len : 1);
 	size_t n = ZSTD_decompress(raw, h->raw_len, (const uint8_t *)data + SEGMENT_HEADER_SIZE,
-				   h->stored_len);
+	                           h->stored_len);
 	if (ZSTD_isError(n) || n != h->raw_len) {
 		free(raw);
 		return -EBADMSG;

@@ -61,7 +61,7 @@ enum seg_col { COL_TIME, COL_KIND, COL_X, COL_Y, COL_CODE, COL_TEXT, N_COLS };
 struct seg_cols {
 	struct buf col[N_COLS];
 	uint32_t n;
-	uint64_t base;	      /* the first time delta is from base */
+	uint64_t base;        /* the first time delta is from base */
 	uint64_t first, last; /* earliest and latest event time */
 	uint64_t prev_time;
 	int32_t prev_kind, prev_x, prev_y, prev_code;
@@ -100,7 +100,7 @@ struct seg_header {
 
 /* A closed segment file from columns, compressed at level. */
 int segment_encode(const struct seg_cols *c, enum stream s, uint64_t id, int level,
-		   struct buf *out);
+                   struct buf *out);
 /* Checks magic, sizes and checksum of a whole file and reads its header:
  * 0 or -EBADMSG. */
 int segment_check(const void *data, size_t len, struct seg_header *h);

@@ -179,8 +179,8 @@ static void sync_dir(const struct spool *s)
 }
 
 /* Encodes cols as segment id and writes it; fills seg. */
-static int write_segment(struct spool *s, const struct seg_cols *cols, enum stream st,
-			 uint64_t id, bool uploaded, struct spool_seg *seg)
+static int write_segment(struct spool *s, const struct seg_cols *cols, enum stream st, uint64_t id,
+                         bool uploaded, struct spool_seg *seg)
 {
 	struct buf file = {0};
 	int r = segment_encode(cols, st, id, s->level, &file);
@@ -192,12 +192,12 @@ static int write_segment(struct spool *s, const struct seg_cols *cols, enum stre
 	if (r == 0) {
 		sync_dir(s);
 		*seg = (struct spool_seg){.id = id,
-					  .stream = st,
-					  .start = cols->first,
-					  .end = cols->last,
-					  .events = cols->n,
-					  .bytes = file.len,
-					  .uploaded = uploaded};
+		                          .stream = st,
+		                          .start = cols->first,
+		                          .end = cols->last,
+		                          .events = cols->n,
+		                          .bytes = file.len,
+		                          .uploaded = uploaded};
 	}
 	buf_free(&file);
 	return r;
@@ -235,12 +235,12 @@ static void load_segment(struct spool *s, const char *name)
 		quarantine(s, name, "its id does not match its name");
 	} else {
 		struct spool_seg seg = {.id = h.id,
-					.stream = h.stream,
-					.start = h.start,
-					.end = h.end,
-					.events = h.events,
-					.bytes = data.len,
-					.uploaded = strcmp(end, ".sent") == 0};
+		                        .stream = h.stream,
+		                        .start = h.start,
+		                        .end = h.end,
+		                        .events = h.events,
+		                        .bytes = data.len,
+		                        .uploaded = strcmp(end, ".sent") == 0};
 		index_insert(s, &seg);
 	}
 	buf_free(&data);
@@ -311,18 +311,18 @@ static void recover_journal(struct spool *s, enum stream st)
 	buf_free(&data);
 }
 
-struct spool *spool_open(const char *dir, int level, spool_log_fn log, void *log_data,
-			 char **error)
+struct spool *spool_open(const char *dir, int level, spool_log_fn log, void *log_data, char **error)
 {
 	struct spool *s = xcalloc(1, sizeof *s);
-	*s = (struct spool){.dir = xstrdup(dir), .level = level, .log = log,
-			    .log_data = log_data, .next_id = 1};
+	*s = (struct spool){
+	    .dir = xstrdup(dir), .level = level, .log = log, .log_data = log_data, .next_id = 1};
 	for (int i = 0; i < N_STREAMS; i++)
 		s->open[i].jfd = -1;
 	int r = mkdir_p(dir);
 	DIR *d = r < 0 ? NULL : opendir(dir);
 	if (!d) {
-		*error = xasprintf("cannot open the spool %s: %s", dir, strerror(r < 0 ? -r : errno));
+		*error =
+		    xasprintf("cannot open the spool %s: %s", dir, strerror(r < 0 ? -r : errno));
 		spool_free(s);
 		return NULL;
 	}
@@ -332,7 +332,7 @@ struct spool *spool_open(const char *dir, int level, spool_log_fn log, void *log
 		    (len == 21 && strcmp(e->d_name + 16, ".sent") == 0))
 			load_segment(s, e->d_name);
 		else if (strstr(e->d_name, ".seg.") || strstr(e->d_name, ".sent.") ||
-			 strstr(e->d_name, ".jnl."))
+		         strstr(e->d_name, ".jnl."))
 			unlinkat(dirfd(d), e->d_name, 0); /* a write cut short */
 	}
 	closedir(d);
@@ -559,7 +559,7 @@ int spool_read(struct spool *s, uint64_t id, const struct seg_events **out)
 	if (r < 0) {
 		/* Damaged since it was checked: never serve it. */
 		snprintf(name, sizeof name, "%016" PRIx64 ".%s", id,
-			 s->segs[i].uploaded ? "sent" : "seg");
+		         s->segs[i].uploaded ? "sent" : "seg");
 		quarantine(s, name, r == -EBADMSG ? "it no longer decodes" : strerror(-r));
 		index_remove(s, i);
 		return -EBADMSG;

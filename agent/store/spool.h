@@ -29,7 +29,7 @@ typedef void (*spool_log_fn)(const char *msg, void *data);
  * dir/quarantine, turns journals left by a crash into segments. NULL with
  * *error set (heap) on failure. */
 struct spool *spool_open(const char *dir, int zstd_level, spool_log_fn log, void *log_data,
-			 char **error);
+                         char **error);
 /* Closes every open segment first. */
 void spool_free(struct spool *s);
 

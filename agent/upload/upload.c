@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define BATCH_MAX (4u << 20)	     /* bytes of segments per request */
+#define BATCH_MAX (4u << 20) /* bytes of segments per request */
 #define BACKOFF_MIN_USEC USEC_PER_SEC
 #define BACKOFF_MAX_USEC (300 * USEC_PER_SEC)
 #define RATE_WINDOW 60
@@ -47,8 +47,8 @@ struct uploader {
 	int64_t day; /* local_day() of bytes_today */
 	uint64_t bytes_today, bytes_total, last_upload, last_attempt;
 	uint64_t uploaded_until; /* the newest event time a server accepted */
-	uint64_t next_upload; /* when the next batch is due by the interval */
-	uint64_t retry_at;    /* after a failure, nothing before this */
+	uint64_t next_upload;    /* when the next batch is due by the interval */
+	uint64_t retry_at;       /* after a failure, nothing before this */
 	unsigned failures;
 	char last_error[256];
 	uint64_t rng;
@@ -88,8 +88,8 @@ static int on_curl_socket(CURL *e, curl_socket_t s, int what, void *userp, void 
 		curl_multi_assign(u->multi, s, NULL);
 		return 0;
 	}
-	short events = (short)(((what & CURL_POLL_IN) ? POLLIN : 0) |
-			       ((what & CURL_POLL_OUT) ? POLLOUT : 0));
+	short events =
+	    (short)(((what & CURL_POLL_IN) ? POLLIN : 0) | ((what & CURL_POLL_OUT) ? POLLOUT : 0));
 	if (io) {
 		loop_io_set_events(io, events);
 	} else {
@@ -160,7 +160,8 @@ void upload_host(const char *url, char *buf, size_t size)
 	curl_url_cleanup(h);
 }
 
-static void set_error(struct uploader *u, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void set_error(struct uploader *u, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 static void set_error(struct uploader *u, const char *fmt, ...)
 {
@@ -224,7 +225,7 @@ static bool start(struct uploader *u, const char *content_type, const char *extr
 	curl_easy_setopt(e, CURLOPT_USERAGENT, "captured/" CAPCTL_VERSION);
 	if (u->policy->rate_limit_kbps)
 		curl_easy_setopt(e, CURLOPT_MAX_SEND_SPEED_LARGE,
-				 (curl_off_t)u->policy->rate_limit_kbps * 1000 / 8);
+		                 (curl_off_t)u->policy->rate_limit_kbps * 1000 / 8);
 	curl_multi_add_handle(u->multi, e);
 	u->last_attempt = now_usec();
 	return true;
@@ -317,12 +318,12 @@ static void finish(struct uploader *u, CURLcode code)
 		char detail[400], from[40], to[40];
 		if (d->ids) {
 			snprintf(detail, sizeof detail, "%zu uploaded segment%s, sent to %s", d->n,
-				 d->n == 1 ? "" : "s", host);
+			         d->n == 1 ? "" : "s", host);
 		} else {
 			format_local_time(d->from, now_usec(), from, sizeof from);
 			format_local_time(d->to, now_usec(), to, sizeof to);
-			snprintf(detail, sizeof detail, "what was uploaded from %s to %s, sent to %s",
-				 from, to, host);
+			snprintf(detail, sizeof detail,
+			         "what was uploaded from %s to %s, sent to %s", from, to, host);
 		}
 		u->hooks.history("upload-deletion-requested", detail, u->hooks.data);
 		u->deletions = d->next;
@@ -340,15 +341,16 @@ static void finish(struct uploader *u, CURLcode code)
 		}
 		u->last_upload = now_usec();
 		log_msg("uploaded %zu segment%s (%" PRId64 " bytes) to %s", u->batch_n,
-			u->batch_n == 1 ? "" : "s", (int64_t)sent, host);
+		        u->batch_n == 1 ? "" : "s", (int64_t)sent, host);
 	}
 	end_transfer(u);
 	/* Deletions, and a backlog larger than one batch, go on at once;
 	 * otherwise the next upload is an interval after this one. */
 	bool more = spool_pending(u->spool, 0) && !u->cap_reached;
 	if (was_batch)
-		u->next_upload = more ? 0 : u->last_attempt + (uint64_t)u->policy->interval_seconds *
-								 USEC_PER_SEC;
+		u->next_upload =
+		    more ? 0
+		         : u->last_attempt + (uint64_t)u->policy->interval_seconds * USEC_PER_SEC;
 }
 
 static void check_done(struct uploader *u)
@@ -487,10 +489,10 @@ void upload_get_info(struct uploader *u, struct upload_info *out)
 	    .daily_cap = cap_bytes(u),
 	    .rate_bps = (double)sum / RATE_WINDOW,
 	    .pending_bytes = *u->policy->endpoint ? spool_pending_bytes(u->spool) : 0,
-	    .next_upload = !loop_timer_armed(u->timer) ? 0
-			   : u->cap_reached		     ? next_local_midnight(now)
-			   : u->next_upload > u->retry_at    ? u->next_upload
-							     : u->retry_at,
+	    .next_upload = !loop_timer_armed(u->timer)    ? 0
+	                   : u->cap_reached               ? next_local_midnight(now)
+	                   : u->next_upload > u->retry_at ? u->next_upload
+	                                                  : u->retry_at,
 	    .last_upload = u->last_upload,
 	    .deferred = *u->policy->endpoint ? deferral(u) : "",
 	};
@@ -501,7 +503,7 @@ void upload_get_info(struct uploader *u, struct upload_info *out)
 /* ---- life ---- */
 
 struct uploader *upload_new(struct loop *l, struct spool *sp, const struct policy *p,
-			    const struct upload_hooks *hooks)
+                            const struct upload_hooks *hooks)
 {
 	static bool global_init;
 	if (!global_init) {
@@ -551,10 +553,9 @@ void upload_free(struct uploader *u)
 char *upload_serialize(const struct uploader *u)
 {
 	struct buf b = {0};
-	char *line = xasprintf("upload %" PRId64 " %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64
-			       "\n",
-			       u->day, u->bytes_today, u->bytes_total, u->last_upload,
-			       u->uploaded_until);
+	char *line =
+	    xasprintf("upload %" PRId64 " %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 "\n",
+	              u->day, u->bytes_today, u->bytes_total, u->last_upload, u->uploaded_until);
 	buf_put(&b, line, strlen(line));
 	free(line);
 	for (const struct deletion *d = u->deletions; d; d = d->next) {
@@ -563,7 +564,8 @@ char *upload_serialize(const struct uploader *u)
 			json_ids(&b, d->ids, d->n);
 			buf_put(&b, "\n", 1);
 		} else {
-			line = xasprintf("upload-delete-span %" PRIu64 " %" PRIu64 "\n", d->from, d->to);
+			line = xasprintf("upload-delete-span %" PRIu64 " %" PRIu64 "\n", d->from,
+			                 d->to);
 			buf_put(&b, line, strlen(line));
 			free(line);
 		}
@@ -577,8 +579,8 @@ void upload_parse(struct uploader *u, const char *text)
 	for (const char *l = text; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
 		uint64_t from, to;
 		if (sscanf(l, "upload %" SCNd64 " %" SCNu64 " %" SCNu64 " %" SCNu64 " %" SCNu64,
-			   &u->day, &u->bytes_today, &u->bytes_total, &u->last_upload,
-			   &u->uploaded_until) >= 4)
+		           &u->day, &u->bytes_today, &u->bytes_total, &u->last_upload,
+		           &u->uploaded_until) >= 4)
 			continue;
 		if (sscanf(l, "upload-delete-span %" SCNu64 " %" SCNu64, &from, &to) == 2) {
 			upload_delete_span(u, from, to);

@@ -48,7 +48,7 @@ struct upload_info {
 
 /* Borrowed: loop, spool and policy outlive the uploader. */
 struct uploader *upload_new(struct loop *l, struct spool *sp, const struct policy *p,
-			    const struct upload_hooks *hooks);
+                            const struct upload_hooks *hooks);
 void upload_free(struct uploader *u);
 
 /* Why the agent wants nothing sent now ("paused", "on-battery",

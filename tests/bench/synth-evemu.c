@@ -69,7 +69,9 @@ int main(int argc, char **argv)
 			break;
 		case EV_BUTTON_PRESS:
 		case EV_BUTTON_RELEASE: {
-			int code = e->code == 1 ? BTN_LEFT : e->code == 2 ? BTN_LEFT + 2 : BTN_LEFT + 1;
+			int code = e->code == 1   ? BTN_LEFT
+			           : e->code == 2 ? BTN_LEFT + 2
+			                          : BTN_LEFT + 1;
 			ev(t, 1, code, e->kind == EV_BUTTON_PRESS);
 			frame_end(t);
 			break;

@@ -151,31 +151,34 @@ static void test_exemption_lifecycle(void **state)
 	(void)state;
 	control_init(&c, 1800, 0, 2);
 	assert_int_equal(control_request(&c, "bogus", "medical", "x", 1, 1000, T0, &ex),
-			 CTL_BAD_SCOPE);
+	                 CTL_BAD_SCOPE);
 	assert_int_equal(control_request(&c, "all", "bogus", "x", 1, 1000, T0, &ex),
-			 CTL_BAD_CATEGORY);
+	                 CTL_BAD_CATEGORY);
 	assert_int_equal(control_request(&c, "all", "medical", "", 1, 1000, T0, &ex),
-			 CTL_BAD_REASON);
+	                 CTL_BAD_REASON);
 	assert_int_equal(control_request(&c, "all", "medical", "a\tb", 1, 1000, T0, &ex),
-			 CTL_BAD_REASON);
+	                 CTL_BAD_REASON);
 	assert_int_equal(control_request(&c, "all", "medical", "\xff", 1, 1000, T0, &ex),
-			 CTL_BAD_REASON);
-	assert_int_equal(control_request(&c, "all", "medical", "a\xc2\x85" "b", 1, 1000, T0, &ex),
-			 CTL_BAD_REASON); /* U+0085, a C1 control */
+	                 CTL_BAD_REASON);
+	assert_int_equal(control_request(&c, "all", "medical",
+	                                 "a\xc2\x85"
+	                                 "b",
+	                                 1, 1000, T0, &ex),
+	                 CTL_BAD_REASON); /* U+0085, a C1 control */
 	assert_int_equal(control_request(&c, "all", "medical", "x", 0, 1000, T0, &ex),
-			 CTL_BAD_DAYS);
+	                 CTL_BAD_DAYS);
 	assert_int_equal(control_request(&c, "all", "medical", "x", 366, 1000, T0, &ex),
-			 CTL_BAD_DAYS);
+	                 CTL_BAD_DAYS);
 	assert_int_equal(control_request(&c, "all", "medical", "two\nlines", 3, 1000, T0, &ex),
-			 CTL_OK);
+	                 CTL_OK);
 	assert_string_equal(ex->id, "EX-1");
 	assert_int_equal(ex->status, EX_PENDING);
 	assert_int_equal(ex->expires, 0);
 	assert_int_equal(control_request(&c, "keyboard", "personal", "y", 1, 1000, T0, &ex),
-			 CTL_OK);
+	                 CTL_OK);
 	assert_string_equal(ex->id, "EX-2");
 	assert_int_equal(control_request(&c, "keyboard", "personal", "z", 1, 1000, T0, &ex),
-			 CTL_TOO_MANY_PENDING);
+	                 CTL_TOO_MANY_PENDING);
 
 	assert_null(control_exemption_for(&c, N_STREAMS, T0));
 	assert_int_equal(control_decide(&c, "EX-9", true, "", T0, &ex), CTL_NO_SUCH_EXEMPTION);

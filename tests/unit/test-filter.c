@@ -23,8 +23,7 @@ static void emit(const struct event *e, void *data)
 	kept[n_kept++] = *e;
 }
 
-static struct event ev(enum stream s, enum event_kind k, uint64_t t, int32_t code,
-		       const char *text)
+static struct event ev(enum stream s, enum event_kind k, uint64_t t, int32_t code, const char *text)
 {
 	struct event e = {.time = t, .stream = s, .kind = k, .x = 10, .y = 20, .code = code};
 	snprintf(e.text, sizeof e.text, "%s", text);
@@ -42,8 +41,11 @@ static void set_fid(struct policy *p, enum stream s, const char *name)
 {
 	/* The index into the stream's value list, as the policy stores it. */
 	static const char *const lists[N_STREAMS][5] = {
-	    {"off", "full", "reduced"}, {"off", "full", "reduced"}, {"off", "full"},
-	    {"off", "full", "category", "timing"}, {"off", "full", "app"},
+	    {"off", "full", "reduced"},
+	    {"off", "full", "reduced"},
+	    {"off", "full"},
+	    {"off", "full", "category", "timing"},
+	    {"off", "full", "app"},
 	};
 	for (int i = 0; lists[s][i]; i++)
 		if (strcmp(lists[s][i], name) == 0)
@@ -179,7 +181,8 @@ static void test_reduced_motion(void **state)
 	setup_filter(&p, &f);
 	p.motion_rate_hz = 20; /* 50 ms intervals */
 	for (int i = 0; i < 10; i++) {
-		struct event m = ev(STREAM_MOTION, EV_MOTION, 1000 * MS + (uint64_t)i * 8 * MS, 0, "");
+		struct event m =
+		    ev(STREAM_MOTION, EV_MOTION, 1000 * MS + (uint64_t)i * 8 * MS, 0, "");
 		m.x = i;
 		filter_feed(&f, &m, emit, NULL);
 	}
@@ -209,11 +212,11 @@ static void test_key_categories(void **state)
 		int32_t code;
 		const char *cat;
 	} cases[] = {
-	    {30, "letter"},	 {16, "letter"},     {50, "letter"},	     {2, "digit"},
-	    {11, "digit"},	 {82, "digit"},	     {57, "space"},	     {28, "enter"},
-	    {96, "enter"},	 {14, "backspace"},  {42, "modifier"},	     {125, "modifier"},
-	    {103, "navigation"}, {15, "navigation"}, {59, "function"},	     {88, "function"},
-	    {12, "punctuation"}, {53, "punctuation"}, {113, "other"},	     {0, "other"},
+	    {30, "letter"},      {16, "letter"},      {50, "letter"},   {2, "digit"},
+	    {11, "digit"},       {82, "digit"},       {57, "space"},    {28, "enter"},
+	    {96, "enter"},       {14, "backspace"},   {42, "modifier"}, {125, "modifier"},
+	    {103, "navigation"}, {15, "navigation"},  {59, "function"}, {88, "function"},
+	    {12, "punctuation"}, {53, "punctuation"}, {113, "other"},   {0, "other"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
 		assert_string_equal(key_category(cases[i].code), cases[i].cat);
@@ -248,10 +251,13 @@ static void test_synth_is_reproducible(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_gates),	  cmocka_unit_test(test_exclusion),
+	    cmocka_unit_test(test_gates),
+	    cmocka_unit_test(test_exclusion),
 	    cmocka_unit_test(test_locked),
-	    cmocka_unit_test(test_fidelity),	  cmocka_unit_test(test_reduced_motion),
-	    cmocka_unit_test(test_key_categories), cmocka_unit_test(test_synth_is_reproducible),
+	    cmocka_unit_test(test_fidelity),
+	    cmocka_unit_test(test_reduced_motion),
+	    cmocka_unit_test(test_key_categories),
+	    cmocka_unit_test(test_synth_is_reproducible),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -106,23 +106,24 @@ static void test_every_key(void **state)
 	struct policy p;
 	(void)state;
 	policy_init(&p);
-	assert_null(load(&p, "version = 1;\n"
-			     "policy = { admin_uids = [ 0, 1001 ]; monitored_uid = 1000;\n"
-			     "  max_pause_minutes = 15; daily_pause_budget_minutes = 60;\n"
-			     "  allow_user_deletion = false; max_pending_exemptions = 3; };\n"
-			     "streams = { pointer_motion = { fidelity = \"full\"; rate_hz = 50; };\n"
-			     "  pointer_button = { fidelity = \"reduced\"; };\n"
-			     "  pointer_scroll = { fidelity = \"off\"; };\n"
-			     "  keyboard = { fidelity = \"category\"; };\n"
-			     "  window_focus = { fidelity = \"full\"; }; };\n"
-			     "exclude_apps = [ \"Signal\" ];\n"
-			     "retention = { days = 7; max_spool_mb = 64; segment_seconds = 60; };\n"
-			     "upload = { endpoint = \"https://u:p@example.org/x\"; interval_seconds = 60;\n"
-			     "  daily_cap_mb = 0; rate_limit_kbps = 100; on_battery = \"allow\";\n"
-			     "  on_metered = \"allow\"; delete_after_upload = true; };\n"
-			     "power = { saver_below_percent = 0; cpu_watts = 15; wakeup_mw = 2.5; };\n"
-			     "notice = { version = \"3\"; purpose = \"training\"; retention = \"30 d\";\n"
-			     "  anonymization = \"none\"; model_access = \"lab\"; contact = \"dpo@x\"; };\n"));
+	assert_null(load(
+	    &p, "version = 1;\n"
+	        "policy = { admin_uids = [ 0, 1001 ]; monitored_uid = 1000;\n"
+	        "  max_pause_minutes = 15; daily_pause_budget_minutes = 60;\n"
+	        "  allow_user_deletion = false; max_pending_exemptions = 3; };\n"
+	        "streams = { pointer_motion = { fidelity = \"full\"; rate_hz = 50; };\n"
+	        "  pointer_button = { fidelity = \"reduced\"; };\n"
+	        "  pointer_scroll = { fidelity = \"off\"; };\n"
+	        "  keyboard = { fidelity = \"category\"; };\n"
+	        "  window_focus = { fidelity = \"full\"; }; };\n"
+	        "exclude_apps = [ \"Signal\" ];\n"
+	        "retention = { days = 7; max_spool_mb = 64; segment_seconds = 60; };\n"
+	        "upload = { endpoint = \"https://u:p@example.org/x\"; interval_seconds = 60;\n"
+	        "  daily_cap_mb = 0; rate_limit_kbps = 100; on_battery = \"allow\";\n"
+	        "  on_metered = \"allow\"; delete_after_upload = true; };\n"
+	        "power = { saver_below_percent = 0; cpu_watts = 15; wakeup_mw = 2.5; };\n"
+	        "notice = { version = \"3\"; purpose = \"training\"; retention = \"30 d\";\n"
+	        "  anonymization = \"none\"; model_access = \"lab\"; contact = \"dpo@x\"; };\n"));
 	assert_string_equal(warnings, "");
 	assert_int_equal(p.admin_uids.n, 2);
 	assert_int_equal(p.admin_uids.v[1], 1001);
@@ -181,11 +182,12 @@ static void test_unknown_keys_warn(void **state)
 	struct policy p;
 	(void)state;
 	policy_init(&p);
-	assert_null(load(&p, "colour = 1;\npolicy = {\n  max_pause_minutes = 5;\n  shiny = true;\n};\n"
-			     "streams = { mouse = { fidelity = \"full\"; }; };\n"));
+	assert_null(load(&p,
+	                 "colour = 1;\npolicy = {\n  max_pause_minutes = 5;\n  shiny = true;\n};\n"
+	                 "streams = { mouse = { fidelity = \"full\"; }; };\n"));
 	assert_string_equal(warnings, "/tmp/policy.conf:1: unknown key 'colour' ignored\n"
-				      "/tmp/policy.conf:4: unknown key 'policy.shiny' ignored\n"
-				      "/tmp/policy.conf:6: unknown key 'streams.mouse' ignored\n");
+	                              "/tmp/policy.conf:4: unknown key 'policy.shiny' ignored\n"
+	                              "/tmp/policy.conf:6: unknown key 'streams.mouse' ignored\n");
 	assert_int_equal(p.max_pause_minutes, 5);
 	policy_fini(&p);
 }
@@ -213,19 +215,23 @@ static void test_errors(void **state)
 	     "policy.conf:1: policy.monitored_uid must be from -1 to 4294967294, not -2"},
 	    {"policy = { admin_uids = [ -1 ]; };\n",
 	     "policy.conf:1: policy.admin_uids must be from 0 to 4294967294, not -1"},
-	    {"policy = { admin_uids = 0; };\n", "policy.conf:1: policy.admin_uids must be a list in [ ]"},
+	    {"policy = { admin_uids = 0; };\n",
+	     "policy.conf:1: policy.admin_uids must be a list in [ ]"},
 	    {"policy = 3;\n", "policy.conf:1: policy must be a group in { }"},
 	    {"streams = { keyboard = { fidelity = \"reduced\"; }; };\n",
 	     "policy.conf:1: streams.keyboard.fidelity must be one of off, full, category, timing, "
 	     "not 'reduced'"},
 	    {"streams = { pointer_scroll = { fidelity = \"reduced\"; }; };\n",
-	     "policy.conf:1: streams.pointer_scroll.fidelity must be one of off, full, not 'reduced'"},
+	     "policy.conf:1: streams.pointer_scroll.fidelity must be one of off, full, not "
+	     "'reduced'"},
 	    {"streams = { window_focus = { fidelity = 1; }; };\n",
-	     "policy.conf:1: streams.window_focus.fidelity must be a string: one of off, full, app"},
+	     "policy.conf:1: streams.window_focus.fidelity must be a string: one of off, full, "
+	     "app"},
 	    {"streams = { pointer_motion = { rate_hz = 1001; }; };\n",
 	     "policy.conf:1: streams.pointer_motion.rate_hz must be from 1 to 1000, not 1001"},
 	    {"exclude_apps = [ 1 ];\n", "policy.conf:1: exclude_apps must hold only strings"},
-	    {"retention = { days = 0; };\n", "policy.conf:1: retention.days must be from 1 to 3650, not 0"},
+	    {"retention = { days = 0; };\n",
+	     "policy.conf:1: retention.days must be from 1 to 3650, not 0"},
 	    {"retention = { max_spool_mb = 0; };\n",
 	     "policy.conf:1: retention.max_spool_mb must be from 1 to 1048576, not 0"},
 	    {"retention = { segment_seconds = 9; };\n",
@@ -240,8 +246,10 @@ static void test_errors(void **state)
 	     "policy.conf:1: upload.delete_after_upload must be true or false"},
 	    {"power = { saver_below_percent = 101; };\n",
 	     "policy.conf:1: power.saver_below_percent must be from 0 to 100, not 101"},
-	    {"power = { cpu_watts = -1.0; };\n", "policy.conf:1: power.cpu_watts must be from 0 to 1000, not -1"},
-	    {"power = { wakeup_mw = \"x\"; };\n", "policy.conf:1: power.wakeup_mw must be a number"},
+	    {"power = { cpu_watts = -1.0; };\n",
+	     "policy.conf:1: power.cpu_watts must be from 0 to 1000, not -1"},
+	    {"power = { wakeup_mw = \"x\"; };\n",
+	     "policy.conf:1: power.wakeup_mw must be a number"},
 	    {"notice = { contact = 5; };\n",
 	     "policy.conf:1: notice.contact must be a string in double quotes"},
 	};

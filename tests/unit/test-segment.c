@@ -48,7 +48,10 @@ static void test_edge_values(void **state)
 	(void)state;
 	struct event in[] = {
 	    {.time = 1, .kind = EV_MOTION, .x = INT32_MIN, .y = INT32_MAX, .code = 0},
-	    {.time = UINT64_MAX / 2, .kind = EV_FOCUS, .x = INT32_MAX, .y = INT32_MIN,
+	    {.time = UINT64_MAX / 2,
+	     .kind = EV_FOCUS,
+	     .x = INT32_MAX,
+	     .y = INT32_MIN,
 	     .code = INT32_MIN},
 	    {.time = 5, .kind = EV_KEY_RELEASE, .x = 0, .y = 0, .code = INT32_MAX}, /* backwards */
 	    {.time = 5, .kind = EV_MOTION, .x = -1, .y = 1, .code = -1},
@@ -78,10 +81,10 @@ static void test_random(void **state)
 		for (size_t i = 0; i < n; i++) {
 			t += (uint64_t)(rand() % 100000);
 			in[i] = (struct event){.time = t,
-					       .kind = (enum event_kind)(rand() % N_EVENT_KINDS),
-					       .x = rand() % 4000 - 2000,
-					       .y = (rand() % 2) ? rand() : -rand(),
-					       .code = rand() % 300};
+			                       .kind = (enum event_kind)(rand() % N_EVENT_KINDS),
+			                       .x = rand() % 4000 - 2000,
+			                       .y = (rand() % 2) ? rand() : -rand(),
+			                       .code = rand() % 300};
 			snprintf(in[i].text, sizeof in[i].text, "%s", texts[rand() % 5]);
 		}
 		check_round_trip(in, n, (enum stream)(round % N_STREAMS));
@@ -97,8 +100,8 @@ static void test_flipped_bytes(void **state)
 	struct seg_events ev;
 	seg_cols_init(&c, 1000);
 	for (int i = 0; i < 300; i++) {
-		struct event e = {.time = 1000 + (uint64_t)i * 8000, .kind = EV_MOTION, .x = i,
-				  .y = 2 * i};
+		struct event e = {
+		    .time = 1000 + (uint64_t)i * 8000, .kind = EV_MOTION, .x = i, .y = 2 * i};
 		seg_cols_add(&c, &e);
 	}
 	assert_int_equal(segment_encode(&c, STREAM_MOTION, 5, 3, &file), 0);
@@ -149,8 +152,10 @@ static void test_compact(void **state)
 	struct buf file = {0};
 	seg_cols_init(&c, 0);
 	for (int i = 0; i < 10000; i++) {
-		struct event e = {.time = (uint64_t)i * 8000, .kind = EV_MOTION, .x = 500 + i % 50,
-				  .y = 300 + (i / 7) % 40};
+		struct event e = {.time = (uint64_t)i * 8000,
+		                  .kind = EV_MOTION,
+		                  .x = 500 + i % 50,
+		                  .y = 300 + (i / 7) % 40};
 		seg_cols_add(&c, &e);
 	}
 	assert_int_equal(segment_encode(&c, STREAM_MOTION, 1, 9, &file), 0);
@@ -163,7 +168,7 @@ static void test_compact(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_edge_values),	  cmocka_unit_test(test_random),
+	    cmocka_unit_test(test_edge_values),   cmocka_unit_test(test_random),
 	    cmocka_unit_test(test_flipped_bytes), cmocka_unit_test(test_bad_payloads),
 	    cmocka_unit_test(test_compact),
 	};

@@ -58,7 +58,8 @@ static struct spool *open_spool(void)
 
 static struct event key(uint64_t t, int32_t code)
 {
-	return (struct event){.time = t, .stream = STREAM_KEYBOARD, .kind = EV_KEY_PRESS, .code = code};
+	return (struct event){
+	    .time = t, .stream = STREAM_KEYBOARD, .kind = EV_KEY_PRESS, .code = code};
 }
 
 static void test_segments_close_by_time(void **state)

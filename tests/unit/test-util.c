@@ -55,9 +55,9 @@ static void test_utf8(void **state)
 	(void)state;
 	assert_true(utf8_valid("plain", 5));
 	assert_true(utf8_valid("gr\xc3\xbc\xc3\x9f \xe2\x82\xac \xf0\x9f\x98\x80", 15));
-	assert_false(utf8_valid("\xc3", 1));		 /* cut short */
-	assert_false(utf8_valid("\xc0\xaf", 2));	 /* overlong */
-	assert_false(utf8_valid("\xed\xa0\x80", 3));	 /* surrogate */
+	assert_false(utf8_valid("\xc3", 1));             /* cut short */
+	assert_false(utf8_valid("\xc0\xaf", 2));         /* overlong */
+	assert_false(utf8_valid("\xed\xa0\x80", 3));     /* surrogate */
 	assert_false(utf8_valid("\xf4\x90\x80\x80", 4)); /* past U+10FFFF */
 	assert_false(utf8_valid("\xff", 1));
 }
@@ -219,9 +219,9 @@ static void test_loop(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_escape),	 cmocka_unit_test(test_utf8),
-	    cmocka_unit_test(test_local_days),	 cmocka_unit_test(test_write_atomic),
-	    cmocka_unit_test(test_history),	 cmocka_unit_test(test_loop),
+	    cmocka_unit_test(test_escape),     cmocka_unit_test(test_utf8),
+	    cmocka_unit_test(test_local_days), cmocka_unit_test(test_write_atomic),
+	    cmocka_unit_test(test_history),    cmocka_unit_test(test_loop),
 	};
 	return cmocka_run_group_tests(tests, make_dir, remove_dir);
 }

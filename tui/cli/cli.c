@@ -909,8 +909,8 @@ static bool history_row(DBusMessageIter *elem, struct json *j)
 
 static int cmd_history(struct cli *c)
 {
-	struct pager p = {.method = "History", .list_key = "entries", .page = HISTORY_PAGE,
-	                  .row = history_row};
+	struct pager p = {
+	    .method = "History", .list_key = "entries", .page = HISTORY_PAGE, .row = history_row};
 	int rc;
 	if ((rc = parse_limit(c, HISTORY_DEFAULT, &p.limit)) || (rc = connect_bus(c)) ||
 	    (rc = page_through(c, &p)))
@@ -1119,8 +1119,11 @@ static bool segment_row(DBusMessageIter *elem, struct json *j)
 
 static int cmd_data_list(struct cli *c)
 {
-	struct pager p = {.method = "ListSegments", .list_key = "segments",
-	                  .page = SEGMENTS_PAGE, .header = segment_header, .row = segment_row};
+	struct pager p = {.method = "ListSegments",
+	                  .list_key = "segments",
+	                  .page = SEGMENTS_PAGE,
+	                  .header = segment_header,
+	                  .row = segment_row};
 	int rc;
 	if ((rc = parse_limit(c, SEGMENTS_DEFAULT, &p.limit)) || (rc = connect_bus(c)) ||
 	    (rc = page_through(c, &p)))

@@ -118,9 +118,9 @@ static void draw_help(WINDOW *w, struct ui *ui, struct rect s)
 
 /* The list of durations to pick from, scrolled to keep the choice visible
  * when the box is short, then a field to type one. Returns the next row. */
-static int duration_picker(WINDOW *w, struct ui *ui, struct rect in, int y,
-			   const uint32_t *choices, size_t n, size_t choice,
-			   struct edit *text, bool cursor, const char *hint)
+static int duration_picker(WINDOW *w, struct ui *ui, struct rect in, int y, const uint32_t *choices,
+                           size_t n, size_t choice, struct edit *text, bool cursor,
+                           const char *hint)
 {
 	const struct theme *t = &ui->theme;
 	int bottom = in.y + in.h;
@@ -136,7 +136,7 @@ static int duration_picker(WINDOW *w, struct ui *ui, struct rect in, int y,
 		if (sel)
 			widget_fill(w, y, in.x, in.w, theme_attr(t, THEME_SELECTION));
 		widget_text(w, t, y, in.x, in.w, sel ? theme_attr(t, THEME_SELECTION) : A_NORMAL,
-			    buf);
+		            buf);
 	}
 	if (y < bottom)
 		y++;
@@ -145,10 +145,10 @@ static int duration_picker(WINDOW *w, struct ui *ui, struct rect in, int y,
 		int fw = in.x + in.w - x < 12 ? in.x + in.w - x : 12;
 		if (fw >= 2) {
 			widget_edit(w, t, (struct rect){y, x, 1, fw}, text, true, &ui->cursor_y,
-				    &ui->cursor_x);
+			            &ui->cursor_x);
 			ui->cursor_on = cursor;
 			widget_text(w, t, y, x + fw + 1, in.x + in.w - x - fw - 1,
-				    theme_attr(t, THEME_DIM), hint);
+			            theme_attr(t, THEME_DIM), hint);
 		}
 		y++;
 	}
@@ -169,9 +169,8 @@ static void draw_pause(WINDOW *w, const struct model *m, struct ui *ui, struct r
 	snprintf(buf, sizeof buf, "For how long? At most %s now.", len);
 	if (y < bottom)
 		widget_text_cut(w, t, y++, in.x, in.w, A_NORMAL, buf);
-	y = duration_picker(w, ui, in, y, ui->pause_choices, ui->n_pause_choices,
-			    ui->pause_choice, &ui->pause_text, !ui->pause_sending,
-			    "like 90s, 15m, 1h30m");
+	y = duration_picker(w, ui, in, y, ui->pause_choices, ui->n_pause_choices, ui->pause_choice,
+	                    &ui->pause_text, !ui->pause_sending, "like 90s, 15m, 1h30m");
 	if (y < bottom) {
 		if (ui->pause_sending)
 			widget_text_cut(w, t, y, in.x, in.w, A_NORMAL,
@@ -461,7 +460,7 @@ static void draw_forget(WINDOW *w, const struct model *m, struct ui *ui, struct 
 	if (y < bottom)
 		widget_text_cut(w, t, y++, in.x, in.w, A_NORMAL, "How far back? From 1 s to 24 h.");
 	y = duration_picker(w, ui, in, y, ui->forget_choices, ui->n_forget_choices,
-			    ui->forget_choice, &ui->forget_text, true, "like 90s, 15m, 2h");
+	                    ui->forget_choice, &ui->forget_text, true, "like 90s, 15m, 2h");
 	if (y < bottom && ui->forget_error)
 		widget_text_cut(w, t, y, in.x, in.w, theme_attr(t, THEME_ERROR), ui->forget_error);
 }
