@@ -1,4 +1,4 @@
-/* The names of the D-Bus contract (../shared/spec/dbus-api.md), in one
+/* The names of the D-Bus contract (doc/dbus-api.md), in one
  * place for the agent, the console and the tests. */
 #ifndef CAPCTL_NAMES_H
 #define CAPCTL_NAMES_H
@@ -15,6 +15,8 @@
 #define CAPCTL_ERR_NOT_ALLOWED CAPCTL_ERROR_PREFIX "NotAllowed"
 #define CAPCTL_ERR_NO_SUCH_SEGMENT CAPCTL_ERROR_PREFIX "NoSuchSegment"
 #define CAPCTL_ERR_DELETION_NOT_ALLOWED CAPCTL_ERROR_PREFIX "DeletionNotAllowed"
+#define CAPCTL_ERR_STORAGE_FAILED CAPCTL_ERROR_PREFIX "StorageFailed"
+#define CAPCTL_ERR_POLICY_CHANGED CAPCTL_ERROR_PREFIX "PolicyChanged"
 
 #define DBUS_ERR_ACCESS_DENIED "org.freedesktop.DBus.Error.AccessDenied"
 #define DBUS_ERR_INVALID_ARGS "org.freedesktop.DBus.Error.InvalidArgs"

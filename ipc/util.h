@@ -56,5 +56,15 @@ int64_t local_day(uint64_t usec);
 int utf8_decode(const char *s, size_t len, uint32_t *cp);
 /* True if s is valid UTF-8. */
 bool utf8_valid(const char *s, size_t len);
+/* True for the code points that must never reach a terminal as they are:
+ * C0 controls (newline and tab included: callers that allow them check
+ * first), DEL, C1 controls, and the bidi marks, embeddings, overrides and
+ * isolates (U+061C, U+200E, U+200F, U+202A-U+202E, U+2066-U+2069) that can
+ * make text read other than it is. The console's sanitizer shows them
+ * visibly; the agent refuses them in the policy's notice. */
+bool utf8_cp_unsafe(uint32_t cp);
+/* The length of the longest prefix of s (len bytes) that is at most max
+ * bytes and does not end inside a UTF-8 sequence. */
+size_t utf8_cut(const char *s, size_t len, size_t max);
 
 #endif

@@ -14,6 +14,7 @@
 #include "text/edit.h"
 #include "model/form.h"
 #include "text/human.h"
+#include "text/safe.h"
 #include "text/text.h"
 
 static int setup(void **state)
@@ -268,12 +269,48 @@ static void test_form_checks(void **state)
 	form_fini(&f);
 }
 
+static void expect_safe(const char *in, size_t len, unsigned allow, const char *want)
+{
+	char *got = safe_text(in, len, allow);
+	assert_string_equal(got, want);
+	free(got);
+}
+
+static void test_safe(void **state)
+{
+	(void)state;
+	expect_safe("plain text, é, 日本", sizeof "plain text, é, 日本" - 1, 0,
+	            "plain text, é, 日本");
+	/* An escape sequence that would retitle the terminal. */
+	expect_safe("\x1b]0;owned\x07x", sizeof "\x1b]0;owned\x07x" - 1, 0, "\\x1b]0;owned\\x07x");
+	expect_safe("a\nb\tc", sizeof "a\nb\tc" - 1, 0, "a\\x0ab\\x09c");
+	expect_safe("a\nb\tc", sizeof "a\nb\tc" - 1, SAFE_NEWLINE, "a\nb\\x09c");
+	expect_safe("a\nb\tc", sizeof "a\nb\tc" - 1, SAFE_NEWLINE | SAFE_TAB, "a\nb\tc");
+	expect_safe("\x7f", sizeof "\x7f" - 1, 0, "\\x7f");
+	/* C1 controls (NEL, CSI) and bidi overrides and isolates. */
+	expect_safe("\xc2\x85\xc2\x9b", sizeof "\xc2\x85\xc2\x9b" - 1, 0, "<U+0085><U+009B>");
+	expect_safe("abc\xe2\x80\xaetxt.exe", sizeof "abc\xe2\x80\xaetxt.exe" - 1, 0,
+	            "abc<U+202E>txt.exe");
+	expect_safe("\xe2\x81\xa6\xe2\x81\xa9\xe2\x80\xaa",
+	            sizeof "\xe2\x81\xa6\xe2\x81\xa9\xe2\x80\xaa" - 1, 0,
+	            "<U+2066><U+2069><U+202A>");
+	expect_safe("\xd8\x9c\xe2\x80\x8e\xe2\x80\x8f",
+	            sizeof "\xd8\x9c\xe2\x80\x8e\xe2\x80\x8f" - 1, 0, "<U+061C><U+200E><U+200F>");
+	/* Invalid UTF-8, a lone continuation byte, a NUL inside the length. */
+	expect_safe("\xc3(\x80", sizeof "\xc3(\x80" - 1, 0, "\xef\xbf\xbd(\xef\xbf\xbd");
+	expect_safe("a\0b", sizeof "a\0b" - 1, 0, "a\\x00b");
+	char *s = safe_str(NULL, 0);
+	assert_string_equal(s, "");
+	free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_decode), cmocka_unit_test(test_width),
 	    cmocka_unit_test(test_wrap),   cmocka_unit_test(test_edit),
 	    cmocka_unit_test(test_human),  cmocka_unit_test(test_form_checks),
+	    cmocka_unit_test(test_safe),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }

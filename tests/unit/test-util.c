@@ -106,6 +106,32 @@ static void test_write_atomic(void **state)
 	free(path);
 }
 
+static void test_utf8_cut(void **state)
+{
+	(void)state;
+	const char *s = "ab\xc3\xa9\xe6\x97\xa5\xf0\x9f\x98\x80"; /* a b é 日 😀 */
+	size_t len = strlen(s);
+	assert_int_equal(utf8_cut(s, len, 100), len);
+	assert_int_equal(utf8_cut(s, len, 2), 2);
+	assert_int_equal(utf8_cut(s, len, 3), 2); /* inside é */
+	assert_int_equal(utf8_cut(s, len, 4), 4);
+	assert_int_equal(utf8_cut(s, len, 5), 4); /* inside 日 */
+	assert_int_equal(utf8_cut(s, len, 6), 4);
+	assert_int_equal(utf8_cut(s, len, 7), 7);
+	assert_int_equal(utf8_cut(s, len, 10), 7); /* inside 😀 */
+	assert_int_equal(utf8_cut(s, len, 0), 0);
+	for (size_t max = 0; max <= len; max++)
+		assert_true(utf8_valid(s, utf8_cut(s, len, max)));
+	assert_true(utf8_cp_unsafe(0x1b));
+	assert_true(utf8_cp_unsafe('\n'));
+	assert_true(utf8_cp_unsafe(0x85));
+	assert_true(utf8_cp_unsafe(0x202e));
+	assert_true(utf8_cp_unsafe(0x2066));
+	assert_false(utf8_cp_unsafe('a'));
+	assert_false(utf8_cp_unsafe(0xa0));
+	assert_false(utf8_cp_unsafe(0x2030));
+}
+
 static void test_history(void **state)
 {
 	(void)state;
@@ -219,9 +245,10 @@ static void test_loop(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_escape),     cmocka_unit_test(test_utf8),
-	    cmocka_unit_test(test_local_days), cmocka_unit_test(test_write_atomic),
-	    cmocka_unit_test(test_history),    cmocka_unit_test(test_loop),
+	    cmocka_unit_test(test_escape),       cmocka_unit_test(test_utf8),
+	    cmocka_unit_test(test_utf8_cut),     cmocka_unit_test(test_local_days),
+	    cmocka_unit_test(test_write_atomic), cmocka_unit_test(test_history),
+	    cmocka_unit_test(test_loop),
 	};
 	return cmocka_run_group_tests(tests, make_dir, remove_dir);
 }
