@@ -5,6 +5,7 @@
  * the terminal with write() and tcsetattr() alone. */
 #define _GNU_SOURCE
 #include "console/console.h"
+#include "contract.h"
 #include "text/duration.h"
 #include "text/evtext.h"
 #include "text/human.h"
@@ -12,6 +13,7 @@
 #include "util.h"
 #include "console/view.h"
 
+#include <ctype.h>
 #include <curses.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -230,26 +232,42 @@ static unsigned after_change(struct console *c, unsigned dirty)
 	return dirty;
 }
 
+/* The words for an answer that was no good: the agent's refusal (its
+ * message, else its name), or the decoder's sentence made a sentence for
+ * the status line (in f, which it changes). */
+static const char *failure(enum contract_result r, struct contract_fault *f)
+{
+	if (r == CONTRACT_REFUSED)
+		return *f->message ? f->message : f->name;
+	char *s = xasprintf("%c%s.", toupper((unsigned char)f->message[0]), f->message + 1);
+	free(f->message);
+	f->message = s;
+	return s;
+}
+
+/* What the model could not take from a reply, on the status line; the
+ * rest of the screen goes on from what it could. */
+static void show_fault(struct console *c)
+{
+	struct contract_fault f = {.message = model_take_fault(&c->model)};
+	if (!f.message)
+		return;
+	ui_message(&c->ui, true, "%s", failure(CONTRACT_MALFORMED, &f));
+	contract_fault_fini(&f);
+	console_dirty(c, MODEL_DIRTY_STATE);
+}
+
 static void on_get_all(DBusMessage *reply, void *data)
 {
 	struct console *c = data;
-	DBusMessageIter it;
 	if (!from_owner(c, reply))
 		return;
+	unsigned dirty = model_get_all_reply(&c->model, reply, now_usec());
+	show_fault(c);
 	if (client_error_name(reply)) {
-		/* Say why instead of waiting forever: typically AccessDenied,
-		 * for someone the policy does not let see the agent. */
-		const char *msg = client_error_message(reply);
-		char *why =
-		    xasprintf("%s%s%s", *msg ? msg : "", *msg ? " " : "", client_error_name(reply));
-		console_dirty(c, model_set_refusal(&c->model, why));
-		free(why);
+		console_dirty(c, dirty);
 		return;
 	}
-	if (!dbus_message_iter_init(reply, &it))
-		return;
-	unsigned dirty =
-	    model_set_all(&c->model, &it, now_usec()) | model_set_refusal(&c->model, NULL);
 	model_hist_refresh(&c->model);
 	console_dirty(c, after_change(c, dirty) | MODEL_DIRTY_STATE);
 }
@@ -274,12 +292,10 @@ static void on_get(DBusMessage *reply, void *data)
 {
 	struct get_req *r = data;
 	struct console *c = r->c;
-	DBusMessageIter it;
-	if (!from_owner(c, reply) ||
-	    dbus_message_get_type(reply) != DBUS_MESSAGE_TYPE_METHOD_RETURN ||
-	    !dbus_message_iter_init(reply, &it))
+	if (!from_owner(c, reply))
 		return;
-	unsigned dirty = model_set(&c->model, model_prop_name(r->prop), &it, now_usec());
+	unsigned dirty = model_get_reply(&c->model, r->prop, reply, now_usec());
+	show_fault(c);
 	if (dirty & MODEL_DIRTY_EXEMPTIONS)
 		select_pending_id(c);
 	console_dirty(c, after_change(c, dirty));
@@ -307,6 +323,7 @@ static void on_changed(DBusMessage *sig, void *data)
 	struct console *c = data;
 	uint32_t invalid;
 	unsigned dirty = model_changed(&c->model, sig, now_usec(), &invalid);
+	show_fault(c);
 	for (int p = 0; p < N_MODEL_PROPS; p++) {
 		if (!(invalid & (1u << p)))
 			continue;
@@ -377,13 +394,6 @@ static void on_reconnect(struct loop_timer *t, void *data)
 	c->client = client_new(c->conn, &client_ops, c);
 }
 
-/* The human part of an error reply: its message, or its name. */
-static const char *refusal(DBusMessage *reply)
-{
-	const char *msg = client_error_message(reply);
-	return *msg ? msg : client_error_name(reply);
-}
-
 /* After a change the agent accepted, read everything again. Signals
  * normally bring it first; but on the system bus they reach only root and
  * the group capctl, and this keeps the console right for everyone else. */
@@ -397,27 +407,30 @@ static void on_pause_reply(DBusMessage *reply, void *data)
 {
 	struct console *c = data;
 	bool in_dialog = c->ui.dialog == UI_DIALOG_PAUSE && c->ui.pause_sending;
-	dbus_uint64_t until;
+	uint64_t until;
+	struct contract_fault f;
 	char when[32];
 
 	c->ui.pause_sending = false;
-	if (client_error_name(reply)) {
+	enum contract_result r = contract_read_pause(reply, &until, &f);
+	if (r != CONTRACT_OK) {
+		const char *why = failure(r, &f);
 		if (in_dialog)
-			ui_set_string(&c->ui.pause_error, refusal(reply));
+			ui_set_string(&c->ui.pause_error, why);
+		else if (r == CONTRACT_MALFORMED)
+			ui_message(&c->ui, true, "%s", why);
 		else
-			ui_message(&c->ui, true, "Not paused: %s", refusal(reply));
+			ui_message(&c->ui, true, "Not paused: %s", why);
 	} else {
 		if (in_dialog)
 			c->ui.dialog = UI_DIALOG_NONE;
-		if (dbus_message_get_args(reply, NULL, DBUS_TYPE_UINT64, &until,
-		                          DBUS_TYPE_INVALID)) {
-			format_local_time(until, now_usec(), when, sizeof when);
-			ui_message(&c->ui, false, "Paused until %s.", when);
-			/* Gone as soon as the pause is: a resume from elsewhere
-			 * must not leave it saying otherwise. */
-			ui_message_bind(&c->ui, UI_MSG_WHILE_PAUSED_UNTIL, until);
-		}
+		format_local_time(until, now_usec(), when, sizeof when);
+		ui_message(&c->ui, false, "Paused until %s.", when);
+		/* Gone as soon as the pause is: a resume from elsewhere must
+		 * not leave it saying otherwise. */
+		ui_message_bind(&c->ui, UI_MSG_WHILE_PAUSED_UNTIL, until);
 	}
+	contract_fault_fini(&f);
 	reread(c, reply);
 	console_dirty(c, MODEL_DIRTY_STATE);
 }
@@ -437,12 +450,17 @@ void console_pause(struct console *c, uint32_t seconds)
 static void on_resume_reply(DBusMessage *reply, void *data)
 {
 	struct console *c = data;
-	if (client_error_name(reply)) {
-		ui_message(&c->ui, true, "Not resumed: %s", refusal(reply));
+	struct contract_fault f;
+	enum contract_result r = contract_read_empty(reply, "Resume", &f);
+	if (r == CONTRACT_MALFORMED) {
+		ui_message(&c->ui, true, "%s", failure(r, &f));
+	} else if (r == CONTRACT_REFUSED) {
+		ui_message(&c->ui, true, "Not resumed: %s", failure(r, &f));
 	} else {
 		ui_message(&c->ui, false, "Resumed.");
 		ui_message_bind(&c->ui, UI_MSG_WHILE_NOT_PAUSED, 0);
 	}
+	contract_fault_fini(&f);
 	reread(c, reply);
 	console_dirty(c, MODEL_DIRTY_STATE);
 }
@@ -460,15 +478,20 @@ static void on_request_reply(DBusMessage *reply, void *data)
 {
 	struct console *c = data;
 	struct form *f = &c->ui.form;
-	const char *id;
+	struct contract_fault fault;
+	char *id;
 
 	f->sending = false;
-	if (client_error_name(reply)) {
+	enum contract_result r = contract_read_request(reply, &id, &fault);
+	if (r != CONTRACT_OK) {
+		const char *why = failure(r, &fault);
 		if (c->ui.dialog == UI_DIALOG_FORM)
-			form_set_refusal(f, refusal(reply));
+			form_set_refusal(f, why);
+		else if (r == CONTRACT_MALFORMED)
+			ui_message(&c->ui, true, "%s", why);
 		else
-			ui_message(&c->ui, true, "The request was refused: %s", refusal(reply));
-	} else if (dbus_message_get_args(reply, NULL, DBUS_TYPE_STRING, &id, DBUS_TYPE_INVALID)) {
+			ui_message(&c->ui, true, "The request was refused: %s", why);
+	} else {
 		if (c->ui.dialog == UI_DIALOG_FORM)
 			c->ui.dialog = UI_DIALOG_NONE;
 		form_reset(f);
@@ -476,7 +499,9 @@ static void on_request_reply(DBusMessage *reply, void *data)
 		action_view(c, UI_VIEW_EXEMPTIONS);
 		select_pending_id(c);
 		ui_message(&c->ui, false, "Request %s sent; it waits for a decision.", id);
+		free(id);
 	}
+	contract_fault_fini(&fault);
 	reread(c, reply);
 	console_dirty(c, MODEL_DIRTY_STATE);
 }
@@ -504,12 +529,17 @@ static void on_withdraw_reply(DBusMessage *reply, void *data)
 {
 	struct console *c = data;
 	bool in_dialog = c->ui.dialog == UI_DIALOG_WITHDRAW && c->ui.dialog_sending;
+	struct contract_fault f;
 	c->ui.dialog_sending = false;
-	if (client_error_name(reply)) {
+	enum contract_result r = contract_read_empty(reply, "WithdrawExemption", &f);
+	if (r != CONTRACT_OK) {
+		const char *why = failure(r, &f);
 		if (in_dialog)
-			ui_set_string(&c->ui.dialog_error, refusal(reply));
+			ui_set_string(&c->ui.dialog_error, why);
+		else if (r == CONTRACT_MALFORMED)
+			ui_message(&c->ui, true, "%s", why);
 		else
-			ui_message(&c->ui, true, "Not withdrawn: %s", refusal(reply));
+			ui_message(&c->ui, true, "Not withdrawn: %s", why);
 	} else {
 		if (in_dialog) {
 			ui_message(&c->ui, false, "%s withdrawn.", c->ui.dialog_id);
@@ -518,6 +548,7 @@ static void on_withdraw_reply(DBusMessage *reply, void *data)
 			ui_message(&c->ui, false, "Withdrawn.");
 		}
 	}
+	contract_fault_fini(&f);
 	reread(c, reply);
 	console_dirty(c, MODEL_DIRTY_STATE);
 }
@@ -539,19 +570,23 @@ static void on_forget_reply(DBusMessage *reply, void *data)
 	struct console *c = data;
 	bool in_dialog = c->ui.dialog == UI_DIALOG_FORGET && c->ui.forget_sending;
 	char len[32], n[32];
-	dbus_uint32_t removed = 0;
+	uint32_t removed;
+	struct contract_fault f;
 
 	c->ui.forget_sending = false;
 	human_minutes(c->ui.forget_seconds, len, sizeof len);
-	if (client_error_name(reply)) {
+	enum contract_result r = contract_read_forget(reply, &removed, &f);
+	if (r != CONTRACT_OK) {
+		const char *why = failure(r, &f);
 		if (in_dialog)
-			ui_set_string(&c->ui.forget_error, refusal(reply));
+			ui_set_string(&c->ui.forget_error, why);
+		else if (r == CONTRACT_MALFORMED)
+			ui_message(&c->ui, true, "%s", why);
 		else
-			ui_message(&c->ui, true, "Nothing forgotten: %s", refusal(reply));
+			ui_message(&c->ui, true, "Nothing forgotten: %s", why);
 	} else {
 		if (in_dialog)
 			c->ui.dialog = UI_DIALOG_NONE;
-		dbus_message_get_args(reply, NULL, DBUS_TYPE_UINT32, &removed, DBUS_TYPE_INVALID);
 		human_count(removed, n, sizeof n);
 		if (removed)
 			ui_message(&c->ui, false, "Forgot %s event%s recorded in the last %s.", n,
@@ -563,6 +598,7 @@ static void on_forget_reply(DBusMessage *reply, void *data)
 		pages_refresh(&c->model.segev);
 		c->live_last = 0;
 	}
+	contract_fault_fini(&f);
 	reread(c, reply);
 	console_dirty(c, MODEL_DIRTY_STATE);
 }
@@ -582,20 +618,24 @@ static void on_delete_reply(DBusMessage *reply, void *data)
 {
 	struct console *c = data;
 	bool in_dialog = c->ui.dialog == UI_DIALOG_DELETE && c->ui.dialog_sending;
-	dbus_uint32_t deleted = 0;
+	uint32_t deleted;
+	struct contract_fault f;
 	const struct ui_segment *seg = &c->ui.del;
 	char when[64];
 
 	c->ui.dialog_sending = false;
-	if (client_error_name(reply)) {
+	enum contract_result r = contract_read_delete(reply, &deleted, &f);
+	if (r != CONTRACT_OK) {
+		const char *why = failure(r, &f);
 		if (in_dialog)
-			ui_set_string(&c->ui.dialog_error, refusal(reply));
+			ui_set_string(&c->ui.dialog_error, why);
+		else if (r == CONTRACT_MALFORMED)
+			ui_message(&c->ui, true, "%s", why);
 		else
-			ui_message(&c->ui, true, "Not deleted: %s", refusal(reply));
+			ui_message(&c->ui, true, "Not deleted: %s", why);
 	} else {
 		if (in_dialog)
 			c->ui.dialog = UI_DIALOG_NONE;
-		dbus_message_get_args(reply, NULL, DBUS_TYPE_UINT32, &deleted, DBUS_TYPE_INVALID);
 		evtext_local(seg->start, when, sizeof when);
 		if (deleted)
 			ui_message(&c->ui, false, "Deleted segment %llu (%s from %s).",
@@ -609,6 +649,7 @@ static void on_delete_reply(DBusMessage *reply, void *data)
 		}
 		pages_refresh(&c->model.segs);
 	}
+	contract_fault_fini(&f);
 	reread(c, reply);
 	console_dirty(c, MODEL_DIRTY_STATE);
 }
@@ -823,6 +864,7 @@ static void on_history(DBusMessage *reply, void *data)
 	if (!from_owner(c, reply) && !client_error_name(reply))
 		return;
 	unsigned dirty = model_hist_reply(&c->model, r->page, r->gen, reply, &shift);
+	show_fault(c);
 	/* New entries push the old ones down: keep the same entries on
 	 * screen unless the view is at the top, where new ones belong. */
 	if (shift > 0 && c->ui.hist.top > 0)
@@ -871,6 +913,7 @@ static void on_segments(DBusMessage *reply, void *data)
 	if (!from_owner(c, reply) && !client_error_name(reply))
 		return;
 	unsigned dirty = model_segs_reply(&c->model, r->page, r->gen, reply, &shift);
+	show_fault(c);
 	/* The list got shorter than the selection (deleted elsewhere). */
 	if (c->model.segs.known && ui->data_sel >= c->model.segs.total)
 		ui->data_sel = c->model.segs.total ? c->model.segs.total - 1 : 0;
@@ -925,6 +968,7 @@ static void on_segev(DBusMessage *reply, void *data)
 	if (!from_owner(c, reply) && !client_error_name(reply))
 		return;
 	console_dirty(c, model_segev_reply(&c->model, r->id, r->page, r->gen, reply));
+	show_fault(c);
 }
 
 static void request_segev(struct console *c)
@@ -967,6 +1011,7 @@ static void on_live(DBusMessage *reply, void *data)
 	if (c->ui.view != UI_VIEW_LIVE || (!from_owner(c, reply) && !client_error_name(reply)))
 		return;
 	unsigned dirty = model_recent_reply(&c->model, reply);
+	show_fault(c);
 	/* While something is recorded, look again in a quarter of a second;
 	 * else the next change the agent signals brings the next look. */
 	if (recording_now(&c->model))
