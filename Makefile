@@ -93,7 +93,8 @@ $(BUILD)/tests/%.o: tests/unit/%.c
 $(BUILD)/tests/%: $(BUILD)/tests/%.o $(BUILD)/libagent.a $(BUILD)/libtui.a $(BUILD)/libipc.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(call pkg_libs,$(ALL_PKGS) cmocka) -lm
 
-# Fuzz targets: clang's libFuzzer over the agent's parsers, built apart.
+# Fuzz targets: clang's libFuzzer over the parsers of both sides (the
+# client's decoder is in ipc/), built apart.
 FUZZ_CC ?= clang
 FUZZ_BUILD := build-fuzz
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined
@@ -113,7 +114,8 @@ $(FUZZ_BUILD)/libfuzz.a: $(FUZZ_OBJ)
 	$(AR) rcs $@ $^
 
 $(FUZZ_BUILD)/fuzz-%: fuzz/fuzz-%.c $(FUZZ_BUILD)/libfuzz.a
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $^ -o $@ $(call pkg_libs,$(AGENT_PKGS)) -lm
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(call pkg_cflags,dbus-1) -fsanitize=fuzzer $^ -o $@ \
+		$(call pkg_libs,$(AGENT_PKGS)) -lm
 
 fuzz-build: $(FUZZ_BIN)
 
