@@ -284,6 +284,10 @@ static void props_are_good(const struct contract_props *p)
 	assert_string_equal(e->note, "ok");
 	assert_int_equal(e->created, T0);
 	assert_int_equal(e->expires, T0 + 86400 * USEC_PER_SEC);
+}
+
+static void dicts_are_good(const struct contract_props *p)
+{
 	const struct contract_upload *u = &p->upload;
 	assert_string_equal(u->endpoint, "collector.example");
 	assert_int_equal(u->bytes_today, 1200000);
@@ -348,6 +352,7 @@ static void test_get_all(void **state)
 	assert_null(f.name);
 	assert_null(f.message);
 	props_are_good(&p);
+	dicts_are_good(&p);
 	contract_props_fini(&p);
 	dbus_message_unref(m);
 }
@@ -578,6 +583,14 @@ static void test_get(void **state)
 	                                 offsetof(struct contract_power, measured_mw)));
 	contract_props_fini(&p);
 	dbus_message_unref(m);
+}
+
+static void test_get_wrong(void **state)
+{
+	struct contract_props p;
+	struct contract_fault f;
+	DBusMessage *m;
+	(void)state;
 	/* capctl notice's Get, exempt list's. */
 	m = reply("v", "a{sv}", 1, "purpose", "i", 5);
 	malformed_is(contract_read_get(m, CONTRACT_PROP_NOTICE, &p, &f), &f,
@@ -984,14 +997,14 @@ static void test_names(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_get_all),     cmocka_unit_test(test_get_all_wrong),
-	    cmocka_unit_test(test_state_words), cmocka_unit_test(test_not_yet_required),
-	    cmocka_unit_test(test_get),         cmocka_unit_test(test_changed),
-	    cmocka_unit_test(test_errors),      cmocka_unit_test(test_small_replies),
-	    cmocka_unit_test(test_history),     cmocka_unit_test(test_history_chain),
-	    cmocka_unit_test(test_segments),    cmocka_unit_test(test_read_segment),
-	    cmocka_unit_test(test_recent),      cmocka_unit_test(test_activity),
-	    cmocka_unit_test(test_names),
+	    cmocka_unit_test(test_get_all),       cmocka_unit_test(test_get_all_wrong),
+	    cmocka_unit_test(test_state_words),   cmocka_unit_test(test_not_yet_required),
+	    cmocka_unit_test(test_get),           cmocka_unit_test(test_get_wrong),
+	    cmocka_unit_test(test_changed),       cmocka_unit_test(test_errors),
+	    cmocka_unit_test(test_small_replies), cmocka_unit_test(test_history),
+	    cmocka_unit_test(test_history_chain), cmocka_unit_test(test_segments),
+	    cmocka_unit_test(test_read_segment),  cmocka_unit_test(test_recent),
+	    cmocka_unit_test(test_activity),      cmocka_unit_test(test_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -417,6 +417,44 @@ static void json_stream(struct json *j, const struct model_stream *s)
 	json_object_end(j);
 }
 
+/* The properties by their contract names in snake case, as the decoder
+ * read them. */
+static void status_json(const struct model *m, const struct contract_props *p, uint64_t now)
+{
+	struct json j;
+	json_init(&j, stdout);
+	json_object_begin(&j);
+	json_key(&j, "version");
+	json_string(&j, m->version);
+	json_key(&j, "state");
+	json_string(&j, m->state);
+	json_key(&j, "state_reason");
+	json_string(&j, m->state_reason);
+	json_key(&j, "paused_until");
+	json_uint(&j, m->paused_until);
+	json_key(&j, "max_pause_seconds");
+	json_uint(&j, m->max_pause_seconds);
+	json_key(&j, "pause_budget_seconds");
+	json_uint(&j, m->budget_seconds);
+	json_key(&j, "pause_budget_left");
+	json_uint(&j, m->budget_left);
+	json_key(&j, "pause_seconds_left");
+	json_uint(&j, model_pause_left(m, now));
+	json_key(&j, "streams");
+	json_array_begin(&j);
+	for (size_t i = 0; i < m->n_streams; i++)
+		json_stream(&j, &m->streams[i]);
+	json_array_end(&j);
+	json_key(&j, "upload");
+	json_contract_dict(&j, CONTRACT_PROP_UPLOAD, &p->upload);
+	json_key(&j, "power");
+	json_contract_dict(&j, CONTRACT_PROP_POWER, &p->power);
+	json_key(&j, "retention");
+	json_contract_dict(&j, CONTRACT_PROP_RETENTION, &p->retention);
+	json_object_end(&j);
+	json_finish(&j);
+}
+
 static int cmd_status(struct cli *c)
 {
 	struct model m;
@@ -426,40 +464,7 @@ static int cmd_status(struct cli *c)
 		return rc;
 	uint64_t now = now_usec();
 	if (c->json) {
-		/* The properties by their contract names in snake case, as the
-		 * decoder read them. */
-		struct json j;
-		json_init(&j, stdout);
-		json_object_begin(&j);
-		json_key(&j, "version");
-		json_string(&j, m.version);
-		json_key(&j, "state");
-		json_string(&j, m.state);
-		json_key(&j, "state_reason");
-		json_string(&j, m.state_reason);
-		json_key(&j, "paused_until");
-		json_uint(&j, m.paused_until);
-		json_key(&j, "max_pause_seconds");
-		json_uint(&j, m.max_pause_seconds);
-		json_key(&j, "pause_budget_seconds");
-		json_uint(&j, m.budget_seconds);
-		json_key(&j, "pause_budget_left");
-		json_uint(&j, m.budget_left);
-		json_key(&j, "pause_seconds_left");
-		json_uint(&j, model_pause_left(&m, now));
-		json_key(&j, "streams");
-		json_array_begin(&j);
-		for (size_t i = 0; i < m.n_streams; i++)
-			json_stream(&j, &m.streams[i]);
-		json_array_end(&j);
-		json_key(&j, "upload");
-		json_contract_dict(&j, CONTRACT_PROP_UPLOAD, &p.upload);
-		json_key(&j, "power");
-		json_contract_dict(&j, CONTRACT_PROP_POWER, &p.power);
-		json_key(&j, "retention");
-		json_contract_dict(&j, CONTRACT_PROP_RETENTION, &p.retention);
-		json_object_end(&j);
-		json_finish(&j);
+		status_json(&m, &p, now);
 	} else {
 		char a[32], b[32];
 		print_state(c, &m);
@@ -1385,6 +1390,51 @@ static FILE *open_output(const char *path, char **tmp)
 	return f;
 }
 
+/* Drives the export with blocking calls: export_next's result (-1 with
+ * the reason in x->error), or 1 with *rc set when a call failed. */
+static int export_run(struct cli *c, struct export *x, int *rc)
+{
+	struct export_req req;
+	int r;
+	while ((r = export_next(x, &req)) == 1) {
+		DBusMessage *m;
+		if (req.kind == EXPORT_REQ_LIST) {
+			dbus_uint64_t offset = req.offset;
+			dbus_uint32_t limit = req.limit;
+			m = dbus_message_new_method_call(CAPCTL_BUS_NAME, CAPCTL_PATH, CAPCTL_IFACE,
+			                                 "ListSegments");
+			dbus_message_append_args(m, DBUS_TYPE_UINT64, &offset, DBUS_TYPE_UINT32,
+			                         &limit, DBUS_TYPE_INVALID);
+		} else {
+			dbus_uint64_t id = req.id;
+			dbus_uint32_t offset = (dbus_uint32_t)req.offset, limit = req.limit;
+			m = dbus_message_new_method_call(CAPCTL_BUS_NAME, CAPCTL_PATH, CAPCTL_IFACE,
+			                                 "ReadSegment");
+			dbus_message_append_args(m, DBUS_TYPE_UINT64, &id, DBUS_TYPE_UINT32,
+			                         &offset, DBUS_TYPE_UINT32, &limit,
+			                         DBUS_TYPE_INVALID);
+		}
+		DBusMessage *reply = call_answer(c, rc, m);
+		dbus_message_unref(m);
+		if (!reply)
+			break;
+		/* A segment gone meanwhile is the export's to skip; any other
+		 * refusal is the agent's word, as for every command. */
+		struct contract_fault f;
+		enum contract_result cr = contract_read_error(
+		    reply, req.kind == EXPORT_REQ_LIST ? "ListSegments" : "ReadSegment", &f);
+		if (cr != CONTRACT_REFUSED || strcmp(f.name, CAPCTL_ERR_NO_SUCH_SEGMENT) != 0)
+			*rc = outcome(c, cr, &f);
+		contract_fault_fini(&f);
+		if (!*rc)
+			export_reply(x, reply);
+		dbus_message_unref(reply);
+		if (*rc)
+			break;
+	}
+	return r;
+}
+
 static int cmd_data_export(struct cli *c)
 {
 	uint64_t since = 0;
@@ -1413,45 +1463,8 @@ static int cmd_data_export(struct cli *c)
 		return CLI_USAGE;
 	}
 	struct export x;
-	struct export_req req;
 	export_init(&x, out, since, 0, EVENTS_PAGE);
-	int r;
-	while ((r = export_next(&x, &req)) == 1) {
-		DBusMessage *m;
-		if (req.kind == EXPORT_REQ_LIST) {
-			dbus_uint64_t offset = req.offset;
-			dbus_uint32_t limit = req.limit;
-			m = dbus_message_new_method_call(CAPCTL_BUS_NAME, CAPCTL_PATH, CAPCTL_IFACE,
-			                                 "ListSegments");
-			dbus_message_append_args(m, DBUS_TYPE_UINT64, &offset, DBUS_TYPE_UINT32,
-			                         &limit, DBUS_TYPE_INVALID);
-		} else {
-			dbus_uint64_t id = req.id;
-			dbus_uint32_t offset = (dbus_uint32_t)req.offset, limit = req.limit;
-			m = dbus_message_new_method_call(CAPCTL_BUS_NAME, CAPCTL_PATH, CAPCTL_IFACE,
-			                                 "ReadSegment");
-			dbus_message_append_args(m, DBUS_TYPE_UINT64, &id, DBUS_TYPE_UINT32,
-			                         &offset, DBUS_TYPE_UINT32, &limit,
-			                         DBUS_TYPE_INVALID);
-		}
-		DBusMessage *reply = call_answer(c, &rc, m);
-		dbus_message_unref(m);
-		if (!reply)
-			break;
-		/* A segment gone meanwhile is the export's to skip; any other
-		 * refusal is the agent's word, as for every command. */
-		struct contract_fault f;
-		enum contract_result cr = contract_read_error(
-		    reply, req.kind == EXPORT_REQ_LIST ? "ListSegments" : "ReadSegment", &f);
-		if (cr != CONTRACT_REFUSED || strcmp(f.name, CAPCTL_ERR_NO_SUCH_SEGMENT) != 0)
-			rc = outcome(c, cr, &f);
-		contract_fault_fini(&f);
-		if (!rc)
-			export_reply(&x, reply);
-		dbus_message_unref(reply);
-		if (rc)
-			break;
-	}
+	int r = export_run(c, &x, &rc);
 	if (r < 0 && x.malformed) {
 		fprintf(stderr, "capctl: %s\n", x.error);
 		rc = CLI_UNREACHABLE;
