@@ -994,6 +994,76 @@ static void test_names(void **state)
 	assert_string_equal(contract_prop_name(CONTRACT_PROP_PAUSE_BUDGET_LEFT), "PauseBudgetLeft");
 }
 
+/* The decoder against the interface XML, the single source: whatever
+ * the XML has, the decoder reads with the same signature, and whatever
+ * the decoder requires, the XML has. */
+static void test_xml(void **state)
+{
+	static const char *const methods[] = {"Pause",
+	                                      "Resume",
+	                                      "Forget",
+	                                      "RequestExemption",
+	                                      "WithdrawExemption",
+	                                      "ListSegments",
+	                                      "ReadSegment",
+	                                      "DeleteSegments",
+	                                      "LimitStream",
+	                                      "AcknowledgePolicy",
+	                                      "HistoryChain",
+	                                      "Activity",
+	                                      "RecentEvents",
+	                                      "History",
+	                                      "DecideExemption"};
+	static char buf[65536], out[128];
+	(void)state;
+	FILE *f = fopen("ipc/org.capctl.Agent1.xml", "r");
+	assert_non_null(f);
+	buf[fread(buf, 1, sizeof buf - 1, f)] = '\0';
+	fclose(f);
+	size_t seen = 0;
+	for (const char *p = buf; (p = strstr(p, " name=\"")); p++) {
+		const char *tag = p;
+		while (tag > buf && *tag != '<')
+			tag--;
+		char name[64];
+		sscanf(p + 7, "%63[^\"]", name);
+		const struct contract_key *k = contract_entry(name);
+		if (strncmp(tag, "<property ", 10) == 0) {
+			assert_non_null(k);
+			assert_non_null(strstr(tag, "type=\""));
+			sscanf(strstr(tag, "type=\"") + 6, "%127[^\"]", out);
+			assert_string_equal(k->sig, out);
+			seen++;
+		} else if (strncmp(tag, "<method ", 8) == 0) {
+			assert_non_null(k);
+			out[0] = '\0';
+			const char *end = strstr(tag, "</method>"), *self = strstr(tag, "/>");
+			if (self && self < strchr(tag, '>') + 1)
+				end = tag; /* <method .../>: no arguments */
+			for (const char *a = tag; (a = strstr(a + 1, "<arg ")) && a < end;) {
+				char type[64];
+				const char *d = strstr(a, "direction=\"out\"");
+				sscanf(strstr(a, "type=\"") + 6, "%63[^\"]", type);
+				if (d && d < strchr(a, '>'))
+					strcat(out, type);
+			}
+			assert_string_equal(k->sig, out);
+			seen++;
+		}
+	}
+	assert_true(seen >= 24);
+	for (int i = 0; i < N_CONTRACT_PROPS; i++) {
+		char want[96];
+		snprintf(want, sizeof want, "<property name=\"%s\"", contract_prop_name(i));
+		assert_true(!contract_entry(contract_prop_name(i))->required || strstr(buf, want));
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(methods); i++) {
+		char want[96];
+		snprintf(want, sizeof want, "<method name=\"%s\"", methods[i]);
+		assert_true(!contract_entry(methods[i])->required || strstr(buf, want));
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1005,6 +1075,7 @@ int main(void)
 	    cmocka_unit_test(test_history_chain), cmocka_unit_test(test_segments),
 	    cmocka_unit_test(test_read_segment),  cmocka_unit_test(test_recent),
 	    cmocka_unit_test(test_activity),      cmocka_unit_test(test_names),
+	    cmocka_unit_test(test_xml),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
