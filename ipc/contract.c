@@ -306,6 +306,8 @@ enum contract_result contract_check_reply(DBusMessage *reply, const char *method
                                           struct contract_fault *f)
 {
 	const struct contract_key *m = contract_entry(method);
+	if (!m)
+		abort(); /* a method the contract does not have: the caller's mistake */
 	enum contract_result r = contract_read_error(reply, method, f);
 	if (r != CONTRACT_OK)
 		return r;

@@ -222,7 +222,8 @@ void contract_changed_fini(struct contract_changed *c);
 enum contract_result contract_read_error(DBusMessage *reply, const char *method,
                                          struct contract_fault *f);
 /* Resume, WithdrawExemption, DecideExemption, LimitStream,
- * AcknowledgePolicy: a reply with nothing in it. */
+ * AcknowledgePolicy: a reply with nothing in it. method must be one of
+ * the contract's. */
 enum contract_result contract_read_empty(DBusMessage *reply, const char *method,
                                          struct contract_fault *f);
 enum contract_result contract_read_pause(DBusMessage *reply, uint64_t *until,
