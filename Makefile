@@ -139,6 +139,13 @@ demo: deps
 	@$(MAKE) --no-print-directory all
 	@BUILD=$(BUILD) scripts/demo
 
+# `make check` as a newcomer gets it: in a minimal Debian 12 chroot (built in
+# $(CHROOT) when missing, kept), on a clone of HEAD. Slow; needs root.
+CHROOT ?= build-chroot
+check-chroot:
+	@CHROOT='$(CHROOT)' tests/chroot/run $(if $(SANITIZE),SANITIZE=$(SANITIZE)) \
+		$(if $(WERROR),WERROR=$(WERROR))
+
 bench:
 	@scripts/install-deps bench
 	@$(MAKE) --no-print-directory all $(BUILD)/synth-evemu
@@ -184,6 +191,6 @@ format-check:
 clean:
 	rm -rf build build-san build-fuzz
 
-.PHONY: all deps check demo bench fuzz fuzz-build install uninstall format format-check clean
+.PHONY: all deps check check-chroot demo bench fuzz fuzz-build install uninstall format format-check clean
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
