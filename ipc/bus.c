@@ -2,6 +2,7 @@
  * when the connection has messages queued, a zero-delay timer dispatches
  * them one at a time so other work is not starved. */
 #include "bus.h"
+#include "busstr.h"
 #include "util.h"
 
 #include <errno.h>
@@ -230,7 +231,11 @@ static void dict_add(DBusMessageIter *dict, const char *key, int type, const voi
 
 void dict_add_str(DBusMessageIter *dict, const char *key, const char *v)
 {
-	dict_add(dict, key, DBUS_TYPE_STRING, &v);
+	/* Values come from files and peers: made fit, or libdbus aborts. */
+	char *fit = busstr_fit(v, SIZE_MAX);
+	const char *f = fit;
+	dict_add(dict, key, DBUS_TYPE_STRING, &f);
+	free(fit);
 }
 
 void dict_add_u64(DBusMessageIter *dict, const char *key, uint64_t v)
