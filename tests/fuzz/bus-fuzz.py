@@ -74,6 +74,10 @@ SIGS = ["", "s", "u", "t", "b", "i", "x", "d", "y", "n", "q", "o", "g", "v", "ss
         "uu", "tu", "tuu", "sss", "sssu", "sbs", "ssv", "as", "au", "at", "ay", "a{sv}", "a{ss}",
         "(su)", "(tu)", "a(tssu)", "aat", "vv", "sssuu", "ssss", "sbsb", "asu"]
 SIMPLE = "ybnqiuxtdsog"
+# How often a method is called, against 1 for the others: these stop or
+# erase recording, and the agent needs quiet stretches of 10 s (a segment)
+# for there to be segments to list, read and delete.
+WEIGHT = {"Forget": 0.01, "Pause": 0.3, "DecideExemption": 0.5}
 
 
 def rand_string(rng, huge=True):
@@ -206,15 +210,15 @@ class Model:
         n = rng.choice([0, 1, 2, 5, 50, 10000, 10001, 20000])
         if n > 100:
             return [rng.randrange(2 ** 64) for _ in range(n)]
-        return [rng.choice(known) if known and rng.random() < 0.7 else rng.randrange(2 ** 64)
+        return [rng.choice(known) if known and rng.random() < 0.15 else rng.randrange(2 ** 64)
                 for _ in range(n)]
 
 
 # ---- one call: arguments, the outcomes allowed, what it did ----
 
 def page(rng):
-    return [dbus.UInt64(rng.choice(UINT64S)), dbus.UInt32(rng.choice([0, 1, 10, 1000, 1001,
-                                                                       2 ** 32 - 1]))]
+    return [dbus.UInt64(rng.choice([0] * 6 + UINT64S)),
+            dbus.UInt32(rng.choice([0, 1, 10, 10, 1000, 1000, 1001, 2 ** 32 - 1]))]
 
 
 def semantic_args(rng, m, iface, member):
@@ -222,10 +226,14 @@ def semantic_args(rng, m, iface, member):
     u32 = dbus.UInt32
     if m.methods.get((iface, member)) == "":
         return []
+    # Pauses and forgetting mostly short, so the agent records in between
+    # and there are segments to list, read and delete.
     if member == "Pause":
-        return [u32(rng.choice(UINTS + [rng.randint(1, 120)] * 6))]
+        return [u32(rng.choice(UINTS) if rng.random() < 0.3 else rng.randint(1, 5))]
     if member == "Forget":
-        return [u32(rng.choice([0, 1, 60, 3600, 86400, 86401, 2 ** 32 - 1]))]
+        if rng.random() < 0.05:
+            return [u32(rng.choice([60, 86400]))]
+        return [u32(rng.choice([0, 1, 1, 1, 2, 86401, 2 ** 32 - 1]))]
     if member == "RequestExemption":
         good = rng.random() < 0.6
         return [rng.choice(SCOPES) if good or rng.random() < 0.5 else m.some_string(rng),
@@ -242,9 +250,9 @@ def semantic_args(rng, m, iface, member):
         return page(rng)
     if member == "ReadSegment":
         known = sorted(m.segments | m.deleted)
-        sid = rng.choice(known) if known and rng.random() < 0.7 else rng.choice(UINT64S)
-        return [dbus.UInt64(sid), u32(rng.choice([0, 1, 5, 2 ** 32 - 1])),
-                u32(rng.choice([0, 1, 100, 10000, 10001, 2 ** 32 - 1]))]
+        sid = rng.choice(known) if known and rng.random() < 0.9 else rng.choice(UINT64S)
+        return [dbus.UInt64(sid), u32(rng.choice([0, 0, 1, 5, 2 ** 32 - 1])),
+                u32(rng.choice([0, 1, 100, 100, 10000, 10001, 2 ** 32 - 1]))]
     if member == "DeleteSegments":
         return [dbus.Array([dbus.UInt64(x) for x in m.some_segments(rng)], signature="t")]
     if member == "RecentEvents":
@@ -436,7 +444,7 @@ class Fuzzer:
         elif r < 0.05:
             iface, member = "org.example.Nope", rng.choice(["Pause", "Get"])
         else:
-            iface, member = rng.choice(keys)
+            iface, member = rng.choices(keys, [WEIGHT.get(k[1], 1) for k in keys])[0]
         want = self.m.methods.get((iface, member), "")
         args = semantic_args(rng, self.m, iface, member) if rng.random() < 0.7 else None
         sig = want
@@ -735,12 +743,15 @@ def fuzz(t, seconds, seed, answer_limit, valgrind=None):
     bus = t.bus()
     env = {"ASAN_OPTIONS": "detect_leaks=1:halt_on_error=1:abort_on_error=0",
            "UBSAN_OPTIONS": "halt_on_error=1:print_stacktrace=1"}
+    name = "valgrind" if valgrind else "fuzz"
+    # Closed segments from the start, so reading and deleting have data.
+    state = h.seed_spool(t, bus)
     if valgrind:
         ValgrindAgent.binary, ValgrindAgent.vg_log = valgrind, os.path.join(t.tmp, "valgrind.log")
-        agent = ValgrindAgent(t, bus, policy=POLICY, source="synthetic", env=env)
+        agent = ValgrindAgent(t, bus, policy=POLICY, source="synthetic", env=env,
+                              state_dir=state)
     else:
-        agent = t.agent(bus, policy=POLICY, source="synthetic", env=env)
-    name = "valgrind" if valgrind else "fuzz"
+        agent = t.agent(bus, policy=POLICY, source="synthetic", env=env, state_dir=state)
     f = Fuzzer(t, bus, agent, seed, answer_limit, huge=not valgrind)
     try:
         batches = f.run(seconds, lambda n: random.Random(seed * 1000003 + n))
@@ -755,7 +766,9 @@ def fuzz(t, seconds, seed, answer_limit, valgrind=None):
         t.fail("%s: the fuzzer runs" % name, "%s\n# the batch's calls:\n  %s" % (
             traceback.format_exc(), "\n  ".join(reversed(f.log[-15:]))))
         return False
-    print("# %s: %s" % (name, ", ".join("%s %d" % kv for kv in sorted(f.stats.items()))))
+    print("# %s: %s; segments seen %d, deleted %d, exemptions %d" % (
+        name, ", ".join("%s %d" % kv for kv in sorted(f.stats.items())),
+        len(f.m.segments | f.m.deleted), len(f.m.deleted), len(f.m.ex)))
     t.ok("%s: %d batches, %d calls judged, in %d s: no crash, no lie" % (
         name, batches, f.calls, seconds), True)
     rc = agent.stop(timeout=60 if valgrind else 10)
