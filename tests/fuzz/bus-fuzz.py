@@ -36,11 +36,22 @@ import rawbus as rb  # noqa: E402
 import dbus  # noqa: E402
 
 BATCH = 40
-MAX_PAUSE = 1800
-MAX_PENDING = 20
-POLICY = ("version = 1;\npolicy = {\n  max_pause_minutes = 30;\n"
-          "  max_pending_exemptions = %d;\n  allow_user_deletion = true;\n};\n"
-          "retention = { segment_seconds = 10; };\nexclude_apps = [ ];\n" % MAX_PENDING)
+# Two policies, by the seed's parity: the defaults' generosity, and one
+# with a daily pause budget, no deletion and few pending requests.
+VARIANTS = [
+    {"name": "generous", "max_pause": 1800, "budget": 0, "deletion": True, "max_pending": 20},
+    {"name": "strict", "max_pause": 60, "budget": 60, "deletion": False, "max_pending": 3},
+]
+
+
+def policy_text(v):
+    return ("version = 1;\npolicy = {\n  max_pause_minutes = %d;\n"
+            "  daily_pause_budget_minutes = %d;\n  max_pending_exemptions = %d;\n"
+            "  allow_user_deletion = %s;\n};\nretention = { segment_seconds = 10; };\n"
+            "exclude_apps = [ ];\n" % (v["max_pause"] // 60, v["budget"] // 60, v["max_pending"],
+                                       "true" if v["deletion"] else "false"))
+
+
 SCOPES = ["all"] + h.STREAM_IDS
 OWN_IFACES = (h.IFACE, h.ADMIN, h.PROPS)
 SANITIZER = re.compile(r"ERROR: (Address|Leak)Sanitizer|runtime error:|dbus\[\d+\]: |"
@@ -149,6 +160,10 @@ def rand_value(rng, t, ctx, variant_level=0):
     raise ValueError(t)
 
 
+def local_day():
+    return time.strftime("%Y-%m-%d")
+
+
 def text_ok(s, allow_empty):
     """The agent's rule for a reason or a note."""
     b = s.encode()
@@ -162,7 +177,9 @@ def text_ok(s, allow_empty):
 class Model:
     """What the accepted calls did, to hold the agent's properties to."""
 
-    def __init__(self, props, methods):
+    def __init__(self, props, methods, variant):
+        self.v = variant            # the policy's limits
+        self.budget_left = None     # PauseBudgetLeft at the last look, and its day
         self.props = props          # property names
         self.methods = methods      # {(iface, member): in signature}
         self.until = 0              # the pause's end, 0 none
@@ -282,9 +299,20 @@ def expected(m, iface, member, sig, args, now):
         return {h.E_INVALID_ARGS}
     a = [h.plain(x) for x in args]
     if member == "Pause":
-        return {"ok"} if 1 <= a[0] <= MAX_PAUSE else {h.E_INVALID_DURATION}
+        if not 1 <= a[0] <= m.v["max_pause"]:
+            return {h.E_INVALID_DURATION}
+        if not m.v["budget"]:
+            return {"ok"}
+        # The budget only shrinks during a day: more than was left at the
+        # last look is refused; less may or may not fit by now.
+        if m.budget_left is not None and a[0] > m.budget_left[0] and \
+                m.budget_left[1] == local_day():
+            return {h.E_BUDGET}
+        return {"ok", h.E_BUDGET}
     if member == "Resume":
         return {"ok"}
+    if member in ("Forget", "DeleteSegments") and not m.v["deletion"]:
+        return {h.E + "DeletionNotAllowed"}
     if member == "Forget":
         return {"ok"} if 1 <= a[0] <= 86400 else {h.E_INVALID_DURATION}
     if member == "RequestExemption":
@@ -292,7 +320,7 @@ def expected(m, iface, member, sig, args, now):
         if scope not in SCOPES or cat not in h.CATEGORIES or not text_ok(reason, False) or \
                 not 1 <= days <= 365:
             return {h.E_INVALID_ARGS}
-        return {h.E_LIMITS} if m.pending() >= MAX_PENDING else {"ok"}
+        return {h.E_LIMITS} if m.pending() >= m.v["max_pending"] else {"ok"}
     if member in ("WithdrawExemption", "DecideExemption"):
         e = m.exemption(a[0])
         if e is None:
@@ -401,7 +429,7 @@ def short(v, n=160):
 
 
 class Fuzzer:
-    def __init__(self, t, bus, agent, seed, answer_limit, huge=True):
+    def __init__(self, t, bus, agent, seed, answer_limit, variant, huge=True):
         self.t = t
         self.bus = bus
         self.agent = agent
@@ -419,7 +447,7 @@ class Fuzzer:
         for ifc in (h.IFACE, h.ADMIN, h.PROPS, h.INTROSPECTABLE, h.PEER):
             for name, args in ifaces.get(ifc, {"methods": {}})["methods"].items():
                 methods[(ifc, name)] = "".join(ty for _, ty, d in args if d == "in")
-        self.m = Model(list(ifaces[h.IFACE]["properties"]), methods)
+        self.m = Model(list(ifaces[h.IFACE]["properties"]), methods, variant)
         self.m.history_total = int(self.call(h.IFACE, "History", "tu", [0, 1])[0])
 
     def call(self, iface, member, sig, args, path=h.PATH):
@@ -559,7 +587,8 @@ class Fuzzer:
         elif kind == "huge-array":
             n = rng.choice([10001, 100000, 1 << 20, 4 << 20] if self.huge else [10001, 50000])
             s = call(h.IFACE, "DeleteSegments", "at", [b"\xff" * (8 * n)])
-            answer(s, {h.E_LIMITS, "closed"})
+            answer(s, {h.E_LIMITS if self.m.v["deletion"] else h.E + "DeletionNotAllowed",
+                       "closed"})
         elif kind == "huge-string":
             n = rng.choice([1 << 16, 1 << 20, 16 << 20] if self.huge else [1 << 16])
             text = ("é" * (n // 2 + 1))[:n // 2]
@@ -626,6 +655,16 @@ class Fuzzer:
                        [60])
             answer(s, {E_UNKNOWN_OBJECT, h.E_UNKNOWN_METHOD})
 
+    # What the agent answered as done survives its end, even by SIGKILL.
+    def restart(self, rng):
+        sig = rng.choice([signal.SIGTERM, signal.SIGKILL])
+        self.log.append("restart after %s" % signal.Signals(sig).name)
+        self.stats["restart"] = self.stats.get("restart", 0) + 1
+        rc = self.agent.stop(sig, timeout=60)
+        if sig == signal.SIGTERM and rc != 0:
+            raise Failure("the agent exited %s on SIGTERM\n%s" % (rc, self.agent.output()[-3000:]))
+        self.agent.restart()
+
     # After each batch: alive, quick, and telling the truth.
     def check(self):
         if not self.agent.running():
@@ -647,14 +686,25 @@ class Fuzzer:
             if got != want:
                 lies.append("%s is %r, but the accepted calls say %r" % (what, got, want))
 
-        truth("MaxPauseSeconds", props["MaxPauseSeconds"], MAX_PAUSE)
-        truth("PauseBudgetSeconds", props["PauseBudgetSeconds"], 0)
-        truth("PauseBudgetLeft", props["PauseBudgetLeft"], MAX_PAUSE)
+        v = m.v
+        truth("MaxPauseSeconds", props["MaxPauseSeconds"], v["max_pause"])
+        truth("PauseBudgetSeconds", props["PauseBudgetSeconds"], v["budget"])
+        truth("Retention.deletion_allowed", props["Retention"]["deletion_allowed"],
+              v["deletion"])
+        left = props["PauseBudgetLeft"]
+        if not v["budget"]:
+            truth("PauseBudgetLeft", left, v["max_pause"])
+        elif left > v["budget"] or (m.budget_left and m.budget_left[1] == local_day() and
+                                    left > m.budget_left[0]):
+            lies.append("PauseBudgetLeft is %d, after %s" % (left, m.budget_left))
         paused = m.until - now > 1500000
         over = m.until == 0 or now - m.until > 1500000
         if paused:
             truth("PausedUntil", props["PausedUntil"], m.until)
             truth("State", props["State"], "paused")
+            if v["budget"] and m.until - now > left * 1000000 + 1500000:
+                lies.append("the pause runs %.1f s more, past the %d s of budget left" % (
+                    (m.until - now) / 1e6, left))
         elif over:
             truth("PausedUntil", props["PausedUntil"], 0)
             approved_all = any(e[1] == "all" and e[3] == "approved" for e in m.ex)
@@ -670,6 +720,7 @@ class Fuzzer:
                 row = props["Streams"][h.STREAM_IDS.index(e[1])]
                 if row[1]:
                     lies.append("stream %s records, under approved exemption %s" % (e[1], e[0]))
+        m.budget_left = (left, local_day())
         self.check_history(lies)
         if lies:
             raise Failure("the properties lie:\n" + "\n".join(lies))
@@ -711,6 +762,8 @@ class Fuzzer:
                     self.other_uid(rng)
                 elif kind < 0.3:
                     self.raw(rng)
+                elif kind < 0.32:
+                    self.restart(rng)
                 for _ in range(BATCH):
                     self.one(rng)
                 self.check()
@@ -743,16 +796,18 @@ def fuzz(t, seconds, seed, answer_limit, valgrind=None):
     bus = t.bus()
     env = {"ASAN_OPTIONS": "detect_leaks=1:halt_on_error=1:abort_on_error=0",
            "UBSAN_OPTIONS": "halt_on_error=1:print_stacktrace=1"}
-    name = "valgrind" if valgrind else "fuzz"
+    variant = VARIANTS[seed % len(VARIANTS)]
+    name = "%s (%s policy)" % ("valgrind" if valgrind else "fuzz", variant["name"])
+    policy = policy_text(variant)
     # Closed segments from the start, so reading and deleting have data.
     state = h.seed_spool(t, bus)
     if valgrind:
         ValgrindAgent.binary, ValgrindAgent.vg_log = valgrind, os.path.join(t.tmp, "valgrind.log")
-        agent = ValgrindAgent(t, bus, policy=POLICY, source="synthetic", env=env,
+        agent = ValgrindAgent(t, bus, policy=policy, source="synthetic", env=env,
                               state_dir=state)
     else:
-        agent = t.agent(bus, policy=POLICY, source="synthetic", env=env, state_dir=state)
-    f = Fuzzer(t, bus, agent, seed, answer_limit, huge=not valgrind)
+        agent = t.agent(bus, policy=policy, source="synthetic", env=env, state_dir=state)
+    f = Fuzzer(t, bus, agent, seed, answer_limit, variant, huge=not valgrind)
     try:
         batches = f.run(seconds, lambda n: random.Random(seed * 1000003 + n))
     except Failure as e:
