@@ -141,15 +141,11 @@ static void test_missing_and_unreadable(void **state)
 {
 	struct dest d = {0};
 	(void)state;
+	free(error); /* conf_load sets it, to NULL on success */
 	assert_int_equal(
 	    conf_load("/nonexistent/x.conf", keys, ARRAY_SIZE(keys), &d, &error, NULL, NULL),
 	    -ENOENT);
 	assert_null(error);
-	if (getuid() != 0) {
-		/* root reads anything; the message only shows for others. */
-		assert_int_equal(load(&d, "a = { u = 1; };\n"), 0);
-		done(&d);
-	}
 	assert_int_equal(conf_load("/", keys, ARRAY_SIZE(keys), &d, &error, NULL, NULL), -EINVAL);
 	assert_string_equal(error, "/: cannot read: Is a directory");
 }
