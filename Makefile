@@ -119,9 +119,14 @@ $(FUZZ_BUILD)/fuzz-%: fuzz/fuzz-%.c $(FUZZ_BUILD)/libfuzz.a
 
 fuzz-build: $(FUZZ_BIN)
 
-fuzz: deps
-	@$(MAKE) --no-print-directory fuzz-build
-	@FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/test-fuzz
+# The bus fuzzer runs the SANITIZE build of the agent, then the plain one
+# under valgrind.
+fuzz:
+	@scripts/install-deps fuzz
+	@$(MAKE) --no-print-directory fuzz-build build/captured
+	@$(MAKE) --no-print-directory SANITIZE=1 build-san/captured
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) CAPTURED=$(CURDIR)/build-san/captured BUS_FUZZ_VALGRIND=1 \
+		BUS_FUZZ_VALGRIND_AGENT=$(CURDIR)/build/captured tests/fuzz/test-fuzz
 
 # A benchmark helper: the synthetic source written out as an evemu recording.
 $(BUILD)/synth-evemu: tests/bench/synth-evemu.c $(BUILD)/libagent.a $(BUILD)/libipc.a

@@ -28,6 +28,8 @@ void agent_log(struct agent *a, const char *action, uint32_t uid, const char *fm
 	va_start(ap, fmt);
 	vsnprintf(detail, sizeof detail, fmt, ap);
 	va_end(ap);
+	detail[utf8_cut(detail, strlen(detail), sizeof detail - 1)] =
+	    '\0'; /* never mid-character */
 	if (uid == CAPCTL_UID_AGENT)
 		log_msg("%s: %s", action, detail);
 	else

@@ -5,6 +5,7 @@
 #define _GNU_SOURCE
 #include "service.h"
 #include "agent.h"
+#include "busstr.h"
 #include "names.h"
 #include "power/power.h"
 #include "util.h"
@@ -31,15 +32,29 @@ struct refusal {
 static DBusMessage *error(DBusMessage *m, const char *name, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* The sentence is built whole on the heap, never cut: a caller's string in
+ * it is quoted with Q(), short and cut between characters, and the whole is
+ * made valid UTF-8 before libdbus sees it (it aborts on anything else). */
 static DBusMessage *error(DBusMessage *m, const char *name, const char *fmt, ...)
 {
-	char text[512];
+	char *text, *fit;
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(text, sizeof text, fmt, ap);
+	int r = vasprintf(&text, fmt, ap);
 	va_end(ap);
-	return dbus_message_new_error(m, name, text);
+	if (r < 0)
+		abort();
+	fit = busstr_fit(text, SIZE_MAX);
+	DBusMessage *reply = dbus_message_new_error(m, name, fit);
+	free(fit);
+	free(text);
+	if (!reply)
+		abort();
+	return reply;
 }
+
+/* A caller's string quoted in an error sentence. */
+#define Q(str) (busstr_quote(str).s)
 
 static uint32_t monitored_uid(const struct agent *a)
 {
@@ -109,10 +124,10 @@ static DBusMessage *ctl_error(struct agent *a, DBusMessage *m, enum ctl_result r
 		return error(m, CAPCTL_ERR_NO_SUCH_EXEMPTION,
 		             "There is no exemption request '%s'; the Exemptions property lists "
 		             "them.",
-		             id);
+		             Q(id));
 	case CTL_NOT_ALLOWED:
 		return error(m, CAPCTL_ERR_NOT_ALLOWED, "Exemption %s is %s already; only %s.",
-		             ex->id, ex_status_name(ex->status),
+		             Q(ex->id), ex_status_name(ex->status),
 		             dbus_message_has_member(m, "DecideExemption")
 		                 ? "a pending request can be decided"
 		                 : "a pending or approved request can be withdrawn");
@@ -254,14 +269,12 @@ static DBusMessage *m_history(struct agent *a, DBusMessage *m, uint32_t uid)
 			continue;
 		dbus_uint64_t t = e.time;
 		dbus_uint32_t u = e.uid;
-		/* History is written by us, but a string D-Bus rejects would
-		 * abort libdbus: check before sending. */
-		const char *action = utf8_valid(e.action, strlen(e.action)) ? e.action : "?";
-		const char *detail = utf8_valid(e.detail, strlen(e.detail)) ? e.detail : "?";
+		/* History is written by us but read from disk, and a detail may
+		 * hold a caller's or a file's string: fit before sending. */
 		dbus_message_iter_open_container(&arr, DBUS_TYPE_STRUCT, NULL, &st);
 		dbus_message_iter_append_basic(&st, DBUS_TYPE_UINT64, &t);
-		dbus_message_iter_append_basic(&st, DBUS_TYPE_STRING, &action);
-		dbus_message_iter_append_basic(&st, DBUS_TYPE_STRING, &detail);
+		busstr_append(&st, e.action);
+		busstr_append(&st, e.detail);
 		dbus_message_iter_append_basic(&st, DBUS_TYPE_UINT32, &u);
 		dbus_message_iter_close_container(&arr, &st);
 		history_entry_fini(&e);
@@ -339,9 +352,8 @@ static void append_event(DBusMessageIter *arr, const struct event *e, bool with_
 	dbus_uint64_t t = e->time;
 	dbus_int32_t x = e->x, y = e->y, code = e->code;
 	const char *kind = event_kind_name(e->kind), *sid = stream_id(e->stream);
-	/* Text from a source is checked when it is made; never trust it to
-	 * libdbus, which aborts on invalid UTF-8. */
-	const char *text = utf8_valid(e->text, strlen(e->text)) ? e->text : "";
+	/* Text from a source is checked when it is made, and again here:
+	 * libdbus aborts on invalid UTF-8. */
 	dbus_message_iter_open_container(arr, DBUS_TYPE_STRUCT, NULL, &st);
 	if (with_stream)
 		dbus_message_iter_append_basic(&st, DBUS_TYPE_STRING, &sid);
@@ -350,7 +362,7 @@ static void append_event(DBusMessageIter *arr, const struct event *e, bool with_
 	dbus_message_iter_append_basic(&st, DBUS_TYPE_INT32, &x);
 	dbus_message_iter_append_basic(&st, DBUS_TYPE_INT32, &y);
 	dbus_message_iter_append_basic(&st, DBUS_TYPE_INT32, &code);
-	dbus_message_iter_append_basic(&st, DBUS_TYPE_STRING, &text);
+	busstr_append(&st, e->text);
 	dbus_message_iter_close_container(arr, &st);
 }
 
@@ -485,8 +497,7 @@ static void get_state_reason(struct agent *a, DBusMessageIter *it)
 {
 	char *reason;
 	agent_state(a, now_usec(), &reason);
-	const char *r = reason;
-	dbus_message_iter_append_basic(it, DBUS_TYPE_STRING, &r);
+	busstr_append(it, reason); /* may name an application, from X11 */
 	free(reason);
 }
 
@@ -524,14 +535,13 @@ static void get_streams(struct agent *a, DBusMessageIter *it)
 		dbus_bool_t rec = agent_stream(a, (enum stream)s, now, &desc);
 		const char *id = stream_id((enum stream)s);
 		const char *fid = fidelity_name(policy_fidelity(&a->policy, (enum stream)s));
-		const char *d = desc;
 		dbus_uint64_t events = a->counts[s],
 		              bytes = a->spool ? spool_stream_bytes(a->spool, (enum stream)s) : 0;
 		dbus_message_iter_open_container(&arr, DBUS_TYPE_STRUCT, NULL, &st);
 		dbus_message_iter_append_basic(&st, DBUS_TYPE_STRING, &id);
 		dbus_message_iter_append_basic(&st, DBUS_TYPE_BOOLEAN, &rec);
 		dbus_message_iter_append_basic(&st, DBUS_TYPE_STRING, &fid);
-		dbus_message_iter_append_basic(&st, DBUS_TYPE_STRING, &d);
+		busstr_append(&st, desc); /* may name an application, from X11 */
 		dbus_message_iter_append_basic(&st, DBUS_TYPE_UINT64, &events);
 		dbus_message_iter_append_basic(&st, DBUS_TYPE_UINT64, &bytes);
 		dbus_message_iter_close_container(&arr, &st);
@@ -546,15 +556,16 @@ static void get_exemptions(struct agent *a, DBusMessageIter *it)
 	dbus_message_iter_open_container(it, DBUS_TYPE_ARRAY, "(sssssstt)", &arr);
 	for (size_t i = a->control.n_ex; i-- > 0;) {
 		const struct exemption *e = &a->control.ex[i];
-		const char *id = e->id, *status = ex_status_name(e->status);
+		const char *status = ex_status_name(e->status);
 		dbus_uint64_t created = e->created, expires = e->expires;
 		dbus_message_iter_open_container(&arr, DBUS_TYPE_STRUCT, NULL, &st);
-		dbus_message_iter_append_basic(&st, DBUS_TYPE_STRING, &id);
-		dbus_message_iter_append_basic(&st, DBUS_TYPE_STRING, &e->scope);
-		dbus_message_iter_append_basic(&st, DBUS_TYPE_STRING, &e->category);
+		/* Callers' words, read back from the state file after a restart. */
+		busstr_append(&st, e->id);
+		busstr_append(&st, e->scope);
+		busstr_append(&st, e->category);
 		dbus_message_iter_append_basic(&st, DBUS_TYPE_STRING, &status);
-		dbus_message_iter_append_basic(&st, DBUS_TYPE_STRING, &e->reason);
-		dbus_message_iter_append_basic(&st, DBUS_TYPE_STRING, &e->note);
+		busstr_append(&st, e->reason);
+		busstr_append(&st, e->note);
 		dbus_message_iter_append_basic(&st, DBUS_TYPE_UINT64, &created);
 		dbus_message_iter_append_basic(&st, DBUS_TYPE_UINT64, &expires);
 		dbus_message_iter_close_container(&arr, &st);
@@ -681,10 +692,10 @@ static DBusMessage *props_get(struct agent *a, DBusMessage *m)
 	int p = find_prop(name);
 	if (!our_iface(iface) && strcmp(iface, CAPCTL_IFACE_ADMIN) != 0)
 		return error(m, DBUS_ERR_UNKNOWN_INTERFACE, "There is no interface '%s' here.",
-		             iface);
+		             Q(iface));
 	if (p < 0 || strcmp(iface, CAPCTL_IFACE_ADMIN) == 0)
-		return error(m, DBUS_ERR_UNKNOWN_PROPERTY, "There is no property '%s' on %s.", name,
-		             *iface ? iface : CAPCTL_IFACE);
+		return error(m, DBUS_ERR_UNKNOWN_PROPERTY, "There is no property '%s' on %s.",
+		             Q(name), *iface ? Q(iface) : CAPCTL_IFACE);
 	DBusMessage *reply = dbus_message_new_method_return(m);
 	dbus_message_iter_init_append(reply, &it);
 	append_prop_variant(a, &it, (enum prop)p);
@@ -699,7 +710,7 @@ static DBusMessage *props_get_all(struct agent *a, DBusMessage *m)
 	bool admin = strcmp(iface, CAPCTL_IFACE_ADMIN) == 0;
 	if (!our_iface(iface) && !admin)
 		return error(m, DBUS_ERR_UNKNOWN_INTERFACE, "There is no interface '%s' here.",
-		             iface);
+		             Q(iface));
 	DBusMessage *reply = dbus_message_new_method_return(m);
 	dbus_message_iter_init_append(reply, &it);
 	dict_open(&it, &d);
@@ -726,11 +737,11 @@ static DBusMessage *props_set(struct agent *a, DBusMessage *m)
 	}
 	if (!our_iface(iface) && strcmp(iface, CAPCTL_IFACE_ADMIN) != 0)
 		return error(m, DBUS_ERR_UNKNOWN_INTERFACE, "There is no interface '%s' here.",
-		             iface);
+		             Q(iface));
 	if (find_prop(name) < 0)
-		return error(m, DBUS_ERR_UNKNOWN_PROPERTY, "There is no property '%s'.", name);
+		return error(m, DBUS_ERR_UNKNOWN_PROPERTY, "There is no property '%s'.", Q(name));
 	return error(m, DBUS_ERR_PROPERTY_READ_ONLY,
-	             "Property '%s' is read-only; the agent's methods change its state.", name);
+	             "Property '%s' is read-only; the agent's methods change its state.", Q(name));
 }
 
 /* ---- announcing changes ---- */
@@ -901,7 +912,7 @@ static DBusMessage *dispatch(struct agent *a, DBusMessage *m, int64_t uid)
 	}
 	if ((props && pm == ARRAY_SIZE(prop_methods)) || (!props && !sm))
 		return error(m, DBUS_ERR_UNKNOWN_METHOD, "There is no method %s%s%s here.",
-		             iface ? iface : "", iface ? "." : "", member);
+		             iface ? Q(iface) : "", iface ? "." : "", Q(member));
 
 	bool admin_only = sm && strcmp(sm->iface, CAPCTL_IFACE_ADMIN) == 0;
 	bool admin = uid >= 0 && policy_is_admin(&a->policy, (uint32_t)uid);
@@ -921,7 +932,7 @@ static DBusMessage *dispatch(struct agent *a, DBusMessage *m, int64_t uid)
 	if (!dbus_message_has_signature(m, sig))
 		return error(m, DBUS_ERR_INVALID_ARGS, "%s takes %s, not (%s).", member,
 		             props ? prop_methods[pm].args : sm->args,
-		             dbus_message_get_signature(m));
+		             Q(dbus_message_get_signature(m)));
 
 	/* Deadlines passed while we were busy are settled before any answer. */
 	agent_tick(a);
