@@ -192,42 +192,32 @@ static char *default_state_dir(bool system)
 	return xasprintf("%s/.local/state/capctl", home ? home : "");
 }
 
-/* Reads the state file; a damaged one is kept aside, not lost. */
-static void load_state(struct agent *a)
+/* Loads the state file; a damaged one is kept aside, what it held
+ * recovered and said so in History. */
+static int load_state(struct agent *a)
 {
-	FILE *f = fopen(a->state_path, "re");
-	if (!f)
-		return;
-	char *buf = NULL;
-	size_t cap = 0, len = 0;
-	char chunk[4096];
-	for (size_t n; (n = fread(chunk, 1, sizeof chunk, f)) > 0; len += n) {
-		if (len + n + 1 > cap)
-			buf = xrealloc(buf, cap = (len + n + 1) * 2);
-		memcpy(buf + len, chunk, n);
+	struct state s;
+	struct state_report rep;
+	int err;
+	a->store = state_open(a->state_path, now_usec(), &s, &rep, &err);
+	if (!a->store) {
+		log_msg("cannot read %s: %s", a->state_path, strerror(-err));
+		return -1;
 	}
-	fclose(f);
-	if (!buf)
-		return;
-	buf[len] = '\0';
-	if (control_parse(&a->control, buf) < 0) {
-		char *aside = xasprintf("%s.damaged", a->state_path);
-		rename(a->state_path, aside);
-		log_msg("%s is damaged; kept as %s, starting from a clean state", a->state_path,
-		        aside);
-		free(aside);
-	} else {
-		const char *up = strstr(buf, "\nupload ");
-		if (up)
-			a->upload_state = xstrdup(up + 1);
-		const char *c = strstr(buf, "\ncounts ");
-		if (c)
-			sscanf(c,
-			       "\ncounts %" SCNu64 " %" SCNu64 " %" SCNu64 " %" SCNu64 " %" SCNu64,
-			       &a->counts[0], &a->counts[1], &a->counts[2], &a->counts[3],
-			       &a->counts[4]);
-	}
-	free(buf);
+	/* The limits are the policy's, not the file's. */
+	control_set_limits(&s.control, a->control.max_pause_seconds, a->control.budget_seconds,
+	                   a->control.max_pending);
+	control_fini(&a->control);
+	a->control = s.control;
+	memcpy(a->counts, s.counts, sizeof a->counts);
+	a->upload_saved = xmalloc(sizeof *a->upload_saved);
+	*a->upload_saved = s.upload;
+	if (rep.note)
+		log_msg("%s", rep.note);
+	if (rep.recovered)
+		agent_log(a, "state-recovered", CAPCTL_UID_AGENT, "%s", rep.recovered);
+	state_report_fini(&rep);
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -367,7 +357,10 @@ int main(int argc, char **argv)
 
 	control_init(&a.control, a.policy.max_pause_minutes * 60,
 	             a.policy.daily_pause_budget_minutes * 60, a.policy.max_pending_exemptions);
-	load_state(&a);
+	if (load_state(&a) < 0) {
+		free(state_dir);
+		goto out;
+	}
 	filter_init(&a.filter, &a.policy);
 
 	a.loop = loop_new();
@@ -422,7 +415,10 @@ out:
 	free(a.policy_path);
 	free(a.state_path);
 	free(a.source_lost);
-	free(a.upload_state);
+	if (a.upload_saved)
+		state_upload_fini(a.upload_saved);
+	free(a.upload_saved);
+	state_close(a.store);
 	source_replay_discard(a.replay);
 	free(error);
 	return code;
