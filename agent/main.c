@@ -354,6 +354,9 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	free(history_path);
+	if (history_recovered(a.history))
+		agent_log(&a, "state-recovered", CAPCTL_UID_AGENT, "%s",
+		          history_recovered(a.history));
 
 	control_init(&a.control, a.policy.max_pause_minutes * 60,
 	             a.policy.daily_pause_budget_minutes * 60, a.policy.max_pending_exemptions);
