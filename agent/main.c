@@ -8,12 +8,14 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static void usage(FILE *out)
@@ -192,6 +194,42 @@ static char *default_state_dir(bool system)
 	return xasprintf("%s/.local/state/capctl", home ? home : "");
 }
 
+/* The state directory is the agent's alone: one others can write lets
+ * them replace its files, one others can read shows them the History. A
+ * loose mode is tightened; a directory of someone else's is refused. */
+static int secure_state_dir(const char *dir)
+{
+	struct stat st;
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), r = -1;
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		log_msg("cannot open the state directory %s: %s", dir, strerror(errno));
+		goto out;
+	}
+	mode_t mode = st.st_mode & 07777;
+	if (st.st_uid != geteuid()) {
+		log_msg("the state directory %s belongs to uid %lu, not to uid %lu that runs the "
+		        "agent; not using it",
+		        dir, (unsigned long)st.st_uid, (unsigned long)geteuid());
+		goto out;
+	}
+	if (mode & 077) {
+		if (fchmod(fd, 0700) < 0) {
+			log_msg(
+			    "the state directory %s is mode %04o, open to others, and cannot be "
+			    "made 0700: %s; not using it",
+			    dir, (unsigned)mode, strerror(errno));
+			goto out;
+		}
+		log_msg("the state directory %s was mode %04o, open to others; it is 0700 now", dir,
+		        (unsigned)mode);
+	}
+	r = 0;
+out:
+	if (fd >= 0)
+		close(fd);
+	return r;
+}
+
 /* Loads the state file; a damaged one is kept aside, what it held
  * recovered and said so in History. */
 static int load_state(struct agent *a)
@@ -341,6 +379,10 @@ int main(int argc, char **argv)
 	char *state_dir = state_arg ? xstrdup(state_arg) : default_state_dir(system);
 	if ((r = mkdir_p(state_dir)) < 0) {
 		log_msg("cannot create %s: %s", state_dir, strerror(-r));
+		free(state_dir);
+		goto out;
+	}
+	if (secure_state_dir(state_dir) < 0) {
 		free(state_dir);
 		goto out;
 	}
