@@ -354,6 +354,13 @@ int main(int argc, char **argv)
 	if (r != 0)
 		free(path);
 	a.own_uid = (uint32_t)getuid();
+	/* From here a SIGTERM waits for the loop, so one that comes while a
+	 * large state file is read or written stops the agent cleanly. */
+	a.loop = loop_new();
+	signal(SIGPIPE, SIG_IGN);
+	loop_signal(a.loop, SIGTERM, on_quit, &a);
+	loop_signal(a.loop, SIGINT, on_quit, &a);
+	loop_signal(a.loop, SIGHUP, on_hup, &a);
 
 	DBusError err;
 	dbus_error_init(&err);
@@ -408,11 +415,6 @@ int main(int argc, char **argv)
 	}
 	filter_init(&a.filter, &a.policy);
 
-	a.loop = loop_new();
-	signal(SIGPIPE, SIG_IGN);
-	loop_signal(a.loop, SIGTERM, on_quit, &a);
-	loop_signal(a.loop, SIGINT, on_quit, &a);
-	loop_signal(a.loop, SIGHUP, on_hup, &a);
 	bus_attach(a.bus, a.loop);
 	agent_init_control_timer(&a);
 	if (service_start(&a) < 0) {
