@@ -438,10 +438,12 @@ int agent_open_spool(struct agent *a, const char *state_dir, char **error)
 	const struct upload_hooks hooks = {on_upload_changed, on_upload_history,
 	                                   upload_deferral_hook, a};
 	a->uploader = upload_new(a->loop, a->spool, &a->policy, &hooks);
-	if (a->upload_state)
-		upload_parse(a->uploader, a->upload_state);
-	free(a->upload_state);
-	a->upload_state = NULL;
+	if (a->upload_saved) {
+		upload_restore(a->uploader, a->upload_saved);
+		state_upload_fini(a->upload_saved);
+		free(a->upload_saved);
+		a->upload_saved = NULL;
+	}
 	upload_defer(a->uploader, upload_deferral(a));
 	enforce_limits(a);
 	return 0;
@@ -467,8 +469,10 @@ uint64_t agent_forget(struct agent *a, uint64_t cutoff, int *err)
 	bool uploaded;
 	removed += spool_forget(a->spool, cutoff, err, &uploaded);
 	/* What the server has, or is receiving now, must go there too. */
-	if (uploaded || upload_busy(a->uploader) || cutoff <= upload_uploaded_until(a->uploader))
+	if (uploaded || upload_busy(a->uploader) || cutoff <= upload_uploaded_until(a->uploader)) {
 		upload_delete_span(a->uploader, cutoff, now_usec());
+		agent_save_state(a);
+	}
 	agent_spool_changed(a);
 	return removed;
 }
@@ -523,27 +527,49 @@ void agent_tick(struct agent *a)
 		arm_control_timer(a, now_usec());
 }
 
-int agent_save_state(struct agent *a)
+/* The state with c as its control part, and a deletion request for ids
+ * added when n is not 0. */
+static int save_state(struct agent *a, const struct control *c, const uint64_t *ids, size_t n)
 {
-	char *text = control_serialize(&a->control);
-	char *up = a->uploader ? upload_serialize(a->uploader)
-	                       : xstrdup(a->upload_state ? a->upload_state : "");
-	char *all = xasprintf(
-	    "%scounts %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 "\n%s", text,
-	    a->counts[0], a->counts[1], a->counts[2], a->counts[3], a->counts[4], up);
-	int r = write_file_atomic(a->state_path, all, strlen(all));
+	struct state_upload up = {0};
+	const struct state_upload *saved = a->upload_saved;
+	if (a->uploader) {
+		upload_save(a->uploader, &up);
+	} else if (saved) {
+		up = (struct state_upload){saved->day,
+		                           saved->bytes_today,
+		                           saved->bytes_total,
+		                           saved->last_upload,
+		                           saved->uploaded_until,
+		                           NULL,
+		                           0};
+		for (size_t i = 0; i < saved->n_del; i++)
+			state_upload_add(&up, saved->del[i].ids, saved->del[i].n,
+			                 saved->del[i].from, saved->del[i].to);
+	}
+	if (n)
+		state_upload_add(&up, ids, n, 0, 0);
+	int r = a->store ? state_save(a->store, c, a->counts, &up, now_usec()) : -ENOENT;
+	state_upload_fini(&up);
 	if (r < 0)
 		log_msg("cannot save state to %s: %s", a->state_path, strerror(-r));
-	free(text);
-	free(up);
-	free(all);
 	return r;
 }
 
-void agent_control_changed(struct agent *a)
+int agent_save_state(struct agent *a)
+{
+	return save_state(a, &a->control, NULL, 0);
+}
+
+int agent_save_deletion(struct agent *a, const uint64_t *ids, size_t n)
+{
+	return save_state(a, &a->control, ids, n);
+}
+
+/* What follows a change of the control state, once it is saved. */
+static void control_followups(struct agent *a)
 {
 	uint64_t now = now_usec();
-	agent_save_state(a);
 	set_gates(a, now);
 	if (a->uploader)
 		upload_defer(a->uploader, upload_deferral(a));
@@ -553,6 +579,25 @@ void agent_control_changed(struct agent *a)
 	                                  P_EXEMPTIONS};
 	service_announce(a, props, ARRAY_SIZE(props));
 	agent_counters_touch(a);
+}
+
+void agent_control_changed(struct agent *a)
+{
+	agent_save_state(a);
+	control_followups(a);
+}
+
+int agent_commit_control(struct agent *a, struct control *next)
+{
+	int r = save_state(a, next, NULL, 0);
+	if (r < 0) {
+		control_fini(next);
+		return r;
+	}
+	control_fini(&a->control);
+	a->control = *next;
+	control_followups(a);
+	return 0;
 }
 
 void agent_init_control_timer(struct agent *a)

@@ -137,21 +137,37 @@ static DBusMessage *ctl_error(struct agent *a, DBusMessage *m, enum ctl_result r
 
 /* ---- methods ---- */
 
+/* A change of consent state is made on a copy and saved before it counts:
+ * one that cannot be saved changes nothing and says so. */
+static DBusMessage *storage_failed(struct agent *a, DBusMessage *m, int r)
+{
+	return error(m, CAPCTL_ERR_STORAGE_FAILED,
+	             "Nothing was changed: the agent cannot save its state to %s (%s); free some "
+	             "space there and try again.",
+	             a->state_path, strerror(-r));
+}
+
 static DBusMessage *m_pause(struct agent *a, DBusMessage *m, uint32_t uid)
 {
 	dbus_uint32_t seconds;
 	dbus_uint64_t until;
 	char when[40], dur[32];
+	struct control next;
 	dbus_message_get_args(m, NULL, DBUS_TYPE_UINT32, &seconds, DBUS_TYPE_INVALID);
 	uint64_t now = now_usec();
-	enum ctl_result r = control_pause(&a->control, seconds, now, &until);
-	if (r)
+	control_copy(&next, &a->control);
+	enum ctl_result r = control_pause(&next, seconds, now, &until);
+	if (r) {
+		control_fini(&next);
 		return ctl_error(a, m, r, NULL, NULL);
+	}
+	service_resend(a, P_BUDGET_LEFT);
+	int err = agent_commit_control(a, &next);
+	if (err < 0)
+		return storage_failed(a, m, err);
 	format_local_time(until, now, when, sizeof when);
 	format_duration(seconds, dur, sizeof dur);
 	agent_log(a, "pause", uid, "paused for %s, until %s", dur, when);
-	service_resend(a, P_BUDGET_LEFT);
-	agent_control_changed(a);
 	DBusMessage *reply = dbus_message_new_method_return(m);
 	dbus_message_append_args(reply, DBUS_TYPE_UINT64, &until, DBUS_TYPE_INVALID);
 	return reply;
@@ -160,12 +176,17 @@ static DBusMessage *m_pause(struct agent *a, DBusMessage *m, uint32_t uid)
 static DBusMessage *m_resume(struct agent *a, DBusMessage *m, uint32_t uid)
 {
 	char when[40];
+	struct control next;
 	uint64_t now = now_usec(), until = a->control.paused_until;
-	if (control_resume(&a->control, now)) {
+	if (control_paused(&a->control, now)) {
+		control_copy(&next, &a->control);
+		control_resume(&next, now);
+		service_resend(a, P_BUDGET_LEFT);
+		int err = agent_commit_control(a, &next);
+		if (err < 0)
+			return storage_failed(a, m, err);
 		format_local_time(until, now, when, sizeof when);
 		agent_log(a, "resume", uid, "resumed; the pause was due to end at %s", when);
-		service_resend(a, P_BUDGET_LEFT);
-		agent_control_changed(a);
 	}
 	return dbus_message_new_method_return(m);
 }
@@ -175,20 +196,27 @@ static DBusMessage *m_request(struct agent *a, DBusMessage *m, uint32_t uid)
 	const char *scope, *category, *reason;
 	dbus_uint32_t days;
 	const struct exemption *ex;
+	struct control next;
 	dbus_message_get_args(m, NULL, DBUS_TYPE_STRING, &scope, DBUS_TYPE_STRING, &category,
 	                      DBUS_TYPE_STRING, &reason, DBUS_TYPE_UINT32, &days,
 	                      DBUS_TYPE_INVALID);
+	control_copy(&next, &a->control);
 	enum ctl_result r =
-	    control_request(&a->control, scope, category, reason, days, uid, now_usec(), &ex);
-	if (r)
+	    control_request(&next, scope, category, reason, days, uid, now_usec(), &ex);
+	if (r) {
+		control_fini(&next);
 		return ctl_error(a, m, r, NULL, NULL);
+	}
+	/* ex is in next's array, which becomes the agent's. */
+	int err = agent_commit_control(a, &next);
+	if (err < 0)
+		return storage_failed(a, m, err);
 	/* The reason stays out of History and the log: it may be medical. */
 	agent_log(a, "exemption-requested", uid, "%s: scope %s, category %s, %" PRIu32 " days",
 	          ex->id, ex->scope, ex->category, ex->days);
 	const char *id = ex->id;
 	DBusMessage *reply = dbus_message_new_method_return(m);
 	dbus_message_append_args(reply, DBUS_TYPE_STRING, &id, DBUS_TYPE_INVALID);
-	agent_control_changed(a);
 	return reply;
 }
 
@@ -196,12 +224,19 @@ static DBusMessage *m_withdraw(struct agent *a, DBusMessage *m, uint32_t uid)
 {
 	const char *id;
 	const struct exemption *ex = NULL;
+	struct control next;
 	dbus_message_get_args(m, NULL, DBUS_TYPE_STRING, &id, DBUS_TYPE_INVALID);
-	enum ctl_result r = control_withdraw(&a->control, id, now_usec(), &ex);
-	if (r)
-		return ctl_error(a, m, r, ex, id);
+	control_copy(&next, &a->control);
+	enum ctl_result r = control_withdraw(&next, id, now_usec(), &ex);
+	if (r) {
+		DBusMessage *e = ctl_error(a, m, r, ex, id);
+		control_fini(&next);
+		return e;
+	}
+	int err = agent_commit_control(a, &next);
+	if (err < 0)
+		return storage_failed(a, m, err);
 	agent_log(a, "exemption-withdrawn", uid, "%s (scope %s)", ex->id, ex->scope);
-	agent_control_changed(a);
 	return dbus_message_new_method_return(m);
 }
 
@@ -211,11 +246,19 @@ static DBusMessage *m_decide(struct agent *a, DBusMessage *m, uint32_t uid)
 	dbus_bool_t approve;
 	const struct exemption *ex = NULL;
 	char when[40];
+	struct control next;
 	dbus_message_get_args(m, NULL, DBUS_TYPE_STRING, &id, DBUS_TYPE_BOOLEAN, &approve,
 	                      DBUS_TYPE_STRING, &note, DBUS_TYPE_INVALID);
-	enum ctl_result r = control_decide(&a->control, id, approve, note, now_usec(), &ex);
-	if (r)
-		return ctl_error(a, m, r, ex, id);
+	control_copy(&next, &a->control);
+	enum ctl_result r = control_decide(&next, id, approve, note, now_usec(), &ex);
+	if (r) {
+		DBusMessage *e = ctl_error(a, m, r, ex, id);
+		control_fini(&next);
+		return e;
+	}
+	int err = agent_commit_control(a, &next);
+	if (err < 0)
+		return storage_failed(a, m, err);
 	if (approve) {
 		format_local_date(ex->expires, when, sizeof when);
 		agent_log(a, "exemption-approved", uid, "%s (scope %s) until %s", ex->id, ex->scope,
@@ -223,7 +266,6 @@ static DBusMessage *m_decide(struct agent *a, DBusMessage *m, uint32_t uid)
 	} else {
 		agent_log(a, "exemption-denied", uid, "%s (scope %s)", ex->id, ex->scope);
 	}
-	agent_control_changed(a);
 	return dbus_message_new_method_return(m);
 }
 
@@ -419,18 +461,25 @@ static DBusMessage *m_delete_segments(struct agent *a, DBusMessage *m, uint32_t 
 	char first[64] = "";
 	uint64_t *sent = xcalloc((size_t)n, sizeof *sent);
 	size_t n_sent = 0;
+	/* The server's copies are asked for too, and that request is saved
+	 * before anything is deleted: if it cannot be, nothing is. */
 	for (int i = 0; i < n; i++) {
 		const struct spool_seg *seg = spool_find(a->spool, ids[i]);
-		bool uploaded = seg && seg->uploaded;
+		if (seg && seg->uploaded)
+			sent[n_sent++] = ids[i];
+	}
+	int err = n_sent ? agent_save_deletion(a, sent, n_sent) : 0;
+	if (err < 0) {
+		free(sent);
+		return storage_failed(a, m, err);
+	}
+	for (int i = 0; i < n; i++) {
 		if (spool_delete(a->spool, ids[i]) < 0)
 			continue;
-		if (uploaded)
-			sent[n_sent++] = ids[i];
 		if (!deleted)
 			snprintf(first, sizeof first, "%" PRIu64, (uint64_t)ids[i]);
 		deleted++;
 	}
-	/* The server's copies go too. */
 	upload_delete_ids(a->uploader, sent, n_sent);
 	free(sent);
 	if (deleted) {
