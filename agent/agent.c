@@ -283,11 +283,10 @@ void agent_stop_source(struct agent *a)
 	a->source = NULL;
 	filter_flush(&a->filter, 0, true, on_kept, a);
 	if (a->spool) {
-		uint64_t waiting = spool_waiting(a->spool);
 		int r = spool_close_due(a->spool, 0, 0);
 		if (r < 0)
 			log_msg("cannot write the spool: %s; %" PRIu64 " events recorded are lost",
-			        strerror(-r), waiting);
+			        strerror(-r), spool_waiting(a->spool));
 	}
 }
 
