@@ -19,6 +19,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "agent.h"
 #include "store/journal.h"
 #include "store/spool.h"
 #include "util.h"
@@ -476,6 +477,62 @@ static void test_recovery_waits_for_the_disk(void **state)
 	free(jnl);
 }
 
+/* While nothing can be written, memory holds SPOOL_MEMORY_MAX bytes of
+ * events at most; what comes beyond is counted, and said, never lost in
+ * silence. */
+static void test_memory_bound(void **state)
+{
+	(void)state;
+	struct spool *s = open_spool();
+	struct event e = {.stream = STREAM_FOCUS, .kind = EV_FOCUS};
+	uint32_t added = 0;
+	limit_files(1);
+	while (spool_dropped(s) < 10) {
+		e.time = T0 + added;
+		snprintf(e.text, sizeof e.text, "%0150u", added); /* 150 bytes, each new */
+		spool_add(s, &e, 86400);
+		added++;
+	}
+	unlimit_files();
+	assert_int_equal(spool_fault(s), -EFBIG);
+	uint64_t kept = spool_waiting(s);
+	assert_int_equal(kept + spool_dropped(s), added);
+	/* 157 bytes of columns an event, held twice (in the segment, and
+	 * among those not in its journal): up to the bound, and no further. */
+	assert_true(kept * 314 >= SPOOL_MEMORY_MAX);
+	assert_true(kept * 314 < SPOOL_MEMORY_MAX + 314);
+
+	struct agent *a = xcalloc(1, sizeof *a);
+	a->spool = s;
+	a->state_path = xstrdup("/var/lib/capctl/state");
+	char *words = agent_storage_error(a);
+	char *want = xasprintf("cannot write to /var/lib/capctl/spool: File too large; 10 events "
+	                       "could not be kept (memory holds at most 64 MiB of events waiting "
+	                       "for the disk)");
+	assert_string_equal(words, want);
+	free(words);
+	free(want);
+
+	assert_true(spool_checkpoint(s) >= 0);
+	assert_int_equal(spool_fault(s), 0);
+	uint64_t on_disk = 0;
+	for (size_t i = 0; i < spool_count(s); i++)
+		on_disk += spool_newest(s, i)->events;
+	for (size_t i = 0; i < spool_held_count(s); i++) {
+		struct spool_seg held;
+		spool_held(s, i, &held);
+		on_disk += held.events;
+	}
+	assert_int_equal(on_disk, kept);
+	assert_int_equal(spool_waiting(s), 0);
+	words = agent_storage_error(a);
+	assert_string_equal(words, "");
+	free(words);
+	free(a->state_path);
+	free(a);
+	spool_free(s);
+}
+
 static void test_quarantine(void **state)
 {
 	(void)state;
@@ -590,6 +647,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_closed_while_failing_waits, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_open_segment_read_and_deleted, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_recovery_waits_for_the_disk, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_memory_bound, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_quarantine, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_forget, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_forget_open_keeps_journal, setup, teardown),
