@@ -434,6 +434,8 @@ char *agent_storage_error(const struct agent *a)
 static void storage_update(struct agent *a)
 {
 	struct storage_fault *f = &a->storage;
+	if (!a->spool)
+		return;
 	int err = spool_fault(a->spool);
 	char *words = NULL;
 	if (err && !f->failed) {
