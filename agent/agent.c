@@ -398,17 +398,25 @@ void agent_spool_changed(struct agent *a)
 #define STORAGE_BACKOFF_MAX (60 * USEC_PER_SEC) /* the longest wait between tries */
 
 /* The failure in words for the person: the spool's disk is the state
- * directory's. */
+ * directory's. A directory's name need not be UTF-8, a property must be:
+ * then its other bytes are shown as '?'. */
 static char *storage_words(const struct agent *a, int err)
 {
 	const char *path = a->state_path ? a->state_path : "";
 	const char *slash = strrchr(path, '/');
 	int len = slash ? (int)(slash - path) : (int)strlen(path);
+	char *w;
 	if (err == -ENOSPC)
-		return xasprintf("the disk holding %.*s is full", len, path);
-	if (err == -EDQUOT)
-		return xasprintf("the disk quota for %.*s is used up", len, path);
-	return xasprintf("cannot write to %.*s/spool: %s", len, path, strerror(-err));
+		w = xasprintf("the disk holding %.*s is full", len, path);
+	else if (err == -EDQUOT)
+		w = xasprintf("the disk quota for %.*s is used up", len, path);
+	else
+		w = xasprintf("cannot write to %.*s/spool: %s", len, path, strerror(-err));
+	if (!utf8_valid(w, strlen(w)))
+		for (char *p = w; *p; p++)
+			if ((unsigned char)*p >= 0x80)
+				*p = '?';
+	return w;
 }
 
 char *agent_storage_error(const struct agent *a)

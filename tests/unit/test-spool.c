@@ -512,6 +512,12 @@ static void test_memory_bound(void **state)
 	assert_string_equal(words, want);
 	free(words);
 	free(want);
+	/* A directory's name that is not UTF-8 must not reach the bus as it is. */
+	free(a->state_path);
+	a->state_path = xstrdup("/srv/caf\xe9/state");
+	words = agent_storage_error(a);
+	assert_true(strncmp(words, "cannot write to /srv/caf?/spool: File too large;", 48) == 0);
+	free(words);
 
 	assert_true(spool_checkpoint(s) >= 0);
 	assert_int_equal(spool_fault(s), 0);
