@@ -504,6 +504,8 @@ static void on_checkpoint(struct loop_timer *t, void *data)
 	storage_update(a);
 	if (f->failed)
 		loop_timer_arm_in(t, STORAGE_LOOK_USEC);
+	else if (spool_behind(a->spool))
+		loop_timer_arm_in(t, 0); /* the next slice, after the bus's turn */
 }
 
 static void enforce_limits(struct agent *a)

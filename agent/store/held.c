@@ -15,6 +15,9 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+/* Bytes of events a checkpoint compresses at most (a few tens of ms). */
+#define SEAL_SLICE (4u << 20)
+
 /* ---- segments in memory ---- */
 
 static uint64_t cols_bytes(const struct seg_cols *c)
@@ -214,11 +217,13 @@ uint64_t spool_waiting(const struct spool *s)
 /* ---- writing ---- */
 
 /* Writes the sealed segments as segment files, oldest first, stopping at
- * the first that fails. */
-static int write_sealed(struct spool *s)
+ * the first that fails, or once budget bytes of events were compressed:
+ * after a long failure, the loop gets its turns between slices. */
+static int write_sealed(struct spool *s, uint64_t budget)
 {
-	while (s->n_sealed) {
+	for (uint64_t done = 0; s->n_sealed && done < budget;) {
 		struct mem_seg *m = s->sealed[0];
+		done += cols_bytes(&m->all);
 		struct spool_seg seg;
 		int r = spool_write_segment(s, &m->all, m->stream, m->id, false, &seg);
 		if (r < 0) {
@@ -258,9 +263,9 @@ static int save_journal(struct spool *s, struct mem_seg *m, int *written)
 	return 0;
 }
 
-int spool_checkpoint(struct spool *s)
+static int checkpoint(struct spool *s, uint64_t budget)
 {
-	int written = 0, err = write_sealed(s);
+	int written = 0, err = write_sealed(s, budget);
 	for (size_t i = 0; i < s->n_sealed; i++) {
 		int r = save_journal(s, s->sealed[i], &written);
 		err = err ? err : r;
@@ -277,6 +282,16 @@ int spool_checkpoint(struct spool *s)
 	s->fault = 0;
 	held_keep_reserve(s);
 	return written;
+}
+
+int spool_checkpoint(struct spool *s)
+{
+	return checkpoint(s, SEAL_SLICE);
+}
+
+bool spool_behind(const struct spool *s)
+{
+	return s->n_sealed > 0;
 }
 
 /* A journal whose segment cannot be written now: its events wait in
@@ -312,7 +327,7 @@ static void close_open(struct spool *s, enum stream st)
 {
 	seal(s, st);
 	if (!s->fault) {
-		int r = write_sealed(s);
+		int r = write_sealed(s, UINT64_MAX);
 		if (r < 0)
 			note_failure(s, r);
 	}
@@ -363,12 +378,12 @@ int spool_close_due(struct spool *s, uint64_t now, uint32_t segment_seconds)
 	if (!now) {
 		/* Stopping: one more try at everything; what fails keeps its
 		 * journal. */
-		int r = spool_checkpoint(s);
+		int r = checkpoint(s, UINT64_MAX);
 		return r < 0 ? r : 0;
 	}
 	if (!any || s->fault)
 		return s->fault;
-	int r = write_sealed(s);
+	int r = write_sealed(s, UINT64_MAX);
 	if (r < 0)
 		note_failure(s, r);
 	return r;

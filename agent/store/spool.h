@@ -48,10 +48,15 @@ void spool_free(struct spool *s);
  * first when e is segment_seconds or more past its start. A segment closed
  * while a write failure is in force waits in memory, unwritten. */
 void spool_add(struct spool *s, const struct event *e, uint32_t segment_seconds);
-/* Writes what waits: segments closed but not written yet, then what came
- * since the last checkpoint to the journals, synced. Returns the number of
- * events written to journals, or -errno (kept as spool_fault). */
+/* Writes what waits: segments closed but not written yet (a slice of
+ * them: spool_behind), then what came since the last checkpoint to the
+ * journals, synced. Returns the number of events written to journals, or
+ * -errno (kept as spool_fault). */
 int spool_checkpoint(struct spool *s);
+/* Whether segments closed but not written yet wait: a checkpoint writes
+ * a few megabytes of them at a time, so after a long failure the caller
+ * asks again at once, giving the loop its turns in between. */
+bool spool_behind(const struct spool *s);
 /* Events added since the last checkpoint. */
 uint32_t spool_unsaved(const struct spool *s);
 /* Closes open segments that started segment_seconds or more before now

@@ -519,8 +519,15 @@ static void test_memory_bound(void **state)
 	assert_true(strncmp(words, "cannot write to /srv/caf?/spool: File too large;", 48) == 0);
 	free(words);
 
+	/* Written a slice at a time, the loop getting its turns between. */
 	assert_true(spool_checkpoint(s) >= 0);
 	assert_int_equal(spool_fault(s), 0);
+	assert_true(spool_behind(s));
+	int slices = 1;
+	for (; spool_behind(s); slices++)
+		assert_true(spool_checkpoint(s) >= 0);
+	assert_true(slices >= 8);
+	assert_int_equal(spool_held_count(s), 1);
 	uint64_t on_disk = 0;
 	for (size_t i = 0; i < spool_count(s); i++)
 		on_disk += spool_newest(s, i)->events;
