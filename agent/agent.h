@@ -42,6 +42,18 @@ enum prop {
 
 struct refusal; /* service.c */
 
+/* A storage fault episode (agent.c): from the first write the spool could
+ * not make to the checkpoint that wrote everything again. */
+struct storage_fault {
+	bool failed;       /* an episode is in force */
+	bool unlogged;     /* its storage-failed entry could not be written yet */
+	int err;           /* the failure it began with (-errno) */
+	uint64_t since;    /* realtime µs it began */
+	uint64_t retry_at; /* mono µs of the next try by the backoff */
+	uint64_t backoff;  /* µs, 1 s doubling to 60 s */
+	uint64_t dropped;  /* spool_dropped() when it began */
+};
+
 #define RECENT_MAX 1000
 #define CHECKPOINT_USEC (1 * USEC_PER_SEC) /* a SIGKILL loses at most this much */
 
@@ -81,6 +93,7 @@ struct agent {
 	struct loop_timer *checkpoint_timer; /* journals, while events flow */
 	struct loop_timer *segment_timer;    /* the next open segment to close */
 	struct loop_timer *retention_timer;  /* the next segment to expire */
+	struct storage_fault storage;
 
 	/* The last events kept, for RecentEvents: a ring, newest at head-1. */
 	struct event recent[RECENT_MAX];
@@ -135,6 +148,12 @@ int agent_open_spool(struct agent *a, const char *state_dir, char **error);
 uint64_t agent_forget(struct agent *a, uint64_t cutoff, int *err);
 /* After segments were deleted: announce and re-arm. */
 void agent_spool_changed(struct agent *a);
+/* Deletes segment id, in memory or on disk, and its events from
+ * RecentEvents' ring. 0 or -ENOENT. */
+int agent_delete_segment(struct agent *a, uint64_t id);
+/* Retention.last_error: "" or the storage failure in force, in words
+ * (heap). */
+char *agent_storage_error(const struct agent *a);
 /* The i-th newest event kept (i < recent_len). */
 const struct event *agent_recent(const struct agent *a, size_t i);
 

@@ -354,11 +354,34 @@ static DBusMessage *m_forget(struct agent *a, DBusMessage *m, uint32_t uid)
 	return reply;
 }
 
+static void append_segment(DBusMessageIter *arr, const struct spool_seg *seg, uint64_t keep)
+{
+	DBusMessageIter st;
+	/* An open segment has no end yet, nor an expiry. */
+	dbus_uint64_t id = seg->id, start = seg->start, end = seg->end, bytes = seg->bytes,
+	              expires = seg->end ? seg->end + keep : 0;
+	dbus_uint32_t events = seg->events;
+	dbus_bool_t uploaded = seg->uploaded;
+	const char *sid = stream_id(seg->stream);
+	dbus_message_iter_open_container(arr, DBUS_TYPE_STRUCT, NULL, &st);
+	dbus_message_iter_append_basic(&st, DBUS_TYPE_UINT64, &id);
+	dbus_message_iter_append_basic(&st, DBUS_TYPE_STRING, &sid);
+	dbus_message_iter_append_basic(&st, DBUS_TYPE_UINT64, &start);
+	dbus_message_iter_append_basic(&st, DBUS_TYPE_UINT64, &end);
+	dbus_message_iter_append_basic(&st, DBUS_TYPE_UINT32, &events);
+	dbus_message_iter_append_basic(&st, DBUS_TYPE_UINT64, &bytes);
+	dbus_message_iter_append_basic(&st, DBUS_TYPE_UINT64, &expires);
+	dbus_message_iter_append_basic(&st, DBUS_TYPE_BOOLEAN, &uploaded);
+	dbus_message_iter_close_container(arr, &st);
+}
+
 static DBusMessage *m_list_segments(struct agent *a, DBusMessage *m, uint32_t uid)
 {
-	uint64_t offset, total = spool_count(a->spool);
+	/* Those in memory first (each stream's open one, then any the disk
+	 * has not taken yet), then the closed ones. */
+	uint64_t offset, held = spool_held_count(a->spool), total = held + spool_count(a->spool);
 	uint32_t limit;
-	DBusMessageIter it, arr, st;
+	DBusMessageIter it, arr;
 	(void)uid;
 	DBusMessage *reply = page_args(m, &offset, &limit);
 	if (reply)
@@ -366,22 +389,12 @@ static DBusMessage *m_list_segments(struct agent *a, DBusMessage *m, uint32_t ui
 	uint64_t keep = (uint64_t)a->policy.retention_days * 86400 * USEC_PER_SEC;
 	reply = page_begin(m, total, "(tsttuttb)", &it, &arr);
 	for (uint64_t i = offset; i < total && i < offset + limit; i++) {
-		const struct spool_seg *seg = spool_newest(a->spool, (size_t)i);
-		dbus_uint64_t id = seg->id, start = seg->start, end = seg->end, bytes = seg->bytes,
-		              expires = seg->end + keep;
-		dbus_uint32_t events = seg->events;
-		dbus_bool_t uploaded = seg->uploaded;
-		const char *sid = stream_id(seg->stream);
-		dbus_message_iter_open_container(&arr, DBUS_TYPE_STRUCT, NULL, &st);
-		dbus_message_iter_append_basic(&st, DBUS_TYPE_UINT64, &id);
-		dbus_message_iter_append_basic(&st, DBUS_TYPE_STRING, &sid);
-		dbus_message_iter_append_basic(&st, DBUS_TYPE_UINT64, &start);
-		dbus_message_iter_append_basic(&st, DBUS_TYPE_UINT64, &end);
-		dbus_message_iter_append_basic(&st, DBUS_TYPE_UINT32, &events);
-		dbus_message_iter_append_basic(&st, DBUS_TYPE_UINT64, &bytes);
-		dbus_message_iter_append_basic(&st, DBUS_TYPE_UINT64, &expires);
-		dbus_message_iter_append_basic(&st, DBUS_TYPE_BOOLEAN, &uploaded);
-		dbus_message_iter_close_container(&arr, &st);
+		struct spool_seg seg;
+		if (i < held)
+			spool_held(a->spool, (size_t)i, &seg);
+		else
+			seg = *spool_newest(a->spool, (size_t)(i - held));
+		append_segment(&arr, &seg, keep);
 	}
 	dbus_message_iter_close_container(&it, &arr);
 	return reply;
@@ -419,9 +432,10 @@ static DBusMessage *m_read_segment(struct agent *a, DBusMessage *m, uint32_t uid
 	                      DBUS_TYPE_UINT32, &limit, DBUS_TYPE_INVALID);
 	if (limit < 1 || limit > 10000)
 		return error(m, DBUS_ERR_INVALID_ARGS, "'limit' must be from 1 to 10000.");
-	const struct spool_seg *seg = spool_find(a->spool, id);
-	enum stream stream = seg ? seg->stream : STREAM_MOTION;
-	int r = seg ? spool_read(a->spool, id, &ev) : -ENOENT;
+	struct spool_seg seg;
+	int r = spool_lookup(a->spool, id, &seg);
+	if (r == 0)
+		r = spool_read(a->spool, id, &ev);
 	if (r == -EBADMSG)
 		agent_spool_changed(a);
 	if (r < 0)
@@ -437,7 +451,7 @@ static DBusMessage *m_read_segment(struct agent *a, DBusMessage *m, uint32_t uid
 	dbus_message_iter_open_container(&it, DBUS_TYPE_ARRAY, "(tsiiis)", &arr);
 	for (uint64_t i = offset; i < total && i < (uint64_t)offset + limit; i++) {
 		struct event e;
-		seg_events_get(ev, (uint32_t)i, stream, &e);
+		seg_events_get(ev, (uint32_t)i, seg.stream, &e);
 		append_event(&arr, &e, false);
 	}
 	dbus_message_iter_close_container(&it, &arr);
@@ -464,8 +478,8 @@ static DBusMessage *m_delete_segments(struct agent *a, DBusMessage *m, uint32_t 
 	/* The server's copies are asked for too, and that request is saved
 	 * before anything is deleted: if it cannot be, nothing is. */
 	for (int i = 0; i < n; i++) {
-		const struct spool_seg *seg = spool_find(a->spool, ids[i]);
-		if (seg && seg->uploaded)
+		struct spool_seg seg;
+		if (spool_lookup(a->spool, ids[i], &seg) == 0 && seg.uploaded)
 			sent[n_sent++] = ids[i];
 	}
 	int err = n_sent ? agent_save_deletion(a, sent, n_sent) : 0;
@@ -474,7 +488,7 @@ static DBusMessage *m_delete_segments(struct agent *a, DBusMessage *m, uint32_t 
 		return storage_failed(a, m, err);
 	}
 	for (int i = 0; i < n; i++) {
-		if (spool_delete(a->spool, ids[i]) < 0)
+		if (agent_delete_segment(a, ids[i]) < 0)
 			continue;
 		if (!deleted)
 			snprintf(first, sizeof first, "%" PRIu64, (uint64_t)ids[i]);
@@ -681,6 +695,9 @@ static void get_retention(struct agent *a, DBusMessageIter *it)
 	dict_add_u64(&d, "bytes", a->spool ? spool_bytes(a->spool) : 0);
 	dict_add_u64(&d, "oldest", a->spool ? spool_oldest(a->spool) : 0);
 	dict_add_bool(&d, "deletion_allowed", a->policy.allow_user_deletion);
+	char *storage = agent_storage_error(a);
+	dict_add_str(&d, "last_error", storage);
+	free(storage);
 	dict_close(it, &d);
 }
 

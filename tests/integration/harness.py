@@ -100,7 +100,7 @@ DICT_KEYS = {
               "cpu_percent": "d", "wakeups_per_second": "d", "estimated_mw": "d",
               "saver": "b"},
     "Retention": {"days": "u", "segments": "u", "bytes": "t", "oldest": "t",
-                  "deletion_allowed": "b"},
+                  "deletion_allowed": "b", "last_error": "s"},
     "Notice": {k: "s" for k in ("purpose", "retention", "anonymization", "model_access",
                                 "contact", "version")},
 }
