@@ -1146,10 +1146,18 @@ static void segment_row(const struct page *pg, size_t i, struct json *j)
 	} else {
 		char from[32], to[32], ev[32], size[32], exp[32];
 		local_stamp(r->start, 0, from, sizeof from);
-		local_stamp(r->end, r->start, to, sizeof to);
+		/* The segment a stream is writing now has no end yet (0) and
+		 * no expiry until it closes. */
+		if (r->end)
+			local_stamp(r->end, r->start, to, sizeof to);
+		else
+			snprintf(to, sizeof to, "recording");
 		human_count(r->events, ev, sizeof ev);
 		human_bytes(r->bytes, size, sizeof size);
-		format_local_date(r->expires, exp, sizeof exp);
+		if (r->expires)
+			format_local_date(r->expires, exp, sizeof exp);
+		else
+			snprintf(exp, sizeof exp, "-");
 		printf("%-17" PRIu64 " %-15s %-19s %-19s %9s %9s  %-10s  %s\n", r->id, stream, from,
 		       to, ev, size, exp, r->uploaded ? "yes" : "no");
 	}
