@@ -1,7 +1,9 @@
-/* One transfer at a time: deletion requests first (they are small and
- * the person asked for them), then batches of pending segments. */
+/* The uploader's edge: libcurl's multi interface on the agent's loop, the
+ * request bodies, and the clock and the spool read for the planner, which
+ * decides what is sent and when (planner.c). */
 #define _GNU_SOURCE
 #include "upload/upload.h"
+#include "upload/planner.h"
 #include "store/state.h"
 #include "util.h"
 
@@ -13,24 +15,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define BATCH_MAX (4u << 20) /* bytes of segments per request */
-#define BACKOFF_MIN_USEC USEC_PER_SEC
-#define BACKOFF_MAX_USEC (300 * USEC_PER_SEC)
-#define RATE_WINDOW 60
-#define STARTUP_DELAY_USEC (3 * USEC_PER_SEC)
-
-struct deletion {
-	uint64_t *ids; /* NULL for a span */
-	size_t n;
-	uint64_t from, to;
-	struct deletion *next;
-};
-
 struct uploader {
 	struct loop *loop;
 	struct spool *spool;
 	const struct policy *policy;
 	struct upload_hooks hooks;
+	struct planner *plan;
 	CURLM *multi;
 	struct loop_timer *curl_timer; /* libcurl's own timeouts */
 	struct loop_timer *timer;      /* the next attempt */
@@ -40,23 +30,15 @@ struct uploader {
 	struct buf body;
 	uint64_t *batch; /* segment ids in the body; NULL for a deletion */
 	size_t batch_n;
-
-	const char *deferred; /* from the agent */
-	bool cap_reached;
-	struct deletion *deletions; /* oldest first */
-
-	int64_t day; /* local_day() of bytes_today */
-	uint64_t bytes_today, bytes_total, last_upload, last_attempt;
-	uint64_t uploaded_until; /* the newest event time a server accepted */
-	uint64_t next_upload;    /* when the next batch is due by the interval */
-	uint64_t retry_at;       /* after a failure, nothing before this */
-	unsigned failures;
 	char last_error[256];
-	uint64_t rng;
-	struct {
-		uint64_t second, bytes;
-	} rate[RATE_WINDOW];
 };
+
+/* The clock, read once for each turn of the planner. */
+static struct plan_clock clock_now(void)
+{
+	uint64_t now = now_usec();
+	return (struct plan_clock){now, local_day(now), next_local_midnight(now)};
+}
 
 static void schedule(struct uploader *u);
 
@@ -120,35 +102,6 @@ static int on_curl_timeout(CURLM *m, long ms, void *userp)
 	return 0;
 }
 
-/* ---- bookkeeping ---- */
-
-static void roll_day(struct uploader *u, uint64_t now)
-{
-	int64_t d = local_day(now);
-	if (d != u->day) {
-		u->day = d;
-		u->bytes_today = 0;
-		u->cap_reached = false;
-	}
-}
-
-static void count_bytes(struct uploader *u, uint64_t n)
-{
-	uint64_t now = now_usec(), sec = now / USEC_PER_SEC;
-	roll_day(u, now);
-	u->bytes_today += n;
-	u->bytes_total += n;
-	if (u->rate[sec % RATE_WINDOW].second != sec)
-		u->rate[sec % RATE_WINDOW].bytes = 0;
-	u->rate[sec % RATE_WINDOW].second = sec;
-	u->rate[sec % RATE_WINDOW].bytes += n;
-}
-
-static uint64_t cap_bytes(const struct uploader *u)
-{
-	return (uint64_t)u->policy->daily_cap_mb * 1000000;
-}
-
 void upload_host(const char *url, char *buf, size_t size)
 {
 	CURLU *h = curl_url();
@@ -172,18 +125,6 @@ static void set_error(struct uploader *u, const char *fmt, ...)
 	va_end(ap);
 }
 
-static uint64_t backoff(struct uploader *u)
-{
-	uint64_t d = BACKOFF_MIN_USEC << (u->failures > 9 ? 9 : u->failures - 1);
-	if (d > BACKOFF_MAX_USEC)
-		d = BACKOFF_MAX_USEC;
-	/* Jitter in [d/2, d], so many agents do not retry in step. */
-	u->rng ^= u->rng << 13;
-	u->rng ^= u->rng >> 7;
-	u->rng ^= u->rng << 17;
-	return d / 2 + u->rng % (d / 2 + 1);
-}
-
 /* ---- transfers ---- */
 
 static void end_transfer(struct uploader *u)
@@ -199,7 +140,8 @@ static void end_transfer(struct uploader *u)
 	u->batch_n = 0;
 }
 
-static bool start(struct uploader *u, const char *content_type, const char *extra_header)
+static bool start(struct uploader *u, const struct plan_clock *c, enum plan_action what,
+                  const char *content_type, const char *extra_header)
 {
 	char *ct = xasprintf("Content-Type: %s", content_type);
 	u->headers = curl_slist_append(NULL, ct);
@@ -207,8 +149,10 @@ static bool start(struct uploader *u, const char *content_type, const char *extr
 	u->headers = curl_slist_append(u->headers, extra_header);
 	u->headers = curl_slist_append(u->headers, "Expect:");
 	u->easy = curl_easy_init();
-	if (!u->easy)
+	if (!u->easy) {
+		end_transfer(u);
 		return false;
+	}
 	CURL *e = u->easy;
 	curl_easy_setopt(e, CURLOPT_URL, u->policy->endpoint);
 	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
@@ -228,7 +172,7 @@ static bool start(struct uploader *u, const char *content_type, const char *extr
 		curl_easy_setopt(e, CURLOPT_MAX_SEND_SPEED_LARGE,
 		                 (curl_off_t)u->policy->rate_limit_kbps * 1000 / 8);
 	curl_multi_add_handle(u->multi, e);
-	u->last_attempt = now_usec();
+	planner_started(u->plan, what, c);
 	return true;
 }
 
@@ -241,9 +185,9 @@ static void json_ids(struct buf *b, const uint64_t *ids, size_t n)
 	}
 }
 
-static bool start_deletion(struct uploader *u)
+static bool start_deletion(struct uploader *u, const struct plan_clock *c)
 {
-	struct deletion *d = u->deletions;
+	const struct plan_deletion *d = planner_deletions(u->plan);
 	char *json;
 	if (d->ids) {
 		buf_put(&u->body, "{\"delete_segments\":[", 20);
@@ -256,21 +200,18 @@ static bool start_deletion(struct uploader *u)
 	}
 	buf_put(&u->body, "", 1);
 	u->body.len--; /* NUL-terminated for curl, not sent */
-	return start(u, "application/json", "X-Capctl-Request: delete");
+	return start(u, c, PLAN_DELETE, "application/json", "X-Capctl-Request: delete");
 }
 
-static bool start_batch(struct uploader *u)
+/* The pending segments the planner lets into one request; one that cannot
+ * be read is left out. */
+static bool start_batch(struct uploader *u, const struct plan_clock *c)
 {
-	uint64_t room = cap_bytes(u) ? cap_bytes(u) - u->bytes_today : UINT64_MAX;
 	const struct spool_seg *seg;
 	struct buf ids = {0};
 	for (size_t i = 0; (seg = spool_pending(u->spool, i)); i++) {
-		if (u->body.len + seg->bytes > room ||
-		    (u->body.len && u->body.len + seg->bytes > BATCH_MAX)) {
-			if (u->body.len == 0 && seg->bytes > room)
-				u->cap_reached = true;
+		if (planner_fit(u->plan, u->body.len, seg->bytes) != PLAN_FIT_TAKE)
 			break;
-		}
 		if (spool_load_file(u->spool, seg->id, &u->body) < 0)
 			continue;
 		u->batch = xrealloc(u->batch, (u->batch_n + 1) * sizeof *u->batch);
@@ -284,74 +225,74 @@ static bool start_batch(struct uploader *u)
 	json_ids(&ids, u->batch, u->batch_n);
 	buf_put(&ids, "", 1);
 	/* curl_slist_append copies the header: ids is ours either way. */
-	bool ok = start(u, "application/vnd.capctl.segments", (const char *)ids.p);
+	bool ok = start(u, c, PLAN_BATCH, "application/vnd.capctl.segments", (const char *)ids.p);
 	buf_free(&ids);
 	return ok;
 }
 
+/* A deletion the server took: its History entry. */
+static void deletion_done(struct uploader *u, const struct plan_clock *c, const char *host)
+{
+	const struct plan_deletion *d = planner_deletions(u->plan);
+	char detail[400], from[40], to[40];
+	if (d->ids) {
+		snprintf(detail, sizeof detail, "%zu uploaded segment%s, sent to %s", d->n,
+		         d->n == 1 ? "" : "s", host);
+	} else {
+		format_local_time(d->from, c->now, from, sizeof from);
+		format_local_time(d->to, c->now, to, sizeof to);
+		snprintf(detail, sizeof detail, "what was uploaded from %s to %s, sent to %s", from,
+		         to, host);
+	}
+	u->hooks.history("upload-deletion-requested", detail, u->hooks.data);
+}
+
+/* A batch the server took: its segments are uploaded (or gone, by the
+ * policy); returns the newest event time among them. */
+static uint64_t batch_done(struct uploader *u, uint64_t sent, const char *host)
+{
+	uint64_t newest = 0;
+	for (size_t i = 0; i < u->batch_n; i++) {
+		const struct spool_seg *seg = spool_find(u->spool, u->batch[i]);
+		if (seg && seg->end > newest)
+			newest = seg->end;
+		if (u->policy->delete_after_upload)
+			spool_delete(u->spool, u->batch[i]);
+		else
+			spool_set_uploaded(u->spool, u->batch[i]);
+	}
+	log_msg("uploaded %zu segment%s (%" PRId64 " bytes) to %s", u->batch_n,
+	        u->batch_n == 1 ? "" : "s", (int64_t)sent, host);
+	return newest;
+}
+
 static void finish(struct uploader *u, CURLcode code)
 {
+	struct plan_clock c = clock_now();
 	long status = 0;
 	curl_off_t sent = 0;
 	char host[256];
 	curl_easy_getinfo(u->easy, CURLINFO_RESPONSE_CODE, &status);
 	curl_easy_getinfo(u->easy, CURLINFO_SIZE_UPLOAD_T, &sent);
-	count_bytes(u, (uint64_t)sent);
 	upload_host(u->policy->endpoint, host, sizeof host);
-	bool ok = code == CURLE_OK && status >= 200 && status < 300;
-	if (!ok) {
+	struct plan_result r = {.ok = code == CURLE_OK && status >= 200 && status < 300,
+	                        .sent = (uint64_t)sent};
+	if (!r.ok) {
 		if (code != CURLE_OK)
 			set_error(u, "%s (%s)", curl_easy_strerror(code), host);
 		else
 			set_error(u, "the server %s answered HTTP %ld", host, status);
-		u->failures++;
 		log_msg("upload to %s failed: %s; retrying later", host, u->last_error);
-		end_transfer(u);
-		u->retry_at = now_usec() + backoff(u);
-		return;
-	}
-	u->failures = 0;
-	u->retry_at = 0;
-	u->last_error[0] = '\0';
-	bool was_batch = u->batch != NULL;
-	if (!was_batch) {
-		struct deletion *d = u->deletions;
-		char detail[400], from[40], to[40];
-		if (d->ids) {
-			snprintf(detail, sizeof detail, "%zu uploaded segment%s, sent to %s", d->n,
-			         d->n == 1 ? "" : "s", host);
-		} else {
-			format_local_time(d->from, now_usec(), from, sizeof from);
-			format_local_time(d->to, now_usec(), to, sizeof to);
-			snprintf(detail, sizeof detail,
-			         "what was uploaded from %s to %s, sent to %s", from, to, host);
-		}
-		u->hooks.history("upload-deletion-requested", detail, u->hooks.data);
-		u->deletions = d->next;
-		free(d->ids);
-		free(d);
 	} else {
-		for (size_t i = 0; i < u->batch_n; i++) {
-			const struct spool_seg *seg = spool_find(u->spool, u->batch[i]);
-			if (seg && seg->end > u->uploaded_until)
-				u->uploaded_until = seg->end;
-			if (u->policy->delete_after_upload)
-				spool_delete(u->spool, u->batch[i]);
-			else
-				spool_set_uploaded(u->spool, u->batch[i]);
-		}
-		u->last_upload = now_usec();
-		log_msg("uploaded %zu segment%s (%" PRId64 " bytes) to %s", u->batch_n,
-		        u->batch_n == 1 ? "" : "s", (int64_t)sent, host);
+		u->last_error[0] = '\0';
+		if (u->batch)
+			r.newest = batch_done(u, r.sent, host);
+		else
+			deletion_done(u, &c, host);
 	}
 	end_transfer(u);
-	/* Deletions, and a backlog larger than one batch, go on at once;
-	 * otherwise the next upload is an interval after this one. */
-	bool more = spool_pending(u->spool, 0) && !u->cap_reached;
-	if (was_batch)
-		u->next_upload =
-		    more ? 0
-		         : u->last_attempt + (uint64_t)u->policy->interval_seconds * USEC_PER_SEC;
+	r.more_pending = spool_pending(u->spool, 0) != NULL;
+	planner_done(u->plan, &c, &r);
 }
 
 static void check_done(struct uploader *u)
@@ -368,13 +309,6 @@ static void check_done(struct uploader *u)
 
 /* ---- scheduling ---- */
 
-static const char *deferral(struct uploader *u)
-{
-	if (*u->deferred)
-		return u->deferred;
-	return u->cap_reached ? "cap-reached" : "";
-}
-
 static void on_timer(struct loop_timer *t, void *data)
 {
 	struct uploader *u = data;
@@ -383,43 +317,32 @@ static void on_timer(struct loop_timer *t, void *data)
 	u->hooks.changed(u->hooks.data);
 }
 
+/* Does what the planner says: start a transfer, or arm the timer. */
 static void schedule(struct uploader *u)
 {
-	uint64_t now = now_usec();
-	roll_day(u, now);
+	struct plan_clock c = clock_now();
 	loop_timer_disarm(u->timer);
-	if (u->easy || !*u->policy->endpoint)
-		return;
 	/* Ask again now: without UPower the battery is only known by
 	 * looking, and it may have changed since the agent last said. */
-	if (u->hooks.deferral)
-		u->deferred = u->hooks.deferral(u->hooks.data);
-	bool offline = strcmp(u->deferred, "offline") == 0;
-	bool deletion = u->deletions && !offline;
-	bool pending = spool_pending(u->spool, 0) && !*deferral(u);
-	if (cap_bytes(u) && u->bytes_today >= cap_bytes(u))
-		u->cap_reached = true;
-	if (u->cap_reached && spool_pending(u->spool, 0)) {
-		/* Nothing until midnight renews the cap. */
-		uint64_t m = next_local_midnight(now);
-		if (!deletion) {
-			loop_timer_arm_in(u->timer, m - now);
-			return;
-		}
+	if (planner_ready(u->plan) && u->hooks.deferral)
+		planner_note_deferral(u->plan, u->hooks.deferral(u->hooks.data));
+	struct plan next = planner_next(u->plan, &c, spool_pending(u->spool, 0) != NULL);
+	switch (next.action) {
+	case PLAN_IDLE:
+		break;
+	case PLAN_WAIT:
+		loop_timer_arm_in(u->timer, next.at > c.now ? next.at - c.now : 0);
+		break;
+	case PLAN_DELETE:
+		start_deletion(u, &c);
+		break;
+	case PLAN_BATCH:
+		/* Nothing fitted under the cap: the planner now waits for
+		 * midnight. */
+		if (!start_batch(u, &c) && planner_capped(u->plan))
+			schedule(u);
+		break;
 	}
-	if (!deletion && !pending)
-		return;
-	/* Deletions wait only for a backoff; batches for the interval too. */
-	uint64_t due = u->retry_at;
-	if (!deletion && u->next_upload > due)
-		due = u->next_upload;
-	if (due > now) {
-		loop_timer_arm_in(u->timer, due - now);
-		return;
-	}
-	bool started = deletion ? start_deletion(u) : start_batch(u);
-	if (!started && u->cap_reached)
-		schedule(u);
 }
 
 void upload_kick(struct uploader *u)
@@ -429,73 +352,50 @@ void upload_kick(struct uploader *u)
 
 void upload_defer(struct uploader *u, const char *reason)
 {
-	if (strcmp(u->deferred, reason) == 0)
+	if (!planner_defer(u->plan, reason))
 		return;
-	u->deferred = reason;
-	/* Back from a deferral, what waited goes now (a backoff still holds). */
-	if (!*reason)
-		u->next_upload = 0;
 	schedule(u);
 	u->hooks.changed(u->hooks.data);
-}
-
-static void queue(struct uploader *u, struct deletion *d)
-{
-	struct deletion **p = &u->deletions;
-	while (*p)
-		p = &(*p)->next;
-	*p = d;
-	schedule(u);
 }
 
 void upload_delete_ids(struct uploader *u, const uint64_t *ids, size_t n)
 {
 	if (!n)
 		return;
-	struct deletion *d = xcalloc(1, sizeof *d);
-	d->ids = xcalloc(n, sizeof *ids);
-	memcpy(d->ids, ids, n * sizeof *ids);
-	d->n = n;
-	queue(u, d);
+	planner_queue_ids(u->plan, ids, n);
+	schedule(u);
 }
 
 void upload_delete_span(struct uploader *u, uint64_t from, uint64_t to)
 {
-	struct deletion *d = xcalloc(1, sizeof *d);
-	d->from = from;
-	d->to = to;
-	queue(u, d);
+	planner_queue_span(u->plan, from, to);
+	schedule(u);
 }
 
 bool upload_busy(const struct uploader *u)
 {
-	return u->easy && u->batch;
+	return planner_in_flight(u->plan) == PLAN_BATCH;
 }
 
 uint64_t upload_uploaded_until(const struct uploader *u)
 {
-	return u->uploaded_until;
+	return planner_uploaded_until(u->plan);
 }
 
 void upload_get_info(struct uploader *u, struct upload_info *out)
 {
-	uint64_t now = now_usec(), sec = now / USEC_PER_SEC, sum = 0;
-	roll_day(u, now);
-	for (int i = 0; i < RATE_WINDOW; i++)
-		if (u->rate[i].second + RATE_WINDOW > sec)
-			sum += u->rate[i].bytes;
+	struct plan_clock c = clock_now();
+	struct plan_info pi;
+	planner_info(u->plan, &c, &pi);
 	*out = (struct upload_info){
-	    .bytes_today = u->bytes_today,
-	    .bytes_total = u->bytes_total,
-	    .daily_cap = cap_bytes(u),
-	    .rate_bps = (double)sum / RATE_WINDOW,
+	    .bytes_today = pi.bytes_today,
+	    .bytes_total = pi.bytes_total,
+	    .daily_cap = pi.daily_cap,
+	    .rate_bps = pi.rate_bps,
 	    .pending_bytes = *u->policy->endpoint ? spool_pending_bytes(u->spool) : 0,
-	    .next_upload = !loop_timer_armed(u->timer)    ? 0
-	                   : u->cap_reached               ? next_local_midnight(now)
-	                   : u->next_upload > u->retry_at ? u->next_upload
-	                                                  : u->retry_at,
-	    .last_upload = u->last_upload,
-	    .deferred = *u->policy->endpoint ? deferral(u) : "",
+	    .next_upload = pi.next_upload,
+	    .last_upload = pi.last_upload,
+	    .deferred = pi.deferred,
 	};
 	upload_host(u->policy->endpoint, out->endpoint, sizeof out->endpoint);
 	snprintf(out->last_error, sizeof out->last_error, "%s", u->last_error);
@@ -511,18 +411,13 @@ struct uploader *upload_new(struct loop *l, struct spool *sp, const struct polic
 		curl_global_init(CURL_GLOBAL_DEFAULT);
 		global_init = true;
 	}
+	struct plan_clock c = clock_now();
 	struct uploader *u = xcalloc(1, sizeof *u);
 	u->loop = l;
 	u->spool = sp;
 	u->policy = p;
 	u->hooks = *hooks;
-	u->deferred = "";
-	u->rng = now_usec() | 1;
-	u->day = local_day(now_usec());
-	/* The first upload waits a moment after start, so the battery and
-	 * network state (asked of UPower and NetworkManager without
-	 * blocking) are known before anything is sent. */
-	u->next_upload = now_usec() + STARTUP_DELAY_USEC;
+	u->plan = planner_new(p, &c);
 	u->multi = curl_multi_init();
 	u->curl_timer = loop_timer_new(l, on_curl_timer, u);
 	u->timer = loop_timer_new(l, on_timer, u);
@@ -542,30 +437,26 @@ void upload_free(struct uploader *u)
 	curl_multi_cleanup(u->multi);
 	loop_timer_free(u->curl_timer);
 	loop_timer_free(u->timer);
-	while (u->deletions) {
-		struct deletion *d = u->deletions;
-		u->deletions = d->next;
-		free(d->ids);
-		free(d);
-	}
+	planner_free(u->plan);
 	free(u);
 }
 
 void upload_save(const struct uploader *u, struct state_upload *out)
 {
+	struct plan_counters pc;
+	planner_save(u->plan, &pc);
 	*out = (struct state_upload){
-	    u->day, u->bytes_today, u->bytes_total, u->last_upload, u->uploaded_until, NULL, 0};
-	for (const struct deletion *d = u->deletions; d; d = d->next)
+	    pc.day, pc.bytes_today, pc.bytes_total, pc.last_upload, pc.uploaded_until, NULL, 0};
+	for (const struct plan_deletion *d = planner_deletions(u->plan); d; d = d->next)
 		state_upload_add(out, d->ids, d->n, d->from, d->to);
 }
 
 void upload_restore(struct uploader *u, const struct state_upload *in)
 {
-	u->day = in->day;
-	u->bytes_today = in->bytes_today;
-	u->bytes_total = in->bytes_total;
-	u->last_upload = in->last_upload;
-	u->uploaded_until = in->uploaded_until;
+	struct plan_clock c = clock_now();
+	const struct plan_counters pc = {in->day, in->bytes_today, in->bytes_total, in->last_upload,
+	                                 in->uploaded_until};
+	planner_restore(u->plan, &pc, &c);
 	for (size_t i = 0; i < in->n_del; i++) {
 		const struct state_deletion *d = &in->del[i];
 		if (d->ids)
@@ -573,5 +464,4 @@ void upload_restore(struct uploader *u, const struct state_upload *in)
 		else
 			upload_delete_span(u, d->from, d->to);
 	}
-	roll_day(u, now_usec());
 }
