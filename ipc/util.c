@@ -263,17 +263,21 @@ void format_local_date(uint64_t usec, char *buf, size_t size)
 	strftime(buf, size, "%Y-%m-%d", &tm);
 }
 
-int64_t local_day(uint64_t usec)
+int64_t days_from_civil(int64_t y, int m, int d)
 {
-	struct tm tm = local_tm(usec);
-	/* Days from civil (proleptic Gregorian), so the number is continuous. */
-	int64_t y = tm.tm_year + 1900, m = tm.tm_mon + 1, d = tm.tm_mday;
 	y -= m <= 2;
 	int64_t era = (y >= 0 ? y : y - 399) / 400;
 	int64_t yoe = y - era * 400;
 	int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
 	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
 	return era * 146097 + doe - 719468;
+}
+
+int64_t local_day(uint64_t usec)
+{
+	struct tm tm = local_tm(usec);
+	/* Days from civil, so the number is continuous across months. */
+	return days_from_civil(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
 }
 
 static uint64_t midnight(uint64_t usec, int days_ahead)

@@ -54,6 +54,9 @@ uint64_t local_midnight(uint64_t usec);
 uint64_t next_local_midnight(uint64_t usec);
 /* A number that changes exactly at local midnight (days since an epoch). */
 int64_t local_day(uint64_t usec);
+/* Days since 1970-01-01 of a date (month 1-12, day 1-31) in the proleptic
+ * Gregorian calendar; negative before it. */
+int64_t days_from_civil(int64_t y, int m, int d);
 
 /* The code point at s (len bytes available): its length in bytes, 1 to 4,
  * or -1 if s does not start with a valid UTF-8 sequence. */

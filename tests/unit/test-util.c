@@ -87,6 +87,22 @@ static void test_local_days(void **state)
 	tzset();
 }
 
+/* The one calendar helper, local_day's and the console's time parser's. */
+static void test_days_from_civil(void **state)
+{
+	(void)state;
+	assert_int_equal(days_from_civil(1970, 1, 1), 0);
+	assert_int_equal(days_from_civil(1969, 12, 31), -1);
+	assert_int_equal(days_from_civil(2000, 2, 29), 11016);
+	assert_int_equal(days_from_civil(2000, 3, 1), 11017);
+	assert_int_equal(days_from_civil(2024, 2, 29), 19782);
+	assert_int_equal(days_from_civil(1600, 1, 1), -135140);
+	assert_int_equal(days_from_civil(9999, 12, 31), 2932896);
+	setenv("TZ", "UTC", 1);
+	tzset();
+	assert_int_equal(local_day(1830592800ULL * USEC_PER_SEC), days_from_civil(2028, 1, 4));
+}
+
 static void test_write_atomic(void **state)
 {
 	(void)state;
@@ -245,10 +261,10 @@ static void test_loop(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_escape),       cmocka_unit_test(test_utf8),
-	    cmocka_unit_test(test_utf8_cut),     cmocka_unit_test(test_local_days),
-	    cmocka_unit_test(test_write_atomic), cmocka_unit_test(test_history),
-	    cmocka_unit_test(test_loop),
+	    cmocka_unit_test(test_escape),          cmocka_unit_test(test_utf8),
+	    cmocka_unit_test(test_utf8_cut),        cmocka_unit_test(test_local_days),
+	    cmocka_unit_test(test_days_from_civil), cmocka_unit_test(test_write_atomic),
+	    cmocka_unit_test(test_history),         cmocka_unit_test(test_loop),
 	};
 	return cmocka_run_group_tests(tests, make_dir, remove_dir);
 }
