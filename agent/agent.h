@@ -103,7 +103,32 @@ struct agent {
 	bool ticked;         /* control_tick reported something */
 	struct refusal *refusals;
 	char *introspect_xml;
+	bool started; /* on the bus: agent_free stops it as it stops */
 };
+
+/* What the command line asks of the agent. */
+struct agent_options {
+	bool system;             /* the system bus, not the session bus */
+	const char *config;      /* --config, or NULL */
+	const char *state_dir;   /* --state-dir, or NULL for the default */
+	const char *source_spec; /* the source as given or chosen, for History */
+	enum source_kind source;
+	uint64_t seed;        /* synthetic */
+	double speed;         /* replay */
+	struct evemu *replay; /* replay: the recording, parsed */
+	bool exit_at_end;
+};
+
+/* The agent, started in an order that touches nothing before the policy is
+ * known good and the bus name is ours: recording and on the bus when it
+ * returns. NULL, said on stderr or in the log, with the exit status in
+ * *code (2 for a bad policy, 1 otherwise). Takes o->replay either way. */
+struct agent *agent_new(const struct agent_options *o, int *code);
+/* Runs the loop until a signal or the end of a replay; its exit status. */
+int agent_run(struct agent *a);
+/* Stops a started agent (keeps what the filter holds, saves the state,
+ * says so in History, leaves the bus) and frees it. */
+void agent_free(struct agent *a);
 
 /* The state in words ("collecting", …) and its one-sentence reason (heap). */
 const char *agent_state(struct agent *a, uint64_t now, char **reason);

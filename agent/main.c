@@ -1,21 +1,15 @@
-/* captured: the reference capture agent. Options, start-up in an order
- * that touches nothing before the policy is known good and the bus name is
- * ours, then the loop. */
+/* captured: the reference capture agent. The command line here; the
+ * agent's start, loop and stop in lifecycle.c. */
 #define _GNU_SOURCE
 #include "agent.h"
-#include "names.h"
 #include "util.h"
 
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
-#include <inttypes.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 static void usage(FILE *out)
@@ -75,26 +69,26 @@ static int check_config(const char *path)
 	return 0;
 }
 
-static int parse_source(const char *arg, struct agent *a)
+static int parse_source(const char *arg, struct agent_options *a)
 {
 	char *end;
 	if (strcmp(arg, "none") == 0) {
-		a->source_kind = SOURCE_NONE;
+		a->source = SOURCE_NONE;
 		return 0;
 	}
 	if (strcmp(arg, "x11") == 0) {
-		a->source_kind = SOURCE_X11;
+		a->source = SOURCE_X11;
 		return 0;
 	}
 	if (strcmp(arg, "evdev") == 0) {
-		a->source_kind = SOURCE_EVDEV;
+		a->source = SOURCE_EVDEV;
 		return 0;
 	}
 	if (strncmp(arg, "replay:", 7) == 0) {
 		/* The whole recording is checked now, before anything is
 		 * touched: a bad line is a usage error. */
 		char *error = NULL;
-		a->source_kind = SOURCE_REPLAY;
+		a->source = SOURCE_REPLAY;
 		if (!arg[7]) {
 			fprintf(stderr, "captured: --source replay:FILE needs a file\n");
 			return -1;
@@ -108,7 +102,7 @@ static int parse_source(const char *arg, struct agent *a)
 		return 0;
 	}
 	if (strncmp(arg, "synthetic", 9) == 0 && (arg[9] == '\0' || arg[9] == ':')) {
-		a->source_kind = SOURCE_SYNTHETIC;
+		a->source = SOURCE_SYNTHETIC;
 		a->seed = now_usec();
 		if (arg[9] == ':') {
 			errno = 0;
@@ -130,7 +124,7 @@ static int parse_source(const char *arg, struct agent *a)
 	return -1;
 }
 
-static int parse_speed(const char *arg, struct agent *a)
+static int parse_speed(const char *arg, struct agent_options *a)
 {
 	char *end;
 	errno = 0;
@@ -149,11 +143,11 @@ static int parse_speed(const char *arg, struct agent *a)
 
 /* x11 in an X session, else evdev where the devices can be read, else
  * none. */
-static const char *default_source(struct agent *a)
+static const char *default_source(struct agent_options *a)
 {
 	const char *display = getenv("DISPLAY");
 	if (display && *display) {
-		a->source_kind = SOURCE_X11;
+		a->source = SOURCE_X11;
 		return "x11";
 	}
 	DIR *dir = opendir("/dev/input");
@@ -167,98 +161,52 @@ static const char *default_source(struct agent *a)
 	}
 	if (dir)
 		closedir(dir);
-	a->source_kind = readable ? SOURCE_EVDEV : SOURCE_NONE;
+	a->source = readable ? SOURCE_EVDEV : SOURCE_NONE;
 	return readable ? "evdev" : "none";
 }
 
-static void on_quit(int signo, void *data)
+/* One option: 1 to go on, 0 to exit with *code. */
+static int take_option(int c, const char *arg, struct agent_options *o, int *code)
 {
-	struct agent *a = data;
-	log_msg("%s received; stopping", signo == SIGINT ? "SIGINT" : "SIGTERM");
-	loop_quit(a->loop, 0);
-}
-
-static void on_hup(int signo, void *data)
-{
-	(void)signo;
-	agent_reload(data);
-}
-
-static char *default_state_dir(bool system)
-{
-	const char *xdg = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
-	if (system)
-		return xstrdup("/var/lib/capctl");
-	if (xdg && *xdg)
-		return xasprintf("%s/capctl", xdg);
-	return xasprintf("%s/.local/state/capctl", home ? home : "");
-}
-
-/* The state directory is the agent's alone: one others can write lets
- * them replace its files, one others can read shows them the History. A
- * loose mode is tightened; a directory of someone else's is refused. */
-static int secure_state_dir(const char *dir)
-{
-	struct stat st;
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), r = -1;
-	if (fd < 0 || fstat(fd, &st) < 0) {
-		log_msg("cannot open the state directory %s: %s", dir, strerror(errno));
-		goto out;
+	*code = 2;
+	switch (c) {
+	case 'S':
+	case 'Y':
+		o->system = c == 'Y';
+		return 1;
+	case 'c':
+		o->config = arg;
+		return 1;
+	case 'd':
+		o->state_dir = arg;
+		return 1;
+	case 's':
+		o->source_spec = arg;
+		return parse_source(arg, o) < 0 ? 0 : 1;
+	case 'p':
+		return parse_speed(arg, o) < 0 ? 0 : 1;
+	case 'E':
+		o->exit_at_end = true;
+		return 1;
+	case 'C':
+		*code = check_config(arg);
+		return 0;
+	case 'h':
+		usage(stdout);
+		*code = 0;
+		return 0;
+	case 'V':
+		printf("captured %s\n", CAPCTL_VERSION);
+		*code = 0;
+		return 0;
+	default:
+		usage(stderr);
+		return 0;
 	}
-	mode_t mode = st.st_mode & 07777;
-	if (st.st_uid != geteuid()) {
-		log_msg("the state directory %s belongs to uid %lu, not to uid %lu that runs the "
-		        "agent; not using it",
-		        dir, (unsigned long)st.st_uid, (unsigned long)geteuid());
-		goto out;
-	}
-	if (mode & 077) {
-		if (fchmod(fd, 0700) < 0) {
-			log_msg(
-			    "the state directory %s is mode %04o, open to others, and cannot be "
-			    "made 0700: %s; not using it",
-			    dir, (unsigned)mode, strerror(errno));
-			goto out;
-		}
-		log_msg("the state directory %s was mode %04o, open to others; it is 0700 now", dir,
-		        (unsigned)mode);
-	}
-	r = 0;
-out:
-	if (fd >= 0)
-		close(fd);
-	return r;
 }
 
-/* Loads the state file; a damaged one is kept aside, what it held
- * recovered and said so in History. */
-static int load_state(struct agent *a)
-{
-	struct state s;
-	struct state_report rep;
-	int err;
-	a->store = state_open(a->state_path, now_usec(), &s, &rep, &err);
-	if (!a->store) {
-		log_msg("cannot read %s: %s", a->state_path, strerror(-err));
-		return -1;
-	}
-	/* The limits are the policy's, not the file's. */
-	control_set_limits(&s.control, a->control.max_pause_seconds, a->control.budget_seconds,
-	                   a->control.max_pending);
-	control_fini(&a->control);
-	a->control = s.control;
-	memcpy(a->counts, s.counts, sizeof a->counts);
-	a->upload_saved = xmalloc(sizeof *a->upload_saved);
-	*a->upload_saved = s.upload;
-	if (rep.note)
-		log_msg("%s", rep.note);
-	if (rep.recovered)
-		agent_log(a, "state-recovered", CAPCTL_UID_AGENT, "%s", rep.recovered);
-	state_report_fini(&rep);
-	return 0;
-}
-
-int main(int argc, char **argv)
+/* The command line into *o: 1 to start the agent, 0 to exit with *code. */
+static int parse_options(int argc, char **argv, struct agent_options *o, int *code)
 {
 	static const struct option opts[] = {
 	    {"session", no_argument, NULL, 'S'},
@@ -273,200 +221,36 @@ int main(int argc, char **argv)
 	    {"exit-at-end", no_argument, NULL, 'E'},
 	    {NULL, 0, NULL, 0},
 	};
-	struct agent a = {.source_kind = SOURCE_NONE, .speed = 1};
-	const char *source_spec = NULL;
-	bool system = false;
-	const char *state_arg = NULL;
-	int c, code = 1;
-	char *error = NULL;
-
-	log_init("captured");
-	while ((c = getopt_long(argc, argv, "hV", opts, NULL)) != -1) {
-		switch (c) {
-		case 'S':
-			system = false;
-			break;
-		case 'Y':
-			system = true;
-			break;
-		case 'c':
-			a.config_arg = optarg;
-			break;
-		case 'd':
-			state_arg = optarg;
-			break;
-		case 's':
-			if (parse_source(optarg, &a) < 0) {
-				code = 2;
-				goto out;
-			}
-			source_spec = optarg;
-			break;
-		case 'p':
-			if (parse_speed(optarg, &a) < 0) {
-				code = 2;
-				goto out;
-			}
-			break;
-		case 'E':
-			a.exit_at_end = true;
-			break;
-		case 'C':
-			code = check_config(optarg);
-			goto out;
-		case 'h':
-			usage(stdout);
-			code = 0;
-			goto out;
-		case 'V':
-			printf("captured %s\n", CAPCTL_VERSION);
-			code = 0;
-			goto out;
-		default:
-			usage(stderr);
-			code = 2;
-			goto out;
-		}
-	}
+	int c;
+	*o = (struct agent_options){.source = SOURCE_NONE, .speed = 1};
+	while ((c = getopt_long(argc, argv, "hV", opts, NULL)) != -1)
+		if (!take_option(c, optarg, o, code))
+			goto fail;
 	if (optind < argc) {
 		fprintf(stderr, "captured: unexpected argument '%s'\n", argv[optind]);
 		usage(stderr);
-		code = 2;
-		goto out;
+		*code = 2;
+		goto fail;
 	}
-	if (!source_spec)
-		source_spec = default_source(&a);
+	if (!o->source_spec)
+		o->source_spec = default_source(o);
+	return 1;
+fail:
+	source_replay_discard(o->replay);
+	return 0;
+}
 
-	/* The policy first: a bad one stops us before anything is touched. */
-	policy_init(&a.policy);
-	char *path = policy_resolve(a.config_arg);
-	int r = policy_load(&a.policy, path, &error, warn_line, NULL);
-	if ((r == -ENOENT && a.config_arg) || r == -EINVAL) {
-		if (r == -ENOENT)
-			fprintf(stderr, "%s: cannot read: %s\n", path, strerror(ENOENT));
-		else
-			fprintf(stderr, "%s\n", error);
-		free(path);
-		code = 2;
-		goto out;
-	}
-	a.policy_path = r == 0 ? path : NULL;
-	if (r != 0)
-		free(path);
-	a.own_uid = (uint32_t)getuid();
-	/* From here a SIGTERM waits for the loop, so one that comes while a
-	 * large state file is read or written stops the agent cleanly. */
-	a.loop = loop_new();
-	signal(SIGPIPE, SIG_IGN);
-	loop_signal(a.loop, SIGTERM, on_quit, &a);
-	loop_signal(a.loop, SIGINT, on_quit, &a);
-	loop_signal(a.loop, SIGHUP, on_hup, &a);
-
-	DBusError err;
-	dbus_error_init(&err);
-	a.bus = bus_open(system, &err);
-	if (!a.bus) {
-		log_msg("cannot connect to the %s bus: %s", system ? "system" : "session",
-		        err.message);
-		dbus_error_free(&err);
-		goto out;
-	}
-	r = bus_own_name(a.bus, CAPCTL_BUS_NAME, &err);
-	if (r == -EEXIST) {
-		log_msg("another agent already owns %s on this bus; not starting a second one",
-		        CAPCTL_BUS_NAME);
-		goto out;
-	}
-	if (r < 0) {
-		log_msg("cannot own %s: %s", CAPCTL_BUS_NAME, err.message);
-		dbus_error_free(&err);
-		goto out;
-	}
-
-	char *state_dir = state_arg ? xstrdup(state_arg) : default_state_dir(system);
-	if ((r = mkdir_p(state_dir)) < 0) {
-		log_msg("cannot create %s: %s", state_dir, strerror(-r));
-		free(state_dir);
-		goto out;
-	}
-	if (secure_state_dir(state_dir) < 0) {
-		free(state_dir);
-		goto out;
-	}
-	a.state_path = xasprintf("%s/state", state_dir);
-	char *history_path = xasprintf("%s/history", state_dir);
-	a.history = history_open(history_path, &r);
-	if (!a.history) {
-		log_msg("cannot open %s: %s", history_path, strerror(-r));
-		free(history_path);
-		free(state_dir);
-		goto out;
-	}
-	free(history_path);
-	if (history_recovered(a.history))
-		agent_log(&a, "state-recovered", CAPCTL_UID_AGENT, "%s",
-		          history_recovered(a.history));
-
-	control_init(&a.control, a.policy.max_pause_minutes * 60,
-	             a.policy.daily_pause_budget_minutes * 60, a.policy.max_pending_exemptions);
-	if (load_state(&a) < 0) {
-		free(state_dir);
-		goto out;
-	}
-	filter_init(&a.filter, &a.policy);
-
-	bus_attach(a.bus, a.loop);
-	agent_init_control_timer(&a);
-	if (service_start(&a) < 0) {
-		log_msg("cannot register %s", CAPCTL_PATH);
-		free(state_dir);
-		goto out;
-	}
-
-	agent_log(&a, "agent-started", CAPCTL_UID_AGENT, "captured %s, source %s, uid %" PRIu32,
-	          CAPCTL_VERSION, source_spec, a.own_uid);
-	agent_log(&a, "policy-loaded", CAPCTL_UID_AGENT, "%s",
-	          a.policy_path ? a.policy_path : "no policy file: the defaults");
-	agent_watch_power(&a);
-	r = agent_open_spool(&a, state_dir, &error);
-	free(state_dir);
-	if (r < 0 || agent_start_source(&a, &error) < 0) {
-		log_msg("%s", error);
-		goto stop;
-	}
-	agent_tick(&a); /* a pause that ended while we were down, expiries */
-
-	code = loop_run(a.loop);
-
-stop:
-	agent_stop_source(&a);
-	agent_save_state(&a);
-	agent_log(&a, "agent-stopped", CAPCTL_UID_AGENT, "stopped");
-	service_stop(&a);
-out:
-	if (a.bus)
-		bus_close(a.bus);
-	loop_timer_free(a.control_timer);
-	loop_timer_free(a.stats_timer);
-	loop_timer_free(a.flush_timer);
-	upload_free(a.uploader);
-	power_watch_free(a.power);
-	spool_free(a.spool);
-	loop_timer_free(a.checkpoint_timer);
-	loop_timer_free(a.segment_timer);
-	loop_timer_free(a.retention_timer);
-	loop_free(a.loop);
-	history_free(a.history);
-	control_fini(&a.control);
-	policy_fini(&a.policy);
-	free(a.policy_path);
-	free(a.state_path);
-	free(a.source_lost);
-	if (a.upload_saved)
-		state_upload_fini(a.upload_saved);
-	free(a.upload_saved);
-	state_close(a.store);
-	source_replay_discard(a.replay);
-	free(error);
+int main(int argc, char **argv)
+{
+	struct agent_options o;
+	int code;
+	log_init("captured");
+	if (!parse_options(argc, argv, &o, &code))
+		return code;
+	struct agent *a = agent_new(&o, &code);
+	if (!a)
+		return code;
+	code = agent_run(a);
+	agent_free(a);
 	return code;
 }

@@ -1,0 +1,300 @@
+/* The agent's life: agent_new starts it in an order that touches nothing
+ * before the policy is known good and the bus name is ours, agent_run runs
+ * the loop, agent_free stops it and lets go of everything. */
+#define _GNU_SOURCE
+#include "agent.h"
+#include "names.h"
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static void warn_line(const char *msg, void *data)
+{
+	(void)data;
+	fprintf(stderr, "%s\n", msg);
+}
+
+static void on_quit(int signo, void *data)
+{
+	struct agent *a = data;
+	log_msg("%s received; stopping", signo == SIGINT ? "SIGINT" : "SIGTERM");
+	loop_quit(a->loop, 0);
+}
+
+static void on_hup(int signo, void *data)
+{
+	(void)signo;
+	agent_reload(data);
+}
+
+static char *default_state_dir(bool system)
+{
+	const char *xdg = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
+	if (system)
+		return xstrdup("/var/lib/capctl");
+	if (xdg && *xdg)
+		return xasprintf("%s/capctl", xdg);
+	return xasprintf("%s/.local/state/capctl", home ? home : "");
+}
+
+/* The state directory is the agent's alone: one others can write lets
+ * them replace its files, one others can read shows them the History. A
+ * loose mode is tightened; a directory of someone else's is refused. */
+static int secure_state_dir(const char *dir)
+{
+	struct stat st;
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), r = -1;
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		log_msg("cannot open the state directory %s: %s", dir, strerror(errno));
+		goto out;
+	}
+	mode_t mode = st.st_mode & 07777;
+	if (st.st_uid != geteuid()) {
+		log_msg("the state directory %s belongs to uid %lu, not to uid %lu that runs the "
+		        "agent; not using it",
+		        dir, (unsigned long)st.st_uid, (unsigned long)geteuid());
+		goto out;
+	}
+	if (mode & 077) {
+		if (fchmod(fd, 0700) < 0) {
+			log_msg(
+			    "the state directory %s is mode %04o, open to others, and cannot be "
+			    "made 0700: %s; not using it",
+			    dir, (unsigned)mode, strerror(errno));
+			goto out;
+		}
+		log_msg("the state directory %s was mode %04o, open to others; it is 0700 now", dir,
+		        (unsigned)mode);
+	}
+	r = 0;
+out:
+	if (fd >= 0)
+		close(fd);
+	return r;
+}
+
+/* Loads the state file; a damaged one is kept aside, what it held
+ * recovered and said so in History. */
+static int load_state(struct agent *a)
+{
+	struct state s;
+	struct state_report rep;
+	int err;
+	a->store = state_open(a->state_path, now_usec(), &s, &rep, &err);
+	if (!a->store) {
+		log_msg("cannot read %s: %s", a->state_path, strerror(-err));
+		return -1;
+	}
+	/* The limits are the policy's, not the file's. */
+	control_set_limits(&s.control, a->control.max_pause_seconds, a->control.budget_seconds,
+	                   a->control.max_pending);
+	control_fini(&a->control);
+	a->control = s.control;
+	memcpy(a->counts, s.counts, sizeof a->counts);
+	a->upload_saved = xmalloc(sizeof *a->upload_saved);
+	*a->upload_saved = s.upload;
+	if (rep.note)
+		log_msg("%s", rep.note);
+	if (rep.recovered)
+		agent_log(a, "state-recovered", CAPCTL_UID_AGENT, "%s", rep.recovered);
+	state_report_fini(&rep);
+	return 0;
+}
+
+/* The policy first: a bad one stops us before anything is touched. */
+static int load_policy(struct agent *a)
+{
+	char *error = NULL, *path = policy_resolve(a->config_arg);
+	policy_init(&a->policy);
+	int r = policy_load(&a->policy, path, &error, warn_line, NULL);
+	if ((r == -ENOENT && a->config_arg) || r == -EINVAL) {
+		if (r == -ENOENT)
+			fprintf(stderr, "%s: cannot read: %s\n", path, strerror(ENOENT));
+		else
+			fprintf(stderr, "%s\n", error);
+		free(error);
+		free(path);
+		return -1;
+	}
+	a->policy_path = r == 0 ? path : NULL;
+	if (r != 0)
+		free(path);
+	return 0;
+}
+
+/* From here a SIGTERM waits for the loop, so one that comes while a large
+ * state file is read or written stops the agent cleanly. */
+static void start_loop(struct agent *a)
+{
+	a->loop = loop_new();
+	signal(SIGPIPE, SIG_IGN);
+	loop_signal(a->loop, SIGTERM, on_quit, a);
+	loop_signal(a->loop, SIGINT, on_quit, a);
+	loop_signal(a->loop, SIGHUP, on_hup, a);
+}
+
+static int open_bus(struct agent *a, bool system)
+{
+	DBusError err;
+	dbus_error_init(&err);
+	a->bus = bus_open(system, &err);
+	if (!a->bus) {
+		log_msg("cannot connect to the %s bus: %s", system ? "system" : "session",
+		        err.message);
+		dbus_error_free(&err);
+		return -1;
+	}
+	int r = bus_own_name(a->bus, CAPCTL_BUS_NAME, &err);
+	if (r == -EEXIST) {
+		log_msg("another agent already owns %s on this bus; not starting a second one",
+		        CAPCTL_BUS_NAME);
+		return -1;
+	}
+	if (r < 0) {
+		log_msg("cannot own %s: %s", CAPCTL_BUS_NAME, err.message);
+		dbus_error_free(&err);
+		return -1;
+	}
+	return 0;
+}
+
+/* The state directory, made and made private, History and the state
+ * file in it: the directory (heap), or NULL. */
+static char *open_state(struct agent *a, const struct agent_options *o)
+{
+	char *dir = o->state_dir ? xstrdup(o->state_dir) : default_state_dir(o->system);
+	int r;
+	if ((r = mkdir_p(dir)) < 0) {
+		log_msg("cannot create %s: %s", dir, strerror(-r));
+		goto fail;
+	}
+	if (secure_state_dir(dir) < 0)
+		goto fail;
+	a->state_path = xasprintf("%s/state", dir);
+	char *history_path = xasprintf("%s/history", dir);
+	a->history = history_open(history_path, &r);
+	if (!a->history)
+		log_msg("cannot open %s: %s", history_path, strerror(-r));
+	free(history_path);
+	if (!a->history)
+		goto fail;
+	if (history_recovered(a->history))
+		agent_log(a, "state-recovered", CAPCTL_UID_AGENT, "%s",
+		          history_recovered(a->history));
+	control_init(&a->control, a->policy.max_pause_minutes * 60,
+	             a->policy.daily_pause_budget_minutes * 60, a->policy.max_pending_exemptions);
+	if (load_state(a) < 0)
+		goto fail;
+	return dir;
+fail:
+	free(dir);
+	return NULL;
+}
+
+/* On the bus, then recording: the spool, the uploader, the source. */
+static int start(struct agent *a, const struct agent_options *o, const char *state_dir)
+{
+	char *error = NULL;
+	filter_init(&a->filter, &a->policy);
+	bus_attach(a->bus, a->loop);
+	agent_init_control_timer(a);
+	if (service_start(a) < 0) {
+		log_msg("cannot register %s", CAPCTL_PATH);
+		return -1;
+	}
+	a->started = true;
+	agent_log(a, "agent-started", CAPCTL_UID_AGENT, "captured %s, source %s, uid %" PRIu32,
+	          CAPCTL_VERSION, o->source_spec, a->own_uid);
+	agent_log(a, "policy-loaded", CAPCTL_UID_AGENT, "%s",
+	          a->policy_path ? a->policy_path : "no policy file: the defaults");
+	agent_watch_power(a);
+	int r = agent_open_spool(a, state_dir, &error);
+	if (r < 0 || agent_start_source(a, &error) < 0) {
+		log_msg("%s", error);
+		free(error);
+		return -1;
+	}
+	return 0;
+}
+
+struct agent *agent_new(const struct agent_options *o, int *code)
+{
+	struct agent *a = xcalloc(1, sizeof *a);
+	char *state_dir = NULL;
+	a->config_arg = o->config;
+	a->source_kind = o->source;
+	a->seed = o->seed;
+	a->speed = o->speed;
+	a->replay = o->replay;
+	a->exit_at_end = o->exit_at_end;
+	*code = 2;
+	if (load_policy(a) < 0)
+		goto fail;
+	*code = 1;
+	a->own_uid = (uint32_t)getuid();
+	start_loop(a);
+	if (open_bus(a, o->system) < 0 || !(state_dir = open_state(a, o)))
+		goto fail;
+	int r = start(a, o, state_dir);
+	free(state_dir);
+	if (r < 0)
+		goto fail;
+	return a;
+fail:
+	agent_free(a);
+	return NULL;
+}
+
+int agent_run(struct agent *a)
+{
+	agent_tick(a); /* a pause that ended while we were down, expiries */
+	return loop_run(a->loop);
+}
+
+static void stop(struct agent *a)
+{
+	agent_stop_source(a);
+	agent_save_state(a);
+	agent_log(a, "agent-stopped", CAPCTL_UID_AGENT, "stopped");
+	service_stop(a);
+}
+
+void agent_free(struct agent *a)
+{
+	if (!a)
+		return;
+	if (a->started)
+		stop(a);
+	if (a->bus)
+		bus_close(a->bus);
+	loop_timer_free(a->control_timer);
+	loop_timer_free(a->stats_timer);
+	loop_timer_free(a->flush_timer);
+	upload_free(a->uploader);
+	power_watch_free(a->power);
+	spool_free(a->spool);
+	loop_timer_free(a->checkpoint_timer);
+	loop_timer_free(a->segment_timer);
+	loop_timer_free(a->retention_timer);
+	loop_free(a->loop);
+	history_free(a->history);
+	control_fini(&a->control);
+	policy_fini(&a->policy);
+	free(a->policy_path);
+	free(a->state_path);
+	free(a->source_lost);
+	if (a->upload_saved)
+		state_upload_fini(a->upload_saved);
+	free(a->upload_saved);
+	state_close(a->store);
+	source_replay_discard(a->replay);
+	free(a);
+}
