@@ -15,7 +15,7 @@
 /* Journals are written every second; on the battery saver, less often. */
 static uint64_t checkpoint_interval(const struct agent *a)
 {
-	return a->filter.saver ? 10 * CHECKPOINT_USEC : CHECKPOINT_USEC;
+	return filter_saver(&a->filter) ? 10 * CHECKPOINT_USEC : CHECKPOINT_USEC;
 }
 
 static void storage_update(struct agent *a);
@@ -70,12 +70,12 @@ const char *agent_state(struct agent *a, uint64_t now, char **reason)
 		return "exempt";
 	}
 	/* Both may hold; the lock is the one the person knows about. */
-	if (a->filter.locked) {
+	if (filter_locked(&a->filter)) {
 		*reason = xstrdup("the screen is locked");
 		return "suspended";
 	}
-	if (a->filter.suspended) {
-		*reason = xasprintf("excluded application %s has focus", a->filter.app);
+	if (filter_suspended(&a->filter)) {
+		*reason = xasprintf("excluded application %s has focus", filter_app(&a->filter));
 		return "suspended";
 	}
 	if (!a->source || a->source_lost) {
@@ -84,7 +84,7 @@ const char *agent_state(struct agent *a, uint64_t now, char **reason)
 	}
 	*reason = xasprintf("recording %" PRIu32 " of %d streams as the policy allows%s",
 	                    recording_streams(a, now), N_STREAMS,
-	                    a->filter.saver ? "; battery saver on" : "");
+	                    filter_saver(&a->filter) ? "; battery saver on" : "");
 	return "collecting";
 }
 
@@ -131,20 +131,20 @@ bool agent_stream(struct agent *a, enum stream s, uint64_t now, char **descripti
 		*description = xasprintf("not recorded: exemption %s", ex->id);
 		return false;
 	}
-	if (a->filter.locked) {
+	if (filter_locked(&a->filter)) {
 		*description = xstrdup("not recorded: the screen is locked");
 		return false;
 	}
-	if (a->filter.suspended) {
-		*description =
-		    xasprintf("not recorded: excluded application %s has focus", a->filter.app);
+	if (filter_suspended(&a->filter)) {
+		*description = xasprintf("not recorded: excluded application %s has focus",
+		                         filter_app(&a->filter));
 		return false;
 	}
 	if (!a->source || a->source_lost) {
 		*description = xstrdup("not recorded: no input source");
 		return false;
 	}
-	if (s == STREAM_MOTION && a->filter.saver)
+	if (s == STREAM_MOTION && filter_saver(&a->filter))
 		*description =
 		    xasprintf("position, downsampled to %" PRIu32 " Hz by the battery saver",
 		              filter_motion_hz(&a->filter));
@@ -199,29 +199,23 @@ static void on_flush(struct loop_timer *t, void *data)
 
 static void set_gates(struct agent *a, uint64_t now)
 {
-	bool paused = control_paused(&a->control, now);
-	bool closing = paused && !a->filter.paused;
-	for (int s = 0; s < N_STREAMS; s++) {
-		bool ex = control_exemption_for(&a->control, s, now) != NULL;
-		closing |= ex && !a->filter.exempt[s];
-		a->filter.exempt[s] = ex;
-	}
-	/* What was kept before the gate closed is still kept. */
-	if (closing)
-		filter_flush(&a->filter, now, true, on_kept, a);
-	a->filter.paused = paused;
+	bool exempt[N_STREAMS];
+	for (int s = 0; s < N_STREAMS; s++)
+		exempt[s] = control_exemption_for(&a->control, s, now) != NULL;
+	filter_set_consent(&a->filter, control_paused(&a->control, now), exempt, now, on_kept, a);
 	arm_flush(a);
 }
 
 static void feed(struct agent *a, const struct event *e)
 {
-	bool was_suspended = a->filter.suspended;
+	bool was_suspended = filter_suspended(&a->filter);
 	filter_feed(&a->filter, e, on_kept, a);
-	if (was_suspended != a->filter.suspended) {
-		if (a->filter.suspended)
-			log_msg("suspended: excluded application %s has focus", a->filter.app);
+	if (was_suspended != filter_suspended(&a->filter)) {
+		if (filter_suspended(&a->filter))
+			log_msg("suspended: excluded application %s has focus",
+			        filter_app(&a->filter));
 		else
-			log_msg("recording again: %s has focus", a->filter.app);
+			log_msg("recording again: %s has focus", filter_app(&a->filter));
 		service_announce(a, immediate_props, ARRAY_SIZE(immediate_props));
 		agent_counters_touch(a);
 	}
@@ -318,21 +312,19 @@ static void on_power_changed(const struct power_state *ps, void *data)
 {
 	struct agent *a = data;
 	bool saver = power_saver(ps, a->policy.saver_below_percent);
-	if (saver != a->filter.saver) {
+	if (saver != filter_saver(&a->filter)) {
 		if (saver)
 			log_msg("battery saver on: motion at most %d Hz, uploads wait",
 			        SAVER_MOTION_HZ);
 		else
 			log_msg("battery saver off");
-		filter_flush(&a->filter, now_usec(), true, on_kept, a);
-		a->filter.saver = saver;
+		filter_set_saver(&a->filter, saver, now_usec(), on_kept, a);
 	}
-	if (ps->locked != a->filter.locked) {
+	if (ps->locked != filter_locked(&a->filter)) {
 		log_msg(ps->locked ? "the screen is locked: nothing is recorded"
 		                   : "the screen is unlocked");
 		/* What was kept before the lock is still kept. */
-		filter_flush(&a->filter, now_usec(), true, on_kept, a);
-		a->filter.locked = ps->locked;
+		filter_set_locked(&a->filter, ps->locked, now_usec(), on_kept, a);
 		arm_flush(a);
 	}
 	if (a->uploader)
@@ -571,10 +563,7 @@ int agent_open_spool(struct agent *a, const char *state_dir, char **error)
  * in the ring, and of a downsampled position held back among them. */
 static void drop_recent(struct agent *a, enum stream st, uint64_t from, uint64_t to)
 {
-	const struct event *h = &a->filter.held_ev;
-	if (a->filter.held && (st == N_STREAMS || h->stream == st) && h->time >= from &&
-	    h->time <= to)
-		a->filter.held = false;
+	filter_forget_held(&a->filter, st, from, to);
 	size_t kept = 0;
 	struct event *tmp = xcalloc(RECENT_MAX, sizeof *tmp);
 	for (size_t i = a->recent_len; i-- > 0;) {

@@ -678,7 +678,7 @@ static void get_power(struct agent *a, DBusMessageIter *it)
 	dict_add_double(&d, "cpu_percent", st.cpu_percent);
 	dict_add_double(&d, "wakeups_per_second", st.wakeups_per_second);
 	dict_add_double(&d, "estimated_mw", mw);
-	dict_add_bool(&d, "saver", a->filter.saver);
+	dict_add_bool(&d, "saver", filter_saver(&a->filter));
 	/* The whole package's draw, where RAPL counters can be read: a
 	 * measured figure beside the model's estimate. */
 	if (ps.rapl_mw >= 0)

@@ -110,6 +110,63 @@ void filter_flush(struct filter *f, uint64_t now, bool all, filter_emit_fn emit,
 	}
 }
 
+void filter_set_consent(struct filter *f, bool paused, const bool exempt[N_STREAMS], uint64_t now,
+                        filter_emit_fn emit, void *data)
+{
+	bool closing = paused && !f->paused;
+	for (int s = 0; s < N_STREAMS; s++) {
+		closing |= exempt[s] && !f->exempt[s];
+		f->exempt[s] = exempt[s];
+	}
+	if (closing)
+		filter_flush(f, now, true, emit, data);
+	f->paused = paused;
+}
+
+void filter_set_locked(struct filter *f, bool locked, uint64_t now, filter_emit_fn emit, void *data)
+{
+	if (locked == f->locked)
+		return;
+	filter_flush(f, now, true, emit, data);
+	f->locked = locked;
+}
+
+void filter_set_saver(struct filter *f, bool saver, uint64_t now, filter_emit_fn emit, void *data)
+{
+	if (saver == f->saver)
+		return;
+	/* Held at the old rate, emitted before the new one applies. */
+	filter_flush(f, now, true, emit, data);
+	f->saver = saver;
+}
+
+bool filter_locked(const struct filter *f)
+{
+	return f->locked;
+}
+
+bool filter_saver(const struct filter *f)
+{
+	return f->saver;
+}
+
+const char *filter_app(const struct filter *f)
+{
+	return f->app;
+}
+
+bool filter_suspended(const struct filter *f)
+{
+	return f->suspended;
+}
+
+void filter_forget_held(struct filter *f, enum stream st, uint64_t from, uint64_t to)
+{
+	const struct event *h = &f->held_ev;
+	if (f->held && (st == N_STREAMS || h->stream == st) && h->time >= from && h->time <= to)
+		f->held = false;
+}
+
 /* Reduces e in place to what its stream's fidelity keeps. */
 static void reduce(struct event *e, enum fidelity fid)
 {

@@ -37,6 +37,19 @@ static int teardown(void **state)
 	return 0;
 }
 
+static void no_emit(const struct event *e, void *data)
+{
+	(void)e;
+	(void)data;
+	fail_msg("nothing is held, so nothing is emitted");
+}
+
+/* The screen locked or unlocked, as the power watcher says it. */
+static void lock(struct agent *a, bool locked)
+{
+	filter_set_locked(&a->filter, locked, now_usec(), no_emit, NULL);
+}
+
 static void assert_state(struct agent *a, const char *want, const char *want_reason)
 {
 	char *reason = NULL;
@@ -62,10 +75,10 @@ static void test_locked(void **state)
 {
 	struct agent *a = *state;
 	assert_state(a, "collecting", "recording 5 of 5 streams as the policy allows");
-	a->filter.locked = true;
+	lock(a, true);
 	assert_state(a, "suspended", "the screen is locked");
 	assert_streams(a, false, LOCKED);
-	a->filter.locked = false;
+	lock(a, false);
 	assert_state(a, "collecting", "recording 5 of 5 streams as the policy allows");
 	assert_streams(a, true, NULL);
 }
@@ -73,14 +86,15 @@ static void test_locked(void **state)
 static void test_locked_and_excluded(void **state)
 {
 	struct agent *a = *state;
-	strcpy(a->filter.app, "keepassxc");
-	a->filter.suspended = true;
+	struct event focus = {.time = 1, .stream = STREAM_FOCUS, .kind = EV_FOCUS};
+	strcpy(focus.text, "keepassxc\tDatabase");
+	filter_feed(&a->filter, &focus, no_emit, NULL);
 	assert_state(a, "suspended", "excluded application keepassxc has focus");
 	assert_streams(a, false, "not recorded: excluded application keepassxc has focus");
-	a->filter.locked = true;
+	lock(a, true);
 	assert_state(a, "suspended", "the screen is locked");
 	assert_streams(a, false, LOCKED);
-	a->filter.locked = false;
+	lock(a, false);
 	assert_state(a, "suspended", "excluded application keepassxc has focus");
 }
 
@@ -88,7 +102,7 @@ static void test_paused_wins(void **state)
 {
 	struct agent *a = *state;
 	uint64_t until;
-	a->filter.locked = true;
+	lock(a, true);
 	assert_int_equal(control_pause(&a->control, 60, now_usec(), &until), CTL_OK);
 	char *reason = NULL;
 	assert_string_equal(agent_state(a, now_usec(), &reason), "paused");
@@ -104,7 +118,7 @@ static void test_before_idle(void **state)
 	struct agent *a = *state;
 	a->source = NULL;
 	assert_state(a, "idle", "no input source");
-	a->filter.locked = true;
+	lock(a, true);
 	assert_state(a, "suspended", "the screen is locked");
 }
 
@@ -112,7 +126,7 @@ static void test_policy_off_says_so(void **state)
 {
 	struct agent *a = *state;
 	a->policy.fidelity_index[STREAM_SCROLL] = 0; /* off */
-	a->filter.locked = true;
+	lock(a, true);
 	char *d = NULL;
 	assert_false(agent_stream(a, STREAM_SCROLL, now_usec(), &d));
 	assert_string_equal(d, "not recorded: the policy turns this stream off");

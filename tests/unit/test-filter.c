@@ -61,11 +61,11 @@ static void test_gates(void **state)
 	struct event b = ev(STREAM_BUTTON, EV_BUTTON_PRESS, 1000, 1, "");
 	filter_feed(&f, &b, emit, NULL);
 	assert_int_equal(n_kept, 1);
-	f.paused = true;
+	bool none[N_STREAMS] = {false}, button[N_STREAMS] = {[STREAM_BUTTON] = true};
+	filter_set_consent(&f, true, none, 1000, emit, NULL);
 	filter_feed(&f, &b, emit, NULL);
 	assert_int_equal(n_kept, 1);
-	f.paused = false;
-	f.exempt[STREAM_BUTTON] = true;
+	filter_set_consent(&f, false, button, 1000, emit, NULL);
 	filter_feed(&f, &b, emit, NULL);
 	assert_int_equal(n_kept, 1);
 	struct event s = ev(STREAM_SCROLL, EV_SCROLL, 1000, -1, "");
@@ -86,23 +86,23 @@ static void test_exclusion(void **state)
 	set_fid(&p, STREAM_FOCUS, "full");
 	struct event fx = ev(STREAM_FOCUS, EV_FOCUS, 1, 0, "KeePassXC\tsecret.kdbx");
 	filter_feed(&f, &fx, emit, NULL);
-	assert_true(f.suspended);
-	assert_string_equal(f.app, "KeePassXC");
+	assert_true(filter_suspended(&f));
+	assert_string_equal(filter_app(&f), "KeePassXC");
 	assert_int_equal(n_kept, 0); /* not even the focus event */
 	struct event k = ev(STREAM_KEYBOARD, EV_KEY_PRESS, 2, 30, "");
 	filter_feed(&f, &k, emit, NULL);
 	assert_int_equal(n_kept, 0);
 	struct event ff = ev(STREAM_FOCUS, EV_FOCUS, 3, 0, "firefox\tNews\tNavigator");
 	filter_feed(&f, &ff, emit, NULL);
-	assert_false(f.suspended);
+	assert_false(filter_suspended(&f));
 	assert_int_equal(n_kept, 1);
 	/* The alias is never kept. */
 	assert_string_equal(kept[0].text, "firefox\tNews");
 	/* Either part of WM_CLASS matches, ignoring case. */
 	struct event alias = ev(STREAM_FOCUS, EV_FOCUS, 4, 0, "Vault\tmain\tBitwarden");
 	filter_feed(&f, &alias, emit, NULL);
-	assert_true(f.suspended);
-	assert_string_equal(f.app, "Vault");
+	assert_true(filter_suspended(&f));
+	assert_string_equal(filter_app(&f), "Vault");
 	assert_int_equal(n_kept, 1);
 	policy_fini(&p);
 }
@@ -124,8 +124,8 @@ static void test_long_app_name(void **state)
 		strcat(want, "\xc3\xa9");
 	struct event fx = ev(STREAM_FOCUS, EV_FOCUS, 1, 0, text);
 	filter_feed(&f, &fx, emit, NULL);
-	assert_string_equal(f.app, want);
-	assert_true(utf8_valid(f.app, strlen(f.app)));
+	assert_string_equal(filter_app(&f), want);
+	assert_true(utf8_valid(filter_app(&f), strlen(filter_app(&f))));
 	policy_fini(&p);
 }
 
@@ -137,18 +137,18 @@ static void test_locked(void **state)
 	struct filter f;
 	(void)state;
 	setup_filter(&p, &f);
-	f.locked = true;
+	filter_set_locked(&f, true, 1000, emit, NULL);
 	struct event b = ev(STREAM_BUTTON, EV_BUTTON_PRESS, 1000, 1, "");
 	struct event m = ev(STREAM_MOTION, EV_MOTION, 1000, 0, "");
 	struct event fx = ev(STREAM_FOCUS, EV_FOCUS, 1001, 0, "KeePassXC\tsecret.kdbx");
 	filter_feed(&f, &b, emit, NULL);
 	filter_feed(&f, &m, emit, NULL);
-	assert_false(f.held);
+	assert_int_equal(filter_deadline(&f), 0);
 	filter_feed(&f, &fx, emit, NULL);
 	assert_int_equal(n_kept, 0);
-	assert_string_equal(f.app, "KeePassXC");
-	assert_true(f.suspended);
-	f.locked = false;
+	assert_string_equal(filter_app(&f), "KeePassXC");
+	assert_true(filter_suspended(&f));
+	filter_set_locked(&f, false, 1001, emit, NULL);
 	filter_feed(&f, &b, emit, NULL);
 	assert_int_equal(n_kept, 0); /* still excluded */
 	struct event ff = ev(STREAM_FOCUS, EV_FOCUS, 1002, 0, "firefox\tNews");
@@ -227,6 +227,56 @@ static void test_reduced_motion(void **state)
 	policy_fini(&p);
 }
 
+/* A held position goes out before a gate closes or the saver changes the
+ * rate, never after; a forgotten one never goes out. */
+static void test_gates_flush_held(void **state)
+{
+	struct policy p;
+	struct filter f;
+	bool none[N_STREAMS] = {false}, keys[N_STREAMS] = {[STREAM_KEYBOARD] = true};
+	(void)state;
+	setup_filter(&p, &f);
+	p.motion_rate_hz = 20;
+	struct event m = ev(STREAM_MOTION, EV_MOTION, 1000 * MS, 0, "");
+	filter_feed(&f, &m, emit, NULL);
+	assert_int_equal(n_kept, 0);
+	/* An exemption of another stream closes a gate too; an open gate
+	 * left open flushes nothing. */
+	filter_set_consent(&f, false, none, 1001 * MS, emit, NULL);
+	assert_int_equal(n_kept, 0);
+	filter_set_consent(&f, false, keys, 1001 * MS, emit, NULL);
+	assert_int_equal(n_kept, 1);
+	filter_set_consent(&f, false, none, 1002 * MS, emit, NULL);
+	filter_feed(&f, &m, emit, NULL);
+	filter_set_consent(&f, true, none, 1003 * MS, emit, NULL);
+	assert_int_equal(n_kept, 2);
+	filter_set_consent(&f, false, none, 1004 * MS, emit, NULL);
+	filter_feed(&f, &m, emit, NULL);
+	assert_false(filter_saver(&f));
+	filter_set_saver(&f, true, 1005 * MS, emit, NULL);
+	assert_true(filter_saver(&f));
+	assert_int_equal(n_kept, 3);
+	assert_int_equal(filter_motion_hz(&f), 10);
+	filter_set_saver(&f, true, 1005 * MS, emit, NULL);
+	filter_feed(&f, &m, emit, NULL);
+	filter_set_locked(&f, true, 1006 * MS, emit, NULL);
+	assert_true(filter_locked(&f));
+	assert_int_equal(n_kept, 4);
+	filter_set_locked(&f, false, 1007 * MS, emit, NULL);
+	assert_false(filter_locked(&f));
+	/* Forgotten: of another stream or outside the span it stays held. */
+	filter_feed(&f, &m, emit, NULL);
+	filter_forget_held(&f, STREAM_KEYBOARD, 0, UINT64_MAX);
+	filter_forget_held(&f, N_STREAMS, 1001 * MS, UINT64_MAX);
+	assert_int_not_equal(filter_deadline(&f), 0);
+	filter_forget_held(&f, STREAM_MOTION, 1000 * MS, 1000 * MS);
+	assert_int_equal(filter_deadline(&f), 0);
+	filter_set_saver(&f, false, 1008 * MS, emit, NULL);
+	filter_flush(&f, 0, true, emit, NULL);
+	assert_int_equal(n_kept, 4);
+	policy_fini(&p);
+}
+
 static void test_key_categories(void **state)
 {
 	(void)state;
@@ -273,13 +323,10 @@ static void test_synth_is_reproducible(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_gates),
-	    cmocka_unit_test(test_exclusion),
-	    cmocka_unit_test(test_locked),
-	    cmocka_unit_test(test_fidelity),
-	    cmocka_unit_test(test_reduced_motion),
-	    cmocka_unit_test(test_key_categories),
-	    cmocka_unit_test(test_synth_is_reproducible),
+	    cmocka_unit_test(test_gates),          cmocka_unit_test(test_exclusion),
+	    cmocka_unit_test(test_locked),         cmocka_unit_test(test_fidelity),
+	    cmocka_unit_test(test_reduced_motion), cmocka_unit_test(test_gates_flush_held),
+	    cmocka_unit_test(test_key_categories), cmocka_unit_test(test_synth_is_reproducible),
 	    cmocka_unit_test(test_long_app_name),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
