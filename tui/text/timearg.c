@@ -30,6 +30,23 @@ static int days_in_month(int y, int m)
 	return m == 2 && leap ? 29 : days[m - 1];
 }
 
+/* A decimal fraction of a second after the '.' or ',' at *p, in µs (digits
+ * past the sixth are read and dropped). */
+static bool fraction(const char **p, uint32_t *frac)
+{
+	const char *s = *p + 1;
+	int n = 0;
+	for (; *s >= '0' && *s <= '9'; s++, n++)
+		if (n < 6)
+			*frac = *frac * 10 + (uint32_t)(*s - '0');
+	if (n == 0)
+		return false;
+	for (; n < 6; n++)
+		*frac *= 10;
+	*p = s;
+	return true;
+}
+
 static int parse_iso(const char *s, uint64_t *usec)
 {
 	const char *p = s;
@@ -51,20 +68,8 @@ static int parse_iso(const char *s, uint64_t *usec)
 			p++;
 			if (!digits(&p, 2, &sec))
 				return -EINVAL;
-			if (*p == '.' || *p == ',') {
-				int n = 0;
-				p++;
-				while (*p >= '0' && *p <= '9') {
-					if (n < 6)
-						frac = frac * 10 + (uint32_t)(*p - '0');
-					n++;
-					p++;
-				}
-				if (n == 0)
-					return -EINVAL;
-				for (; n < 6; n++)
-					frac *= 10;
-			}
+			if ((*p == '.' || *p == ',') && !fraction(&p, &frac))
+				return -EINVAL;
 		}
 		if (h > 23 || mi > 59 || sec > 59)
 			return -EINVAL;
