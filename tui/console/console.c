@@ -5,12 +5,17 @@
  * the terminal with write() and tcsetattr() alone. */
 #define _GNU_SOURCE
 #include "console/console.h"
+#include "console/frame.h"
+#include "dialog/delete.h"
+#include "dialog/exempt.h"
+#include "dialog/forget.h"
+#include "dialog/pause.h"
+#include "dialog/withdraw.h"
+#include "names.h"
 #include "text/duration.h"
 #include "text/evtext.h"
 #include "text/human.h"
-#include "names.h"
 #include "util.h"
-#include "console/view.h"
 
 #include <curses.h>
 #include <errno.h>
@@ -140,7 +145,7 @@ static void paint(struct console *c)
 	}
 	ui_message_expire(&c->ui, &c->model);
 	export_progress(c);
-	view_paint(stdscr, &c->model, &c->ui);
+	frame_paint(stdscr, &c->model, &c->ui);
 	if (c->ui.cursor_on != c->cursor_shown) {
 		curs_set(c->ui.cursor_on ? 1 : 0);
 		c->cursor_shown = c->ui.cursor_on;
@@ -293,10 +298,7 @@ static void on_owner(const char *owner, void *data)
 	if (owner)
 		client_get_all(c->client, on_get_all, c, NULL);
 	/* Whatever was on its way to the old agent is moot. */
-	c->ui.pause_sending = false;
-	c->ui.form.sending = false;
-	c->ui.dialog_sending = false;
-	c->ui.forget_sending = false;
+	dialog_all_answered(&c->ui);
 	c->live_waiting = false;
 	c->live_last = 0;
 	console_dirty(c, dirty);
@@ -396,19 +398,19 @@ static void reread(struct console *c, DBusMessage *reply)
 static void on_pause_reply(DBusMessage *reply, void *data)
 {
 	struct console *c = data;
-	bool in_dialog = c->ui.dialog == UI_DIALOG_PAUSE && c->ui.pause_sending;
+	bool in_dialog = dialog_waiting(&c->ui, &dialog_pause);
 	dbus_uint64_t until;
 	char when[32];
 
-	c->ui.pause_sending = false;
+	dialog_answered(&c->ui, &dialog_pause);
 	if (client_error_name(reply)) {
 		if (in_dialog)
-			ui_set_string(&c->ui.pause_error, refusal(reply));
+			dialog_refused(&c->ui, &dialog_pause, refusal(reply));
 		else
 			ui_message(&c->ui, true, "Not paused: %s", refusal(reply));
 	} else {
 		if (in_dialog)
-			c->ui.dialog = UI_DIALOG_NONE;
+			dialog_close(&c->ui);
 		if (dbus_message_get_args(reply, NULL, DBUS_TYPE_UINT64, &until,
 		                          DBUS_TYPE_INVALID)) {
 			format_local_time(until, now_usec(), when, sizeof when);
@@ -429,7 +431,7 @@ void console_pause(struct console *c, uint32_t seconds)
 	                               DBUS_TYPE_UINT32, &s, DBUS_TYPE_INVALID)) {
 		ui_message(&c->ui, true, "Not paused: the agent is not reachable.");
 		ui_message_bind(&c->ui, UI_MSG_WHILE_UNREACHABLE, 0);
-		c->ui.pause_sending = false;
+		dialog_answered(&c->ui, &dialog_pause);
 		return;
 	}
 }
@@ -459,18 +461,18 @@ void console_resume(struct console *c)
 static void on_request_reply(DBusMessage *reply, void *data)
 {
 	struct console *c = data;
-	struct form *f = &c->ui.form;
+	struct form *f = dialog_exempt_form(&c->ui);
 	const char *id;
 
 	f->sending = false;
 	if (client_error_name(reply)) {
-		if (c->ui.dialog == UI_DIALOG_FORM)
+		if (dialog_is_open(&c->ui, &dialog_exempt))
 			form_set_refusal(f, refusal(reply));
 		else
 			ui_message(&c->ui, true, "The request was refused: %s", refusal(reply));
 	} else if (dbus_message_get_args(reply, NULL, DBUS_TYPE_STRING, &id, DBUS_TYPE_INVALID)) {
-		if (c->ui.dialog == UI_DIALOG_FORM)
-			c->ui.dialog = UI_DIALOG_NONE;
+		if (dialog_is_open(&c->ui, &dialog_exempt))
+			dialog_close(&c->ui);
 		form_reset(f);
 		ui_set_string(&c->ui.ex_select_id, id);
 		action_view(c, UI_VIEW_EXEMPTIONS);
@@ -483,7 +485,7 @@ static void on_request_reply(DBusMessage *reply, void *data)
 
 void console_request_exemption(struct console *c)
 {
-	struct form *f = &c->ui.form;
+	struct form *f = dialog_exempt_form(&c->ui);
 	const char *scope = form_scopes[f->scope], *category = form_categories[f->category];
 	const char *reason = f->reason.buf;
 	uint32_t days = 0;
@@ -503,17 +505,17 @@ void console_request_exemption(struct console *c)
 static void on_withdraw_reply(DBusMessage *reply, void *data)
 {
 	struct console *c = data;
-	bool in_dialog = c->ui.dialog == UI_DIALOG_WITHDRAW && c->ui.dialog_sending;
-	c->ui.dialog_sending = false;
+	bool in_dialog = dialog_waiting(&c->ui, &dialog_withdraw);
+	dialog_answered(&c->ui, &dialog_withdraw);
 	if (client_error_name(reply)) {
 		if (in_dialog)
-			ui_set_string(&c->ui.dialog_error, refusal(reply));
+			dialog_refused(&c->ui, &dialog_withdraw, refusal(reply));
 		else
 			ui_message(&c->ui, true, "Not withdrawn: %s", refusal(reply));
 	} else {
 		if (in_dialog) {
-			ui_message(&c->ui, false, "%s withdrawn.", c->ui.dialog_id);
-			c->ui.dialog = UI_DIALOG_NONE;
+			ui_message(&c->ui, false, "%s withdrawn.", c->withdrawing);
+			dialog_close(&c->ui);
 		} else {
 			ui_message(&c->ui, false, "Withdrawn.");
 		}
@@ -524,33 +526,30 @@ static void on_withdraw_reply(DBusMessage *reply, void *data)
 
 void console_withdraw(struct console *c, const char *id)
 {
-	c->ui.dialog_sending = true;
-	ui_set_string(&c->ui.dialog_error, NULL);
+	ui_set_string(&c->withdrawing, id);
 	if (!c->client ||
 	    !client_call(c->client, CAPCTL_IFACE, "WithdrawExemption", on_withdraw_reply, c, NULL,
-	                 DBUS_TYPE_STRING, &id, DBUS_TYPE_INVALID)) {
-		c->ui.dialog_sending = false;
-		ui_set_string(&c->ui.dialog_error, "The agent is not reachable.");
-	}
+	                 DBUS_TYPE_STRING, &id, DBUS_TYPE_INVALID))
+		dialog_refused(&c->ui, &dialog_withdraw, "The agent is not reachable.");
 }
 
 static void on_forget_reply(DBusMessage *reply, void *data)
 {
 	struct console *c = data;
-	bool in_dialog = c->ui.dialog == UI_DIALOG_FORGET && c->ui.forget_sending;
+	bool in_dialog = dialog_waiting(&c->ui, &dialog_forget);
 	char len[32], n[32];
 	dbus_uint32_t removed = 0;
 
-	c->ui.forget_sending = false;
-	human_minutes(c->ui.forget_seconds, len, sizeof len);
+	dialog_answered(&c->ui, &dialog_forget);
+	human_minutes(c->forget_seconds, len, sizeof len);
 	if (client_error_name(reply)) {
 		if (in_dialog)
-			ui_set_string(&c->ui.forget_error, refusal(reply));
+			dialog_refused(&c->ui, &dialog_forget, refusal(reply));
 		else
 			ui_message(&c->ui, true, "Nothing forgotten: %s", refusal(reply));
 	} else {
 		if (in_dialog)
-			c->ui.dialog = UI_DIALOG_NONE;
+			dialog_close(&c->ui);
 		dbus_message_get_args(reply, NULL, DBUS_TYPE_UINT32, &removed, DBUS_TYPE_INVALID);
 		human_count(removed, n, sizeof n);
 		if (removed)
@@ -570,31 +569,29 @@ static void on_forget_reply(DBusMessage *reply, void *data)
 void console_forget(struct console *c, uint32_t seconds)
 {
 	dbus_uint32_t s = seconds;
-	c->ui.forget_seconds = seconds;
+	c->forget_seconds = seconds;
 	if (!c->client || !client_call(c->client, CAPCTL_IFACE, "Forget", on_forget_reply, c, NULL,
-	                               DBUS_TYPE_UINT32, &s, DBUS_TYPE_INVALID)) {
-		c->ui.forget_sending = false;
-		ui_set_string(&c->ui.forget_error, "The agent is not reachable.");
-	}
+	                               DBUS_TYPE_UINT32, &s, DBUS_TYPE_INVALID))
+		dialog_refused(&c->ui, &dialog_forget, "The agent is not reachable.");
 }
 
 static void on_delete_reply(DBusMessage *reply, void *data)
 {
 	struct console *c = data;
-	bool in_dialog = c->ui.dialog == UI_DIALOG_DELETE && c->ui.dialog_sending;
+	bool in_dialog = dialog_waiting(&c->ui, &dialog_delete);
 	dbus_uint32_t deleted = 0;
-	const struct ui_segment *seg = &c->ui.del;
+	const struct ui_segment *seg = &c->deleting;
 	char when[64];
 
-	c->ui.dialog_sending = false;
+	dialog_answered(&c->ui, &dialog_delete);
 	if (client_error_name(reply)) {
 		if (in_dialog)
-			ui_set_string(&c->ui.dialog_error, refusal(reply));
+			dialog_refused(&c->ui, &dialog_delete, refusal(reply));
 		else
 			ui_message(&c->ui, true, "Not deleted: %s", refusal(reply));
 	} else {
 		if (in_dialog)
-			c->ui.dialog = UI_DIALOG_NONE;
+			dialog_close(&c->ui);
 		dbus_message_get_args(reply, NULL, DBUS_TYPE_UINT32, &deleted, DBUS_TYPE_INVALID);
 		evtext_local(seg->start, when, sizeof when);
 		if (deleted)
@@ -617,14 +614,12 @@ void console_delete(struct console *c, const struct ui_segment *seg)
 {
 	dbus_uint64_t id = seg->id;
 	const dbus_uint64_t *ids = &id;
-	c->ui.dialog_sending = true;
-	ui_set_string(&c->ui.dialog_error, NULL);
+	c->deleting = *seg;
 	if (!c->client ||
 	    !client_call(c->client, CAPCTL_IFACE, "DeleteSegments", on_delete_reply, c, NULL,
 	                 DBUS_TYPE_ARRAY, DBUS_TYPE_UINT64, &ids, 1, DBUS_TYPE_INVALID)) {
-		c->ui.dialog_sending = false;
-		if (c->ui.dialog == UI_DIALOG_DELETE)
-			ui_set_string(&c->ui.dialog_error, "The agent is not reachable.");
+		if (dialog_is_open(&c->ui, &dialog_delete))
+			dialog_refused(&c->ui, &dialog_delete, "The agent is not reachable.");
 		else
 			ui_message(&c->ui, true, "Not deleted: the agent is not reachable.");
 	}
@@ -750,16 +745,16 @@ static char *expand_home(const char *path)
 	return xstrdup(path);
 }
 
-int console_export_start(struct console *c, const char *path, uint64_t only)
+int console_export_start(struct console *c, const char *path, uint64_t only, char **why)
 {
 	struct stat st;
 	char *msg = NULL;
 	if (!*path) {
-		ui_set_string(&c->ui.export_error, "Say where to write it.");
+		*why = xstrdup("Say where to write it.");
 		return -1;
 	}
 	if (c->model.link != MODEL_LINK_LIVE || !c->client) {
-		ui_set_string(&c->ui.export_error, "The agent is not reachable.");
+		*why = xstrdup("The agent is not reachable.");
 		return -1;
 	}
 	char *full = expand_home(path);
@@ -770,8 +765,7 @@ int console_export_start(struct console *c, const char *path, uint64_t only)
 	else if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0)
 		msg = xasprintf("Cannot write %s: %s.", tmp, strerror(errno));
 	if (msg) {
-		ui_set_string(&c->ui.export_error, msg);
-		free(msg);
+		*why = msg;
 		free(full);
 		free(tmp);
 		return -1;
@@ -1191,5 +1185,6 @@ out:
 	loop_free(c->loop);
 	model_fini(&c->model);
 	ui_fini(&c->ui);
+	free(c->withdrawing);
 	return c->exit_code;
 }

@@ -6,7 +6,7 @@
 #include "model/summary.h"
 #include "text/text.h"
 #include "util.h"
-#include "console/view.h"
+#include "view/view.h"
 
 #include <stdio.h>
 #include <string.h>
