@@ -1,11 +1,10 @@
-/* The console's edges: the terminal (curses set up and always restored),
- * signals turned into loop events, the bus connection and the agent's
- * replies. Signals arrive through signalfd, so no curses call ever runs
- * in a handler; the only handlers are for fatal signals and they restore
- * the terminal with write() and tcsetattr() alone. */
+/* The console's loop and its edges: keys and signals turned into loop
+ * events (the terminal itself is term.c), the bus connection, the
+ * requests to the agent and its replies, and one paint per loop pass. */
 #define _GNU_SOURCE
 #include "console/console.h"
 #include "console/frame.h"
+#include "console/term.h"
 #include "dialog/delete.h"
 #include "dialog/exempt.h"
 #include "dialog/forget.h"
@@ -15,13 +14,12 @@
 #include "text/duration.h"
 #include "text/evtext.h"
 #include "text/human.h"
+#include "text/safe.h"
 #include "util.h"
 
 #include <curses.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <langinfo.h>
-#include <locale.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -29,81 +27,12 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
-#include <term.h>
-#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
 /* RecentEvents at most this often (4 a second), and only while the Live
  * view is on screen. */
 #define LIVE_INTERVAL_USEC 250000
-
-/* ---- restoring the terminal after a crash ----
- * The one piece of global state: a fatal signal handler has no argument
- * to find the console by, so what it needs is prepared here in advance. */
-static struct {
-	bool armed;
-	struct termios saved;
-	char reset[256];
-	size_t reset_len;
-} fatal;
-
-static void on_fatal(int sig)
-{
-	if (fatal.armed) {
-		ssize_t r = write(STDOUT_FILENO, fatal.reset, fatal.reset_len);
-		(void)r;
-		tcsetattr(STDIN_FILENO, TCSAFLUSH, &fatal.saved);
-	}
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
-
-static void add_cap(const char *name)
-{
-	char *s = tigetstr(name);
-	if (!s || s == (char *)-1)
-		return;
-	size_t n = strlen(s);
-	if (fatal.reset_len + n < sizeof fatal.reset) {
-		memcpy(fatal.reset + fatal.reset_len, s, n);
-		fatal.reset_len += n;
-	}
-}
-
-static void fatal_arm(void)
-{
-	static const int sigs[] = {
-		SIGABRT,
-#if !defined(__SANITIZE_ADDRESS__)
-		/* AddressSanitizer reports these itself; leave them to it. */
-		SIGSEGV,
-		SIGBUS,
-		SIGFPE,
-		SIGILL,
-#endif
-	};
-	/* What endwin would send: attributes off, cursor back, keypad
-	 * off, the normal screen back. */
-	add_cap("sgr0");
-	add_cap("cnorm");
-	add_cap("rmkx");
-	add_cap("rmcup");
-	fatal.armed = true;
-	for (size_t i = 0; i < ARRAY_SIZE(sigs); i++) {
-		struct sigaction sa = {.sa_handler = on_fatal, .sa_flags = (int)SA_RESETHAND};
-		sigemptyset(&sa.sa_mask);
-		sigaction(sigs[i], &sa, NULL);
-	}
-}
-
-/* Any exit() while curses is on (a library calling exit, say) still
- * leaves a usable terminal. */
-static void at_exit(void)
-{
-	if (fatal.armed && !isendwin())
-		endwin();
-}
 
 /* ---- painting ---- */
 
@@ -1015,47 +944,6 @@ static void request_pages(struct console *c)
 
 /* ---- the terminal ---- */
 
-static int translate(int r, wint_t wc)
-{
-	if (r == OK) {
-		if (wc == '\r' || wc == '\n')
-			return KEYS_ENTER;
-		if (wc == 127 || wc == 8)
-			return KEYS_BACKSPACE;
-		return (int)wc;
-	}
-	switch (wc) {
-	case KEY_UP:
-		return KEYS_UP;
-	case KEY_DOWN:
-		return KEYS_DOWN;
-	case KEY_LEFT:
-		return KEYS_LEFT;
-	case KEY_RIGHT:
-		return KEYS_RIGHT;
-	case KEY_PPAGE:
-		return KEYS_PGUP;
-	case KEY_NPAGE:
-		return KEYS_PGDN;
-	case KEY_HOME:
-		return KEYS_HOME;
-	case KEY_END:
-		return KEYS_END;
-	case KEY_BTAB:
-		return KEYS_BACKTAB;
-	case KEY_BACKSPACE:
-		return KEYS_BACKSPACE;
-	case KEY_DC:
-		return KEYS_DELETE;
-	case KEY_ENTER:
-		return KEYS_ENTER;
-	default:
-		if (wc >= KEY_F(1) && wc <= KEY_F(63))
-			return KEYS_F((int)(wc - KEY_F0));
-		return 0;
-	}
-}
-
 static void on_tty(struct loop_io *io, int fd, short revents, void *data)
 {
 	struct console *c = data;
@@ -1065,7 +953,7 @@ static void on_tty(struct loop_io *io, int fd, short revents, void *data)
 	(void)fd;
 	while ((r = get_wch(&wc)) != ERR) {
 		n++;
-		int key = translate(r, wc);
+		int key = term_key(r, wc);
 		if (!key)
 			continue;
 		unsigned flags = action_key(c, key);
@@ -1105,27 +993,6 @@ static void on_signal(int signo, void *data)
 	}
 }
 
-static int start_curses(struct console *c, bool color)
-{
-	bool utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
-	tcgetattr(STDIN_FILENO, &fatal.saved);
-	if (!initscr())
-		return -EIO;
-	c->curses = true;
-	atexit(at_exit);
-	fatal_arm();
-	cbreak();
-	noecho();
-	nonl();
-	keypad(stdscr, TRUE);
-	nodelay(stdscr, TRUE);
-	set_escdelay(25);
-	curs_set(0);
-	leaveok(stdscr, FALSE);
-	theme_init(&c->ui.theme, color, utf8);
-	return 0;
-}
-
 int console_run(const struct settings *s, bool system_bus, bool color)
 {
 	struct console con = {.settings = s, .system_bus = system_bus};
@@ -1133,16 +1000,18 @@ int console_run(const struct settings *s, bool system_bus, bool color)
 	DBusError err;
 	static const int sigs[] = {SIGWINCH, SIGTERM, SIGINT, SIGHUP, SIGTSTP};
 
-	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-		fprintf(stderr, "capctl: the console needs a terminal; for scripts use a "
-		                "command such as 'capctl status' (see capctl --help)\n");
+	char why[512];
+	if (term_check(why, sizeof why) < 0) {
+		fprintf(stderr, "%s\n", why);
 		return 2;
 	}
 	dbus_error_init(&err);
 	c->conn = bus_open(system_bus, &err);
 	if (!c->conn) {
-		fprintf(stderr, "capctl: cannot connect to the %s bus: %s\n",
-		        system_bus ? "system" : "session", err.message);
+		fprintf(stderr, "capctl: cannot connect to the %s bus: ",
+		        system_bus ? "system" : "session");
+		safe_fputs(err.message, 0, stderr);
+		fputc('\n', stderr);
 		dbus_error_free(&err);
 		return 3;
 	}
@@ -1159,12 +1028,17 @@ int console_run(const struct settings *s, bool system_bus, bool color)
 	c->reconnect_timer = loop_timer_new(c->loop, on_reconnect, c);
 	c->live_timer = loop_timer_new(c->loop, on_live_timer, c);
 
-	if (start_curses(c, color) < 0) {
-		fprintf(stderr, "capctl: cannot set up the terminal (TERM=%s)\n",
-		        getenv("TERM") ? getenv("TERM") : "");
+	if (!(c->screen = term_start(color, &c->ui.theme))) {
+		char *type = safe_str(getenv("TERM"), 0);
+		fprintf(stderr,
+		        "capctl: the terminal '%s' could not be set up; use the one-shot "
+		        "commands instead (capctl status, capctl pause, capctl --help)\n",
+		        type);
+		free(type);
 		c->exit_code = 2;
 		goto out;
 	}
+	c->curses = true;
 	bus_attach(c->conn, c->loop);
 	c->client = client_new(c->conn, &client_ops, c);
 	loop_io_add(c->loop, STDIN_FILENO, POLLIN, on_tty, c);
@@ -1174,10 +1048,8 @@ out:
 	/* A half-written export is not left behind. */
 	console_export_cancel(c);
 	drop_bus(c);
-	if (c->curses) {
-		endwin();
-		fatal.armed = false;
-	}
+	term_stop(c->screen);
+	c->curses = false;
 	loop_timer_free(c->paint_timer);
 	loop_timer_free(c->tick_timer);
 	loop_timer_free(c->reconnect_timer);

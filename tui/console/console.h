@@ -5,6 +5,7 @@
 #ifndef CAPCTL_CONSOLE_H
 #define CAPCTL_CONSOLE_H
 
+#include <curses.h>
 #include <dbus/dbus.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -52,7 +53,8 @@ struct console {
 	unsigned reconnect_ms;
 	bool clear; /* repaint every cell at the next frame */
 	bool cursor_shown;
-	bool curses; /* the terminal is in curses mode */
+	SCREEN *screen; /* curses, while it is on */
+	bool curses;    /* the terminal is in curses mode */
 	int exit_code;
 };
 
