@@ -16,6 +16,7 @@
 
 #include "text/evtext.h"
 #include "model/export.h"
+#include "model/pages.h"
 #include "console/keys.h"
 #include "model/model.h"
 #include "names.h"
@@ -632,6 +633,45 @@ static void test_message_binding(void **state)
 	ui_fini(&ui);
 }
 
+static void row_free(void *row)
+{
+	(void)row;
+}
+
+/* A list seen empty is asked for again once refreshed, and only then. */
+static void test_pages_empty_refresh(void **state)
+{
+	struct pages p;
+	uint64_t numbers[PAGES_SLOTS];
+	int64_t shift;
+	(void)state;
+	pages_init(&p, 100, sizeof(int), row_free);
+	assert_int_equal(pages_want(&p, 0, 20, numbers, PAGES_SLOTS), 1);
+	assert_int_equal(numbers[0], 0);
+	assert_true(pages_fill(&p, 0, p.gen, 0, NULL, 0, &shift));
+	assert_true(p.known);
+	assert_int_equal(p.total, 0);
+	/* Nothing changed: nothing to ask. */
+	assert_int_equal(pages_want(&p, 0, 20, numbers, PAGES_SLOTS), 0);
+	/* The agent said the spool changed: page 0 again. */
+	pages_refresh(&p);
+	assert_int_equal(pages_want(&p, 0, 20, numbers, PAGES_SLOTS), 1);
+	assert_int_equal(numbers[0], 0);
+	assert_int_equal(pages_want(&p, 0, 20, numbers, PAGES_SLOTS), 0); /* on its way */
+	int *rows = malloc(2 * sizeof *rows);
+	rows[0] = 7;
+	rows[1] = 8;
+	assert_true(pages_fill(&p, 0, p.gen, 2, rows, 2, &shift));
+	assert_int_equal(p.total, 2);
+	assert_int_equal(*(const int *)pages_row(&p, 1), 8);
+	/* A view scrolled past the end of a list that shrank: its last page
+	 * stands for the rows it shows. */
+	pages_refresh(&p);
+	assert_int_equal(pages_want(&p, 150, 20, numbers, PAGES_SLOTS), 1);
+	assert_int_equal(numbers[0], 0);
+	pages_fini(&p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -643,6 +683,7 @@ int main(void)
 	    cmocka_unit_test(test_summary),
 	    cmocka_unit_test(test_spark),
 	    cmocka_unit_test(test_message_binding),
+	    cmocka_unit_test(test_pages_empty_refresh),
 	};
 	return cmocka_run_group_tests(tests, utc, NULL);
 }

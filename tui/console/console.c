@@ -153,13 +153,38 @@ static bool from_owner(const struct console *c, DBusMessage *reply)
 	return c->model.owner && sender && strcmp(sender, c->model.owner) == 0;
 }
 
+/* Whether the segments listed change as events are recorded: the list
+ * is empty (the first event opens a segment, where the agent lists the
+ * open ones), or its newest is still being written (end 0). */
+static bool segs_growing(const struct model *m)
+{
+	const struct model_segment *s = model_segs_entry(m, 0);
+	return (m->segs.known && m->segs.total == 0) || (s && s->end == 0);
+}
+
+/* Everything recorded so far, as the streams count it. */
+static uint64_t events_recorded(const struct model *m)
+{
+	uint64_t n = 0;
+	for (size_t i = 0; i < m->n_streams; i++)
+		n += m->streams[i].events;
+	return n;
+}
+
 /* What follows from a change of the model beyond drawing it. */
 static unsigned after_change(struct console *c, unsigned dirty)
 {
-	/* The spool changed: the segments shown are fetched again. */
-	if (dirty & MODEL_DIRTY_SPOOL) {
+	uint64_t events = events_recorded(&c->model);
+	bool grew = events != c->events_seen && segs_growing(&c->model);
+	c->events_seen = events;
+	/* The spool changed (a segment closed, went, was uploaded), or what
+	 * is shown grows with what is recorded: the segments shown are
+	 * fetched again, at once while the Data view shows them. */
+	if ((dirty & MODEL_DIRTY_SPOOL) || grew) {
 		pages_refresh(&c->model.segs);
 		pages_refresh(&c->model.segev);
+		if (c->ui.view == UI_VIEW_DATA)
+			request_pages(c);
 	}
 	return dirty;
 }

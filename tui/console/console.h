@@ -47,6 +47,7 @@ struct console {
 	uint32_t forget_seconds;
 	struct ui_segment deleting;
 	char *withdrawing;
+	uint64_t events_seen;   /* the streams' events at the last change */
 	uint64_t paint_at;      /* when paint_timer is due (monotonic) */
 	uint64_t last_counters; /* the last frame that drew new counters */
 	unsigned pending;       /* dirty bits not drawn yet */
