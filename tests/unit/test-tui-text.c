@@ -163,6 +163,111 @@ static void test_edit(void **state)
 	edit_fini(&e);
 }
 
+/* The editing a shell line has: Ctrl-U, Ctrl-W, a prefill typing
+ * replaces, pasted lines. */
+static void test_edit_shell(void **state)
+{
+	struct edit e;
+	(void)state;
+	edit_init(&e, 100, false);
+	edit_set(&e, "rm -rf  /tmp/x y");
+	edit_kill_word(&e);
+	assert_string_equal(e.buf, "rm -rf  /tmp/x ");
+	edit_kill_word(&e); /* the spaces before the cursor go with the word */
+	assert_string_equal(e.buf, "rm -rf  ");
+	edit_kill_word(&e);
+	assert_string_equal(e.buf, "rm ");
+	edit_left(&e);
+	edit_left(&e);
+	edit_kill_word(&e); /* only what is before the cursor */
+	assert_string_equal(e.buf, "m ");
+	assert_int_equal(e.cursor, 0);
+	edit_kill_word(&e); /* at the start: nothing */
+	assert_string_equal(e.buf, "m ");
+	/* UTF-8: whole characters. */
+	edit_set(&e, "Gr\xc3\xbc\xc3\x9f \xe6\x97\xa5\xe6\x9c\xac");
+	edit_kill_word(&e);
+	assert_string_equal(e.buf, "Gr\xc3\xbc\xc3\x9f ");
+	edit_left(&e);
+	edit_left(&e); /* before the sharp s */
+	assert_int_equal(e.cursor, 4);
+	edit_kill_start(&e);
+	assert_string_equal(e.buf, "\xc3\x9f ");
+	assert_int_equal(e.cursor, 0);
+	edit_end(&e, 80);
+	edit_kill_start(&e);
+	assert_string_equal(e.buf, "");
+
+	/* A prefill is selected: typing replaces it... */
+	edit_prefill(&e, "30m");
+	assert_true(e.selected);
+	assert_int_equal(e.cursor, 3);
+	assert_int_equal(edit_insert(&e, '2'), 0);
+	assert_false(e.selected);
+	assert_int_equal(edit_insert(&e, 'h'), 0);
+	assert_string_equal(e.buf, "2h");
+	/* ...a refused character does not... */
+	edit_prefill(&e, "30m");
+	assert_int_equal(edit_insert(&e, 0x1b), -EINVAL);
+	assert_true(e.selected);
+	assert_string_equal(e.buf, "30m");
+	/* ...and every editing key unselects it first, then does its work. */
+	edit_backspace(&e);
+	assert_false(e.selected);
+	assert_string_equal(e.buf, "30");
+	edit_prefill(&e, "30m");
+	edit_left(&e);
+	assert_int_equal(edit_insert(&e, 'x'), 0);
+	assert_string_equal(e.buf, "30xm");
+	const struct {
+		void (*op)(struct edit *);
+		const char *want;
+	} ops[] = {{edit_delete, "30m"},
+	           {edit_right, "30m"},
+	           {edit_kill_start, ""},
+	           {edit_kill_word, ""},
+	           {edit_backspace, "30"}};
+	for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++) {
+		edit_prefill(&e, "30m");
+		ops[i].op(&e);
+		assert_false(e.selected);
+		assert_string_equal(e.buf, ops[i].want);
+	}
+	edit_prefill(&e, "30m");
+	edit_home(&e, 80);
+	assert_false(e.selected);
+	assert_int_equal(e.cursor, 0);
+	edit_prefill(&e, "");
+	assert_false(e.selected); /* nothing to select */
+
+	/* Bidi controls are not typed: they would reorder what is shown. */
+	assert_int_equal(edit_insert(&e, 0x202e), -EINVAL);
+	assert_int_equal(edit_insert(&e, 0x2066), -EINVAL);
+
+	/* A paste into a line: its line breaks and tabs are spaces. */
+	edit_prefill(&e, "~/old.jsonl");
+	const char *paste = "a\tb\r\nc\n";
+	for (const char *p = paste; *p; p++)
+		edit_paste(&e, (uint32_t)(unsigned char)*p);
+	assert_string_equal(e.buf, "a b c ");
+	edit_fini(&e);
+
+	/* Into a multi-line field, lines stay lines; CR LF and CR are one
+	 * break each. */
+	edit_init(&e, 100, true);
+	paste = "one\r\ntwo\rthree\n\nfour\x1b";
+	for (const char *p = paste; *p; p++)
+		edit_paste(&e, (uint32_t)(unsigned char)*p);
+	assert_string_equal(e.buf, "one\ntwo\nthree\n\nfour");
+	/* Ctrl-U stops at the line break. */
+	edit_kill_start(&e);
+	assert_string_equal(e.buf, "one\ntwo\nthree\n\n");
+	edit_backspace(&e);
+	edit_kill_word(&e); /* over the line break, then the word */
+	assert_string_equal(e.buf, "one\ntwo\n");
+	edit_fini(&e);
+}
+
 static void test_human(void **state)
 {
 	char b[32];
@@ -307,10 +412,10 @@ static void test_safe(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_decode), cmocka_unit_test(test_width),
-	    cmocka_unit_test(test_wrap),   cmocka_unit_test(test_edit),
-	    cmocka_unit_test(test_human),  cmocka_unit_test(test_form_checks),
-	    cmocka_unit_test(test_safe),
+	    cmocka_unit_test(test_decode),      cmocka_unit_test(test_width),
+	    cmocka_unit_test(test_wrap),        cmocka_unit_test(test_edit),
+	    cmocka_unit_test(test_edit_shell),  cmocka_unit_test(test_human),
+	    cmocka_unit_test(test_form_checks), cmocka_unit_test(test_safe),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }

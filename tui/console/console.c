@@ -978,7 +978,7 @@ static void on_tty(struct loop_io *io, int fd, short revents, void *data)
 	(void)fd;
 	while ((r = get_wch(&wc)) != ERR) {
 		n++;
-		int key = term_key(r, wc);
+		int key = term_key(&c->input, r, wc);
 		if (!key)
 			continue;
 		unsigned flags = action_key(c, key);
@@ -1008,7 +1008,9 @@ static void on_signal(int signo, void *data)
 		 * continued. SIGTSTP itself is blocked, so stop with
 		 * SIGSTOP. */
 		endwin();
+		term_paste_mode(false);
 		kill(getpid(), SIGSTOP);
+		term_paste_mode(true);
 		c->clear = true;
 		console_dirty(c, MODEL_DIRTY_STATE);
 		break;

@@ -13,6 +13,7 @@
 #include "client.h"
 #include "console/keys.h"
 #include "console/settings.h"
+#include "console/term.h"
 #include "console/ui.h"
 #include "loop.h"
 #include "model/export.h"
@@ -55,7 +56,8 @@ struct console {
 	bool clear; /* repaint every cell at the next frame */
 	bool cursor_shown;
 	SCREEN *screen; /* curses, while it is on */
-	bool curses;    /* the terminal is in curses mode */
+	struct term_input input;
+	bool curses; /* the terminal is in curses mode */
 	int exit_code;
 };
 

@@ -17,6 +17,10 @@
 #include <termios.h>
 #include <unistd.h>
 
+/* The key codes curses gets for the paste marks, defined at start. */
+#define CODE_PASTE_BEGIN (KEY_MAX + 1)
+#define CODE_PASTE_END (KEY_MAX + 2)
+
 #define ONE_SHOT "use the one-shot commands instead (capctl status, capctl pause, capctl --help)"
 
 int term_check(char *buf, size_t size)
@@ -120,6 +124,11 @@ static void fatal_arm(void)
 	add_cap("cnorm");
 	add_cap("rmkx");
 	add_cap("rmcup");
+	static const char paste_off[] = "\033[?2004l";
+	if (fatal.reset_len + sizeof paste_off - 1 < sizeof fatal.reset) {
+		memcpy(fatal.reset + fatal.reset_len, paste_off, sizeof paste_off - 1);
+		fatal.reset_len += sizeof paste_off - 1;
+	}
 	fatal.armed = true;
 	for (size_t i = 0; i < ARRAY_SIZE(sigs); i++) {
 		struct sigaction sa = {.sa_handler = on_fatal, .sa_flags = (int)SA_RESETHAND};
@@ -158,6 +167,9 @@ SCREEN *term_start(bool color, struct theme *t)
 	set_escdelay(25);
 	curs_set(0);
 	leaveok(stdscr, FALSE);
+	define_key("\033[200~", CODE_PASTE_BEGIN);
+	define_key("\033[201~", CODE_PASTE_END);
+	term_paste_mode(true);
 	theme_init(t, color, utf8);
 	return s;
 }
@@ -167,11 +179,34 @@ void term_stop(SCREEN *s)
 	if (!s)
 		return;
 	endwin();
+	term_paste_mode(false);
 	fatal.armed = false;
 	delscreen(s);
 }
 
-int term_key(int r, wint_t wc)
+void term_paste_mode(bool on)
+{
+	/* A terminal that does not know the mode ignores it. */
+	fputs(on ? "\033[?2004h" : "\033[?2004l", stdout);
+	fflush(stdout);
+}
+
+/* Inside a paste: the character as text. */
+static int pasted(struct term_input *in, int r, wint_t wc)
+{
+	if (r != OK) {
+		if (wc == CODE_PASTE_END)
+			in->pasting = false;
+		return 0;
+	}
+	/* Line breaks and tabs are for the field to place; other controls
+	 * (an escape sequence in the clipboard, say) are dropped. */
+	if (wc == '\r' || wc == '\n' || wc == '\t' || (wc >= 0x20 && wc != 0x7f))
+		return KEYS_PASTED | (int)wc;
+	return 0;
+}
+
+int term_key(struct term_input *in, int r, wint_t wc)
 {
 	static const struct {
 		wint_t code;
@@ -184,6 +219,12 @@ int term_key(int r, wint_t wc)
 	    {KEY_BTAB, KEYS_BACKTAB}, {KEY_BACKSPACE, KEYS_BACKSPACE},
 	    {KEY_DC, KEYS_DELETE},    {KEY_ENTER, KEYS_ENTER},
 	};
+	if (in->pasting)
+		return pasted(in, r, wc);
+	if (r != OK && wc == CODE_PASTE_BEGIN) {
+		in->pasting = true;
+		return 0;
+	}
 	if (r == OK) {
 		if (wc == '\r' || wc == '\n')
 			return KEYS_ENTER;

@@ -24,8 +24,18 @@ SCREEN *term_start(bool color, struct theme *t);
 /* Curses off and the terminal as it was. */
 void term_stop(SCREEN *s);
 
+/* Where a bracketed paste is: the terminal marks pasted text, and what
+ * comes between the marks is text, never keys. */
+struct term_input {
+	bool pasting;
+};
+
 /* A key read by get_wch (r its result, wc the character or key code) as
- * a keys.h code, 0 for one the console has no use for. */
-int term_key(int r, wint_t wc);
+ * a keys.h code (KEYS_PASTED | the character inside a paste), 0 for one
+ * the console has no use for. */
+int term_key(struct term_input *in, int r, wint_t wc);
+
+/* Bracketed paste on or off (off while the terminal is given back). */
+void term_paste_mode(bool on);
 
 #endif

@@ -159,6 +159,8 @@ void widget_edit(WINDOW *w, const struct theme *t, struct rect r, const struct e
 	struct text_line *lines;
 	struct edit_pos cur;
 	attr_t attr = theme_attr(t, focus ? THEME_FIELD_FOCUS : THEME_FIELD);
+	/* A selected suggestion shows as selected: typing replaces it. */
+	attr_t text_attr = e->selected && focus ? theme_attr(t, THEME_SELECTION) : attr;
 
 	if (r.h < 1 || r.w < 2)
 		return;
@@ -176,7 +178,7 @@ void widget_edit(WINDOW *w, const struct theme *t, struct rect r, const struct e
 		char *s = xmalloc(lines[l].len + 1);
 		memcpy(s, e->buf + lines[l].start, lines[l].len);
 		s[lines[l].len] = '\0';
-		widget_text(w, t, r.y + i, r.x, r.w - 1, attr, s);
+		widget_text(w, t, r.y + i, r.x, r.w - 1, text_attr, s);
 		free(s);
 	}
 	if (focus && cy && cx) {

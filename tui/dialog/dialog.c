@@ -176,30 +176,34 @@ void dialog_trim(char *s)
 
 bool dialog_edit_key(struct edit *e, int key, int cols)
 {
-	switch (key) {
-	case KEYS_BACKSPACE:
-		edit_backspace(e);
-		return true;
-	case KEYS_DELETE:
-		edit_delete(e);
-		return true;
-	case KEYS_LEFT:
-		edit_left(e);
-		return true;
-	case KEYS_RIGHT:
-		edit_right(e);
-		return true;
-	case KEYS_HOME:
-		edit_home(e, cols);
-		return true;
-	case KEYS_END:
-		edit_end(e, cols);
-		return true;
-	default:
-		if (key >= 0x20 && key < KEYS_SPECIAL && key != 0x7f) {
-			edit_insert(e, (uint32_t)key); /* a refused character is just not typed */
+	static const struct {
+		int key;
+		void (*op)(struct edit *e);
+	} plain[] = {
+	    {KEYS_BACKSPACE, edit_backspace}, {KEYS_DELETE, edit_delete},
+	    {KEYS_LEFT, edit_left},           {KEYS_RIGHT, edit_right},
+	    {KEYS_CTRL_U, edit_kill_start},   {KEYS_CTRL_W, edit_kill_word},
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(plain); i++)
+		if (plain[i].key == key) {
+			plain[i].op(e);
 			return true;
 		}
-		return false;
+	if (key == KEYS_HOME || key == KEYS_CTRL_A) {
+		edit_home(e, cols);
+		return true;
 	}
+	if (key == KEYS_END || key == KEYS_CTRL_E) {
+		edit_end(e, cols);
+		return true;
+	}
+	if (KEYS_IS_PASTED(key)) {
+		edit_paste(e, KEYS_PASTED_CP(key)); /* what cannot be typed is left out */
+		return true;
+	}
+	if (key >= 0x20 && key < KEYS_SPECIAL && key != 0x7f) {
+		edit_insert(e, (uint32_t)key); /* a refused character is just not typed */
+		return true;
+	}
+	return false;
 }

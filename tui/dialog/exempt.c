@@ -109,7 +109,9 @@ static void exempt_draw(WINDOW *w, const struct model *m, struct ui *ui, void *s
 	struct exempt *x = st;
 	const struct theme *t = &ui->theme;
 	struct form *f = &x->form;
-	struct rect b = dialog_centre(s, 22, 76);
+	/* The agent's answer, whole, on the last rows. */
+	int answer = f->refusal && !f->sending ? dialog_rows(f->refusal, 76 - 4) : 1;
+	struct rect b = dialog_centre(s, 21 + answer, 76);
 	char buf[160];
 	(void)m;
 	widget_box(w, t, b, "Request an exemption");
@@ -117,7 +119,7 @@ static void exempt_draw(WINDOW *w, const struct model *m, struct ui *ui, void *s
 	int bottom = in.y + in.h;
 	int y = draw_fields(w, ui, f, in, in.w >= 40 ? 10 : 0);
 	/* The reason takes what the other rows leave: count, buttons, answer. */
-	int area = bottom - y - 3;
+	int area = bottom - y - 2 - answer;
 	if (area < 1)
 		area = 1;
 	if (y < bottom) {
@@ -143,14 +145,11 @@ static void exempt_draw(WINDOW *w, const struct model *m, struct ui *ui, void *s
 		button(w, t, y, in.x + 20, in.w - 20, "Cancel", f->focus == FORM_CANCEL, true);
 		y++;
 	}
-	if (y < bottom) {
-		if (f->sending)
-			widget_text_cut(w, t, y, in.x, in.w, A_NORMAL,
-			                theme_glyph(t, "Sending…", "Sending..."));
-		else if (f->refusal)
-			widget_text_cut(w, t, y, in.x, in.w, theme_attr(t, THEME_ERROR),
-			                f->refusal);
-	}
+	if (f->sending && y < bottom)
+		widget_text_cut(w, t, y, in.x, in.w, A_NORMAL,
+		                theme_glyph(t, "Sending…", "Sending..."));
+	else if (!f->sending && f->refusal)
+		dialog_message(w, t, in, y, theme_attr(t, THEME_ERROR), f->refusal);
 }
 
 static int exempt_fkeys(const struct model *m, const struct ui *ui, const void *st,
@@ -201,11 +200,14 @@ static unsigned choice_key(struct form *f, int key)
 
 static unsigned days_key(struct form *f, int key)
 {
+	uint32_t ch = KEYS_IS_PASTED(key)                 ? KEYS_PASTED_CP(key)
+	              : key >= 0x20 && key < KEYS_SPECIAL ? (uint32_t)key
+	                                                  : 0;
 	if (key == KEYS_ENTER || key == KEYS_DOWN)
 		focus_step(f, 1);
 	else if (key == KEYS_UP)
 		focus_step(f, -1);
-	else if (key >= 0x20 && key < KEYS_SPECIAL && (key < '0' || key > '9'))
+	else if (ch && (ch < '0' || ch > '9'))
 		return 0; /* only digits make a number of days */
 	else if (!dialog_edit_key(&f->days, key, 8))
 		return 0;

@@ -38,7 +38,7 @@ void dialog_export_open(struct console *c, const struct ui_segment *seg, bool op
 		x->seg = *seg;
 	x->what = open && x->seg.id ? 1 : 0;
 	char *path = console_export_default_path(now_usec());
-	edit_set(&x->path, path);
+	edit_prefill(&x->path, path);
 	free(path);
 	x->focus_path = true;
 	ui_set_string(&x->error, NULL);
@@ -116,7 +116,8 @@ static void export_draw(WINDOW *w, const struct model *m, struct ui *ui, void *s
 		draw_running(w, ui, s);
 		return;
 	}
-	struct rect bx = dialog_centre(s, x->seg.id ? 8 : 7, 70);
+	int answer = x->error ? dialog_rows(x->error, 70 - 4) : 1;
+	struct rect bx = dialog_centre(s, (x->seg.id ? 7 : 6) + answer, 70);
 	widget_box(w, t, bx, "Export to a JSON Lines file");
 	struct rect in = dialog_inside(bx);
 	int y = in.y, bottom = in.y + in.h, lw = in.w >= 30 ? 6 : 0;
@@ -152,8 +153,8 @@ static void export_draw(WINDOW *w, const struct model *m, struct ui *ui, void *s
 		                "One event a line, oldest first; the file must not exist yet.");
 	if (y < bottom)
 		y++;
-	if (y < bottom && x->error)
-		widget_text_cut(w, t, y, in.x, in.w, theme_attr(t, THEME_ERROR), x->error);
+	if (x->error)
+		dialog_message(w, t, in, y, theme_attr(t, THEME_ERROR), x->error);
 }
 
 static int export_fkeys(const struct model *m, const struct ui *ui, const void *st,

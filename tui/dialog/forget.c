@@ -87,15 +87,16 @@ static void forget_draw(WINDOW *w, const struct model *m, struct ui *ui, void *s
 		draw_question(w, m, ui, f, s);
 		return;
 	}
-	struct rect b = dialog_centre(s, (int)f->pick.n + 6, 54);
+	int answer = f->error ? dialog_rows(f->error, 54 - 4) : 0;
+	struct rect b = dialog_centre(s, (int)f->pick.n + 6 + (answer > 1 ? answer - 1 : 0), 54);
 	widget_box(w, t, b, "Forget what was recorded");
 	struct rect in = dialog_inside(b);
 	int y = in.y, bottom = in.y + in.h;
 	if (y < bottom)
 		widget_text_cut(w, t, y++, in.x, in.w, A_NORMAL, "How far back? From 1 s to 24 h.");
-	y = picker_draw(w, ui, in, y, &f->pick, true, "like 90s, 15m, 2h");
-	if (y < bottom && f->error)
-		widget_text_cut(w, t, y, in.x, in.w, theme_attr(t, THEME_ERROR), f->error);
+	y = picker_draw(w, ui, in, y, &f->pick, true, "like 90s, 15m, 2h", answer ? answer : 1);
+	if (f->error)
+		dialog_message(w, t, in, y, theme_attr(t, THEME_ERROR), f->error);
 }
 
 static int forget_fkeys(const struct model *m, const struct ui *ui, const void *st,

@@ -65,8 +65,9 @@ static void pause_draw(WINDOW *w, const struct model *m, struct ui *ui, void *st
 	struct pause *p = st;
 	const struct theme *t = &ui->theme;
 	char buf[160], len[32];
-	int want_h = (int)p->pick.n + 7;
-	struct rect b = dialog_centre(s, want_h, 54);
+	/* The answer, whole, under the field. */
+	int answer = p->error && !p->sending ? dialog_rows(p->error, 54 - 4) : 1;
+	struct rect b = dialog_centre(s, (int)p->pick.n + 6 + answer, 54);
 	widget_box(w, t, b, "Pause recording");
 	struct rect in = dialog_inside(b);
 	int y = in.y, bottom = in.y + in.h;
@@ -75,15 +76,12 @@ static void pause_draw(WINDOW *w, const struct model *m, struct ui *ui, void *st
 	snprintf(buf, sizeof buf, "For how long? At most %s now.", len);
 	if (y < bottom)
 		widget_text_cut(w, t, y++, in.x, in.w, A_NORMAL, buf);
-	y = picker_draw(w, ui, in, y, &p->pick, !p->sending, "like 90s, 15m, 1h30m");
-	if (y < bottom) {
-		if (p->sending)
-			widget_text_cut(w, t, y, in.x, in.w, A_NORMAL,
-			                theme_glyph(t, "Pausing…", "Pausing..."));
-		else if (p->error)
-			widget_text_cut(w, t, y, in.x, in.w, theme_attr(t, THEME_ERROR), p->error);
-		y++;
-	}
+	y = picker_draw(w, ui, in, y, &p->pick, !p->sending, "like 90s, 15m, 1h30m", answer);
+	if (p->sending && y < bottom)
+		widget_text_cut(w, t, y, in.x, in.w, A_NORMAL,
+		                theme_glyph(t, "Pausing…", "Pausing..."));
+	else if (!p->sending && p->error)
+		dialog_message(w, t, in, y, theme_attr(t, THEME_ERROR), p->error);
 }
 
 static int pause_fkeys(const struct model *m, const struct ui *ui, const void *st,

@@ -22,7 +22,8 @@ static void show_choice(struct picker *p, uint32_t seconds)
 {
 	char text[32];
 	duration_format(seconds, text, sizeof text);
-	edit_set(&p->text, text);
+	/* A suggestion: what is typed replaces it. */
+	edit_prefill(&p->text, text);
 }
 
 void picker_set(struct picker *p, const uint32_t *choices, size_t n, size_t choice,
@@ -57,12 +58,12 @@ int picker_read(const struct picker *p, uint32_t *seconds, char *text, size_t si
 }
 
 int picker_draw(WINDOW *w, struct ui *ui, struct rect in, int y, struct picker *p, bool cursor,
-                const char *hint)
+                const char *hint, int after)
 {
 	const struct theme *t = &ui->theme;
 	int bottom = in.y + in.h;
 	char len[32], buf[64];
-	int list_rows = bottom - y - 3;
+	int list_rows = bottom - y - 2 - after;
 	if (list_rows < 1)
 		list_rows = 1;
 	size_t first = p->choice >= (size_t)list_rows ? p->choice - (size_t)list_rows + 1 : 0;

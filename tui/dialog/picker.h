@@ -34,8 +34,9 @@ bool picker_key(struct picker *p, int key);
 int picker_read(const struct picker *p, uint32_t *seconds, char *text, size_t size);
 /* Draws the list from row y in the inside of a box, scrolled to keep the
  * choice shown when the box is short, then the field with a hint after
- * it (the cursor there when cursor is true). Returns the next row. */
+ * it (the cursor there when cursor is true), leaving after rows below it.
+ * Returns the next row. */
 int picker_draw(WINDOW *w, struct ui *ui, struct rect in, int y, struct picker *p, bool cursor,
-                const char *hint);
+                const char *hint, int after);
 
 #endif

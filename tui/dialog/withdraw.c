@@ -50,7 +50,8 @@ static void withdraw_draw(WINDOW *w, const struct model *m, struct ui *ui, void 
 	struct withdraw *d = st;
 	const struct theme *t = &ui->theme;
 	long i = d->id ? model_exemption_find(m, d->id) : -1;
-	struct rect b = dialog_centre(s, 7, 60);
+	int answer = d->error && !d->sending ? dialog_rows(d->error, 60 - 4) : 1;
+	struct rect b = dialog_centre(s, 6 + answer, 60);
 	char title[64], text[256];
 
 	snprintf(title, sizeof title, "Withdraw %s?", d->id ? d->id : "");
@@ -68,13 +69,14 @@ static void withdraw_draw(WINDOW *w, const struct model *m, struct ui *ui, void 
 		         "The request (%s, %s) will not be decided. You can ask again later.",
 		         m->ex[i].scope, m->ex[i].category);
 	}
-	int used = view_paragraph(w, t, in.y, in.x, in.w, in.h - 1, 0, A_NORMAL, text);
-	int y = in.y + (used < in.h - 1 ? used + (used < in.h - 2) : in.h - 1);
+	int room = in.h - answer;
+	int used = view_paragraph(w, t, in.y, in.x, in.w, room, 0, A_NORMAL, text);
+	int y = in.y + (used < room ? used + (used < room - 1) : room);
 	if (d->sending)
 		widget_text_cut(w, t, y, in.x, in.w, A_NORMAL,
 		                theme_glyph(t, "Withdrawing…", "Withdrawing..."));
 	else if (d->error)
-		widget_text_cut(w, t, y, in.x, in.w, theme_attr(t, THEME_ERROR), d->error);
+		dialog_message(w, t, in, y, theme_attr(t, THEME_ERROR), d->error);
 }
 
 static int withdraw_fkeys(const struct model *m, const struct ui *ui, const void *st,
