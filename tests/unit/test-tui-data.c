@@ -471,14 +471,25 @@ static void test_summary(void **state)
 	summary_deferred(&m, T0, buf, sizeof buf);
 	assert_string_equal(buf, "Waiting: the battery saver is on");
 
+	/* Under ten minutes away: to the second, and so it changes each
+	 * second; never rounded down. */
 	m.upload.next_upload = T0 + 4 * 60 * USEC_PER_SEC + 30 * USEC_PER_SEC;
 	summary_next_upload(&m, T0, buf, sizeof buf, &changes);
-	assert_string_equal(buf, "Next upload at 07:07, in 4 min");
-	assert_int_equal(changes, T0 + 30 * USEC_PER_SEC);
+	assert_string_equal(buf, "Next upload at 07:07:54, in 4 min 30 s");
+	assert_int_equal(changes, T0 + USEC_PER_SEC);
+	summary_next_upload(&m, T0 + USEC_PER_SEC / 2, buf, sizeof buf, &changes);
+	assert_string_equal(buf, "Next upload at 07:07:54, in 4 min 30 s"); /* 4:29.5 */
+	assert_int_equal(changes, T0 + USEC_PER_SEC);
 	m.upload.next_upload = T0 + 20 * USEC_PER_SEC;
 	summary_next_upload(&m, T0, buf, sizeof buf, &changes);
-	assert_string_equal(buf, "Next upload at 07:03, within a minute");
-	assert_int_equal(changes, T0 + 20 * USEC_PER_SEC);
+	assert_string_equal(buf, "Next upload at 07:03:44, in 20 s");
+	/* Further off: the minute rounded up, changing at the next minute
+	 * of what is left. */
+	m.upload.next_upload = T0 + 45 * 60 * USEC_PER_SEC + 10 * USEC_PER_SEC;
+	summary_next_upload(&m, T0, buf, sizeof buf, &changes);
+	assert_string_equal(buf, "Next upload at 07:49, in 46 min");
+	assert_int_equal(changes, T0 + 10 * USEC_PER_SEC);
+	m.upload.next_upload = T0 + 20 * USEC_PER_SEC;
 	summary_next_upload(&m, T0 + 21 * USEC_PER_SEC, buf, sizeof buf, &changes);
 	assert_string_equal(buf, "Next upload due now");
 	assert_int_equal(changes, UINT64_MAX);
@@ -512,6 +523,9 @@ static void test_summary(void **state)
 
 	/* Storage: the journals of the open segments count before any
 	 * segment has closed. */
+	m.retention = (struct model_retention){.days = 1};
+	summary_storage(&m, l);
+	assert_string_equal(l[0].text, "Nothing stored yet; kept 1 day");
 	m.retention = (struct model_retention){.days = 30};
 	summary_storage(&m, l);
 	assert_string_equal(l[0].text, "Nothing stored yet; kept 30 days");
@@ -525,6 +539,21 @@ static void test_summary(void **state)
 	summary_storage(&m, l);
 	assert_string_equal(l[0].text,
 	                    "3,000 segments, 150 kB, kept 30 days; oldest from 2026-11-29");
+	m.retention.segments = 1;
+	summary_storage(&m, l);
+	assert_string_equal(l[0].text, "1 segment, 150 kB, kept 30 days; oldest from 2026-11-29");
+
+	/* The pause budget, exact to what is left under ten minutes. */
+	m.max_pause_seconds = 1800;
+	m.budget_seconds = 120;
+	m.budget_left = 119;
+	m.paused_until = 0;
+	summary_pause(&m, T0, l);
+	assert_string_equal(l[0].text, "1 min 59 s of 2 min left today, up to 30 min at a time");
+	m.budget_seconds = 7200;
+	m.budget_left = 3599;
+	summary_pause(&m, T0, l);
+	assert_string_equal(l[0].text, "1 h of 2 h left today, up to 30 min at a time");
 
 	m.power = (struct model_power){.estimated_mw = 40,
 	                               .cpu_percent = 0.3,

@@ -344,5 +344,11 @@ unsigned action_key(struct console *c, int key)
 		return flags | CONSOLE_PAINT;
 	}
 	enum action a = keys_lookup(&c->keys, key);
+	const char *why = ui_unavailable(&c->model, a);
+	if (why) {
+		/* Said before it is asked, not offered and then refused. */
+		ui_message(&c->ui, true, "%s is not available: %s.", keys_info(a)->label, why);
+		return flags | CONSOLE_PAINT;
+	}
 	return flags | (actions[a] ? actions[a](c, a) : 0);
 }

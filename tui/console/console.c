@@ -367,7 +367,7 @@ static void on_pause_reply(DBusMessage *reply, void *data)
 			dialog_close(&c->ui);
 		if (dbus_message_get_args(reply, NULL, DBUS_TYPE_UINT64, &until,
 		                          DBUS_TYPE_INVALID)) {
-			format_local_time(until, now_usec(), when, sizeof when);
+			human_until(until, now_usec(), when, sizeof when);
 			ui_message(&c->ui, false, "Paused until %s.", when);
 			/* Gone as soon as the pause is: a resume from elsewhere
 			 * must not leave it saying otherwise. */
@@ -610,7 +610,7 @@ static void export_step(struct console *c);
 
 static void export_finish(struct console *c, const char *why)
 {
-	char *err = NULL, n[32];
+	char *err = NULL, n[48];
 	if (!why && fflush(c->job_file) != 0)
 		why = err = xasprintf("%s", strerror(errno));
 	if (fclose(c->job_file) != 0 && !why)
@@ -618,18 +618,16 @@ static void export_finish(struct console *c, const char *why)
 	c->job_file = NULL;
 	if (!why && rename(c->job_tmp, c->job_path) != 0)
 		why = err = xasprintf("%s", strerror(errno));
-	char sg[32];
-	human_count(c->job.events_written, n, sizeof n);
-	human_count(export_segments(&c->job), sg, sizeof sg);
+	char sg[48];
+	human_counted(c->job.events_written, "event", "events", n, sizeof n);
+	human_counted(export_segments(&c->job), "segment", "segments", sg, sizeof sg);
 	char *shown = shown_path(c->job_path);
 	if (why) {
 		unlink(c->job_tmp);
 		ui_message(&c->ui, true, "Export stopped: %s. Nothing was written to %s.", why,
 		           shown);
 	} else {
-		size_t segs = export_segments(&c->job);
-		ui_message(&c->ui, false, "Exported %s event%s (%s segment%s) to %s.", n,
-		           c->job.events_written == 1 ? "" : "s", sg, segs == 1 ? "" : "s", shown);
+		ui_message(&c->ui, false, "Exported %s (%s) to %s.", n, sg, shown);
 	}
 	free(shown);
 	free(err);

@@ -75,6 +75,12 @@ void frame_state_words(const struct model *m, const struct ui *ui, char *badge, 
 		human_countdown(model_pause_left(m, ui->now), count, sizeof count);
 		snprintf(badge, badge_size, "PAUSED %s", count);
 		*color = THEME_STATE_PAUSED;
+		/* The agent says the end to the minute, rounded down: said
+		 * here to the second when near, never earlier than it is. */
+		if (m->paused_until) {
+			human_until(m->paused_until, ui->now, count, sizeof count);
+			snprintf(reason, reason_size, "paused until %s", count);
+		}
 		return;
 	case MODEL_STATE_EXEMPT:
 		snprintf(badge, badge_size, "EXEMPT");
@@ -234,7 +240,8 @@ static void draw_funcbar(WINDOW *w, const struct model *m, const struct ui *ui, 
 			keys_name(key, names[n], sizeof names[n]);
 		else
 			continue;
-		fk[n] = (struct widget_fkey){names[n], labels[i]};
+		fk[n] =
+		    (struct widget_fkey){names[n], labels[i], ui_unavailable(m, acts[i]) != NULL};
 		n++;
 	}
 	widget_funcbar(w, &ui->theme, y, cols, fk, n);

@@ -3,14 +3,13 @@
 #include "console/ui.h"
 #include "dialog/dialog.h"
 #include "names.h"
+#include "text/human.h"
 #include "util.h"
 
-#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 void ui_init(struct ui *ui, const struct keys *keys, const char *bus_name)
 {
@@ -18,7 +17,6 @@ void ui_init(struct ui *ui, const struct keys *keys, const char *bus_name)
 	ui->view = UI_VIEW_OVERVIEW;
 	ui->keys = keys;
 	ui->bus_name = bus_name;
-	ui->own_uid = getuid();
 	ui->dialogs = dialogs_new();
 	ui->redraw_at = UINT64_MAX;
 }
@@ -114,12 +112,16 @@ void ui_segment_set(struct ui_segment *to, const struct model_segment *from)
 	snprintf(to->stream, sizeof to->stream, "%s", from->stream);
 }
 
+const char *ui_unavailable(const struct model *m, enum action a)
+{
+	bool known = m->link == MODEL_LINK_LIVE && (m->loaded & (1u << MODEL_PROP_RETENTION));
+	if ((a == ACTION_DELETE || a == ACTION_FORGET) && known && !m->retention.deletion_allowed)
+		return "the policy does not let you delete what is recorded";
+	return NULL;
+}
+
 const char *ui_uid_name(struct ui *ui, uint32_t uid)
 {
-	if (uid == CAPCTL_UID_AGENT)
-		return "agent";
-	if (uid == ui->own_uid)
-		return "you";
 	for (size_t i = 0; i < ui->n_uid_names; i++)
 		if (ui->uid_names[i].uid == uid)
 			return ui->uid_names[i].name;
@@ -127,13 +129,8 @@ const char *ui_uid_name(struct ui *ui, uint32_t uid)
 	 * agent, and the table only grows to its size. */
 	struct ui_uid_name *e =
 	    &ui->uid_names[ui->n_uid_names < UI_UID_NAMES ? ui->n_uid_names++ : UI_UID_NAMES - 1];
-	struct passwd pw, *res = NULL;
-	char buf[1024];
 	e->uid = uid;
-	if (getpwuid_r(uid, &pw, buf, sizeof buf, &res) == 0 && res)
-		snprintf(e->name, sizeof e->name, "%s", res->pw_name);
-	else
-		snprintf(e->name, sizeof e->name, "uid %u", uid);
+	human_user(uid, e->name, sizeof e->name);
 	return e->name;
 }
 

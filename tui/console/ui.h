@@ -76,7 +76,6 @@ struct ui {
 	struct theme theme;
 	const char *bus_name; /* "session" or "system" */
 	uint64_t now;         /* realtime of the frame being drawn */
-	uid_t own_uid;
 
 	/* The dialog open over the view (NULL: none), and the state of
 	 * every dialog (dialog/dialog.h), kept while it is closed. */
@@ -139,8 +138,14 @@ void ui_redraw_at(struct ui *ui, uint64_t t);
 void ui_segment_set(struct ui_segment *to, const struct model_segment *from);
 void ui_set_string(char **field, const char *s);
 
-/* The name to show for a uid in History: "you", "agent", a user name, or
- * the number. */
+/* Why the policy does not let a do anything now (the end of a sentence:
+ * "the policy does not let you delete what is recorded"), or NULL when it
+ * may. What the agent has not said yet does not count against an action:
+ * the agent still decides. */
+const char *ui_unavailable(const struct model *m, enum action a);
+
+/* The name to show for a uid in History, as human_user says it, looked
+ * up once per uid. */
 const char *ui_uid_name(struct ui *ui, uint32_t uid);
 
 /* Keeps a scroll position within its content. */

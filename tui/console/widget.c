@@ -136,17 +136,17 @@ void widget_funcbar(WINDOW *w, const struct theme *t, int y, int cols,
 {
 	int x = 0;
 	for (int i = 0; i < n && x < cols; i++) {
-		x += widget_text(w, t, y, x, cols - x, theme_attr(t, THEME_FUNC_KEY), keys[i].key);
+		attr_t key = theme_attr(t, keys[i].off ? THEME_DIM : THEME_FUNC_KEY);
+		attr_t label = theme_attr(t, keys[i].off ? THEME_FUNC_OFF : THEME_FUNC_LABEL);
+		x += widget_text(w, t, y, x, cols - x, key, keys[i].key);
 		/* Labels are padded to six columns as in htop, and never run
 		 * into the next key. */
 		int lw = text_width(keys[i].label, strlen(keys[i].label));
 		int pad = lw < 6 ? 6 - lw : 1;
-		int used = widget_text(w, t, y, x, cols - x, theme_attr(t, THEME_FUNC_LABEL),
-		                       keys[i].label);
+		int used = widget_text(w, t, y, x, cols - x, label, keys[i].label);
 		x += used;
 		if (used == lw && pad) {
-			widget_fill(w, y, x, pad < cols - x ? pad : cols - x,
-			            theme_attr(t, THEME_FUNC_LABEL));
+			widget_fill(w, y, x, pad < cols - x ? pad : cols - x, label);
 			x += pad < cols - x ? pad : cols - x;
 		}
 	}

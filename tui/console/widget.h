@@ -42,6 +42,7 @@ void widget_scrollbar(WINDOW *w, const struct theme *t, int y, int x, int h, uin
  * black on cyan, each label padded to a fixed width. */
 struct widget_fkey {
 	const char *key, *label;
+	bool off; /* not available now: greyed */
 };
 void widget_funcbar(WINDOW *w, const struct theme *t, int y, int cols,
                     const struct widget_fkey *keys, int n);

@@ -42,16 +42,16 @@ static void delete_draw(WINDOW *w, const struct model *m, struct ui *ui, void *s
 	struct delete *d = st;
 	const struct theme *t = &ui->theme;
 	const struct ui_segment *seg = &d->seg;
-	char title[64], span[64], n[32], size[32], buf[400];
+	char title[64], span[64], n[48], size[32], buf[400];
 
 	view_span(seg->start, seg->end, 30, span, sizeof span);
-	human_count(seg->events, n, sizeof n);
+	human_counted(seg->events, "event", "events", n, sizeof n);
 	human_bytes(seg->bytes, size, sizeof size);
 	bool server = seg->uploaded && m->upload.endpoint && *m->upload.endpoint;
 	snprintf(buf, sizeof buf,
-	         "%s, %s, %s event%s, %s. It is deleted from disk now and cannot be "
+	         "%s, %s, %s, %s. It is deleted from disk now and cannot be "
 	         "undone.%s",
-	         seg->stream, span, n, seg->events == 1 ? "" : "s", size,
+	         seg->stream, span, n, size,
 	         server ? " The server is asked to delete its copy." : "");
 	/* As tall as the text at full width, a blank line and the answer. */
 	int lines = dialog_rows(buf, 64 - 6);
@@ -74,8 +74,8 @@ static int delete_fkeys(const struct model *m, const struct ui *ui, const void *
                         struct widget_fkey *fk, char names[][16])
 {
 	(void)m, (void)ui, (void)st, (void)names;
-	fk[0] = (struct widget_fkey){"y", "Delete"};
-	fk[1] = (struct widget_fkey){"n", "Keep it"};
+	fk[0] = (struct widget_fkey){"y", "Delete", false};
+	fk[1] = (struct widget_fkey){"n", "Keep it", false};
 	return 2;
 }
 

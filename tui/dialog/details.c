@@ -139,11 +139,11 @@ static int details_fkeys(const struct model *m, const struct ui *ui, const void 
 	int n = 0, key;
 	if (withdrawable(m, d->id) && keys_for(ui->keys, ACTION_WITHDRAW, &key, 1) == 1) {
 		keys_name(key, names[n], sizeof names[n]);
-		fk[n] = (struct widget_fkey){names[n], "Withdraw"};
+		fk[n] = (struct widget_fkey){names[n], "Withdraw", false};
 		n++;
 	}
-	fk[n++] = (struct widget_fkey){theme_glyph(&ui->theme, "↑↓", "Up/Dn"), "Scroll"};
-	fk[n++] = (struct widget_fkey){"Esc", "Close"};
+	fk[n++] = (struct widget_fkey){theme_glyph(&ui->theme, "↑↓", "Up/Dn"), "Scroll", false};
+	fk[n++] = (struct widget_fkey){"Esc", "Close", false};
 	return n;
 }
 

@@ -158,15 +158,17 @@ static int exempt_fkeys(const struct model *m, const struct ui *ui, const void *
 	const struct form *f = &((const struct exempt *)st)->form;
 	int n = 0;
 	(void)m, (void)names;
-	fk[n++] = (struct widget_fkey){"Tab", "Next"};
+	fk[n++] = (struct widget_fkey){"Tab", "Next", false};
 	if (f->focus == FORM_SCOPE || f->focus == FORM_CATEGORY)
-		fk[n++] =
-		    (struct widget_fkey){theme_glyph(&ui->theme, "←→", "Left/Right"), "Choose"};
-	fk[n++] = (struct widget_fkey){"Enter", f->focus == FORM_REASON   ? "New line"
-	                                        : f->focus == FORM_SEND   ? "Send"
-	                                        : f->focus == FORM_CANCEL ? "Cancel"
-	                                                                  : "Next"};
-	fk[n++] = (struct widget_fkey){"Esc", "Cancel"};
+		fk[n++] = (struct widget_fkey){theme_glyph(&ui->theme, "←→", "Left/Right"),
+		                               "Choose", false};
+	fk[n++] = (struct widget_fkey){"Enter",
+	                               f->focus == FORM_REASON   ? "New line"
+	                               : f->focus == FORM_SEND   ? "Send"
+	                               : f->focus == FORM_CANCEL ? "Cancel"
+	                                                         : "Next",
+	                               false};
+	fk[n++] = (struct widget_fkey){"Esc", "Cancel", false};
 	return n;
 }
 

@@ -53,18 +53,19 @@ void dialog_export_show(struct console *c)
 void dialog_export_progress(const struct ui *ui, char *buf, size_t size)
 {
 	const struct ui_export *e = &ui->export;
-	char a[32], b[32];
-	human_count(e->events_written, a, sizeof a);
+	char a[48], b[48];
 	/* The figures first: a long path is what gets cut. */
 	if (e->listing) {
 		snprintf(buf, size, "Exporting: listing the segments, for %s", e->path);
 	} else if (e->events_expected) {
-		human_count(e->events_expected, b, sizeof b);
+		human_count(e->events_written, a, sizeof a);
+		human_counted(e->events_expected, "event", "events", b, sizeof b);
 		unsigned pct = (unsigned)(e->events_written * 100 / e->events_expected);
-		snprintf(buf, size, "Exporting: %u%%, %s of %s events, to %s",
-		         pct > 100 ? 100 : pct, a, b, e->path);
+		snprintf(buf, size, "Exporting: %u%%, %s of %s, to %s", pct > 100 ? 100 : pct, a, b,
+		         e->path);
 	} else {
-		snprintf(buf, size, "Exporting: %s events, to %s", a, e->path);
+		human_counted(e->events_written, "event", "events", a, sizeof a);
+		snprintf(buf, size, "Exporting: %s, to %s", a, e->path);
 	}
 }
 
@@ -72,7 +73,7 @@ static void draw_running(WINDOW *w, struct ui *ui, struct rect s)
 {
 	const struct theme *t = &ui->theme;
 	const struct ui_export *e = &ui->export;
-	char buf[4200], a[32], b[32];
+	char buf[4200], a[32], b[48], c[48];
 	struct rect bx = dialog_centre(s, 8, 70);
 	widget_box(w, t, bx, "Exporting");
 	struct rect in = dialog_inside(bx);
@@ -84,9 +85,9 @@ static void draw_running(WINDOW *w, struct ui *ui, struct rect s)
 	if (e->listing) {
 		snprintf(buf, sizeof buf, "Listing the segments%s", theme_glyph(t, "…", "..."));
 	} else {
-		human_count(e->events_expected, b, sizeof b);
-		snprintf(buf, sizeof buf, "%s of %s events, %zu of %zu segments", a, b,
-		         e->segs_done, e->segs_total);
+		human_counted(e->events_expected, "event", "events", b, sizeof b);
+		human_counted(e->segs_total, "segment", "segments", c, sizeof c);
+		snprintf(buf, sizeof buf, "%s of %s, %zu of %s", a, b, e->segs_done, c);
 	}
 	if (y < bottom)
 		widget_text_cut(w, t, y++, in.x, in.w, A_NORMAL, buf);
@@ -164,18 +165,18 @@ static int export_fkeys(const struct model *m, const struct ui *ui, const void *
 	int n = 0;
 	(void)m, (void)names;
 	if (ui->export.running) {
-		fk[n++] = (struct widget_fkey){"c", "Stop it"};
-		fk[n++] = (struct widget_fkey){"Esc", "Close"};
+		fk[n++] = (struct widget_fkey){"c", "Stop it", false};
+		fk[n++] = (struct widget_fkey){"Esc", "Close", false};
 		return n;
 	}
-	fk[n++] = (struct widget_fkey){"Enter", "Export"};
+	fk[n++] = (struct widget_fkey){"Enter", "Export", false};
 	if (x->seg.id) {
-		fk[n++] = (struct widget_fkey){"Tab", "Next"};
+		fk[n++] = (struct widget_fkey){"Tab", "Next", false};
 		if (!x->focus_path)
 			fk[n++] = (struct widget_fkey){theme_glyph(&ui->theme, "←→", "Left/Right"),
-			                               "Choose"};
+			                               "Choose", false};
 	}
-	fk[n++] = (struct widget_fkey){"Esc", "Cancel"};
+	fk[n++] = (struct widget_fkey){"Esc", "Cancel", false};
 	return n;
 }
 

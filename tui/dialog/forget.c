@@ -106,13 +106,14 @@ static int forget_fkeys(const struct model *m, const struct ui *ui, const void *
 	int n = 0;
 	(void)m, (void)names;
 	if (f->confirm) {
-		fk[n++] = (struct widget_fkey){"y", "Forget"};
-		fk[n++] = (struct widget_fkey){"n", "Back"};
+		fk[n++] = (struct widget_fkey){"y", "Forget", false};
+		fk[n++] = (struct widget_fkey){"n", "Back", false};
 	} else {
-		fk[n++] = (struct widget_fkey){"Enter", "Next"};
-		fk[n++] = (struct widget_fkey){theme_glyph(&ui->theme, "↑↓", "Up/Dn"), "Pick"};
+		fk[n++] = (struct widget_fkey){"Enter", "Next", false};
+		fk[n++] =
+		    (struct widget_fkey){theme_glyph(&ui->theme, "↑↓", "Up/Dn"), "Pick", false};
 	}
-	fk[n++] = (struct widget_fkey){"Esc", "Cancel"};
+	fk[n++] = (struct widget_fkey){"Esc", "Cancel", false};
 	return n;
 }
 

@@ -33,10 +33,12 @@ struct help_line {
 	const char *text;
 	const char *where;
 	bool heading;
+	const char *off; /* why it is not available now, or NULL */
 };
 
 /* One line per action that has a key, then the keys dialogs take. */
-static size_t help_lines(const struct ui *ui, struct help_line *out, size_t max)
+static size_t help_lines(const struct model *m, const struct ui *ui, struct help_line *out,
+                         size_t max)
 {
 	static const char *const extra[][2] = {
 	    {"Esc", "close a dialog without doing anything"},
@@ -54,15 +56,16 @@ static size_t help_lines(const struct ui *ui, struct help_line *out, size_t max)
 	size_t n = 0;
 	if (n < max)
 		out[n++] = (struct help_line){
-		    "", "Keys (those of capctl.conf's keys group can be moved)", NULL, true};
+		    "", "Keys (those of capctl.conf's keys group can be moved)", NULL, true, NULL};
 	for (int a = ACTION_NONE + 1; a < N_ACTIONS && n < max; a++) {
 		int keys[6];
 		size_t k = keys_for(ui->keys, (enum action)a, keys, 6);
 		if (!k)
 			continue;
 		struct help_line *l = &out[n++];
+		const char *off = ui_unavailable(m, (enum action)a);
 		*l = (struct help_line){"", keys_info((enum action)a)->help,
-		                        keys_info((enum action)a)->where, false};
+		                        keys_info((enum action)a)->where, false, off};
 		for (size_t i = 0; i < k; i++) {
 			char name[16];
 			keys_name(keys[i], name, sizeof name);
@@ -70,13 +73,17 @@ static size_t help_lines(const struct ui *ui, struct help_line *out, size_t max)
 			snprintf(l->keys + len, sizeof l->keys - len, "%s%s", i ? " or " : "",
 			         name);
 		}
+		/* Greyed, and why on the line below: the key is there, it does
+		 * nothing now. */
+		if (off && n < max)
+			out[n++] = (struct help_line){"", "", off, false, off};
 	}
 	if (n < max)
-		out[n++] = (struct help_line){"", "", NULL, false};
+		out[n++] = (struct help_line){"", "", NULL, false, NULL};
 	if (n < max)
-		out[n++] = (struct help_line){"", "In dialogs", NULL, true};
+		out[n++] = (struct help_line){"", "In dialogs", NULL, true, NULL};
 	for (size_t i = 0; i < ARRAY_SIZE(extra) && n < max; i++) {
-		out[n] = (struct help_line){"", extra[i][1], NULL, false};
+		out[n] = (struct help_line){"", extra[i][1], NULL, false, NULL};
 		snprintf(out[n].keys, sizeof out[n].keys, "%s", extra[i][0]);
 		n++;
 	}
@@ -87,11 +94,10 @@ static void help_draw(WINDOW *w, const struct model *m, struct ui *ui, void *st,
 {
 	struct help *h = st;
 	const struct theme *t = &ui->theme;
-	struct help_line lines[N_ACTIONS + 16];
-	size_t n = help_lines(ui, lines, ARRAY_SIZE(lines));
+	struct help_line lines[2 * N_ACTIONS + 16];
+	size_t n = help_lines(m, ui, lines, ARRAY_SIZE(lines));
 	struct rect b = dialog_centre(s, (int)n + 2, 84);
 	char title[64];
-	(void)m;
 	snprintf(title, sizeof title, "capctl %s help", CAPCTL_VERSION);
 	widget_box(w, t, b, title);
 	struct rect in = dialog_inside(b);
@@ -108,14 +114,18 @@ static void help_draw(WINDOW *w, const struct model *m, struct ui *ui, void *st,
 			widget_text_cut(w, t, y, in.x, in.w, A_BOLD, lines[l].text);
 			continue;
 		}
-		widget_text_cut(w, t, y, in.x, kw - 1, theme_attr(t, THEME_HELP_KEY),
-		                lines[l].keys);
-		char text[160];
-		if (lines[l].where)
+		const char *off = lines[l].off;
+		widget_text_cut(w, t, y, in.x, kw - 1,
+		                theme_attr(t, off ? THEME_DIM : THEME_HELP_KEY), lines[l].keys);
+		char text[256];
+		if (off && lines[l].where == off) /* the line saying why */
+			snprintf(text, sizeof text, "  (%s)", off);
+		else if (lines[l].where)
 			snprintf(text, sizeof text, "%s (%s)", lines[l].text, lines[l].where);
 		else
 			snprintf(text, sizeof text, "%s", lines[l].text);
-		widget_text_cut(w, t, y, in.x + kw, in.w - kw, A_NORMAL, text);
+		widget_text_cut(w, t, y, in.x + kw, in.w - kw,
+		                off ? theme_attr(t, THEME_DIM) : A_NORMAL, text);
 	}
 	widget_scrollbar(w, t, in.y, b.x + b.w - 1, in.h, n, h->scroll.top);
 }
@@ -124,8 +134,8 @@ static int help_fkeys(const struct model *m, const struct ui *ui, const void *st
                       struct widget_fkey *fk, char names[][16])
 {
 	(void)m, (void)st, (void)names;
-	fk[0] = (struct widget_fkey){"Esc", "Close"};
-	fk[1] = (struct widget_fkey){theme_glyph(&ui->theme, "↑↓", "Up/Dn"), "Scroll"};
+	fk[0] = (struct widget_fkey){"Esc", "Close", false};
+	fk[1] = (struct widget_fkey){theme_glyph(&ui->theme, "↑↓", "Up/Dn"), "Scroll", false};
 	return 2;
 }
 

@@ -89,9 +89,9 @@ static int pause_fkeys(const struct model *m, const struct ui *ui, const void *s
 {
 	(void)m, (void)st, (void)names;
 	int n = 0;
-	fk[n++] = (struct widget_fkey){"Enter", "Pause"};
-	fk[n++] = (struct widget_fkey){theme_glyph(&ui->theme, "↑↓", "Up/Dn"), "Pick"};
-	fk[n++] = (struct widget_fkey){"Esc", "Cancel"};
+	fk[n++] = (struct widget_fkey){"Enter", "Pause", false};
+	fk[n++] = (struct widget_fkey){theme_glyph(&ui->theme, "↑↓", "Up/Dn"), "Pick", false};
+	fk[n++] = (struct widget_fkey){"Esc", "Cancel", false};
 	return n;
 }
 

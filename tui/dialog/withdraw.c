@@ -83,8 +83,8 @@ static int withdraw_fkeys(const struct model *m, const struct ui *ui, const void
                           struct widget_fkey *fk, char names[][16])
 {
 	(void)m, (void)ui, (void)st, (void)names;
-	fk[0] = (struct widget_fkey){"y", "Withdraw"};
-	fk[1] = (struct widget_fkey){"n", "Keep it"};
+	fk[0] = (struct widget_fkey){"y", "Withdraw", false};
+	fk[1] = (struct widget_fkey){"n", "Keep it", false};
 	return 2;
 }
 

@@ -87,7 +87,7 @@ static int list_heads(WINDOW *w, const struct model *m, struct ui *ui, struct re
 {
 	const struct theme *t = &ui->theme;
 	attr_t ph = theme_attr(t, THEME_PANEL_HEADER), lab = theme_attr(t, THEME_LABEL);
-	char buf[160], a[32];
+	char buf[160], a[48];
 	int y = r.y;
 	if (heads >= 1) {
 		int pos = 0;
@@ -96,9 +96,8 @@ static int list_heads(WINDOW *w, const struct model *m, struct ui *ui, struct re
 			pos =
 			    view_position(w, t, r.y, r, ui->data.top, ui->data.rows, m->segs.total);
 		if (m->segs.known && m->segs.total) {
-			human_count(m->segs.total, a, sizeof a);
-			snprintf(buf, sizeof buf, "%s segment%s kept, newest first", a,
-			         m->segs.total == 1 ? "" : "s");
+			human_counted(m->segs.total, "segment", "segments", a, sizeof a);
+			snprintf(buf, sizeof buf, "%s kept, newest first", a);
 		} else {
 			snprintf(buf, sizeof buf, "Segments kept");
 		}
@@ -134,7 +133,7 @@ static void list_row(WINDOW *w, const struct theme *t, int y, struct rect r,
                      const struct seg_cols *c, const struct model_segment *s, bool sel)
 {
 	attr_t base = sel ? theme_attr(t, THEME_SELECTION) : A_NORMAL;
-	char buf[160], a[32];
+	char buf[160], a[48];
 	int x = r.x + 1;
 	view_span(s->start, s->end, c->wide_when ? 30 : c->when - 1, buf, sizeof buf);
 	widget_text(w, t, y, x, c->when - 1, sel ? base : theme_attr(t, THEME_LABEL), buf);
@@ -267,9 +266,9 @@ static void draw_segment(WINDOW *w, const struct model *m, struct ui *ui, struct
 		widget_fill(w, y, r.x, r.w, ph);
 		if (total && r.w >= 40)
 			pos = view_position(w, t, r.y, r, ui->segev.top, ui->segev.rows, total);
-		human_count(total, n, sizeof n);
-		snprintf(buf, sizeof buf, "Segment %llu: %s, %s event%s", (unsigned long long)s->id,
-		         s->stream, n, total == 1 ? "" : "s");
+		human_counted(total, "event", "events", n, sizeof n);
+		snprintf(buf, sizeof buf, "Segment %llu: %s, %s", (unsigned long long)s->id,
+		         s->stream, n);
 		widget_text_cut(w, t, y, r.x + 1, r.w - 2 - pos, ph, buf);
 		y++;
 	}
