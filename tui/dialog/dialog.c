@@ -12,6 +12,7 @@
 #include "dialog/help.h"
 #include "dialog/pause.h"
 #include "dialog/withdraw.h"
+#include "text/safe.h"
 #include "text/text.h"
 #include "util.h"
 #include "view/view.h"
@@ -129,10 +130,12 @@ struct rect dialog_inside(struct rect b)
 int dialog_rows(const char *s, int cols)
 {
 	struct text_line *l;
+	char *safe = safe_str(s, SAFE_NEWLINE); /* as view_paragraph wraps it */
 	if (cols < 1)
 		cols = 1;
-	int n = (int)text_wrap(s, strlen(s), cols, &l);
+	int n = (int)text_wrap(safe, strlen(safe), cols, &l);
 	free(l);
+	free(safe);
 	return n;
 }
 

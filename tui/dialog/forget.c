@@ -50,7 +50,6 @@ static void draw_question(WINDOW *w, const struct model *m, struct ui *ui, struc
 {
 	const struct theme *t = &ui->theme;
 	char buf[320], len[32], title[64];
-	struct text_line *tl;
 
 	human_minutes(f->seconds, len, sizeof len);
 	snprintf(title, sizeof title, "Forget the last %s?", len);
@@ -59,8 +58,7 @@ static void draw_question(WINDOW *w, const struct model *m, struct ui *ui, struc
 	         "Everything recorded in the last %s is erased, from memory and from "
 	         "disk. It cannot be undone.%s",
 	         len, server ? " The server is asked to delete what it received of it." : "");
-	int lines = (int)text_wrap(buf, strlen(buf), 60 - 6, &tl);
-	free(tl);
+	int lines = dialog_rows(buf, 60 - 6);
 	int answer = f->error ? dialog_rows(f->error, 60 - 6) : 1;
 	struct rect b = dialog_centre(s, lines + 4 + answer, 60);
 	widget_box(w, t, b, title);

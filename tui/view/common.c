@@ -1,6 +1,7 @@
 /* What the views share: wrapped paragraphs, the "waiting" text, the
  * position in a list, a History entry's time. */
 #include "text/human.h"
+#include "text/safe.h"
 #include "text/text.h"
 #include "util.h"
 #include "view/view.h"
@@ -29,6 +30,9 @@ int view_paragraph(WINDOW *w, const struct theme *t, int y, int x, int cols, int
 	struct text_line *lines;
 	if (cols < 1)
 		return 0;
+	/* Wrapped as it is shown: what the sanitizer writes out takes room. */
+	char *safe = safe_str(s, SAFE_NEWLINE);
+	s = safe;
 	size_t n = text_wrap(s, strlen(s), cols, &lines);
 	for (int i = 0; i < h; i++) {
 		size_t l = (size_t)(skip + i);
@@ -41,6 +45,7 @@ int view_paragraph(WINDOW *w, const struct theme *t, int y, int x, int cols, int
 		free(part);
 	}
 	free(lines);
+	free(safe);
 	return (int)n;
 }
 
