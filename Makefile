@@ -93,7 +93,8 @@ $(BUILD)/tests/%.o: tests/unit/%.c
 $(BUILD)/tests/%: $(BUILD)/tests/%.o $(BUILD)/libagent.a $(BUILD)/libtui.a $(BUILD)/libipc.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(call pkg_libs,$(ALL_PKGS) cmocka) -lm
 
-# Fuzz targets: clang's libFuzzer over the agent's parsers, built apart.
+# Fuzz targets: clang's libFuzzer over the parsers of both sides (the
+# client's decoder is in ipc/), built apart.
 FUZZ_CC ?= clang
 FUZZ_BUILD := build-fuzz
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined
@@ -113,13 +114,19 @@ $(FUZZ_BUILD)/libfuzz.a: $(FUZZ_OBJ)
 	$(AR) rcs $@ $^
 
 $(FUZZ_BUILD)/fuzz-%: fuzz/fuzz-%.c $(FUZZ_BUILD)/libfuzz.a
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $^ -o $@ $(call pkg_libs,$(AGENT_PKGS)) -lm
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(call pkg_cflags,dbus-1) -fsanitize=fuzzer $^ -o $@ \
+		$(call pkg_libs,$(AGENT_PKGS)) -lm
 
 fuzz-build: $(FUZZ_BIN)
 
-fuzz: deps
-	@$(MAKE) --no-print-directory fuzz-build
-	@FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/test-fuzz
+# The bus fuzzer runs the SANITIZE build of the agent, then the plain one
+# under valgrind.
+fuzz:
+	@scripts/install-deps fuzz
+	@$(MAKE) --no-print-directory fuzz-build build/captured
+	@$(MAKE) --no-print-directory SANITIZE=1 build-san/captured
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) CAPTURED=$(CURDIR)/build-san/captured BUS_FUZZ_VALGRIND=1 \
+		BUS_FUZZ_VALGRIND_AGENT=$(CURDIR)/build/captured tests/fuzz/test-fuzz
 
 # A benchmark helper: the synthetic source written out as an evemu recording.
 $(BUILD)/synth-evemu: tests/bench/synth-evemu.c $(BUILD)/libagent.a $(BUILD)/libipc.a
@@ -136,6 +143,13 @@ check: deps
 demo: deps
 	@$(MAKE) --no-print-directory all
 	@BUILD=$(BUILD) scripts/demo
+
+# `make check` as a newcomer gets it: in a minimal Debian 12 chroot (built in
+# $(CHROOT) when missing, kept), on a clone of HEAD. Slow; needs root.
+CHROOT ?= build-chroot
+check-chroot:
+	@CHROOT='$(CHROOT)' tests/chroot/run $(if $(SANITIZE),SANITIZE=$(SANITIZE)) \
+		$(if $(WERROR),WERROR=$(WERROR))
 
 bench:
 	@scripts/install-deps bench
@@ -182,6 +196,6 @@ format-check:
 clean:
 	rm -rf build build-san build-fuzz
 
-.PHONY: all deps check demo bench fuzz fuzz-build install uninstall format format-check clean
+.PHONY: all deps check check-chroot demo bench fuzz fuzz-build install uninstall format format-check clean
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

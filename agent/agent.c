@@ -18,6 +18,8 @@ static uint64_t checkpoint_interval(const struct agent *a)
 	return a->filter.saver ? 10 * CHECKPOINT_USEC : CHECKPOINT_USEC;
 }
 
+static void storage_update(struct agent *a);
+
 static const enum prop immediate_props[] = {P_STATE,       P_STATE_REASON, P_PAUSED_UNTIL,
                                             P_BUDGET_LEFT, P_MAX_PAUSE,    P_BUDGET};
 
@@ -28,6 +30,8 @@ void agent_log(struct agent *a, const char *action, uint32_t uid, const char *fm
 	va_start(ap, fmt);
 	vsnprintf(detail, sizeof detail, fmt, ap);
 	va_end(ap);
+	detail[utf8_cut(detail, strlen(detail), sizeof detail - 1)] =
+	    '\0'; /* never mid-character */
 	if (uid == CAPCTL_UID_AGENT)
 		log_msg("%s: %s", action, detail);
 	else
@@ -161,6 +165,8 @@ static void on_kept(const struct event *e, void *data)
 		a->recent_len++;
 	if (a->spool) {
 		spool_add(a->spool, e, a->policy.segment_seconds);
+		if ((spool_fault(a->spool) != 0) != a->storage.failed)
+			storage_update(a);
 		if (!loop_timer_armed(a->checkpoint_timer))
 			loop_timer_arm_in(a->checkpoint_timer, checkpoint_interval(a));
 		if (!loop_timer_armed(a->segment_timer))
@@ -278,8 +284,12 @@ void agent_stop_source(struct agent *a)
 	source_free(a->source);
 	a->source = NULL;
 	filter_flush(&a->filter, 0, true, on_kept, a);
-	if (a->spool)
-		spool_close_due(a->spool, 0, 0);
+	if (a->spool) {
+		int r = spool_close_due(a->spool, 0, 0);
+		if (r < 0)
+			log_msg("cannot write the spool: %s; %" PRIu64 " events recorded are lost",
+			        strerror(-r), spool_waiting(a->spool));
+	}
 }
 
 /* ---- the spool ---- */
@@ -366,6 +376,10 @@ static void on_upload_history(const char *action, const char *detail, void *data
 void agent_spool_changed(struct agent *a)
 {
 	uint64_t day = 86400 * USEC_PER_SEC;
+	storage_update(a);
+	/* A deletion may have made room: look now, not at the next tick. */
+	if (a->storage.failed)
+		loop_timer_arm_in(a->checkpoint_timer, 0);
 	arm_at(a->segment_timer, spool_next_close(a->spool, a->policy.segment_seconds));
 	uint64_t oldest_end = UINT64_MAX;
 	for (size_t i = 0; i < spool_count(a->spool); i++) {
@@ -380,14 +394,120 @@ void agent_spool_changed(struct agent *a)
 	agent_counters_touch(a);
 }
 
+/* ---- storage faults ---- */
+
+#define STORAGE_LOOK_USEC USEC_PER_SEC          /* how often to look for room */
+#define STORAGE_BACKOFF_MAX (60 * USEC_PER_SEC) /* the longest wait between tries */
+
+/* The failure in words for the person: the spool's disk is the state
+ * directory's. A directory's name need not be UTF-8, a property must be:
+ * then its other bytes are shown as '?'. */
+static char *storage_words(const struct agent *a, int err)
+{
+	const char *path = a->state_path ? a->state_path : "";
+	const char *slash = strrchr(path, '/');
+	int len = slash ? (int)(slash - path) : (int)strlen(path);
+	char *w;
+	if (err == -ENOSPC)
+		w = xasprintf("the disk holding %.*s is full", len, path);
+	else if (err == -EDQUOT)
+		w = xasprintf("the disk quota for %.*s is used up", len, path);
+	else
+		w = xasprintf("cannot write to %.*s/spool: %s", len, path, strerror(-err));
+	if (!utf8_valid(w, strlen(w)))
+		for (char *p = w; *p; p++)
+			if ((unsigned char)*p >= 0x80)
+				*p = '?';
+	return w;
+}
+
+char *agent_storage_error(const struct agent *a)
+{
+	int err = a->spool ? spool_fault(a->spool) : 0;
+	if (!err)
+		return xstrdup("");
+	char *words = storage_words(a, err), *out;
+	uint64_t lost = spool_dropped(a->spool) - a->storage.dropped;
+	if (lost)
+		out = xasprintf("%s; %" PRIu64 " events could not be kept (memory holds at most "
+		                "%u MiB of events waiting for the disk)",
+		                words, lost, SPOOL_MEMORY_MAX >> 20);
+	else
+		out = xasprintf("%s; %" PRIu64 " events wait in memory for it", words,
+		                spool_waiting(a->spool));
+	free(words);
+	return out;
+}
+
+/* After the spool tried to write: History once when an episode begins
+ * and once when it ends. */
+static void storage_update(struct agent *a)
+{
+	struct storage_fault *f = &a->storage;
+	if (!a->spool)
+		return;
+	int err = spool_fault(a->spool);
+	char *words = NULL;
+	if (err && !f->failed) {
+		uint64_t mono = mono_usec();
+		*f = (struct storage_fault){.failed = true,
+		                            .err = err,
+		                            .since = now_usec(),
+		                            .retry_at = mono + USEC_PER_SEC,
+		                            .backoff = USEC_PER_SEC,
+		                            .dropped = spool_dropped(a->spool)};
+		/* The reserve the spool just freed makes room for this line. */
+		words = storage_words(a, err);
+		size_t before = a->history ? history_count(a->history) : 0;
+		agent_log(a, "storage-failed", CAPCTL_UID_AGENT,
+		          "%s; what is recorded waits in memory", words);
+		f->unlogged = a->history && history_count(a->history) == before;
+		loop_timer_arm_in(a->checkpoint_timer, STORAGE_LOOK_USEC);
+	} else if (!err && f->failed) {
+		char when[40];
+		uint64_t now = now_usec(), lost = spool_dropped(a->spool) - f->dropped;
+		f->failed = false;
+		words = storage_words(a, f->err);
+		format_local_time(f->since, now, when, sizeof when);
+		if (f->unlogged)
+			agent_log(a, "storage-failed", CAPCTL_UID_AGENT, "%s (since %s)", words,
+			          when);
+		agent_log(a, "storage-recovered", CAPCTL_UID_AGENT,
+		          "the spool is written again, after %" PRIu64 " s; %s",
+		          (uint64_t)((now - f->since) / USEC_PER_SEC),
+		          lost ? "some events could not be kept" : "nothing recorded was lost");
+		if (lost)
+			log_msg("%" PRIu64 " events could not be kept while the disk failed", lost);
+	}
+	free(words);
+	agent_counters_touch(a);
+}
+
 static void on_checkpoint(struct loop_timer *t, void *data)
 {
 	struct agent *a = data;
-	(void)t;
+	struct storage_fault *f = &a->storage;
+	uint64_t now = mono_usec();
+	/* While writes fail: try again by the backoff, or as soon as the disk
+	 * has room; never on an event. Looking for room costs one statvfs. */
+	if (f->failed && !spool_retry_now(a->spool, now >= f->retry_at)) {
+		loop_timer_arm_in(t, STORAGE_LOOK_USEC);
+		return;
+	}
+	bool was = f->failed;
 	int r = spool_checkpoint(a->spool);
-	if (r < 0)
-		log_msg("cannot write the journal: %s", strerror(-r));
-	agent_counters_touch(a);
+	if (r < 0 && was) {
+		f->backoff =
+		    f->backoff * 2 > STORAGE_BACKOFF_MAX ? STORAGE_BACKOFF_MAX : f->backoff * 2;
+		f->retry_at = now + f->backoff;
+		log_msg("cannot write the spool: %s; trying again within %" PRIu64 " s",
+		        strerror(-r), (uint64_t)(f->backoff / USEC_PER_SEC));
+	}
+	storage_update(a);
+	if (f->failed)
+		loop_timer_arm_in(t, STORAGE_LOOK_USEC);
+	else if (spool_behind(a->spool))
+		loop_timer_arm_in(t, 0); /* the next slice, after the bus's turn */
 }
 
 static void enforce_limits(struct agent *a)
@@ -436,37 +556,60 @@ int agent_open_spool(struct agent *a, const char *state_dir, char **error)
 	const struct upload_hooks hooks = {on_upload_changed, on_upload_history,
 	                                   upload_deferral_hook, a};
 	a->uploader = upload_new(a->loop, a->spool, &a->policy, &hooks);
-	if (a->upload_state)
-		upload_parse(a->uploader, a->upload_state);
-	free(a->upload_state);
-	a->upload_state = NULL;
+	if (a->upload_saved) {
+		upload_restore(a->uploader, a->upload_saved);
+		state_upload_fini(a->upload_saved);
+		free(a->upload_saved);
+		a->upload_saved = NULL;
+	}
 	upload_defer(a->uploader, upload_deferral(a));
-	enforce_limits(a);
+	enforce_limits(a); /* and a recovery the disk could not take */
 	return 0;
 }
 
-uint64_t agent_forget(struct agent *a, uint64_t cutoff, int *err)
+/* Lets go of the events of stream st (N_STREAMS: all) from "from" to "to"
+ * in the ring, and of a downsampled position held back among them. */
+static void drop_recent(struct agent *a, enum stream st, uint64_t from, uint64_t to)
 {
-	uint64_t removed = 0;
-	/* A position held back by downsampling is not kept yet: drop it. */
-	if (a->filter.held && a->filter.held_ev.time >= cutoff)
+	const struct event *h = &a->filter.held_ev;
+	if (a->filter.held && (st == N_STREAMS || h->stream == st) && h->time >= from &&
+	    h->time <= to)
 		a->filter.held = false;
 	size_t kept = 0;
 	struct event *tmp = xcalloc(RECENT_MAX, sizeof *tmp);
 	for (size_t i = a->recent_len; i-- > 0;) {
 		const struct event *e = agent_recent(a, i);
-		if (e->time < cutoff)
+		if ((st != N_STREAMS && e->stream != st) || e->time < from || e->time > to)
 			tmp[kept++] = *e;
 	}
 	memcpy(a->recent, tmp, kept * sizeof *tmp);
 	a->recent_head = kept % RECENT_MAX;
 	a->recent_len = kept;
 	free(tmp);
+}
+
+int agent_delete_segment(struct agent *a, uint64_t id)
+{
+	struct spool_seg seg;
+	if (spool_lookup(a->spool, id, &seg) < 0 || spool_delete(a->spool, id) < 0)
+		return -ENOENT;
+	/* What memory still holds of it goes too: an open segment's end is
+	 * "until now". */
+	drop_recent(a, seg.stream, seg.start, seg.end ? seg.end : UINT64_MAX);
+	return 0;
+}
+
+uint64_t agent_forget(struct agent *a, uint64_t cutoff, int *err)
+{
+	uint64_t removed = 0;
+	drop_recent(a, N_STREAMS, cutoff, UINT64_MAX);
 	bool uploaded;
 	removed += spool_forget(a->spool, cutoff, err, &uploaded);
 	/* What the server has, or is receiving now, must go there too. */
-	if (uploaded || upload_busy(a->uploader) || cutoff <= upload_uploaded_until(a->uploader))
+	if (uploaded || upload_busy(a->uploader) || cutoff <= upload_uploaded_until(a->uploader)) {
 		upload_delete_span(a->uploader, cutoff, now_usec());
+		agent_save_state(a);
+	}
 	agent_spool_changed(a);
 	return removed;
 }
@@ -521,27 +664,49 @@ void agent_tick(struct agent *a)
 		arm_control_timer(a, now_usec());
 }
 
-int agent_save_state(struct agent *a)
+/* The state with c as its control part, and a deletion request for ids
+ * added when n is not 0. */
+static int save_state(struct agent *a, const struct control *c, const uint64_t *ids, size_t n)
 {
-	char *text = control_serialize(&a->control);
-	char *up = a->uploader ? upload_serialize(a->uploader)
-	                       : xstrdup(a->upload_state ? a->upload_state : "");
-	char *all = xasprintf(
-	    "%scounts %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 "\n%s", text,
-	    a->counts[0], a->counts[1], a->counts[2], a->counts[3], a->counts[4], up);
-	int r = write_file_atomic(a->state_path, all, strlen(all));
+	struct state_upload up = {0};
+	const struct state_upload *saved = a->upload_saved;
+	if (a->uploader) {
+		upload_save(a->uploader, &up);
+	} else if (saved) {
+		up = (struct state_upload){saved->day,
+		                           saved->bytes_today,
+		                           saved->bytes_total,
+		                           saved->last_upload,
+		                           saved->uploaded_until,
+		                           NULL,
+		                           0};
+		for (size_t i = 0; i < saved->n_del; i++)
+			state_upload_add(&up, saved->del[i].ids, saved->del[i].n,
+			                 saved->del[i].from, saved->del[i].to);
+	}
+	if (n)
+		state_upload_add(&up, ids, n, 0, 0);
+	int r = a->store ? state_save(a->store, c, a->counts, &up, now_usec()) : -ENOENT;
+	state_upload_fini(&up);
 	if (r < 0)
 		log_msg("cannot save state to %s: %s", a->state_path, strerror(-r));
-	free(text);
-	free(up);
-	free(all);
 	return r;
 }
 
-void agent_control_changed(struct agent *a)
+int agent_save_state(struct agent *a)
+{
+	return save_state(a, &a->control, NULL, 0);
+}
+
+int agent_save_deletion(struct agent *a, const uint64_t *ids, size_t n)
+{
+	return save_state(a, &a->control, ids, n);
+}
+
+/* What follows a change of the control state, once it is saved. */
+static void control_followups(struct agent *a)
 {
 	uint64_t now = now_usec();
-	agent_save_state(a);
 	set_gates(a, now);
 	if (a->uploader)
 		upload_defer(a->uploader, upload_deferral(a));
@@ -551,6 +716,25 @@ void agent_control_changed(struct agent *a)
 	                                  P_EXEMPTIONS};
 	service_announce(a, props, ARRAY_SIZE(props));
 	agent_counters_touch(a);
+}
+
+void agent_control_changed(struct agent *a)
+{
+	agent_save_state(a);
+	control_followups(a);
+}
+
+int agent_commit_control(struct agent *a, struct control *next)
+{
+	int r = save_state(a, next, NULL, 0);
+	if (r < 0) {
+		control_fini(next);
+		return r;
+	}
+	control_fini(&a->control);
+	a->control = *next;
+	control_followups(a);
+	return 0;
 }
 
 void agent_init_control_timer(struct agent *a)

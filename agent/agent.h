@@ -17,6 +17,7 @@
 #include "power/power.h"
 #include "source/source.h"
 #include "store/spool.h"
+#include "store/state.h"
 #include "upload/upload.h"
 
 enum source_kind { SOURCE_NONE, SOURCE_SYNTHETIC, SOURCE_REPLAY, SOURCE_EVDEV, SOURCE_X11 };
@@ -41,6 +42,18 @@ enum prop {
 
 struct refusal; /* service.c */
 
+/* A storage fault episode (agent.c): from the first write the spool could
+ * not make to the checkpoint that wrote everything again. */
+struct storage_fault {
+	bool failed;       /* an episode is in force */
+	bool unlogged;     /* its storage-failed entry could not be written yet */
+	int err;           /* the failure it began with (-errno) */
+	uint64_t since;    /* realtime µs it began */
+	uint64_t retry_at; /* mono µs of the next try by the backoff */
+	uint64_t backoff;  /* µs, 1 s doubling to 60 s */
+	uint64_t dropped;  /* spool_dropped() when it began */
+};
+
 #define RECENT_MAX 1000
 #define CHECKPOINT_USEC (1 * USEC_PER_SEC) /* a SIGKILL loses at most this much */
 
@@ -55,6 +68,7 @@ struct agent {
 	const char *config_arg; /* --config, or NULL */
 
 	char *state_path;
+	struct state_store *store; /* the state file */
 	struct control control;
 	struct history *history;
 	struct filter filter;
@@ -75,10 +89,11 @@ struct agent {
 	struct spool *spool;
 	struct uploader *uploader;
 	struct power_watch *power;
-	char *upload_state; /* the uploader's lines of the state file, until it runs */
+	struct state_upload *upload_saved;   /* the uploader's part of the state, until it runs */
 	struct loop_timer *checkpoint_timer; /* journals, while events flow */
 	struct loop_timer *segment_timer;    /* the next open segment to close */
 	struct loop_timer *retention_timer;  /* the next segment to expire */
+	struct storage_fault storage;
 
 	/* The last events kept, for RecentEvents: a ring, newest at head-1. */
 	struct event recent[RECENT_MAX];
@@ -107,7 +122,15 @@ void agent_log(struct agent *a, const char *action, uint32_t uid, const char *fm
 void agent_counters_touch(struct agent *a);
 /* SIGHUP: reload the policy; a bad file keeps the old one. */
 void agent_reload(struct agent *a);
+/* Saves the state file: 0, or -errno (logged) with the file as it was. */
 int agent_save_state(struct agent *a);
+/* A change of consent state, made on a copy: next is saved, then becomes
+ * the control state (followed as agent_control_changed does). -errno when
+ * it cannot be saved, and nothing changed. next is taken either way. */
+int agent_commit_control(struct agent *a, struct control *next);
+/* Saves the state with a deletion request for ids queued, before the
+ * caller queues it: 0, or -errno and nothing is to be deleted. */
+int agent_save_deletion(struct agent *a, const uint64_t *ids, size_t n);
 /* Creates the control timer; starts the source of source_kind (a replay
  * takes over a->replay). -1 with *error set when it cannot start. */
 void agent_init_control_timer(struct agent *a);
@@ -125,6 +148,12 @@ int agent_open_spool(struct agent *a, const char *state_dir, char **error);
 uint64_t agent_forget(struct agent *a, uint64_t cutoff, int *err);
 /* After segments were deleted: announce and re-arm. */
 void agent_spool_changed(struct agent *a);
+/* Deletes segment id, in memory or on disk, and its events from
+ * RecentEvents' ring. 0 or -ENOENT. */
+int agent_delete_segment(struct agent *a, uint64_t id);
+/* Retention.last_error: "" or the storage failure in force, in words
+ * (heap). */
+char *agent_storage_error(const struct agent *a);
 /* The i-th newest event kept (i < recent_len). */
 const struct event *agent_recent(const struct agent *a, size_t i);
 

@@ -8,12 +8,14 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static void usage(FILE *out)
@@ -192,42 +194,68 @@ static char *default_state_dir(bool system)
 	return xasprintf("%s/.local/state/capctl", home ? home : "");
 }
 
-/* Reads the state file; a damaged one is kept aside, not lost. */
-static void load_state(struct agent *a)
+/* The state directory is the agent's alone: one others can write lets
+ * them replace its files, one others can read shows them the History. A
+ * loose mode is tightened; a directory of someone else's is refused. */
+static int secure_state_dir(const char *dir)
 {
-	FILE *f = fopen(a->state_path, "re");
-	if (!f)
-		return;
-	char *buf = NULL;
-	size_t cap = 0, len = 0;
-	char chunk[4096];
-	for (size_t n; (n = fread(chunk, 1, sizeof chunk, f)) > 0; len += n) {
-		if (len + n + 1 > cap)
-			buf = xrealloc(buf, cap = (len + n + 1) * 2);
-		memcpy(buf + len, chunk, n);
+	struct stat st;
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), r = -1;
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		log_msg("cannot open the state directory %s: %s", dir, strerror(errno));
+		goto out;
 	}
-	fclose(f);
-	if (!buf)
-		return;
-	buf[len] = '\0';
-	if (control_parse(&a->control, buf) < 0) {
-		char *aside = xasprintf("%s.damaged", a->state_path);
-		rename(a->state_path, aside);
-		log_msg("%s is damaged; kept as %s, starting from a clean state", a->state_path,
-		        aside);
-		free(aside);
-	} else {
-		const char *up = strstr(buf, "\nupload ");
-		if (up)
-			a->upload_state = xstrdup(up + 1);
-		const char *c = strstr(buf, "\ncounts ");
-		if (c)
-			sscanf(c,
-			       "\ncounts %" SCNu64 " %" SCNu64 " %" SCNu64 " %" SCNu64 " %" SCNu64,
-			       &a->counts[0], &a->counts[1], &a->counts[2], &a->counts[3],
-			       &a->counts[4]);
+	mode_t mode = st.st_mode & 07777;
+	if (st.st_uid != geteuid()) {
+		log_msg("the state directory %s belongs to uid %lu, not to uid %lu that runs the "
+		        "agent; not using it",
+		        dir, (unsigned long)st.st_uid, (unsigned long)geteuid());
+		goto out;
 	}
-	free(buf);
+	if (mode & 077) {
+		if (fchmod(fd, 0700) < 0) {
+			log_msg(
+			    "the state directory %s is mode %04o, open to others, and cannot be "
+			    "made 0700: %s; not using it",
+			    dir, (unsigned)mode, strerror(errno));
+			goto out;
+		}
+		log_msg("the state directory %s was mode %04o, open to others; it is 0700 now", dir,
+		        (unsigned)mode);
+	}
+	r = 0;
+out:
+	if (fd >= 0)
+		close(fd);
+	return r;
+}
+
+/* Loads the state file; a damaged one is kept aside, what it held
+ * recovered and said so in History. */
+static int load_state(struct agent *a)
+{
+	struct state s;
+	struct state_report rep;
+	int err;
+	a->store = state_open(a->state_path, now_usec(), &s, &rep, &err);
+	if (!a->store) {
+		log_msg("cannot read %s: %s", a->state_path, strerror(-err));
+		return -1;
+	}
+	/* The limits are the policy's, not the file's. */
+	control_set_limits(&s.control, a->control.max_pause_seconds, a->control.budget_seconds,
+	                   a->control.max_pending);
+	control_fini(&a->control);
+	a->control = s.control;
+	memcpy(a->counts, s.counts, sizeof a->counts);
+	a->upload_saved = xmalloc(sizeof *a->upload_saved);
+	*a->upload_saved = s.upload;
+	if (rep.note)
+		log_msg("%s", rep.note);
+	if (rep.recovered)
+		agent_log(a, "state-recovered", CAPCTL_UID_AGENT, "%s", rep.recovered);
+	state_report_fini(&rep);
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -326,6 +354,13 @@ int main(int argc, char **argv)
 	if (r != 0)
 		free(path);
 	a.own_uid = (uint32_t)getuid();
+	/* From here a SIGTERM waits for the loop, so one that comes while a
+	 * large state file is read or written stops the agent cleanly. */
+	a.loop = loop_new();
+	signal(SIGPIPE, SIG_IGN);
+	loop_signal(a.loop, SIGTERM, on_quit, &a);
+	loop_signal(a.loop, SIGINT, on_quit, &a);
+	loop_signal(a.loop, SIGHUP, on_hup, &a);
 
 	DBusError err;
 	dbus_error_init(&err);
@@ -354,6 +389,10 @@ int main(int argc, char **argv)
 		free(state_dir);
 		goto out;
 	}
+	if (secure_state_dir(state_dir) < 0) {
+		free(state_dir);
+		goto out;
+	}
 	a.state_path = xasprintf("%s/state", state_dir);
 	char *history_path = xasprintf("%s/history", state_dir);
 	a.history = history_open(history_path, &r);
@@ -364,17 +403,18 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	free(history_path);
+	if (history_recovered(a.history))
+		agent_log(&a, "state-recovered", CAPCTL_UID_AGENT, "%s",
+		          history_recovered(a.history));
 
 	control_init(&a.control, a.policy.max_pause_minutes * 60,
 	             a.policy.daily_pause_budget_minutes * 60, a.policy.max_pending_exemptions);
-	load_state(&a);
+	if (load_state(&a) < 0) {
+		free(state_dir);
+		goto out;
+	}
 	filter_init(&a.filter, &a.policy);
 
-	a.loop = loop_new();
-	signal(SIGPIPE, SIG_IGN);
-	loop_signal(a.loop, SIGTERM, on_quit, &a);
-	loop_signal(a.loop, SIGINT, on_quit, &a);
-	loop_signal(a.loop, SIGHUP, on_hup, &a);
 	bus_attach(a.bus, a.loop);
 	agent_init_control_timer(&a);
 	if (service_start(&a) < 0) {
@@ -422,7 +462,10 @@ out:
 	free(a.policy_path);
 	free(a.state_path);
 	free(a.source_lost);
-	free(a.upload_state);
+	if (a.upload_saved)
+		state_upload_fini(a.upload_saved);
+	free(a.upload_saved);
+	state_close(a.store);
 	source_replay_discard(a.replay);
 	free(error);
 	return code;

@@ -5,6 +5,7 @@
 #define _GNU_SOURCE
 #include "service.h"
 #include "agent.h"
+#include "busstr.h"
 #include "names.h"
 #include "power/power.h"
 #include "util.h"
@@ -31,15 +32,29 @@ struct refusal {
 static DBusMessage *error(DBusMessage *m, const char *name, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* The sentence is built whole on the heap, never cut: a caller's string in
+ * it is quoted with Q(), short and cut between characters, and the whole is
+ * made valid UTF-8 before libdbus sees it (it aborts on anything else). */
 static DBusMessage *error(DBusMessage *m, const char *name, const char *fmt, ...)
 {
-	char text[512];
+	char *text, *fit;
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(text, sizeof text, fmt, ap);
+	int r = vasprintf(&text, fmt, ap);
 	va_end(ap);
-	return dbus_message_new_error(m, name, text);
+	if (r < 0)
+		abort();
+	fit = busstr_fit(text, SIZE_MAX);
+	DBusMessage *reply = dbus_message_new_error(m, name, fit);
+	free(fit);
+	free(text);
+	if (!reply)
+		abort();
+	return reply;
 }
+
+/* A caller's string quoted in an error sentence. */
+#define Q(str) (busstr_quote(str).s)
 
 static uint32_t monitored_uid(const struct agent *a)
 {
@@ -109,10 +124,10 @@ static DBusMessage *ctl_error(struct agent *a, DBusMessage *m, enum ctl_result r
 		return error(m, CAPCTL_ERR_NO_SUCH_EXEMPTION,
 		             "There is no exemption request '%s'; the Exemptions property lists "
 		             "them.",
-		             id);
+		             Q(id));
 	case CTL_NOT_ALLOWED:
 		return error(m, CAPCTL_ERR_NOT_ALLOWED, "Exemption %s is %s already; only %s.",
-		             ex->id, ex_status_name(ex->status),
+		             Q(ex->id), ex_status_name(ex->status),
 		             dbus_message_has_member(m, "DecideExemption")
 		                 ? "a pending request can be decided"
 		                 : "a pending or approved request can be withdrawn");
@@ -122,21 +137,37 @@ static DBusMessage *ctl_error(struct agent *a, DBusMessage *m, enum ctl_result r
 
 /* ---- methods ---- */
 
+/* A change of consent state is made on a copy and saved before it counts:
+ * one that cannot be saved changes nothing and says so. */
+static DBusMessage *storage_failed(struct agent *a, DBusMessage *m, int r)
+{
+	return error(m, CAPCTL_ERR_STORAGE_FAILED,
+	             "Nothing was changed: the agent cannot save its state to %s (%s); free some "
+	             "space there and try again.",
+	             a->state_path, strerror(-r));
+}
+
 static DBusMessage *m_pause(struct agent *a, DBusMessage *m, uint32_t uid)
 {
 	dbus_uint32_t seconds;
 	dbus_uint64_t until;
 	char when[40], dur[32];
+	struct control next;
 	dbus_message_get_args(m, NULL, DBUS_TYPE_UINT32, &seconds, DBUS_TYPE_INVALID);
 	uint64_t now = now_usec();
-	enum ctl_result r = control_pause(&a->control, seconds, now, &until);
-	if (r)
+	control_copy(&next, &a->control);
+	enum ctl_result r = control_pause(&next, seconds, now, &until);
+	if (r) {
+		control_fini(&next);
 		return ctl_error(a, m, r, NULL, NULL);
+	}
+	service_resend(a, P_BUDGET_LEFT);
+	int err = agent_commit_control(a, &next);
+	if (err < 0)
+		return storage_failed(a, m, err);
 	format_local_time(until, now, when, sizeof when);
 	format_duration(seconds, dur, sizeof dur);
 	agent_log(a, "pause", uid, "paused for %s, until %s", dur, when);
-	service_resend(a, P_BUDGET_LEFT);
-	agent_control_changed(a);
 	DBusMessage *reply = dbus_message_new_method_return(m);
 	dbus_message_append_args(reply, DBUS_TYPE_UINT64, &until, DBUS_TYPE_INVALID);
 	return reply;
@@ -145,12 +176,17 @@ static DBusMessage *m_pause(struct agent *a, DBusMessage *m, uint32_t uid)
 static DBusMessage *m_resume(struct agent *a, DBusMessage *m, uint32_t uid)
 {
 	char when[40];
+	struct control next;
 	uint64_t now = now_usec(), until = a->control.paused_until;
-	if (control_resume(&a->control, now)) {
+	if (control_paused(&a->control, now)) {
+		control_copy(&next, &a->control);
+		control_resume(&next, now);
+		service_resend(a, P_BUDGET_LEFT);
+		int err = agent_commit_control(a, &next);
+		if (err < 0)
+			return storage_failed(a, m, err);
 		format_local_time(until, now, when, sizeof when);
 		agent_log(a, "resume", uid, "resumed; the pause was due to end at %s", when);
-		service_resend(a, P_BUDGET_LEFT);
-		agent_control_changed(a);
 	}
 	return dbus_message_new_method_return(m);
 }
@@ -160,20 +196,27 @@ static DBusMessage *m_request(struct agent *a, DBusMessage *m, uint32_t uid)
 	const char *scope, *category, *reason;
 	dbus_uint32_t days;
 	const struct exemption *ex;
+	struct control next;
 	dbus_message_get_args(m, NULL, DBUS_TYPE_STRING, &scope, DBUS_TYPE_STRING, &category,
 	                      DBUS_TYPE_STRING, &reason, DBUS_TYPE_UINT32, &days,
 	                      DBUS_TYPE_INVALID);
+	control_copy(&next, &a->control);
 	enum ctl_result r =
-	    control_request(&a->control, scope, category, reason, days, uid, now_usec(), &ex);
-	if (r)
+	    control_request(&next, scope, category, reason, days, uid, now_usec(), &ex);
+	if (r) {
+		control_fini(&next);
 		return ctl_error(a, m, r, NULL, NULL);
+	}
+	/* ex is in next's array, which becomes the agent's. */
+	int err = agent_commit_control(a, &next);
+	if (err < 0)
+		return storage_failed(a, m, err);
 	/* The reason stays out of History and the log: it may be medical. */
 	agent_log(a, "exemption-requested", uid, "%s: scope %s, category %s, %" PRIu32 " days",
 	          ex->id, ex->scope, ex->category, ex->days);
 	const char *id = ex->id;
 	DBusMessage *reply = dbus_message_new_method_return(m);
 	dbus_message_append_args(reply, DBUS_TYPE_STRING, &id, DBUS_TYPE_INVALID);
-	agent_control_changed(a);
 	return reply;
 }
 
@@ -181,12 +224,19 @@ static DBusMessage *m_withdraw(struct agent *a, DBusMessage *m, uint32_t uid)
 {
 	const char *id;
 	const struct exemption *ex = NULL;
+	struct control next;
 	dbus_message_get_args(m, NULL, DBUS_TYPE_STRING, &id, DBUS_TYPE_INVALID);
-	enum ctl_result r = control_withdraw(&a->control, id, now_usec(), &ex);
-	if (r)
-		return ctl_error(a, m, r, ex, id);
+	control_copy(&next, &a->control);
+	enum ctl_result r = control_withdraw(&next, id, now_usec(), &ex);
+	if (r) {
+		DBusMessage *e = ctl_error(a, m, r, ex, id);
+		control_fini(&next);
+		return e;
+	}
+	int err = agent_commit_control(a, &next);
+	if (err < 0)
+		return storage_failed(a, m, err);
 	agent_log(a, "exemption-withdrawn", uid, "%s (scope %s)", ex->id, ex->scope);
-	agent_control_changed(a);
 	return dbus_message_new_method_return(m);
 }
 
@@ -196,11 +246,19 @@ static DBusMessage *m_decide(struct agent *a, DBusMessage *m, uint32_t uid)
 	dbus_bool_t approve;
 	const struct exemption *ex = NULL;
 	char when[40];
+	struct control next;
 	dbus_message_get_args(m, NULL, DBUS_TYPE_STRING, &id, DBUS_TYPE_BOOLEAN, &approve,
 	                      DBUS_TYPE_STRING, &note, DBUS_TYPE_INVALID);
-	enum ctl_result r = control_decide(&a->control, id, approve, note, now_usec(), &ex);
-	if (r)
-		return ctl_error(a, m, r, ex, id);
+	control_copy(&next, &a->control);
+	enum ctl_result r = control_decide(&next, id, approve, note, now_usec(), &ex);
+	if (r) {
+		DBusMessage *e = ctl_error(a, m, r, ex, id);
+		control_fini(&next);
+		return e;
+	}
+	int err = agent_commit_control(a, &next);
+	if (err < 0)
+		return storage_failed(a, m, err);
 	if (approve) {
 		format_local_date(ex->expires, when, sizeof when);
 		agent_log(a, "exemption-approved", uid, "%s (scope %s) until %s", ex->id, ex->scope,
@@ -208,7 +266,6 @@ static DBusMessage *m_decide(struct agent *a, DBusMessage *m, uint32_t uid)
 	} else {
 		agent_log(a, "exemption-denied", uid, "%s (scope %s)", ex->id, ex->scope);
 	}
-	agent_control_changed(a);
 	return dbus_message_new_method_return(m);
 }
 
@@ -254,14 +311,12 @@ static DBusMessage *m_history(struct agent *a, DBusMessage *m, uint32_t uid)
 			continue;
 		dbus_uint64_t t = e.time;
 		dbus_uint32_t u = e.uid;
-		/* History is written by us, but a string D-Bus rejects would
-		 * abort libdbus: check before sending. */
-		const char *action = utf8_valid(e.action, strlen(e.action)) ? e.action : "?";
-		const char *detail = utf8_valid(e.detail, strlen(e.detail)) ? e.detail : "?";
+		/* History is written by us but read from disk, and a detail may
+		 * hold a caller's or a file's string: fit before sending. */
 		dbus_message_iter_open_container(&arr, DBUS_TYPE_STRUCT, NULL, &st);
 		dbus_message_iter_append_basic(&st, DBUS_TYPE_UINT64, &t);
-		dbus_message_iter_append_basic(&st, DBUS_TYPE_STRING, &action);
-		dbus_message_iter_append_basic(&st, DBUS_TYPE_STRING, &detail);
+		busstr_append(&st, e.action);
+		busstr_append(&st, e.detail);
 		dbus_message_iter_append_basic(&st, DBUS_TYPE_UINT32, &u);
 		dbus_message_iter_close_container(&arr, &st);
 		history_entry_fini(&e);
@@ -299,11 +354,34 @@ static DBusMessage *m_forget(struct agent *a, DBusMessage *m, uint32_t uid)
 	return reply;
 }
 
+static void append_segment(DBusMessageIter *arr, const struct spool_seg *seg, uint64_t keep)
+{
+	DBusMessageIter st;
+	/* An open segment has no end yet, nor an expiry. */
+	dbus_uint64_t id = seg->id, start = seg->start, end = seg->end, bytes = seg->bytes,
+	              expires = seg->end ? seg->end + keep : 0;
+	dbus_uint32_t events = seg->events;
+	dbus_bool_t uploaded = seg->uploaded;
+	const char *sid = stream_id(seg->stream);
+	dbus_message_iter_open_container(arr, DBUS_TYPE_STRUCT, NULL, &st);
+	dbus_message_iter_append_basic(&st, DBUS_TYPE_UINT64, &id);
+	dbus_message_iter_append_basic(&st, DBUS_TYPE_STRING, &sid);
+	dbus_message_iter_append_basic(&st, DBUS_TYPE_UINT64, &start);
+	dbus_message_iter_append_basic(&st, DBUS_TYPE_UINT64, &end);
+	dbus_message_iter_append_basic(&st, DBUS_TYPE_UINT32, &events);
+	dbus_message_iter_append_basic(&st, DBUS_TYPE_UINT64, &bytes);
+	dbus_message_iter_append_basic(&st, DBUS_TYPE_UINT64, &expires);
+	dbus_message_iter_append_basic(&st, DBUS_TYPE_BOOLEAN, &uploaded);
+	dbus_message_iter_close_container(arr, &st);
+}
+
 static DBusMessage *m_list_segments(struct agent *a, DBusMessage *m, uint32_t uid)
 {
-	uint64_t offset, total = spool_count(a->spool);
+	/* Those in memory first (each stream's open one, then any the disk
+	 * has not taken yet), then the closed ones. */
+	uint64_t offset, held = spool_held_count(a->spool), total = held + spool_count(a->spool);
 	uint32_t limit;
-	DBusMessageIter it, arr, st;
+	DBusMessageIter it, arr;
 	(void)uid;
 	DBusMessage *reply = page_args(m, &offset, &limit);
 	if (reply)
@@ -311,22 +389,12 @@ static DBusMessage *m_list_segments(struct agent *a, DBusMessage *m, uint32_t ui
 	uint64_t keep = (uint64_t)a->policy.retention_days * 86400 * USEC_PER_SEC;
 	reply = page_begin(m, total, "(tsttuttb)", &it, &arr);
 	for (uint64_t i = offset; i < total && i < offset + limit; i++) {
-		const struct spool_seg *seg = spool_newest(a->spool, (size_t)i);
-		dbus_uint64_t id = seg->id, start = seg->start, end = seg->end, bytes = seg->bytes,
-		              expires = seg->end + keep;
-		dbus_uint32_t events = seg->events;
-		dbus_bool_t uploaded = seg->uploaded;
-		const char *sid = stream_id(seg->stream);
-		dbus_message_iter_open_container(&arr, DBUS_TYPE_STRUCT, NULL, &st);
-		dbus_message_iter_append_basic(&st, DBUS_TYPE_UINT64, &id);
-		dbus_message_iter_append_basic(&st, DBUS_TYPE_STRING, &sid);
-		dbus_message_iter_append_basic(&st, DBUS_TYPE_UINT64, &start);
-		dbus_message_iter_append_basic(&st, DBUS_TYPE_UINT64, &end);
-		dbus_message_iter_append_basic(&st, DBUS_TYPE_UINT32, &events);
-		dbus_message_iter_append_basic(&st, DBUS_TYPE_UINT64, &bytes);
-		dbus_message_iter_append_basic(&st, DBUS_TYPE_UINT64, &expires);
-		dbus_message_iter_append_basic(&st, DBUS_TYPE_BOOLEAN, &uploaded);
-		dbus_message_iter_close_container(&arr, &st);
+		struct spool_seg seg;
+		if (i < held)
+			spool_held(a->spool, (size_t)i, &seg);
+		else
+			seg = *spool_newest(a->spool, (size_t)(i - held));
+		append_segment(&arr, &seg, keep);
 	}
 	dbus_message_iter_close_container(&it, &arr);
 	return reply;
@@ -339,9 +407,8 @@ static void append_event(DBusMessageIter *arr, const struct event *e, bool with_
 	dbus_uint64_t t = e->time;
 	dbus_int32_t x = e->x, y = e->y, code = e->code;
 	const char *kind = event_kind_name(e->kind), *sid = stream_id(e->stream);
-	/* Text from a source is checked when it is made; never trust it to
-	 * libdbus, which aborts on invalid UTF-8. */
-	const char *text = utf8_valid(e->text, strlen(e->text)) ? e->text : "";
+	/* Text from a source is checked when it is made, and again here:
+	 * libdbus aborts on invalid UTF-8. */
 	dbus_message_iter_open_container(arr, DBUS_TYPE_STRUCT, NULL, &st);
 	if (with_stream)
 		dbus_message_iter_append_basic(&st, DBUS_TYPE_STRING, &sid);
@@ -350,7 +417,7 @@ static void append_event(DBusMessageIter *arr, const struct event *e, bool with_
 	dbus_message_iter_append_basic(&st, DBUS_TYPE_INT32, &x);
 	dbus_message_iter_append_basic(&st, DBUS_TYPE_INT32, &y);
 	dbus_message_iter_append_basic(&st, DBUS_TYPE_INT32, &code);
-	dbus_message_iter_append_basic(&st, DBUS_TYPE_STRING, &text);
+	busstr_append(&st, e->text);
 	dbus_message_iter_close_container(arr, &st);
 }
 
@@ -365,9 +432,10 @@ static DBusMessage *m_read_segment(struct agent *a, DBusMessage *m, uint32_t uid
 	                      DBUS_TYPE_UINT32, &limit, DBUS_TYPE_INVALID);
 	if (limit < 1 || limit > 10000)
 		return error(m, DBUS_ERR_INVALID_ARGS, "'limit' must be from 1 to 10000.");
-	const struct spool_seg *seg = spool_find(a->spool, id);
-	enum stream stream = seg ? seg->stream : STREAM_MOTION;
-	int r = seg ? spool_read(a->spool, id, &ev) : -ENOENT;
+	struct spool_seg seg;
+	int r = spool_lookup(a->spool, id, &seg);
+	if (r == 0)
+		r = spool_read(a->spool, id, &ev);
 	if (r == -EBADMSG)
 		agent_spool_changed(a);
 	if (r < 0)
@@ -383,7 +451,7 @@ static DBusMessage *m_read_segment(struct agent *a, DBusMessage *m, uint32_t uid
 	dbus_message_iter_open_container(&it, DBUS_TYPE_ARRAY, "(tsiiis)", &arr);
 	for (uint64_t i = offset; i < total && i < (uint64_t)offset + limit; i++) {
 		struct event e;
-		seg_events_get(ev, (uint32_t)i, stream, &e);
+		seg_events_get(ev, (uint32_t)i, seg.stream, &e);
 		append_event(&arr, &e, false);
 	}
 	dbus_message_iter_close_container(&it, &arr);
@@ -407,18 +475,25 @@ static DBusMessage *m_delete_segments(struct agent *a, DBusMessage *m, uint32_t 
 	char first[64] = "";
 	uint64_t *sent = xcalloc((size_t)n, sizeof *sent);
 	size_t n_sent = 0;
+	/* The server's copies are asked for too, and that request is saved
+	 * before anything is deleted: if it cannot be, nothing is. */
 	for (int i = 0; i < n; i++) {
-		const struct spool_seg *seg = spool_find(a->spool, ids[i]);
-		bool uploaded = seg && seg->uploaded;
-		if (spool_delete(a->spool, ids[i]) < 0)
-			continue;
-		if (uploaded)
+		struct spool_seg seg;
+		if (spool_lookup(a->spool, ids[i], &seg) == 0 && seg.uploaded)
 			sent[n_sent++] = ids[i];
+	}
+	int err = n_sent ? agent_save_deletion(a, sent, n_sent) : 0;
+	if (err < 0) {
+		free(sent);
+		return storage_failed(a, m, err);
+	}
+	for (int i = 0; i < n; i++) {
+		if (agent_delete_segment(a, ids[i]) < 0)
+			continue;
 		if (!deleted)
 			snprintf(first, sizeof first, "%" PRIu64, (uint64_t)ids[i]);
 		deleted++;
 	}
-	/* The server's copies go too. */
 	upload_delete_ids(a->uploader, sent, n_sent);
 	free(sent);
 	if (deleted) {
@@ -485,8 +560,7 @@ static void get_state_reason(struct agent *a, DBusMessageIter *it)
 {
 	char *reason;
 	agent_state(a, now_usec(), &reason);
-	const char *r = reason;
-	dbus_message_iter_append_basic(it, DBUS_TYPE_STRING, &r);
+	busstr_append(it, reason); /* may name an application, from X11 */
 	free(reason);
 }
 
@@ -524,14 +598,13 @@ static void get_streams(struct agent *a, DBusMessageIter *it)
 		dbus_bool_t rec = agent_stream(a, (enum stream)s, now, &desc);
 		const char *id = stream_id((enum stream)s);
 		const char *fid = fidelity_name(policy_fidelity(&a->policy, (enum stream)s));
-		const char *d = desc;
 		dbus_uint64_t events = a->counts[s],
 		              bytes = a->spool ? spool_stream_bytes(a->spool, (enum stream)s) : 0;
 		dbus_message_iter_open_container(&arr, DBUS_TYPE_STRUCT, NULL, &st);
 		dbus_message_iter_append_basic(&st, DBUS_TYPE_STRING, &id);
 		dbus_message_iter_append_basic(&st, DBUS_TYPE_BOOLEAN, &rec);
 		dbus_message_iter_append_basic(&st, DBUS_TYPE_STRING, &fid);
-		dbus_message_iter_append_basic(&st, DBUS_TYPE_STRING, &d);
+		busstr_append(&st, desc); /* may name an application, from X11 */
 		dbus_message_iter_append_basic(&st, DBUS_TYPE_UINT64, &events);
 		dbus_message_iter_append_basic(&st, DBUS_TYPE_UINT64, &bytes);
 		dbus_message_iter_close_container(&arr, &st);
@@ -546,15 +619,16 @@ static void get_exemptions(struct agent *a, DBusMessageIter *it)
 	dbus_message_iter_open_container(it, DBUS_TYPE_ARRAY, "(sssssstt)", &arr);
 	for (size_t i = a->control.n_ex; i-- > 0;) {
 		const struct exemption *e = &a->control.ex[i];
-		const char *id = e->id, *status = ex_status_name(e->status);
+		const char *status = ex_status_name(e->status);
 		dbus_uint64_t created = e->created, expires = e->expires;
 		dbus_message_iter_open_container(&arr, DBUS_TYPE_STRUCT, NULL, &st);
-		dbus_message_iter_append_basic(&st, DBUS_TYPE_STRING, &id);
-		dbus_message_iter_append_basic(&st, DBUS_TYPE_STRING, &e->scope);
-		dbus_message_iter_append_basic(&st, DBUS_TYPE_STRING, &e->category);
+		/* Callers' words, read back from the state file after a restart. */
+		busstr_append(&st, e->id);
+		busstr_append(&st, e->scope);
+		busstr_append(&st, e->category);
 		dbus_message_iter_append_basic(&st, DBUS_TYPE_STRING, &status);
-		dbus_message_iter_append_basic(&st, DBUS_TYPE_STRING, &e->reason);
-		dbus_message_iter_append_basic(&st, DBUS_TYPE_STRING, &e->note);
+		busstr_append(&st, e->reason);
+		busstr_append(&st, e->note);
 		dbus_message_iter_append_basic(&st, DBUS_TYPE_UINT64, &created);
 		dbus_message_iter_append_basic(&st, DBUS_TYPE_UINT64, &expires);
 		dbus_message_iter_close_container(&arr, &st);
@@ -621,6 +695,9 @@ static void get_retention(struct agent *a, DBusMessageIter *it)
 	dict_add_u64(&d, "bytes", a->spool ? spool_bytes(a->spool) : 0);
 	dict_add_u64(&d, "oldest", a->spool ? spool_oldest(a->spool) : 0);
 	dict_add_bool(&d, "deletion_allowed", a->policy.allow_user_deletion);
+	char *storage = agent_storage_error(a);
+	dict_add_str(&d, "last_error", storage);
+	free(storage);
 	dict_close(it, &d);
 }
 
@@ -681,10 +758,10 @@ static DBusMessage *props_get(struct agent *a, DBusMessage *m)
 	int p = find_prop(name);
 	if (!our_iface(iface) && strcmp(iface, CAPCTL_IFACE_ADMIN) != 0)
 		return error(m, DBUS_ERR_UNKNOWN_INTERFACE, "There is no interface '%s' here.",
-		             iface);
+		             Q(iface));
 	if (p < 0 || strcmp(iface, CAPCTL_IFACE_ADMIN) == 0)
-		return error(m, DBUS_ERR_UNKNOWN_PROPERTY, "There is no property '%s' on %s.", name,
-		             *iface ? iface : CAPCTL_IFACE);
+		return error(m, DBUS_ERR_UNKNOWN_PROPERTY, "There is no property '%s' on %s.",
+		             Q(name), *iface ? Q(iface) : CAPCTL_IFACE);
 	DBusMessage *reply = dbus_message_new_method_return(m);
 	dbus_message_iter_init_append(reply, &it);
 	append_prop_variant(a, &it, (enum prop)p);
@@ -699,7 +776,7 @@ static DBusMessage *props_get_all(struct agent *a, DBusMessage *m)
 	bool admin = strcmp(iface, CAPCTL_IFACE_ADMIN) == 0;
 	if (!our_iface(iface) && !admin)
 		return error(m, DBUS_ERR_UNKNOWN_INTERFACE, "There is no interface '%s' here.",
-		             iface);
+		             Q(iface));
 	DBusMessage *reply = dbus_message_new_method_return(m);
 	dbus_message_iter_init_append(reply, &it);
 	dict_open(&it, &d);
@@ -726,11 +803,11 @@ static DBusMessage *props_set(struct agent *a, DBusMessage *m)
 	}
 	if (!our_iface(iface) && strcmp(iface, CAPCTL_IFACE_ADMIN) != 0)
 		return error(m, DBUS_ERR_UNKNOWN_INTERFACE, "There is no interface '%s' here.",
-		             iface);
+		             Q(iface));
 	if (find_prop(name) < 0)
-		return error(m, DBUS_ERR_UNKNOWN_PROPERTY, "There is no property '%s'.", name);
+		return error(m, DBUS_ERR_UNKNOWN_PROPERTY, "There is no property '%s'.", Q(name));
 	return error(m, DBUS_ERR_PROPERTY_READ_ONLY,
-	             "Property '%s' is read-only; the agent's methods change its state.", name);
+	             "Property '%s' is read-only; the agent's methods change its state.", Q(name));
 }
 
 /* ---- announcing changes ---- */
@@ -901,7 +978,7 @@ static DBusMessage *dispatch(struct agent *a, DBusMessage *m, int64_t uid)
 	}
 	if ((props && pm == ARRAY_SIZE(prop_methods)) || (!props && !sm))
 		return error(m, DBUS_ERR_UNKNOWN_METHOD, "There is no method %s%s%s here.",
-		             iface ? iface : "", iface ? "." : "", member);
+		             iface ? Q(iface) : "", iface ? "." : "", Q(member));
 
 	bool admin_only = sm && strcmp(sm->iface, CAPCTL_IFACE_ADMIN) == 0;
 	bool admin = uid >= 0 && policy_is_admin(&a->policy, (uint32_t)uid);
@@ -921,7 +998,7 @@ static DBusMessage *dispatch(struct agent *a, DBusMessage *m, int64_t uid)
 	if (!dbus_message_has_signature(m, sig))
 		return error(m, DBUS_ERR_INVALID_ARGS, "%s takes %s, not (%s).", member,
 		             props ? prop_methods[pm].args : sm->args,
-		             dbus_message_get_signature(m));
+		             Q(dbus_message_get_signature(m)));
 
 	/* Deadlines passed while we were busy are settled before any answer. */
 	agent_tick(a);

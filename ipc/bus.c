@@ -2,6 +2,7 @@
  * when the connection has messages queued, a zero-delay timer dispatches
  * them one at a time so other work is not starved. */
 #include "bus.h"
+#include "busstr.h"
 #include "util.h"
 
 #include <errno.h>
@@ -230,7 +231,11 @@ static void dict_add(DBusMessageIter *dict, const char *key, int type, const voi
 
 void dict_add_str(DBusMessageIter *dict, const char *key, const char *v)
 {
-	dict_add(dict, key, DBUS_TYPE_STRING, &v);
+	/* Values come from files and peers: made fit, or libdbus aborts. */
+	char *fit = busstr_fit(v, SIZE_MAX);
+	const char *f = fit;
+	dict_add(dict, key, DBUS_TYPE_STRING, &f);
+	free(fit);
 }
 
 void dict_add_u64(DBusMessageIter *dict, const char *key, uint64_t v)
@@ -340,7 +345,9 @@ static DBusHandlerResult uid_filter(DBusConnection *c, DBusMessage *m, void *dat
 	struct uid_cache *u = data;
 	const char *name, *old_owner, *new_owner;
 	(void)c;
+	/* Only the driver's word counts: any peer can send this signal. */
 	if (!dbus_message_is_signal(m, "org.freedesktop.DBus", "NameOwnerChanged") ||
+	    !dbus_message_has_sender(m, DBUS_SERVICE_DBUS) ||
 	    !dbus_message_get_args(m, NULL, DBUS_TYPE_STRING, &name, DBUS_TYPE_STRING, &old_owner,
 	                           DBUS_TYPE_STRING, &new_owner, DBUS_TYPE_INVALID) ||
 	    name[0] != ':' || new_owner[0] != '\0')
@@ -398,6 +405,19 @@ static void uid_query_free(void *p)
 	free(q);
 }
 
+static bool ask_driver(struct uid_cache *u, const char *name);
+
+/* The bus driver's own answer, or one libdbus made (a timeout, the bus
+ * gone: no sender). A bus that routes unrequested replies lets any peer
+ * answer in the driver's place, with the serial it can predict. */
+static bool from_driver(DBusMessage *reply)
+{
+	const char *sender = dbus_message_get_sender(reply);
+	if (sender)
+		return strcmp(sender, DBUS_SERVICE_DBUS) == 0;
+	return dbus_message_get_type(reply) == DBUS_MESSAGE_TYPE_ERROR;
+}
+
 static void on_uid_reply(DBusMessage *reply, void *data)
 {
 	struct uid_query *q = data;
@@ -409,7 +429,11 @@ static void on_uid_reply(DBusMessage *reply, void *data)
 		e = e->next;
 	if (!e)
 		return;
-	if (dbus_message_get_type(reply) == DBUS_MESSAGE_TYPE_METHOD_RETURN &&
+	/* A forged answer is never believed, and never refuses the caller
+	 * either: ask again (each time at the forger's own cost). */
+	if (!from_driver(reply) && ask_driver(u, e->name))
+		return;
+	if (from_driver(reply) && dbus_message_get_type(reply) == DBUS_MESSAGE_TYPE_METHOD_RETURN &&
 	    dbus_message_get_args(reply, NULL, DBUS_TYPE_UINT32, &uid, DBUS_TYPE_INVALID))
 		e->uid = uid;
 	else
@@ -467,13 +491,7 @@ void uid_cache_lookup(struct uid_cache *u, DBusMessage *msg, uid_fn fn, void *da
 	u->entries = e;
 	u->n++;
 
-	DBusMessage *q =
-	    dbus_message_new_method_call("org.freedesktop.DBus", "/org/freedesktop/DBus",
-	                                 "org.freedesktop.DBus", "GetConnectionUnixUser");
-	dbus_message_append_args(q, DBUS_TYPE_STRING, &sender, DBUS_TYPE_INVALID);
-	struct uid_query *uq = xcalloc(1, sizeof *uq);
-	*uq = (struct uid_query){u, xstrdup(sender)};
-	if (!bus_call_async(u->conn, q, 5000, on_uid_reply, uq, uid_query_free)) {
+	if (!ask_driver(u, sender)) {
 		/* Could not even ask: refuse the waiters now. */
 		e->waiters = NULL;
 		u->entries = e->next;
@@ -483,5 +501,19 @@ void uid_cache_lookup(struct uid_cache *u, DBusMessage *msg, uid_fn fn, void *da
 		free(w);
 		entry_free(e);
 	}
+}
+
+/* Sends GetConnectionUnixUser for name; false if it could not be sent. */
+static bool ask_driver(struct uid_cache *u, const char *name)
+{
+	DBusMessage *q = dbus_message_new_method_call(DBUS_SERVICE_DBUS, DBUS_PATH_DBUS,
+	                                              DBUS_INTERFACE_DBUS, "GetConnectionUnixUser");
+	if (!q)
+		abort();
+	dbus_message_append_args(q, DBUS_TYPE_STRING, &name, DBUS_TYPE_INVALID);
+	struct uid_query *uq = xcalloc(1, sizeof *uq);
+	*uq = (struct uid_query){u, xstrdup(name)};
+	bool ok = bus_call_async(u->conn, q, 5000, on_uid_reply, uq, uid_query_free);
 	dbus_message_unref(q);
+	return ok;
 }

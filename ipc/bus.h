@@ -23,7 +23,8 @@ void bus_detach(DBusConnection *c);
  * connection owns it, -EIO with err set when the bus said no. */
 int bus_own_name(DBusConnection *c, const char *name, DBusError *err);
 
-/* a{sv} helpers: open the array, append entries of one type, close it. */
+/* a{sv} helpers: open the array, append entries of one type, close it.
+ * dict_add_str makes its value valid UTF-8 first (busstr_fit). */
 void dict_open(DBusMessageIter *it, DBusMessageIter *dict);
 void dict_close(DBusMessageIter *it, DBusMessageIter *dict);
 void dict_add_str(DBusMessageIter *dict, const char *key, const char *v);

@@ -213,16 +213,6 @@ const char *client_error_name(DBusMessage *reply)
 	return name ? name : DBUS_ERROR_FAILED;
 }
 
-const char *client_error_message(DBusMessage *reply)
-{
-	DBusMessageIter it;
-	const char *msg = "";
-	if (dbus_message_iter_init(reply, &it) &&
-	    dbus_message_iter_get_arg_type(&it) == DBUS_TYPE_STRING)
-		dbus_message_iter_get_basic(&it, &msg);
-	return msg;
-}
-
 bool client_error_unreachable(const char *name)
 {
 	static const char *const names[] = {

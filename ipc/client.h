@@ -41,10 +41,9 @@ bool client_get_all(struct client *c, bus_reply_fn fn, void *data, void (*free_d
 bool client_get(struct client *c, const char *property, bus_reply_fn fn, void *data,
                 void (*free_data)(void *));
 
-/* The error name of a reply, NULL for a method return. */
+/* The error name of a reply, NULL for a method return. Everything else
+ * in the agent's replies is read through the decoder (contract.h). */
 const char *client_error_name(DBusMessage *reply);
-/* The error's message (its first string argument), or "". */
-const char *client_error_message(DBusMessage *reply);
 /* True for the errors that mean the agent could not be reached at all
  * (no owner, no reply, no bus), as opposed to the agent saying no. */
 bool client_error_unreachable(const char *name);

@@ -213,6 +213,33 @@ void unescape_field(char *s)
 	*o = '\0';
 }
 
+bool unescape_field_strict(char *s)
+{
+	char *o = s;
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c < 0x20 || c == 0x7f)
+			return false;
+		if (c != '\\') {
+			*o++ = *s;
+			continue;
+		}
+		s++;
+		if (*s == '\\' || *s == 'n' || *s == 't') {
+			*o++ = *s == 'n' ? '\n' : *s == 't' ? '\t' : '\\';
+			continue;
+		}
+		int hi = *s == 'x' ? hexval(s[1]) : -1, lo = hi >= 0 ? hexval(s[2]) : -1;
+		int v = hi * 16 + lo;
+		if (lo < 0 || v == 0 || v == '\n' || v == '\t' || (v >= 0x20 && v != 0x7f))
+			return false;
+		*o++ = (char)v;
+		s += 2;
+	}
+	*o = '\0';
+	return true;
+}
+
 static struct tm local_tm(uint64_t usec)
 {
 	time_t t = (time_t)(usec / USEC_PER_SEC);

@@ -37,6 +37,10 @@ int mkdir_p(const char *path);
  * fits in one tab-separated line; unescape reverses it in place. */
 char *escape_field(const char *s);
 void unescape_field(char *s);
+/* unescape_field for text that must be exactly what escape_field wrote:
+ * false (s then undefined) on a raw control byte, an escape escape_field
+ * never writes, or an escaped NUL. */
+bool unescape_field_strict(char *s);
 
 /* Local wall-clock time of a realtime microsecond stamp: "14:32" when it is
  * today, else "2027-01-04 14:32". buf holds at least 32 bytes. */

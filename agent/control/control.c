@@ -199,7 +199,7 @@ bool control_text_ok(const char *s, size_t max, bool allow_empty)
 	return true;
 }
 
-static bool scope_ok(const char *scope)
+bool control_scope_ok(const char *scope)
 {
 	if (strcmp(scope, "all") == 0)
 		return true;
@@ -209,7 +209,7 @@ static bool scope_ok(const char *scope)
 	return false;
 }
 
-static bool category_ok(const char *cat)
+bool control_category_ok(const char *cat)
 {
 	for (int i = 0; exemption_categories[i]; i++)
 		if (strcmp(cat, exemption_categories[i]) == 0)
@@ -229,9 +229,9 @@ enum ctl_result control_request(struct control *c, const char *scope, const char
                                 const char *reason, uint32_t days, uint32_t uid, uint64_t now,
                                 const struct exemption **out)
 {
-	if (!scope_ok(scope))
+	if (!control_scope_ok(scope))
 		return CTL_BAD_SCOPE;
-	if (!category_ok(category))
+	if (!control_category_ok(category))
 		return CTL_BAD_CATEGORY;
 	if (!control_text_ok(reason, EXEMPTION_REASON_MAX, false))
 		return CTL_BAD_REASON;
@@ -316,102 +316,28 @@ const struct exemption *control_exemption_for(const struct control *c, int s, ui
 	return best;
 }
 
-/* ---- the state file ---- */
+/* ---- for the state file ---- */
 
-char *control_serialize(const struct control *c)
+void control_copy(struct control *dst, const struct control *src)
 {
-	char *out =
-	    xasprintf("capctl-state 1\npause %" PRIu64 " %" PRIu64 "\nbudget %" PRId64 " %" PRIu64
-	              "\nnext-id %" PRIu32 "\n",
-	              c->paused_until, c->charge_from, c->budget_day, c->budget_used, c->next_id);
-	for (size_t i = 0; i < c->n_ex; i++) {
-		const struct exemption *e = &c->ex[i];
-		char *reason = escape_field(e->reason), *note = escape_field(e->note);
-		char *line =
-		    xasprintf("exemption %s\t%s\t%s\t%s\t%" PRIu64 "\t%" PRIu64 "\t%" PRIu64
-		              "\t%" PRIu32 "\t%" PRIu32 "\t%s\t%s\n",
-		              e->id, e->scope, e->category, ex_status_name(e->status), e->created,
-		              e->expires, e->ended, e->days, e->uid, reason, note);
-		char *joined = xasprintf("%s%s", out, line);
-		free(out);
-		free(line);
-		free(reason);
-		free(note);
-		out = joined;
+	*dst = *src;
+	dst->ex = src->n_ex ? xcalloc(src->n_ex, sizeof *dst->ex) : NULL;
+	for (size_t i = 0; i < src->n_ex; i++) {
+		const struct exemption *e = &src->ex[i];
+		dst->ex[i] = *e;
+		dst->ex[i].scope = xstrdup(e->scope);
+		dst->ex[i].category = xstrdup(e->category);
+		dst->ex[i].reason = xstrdup(e->reason);
+		dst->ex[i].note = xstrdup(e->note);
 	}
-	return out;
 }
 
-static int parse_exemption(struct exemption *e, char *line)
+bool ex_status_parse(const char *name, enum ex_status *out)
 {
-	char *f[11];
-	size_t n = 0;
-	for (char *tok; n < 11 && (tok = strsep(&line, "\t"));)
-		f[n++] = tok;
-	if (n != 11 || line || strlen(f[0]) >= sizeof e->id)
-		return -EINVAL;
-	int status = -1;
-	for (int i = 0; i < (int)ARRAY_SIZE(status_names); i++)
-		if (strcmp(f[3], status_names[i]) == 0)
-			status = i;
-	if (status < 0)
-		return -EINVAL;
-	*e = (struct exemption){.status = (enum ex_status)status};
-	snprintf(e->id, sizeof e->id, "%s", f[0]);
-	e->created = strtoull(f[4], NULL, 10);
-	e->expires = strtoull(f[5], NULL, 10);
-	e->ended = strtoull(f[6], NULL, 10);
-	e->days = (uint32_t)strtoul(f[7], NULL, 10);
-	e->uid = (uint32_t)strtoul(f[8], NULL, 10);
-	unescape_field(f[9]);
-	unescape_field(f[10]);
-	e->scope = xstrdup(f[1]);
-	e->category = xstrdup(f[2]);
-	e->reason = xstrdup(f[9]);
-	e->note = xstrdup(f[10]);
-	return 0;
-}
-
-int control_parse(struct control *c, const char *text)
-{
-	struct control n = *c;
-	char *copy = xstrdup(text), *save = NULL;
-	int r = 0;
-
-	n.ex = NULL;
-	n.n_ex = 0;
-	char *line = strtok_r(copy, "\n", &save);
-	if (!line || strcmp(line, "capctl-state 1") != 0) {
-		r = -EINVAL;
-		goto out;
-	}
-	while ((line = strtok_r(NULL, "\n", &save))) {
-		if (sscanf(line, "pause %" SCNu64 " %" SCNu64, &n.paused_until, &n.charge_from) ==
-		    2)
-			continue;
-		if (sscanf(line, "budget %" SCNd64 " %" SCNu64, &n.budget_day, &n.budget_used) == 2)
-			continue;
-		if (sscanf(line, "next-id %" SCNu32, &n.next_id) == 1)
-			continue;
-		if (strncmp(line, "exemption ", 10) == 0) {
-			struct exemption e;
-			if (parse_exemption(&e, line + 10) < 0) {
-				r = -EINVAL;
-				break;
-			}
-			n.ex = xrealloc(n.ex, (n.n_ex + 1) * sizeof *n.ex);
-			n.ex[n.n_ex++] = e;
-			continue;
+	for (size_t i = 0; i < ARRAY_SIZE(status_names); i++)
+		if (strcmp(name, status_names[i]) == 0) {
+			*out = (enum ex_status)i;
+			return true;
 		}
-		/* Other lines belong to the caller (or a newer version). */
-	}
-out:
-	free(copy);
-	if (r < 0) {
-		control_fini(&n);
-		return r;
-	}
-	control_fini(c);
-	*c = n;
-	return 0;
+	return false;
 }

@@ -101,10 +101,13 @@ bool control_text_ok(const char *s, size_t max, bool allow_empty);
 const char *ex_status_name(enum ex_status s);
 extern const char *const exemption_categories[];
 
-/* The state file: pause, budget, ids and exemptions as text. serialize
- * returns a heap string; parse returns 0 or -EINVAL (c unchanged then) and
- * skips lines it does not know, which the caller may add. */
-char *control_serialize(const struct control *c);
-int control_parse(struct control *c, const char *text);
+/* A deep copy, for a change to be saved before it is made. */
+void control_copy(struct control *dst, const struct control *src);
+
+/* The words of the contract, for a loader to check (store/state.c). */
+bool control_scope_ok(const char *scope);
+bool control_category_ok(const char *category);
+/* The status named name (its ex_status_name); false if none. */
+bool ex_status_parse(const char *name, enum ex_status *out);
 
 #endif

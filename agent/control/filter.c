@@ -143,12 +143,10 @@ static void reduce(struct event *e, enum fidelity fid)
 	}
 }
 
-/* Copies s up to the next tab or its end. */
+/* Copies s up to the next tab or its end, cut between characters. */
 static void copy_field(char *dst, size_t size, const char *s)
 {
-	size_t n = strcspn(s, "\t");
-	if (n >= size)
-		n = size - 1;
+	size_t n = utf8_cut(s, strcspn(s, "\t"), size - 1);
 	memcpy(dst, s, n);
 	dst[n] = '\0';
 }

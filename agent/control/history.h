@@ -16,15 +16,22 @@ struct history_entry {
 };
 
 /* Opens (creating, 0600) and indexes path. A torn last line from a crash
- * is cut off. NULL with *err = -errno on failure. */
+ * is cut off; a file of which not one line reads is renamed to
+ * path.damaged-TIME and a new one begun. NULL with *err = -errno on
+ * failure. */
 struct history *history_open(const char *path, int *err);
+/* When open kept the file aside: a sentence saying where, for History's
+ * state-recovered entry; else NULL. Borrowed. */
+const char *history_recovered(const struct history *h);
 void history_free(struct history *h);
 
 /* 0 or -errno. */
 int history_append(struct history *h, uint64_t time, const char *action, const char *detail,
                    uint32_t uid);
 size_t history_count(const struct history *h);
-/* Entry i counted from the newest (0 = newest). 0 or -errno. */
+/* Entry i counted from the newest (0 = newest): 0, or -ERANGE past the
+ * oldest. A line that cannot be read is the entry "unreadable" (time 0,
+ * the agent's uid), its detail saying which line of which file and why. */
 int history_get(struct history *h, size_t newest_index, struct history_entry *out);
 void history_entry_fini(struct history_entry *e);
 

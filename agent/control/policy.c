@@ -5,6 +5,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,12 +35,95 @@ static const char *const *const stream_values[N_STREAMS] = {
 };
 static const char *const defer_values[] = {"defer", "allow", NULL};
 
+/* What is wrong with a host[:port] (the part after any credentials), or
+ * NULL. Only the host is named, never what came before the '@'. */
+static char *check_host_port(const char *h, size_t n)
+{
+	size_t host = 0;
+	if (n > 0 && h[0] == '[') {
+		while (host + 1 < n && h[host + 1] != ']')
+			host++;
+		if (host + 1 >= n || host == 0 || strspn(h + 1, "0123456789abcdefABCDEF:.") < host)
+			return xstrdup("has a bad IPv6 address in [ ]");
+		host += 2;
+	} else {
+		host = strcspn(h, ":/?#");
+		if (host > n)
+			host = n;
+		if (host == 0)
+			return xstrdup("has no host: it must be \"\" or an http:// or https:// URL "
+			               "with a host");
+		size_t good = strspn(h, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		                        "0123456789.-_~");
+		if (good < host)
+			return xasprintf("has a host with '%c' in it, which no host name holds",
+			                 h[good]);
+	}
+	if (host == n)
+		return NULL;
+	if (h[host] != ':')
+		return xstrdup("has something after its host that is neither a port nor a path");
+	const char *port = h + host + 1;
+	size_t digits = strspn(port, "0123456789");
+	long v = digits >= 1 && digits <= 5 ? strtol(port, NULL, 10) : 0;
+	if (digits != n - host - 1 || v < 1 || v > 65535)
+		return xstrdup("has a bad port: it must be a number from 1 to 65535");
+	return NULL;
+}
+
+/* "" or http(s)://[credentials@]host[:port][/path...]: a URL the uploader
+ * can send to, and whose host the Upload property can show. */
 static char *check_endpoint(const void *value)
 {
-	const char *s = *(char *const *)value;
-	if (*s == '\0' || strncmp(s, "http://", 7) == 0 || strncmp(s, "https://", 8) == 0)
+	const char *s = *(char *const *)value, *auth;
+	if (*s == '\0')
 		return NULL;
-	return xstrdup("must be \"\" or an http:// or https:// URL");
+	if (strncmp(s, "http://", 7) == 0)
+		auth = s + 7;
+	else if (strncmp(s, "https://", 8) == 0)
+		auth = s + 8;
+	else
+		return xstrdup("must be \"\" or an http:// or https:// URL");
+	for (const char *p = s; *p; p++) {
+		unsigned char ch = (unsigned char)*p;
+		if (ch <= ' ' || ch == 0x7f)
+			return xstrdup("has a space or a control character in it; a URL holds "
+			               "neither (write a space in a path as %20)");
+		if (ch >= 0x80)
+			return xstrdup(
+			    "must be ASCII: an international host name in its xn-- form, "
+			    "other characters %-encoded");
+	}
+	size_t n = strcspn(auth, "/?#");
+	/* Credentials end at the last '@' before the path. */
+	const char *at = auth;
+	for (size_t i = 0; i < n; i++)
+		if (auth[i] == '@')
+			at = auth + i + 1;
+	return check_host_port(at, n - (size_t)(at - auth));
+}
+
+/* The notice is shown on the person's terminal: text, lines and tabs, but
+ * nothing that moves the cursor, retitles the window or reorders what it
+ * says. */
+static char *check_notice(const void *value)
+{
+	const char *s = *(char *const *)value;
+	size_t len = strlen(s);
+	for (size_t i = 0; i < len;) {
+		uint32_t cp;
+		int n = utf8_decode(s + i, len - i, &cp);
+		if (n < 0)
+			return xstrdup("must be UTF-8 text");
+		if (utf8_cp_unsafe(cp) && cp != '\n' && cp != '\t')
+			return xasprintf(
+			    "holds U+%04" PRIX32 " at byte %zu: control characters, "
+			    "escape sequences and bidi controls are not allowed (newlines "
+			    "and tabs are)",
+			    cp, i + 1);
+		i += (size_t)n;
+	}
+	return NULL;
 }
 
 static char *check_budget(const void *value)
@@ -55,6 +139,11 @@ static char *check_budget(const void *value)
 #define KE(path, values, field)                                                                    \
 	{                                                                                          \
 		path, CONF_ENUM, 0, 0, values, offsetof(struct policy, field), NULL                \
+	}
+#define KN(path, field)                                                                            \
+	{                                                                                          \
+		path, CONF_STRING, 0, 0, NULL, offsetof(struct policy, notice[field]),             \
+		    check_notice                                                                   \
 	}
 #define UID_MAX_ 4294967294.0
 
@@ -87,12 +176,12 @@ static const struct conf_key policy_keys[] = {
     K("power.saver_below_percent", CONF_UINT, 0, 100, saver_below_percent),
     K("power.cpu_watts", CONF_DOUBLE, 0, 1000, cpu_watts),
     K("power.wakeup_mw", CONF_DOUBLE, 0, 1000, wakeup_mw),
-    K("notice.version", CONF_STRING, 0, 0, notice[NOTICE_VERSION]),
-    K("notice.purpose", CONF_STRING, 0, 0, notice[NOTICE_PURPOSE]),
-    K("notice.retention", CONF_STRING, 0, 0, notice[NOTICE_RETENTION]),
-    K("notice.anonymization", CONF_STRING, 0, 0, notice[NOTICE_ANONYMIZATION]),
-    K("notice.model_access", CONF_STRING, 0, 0, notice[NOTICE_MODEL_ACCESS]),
-    K("notice.contact", CONF_STRING, 0, 0, notice[NOTICE_CONTACT]),
+    KN("notice.version", NOTICE_VERSION),
+    KN("notice.purpose", NOTICE_PURPOSE),
+    KN("notice.retention", NOTICE_RETENTION),
+    KN("notice.anonymization", NOTICE_ANONYMIZATION),
+    KN("notice.model_access", NOTICE_MODEL_ACCESS),
+    KN("notice.contact", NOTICE_CONTACT),
 };
 
 static int value_index(const char *const *values, const char *name)

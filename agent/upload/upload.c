@@ -2,6 +2,7 @@
  * the person asked for them), then batches of pending segments. */
 #define _GNU_SOURCE
 #include "upload/upload.h"
+#include "store/state.h"
 #include "util.h"
 
 #include <curl/curl.h>
@@ -550,52 +551,27 @@ void upload_free(struct uploader *u)
 	free(u);
 }
 
-char *upload_serialize(const struct uploader *u)
+void upload_save(const struct uploader *u, struct state_upload *out)
 {
-	struct buf b = {0};
-	char *line =
-	    xasprintf("upload %" PRId64 " %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 "\n",
-	              u->day, u->bytes_today, u->bytes_total, u->last_upload, u->uploaded_until);
-	buf_put(&b, line, strlen(line));
-	free(line);
-	for (const struct deletion *d = u->deletions; d; d = d->next) {
-		if (d->ids) {
-			buf_put(&b, "upload-delete-ids ", 18);
-			json_ids(&b, d->ids, d->n);
-			buf_put(&b, "\n", 1);
-		} else {
-			line = xasprintf("upload-delete-span %" PRIu64 " %" PRIu64 "\n", d->from,
-			                 d->to);
-			buf_put(&b, line, strlen(line));
-			free(line);
-		}
-	}
-	buf_put(&b, "", 1);
-	return (char *)b.p;
+	*out = (struct state_upload){
+	    u->day, u->bytes_today, u->bytes_total, u->last_upload, u->uploaded_until, NULL, 0};
+	for (const struct deletion *d = u->deletions; d; d = d->next)
+		state_upload_add(out, d->ids, d->n, d->from, d->to);
 }
 
-void upload_parse(struct uploader *u, const char *text)
+void upload_restore(struct uploader *u, const struct state_upload *in)
 {
-	for (const char *l = text; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
-		uint64_t from, to;
-		if (sscanf(l, "upload %" SCNd64 " %" SCNu64 " %" SCNu64 " %" SCNu64 " %" SCNu64,
-		           &u->day, &u->bytes_today, &u->bytes_total, &u->last_upload,
-		           &u->uploaded_until) >= 4)
-			continue;
-		if (sscanf(l, "upload-delete-span %" SCNu64 " %" SCNu64, &from, &to) == 2) {
-			upload_delete_span(u, from, to);
-		} else if (strncmp(l, "upload-delete-ids ", 18) == 0) {
-			uint64_t ids[1024];
-			size_t n = 0;
-			for (const char *p = l + 18; n < 1024 && *p && *p != '\n';) {
-				char *end;
-				ids[n++] = strtoull(p, &end, 10);
-				p = *end == ',' ? end + 1 : end;
-				if (end == p && *p != ',')
-					break;
-			}
-			upload_delete_ids(u, ids, n);
-		}
+	u->day = in->day;
+	u->bytes_today = in->bytes_today;
+	u->bytes_total = in->bytes_total;
+	u->last_upload = in->last_upload;
+	u->uploaded_until = in->uploaded_until;
+	for (size_t i = 0; i < in->n_del; i++) {
+		const struct state_deletion *d = &in->del[i];
+		if (d->ids)
+			upload_delete_ids(u, d->ids, d->n);
+		else
+			upload_delete_span(u, d->from, d->to);
 	}
 	roll_day(u, now_usec());
 }

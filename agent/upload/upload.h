@@ -70,9 +70,11 @@ uint64_t upload_uploaded_until(const struct uploader *u);
 /* The host of an http(s) URL, without credentials, into buf; "" if none. */
 void upload_host(const char *url, char *buf, size_t size);
 
-/* Counters and the deletion queue, as lines for the agent's state file,
- * and back. serialize returns a heap string. */
-char *upload_serialize(const struct uploader *u);
-void upload_parse(struct uploader *u, const char *state_text);
+/* What the agent's state file keeps: the counters and every queued
+ * deletion request, copied into *out (the caller's: state_upload_fini),
+ * and back at start, the requests queued again in their order. */
+struct state_upload;
+void upload_save(const struct uploader *u, struct state_upload *out);
+void upload_restore(struct uploader *u, const struct state_upload *in);
 
 #endif

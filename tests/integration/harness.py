@@ -21,6 +21,7 @@ import sys
 import tempfile
 import time
 import traceback
+import zlib
 import xml.etree.ElementTree as ET
 
 import dbus
@@ -99,7 +100,7 @@ DICT_KEYS = {
               "cpu_percent": "d", "wakeups_per_second": "d", "estimated_mw": "d",
               "saver": "b"},
     "Retention": {"days": "u", "segments": "u", "bytes": "t", "oldest": "t",
-                  "deletion_allowed": "b"},
+                  "deletion_allowed": "b", "last_error": "s"},
     "Notice": {k: "s" for k in ("purpose", "retention", "anonymization", "model_access",
                                 "contact", "version")},
 }
@@ -407,11 +408,68 @@ def seed_spool(suite, bus):
     return state
 
 
+STATE_HEADER_LEN = 78  # see agent/store/state.h
+
+
+def state_slot(seq, size, payload):
+    """One slot of a state file: its header, payload (bytes) and padding."""
+    head = b"capctl-state-slot %016x %016x %016x " % (seq, size, len(payload))
+    crc = zlib.crc32(head + payload) & 0xffffffff
+    data = head + b"%08x\n" % crc + payload
+    return data + b"\0" * (size - len(data))
+
+
+def state_slots(state_dir):
+    """The slots of an agent's state file: [(seq, offset, payload or None if
+    it does not check)], in file order."""
+    with open(os.path.join(state_dir, "state"), "rb") as f:
+        data = f.read()
+    out = []
+    size = len(data) // 2
+    for off in (0, size):
+        head = data[off:off + STATE_HEADER_LEN]
+        m = re.match(rb"capctl-state-slot ([0-9a-f]{16}) ([0-9a-f]{16}) ([0-9a-f]{16}) "
+                     rb"([0-9a-f]{8})\n$", head)
+        if not m:
+            out.append((0, off, None))
+            continue
+        n = int(m.group(3), 16)
+        payload = data[off + STATE_HEADER_LEN:off + STATE_HEADER_LEN + n]
+        ok = zlib.crc32(head[:69] + payload) & 0xffffffff == int(m.group(4), 16)
+        out.append((int(m.group(1), 16), off, payload if ok else None))
+    return out
+
+
+def read_state(state_dir):
+    """The payload (text) of the newest good slot of a state file."""
+    good = [(seq, p) for seq, _, p in state_slots(state_dir) if p is not None]
+    return max(good)[1].decode()
+
+
+def write_state(state_dir, payload, size=65536, seq=1):
+    """Writes a state file as the agent does, both slots holding payload."""
+    payload = payload.encode()
+    while size < 2 * (STATE_HEADER_LEN + len(payload)):
+        size *= 2
+    with open(os.path.join(state_dir, "state"), "wb") as f:
+        f.write(state_slot(seq, size, payload) + state_slot(seq + 1, size, payload))
+    os.chmod(os.path.join(state_dir, "state"), 0o600)
+
+
 def add_state_lines(state_dir, text):
-    """Appends lines to an agent's state file while it is stopped: a later
-    line of a kind wins, so this sets a pause or an upload count."""
-    with open(os.path.join(state_dir, "state"), "a") as f:
-        f.write(text)
+    """Sets lines of an agent's state file while it is stopped: a line of
+    a kind written once (pause, upload, ...) replaces that line, others are
+    added. So this sets a pause or an upload count."""
+    lines = read_state(state_dir).splitlines()
+    once = ("saved", "pause", "budget", "next-id", "counts", "upload")
+    for new in text.splitlines():
+        key = new.split(" ", 1)[0]
+        at = [i for i, old in enumerate(lines) if old.split(" ", 1)[0] == key]
+        if key in once and at:
+            lines[at[0]] = new
+        else:
+            lines.append(new)
+    write_state(state_dir, "\n".join(lines) + "\n", seq=100)
 
 
 class Client:

@@ -1,7 +1,7 @@
 """The spool's files in Python, written from their documentation alone
-(agent/store/segment.h, agent/store/spool.c's header comment), so that the tests can
-look at what is on disk without trusting the agent's own codec, and can
-make segments by hand.
+(agent/store/segment.h, agent/store/journal.h, agent/store/spool.c's header
+comment), so that the tests can look at what is on disk without trusting
+the agent's own codec, and can make segments and journals by hand.
 
 A closed segment: a 64-byte little-endian header (magic "CAPSEG\\0\\1", id,
 start, end, events, raw_len, stored_len, stream, version 1, CRC-32C of the
@@ -10,8 +10,14 @@ frame of the payload. The payload: n, base, six column lengths, then the
 columns time, kind, x, y, code, text; LEB128 varints, zigzag deltas; text
 0 = same as before, else length + 1 and the bytes.
 
-A journal: "CAPJNL\\0\\1", the segment id (8), then records of length (4),
-CRC-32C of the payload (4) and an uncompressed payload.
+A journal, <id in 16 hex digits>.<stream id>.jnl: a 24-byte header
+("CAPJNL\\0\\2", the segment id (8), the stream (1), three zero bytes, a
+CRC-32C of the 20 bytes before it), then records: "JREC", the payload's
+length (4), the index of the record's first event in the segment (4), a
+CRC-32C of those 12 bytes and the payload (4), the uncompressed payload. A
+reader skips a damaged stretch to the next "JREC" that starts a sound
+record. Format 1 (<stream id>.jnl): "CAPJNL\\0\\1", the id (8), records of
+length (4), CRC-32C of the payload (4) and the payload.
 
 zstd is the command-line tool (scripts/install-deps installs it)."""
 
@@ -292,20 +298,70 @@ def segment_name(seg_id, uploaded=False):
     return "%016x.%s" % (seg_id, "sent" if uploaded else "seg")
 
 
+JNL_MAGIC_V2 = b"CAPJNL\x00\x02"
+REC_MAGIC = b"JREC"
+
+
+def journal_name(seg_id, stream):
+    return "%016x.%s.jnl" % (seg_id, stream)
+
+
+def make_journal(seg_id, stream, records):
+    """A format 2 journal's bytes. records: [(first, events)]."""
+    s = STREAMS.index(stream) if isinstance(stream, str) else stream
+    head = JNL_MAGIC_V2 + struct.pack("<QB3x", seg_id, s)
+    out = bytearray(head + struct.pack("<I", crc32c(head)))
+    for first, events in records:
+        payload = encode_payload(events)
+        rec = REC_MAGIC + struct.pack("<II", len(payload), first)
+        out += rec + struct.pack("<I", crc32c(payload, crc32c(rec))) + payload
+    return bytes(out)
+
+
+def parse_journal(data):
+    """{"id", "stream" (None when the header is damaged), "records": [(first,
+    events)], "bad": bytes in no sound record} of a format 2 journal."""
+    out = {"id": None, "stream": None, "records": [], "bad": 0}
+    if (len(data) >= 24 and data[:8] == JNL_MAGIC_V2 and data[17:20] == b"\0\0\0"
+            and crc32c(data[:20]) == struct.unpack("<I", data[20:24])[0] and data[16] < 5):
+        out["id"] = struct.unpack("<Q", data[8:16])[0]
+        out["stream"] = STREAMS[data[16]]
+    pos = 24
+    while pos + 16 <= len(data):
+        ln, first, crc = struct.unpack("<III", data[pos + 4:pos + 16])
+        body = data[pos + 16:pos + 16 + ln]
+        if (data[pos:pos + 4] == REC_MAGIC and len(body) == ln
+                and crc32c(body, crc32c(data[pos:pos + 12])) == crc):
+            try:
+                out["records"].append((first, decode_payload(body)[0]))
+                pos += 16 + ln
+                continue
+            except FormatError:
+                pass
+        nxt = data.find(REC_MAGIC, pos + 1)
+        nxt = len(data) if nxt < 0 else nxt
+        out["bad"] += nxt - pos
+        pos = nxt
+    out["bad"] += max(0, len(data) - pos) if len(data) >= 24 else len(data)
+    return out
+
+
+def journal_events(records):
+    """The events of a journal's records, each once, by their numbering."""
+    have, events = 0, []
+    for first, evs in records:
+        skip = min(max(have - first, 0), len(evs))
+        events += evs[skip:]
+        have = max(have, first + len(evs))
+    return events
+
+
 def read_journal(path):
-    """(segment id, [events of each complete record], trailing bytes not
-    making a whole valid record)."""
+    """(segment id, stream, [events of each sound record], bytes in no sound
+    record) of a format 2 journal, checking its header."""
     with open(path, "rb") as f:
         data = f.read()
-    if len(data) < 16 or data[:8] != JNL_MAGIC:
-        raise FormatError("not a journal: %r" % data[:16])
-    seg_id = struct.unpack("<Q", data[8:16])[0]
-    records, pos = [], 16
-    while pos + 8 <= len(data):
-        ln, crc = struct.unpack("<II", data[pos:pos + 8])
-        body = data[pos + 8:pos + 8 + ln]
-        if len(body) < ln or crc32c(body) != crc:
-            break
-        records.append(decode_payload(body)[0])
-        pos += 8 + ln
-    return seg_id, records, len(data) - pos
+    j = parse_journal(data)
+    if j["id"] is None:
+        raise FormatError("not a journal, or a damaged header: %r" % data[:24])
+    return j["id"], j["stream"], [evs for _, evs in j["records"]], j["bad"]

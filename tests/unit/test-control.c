@@ -226,44 +226,6 @@ static void test_withdraw_approved(void **state)
 	control_fini(&c);
 }
 
-static void test_serialize_round_trip(void **state)
-{
-	struct control c, d;
-	const struct exemption *ex;
-	uint64_t until;
-	(void)state;
-	control_init(&c, 1800, 600, 20);
-	control_pause(&c, 300, T0, &until);
-	control_request(&c, "all", "medical", "tab\\ and\nnewline", 5, 1000, T0, &ex);
-	control_request(&c, "keyboard", "other", "x", 1, 1001, T0, &ex);
-	control_decide(&c, "EX-2", false, "", T0, &ex);
-	char *text = control_serialize(&c);
-
-	control_init(&d, 1800, 600, 20);
-	assert_int_equal(control_parse(&d, text), 0);
-	assert_int_equal(d.paused_until, T0 + 300 * S);
-	assert_int_equal(d.charge_from, c.charge_from);
-	assert_int_equal(d.next_id, 3);
-	assert_int_equal(d.n_ex, 2);
-	assert_string_equal(d.ex[0].reason, "tab\\ and\nnewline");
-	assert_string_equal(d.ex[1].note, "");
-	assert_int_equal(d.ex[1].status, EX_DENIED);
-	assert_int_equal(d.ex[1].uid, 1001);
-	assert_int_equal(control_budget_left(&d, T0 + 100 * S), 500);
-
-	assert_int_equal(control_parse(&d, "garbage\n"), -22);
-	/* Lines the caller adds (counts) are skipped, not an error. */
-	char *more = xasprintf("%scounts 1 2 3 4 5\n", text);
-	assert_int_equal(control_parse(&d, more), 0);
-	assert_int_equal(d.n_ex, 2);
-	free(more);
-	assert_int_equal(control_parse(&d, "capctl-state 1\nexemption EX-1\tall\n"), -22);
-	assert_int_equal(d.n_ex, 2); /* unchanged by a failed parse */
-	free(text);
-	control_fini(&c);
-	control_fini(&d);
-}
-
 int main(void)
 {
 	setenv("TZ", "UTC", 1);
@@ -276,7 +238,6 @@ int main(void)
 	    cmocka_unit_test(test_budget_across_midnight),
 	    cmocka_unit_test(test_exemption_lifecycle),
 	    cmocka_unit_test(test_withdraw_approved),
-	    cmocka_unit_test(test_serialize_round_trip),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -107,6 +107,28 @@ static void test_exclusion(void **state)
 	policy_fini(&p);
 }
 
+/* An application name longer than the filter keeps is cut between
+ * characters: it is quoted in StateReason and Streams, and libdbus aborts
+ * on a string cut inside a character. */
+static void test_long_app_name(void **state)
+{
+	struct policy p;
+	struct filter f;
+	char text[200] = "", want[80] = "";
+	(void)state;
+	setup_filter(&p, &f);
+	for (int i = 0; i < 40; i++)
+		strcat(text, "\xc3\xa9"); /* é: the 63-byte cut falls inside one */
+	strcat(text, "\tTitle");
+	for (int i = 0; i < 31; i++)
+		strcat(want, "\xc3\xa9");
+	struct event fx = ev(STREAM_FOCUS, EV_FOCUS, 1, 0, text);
+	filter_feed(&f, &fx, emit, NULL);
+	assert_string_equal(f.app, want);
+	assert_true(utf8_valid(f.app, strlen(f.app)));
+	policy_fini(&p);
+}
+
 /* The screen locked: nothing is kept, not even focus, but the focused
  * application is still followed, so exclusion is right at unlock. */
 static void test_locked(void **state)
@@ -258,6 +280,7 @@ int main(void)
 	    cmocka_unit_test(test_reduced_motion),
 	    cmocka_unit_test(test_key_categories),
 	    cmocka_unit_test(test_synth_is_reproducible),
+	    cmocka_unit_test(test_long_app_name),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -300,12 +300,14 @@ static void test_export_merge(void **state)
 	    {10, "pointer.motion", 100, 300, 3},
 	};
 	export_init(&x, f, 0, 0, 2);
+	assert_int_equal(x.list_page, EXPORT_LIST_PAGE);
+	x.list_page = 2;
 	assert_int_equal(export_next(&x, &r), 1);
 	assert_int_equal(r.kind, EXPORT_REQ_LIST);
 	assert_int_equal(r.offset, 0);
-	assert_int_equal(r.limit, EXPORT_LIST_PAGE);
-	/* Two pages of the list; the second repeats one (a segment closed
-	 * between the pages), which is read once. */
+	assert_int_equal(r.limit, 2);
+	/* Two full pages of the list; the second repeats one (a segment
+	 * closed between the pages), which is read once. */
 	feed(&x, list_reply(3, segs, 2));
 	assert_int_equal(export_next(&x, &r), 1);
 	assert_int_equal(r.kind, EXPORT_REQ_LIST);
@@ -408,7 +410,17 @@ static void test_export_since_and_errors(void **state)
 	assert_int_equal(export_next(&x, &r), 1);
 	feed(&x, read_reply(1, "motion", (const uint64_t[]){1}, 1));
 	assert_int_equal(export_next(&x, &r), -1);
-	assert_string_equal(x.error, "the agent's list of segments could not be read");
+	assert_string_equal(x.error, "the agent's reply to ListSegments is not ta(tsttuttb)");
+	assert_true(x.malformed);
+	export_fini(&x);
+	/* A total the agent does not keep to: a short page ends the segment
+	 * (the old code asked again and again, for ever). */
+	export_init(&x, f, 0, 7, 2);
+	expect_read(&x, 7, 0, 2);
+	feed(&x, read_reply(4294967295u, "motion", (const uint64_t[]){1}, 1));
+	assert_int_equal(export_next(&x, &r), 0);
+	assert_int_equal(x.events_written, 1);
+	assert_false(x.malformed);
 	export_fini(&x);
 	/* Nothing kept: an empty export, at once. */
 	export_init(&x, f, 0, 0, 1000);

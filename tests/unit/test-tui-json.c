@@ -1,5 +1,6 @@
-/* The CLI's JSON: escaping, nesting, numbers, and D-Bus values converted
- * whole. The output is compared byte for byte. */
+/* The CLI's JSON: escaping, nesting, numbers, and the agent's
+ * dictionaries as the decoder read them. The output is compared byte for
+ * byte. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -11,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bus.h"
+#include "contract.h"
 #include "text/json.h"
 
 struct out {
@@ -89,58 +90,43 @@ static void test_nesting(void **state)
 	           "}\n");
 }
 
-static void test_dbus(void **state)
+/* The a{sv} properties as the decoder read them: the keys sent, in the
+ * contract's order, by their types; a key not sent is left out. */
+static void test_dict(void **state)
 {
 	struct out o;
-	DBusMessage *m = dbus_message_new_signal("/x", "x.y", "Z");
-	DBusMessageIter it, d, v, arr, st;
-	const char *s = "s";
-	dbus_uint32_t u = 7;
-	dbus_int32_t i = -7;
-	dbus_bool_t b = TRUE;
 	(void)state;
-	dbus_message_iter_init_append(m, &it);
-	dict_open(&it, &d);
-	dict_add_str(&d, "endpoint", "host \"x\"");
-	dict_add_u64(&d, "bytes", 12);
-	dict_add_double(&d, "ratio", 1.5);
-	dict_add_bool(&d, "on", false);
-	dict_close(&it, &d);
-	dbus_message_iter_open_container(&it, DBUS_TYPE_VARIANT, "a(sui)", &v);
-	dbus_message_iter_open_container(&v, DBUS_TYPE_ARRAY, "(sui)", &arr);
-	dbus_message_iter_open_container(&arr, DBUS_TYPE_STRUCT, NULL, &st);
-	dbus_message_iter_append_basic(&st, DBUS_TYPE_STRING, &s);
-	dbus_message_iter_append_basic(&st, DBUS_TYPE_UINT32, &u);
-	dbus_message_iter_append_basic(&st, DBUS_TYPE_INT32, &i);
-	dbus_message_iter_close_container(&arr, &st);
-	dbus_message_iter_close_container(&v, &arr);
-	dbus_message_iter_close_container(&it, &v);
-	dbus_message_iter_append_basic(&it, DBUS_TYPE_BOOLEAN, &b);
-
+	struct contract_power p = {
+	    .on_battery = true, .battery_percent = 54, .estimated_mw = 40.5, .saver = false};
+	/* on_battery, battery_percent, estimated_mw and saver sent; not
+	 * measured_mw. */
+	p.has = 1u << 0 | 1u << 1 | 1u << 5 | 1u << 6;
 	begin(&o);
-	json_array_begin(&o.j);
-	dbus_message_iter_init(m, &it);
-	do
-		json_dbus(&o.j, &it);
-	while (dbus_message_iter_next(&it));
-	json_array_end(&o.j);
-	end_is(&o, "[\n"
-	           "  {\n"
-	           "    \"endpoint\": \"host \\\"x\\\"\",\n"
-	           "    \"bytes\": 12,\n"
-	           "    \"ratio\": 1.5,\n"
-	           "    \"on\": false\n"
-	           "  },\n"
-	           "  [\n"
-	           "    [\n"
-	           "      \"s\",\n"
-	           "      7,\n"
-	           "      -7\n"
-	           "    ]\n"
-	           "  ],\n"
-	           "  true\n"
-	           "]\n");
-	dbus_message_unref(m);
+	json_contract_dict(&o.j, CONTRACT_PROP_POWER, &p);
+	end_is(&o, "{\n"
+	           "  \"on_battery\": true,\n"
+	           "  \"battery_percent\": 54.0,\n"
+	           "  \"estimated_mw\": 40.5,\n"
+	           "  \"saver\": false\n"
+	           "}\n");
+
+	struct contract_change ch = {"retention.days", "30", "\"60\""};
+	struct contract_consent c = {
+	    .digest = "ab", .acknowledged = 7, .changes = &ch, .n_changes = 1};
+	c.has = 1u << 0 | 1u << 2 | 1u << 5;
+	begin(&o);
+	json_contract_dict(&o.j, CONTRACT_PROP_CONSENT, &c);
+	end_is(&o, "{\n"
+	           "  \"digest\": \"ab\",\n"
+	           "  \"acknowledged\": 7,\n"
+	           "  \"changes\": [\n"
+	           "    {\n"
+	           "      \"key\": \"retention.days\",\n"
+	           "      \"then\": \"30\",\n"
+	           "      \"now\": \"\\\"60\\\"\"\n"
+	           "    }\n"
+	           "  ]\n"
+	           "}\n");
 }
 
 int main(void)
@@ -148,7 +134,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_scalars),
 	    cmocka_unit_test(test_nesting),
-	    cmocka_unit_test(test_dbus),
+	    cmocka_unit_test(test_dict),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "bus.h"
@@ -120,9 +121,14 @@ static void add_upload(DBusMessageIter *dict)
 	dict_add_str(&d, "endpoint", "collector.example");
 	dict_add_u64(&d, "bytes_today", 1200000);
 	dict_add_u64(&d, "bytes_total", 3400000);
-	dict_add_u32(&d, "daily_cap", 50000000); /* a u where a t is due: still read */
+	dict_add_u64(&d, "daily_cap", 50000000);
 	dict_add_double(&d, "rate_bps", 12.5);
+	dict_add_u64(&d, "pending_bytes", 0);
+	dict_add_u64(&d, "next_upload", 0);
+	dict_add_u64(&d, "last_upload", 0);
 	dict_add_str(&d, "deferred", "metered");
+	dict_add_str(&d, "last_error", "");
+	dict_add_double(&d, "compression_ratio", 8);
 	dict_add_str(&d, "something_new", "ignored"); /* a key from a newer agent */
 	dict_close(&v, &d);
 	entry_close(dict, &e, &v);
@@ -135,7 +141,9 @@ static void add_power(DBusMessageIter *dict)
 	dict_open(&v, &d);
 	dict_add_bool(&d, "on_battery", true);
 	dict_add_double(&d, "battery_percent", 54);
+	dict_add_double(&d, "cpu_seconds", 1.5);
 	dict_add_double(&d, "cpu_percent", 0.3);
+	dict_add_double(&d, "wakeups_per_second", 0.5);
 	dict_add_double(&d, "estimated_mw", 40);
 	dict_add_bool(&d, "saver", false);
 	dict_close(&v, &d);
@@ -148,7 +156,28 @@ static void add_notice(DBusMessageIter *dict)
 	entry_open(dict, "Notice", "a{sv}", &e, &v);
 	dict_open(&v, &d);
 	dict_add_str(&d, "purpose", "Ergonomics research.");
+	dict_add_str(&d, "retention", "30 days");
+	dict_add_str(&d, "anonymization", "");
+	dict_add_str(&d, "model_access", "");
+	dict_add_str(&d, "contact", "");
 	dict_add_str(&d, "version", "2");
+	dict_close(&v, &d);
+	entry_close(dict, &e, &v);
+}
+
+static uint32_t ret_segments = 3;
+static uint64_t ret_bytes = 1000, ret_oldest = T0;
+
+static void fill_retention(DBusMessageIter *dict)
+{
+	DBusMessageIter e, v, d;
+	entry_open(dict, "Retention", "a{sv}", &e, &v);
+	dict_open(&v, &d);
+	dict_add_u32(&d, "days", 30);
+	dict_add_u32(&d, "segments", ret_segments);
+	dict_add_u64(&d, "bytes", ret_bytes);
+	dict_add_u64(&d, "oldest", ret_oldest);
+	dict_add_bool(&d, "deletion_allowed", true);
 	dict_close(&v, &d);
 	entry_close(dict, &e, &v);
 }
@@ -172,6 +201,7 @@ static DBusMessage *get_all(const char *state, uint64_t paused_until, uint32_t b
 	add_exemptions(&dict);
 	add_upload(&dict);
 	add_power(&dict);
+	fill_retention(&dict);
 	add_notice(&dict);
 	dict_close(&it, &dict);
 	return m;
@@ -179,11 +209,22 @@ static DBusMessage *get_all(const char *state, uint64_t paused_until, uint32_t b
 
 static unsigned feed_all(struct model *m, DBusMessage *msg, uint64_t now)
 {
-	DBusMessageIter it;
-	dbus_message_iter_init(msg, &it);
-	unsigned d = model_set_all(m, &it, now);
+	unsigned d = model_get_all_reply(m, msg, now);
 	dbus_message_unref(msg);
 	return d;
+}
+
+/* The sentence the model kept, compared and dropped. */
+static void fault_is(struct model *m, const char *want)
+{
+	char *got = model_take_fault(m);
+	if (want) {
+		assert_non_null(got);
+		assert_string_equal(got, want);
+	} else {
+		assert_null(got);
+	}
+	free(got);
 }
 
 /* A PropertiesChanged signal; fill adds the changed values. */
@@ -229,7 +270,8 @@ static void test_get_all(void **state)
 	assert_true(d & MODEL_DIRTY_COUNTERS);
 	assert_true(d & MODEL_DIRTY_EXEMPTIONS);
 	assert_true(d & MODEL_DIRTY_NOTICE);
-	assert_int_equal(m.loaded, MODEL_ALL_PROPS & ~(1u << MODEL_PROP_RETENTION));
+	assert_int_equal(m.loaded, MODEL_ALL_PROPS);
+	fault_is(&m, NULL);
 	assert_int_equal(model_state(&m), MODEL_STATE_COLLECTING);
 	assert_string_equal(m.state_reason, "because");
 	assert_int_equal(m.max_pause_seconds, 1800);
@@ -251,7 +293,30 @@ static void test_get_all(void **state)
 	assert_true(m.power.battery_percent == 54);
 	assert_string_equal(m.notice.purpose, "Ergonomics research.");
 	assert_string_equal(m.notice.version, "2");
-	assert_null(m.notice.contact);
+	assert_string_equal(m.notice.contact, "");
+	assert_true(m.power.measured_mw < 0); /* not sent */
+	model_fini(&m);
+
+	/* A property of the wrong shape is forgotten, shown as unknown; the
+	 * others are taken. Then an empty GetAll: every property missing. */
+	live(&m);
+	feed_all(&m, get_all("frobbing", 0, 0, 1800), T0);
+	fault_is(&m, "the agent's property State is not collecting, paused, exempt, suspended or "
+	             "idle");
+	assert_string_equal(m.state, "unknown");
+	assert_int_equal(model_state(&m), MODEL_STATE_UNKNOWN);
+	assert_int_equal(m.loaded, MODEL_ALL_PROPS & ~(1u << MODEL_PROP_STATE));
+	assert_string_equal(m.state_reason, "because");
+	assert_int_equal(m.n_streams, 5);
+	DBusMessage *empty = dbus_message_new_signal("/x", "x.y", "Z");
+	DBusMessageIter it, dict;
+	dbus_message_iter_init_append(empty, &it);
+	dict_open(&it, &dict);
+	dict_close(&it, &dict);
+	feed_all(&m, empty, T0);
+	fault_is(&m, "the agent's reply to GetAll has no property Version");
+	assert_int_equal(m.loaded, 0);
+	assert_int_equal(m.n_streams, 0);
 	model_fini(&m);
 }
 
@@ -312,13 +377,23 @@ static void test_changed(void **state)
 	assert_int_equal(feed_changed(&m, changed(CAPCTL_IFACE, NULL, invalid), T0, &inv), 0);
 	assert_int_equal(inv, 1u << MODEL_PROP_EXEMPTIONS);
 
-	/* Values of the wrong type, unknown names, other interfaces: ignored. */
-	assert_int_equal(feed_changed(&m, changed(CAPCTL_IFACE, fill_bad_type, NULL), T0, &inv), 0);
-	assert_string_equal(m.state, "paused");
-	assert_int_equal(m.paused_until, T0 + 600 * USEC_PER_SEC);
+	/* Values of the wrong type: forgotten, shown as unknown, and the
+	 * first one named; the rest stays. Unknown names and other
+	 * interfaces: ignored. */
+	assert_int_equal(feed_changed(&m, changed(CAPCTL_IFACE, fill_bad_type, NULL), T0, &inv),
+	                 MODEL_DIRTY_STATE);
+	fault_is(&m, "the agent's property State is not s");
+	assert_string_equal(m.state, "unknown");
+	assert_int_equal(m.paused_until, 0);
+	assert_false(m.loaded & (1u << MODEL_PROP_PAUSED_UNTIL));
+	assert_string_equal(m.state_reason, "because");
+	assert_int_equal(m.n_streams, 5);
 	assert_int_equal(
 	    feed_changed(&m, changed("org.example.Other", fill_paused, invalid), T0, &inv), 0);
 	assert_int_equal(inv, 0);
+	fault_is(&m, NULL);
+	assert_int_equal(feed_changed(&m, changed(CAPCTL_IFACE, fill_paused, NULL), T0, &inv),
+	                 MODEL_DIRTY_STATE);
 	/* The same value again is no change. */
 	assert_int_equal(feed_changed(&m, changed(CAPCTL_IFACE, fill_paused, NULL), T0, &inv), 0);
 	model_fini(&m);
@@ -628,6 +703,8 @@ static void test_segments(void **state)
 	r = events_reply(false, 1, 0, 1);
 	model_segs_reply(&m, 0, gen, r, &shift);
 	dbus_message_unref(r);
+	fault_is(&m, "the agent's reply to ListSegments is not ta(tsttuttb)");
+	assert_string_equal(m.segs.error, "the agent's reply to ListSegments is not ta(tsttuttb)");
 	assert_int_equal(model_segs_entry(&m, 0)->id, 1000000);
 	assert_int_equal(model_segs_want(&m, 0, 1, pages, PAGES_SLOTS), 0);
 
@@ -687,8 +764,10 @@ static void test_recent(void **state)
 	assert_int_equal(m.n_recent, 0);
 	/* A ReadSegment-shaped answer is not a RecentEvents one. */
 	r = events_reply(false, 1, 0, 1);
-	assert_int_equal(model_recent_reply(&m, r), 0);
+	assert_int_equal(model_recent_reply(&m, r), MODEL_DIRTY_LIVE);
 	dbus_message_unref(r);
+	fault_is(&m, "the agent's reply to RecentEvents is not a(stsiiis)");
+	assert_string_equal(m.recent_error, "the agent's reply to RecentEvents is not a(stsiiis)");
 	model_recent_reset(&m);
 	assert_false(m.recent_known);
 	/* The agent going away forgets what it sent. */
@@ -700,23 +779,6 @@ static void test_recent(void **state)
 	model_fini(&m);
 }
 
-static uint32_t ret_segments = 3;
-static uint64_t ret_bytes = 1000, ret_oldest = T0;
-
-static void fill_retention(DBusMessageIter *dict)
-{
-	DBusMessageIter e, v, d;
-	entry_open(dict, "Retention", "a{sv}", &e, &v);
-	dict_open(&v, &d);
-	dict_add_u32(&d, "days", 30);
-	dict_add_u32(&d, "segments", ret_segments);
-	dict_add_u64(&d, "bytes", ret_bytes);
-	dict_add_u64(&d, "oldest", ret_oldest);
-	dict_add_bool(&d, "deletion_allowed", true);
-	dict_close(&v, &d);
-	entry_close(dict, &e, &v);
-}
-
 static double power_mw = 40, power_measured = -1;
 
 static void fill_power(DBusMessageIter *dict)
@@ -724,6 +786,11 @@ static void fill_power(DBusMessageIter *dict)
 	DBusMessageIter e, v, d;
 	entry_open(dict, "Power", "a{sv}", &e, &v);
 	dict_open(&v, &d);
+	dict_add_bool(&d, "on_battery", false);
+	dict_add_double(&d, "battery_percent", -1);
+	dict_add_double(&d, "cpu_seconds", 1);
+	dict_add_double(&d, "cpu_percent", 0.1);
+	dict_add_double(&d, "wakeups_per_second", 0);
 	dict_add_double(&d, "estimated_mw", power_mw);
 	dict_add_bool(&d, "saver", power_measured > 5000);
 	if (power_measured >= 0)

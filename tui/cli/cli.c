@@ -3,6 +3,7 @@
  * codes of cli.md, decided in one place (call()). */
 #include "cli/cli.h"
 #include "client.h"
+#include "contract.h"
 #include "console/console.h"
 #include "text/duration.h"
 #include "text/evtext.h"
@@ -110,7 +111,8 @@ static void help(void)
 	      "pointer.button, pointer.scroll, keyboard or window.focus; CATEGORY is medical,\n"
 	      "legal, accessibility, works-council, personal or other.\n"
 	      "Exit status: 0 done, 1 the agent refused, 2 usage or configuration error,\n"
-	      "3 the agent cannot be reached. See capctl(1).\n",
+	      "3 the agent cannot be reached or does not keep to its D-Bus contract.\n"
+	      "See capctl(1).\n",
 	      stdout);
 }
 
@@ -249,74 +251,113 @@ static int connect_bus(struct cli *c)
 	return 0;
 }
 
-/* Calls a method of the agent and waits for the reply. On failure prints
- * why and sets *rc to 1 (the agent said no) or 3 (no agent, no bus). */
+/* Sends a call and waits for its answer, an error reply included: the
+ * decoder reads both. NULL, with the reason printed and *rc set, only
+ * when no answer can come at all. */
+static DBusMessage *call_answer(struct cli *c, int *rc, DBusMessage *m)
+{
+	DBusPendingCall *pc = NULL;
+	if (!dbus_connection_send_with_reply(c->conn, m, &pc, CALL_TIMEOUT_MS) || !pc) {
+		fprintf(stderr, "capctl: the connection to the %s bus is lost\n", bus_word(c));
+		*rc = CLI_UNREACHABLE;
+		return NULL;
+	}
+	dbus_pending_call_block(pc);
+	DBusMessage *reply = dbus_pending_call_steal_reply(pc);
+	dbus_pending_call_unref(pc);
+	if (!reply) {
+		fprintf(stderr, "capctl: the connection to the %s bus is lost\n", bus_word(c));
+		*rc = CLI_UNREACHABLE;
+	}
+	return reply;
+}
+
+/* Calls a method of the agent and waits for its answer (call_answer). */
 static DBusMessage *call(struct cli *c, int *rc, const char *iface, const char *method,
                          int first_type, ...)
 {
 	va_list ap;
-	DBusError err;
 	if (!c->conn && (*rc = connect_bus(c)))
 		return NULL;
 	DBusMessage *m = dbus_message_new_method_call(CAPCTL_BUS_NAME, CAPCTL_PATH, iface, method);
 	va_start(ap, first_type);
 	dbus_message_append_args_valist(m, first_type, ap);
 	va_end(ap);
-	dbus_error_init(&err);
-	DBusMessage *reply =
-	    dbus_connection_send_with_reply_and_block(c->conn, m, CALL_TIMEOUT_MS, &err);
+	DBusMessage *reply = call_answer(c, rc, m);
 	dbus_message_unref(m);
-	if (reply)
-		return reply;
-	if (client_error_unreachable(err.name)) {
-		fprintf(stderr, "capctl: the agent is not reachable on the %s bus: %s (%s)\n",
-		        bus_word(c), err.message ? err.message : "", err.name);
-		*rc = CLI_UNREACHABLE;
-	} else {
-		fprintf(stderr, "capctl: %s: %s\n", err.name, err.message ? err.message : "");
-		*rc = CLI_REFUSED;
-	}
-	dbus_error_free(&err);
-	return NULL;
+	return reply;
 }
 
-/* GetAll into a model (which knows how to read every property). */
-static int load_model(struct cli *c, struct model *m, DBusMessage **keep)
+/* What reading an answer came to, as the exit status: 0 for a good one;
+ * else the reason is printed and it is 1 (the agent said no) or 3 (no
+ * agent, no bus, or what answered does not speak the contract: the
+ * decoder's sentence). Empties f. */
+static int outcome(const struct cli *c, enum contract_result r, struct contract_fault *f)
+{
+	int rc = 0;
+	if (r == CONTRACT_REFUSED && client_error_unreachable(f->name)) {
+		fprintf(stderr, "capctl: the agent is not reachable on the %s bus: %s (%s)\n",
+		        bus_word(c), f->message, f->name);
+		rc = CLI_UNREACHABLE;
+	} else if (r == CONTRACT_REFUSED) {
+		fprintf(stderr, "capctl: %s: %s\n", f->name, f->message);
+		rc = CLI_REFUSED;
+	} else if (r == CONTRACT_MALFORMED) {
+		fprintf(stderr, "capctl: %s\n", f->message);
+		rc = CLI_UNREACHABLE;
+	}
+	contract_fault_fini(f);
+	return rc;
+}
+
+/* A model from the properties read; those into *keep too, when asked
+ * (contract_props_fini them). */
+static int to_model(struct cli *c, DBusMessage *reply, enum contract_result r,
+                    struct contract_props *p, struct contract_fault *f, struct model *m,
+                    struct contract_props *keep)
+{
+	int rc = outcome(c, r, f);
+	if (!rc) {
+		model_init(m);
+		model_set_link(m, MODEL_LINK_LIVE, dbus_message_get_sender(reply));
+		model_update(m, p, now_usec());
+	}
+	dbus_message_unref(reply);
+	if (!rc && keep)
+		*keep = *p;
+	else
+		contract_props_fini(p);
+	return rc;
+}
+
+/* GetAll into a model. */
+static int load_model(struct cli *c, struct model *m, struct contract_props *keep)
 {
 	int rc = 0;
 	const char *iface = CAPCTL_IFACE;
+	struct contract_props p;
+	struct contract_fault f;
 	DBusMessage *reply =
 	    call(c, &rc, DBUS_PROPS_IFACE, "GetAll", DBUS_TYPE_STRING, &iface, DBUS_TYPE_INVALID);
-	DBusMessageIter it;
 	if (!reply)
 		return rc;
-	model_init(m);
-	model_set_link(m, MODEL_LINK_LIVE, dbus_message_get_sender(reply));
-	if (dbus_message_iter_init(reply, &it))
-		model_set_all(m, &it, now_usec());
-	if (keep)
-		*keep = reply;
-	else
-		dbus_message_unref(reply);
-	return 0;
+	return to_model(c, reply, contract_read_get_all(reply, &p, &f), &p, &f, m, keep);
 }
 
 /* One property into a model. */
-static int load_property(struct cli *c, struct model *m, const char *name)
+static int load_property(struct cli *c, struct model *m, enum model_prop prop,
+                         struct contract_props *keep)
 {
 	int rc = 0;
-	const char *iface = CAPCTL_IFACE;
+	const char *iface = CAPCTL_IFACE, *name = model_prop_name(prop);
+	struct contract_props p;
+	struct contract_fault f;
 	DBusMessage *reply = call(c, &rc, DBUS_PROPS_IFACE, "Get", DBUS_TYPE_STRING, &iface,
 	                          DBUS_TYPE_STRING, &name, DBUS_TYPE_INVALID);
-	DBusMessageIter it;
 	if (!reply)
 		return rc;
-	model_init(m);
-	model_set_link(m, MODEL_LINK_LIVE, dbus_message_get_sender(reply));
-	if (dbus_message_iter_init(reply, &it))
-		model_set(m, name, &it, now_usec());
-	dbus_message_unref(reply);
-	return 0;
+	enum contract_result r = contract_read_get(reply, (enum contract_prop)prop, &p, &f);
+	return to_model(c, reply, r, &p, &f, m, keep);
 }
 
 /* ---- output ---- */
@@ -376,62 +417,54 @@ static void json_stream(struct json *j, const struct model_stream *s)
 	json_object_end(j);
 }
 
+/* The properties by their contract names in snake case, as the decoder
+ * read them. */
+static void status_json(const struct model *m, const struct contract_props *p, uint64_t now)
+{
+	struct json j;
+	json_init(&j, stdout);
+	json_object_begin(&j);
+	json_key(&j, "version");
+	json_string(&j, m->version);
+	json_key(&j, "state");
+	json_string(&j, m->state);
+	json_key(&j, "state_reason");
+	json_string(&j, m->state_reason);
+	json_key(&j, "paused_until");
+	json_uint(&j, m->paused_until);
+	json_key(&j, "max_pause_seconds");
+	json_uint(&j, m->max_pause_seconds);
+	json_key(&j, "pause_budget_seconds");
+	json_uint(&j, m->budget_seconds);
+	json_key(&j, "pause_budget_left");
+	json_uint(&j, m->budget_left);
+	json_key(&j, "pause_seconds_left");
+	json_uint(&j, model_pause_left(m, now));
+	json_key(&j, "streams");
+	json_array_begin(&j);
+	for (size_t i = 0; i < m->n_streams; i++)
+		json_stream(&j, &m->streams[i]);
+	json_array_end(&j);
+	json_key(&j, "upload");
+	json_contract_dict(&j, CONTRACT_PROP_UPLOAD, &p->upload);
+	json_key(&j, "power");
+	json_contract_dict(&j, CONTRACT_PROP_POWER, &p->power);
+	json_key(&j, "retention");
+	json_contract_dict(&j, CONTRACT_PROP_RETENTION, &p->retention);
+	json_object_end(&j);
+	json_finish(&j);
+}
+
 static int cmd_status(struct cli *c)
 {
 	struct model m;
-	DBusMessage *reply = NULL;
-	int rc = load_model(c, &m, &reply);
+	struct contract_props p;
+	int rc = load_model(c, &m, &p);
 	if (rc)
 		return rc;
 	uint64_t now = now_usec();
 	if (c->json) {
-		/* The properties by their contract names in snake case; the
-		 * dictionaries pass through whole, keys this version does
-		 * not know included. */
-		static const struct {
-			const char *prop, *key;
-		} keys[] = {
-		    {"Version", "version"},
-		    {"State", "state"},
-		    {"StateReason", "state_reason"},
-		    {"PausedUntil", "paused_until"},
-		    {"MaxPauseSeconds", "max_pause_seconds"},
-		    {"PauseBudgetSeconds", "pause_budget_seconds"},
-		    {"PauseBudgetLeft", "pause_budget_left"},
-		    {"Upload", "upload"},
-		    {"Power", "power"},
-		    {"Retention", "retention"},
-		};
-		struct json j;
-		DBusMessageIter it, arr, e;
-		json_init(&j, stdout);
-		json_object_begin(&j);
-		for (size_t k = 0; k < ARRAY_SIZE(keys); k++) {
-			dbus_message_iter_init(reply, &it);
-			dbus_message_iter_recurse(&it, &arr);
-			while (dbus_message_iter_get_arg_type(&arr) == DBUS_TYPE_DICT_ENTRY) {
-				const char *name;
-				dbus_message_iter_recurse(&arr, &e);
-				dbus_message_iter_get_basic(&e, &name);
-				if (strcmp(name, keys[k].prop) == 0) {
-					dbus_message_iter_next(&e);
-					json_key(&j, keys[k].key);
-					json_dbus(&j, &e);
-				}
-				dbus_message_iter_next(&arr);
-			}
-			if (k == 6) {
-				json_key(&j, "pause_seconds_left");
-				json_uint(&j, model_pause_left(&m, now));
-				json_key(&j, "streams");
-				json_array_begin(&j);
-				for (size_t i = 0; i < m.n_streams; i++)
-					json_stream(&j, &m.streams[i]);
-				json_array_end(&j);
-			}
-		}
-		json_object_end(&j);
-		json_finish(&j);
+		status_json(&m, &p, now);
 	} else {
 		char a[32], b[32];
 		print_state(c, &m);
@@ -466,7 +499,7 @@ static int cmd_status(struct cli *c)
 		for (int i = 0; i < n; i++)
 			printf("%-9s %s\n", lines[i].label, lines[i].text);
 	}
-	dbus_message_unref(reply);
+	contract_props_fini(&p);
 	model_fini(&m);
 	return 0;
 }
@@ -485,14 +518,17 @@ static int do_pause(struct cli *c, const char *word, const char *action_key)
 		model_fini(&m);
 	}
 	dbus_uint32_t s = seconds;
+	uint64_t until;
+	struct contract_fault f;
 	rc = 0;
 	DBusMessage *reply =
 	    call(c, &rc, CAPCTL_IFACE, "Pause", DBUS_TYPE_UINT32, &s, DBUS_TYPE_INVALID);
 	if (!reply)
 		return rc;
-	dbus_uint64_t until = 0;
-	dbus_message_get_args(reply, NULL, DBUS_TYPE_UINT64, &until, DBUS_TYPE_INVALID);
+	rc = outcome(c, contract_read_pause(reply, &until, &f), &f);
 	dbus_message_unref(reply);
+	if (rc)
+		return rc;
 	if (c->json) {
 		struct json j;
 		json_init(&j, stdout);
@@ -519,10 +555,14 @@ static int do_pause(struct cli *c, const char *word, const char *action_key)
 static int do_resume(struct cli *c, const char *action_key)
 {
 	int rc = 0;
+	struct contract_fault f;
 	DBusMessage *reply = call(c, &rc, CAPCTL_IFACE, "Resume", DBUS_TYPE_INVALID);
 	if (!reply)
 		return rc;
+	rc = outcome(c, contract_read_empty(reply, "Resume", &f), &f);
 	dbus_message_unref(reply);
+	if (rc)
+		return rc;
 	struct model m;
 	if ((rc = load_model(c, &m, NULL)))
 		return rc;
@@ -587,8 +627,12 @@ static int cmd_request(struct cli *c)
 	                          &c->reason, DBUS_TYPE_UINT32, &d, DBUS_TYPE_INVALID);
 	if (!reply)
 		return rc;
-	const char *id = "";
-	dbus_message_get_args(reply, NULL, DBUS_TYPE_STRING, &id, DBUS_TYPE_INVALID);
+	char *id;
+	struct contract_fault f;
+	rc = outcome(c, contract_read_request(reply, &id, &f), &f);
+	dbus_message_unref(reply);
+	if (rc)
+		return rc;
 	if (c->json) {
 		struct json j;
 		json_init(&j, stdout);
@@ -602,7 +646,7 @@ static int cmd_request(struct cli *c)
 	} else {
 		printf("Requested %s; it waits for a decision.\n", id);
 	}
-	dbus_message_unref(reply);
+	free(id);
 	return 0;
 }
 
@@ -644,7 +688,7 @@ static void indented(const char *prefix, const char *text)
 static int cmd_list(struct cli *c)
 {
 	struct model m;
-	int rc = load_property(c, &m, "Exemptions");
+	int rc = load_property(c, &m, MODEL_PROP_EXEMPTIONS, NULL);
 	if (rc)
 		return rc;
 	if (c->json) {
@@ -688,11 +732,15 @@ static int cmd_withdraw(struct cli *c, const char *id)
 	int rc = connect_bus(c);
 	if (rc)
 		return rc;
+	struct contract_fault f;
 	DBusMessage *reply = call(c, &rc, CAPCTL_IFACE, "WithdrawExemption", DBUS_TYPE_STRING, &id,
 	                          DBUS_TYPE_INVALID);
 	if (!reply)
 		return rc;
+	rc = outcome(c, contract_read_empty(reply, "WithdrawExemption", &f), &f);
 	dbus_message_unref(reply);
+	if (rc)
+		return rc;
 	if (c->json) {
 		struct json j;
 		json_init(&j, stdout);
@@ -732,7 +780,11 @@ static int cmd_decide(struct cli *c, const char *id, const char *verdict)
 	         DBUS_TYPE_BOOLEAN, &approve, DBUS_TYPE_STRING, &note, DBUS_TYPE_INVALID);
 	if (!reply)
 		return rc;
+	struct contract_fault f;
+	rc = outcome(c, contract_read_empty(reply, "DecideExemption", &f), &f);
 	dbus_message_unref(reply);
+	if (rc)
+		return rc;
 	const char *status = approve ? "approved" : "denied";
 	if (c->json) {
 		struct json j;
@@ -772,20 +824,71 @@ static int parse_limit(const struct cli *c, uint64_t def, uint64_t *limit)
 	return 0;
 }
 
+/* One page of History or ListSegments as the decoder read it. */
+struct page {
+	uint64_t total;
+	size_t n;
+	struct contract_history h;
+	struct contract_segments s;
+};
+
 /* Pages through a (t offset, u limit) -> (t total, a(...)) method up to
- * limit entries, calling row for each (with j NULL for plain output; header
- * before the first row when there is any). JSON is held back until the last
- * page is in, so a failure half way leaves stdout empty, not half a
- * document: { "total": N, "<list_key>": [ rows ] }. 0, or the exit status
- * of a failed call. */
+ * limit entries, read by read, calling row for each (with j NULL for plain
+ * output; header before the first row when there is any). The pages end
+ * at limit, at the total, or at a page shorter than asked: the total is
+ * the agent's claim, not a bound. JSON is held back until the last page is
+ * in, so a failure half way leaves stdout empty, not half a document:
+ * { "total": N, "<list_key>": [ rows ] }. 0, or the exit status of a
+ * failed call. */
 struct pager {
 	const char *method, *list_key;
 	uint32_t page;
 	uint64_t limit;
 	void (*header)(void);
-	bool (*row)(DBusMessageIter *elem, struct json *j);
+	enum contract_result (*read)(DBusMessage *reply, uint32_t limit, struct page *pg,
+	                             struct contract_fault *f);
+	void (*row)(const struct page *pg, size_t i, struct json *j);
 	uint64_t total, got;
 };
+
+static void list_begin(struct json *j, const struct pager *p)
+{
+	json_key(j, "total");
+	json_uint(j, p->total);
+	json_key(j, p->list_key);
+	json_array_begin(j);
+}
+
+/* One page: 1 when it was the last, 0 when more may follow, or the exit
+ * status of a failed call, negated. */
+static int one_page(struct cli *c, struct pager *p, struct json *j, bool first)
+{
+	dbus_uint64_t offset = p->got;
+	dbus_uint32_t n =
+	    (dbus_uint32_t)(p->limit - p->got < p->page ? p->limit - p->got : p->page);
+	struct page pg = {0};
+	struct contract_fault f;
+	int rc = 0;
+	DBusMessage *reply = call(c, &rc, CAPCTL_IFACE, p->method, DBUS_TYPE_UINT64, &offset,
+	                          DBUS_TYPE_UINT32, &n, DBUS_TYPE_INVALID);
+	if (!reply)
+		return -rc;
+	rc = outcome(c, p->read(reply, n, &pg, &f), &f);
+	dbus_message_unref(reply);
+	if (rc)
+		return -rc;
+	p->total = pg.total;
+	if (first && j)
+		list_begin(j, p);
+	else if (first && p->total && pg.n && p->header)
+		p->header();
+	for (size_t i = 0; i < pg.n; i++)
+		p->row(&pg, i, j);
+	contract_history_fini(&pg.h);
+	contract_segments_fini(&pg.s);
+	p->got += pg.n;
+	return pg.n < n || p->got >= p->total || p->got >= p->limit;
+}
 
 static int page_through(struct cli *c, struct pager *p)
 {
@@ -793,66 +896,23 @@ static int page_through(struct cli *c, struct pager *p)
 	char *doc = NULL;
 	size_t doc_len = 0;
 	FILE *f = NULL;
-	bool first = true;
-	int rc = 0;
+	int r = 0;
 
 	if (c->json) {
 		f = open_memstream(&doc, &doc_len);
 		json_init(&j, f);
 		json_object_begin(&j);
 	}
-	while (p->got < p->limit) {
-		dbus_uint64_t offset = p->got;
-		dbus_uint32_t n =
-		    (dbus_uint32_t)(p->limit - p->got < p->page ? p->limit - p->got : p->page);
-		DBusMessage *reply = call(c, &rc, CAPCTL_IFACE, p->method, DBUS_TYPE_UINT64,
-		                          &offset, DBUS_TYPE_UINT32, &n, DBUS_TYPE_INVALID);
-		if (!reply) {
-			if (f) {
-				fclose(f);
-				free(doc);
-			}
-			return rc;
+	for (bool first = true; r == 0 && p->got < p->limit; first = false)
+		r = one_page(c, p, c->json ? &j : NULL, first);
+	if (r < 0) {
+		if (f) {
+			fclose(f);
+			free(doc);
 		}
-		DBusMessageIter it, arr;
-		dbus_uint64_t t = 0;
-		dbus_message_iter_init(reply, &it);
-		if (dbus_message_iter_get_arg_type(&it) == DBUS_TYPE_UINT64)
-			dbus_message_iter_get_basic(&it, &t);
-		p->total = t;
-		if (first) {
-			if (c->json) {
-				json_key(&j, "total");
-				json_uint(&j, p->total);
-				json_key(&j, p->list_key);
-				json_array_begin(&j);
-			} else if (p->total && p->header) {
-				p->header();
-			}
-		}
-		first = false;
-		size_t in_page = 0;
-		dbus_message_iter_next(&it);
-		if (dbus_message_iter_get_arg_type(&it) == DBUS_TYPE_ARRAY) {
-			dbus_message_iter_recurse(&it, &arr);
-			while (dbus_message_iter_get_arg_type(&arr) == DBUS_TYPE_STRUCT &&
-			       p->row(&arr, c->json ? &j : NULL)) {
-				in_page++;
-				dbus_message_iter_next(&arr);
-			}
-		}
-		dbus_message_unref(reply);
-		p->got += in_page;
-		if (in_page == 0 || p->got >= p->total)
-			break;
+		return -r;
 	}
 	if (c->json) {
-		if (first) {
-			json_key(&j, "total");
-			json_uint(&j, p->total);
-			json_key(&j, p->list_key);
-			json_array_begin(&j);
-		}
 		json_array_end(&j);
 		json_object_end(&j);
 		json_finish(&j);
@@ -863,47 +923,47 @@ static int page_through(struct cli *c, struct pager *p)
 	return 0;
 }
 
-static bool history_row(DBusMessageIter *elem, struct json *j)
+static enum contract_result history_read(DBusMessage *reply, uint32_t limit, struct page *pg,
+                                         struct contract_fault *f)
 {
-	DBusMessageIter st;
-	dbus_uint64_t time = 0;
-	const char *action = "", *detail = "";
-	dbus_uint32_t uid = 0;
-	dbus_message_iter_recurse(elem, &st);
-	dbus_message_iter_get_basic(&st, &time);
-	dbus_message_iter_next(&st);
-	dbus_message_iter_get_basic(&st, &action);
-	dbus_message_iter_next(&st);
-	dbus_message_iter_get_basic(&st, &detail);
-	dbus_message_iter_next(&st);
-	dbus_message_iter_get_basic(&st, &uid);
+	enum contract_result r = contract_read_history(reply, limit, &pg->h, f);
+	pg->total = pg->h.total;
+	pg->n = pg->h.n;
+	return r;
+}
+
+static void history_row(const struct page *pg, size_t i, struct json *j)
+{
+	const struct contract_history_entry *e = &pg->h.rows[i];
 	if (j) {
 		json_object_begin(j);
 		json_key(j, "time");
-		json_uint(j, time);
+		json_uint(j, e->time);
 		json_key(j, "action");
-		json_string(j, action);
+		json_string(j, e->action);
 		json_key(j, "detail");
-		json_string(j, detail);
+		json_string(j, e->detail);
 		json_key(j, "uid");
-		json_uint(j, uid);
+		json_uint(j, e->uid);
 		json_object_end(j);
 	} else {
 		char when[32], who[40];
-		time_t tt = (time_t)(time / USEC_PER_SEC);
+		time_t tt = (time_t)(e->time / USEC_PER_SEC);
 		struct tm tm;
 		localtime_r(&tt, &tm);
 		strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
-		user_name(uid, who, sizeof who);
-		printf("%s  %-26s %-10s %s\n", when, action, who, detail);
+		user_name(e->uid, who, sizeof who);
+		printf("%s  %-26s %-10s %s\n", when, e->action, who, e->detail);
 	}
-	return true;
 }
 
 static int cmd_history(struct cli *c)
 {
-	struct pager p = {
-	    .method = "History", .list_key = "entries", .page = HISTORY_PAGE, .row = history_row};
+	struct pager p = {.method = "History",
+	                  .list_key = "entries",
+	                  .page = HISTORY_PAGE,
+	                  .read = history_read,
+	                  .row = history_row};
 	int rc;
 	if ((rc = parse_limit(c, HISTORY_DEFAULT, &p.limit)) || (rc = connect_bus(c)) ||
 	    (rc = page_through(c, &p)))
@@ -926,27 +986,20 @@ static int cmd_notice(struct cli *c)
 {
 	struct model m;
 	int rc;
+	struct contract_props p;
+	if ((rc = load_property(c, &m, MODEL_PROP_NOTICE, &p)))
+		return rc;
 	if (c->json) {
-		/* The dictionary as the agent gives it. */
-		const char *iface = CAPCTL_IFACE, *name = "Notice";
-		rc = connect_bus(c);
-		if (rc)
-			return rc;
-		DBusMessage *reply = call(c, &rc, DBUS_PROPS_IFACE, "Get", DBUS_TYPE_STRING, &iface,
-		                          DBUS_TYPE_STRING, &name, DBUS_TYPE_INVALID);
-		if (!reply)
-			return rc;
-		DBusMessageIter it;
+		/* The dictionary as the decoder read it. */
 		struct json j;
 		json_init(&j, stdout);
-		dbus_message_iter_init(reply, &it);
-		json_dbus(&j, &it);
+		json_contract_dict(&j, CONTRACT_PROP_NOTICE, &p.notice);
 		json_finish(&j);
-		dbus_message_unref(reply);
+		contract_props_fini(&p);
+		model_fini(&m);
 		return 0;
 	}
-	if ((rc = load_property(c, &m, "Notice")))
-		return rc;
+	contract_props_fini(&p);
 	const struct model_notice *n = &m.notice;
 	const struct {
 		const char *title, *text;
@@ -986,13 +1039,17 @@ static int cmd_forget(struct cli *c, const char *word)
 		return rc;
 	if ((rc = connect_bus(c)))
 		return rc;
-	dbus_uint32_t s = seconds, removed = 0;
+	dbus_uint32_t s = seconds;
+	uint32_t removed;
+	struct contract_fault f;
 	DBusMessage *reply =
 	    call(c, &rc, CAPCTL_IFACE, "Forget", DBUS_TYPE_UINT32, &s, DBUS_TYPE_INVALID);
 	if (!reply)
 		return rc;
-	dbus_message_get_args(reply, NULL, DBUS_TYPE_UINT32, &removed, DBUS_TYPE_INVALID);
+	rc = outcome(c, contract_read_forget(reply, &removed, &f), &f);
 	dbus_message_unref(reply);
+	if (rc)
+		return rc;
 	if (c->json) {
 		struct json j;
 		json_init(&j, stdout);
@@ -1041,73 +1098,54 @@ static void local_stamp(uint64_t usec, uint64_t ref, char *buf, size_t size)
 		strftime(buf, size, "%Y-%m-%d %H:%M:%S", &tm);
 }
 
-struct seg_row {
-	dbus_uint64_t id, start, end, bytes, expires;
-	dbus_uint32_t events;
-	const char *stream;
-	dbus_bool_t uploaded;
-};
-
-static bool read_seg_row(DBusMessageIter *arr, struct seg_row *r)
-{
-	DBusMessageIter st;
-	char *sig = dbus_message_iter_get_signature(arr);
-	bool ok = strcmp(sig, "(tsttuttb)") == 0;
-	dbus_free(sig);
-	if (!ok)
-		return false;
-	dbus_message_iter_recurse(arr, &st);
-	void *out[] = {&r->id,     &r->stream, &r->start,   &r->end,
-	               &r->events, &r->bytes,  &r->expires, &r->uploaded};
-	for (size_t i = 0; i < ARRAY_SIZE(out); i++) {
-		if (i)
-			dbus_message_iter_next(&st);
-		dbus_message_iter_get_basic(&st, out[i]);
-	}
-	return true;
-}
-
 static void segment_header(void)
 {
 	printf("%-17s %-15s %-19s %-19s %9s %9s  %-10s  %s\n", "ID", "Stream", "From", "To",
 	       "Events", "Size", "Expires", "Uploaded");
 }
 
-static bool segment_row(DBusMessageIter *elem, struct json *j)
+static enum contract_result segments_read(DBusMessage *reply, uint32_t limit, struct page *pg,
+                                          struct contract_fault *f)
 {
-	struct seg_row r;
-	if (!read_seg_row(elem, &r))
-		return false;
+	enum contract_result r = contract_read_segments(reply, limit, &pg->s, f);
+	pg->total = pg->s.total;
+	pg->n = pg->s.n;
+	return r;
+}
+
+static void segment_row(const struct page *pg, size_t i, struct json *j)
+{
+	const struct contract_segment *r = &pg->s.rows[i];
+	const char *stream = contract_stream_name(r->stream);
 	if (j) {
 		json_object_begin(j);
 		json_key(j, "id");
-		json_uint(j, r.id);
+		json_uint(j, r->id);
 		json_key(j, "stream");
-		json_string(j, r.stream);
+		json_string(j, stream);
 		json_key(j, "start");
-		json_uint(j, r.start);
+		json_uint(j, r->start);
 		json_key(j, "end");
-		json_uint(j, r.end);
+		json_uint(j, r->end);
 		json_key(j, "events");
-		json_uint(j, r.events);
+		json_uint(j, r->events);
 		json_key(j, "bytes");
-		json_uint(j, r.bytes);
+		json_uint(j, r->bytes);
 		json_key(j, "expires");
-		json_uint(j, r.expires);
+		json_uint(j, r->expires);
 		json_key(j, "uploaded");
-		json_bool(j, r.uploaded);
+		json_bool(j, r->uploaded);
 		json_object_end(j);
 	} else {
 		char from[32], to[32], ev[32], size[32], exp[32];
-		local_stamp(r.start, 0, from, sizeof from);
-		local_stamp(r.end, r.start, to, sizeof to);
-		human_count(r.events, ev, sizeof ev);
-		human_bytes(r.bytes, size, sizeof size);
-		format_local_date(r.expires, exp, sizeof exp);
-		printf("%-17" PRIu64 " %-15s %-19s %-19s %9s %9s  %-10s  %s\n", (uint64_t)r.id,
-		       r.stream, from, to, ev, size, exp, r.uploaded ? "yes" : "no");
+		local_stamp(r->start, 0, from, sizeof from);
+		local_stamp(r->end, r->start, to, sizeof to);
+		human_count(r->events, ev, sizeof ev);
+		human_bytes(r->bytes, size, sizeof size);
+		format_local_date(r->expires, exp, sizeof exp);
+		printf("%-17" PRIu64 " %-15s %-19s %-19s %9s %9s  %-10s  %s\n", r->id, stream, from,
+		       to, ev, size, exp, r->uploaded ? "yes" : "no");
 	}
-	return true;
 }
 
 static int cmd_data_list(struct cli *c)
@@ -1116,6 +1154,7 @@ static int cmd_data_list(struct cli *c)
 	                  .list_key = "segments",
 	                  .page = SEGMENTS_PAGE,
 	                  .header = segment_header,
+	                  .read = segments_read,
 	                  .row = segment_row};
 	int rc;
 	if ((rc = parse_limit(c, SEGMENTS_DEFAULT, &p.limit)) || (rc = connect_bus(c)) ||
@@ -1167,93 +1206,110 @@ static void json_event(struct json *j, const struct evtext_event *e)
 	json_object_end(j);
 }
 
+/* What data show gathers before it prints: the events as text or JSON,
+ * and what they span. */
+struct show {
+	FILE *f;
+	struct json j;
+	bool json;
+	uint64_t got, first_t, last_t;
+	const char *stream;
+};
+
+static void show_event(struct show *s, const struct contract_event *ce)
+{
+	struct evtext_event e = {ce->time,
+	                         contract_stream_name(ce->stream),
+	                         contract_kind_name(ce->kind),
+	                         ce->x,
+	                         ce->y,
+	                         ce->code,
+	                         ce->text};
+	if (!*s->stream)
+		s->stream = e.stream;
+	if (!s->first_t)
+		s->first_t = e.time;
+	s->last_t = e.time;
+	if (s->json) {
+		json_event(&s->j, &e);
+	} else {
+		char when[40], ms[16], what[320];
+		local_stamp(e.time, 0, when, sizeof when);
+		snprintf(ms, sizeof ms, ".%03u", (unsigned)(e.time % USEC_PER_SEC / 1000));
+		evtext_detail(&e, what, sizeof what);
+		fprintf(s->f, "%s%s  %-14s %s\n", when, ms, e.kind, what);
+	}
+}
+
+/* One page of ReadSegment: 1 when it was the last (the total reached, or
+ * a page shorter than asked: the total is the agent's claim, not a
+ * bound), 0 when more may follow, or the exit status negated. */
+static int show_page(struct cli *c, uint64_t id, struct show *s)
+{
+	dbus_uint64_t sid = id;
+	/* got stays below the total, a u. */
+	dbus_uint32_t offset = (dbus_uint32_t)s->got, limit = EVENTS_PAGE;
+	struct contract_events ev;
+	struct contract_fault f;
+	int rc = 0;
+	DBusMessage *reply =
+	    call(c, &rc, CAPCTL_IFACE, "ReadSegment", DBUS_TYPE_UINT64, &sid, DBUS_TYPE_UINT32,
+	         &offset, DBUS_TYPE_UINT32, &limit, DBUS_TYPE_INVALID);
+	if (!reply)
+		return -rc;
+	rc = outcome(c, contract_read_segment(reply, limit, &ev, &f), &f);
+	dbus_message_unref(reply);
+	if (rc)
+		return -rc;
+	for (size_t i = 0; i < ev.n; i++)
+		show_event(s, &ev.rows[i]);
+	s->got += ev.n;
+	int last = ev.n < limit || s->got >= ev.total;
+	contract_events_fini(&ev);
+	return last;
+}
+
 static int cmd_data_show(struct cli *c, const char *word)
 {
 	uint64_t id;
-	uint32_t got = 0, total = 0;
-	int rc;
-	if ((rc = parse_segment_id(word, &id)) || (rc = connect_bus(c)))
-		return rc;
-	struct json j;
+	int rc, r = 0;
 	char *doc = NULL;
 	size_t doc_len = 0;
-	FILE *f = open_memstream(&doc, &doc_len);
-	uint64_t first_t = 0, last_t = 0;
-	const char *stream = "";
+	if ((rc = parse_segment_id(word, &id)) || (rc = connect_bus(c)))
+		return rc;
+	struct show s = {.f = open_memstream(&doc, &doc_len), .json = c->json, .stream = ""};
 	if (c->json) {
-		json_init(&j, f);
-		json_object_begin(&j);
-		json_key(&j, "id");
-		json_uint(&j, id);
-		json_key(&j, "events");
-		json_array_begin(&j);
+		json_init(&s.j, s.f);
+		json_object_begin(&s.j);
+		json_key(&s.j, "id");
+		json_uint(&s.j, id);
+		json_key(&s.j, "events");
+		json_array_begin(&s.j);
 	}
 	/* The whole segment, a page at a time; printed once it is all in, so
 	 * that the header can say what it spans. */
-	do {
-		dbus_uint64_t sid = id;
-		dbus_uint32_t offset = got, limit = EVENTS_PAGE;
-		DBusMessage *reply =
-		    call(c, &rc, CAPCTL_IFACE, "ReadSegment", DBUS_TYPE_UINT64, &sid,
-		         DBUS_TYPE_UINT32, &offset, DBUS_TYPE_UINT32, &limit, DBUS_TYPE_INVALID);
-		if (!reply) {
-			fclose(f);
-			free(doc);
-			return rc;
-		}
-		DBusMessageIter it, arr, st;
-		uint32_t in_page = 0;
-		dbus_message_iter_init(reply, &it);
-		if (dbus_message_iter_get_arg_type(&it) == DBUS_TYPE_UINT32)
-			dbus_message_iter_get_basic(&it, &total);
-		dbus_message_iter_next(&it);
-		if (dbus_message_iter_get_arg_type(&it) == DBUS_TYPE_ARRAY)
-			dbus_message_iter_recurse(&it, &arr);
-		while (dbus_message_iter_get_arg_type(&it) == DBUS_TYPE_ARRAY &&
-		       dbus_message_iter_get_arg_type(&arr) == DBUS_TYPE_STRUCT) {
-			struct evtext_event e;
-			dbus_message_iter_recurse(&arr, &st);
-			evtext_read(&st, &e);
-			uint64_t t = e.time;
-			e.stream = evtext_stream_of_kind(e.kind);
-			if (!*stream)
-				stream = e.stream;
-			if (!first_t)
-				first_t = t;
-			last_t = t;
-			if (c->json) {
-				json_event(&j, &e);
-			} else {
-				char when[40], ms[16], what[320];
-				local_stamp(e.time, 0, when, sizeof when);
-				snprintf(ms, sizeof ms, ".%03u",
-				         (unsigned)(e.time % USEC_PER_SEC / 1000));
-				evtext_detail(&e, what, sizeof what);
-				fprintf(f, "%s%s  %-14s %s\n", when, ms, e.kind, what);
-			}
-			in_page++;
-			dbus_message_iter_next(&arr);
-		}
-		dbus_message_unref(reply);
-		got += in_page;
-		if (!in_page)
-			break;
-	} while (got < total);
+	while (r == 0)
+		r = show_page(c, id, &s);
+	if (r < 0) {
+		fclose(s.f);
+		free(doc);
+		return -r;
+	}
 	if (c->json) {
-		json_array_end(&j);
-		json_object_end(&j);
-		json_finish(&j);
-		fclose(f);
+		json_array_end(&s.j);
+		json_object_end(&s.j);
+		json_finish(&s.j);
+		fclose(s.f);
 		fwrite(doc, 1, doc_len, stdout);
 	} else {
-		fclose(f);
+		fclose(s.f);
 		char from[32], to[32], n[32];
-		human_count(got, n, sizeof n);
-		local_stamp(first_t, 0, from, sizeof from);
-		local_stamp(last_t, first_t, to, sizeof to);
-		if (got)
-			printf("Segment %" PRIu64 ": %s, %s event%s from %s to %s\n\n", id, stream,
-			       n, got == 1 ? "" : "s", from, to);
+		human_count(s.got, n, sizeof n);
+		local_stamp(s.first_t, 0, from, sizeof from);
+		local_stamp(s.last_t, s.first_t, to, sizeof to);
+		if (s.got)
+			printf("Segment %" PRIu64 ": %s, %s event%s from %s to %s\n\n", id,
+			       s.stream, n, s.got == 1 ? "" : "s", from, to);
 		else
 			printf("Segment %" PRIu64 ": no events\n", id);
 		fwrite(doc, 1, doc_len, stdout);
@@ -1278,10 +1334,11 @@ static int cmd_data_delete(struct cli *c, char **words, int n)
 		                          DBUS_TYPE_UINT64, &batch, k, DBUS_TYPE_INVALID);
 		if (!reply)
 			break;
-		dbus_uint32_t d = 0;
-		dbus_message_get_args(reply, NULL, DBUS_TYPE_UINT32, &d, DBUS_TYPE_INVALID);
+		uint32_t d;
+		struct contract_fault f;
+		rc = outcome(c, contract_read_delete(reply, &d, &f), &f);
 		dbus_message_unref(reply);
-		deleted += d;
+		deleted += rc ? 0 : d;
 	}
 	free(ids);
 	if (rc)
@@ -1305,32 +1362,6 @@ static int cmd_data_delete(struct cli *c, char **words, int n)
 	return 0;
 }
 
-/* Sends a call and waits for its answer, error or not: the export tells
- * a segment gone meanwhile from a refusal. NULL (with the reason printed
- * and *rc set) only when the agent cannot be reached. */
-static DBusMessage *call_answer(struct cli *c, int *rc, DBusMessage *m)
-{
-	DBusPendingCall *pc = NULL;
-	if (!dbus_connection_send_with_reply(c->conn, m, &pc, CALL_TIMEOUT_MS) || !pc) {
-		fprintf(stderr, "capctl: the connection to the %s bus is lost\n", bus_word(c));
-		*rc = CLI_UNREACHABLE;
-		return NULL;
-	}
-	dbus_pending_call_block(pc);
-	DBusMessage *reply = dbus_pending_call_steal_reply(pc);
-	dbus_pending_call_unref(pc);
-	const char *name = reply ? client_error_name(reply) : DBUS_ERROR_NO_REPLY;
-	if (name && client_error_unreachable(name)) {
-		fprintf(stderr, "capctl: the agent is not reachable on the %s bus: %s (%s)\n",
-		        bus_word(c), reply ? client_error_message(reply) : "", name);
-		*rc = CLI_UNREACHABLE;
-		if (reply)
-			dbus_message_unref(reply);
-		return NULL;
-	}
-	return reply;
-}
-
 /* Opens FILE's temporary sibling for writing (0600): its name in *tmp. */
 static FILE *open_output(const char *path, char **tmp)
 {
@@ -1350,6 +1381,51 @@ static FILE *open_output(const char *path, char **tmp)
 		*tmp = NULL;
 	}
 	return f;
+}
+
+/* Drives the export with blocking calls: export_next's result (-1 with
+ * the reason in x->error), or 1 with *rc set when a call failed. */
+static int export_run(struct cli *c, struct export *x, int *rc)
+{
+	struct export_req req;
+	int r;
+	while ((r = export_next(x, &req)) == 1) {
+		DBusMessage *m;
+		if (req.kind == EXPORT_REQ_LIST) {
+			dbus_uint64_t offset = req.offset;
+			dbus_uint32_t limit = req.limit;
+			m = dbus_message_new_method_call(CAPCTL_BUS_NAME, CAPCTL_PATH, CAPCTL_IFACE,
+			                                 "ListSegments");
+			dbus_message_append_args(m, DBUS_TYPE_UINT64, &offset, DBUS_TYPE_UINT32,
+			                         &limit, DBUS_TYPE_INVALID);
+		} else {
+			dbus_uint64_t id = req.id;
+			dbus_uint32_t offset = (dbus_uint32_t)req.offset, limit = req.limit;
+			m = dbus_message_new_method_call(CAPCTL_BUS_NAME, CAPCTL_PATH, CAPCTL_IFACE,
+			                                 "ReadSegment");
+			dbus_message_append_args(m, DBUS_TYPE_UINT64, &id, DBUS_TYPE_UINT32,
+			                         &offset, DBUS_TYPE_UINT32, &limit,
+			                         DBUS_TYPE_INVALID);
+		}
+		DBusMessage *reply = call_answer(c, rc, m);
+		dbus_message_unref(m);
+		if (!reply)
+			break;
+		/* A segment gone meanwhile is the export's to skip; any other
+		 * refusal is the agent's word, as for every command. */
+		struct contract_fault f;
+		enum contract_result cr = contract_read_error(
+		    reply, req.kind == EXPORT_REQ_LIST ? "ListSegments" : "ReadSegment", &f);
+		if (cr != CONTRACT_REFUSED || strcmp(f.name, CAPCTL_ERR_NO_SUCH_SEGMENT) != 0)
+			*rc = outcome(c, cr, &f);
+		contract_fault_fini(&f);
+		if (!*rc)
+			export_reply(x, reply);
+		dbus_message_unref(reply);
+		if (*rc)
+			break;
+	}
+	return r;
 }
 
 static int cmd_data_export(struct cli *c)
@@ -1380,43 +1456,12 @@ static int cmd_data_export(struct cli *c)
 		return CLI_USAGE;
 	}
 	struct export x;
-	struct export_req req;
 	export_init(&x, out, since, 0, EVENTS_PAGE);
-	int r;
-	while ((r = export_next(&x, &req)) == 1) {
-		DBusMessage *m;
-		if (req.kind == EXPORT_REQ_LIST) {
-			dbus_uint64_t offset = req.offset;
-			dbus_uint32_t limit = req.limit;
-			m = dbus_message_new_method_call(CAPCTL_BUS_NAME, CAPCTL_PATH, CAPCTL_IFACE,
-			                                 "ListSegments");
-			dbus_message_append_args(m, DBUS_TYPE_UINT64, &offset, DBUS_TYPE_UINT32,
-			                         &limit, DBUS_TYPE_INVALID);
-		} else {
-			dbus_uint64_t id = req.id;
-			dbus_uint32_t offset = (dbus_uint32_t)req.offset, limit = req.limit;
-			m = dbus_message_new_method_call(CAPCTL_BUS_NAME, CAPCTL_PATH, CAPCTL_IFACE,
-			                                 "ReadSegment");
-			dbus_message_append_args(m, DBUS_TYPE_UINT64, &id, DBUS_TYPE_UINT32,
-			                         &offset, DBUS_TYPE_UINT32, &limit,
-			                         DBUS_TYPE_INVALID);
-		}
-		DBusMessage *reply = call_answer(c, &rc, m);
-		dbus_message_unref(m);
-		if (!reply)
-			break;
-		const char *name = client_error_name(reply);
-		if (name && strcmp(name, CAPCTL_ERR_NO_SUCH_SEGMENT) != 0) {
-			/* The agent said no: its words, as for every command. */
-			fprintf(stderr, "capctl: %s: %s\n", name, client_error_message(reply));
-			rc = CLI_REFUSED;
-			dbus_message_unref(reply);
-			break;
-		}
-		export_reply(&x, reply);
-		dbus_message_unref(reply);
-	}
-	if (r < 0) {
+	int r = export_run(c, &x, &rc);
+	if (r < 0 && x.malformed) {
+		fprintf(stderr, "capctl: %s\n", x.error);
+		rc = CLI_UNREACHABLE;
+	} else if (r < 0) {
 		fprintf(stderr, "capctl: the export failed: %s\n", x.error);
 		rc = CLI_REFUSED;
 	}

@@ -5,6 +5,7 @@
 #include "console/console.h"
 #include "console/frame.h"
 #include "console/term.h"
+#include "contract.h"
 #include "dialog/delete.h"
 #include "dialog/exempt.h"
 #include "dialog/forget.h"
@@ -17,6 +18,7 @@
 #include "text/safe.h"
 #include "util.h"
 
+#include <ctype.h>
 #include <curses.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -189,26 +191,42 @@ static unsigned after_change(struct console *c, unsigned dirty)
 	return dirty;
 }
 
+/* The words for an answer that was no good: the agent's refusal (its
+ * message, else its name), or the decoder's sentence made a sentence for
+ * the status line (in f, which it changes). */
+static const char *failure(enum contract_result r, struct contract_fault *f)
+{
+	if (r == CONTRACT_REFUSED)
+		return *f->message ? f->message : f->name;
+	char *s = xasprintf("%c%s.", toupper((unsigned char)f->message[0]), f->message + 1);
+	free(f->message);
+	f->message = s;
+	return s;
+}
+
+/* What the model could not take from a reply, on the status line; the
+ * rest of the screen goes on from what it could. */
+static void show_fault(struct console *c)
+{
+	struct contract_fault f = {.message = model_take_fault(&c->model)};
+	if (!f.message)
+		return;
+	ui_message(&c->ui, true, "%s", failure(CONTRACT_MALFORMED, &f));
+	contract_fault_fini(&f);
+	console_dirty(c, MODEL_DIRTY_STATE);
+}
+
 static void on_get_all(DBusMessage *reply, void *data)
 {
 	struct console *c = data;
-	DBusMessageIter it;
 	if (!from_owner(c, reply))
 		return;
+	unsigned dirty = model_get_all_reply(&c->model, reply, now_usec());
+	show_fault(c);
 	if (client_error_name(reply)) {
-		/* Say why instead of waiting forever: typically AccessDenied,
-		 * for someone the policy does not let see the agent. */
-		const char *msg = client_error_message(reply);
-		char *why =
-		    xasprintf("%s%s%s", *msg ? msg : "", *msg ? " " : "", client_error_name(reply));
-		console_dirty(c, model_set_refusal(&c->model, why));
-		free(why);
+		console_dirty(c, dirty);
 		return;
 	}
-	if (!dbus_message_iter_init(reply, &it))
-		return;
-	unsigned dirty =
-	    model_set_all(&c->model, &it, now_usec()) | model_set_refusal(&c->model, NULL);
 	model_hist_refresh(&c->model);
 	console_dirty(c, after_change(c, dirty) | MODEL_DIRTY_STATE);
 }
@@ -233,12 +251,10 @@ static void on_get(DBusMessage *reply, void *data)
 {
 	struct get_req *r = data;
 	struct console *c = r->c;
-	DBusMessageIter it;
-	if (!from_owner(c, reply) ||
-	    dbus_message_get_type(reply) != DBUS_MESSAGE_TYPE_METHOD_RETURN ||
-	    !dbus_message_iter_init(reply, &it))
+	if (!from_owner(c, reply))
 		return;
-	unsigned dirty = model_set(&c->model, model_prop_name(r->prop), &it, now_usec());
+	unsigned dirty = model_get_reply(&c->model, r->prop, reply, now_usec());
+	show_fault(c);
 	if (dirty & MODEL_DIRTY_EXEMPTIONS)
 		select_pending_id(c);
 	console_dirty(c, after_change(c, dirty));
@@ -263,6 +279,7 @@ static void on_changed(DBusMessage *sig, void *data)
 	struct console *c = data;
 	uint32_t invalid;
 	unsigned dirty = model_changed(&c->model, sig, now_usec(), &invalid);
+	show_fault(c);
 	for (int p = 0; p < N_MODEL_PROPS; p++) {
 		if (!(invalid & (1u << p)))
 			continue;
@@ -333,13 +350,6 @@ static void on_reconnect(struct loop_timer *t, void *data)
 	c->client = client_new(c->conn, &client_ops, c);
 }
 
-/* The human part of an error reply: its message, or its name. */
-static const char *refusal(DBusMessage *reply)
-{
-	const char *msg = client_error_message(reply);
-	return *msg ? msg : client_error_name(reply);
-}
-
 /* After a change the agent accepted, read everything again. Signals
  * normally bring it first; but on the system bus they reach only root and
  * the group capctl, and this keeps the console right for everyone else. */
@@ -353,27 +363,30 @@ static void on_pause_reply(DBusMessage *reply, void *data)
 {
 	struct console *c = data;
 	bool in_dialog = dialog_waiting(&c->ui, &dialog_pause);
-	dbus_uint64_t until;
+	uint64_t until;
+	struct contract_fault f;
 	char when[32];
 
 	dialog_answered(&c->ui, &dialog_pause);
-	if (client_error_name(reply)) {
+	enum contract_result r = contract_read_pause(reply, &until, &f);
+	if (r != CONTRACT_OK) {
+		const char *why = failure(r, &f);
 		if (in_dialog)
-			dialog_refused(&c->ui, &dialog_pause, refusal(reply));
+			dialog_refused(&c->ui, &dialog_pause, why);
+		else if (r == CONTRACT_MALFORMED)
+			ui_message(&c->ui, true, "%s", why);
 		else
-			ui_message(&c->ui, true, "Not paused: %s", refusal(reply));
+			ui_message(&c->ui, true, "Not paused: %s", why);
 	} else {
 		if (in_dialog)
 			dialog_close(&c->ui);
-		if (dbus_message_get_args(reply, NULL, DBUS_TYPE_UINT64, &until,
-		                          DBUS_TYPE_INVALID)) {
-			human_until(until, now_usec(), when, sizeof when);
-			ui_message(&c->ui, false, "Paused until %s.", when);
-			/* Gone as soon as the pause is: a resume from elsewhere
-			 * must not leave it saying otherwise. */
-			ui_message_bind(&c->ui, UI_MSG_WHILE_PAUSED_UNTIL, until);
-		}
+		format_local_time(until, now_usec(), when, sizeof when);
+		ui_message(&c->ui, false, "Paused until %s.", when);
+		/* Gone as soon as the pause is: a resume from elsewhere must
+		 * not leave it saying otherwise. */
+		ui_message_bind(&c->ui, UI_MSG_WHILE_PAUSED_UNTIL, until);
 	}
+	contract_fault_fini(&f);
 	reread(c, reply);
 	console_dirty(c, MODEL_DIRTY_STATE);
 }
@@ -393,12 +406,17 @@ void console_pause(struct console *c, uint32_t seconds)
 static void on_resume_reply(DBusMessage *reply, void *data)
 {
 	struct console *c = data;
-	if (client_error_name(reply)) {
-		ui_message(&c->ui, true, "Not resumed: %s", refusal(reply));
+	struct contract_fault f;
+	enum contract_result r = contract_read_empty(reply, "Resume", &f);
+	if (r == CONTRACT_MALFORMED) {
+		ui_message(&c->ui, true, "%s", failure(r, &f));
+	} else if (r == CONTRACT_REFUSED) {
+		ui_message(&c->ui, true, "Not resumed: %s", failure(r, &f));
 	} else {
 		ui_message(&c->ui, false, "Resumed.");
 		ui_message_bind(&c->ui, UI_MSG_WHILE_NOT_PAUSED, 0);
 	}
+	contract_fault_fini(&f);
 	reread(c, reply);
 	console_dirty(c, MODEL_DIRTY_STATE);
 }
@@ -416,15 +434,20 @@ static void on_request_reply(DBusMessage *reply, void *data)
 {
 	struct console *c = data;
 	struct form *f = dialog_exempt_form(&c->ui);
-	const char *id;
+	struct contract_fault fault;
+	char *id;
 
 	f->sending = false;
-	if (client_error_name(reply)) {
+	enum contract_result r = contract_read_request(reply, &id, &fault);
+	if (r != CONTRACT_OK) {
+		const char *why = failure(r, &fault);
 		if (dialog_is_open(&c->ui, &dialog_exempt))
-			form_set_refusal(f, refusal(reply));
+			form_set_refusal(f, why);
+		else if (r == CONTRACT_MALFORMED)
+			ui_message(&c->ui, true, "%s", why);
 		else
-			ui_message(&c->ui, true, "The request was refused: %s", refusal(reply));
-	} else if (dbus_message_get_args(reply, NULL, DBUS_TYPE_STRING, &id, DBUS_TYPE_INVALID)) {
+			ui_message(&c->ui, true, "The request was refused: %s", why);
+	} else {
 		if (dialog_is_open(&c->ui, &dialog_exempt))
 			dialog_close(&c->ui);
 		form_reset(f);
@@ -432,7 +455,9 @@ static void on_request_reply(DBusMessage *reply, void *data)
 		action_view(c, UI_VIEW_EXEMPTIONS);
 		select_pending_id(c);
 		ui_message(&c->ui, false, "Request %s sent; it waits for a decision.", id);
+		free(id);
 	}
+	contract_fault_fini(&fault);
 	reread(c, reply);
 	console_dirty(c, MODEL_DIRTY_STATE);
 }
@@ -460,12 +485,17 @@ static void on_withdraw_reply(DBusMessage *reply, void *data)
 {
 	struct console *c = data;
 	bool in_dialog = dialog_waiting(&c->ui, &dialog_withdraw);
+	struct contract_fault f;
 	dialog_answered(&c->ui, &dialog_withdraw);
-	if (client_error_name(reply)) {
+	enum contract_result r = contract_read_empty(reply, "WithdrawExemption", &f);
+	if (r != CONTRACT_OK) {
+		const char *why = failure(r, &f);
 		if (in_dialog)
-			dialog_refused(&c->ui, &dialog_withdraw, refusal(reply));
+			dialog_refused(&c->ui, &dialog_withdraw, why);
+		else if (r == CONTRACT_MALFORMED)
+			ui_message(&c->ui, true, "%s", why);
 		else
-			ui_message(&c->ui, true, "Not withdrawn: %s", refusal(reply));
+			ui_message(&c->ui, true, "Not withdrawn: %s", why);
 	} else {
 		if (in_dialog) {
 			ui_message(&c->ui, false, "%s withdrawn.", c->withdrawing);
@@ -474,6 +504,7 @@ static void on_withdraw_reply(DBusMessage *reply, void *data)
 			ui_message(&c->ui, false, "Withdrawn.");
 		}
 	}
+	contract_fault_fini(&f);
 	reread(c, reply);
 	console_dirty(c, MODEL_DIRTY_STATE);
 }
@@ -492,19 +523,23 @@ static void on_forget_reply(DBusMessage *reply, void *data)
 	struct console *c = data;
 	bool in_dialog = dialog_waiting(&c->ui, &dialog_forget);
 	char len[32], n[32];
-	dbus_uint32_t removed = 0;
+	uint32_t removed;
+	struct contract_fault f;
 
 	dialog_answered(&c->ui, &dialog_forget);
 	human_minutes(c->forget_seconds, len, sizeof len);
-	if (client_error_name(reply)) {
+	enum contract_result r = contract_read_forget(reply, &removed, &f);
+	if (r != CONTRACT_OK) {
+		const char *why = failure(r, &f);
 		if (in_dialog)
-			dialog_refused(&c->ui, &dialog_forget, refusal(reply));
+			dialog_refused(&c->ui, &dialog_forget, why);
+		else if (r == CONTRACT_MALFORMED)
+			ui_message(&c->ui, true, "%s", why);
 		else
-			ui_message(&c->ui, true, "Nothing forgotten: %s", refusal(reply));
+			ui_message(&c->ui, true, "Nothing forgotten: %s", why);
 	} else {
 		if (in_dialog)
 			dialog_close(&c->ui);
-		dbus_message_get_args(reply, NULL, DBUS_TYPE_UINT32, &removed, DBUS_TYPE_INVALID);
 		human_count(removed, n, sizeof n);
 		if (removed)
 			ui_message(&c->ui, false, "Forgot %s event%s recorded in the last %s.", n,
@@ -516,6 +551,7 @@ static void on_forget_reply(DBusMessage *reply, void *data)
 		pages_refresh(&c->model.segev);
 		c->live_last = 0;
 	}
+	contract_fault_fini(&f);
 	reread(c, reply);
 	console_dirty(c, MODEL_DIRTY_STATE);
 }
@@ -533,20 +569,24 @@ static void on_delete_reply(DBusMessage *reply, void *data)
 {
 	struct console *c = data;
 	bool in_dialog = dialog_waiting(&c->ui, &dialog_delete);
-	dbus_uint32_t deleted = 0;
+	uint32_t deleted;
+	struct contract_fault f;
 	const struct ui_segment *seg = &c->deleting;
 	char when[64];
 
 	dialog_answered(&c->ui, &dialog_delete);
-	if (client_error_name(reply)) {
+	enum contract_result r = contract_read_delete(reply, &deleted, &f);
+	if (r != CONTRACT_OK) {
+		const char *why = failure(r, &f);
 		if (in_dialog)
-			dialog_refused(&c->ui, &dialog_delete, refusal(reply));
+			dialog_refused(&c->ui, &dialog_delete, why);
+		else if (r == CONTRACT_MALFORMED)
+			ui_message(&c->ui, true, "%s", why);
 		else
-			ui_message(&c->ui, true, "Not deleted: %s", refusal(reply));
+			ui_message(&c->ui, true, "Not deleted: %s", why);
 	} else {
 		if (in_dialog)
 			dialog_close(&c->ui);
-		dbus_message_get_args(reply, NULL, DBUS_TYPE_UINT32, &deleted, DBUS_TYPE_INVALID);
 		evtext_local(seg->start, when, sizeof when);
 		if (deleted)
 			ui_message(&c->ui, false, "Deleted segment %llu (%s from %s).",
@@ -560,6 +600,7 @@ static void on_delete_reply(DBusMessage *reply, void *data)
 		}
 		pages_refresh(&c->model.segs);
 	}
+	contract_fault_fini(&f);
 	reread(c, reply);
 	console_dirty(c, MODEL_DIRTY_STATE);
 }
@@ -769,6 +810,7 @@ static void on_history(DBusMessage *reply, void *data)
 	if (!from_owner(c, reply) && !client_error_name(reply))
 		return;
 	unsigned dirty = model_hist_reply(&c->model, r->page, r->gen, reply, &shift);
+	show_fault(c);
 	/* New entries push the old ones down: keep the same entries on
 	 * screen unless the view is at the top, where new ones belong. */
 	if (shift > 0 && c->ui.hist.top > 0)
@@ -817,6 +859,7 @@ static void on_segments(DBusMessage *reply, void *data)
 	if (!from_owner(c, reply) && !client_error_name(reply))
 		return;
 	unsigned dirty = model_segs_reply(&c->model, r->page, r->gen, reply, &shift);
+	show_fault(c);
 	/* The list got shorter than the selection (deleted elsewhere). */
 	if (c->model.segs.known && ui->data_sel >= c->model.segs.total)
 		ui->data_sel = c->model.segs.total ? c->model.segs.total - 1 : 0;
@@ -871,6 +914,7 @@ static void on_segev(DBusMessage *reply, void *data)
 	if (!from_owner(c, reply) && !client_error_name(reply))
 		return;
 	console_dirty(c, model_segev_reply(&c->model, r->id, r->page, r->gen, reply));
+	show_fault(c);
 }
 
 static void request_segev(struct console *c)
@@ -913,6 +957,7 @@ static void on_live(DBusMessage *reply, void *data)
 	if (c->ui.view != UI_VIEW_LIVE || (!from_owner(c, reply) && !client_error_name(reply)))
 		return;
 	unsigned dirty = model_recent_reply(&c->model, reply);
+	show_fault(c);
 	/* While something is recorded, look again in a quarter of a second;
 	 * else the next change the agent signals brings the next look. */
 	if (recording_now(&c->model))

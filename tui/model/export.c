@@ -4,7 +4,7 @@
  * that went away between listing and reading (deleted, expired) is
  * skipped: it is not the agent's to give any more. */
 #include "model/export.h"
-#include "client.h"
+#include "contract.h"
 #include "names.h"
 #include "util.h"
 
@@ -18,6 +18,7 @@ void export_init(struct export *x, FILE *out, uint64_t since, uint64_t only, uin
 	x->since = since;
 	x->only = only;
 	x->page = page ? page : 1000;
+	x->list_page = EXPORT_LIST_PAGE;
 	x->listing = !only;
 	if (only) {
 		/* One segment: its stream is told by its events' kinds. */
@@ -34,10 +35,8 @@ void export_init(struct export *x, FILE *out, uint64_t since, uint64_t only, uin
 
 static void drop_page(struct export_cursor *c)
 {
-	if (c->page)
-		dbus_message_unref(c->page);
+	contract_events_fini(&c->page);
 	free(c->ev);
-	c->page = NULL;
 	c->ev = NULL;
 	c->n_ev = c->pos = 0;
 }
@@ -121,140 +120,98 @@ static void plan(struct export *x)
 	x->listing = false;
 }
 
+/* The agent's answer was not of the contract's shape: its sentence. */
+static void fail_malformed(struct export *x, struct contract_fault *f)
+{
+	if (!x->error)
+		x->malformed = true;
+	fail(x, f->message);
+	f->message = NULL;
+}
+
 static void list_reply(struct export *x, DBusMessage *reply)
 {
-	DBusMessageIter it, arr, st;
-	dbus_uint64_t total;
-	size_t got = 0;
-
-	if (!dbus_message_iter_init(reply, &it) ||
-	    dbus_message_iter_get_arg_type(&it) != DBUS_TYPE_UINT64)
-		goto bad;
-	dbus_message_iter_get_basic(&it, &total);
-	if (!dbus_message_iter_next(&it) || dbus_message_iter_get_arg_type(&it) != DBUS_TYPE_ARRAY)
-		goto bad;
-	char *sig = dbus_message_iter_get_signature(&it);
-	bool good = strcmp(sig, "a(tsttuttb)") == 0;
-	dbus_free(sig);
-	if (!good)
-		goto bad;
-	dbus_message_iter_recurse(&it, &arr);
-	while (dbus_message_iter_get_arg_type(&arr) == DBUS_TYPE_STRUCT) {
-		dbus_uint64_t id, start, end, bytes, expires;
-		dbus_uint32_t events;
-		dbus_bool_t uploaded;
-		const char *stream;
-		dbus_message_iter_recurse(&arr, &st);
-		dbus_message_iter_get_basic(&st, &id);
-		dbus_message_iter_next(&st);
-		dbus_message_iter_get_basic(&st, &stream);
-		dbus_message_iter_next(&st);
-		dbus_message_iter_get_basic(&st, &start);
-		dbus_message_iter_next(&st);
-		dbus_message_iter_get_basic(&st, &end);
-		dbus_message_iter_next(&st);
-		dbus_message_iter_get_basic(&st, &events);
-		dbus_message_iter_next(&st);
-		dbus_message_iter_get_basic(&st, &bytes);
-		dbus_message_iter_next(&st);
-		dbus_message_iter_get_basic(&st, &expires);
-		dbus_message_iter_next(&st);
-		dbus_message_iter_get_basic(&st, &uploaded);
-		(void)bytes;
-		(void)expires;
-		(void)uploaded;
+	struct contract_segments s;
+	struct contract_fault f;
+	enum contract_result r = contract_read_segments(reply, x->pending.limit, &s, &f);
+	if (r == CONTRACT_REFUSED)
+		fail(x, xasprintf("the agent would not list the segments: %s (%s)", f.message,
+		                  f.name));
+	else if (r == CONTRACT_MALFORMED)
+		fail_malformed(x, &f);
+	contract_fault_fini(&f);
+	if (r != CONTRACT_OK)
+		return;
+	for (size_t i = 0; i < s.n; i++) {
+		const struct contract_segment *g = &s.rows[i];
 		if (x->n_segs == x->cap_segs) {
 			x->cap_segs = x->cap_segs ? 2 * x->cap_segs : 256;
 			x->segs = xrealloc(x->segs, x->cap_segs * sizeof *x->segs);
 		}
 		x->segs[x->n_segs++] =
-		    (struct export_seg){id, start, end, events, cursor_for(x, stream)};
-		got++;
-		dbus_message_iter_next(&arr);
+		    (struct export_seg){g->id, g->start, g->end, g->events,
+		                        cursor_for(x, contract_stream_name(g->stream))};
 	}
-	x->list_total = total;
-	x->pending.offset += got;
-	if (got == 0 || x->pending.offset >= total)
+	x->list_total = s.total;
+	x->pending.offset += s.n;
+	/* The total is what the agent claims: a short page is the end too. */
+	if (s.n < x->pending.limit || x->pending.offset >= s.total)
 		plan(x);
-	return;
-bad:
-	fail(x, xstrdup("the agent's list of segments could not be read"));
-}
-
-static bool segment_gone(DBusMessage *reply)
-{
-	const char *name = client_error_name(reply);
-	return name && strcmp(name, CAPCTL_ERR_NO_SUCH_SEGMENT) == 0;
+	contract_segments_fini(&s);
 }
 
 static void read_reply(struct export *x, DBusMessage *reply)
 {
 	struct export_cursor *c = NULL;
-	DBusMessageIter it, arr, st;
-	dbus_uint32_t total;
+	struct contract_events page;
+	struct contract_fault f;
 	for (size_t i = 0; i < x->n_cur && !c; i++)
 		if (x->cur[i].reading &&
 		    x->segs[x->cur[i].segs[x->cur[i].next - 1]].id == x->pending.id)
 			c = &x->cur[i];
 	if (!c)
 		return;
-	if (segment_gone(reply)) {
+	enum contract_result r = contract_read_segment(reply, x->pending.limit, &page, &f);
+	if (r == CONTRACT_REFUSED && strcmp(f.name, CAPCTL_ERR_NO_SUCH_SEGMENT) == 0) {
 		c->reading = false;
 		x->segs_done++;
-		return;
+	} else if (r == CONTRACT_REFUSED) {
+		fail(x,
+		     xasprintf("the agent would not give the events: %s (%s)", f.message, f.name));
+	} else if (r == CONTRACT_MALFORMED) {
+		fail_malformed(x, &f);
 	}
-	if (client_error_name(reply)) {
-		fail(x, xasprintf("the agent would not give the events: %s (%s)",
-		                  client_error_message(reply), client_error_name(reply)));
+	contract_fault_fini(&f);
+	if (r != CONTRACT_OK)
 		return;
-	}
-	if (!dbus_message_iter_init(reply, &it) ||
-	    dbus_message_iter_get_arg_type(&it) != DBUS_TYPE_UINT32)
-		goto bad;
-	dbus_message_iter_get_basic(&it, &total);
-	if (!dbus_message_iter_next(&it) ||
-	    dbus_message_iter_get_arg_type(&it) != DBUS_TYPE_ARRAY ||
-	    dbus_message_iter_get_element_type(&it) != DBUS_TYPE_STRUCT)
-		goto bad;
-	char *sig = dbus_message_iter_get_signature(&it);
-	bool good = strcmp(sig, "a(tsiiis)") == 0;
-	dbus_free(sig);
-	if (!good)
-		goto bad;
 	drop_page(c);
-	dbus_message_iter_recurse(&it, &arr);
-	size_t n = 0, cap = 0, got = 0;
-	while (dbus_message_iter_get_arg_type(&arr) == DBUS_TYPE_STRUCT) {
-		struct evtext_event e;
-		dbus_message_iter_recurse(&arr, &st);
-		evtext_read(&st, &e);
-		e.stream = *c->stream ? c->stream : evtext_stream_of_kind(e.kind);
-		x->pending.offset++;
-		got++;
-		dbus_message_iter_next(&arr);
-		if (x->since && e.time < x->since)
+	c->page = page;
+	c->ev = xcalloc(page.n, sizeof *c->ev);
+	for (size_t i = 0; i < page.n; i++) {
+		const struct contract_event *e = &page.rows[i];
+		if (x->since && e->time < x->since)
 			continue;
-		if (n == cap) {
-			cap = cap ? 2 * cap : 256;
-			c->ev = xrealloc(c->ev, cap * sizeof *c->ev);
-		}
-		c->ev[n++] = e;
+		c->ev[c->n_ev++] = (struct evtext_event){
+		    .time = e->time,
+		    .stream = *c->stream ? c->stream : contract_stream_name(e->stream),
+		    .kind = contract_kind_name(e->kind),
+		    .x = e->x,
+		    .y = e->y,
+		    .code = e->code,
+		    .text = e->text,
+		};
 	}
-	c->n_ev = n;
-	if (n)
-		c->page = dbus_message_ref(reply);
+	x->pending.offset += page.n;
 	c->offset = x->pending.offset;
 	if (x->only && !x->events_expected)
-		x->events_expected = total;
-	/* The last page; or an empty one, from a segment that shrank
-	 * (Forget) while it was read. */
-	if (c->offset >= total || got == 0) {
+		x->events_expected = page.total;
+	/* The last page; or a short or empty one, from a segment that shrank
+	 * (Forget) while it was read, or from an agent whose total is not
+	 * true: the total is a number, not a promise. */
+	if (c->offset >= page.total || page.n < x->pending.limit) {
 		c->reading = false;
 		x->segs_done++;
 	}
-	return;
-bad:
-	fail(x, xstrdup("the agent's answer could not be read"));
 }
 
 void export_reply(struct export *x, DBusMessage *reply)
@@ -262,15 +219,10 @@ void export_reply(struct export *x, DBusMessage *reply)
 	if (!x->waiting)
 		return;
 	x->waiting = false;
-	if (x->pending.kind == EXPORT_REQ_LIST) {
-		if (client_error_name(reply))
-			fail(x, xasprintf("the agent would not list the segments: %s (%s)",
-			                  client_error_message(reply), client_error_name(reply)));
-		else
-			list_reply(x, reply);
-	} else {
+	if (x->pending.kind == EXPORT_REQ_LIST)
+		list_reply(x, reply);
+	else
 		read_reply(x, reply);
-	}
 }
 
 int export_next(struct export *x, struct export_req *req)
@@ -284,7 +236,7 @@ int export_next(struct export *x, struct export_req *req)
 	if (x->listing) {
 		/* pending.offset counts what was listed so far. */
 		x->pending.kind = EXPORT_REQ_LIST;
-		x->pending.limit = EXPORT_LIST_PAGE;
+		x->pending.limit = x->list_page;
 		*req = x->pending;
 		x->waiting = true;
 		return 1;

@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "contract.h"
 #include "text/evtext.h"
 
 #define EXPORT_LIST_PAGE 1000 /* ListSegments' largest page */
@@ -38,9 +39,9 @@ struct export_cursor {
 	char *stream;
 	size_t *segs; /* indexes into segs, oldest first */
 	size_t n_segs, next;
-	bool reading;      /* segs[next - 1] is being read */
-	uint64_t offset;   /* the next event of it to ask for */
-	DBusMessage *page; /* the events held: strings point into it */
+	bool reading;                /* segs[next - 1] is being read */
+	uint64_t offset;             /* the next event of it to ask for */
+	struct contract_events page; /* the events held: ev's texts point into it */
 	struct evtext_event *ev;
 	size_t n_ev, pos;
 };
@@ -48,10 +49,11 @@ struct export_cursor {
 struct export
 {
 	/* Set before the first export_next: */
-	uint64_t since; /* leave out events before this; 0: none */
-	uint64_t only;  /* nonzero: only this segment, without listing */
-	uint32_t page;  /* ReadSegment's limit, 1..10000 */
-	FILE *out;      /* borrowed */
+	uint64_t since;     /* leave out events before this; 0: none */
+	uint64_t only;      /* nonzero: only this segment, without listing */
+	uint32_t page;      /* ReadSegment's limit, 1..10000 */
+	uint32_t list_page; /* ListSegments' limit, 1..1000: EXPORT_LIST_PAGE */
+	FILE *out;          /* borrowed */
 
 	bool listing, done, waiting;
 	struct export_req pending;
@@ -65,7 +67,9 @@ struct export
 	size_t segs_done;
 	uint64_t events_expected; /* the listed events of the segments to read */
 	uint64_t events_written;
-	char *error; /* why it stopped, for a person; NULL while all is well */
+	char *error;    /* why it stopped, for a person; NULL while all is well */
+	bool malformed; /* error is the decoder's: the agent's answer was not of
+	                 * the contract's shape */
 };
 
 /* since, only and page as above. out is written to as replies arrive. */

@@ -1,33 +1,26 @@
-/* Parsing is defensive: a value of an unexpected type is ignored rather
- * than trusted, since anything on the bus may claim the agent's interface
- * on a misconfigured bus and the console must not crash on it. */
+/* The model takes only what the decoder (contract.h) has checked: a
+ * property of the wrong shape is forgotten, shown as unknown, while the
+ * others keep their last good values, since anything on the bus may
+ * claim the agent's name on a misconfigured bus. */
 #include "model/model.h"
+#include "contract.h"
 #include "names.h"
 #include "util.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const prop_names[N_MODEL_PROPS] = {
-    "Version",         "State",           "StateReason",
-    "PausedUntil",     "MaxPauseSeconds", "PauseBudgetSeconds",
-    "PauseBudgetLeft", "Streams",         "Exemptions",
-    "Upload",          "Power",           "Retention",
-    "Notice",
-};
-
 enum model_prop model_prop_by_name(const char *name)
 {
-	for (int i = 0; i < N_MODEL_PROPS; i++)
-		if (strcmp(prop_names[i], name) == 0)
-			return (enum model_prop)i;
-	return N_MODEL_PROPS;
+	enum contract_prop p = contract_prop_by_name(name);
+	return p < (enum contract_prop)N_MODEL_PROPS ? (enum model_prop)p : N_MODEL_PROPS;
 }
 
 const char *model_prop_name(enum model_prop p)
 {
-	return p < N_MODEL_PROPS ? prop_names[p] : "";
+	return p < N_MODEL_PROPS ? contract_prop_name((enum contract_prop)p) : "";
 }
 
 static void set_str(char **field, const char *v)
@@ -91,6 +84,25 @@ static void spark_clear(struct model_spark *s)
 	memset(s, 0, sizeof *s);
 }
 
+static void upload_clear(struct model_upload *u)
+{
+	free(u->endpoint);
+	free(u->deferred);
+	free(u->last_error);
+	*u = (struct model_upload){0};
+}
+
+static void notice_clear(struct model_notice *n)
+{
+	free(n->purpose);
+	free(n->retention);
+	free(n->anonymization);
+	free(n->model_access);
+	free(n->contact);
+	free(n->version);
+	*n = (struct model_notice){0};
+}
+
 static void props_clear(struct model *m)
 {
 	free(m->version);
@@ -98,24 +110,15 @@ static void props_clear(struct model *m)
 	free(m->state_reason);
 	streams_free(m->streams, m->n_streams);
 	exemptions_free(m->ex, m->n_ex);
-	free(m->upload.endpoint);
-	free(m->upload.deferred);
-	free(m->upload.last_error);
-	free(m->notice.purpose);
-	free(m->notice.retention);
-	free(m->notice.anonymization);
-	free(m->notice.model_access);
-	free(m->notice.contact);
-	free(m->notice.version);
+	upload_clear(&m->upload);
+	notice_clear(&m->notice);
 	m->version = m->state = m->state_reason = NULL;
 	m->streams = NULL;
 	m->n_streams = 0;
 	m->ex = NULL;
 	m->n_ex = 0;
-	m->upload = (struct model_upload){0};
 	m->power = (struct model_power){.battery_percent = -1, .measured_mw = -1};
 	m->retention = (struct model_retention){0};
-	m->notice = (struct model_notice){0};
 	m->paused_until = 0;
 	m->max_pause_seconds = m->budget_seconds = m->budget_left = 0;
 	m->budget_left_at = 0;
@@ -152,7 +155,8 @@ void model_fini(struct model *m)
 	props_clear(m);
 	lists_clear(m);
 	free(m->owner);
-	m->owner = NULL;
+	free(m->fault);
+	m->owner = m->fault = NULL;
 }
 
 unsigned model_set_link(struct model *m, enum model_link link, const char *owner)
@@ -172,129 +176,44 @@ unsigned model_set_link(struct model *m, enum model_link link, const char *owner
 	       MODEL_DIRTY_DATA | MODEL_DIRTY_LIVE;
 }
 
-/* ---- values ---- */
+/* ---- properties, as the decoder read them ---- */
 
-static bool get_u64(DBusMessageIter *it, uint64_t *out)
+/* The model's properties are the contract's first ones, in its order. */
+_Static_assert((int)MODEL_PROP_VERSION == (int)CONTRACT_PROP_VERSION &&
+                   (int)MODEL_PROP_STREAMS == (int)CONTRACT_PROP_STREAMS &&
+                   (int)N_MODEL_PROPS == (int)CONTRACT_PROP_NOTICE + 1,
+               "model_prop follows contract_prop");
+
+/* The setters return the dirty bits, 0 when nothing changed. */
+static unsigned set_string_prop(char **field, const char *v)
 {
-	DBusBasicValue v;
-	int t = dbus_message_iter_get_arg_type(it);
-	if (!dbus_type_is_basic(t))
-		return false;
-	dbus_message_iter_get_basic(it, &v);
-	switch (t) {
-	case DBUS_TYPE_BYTE:
-		*out = v.byt;
-		return true;
-	case DBUS_TYPE_UINT16:
-		*out = v.u16;
-		return true;
-	case DBUS_TYPE_UINT32:
-		*out = v.u32;
-		return true;
-	case DBUS_TYPE_UINT64:
-		*out = v.u64;
-		return true;
-	case DBUS_TYPE_INT16:
-		*out = v.i16 < 0 ? 0 : (uint64_t)v.i16;
-		return true;
-	case DBUS_TYPE_INT32:
-		*out = v.i32 < 0 ? 0 : (uint64_t)v.i32;
-		return true;
-	case DBUS_TYPE_INT64:
-		*out = v.i64 < 0 ? 0 : (uint64_t)v.i64;
-		return true;
-	default:
-		return false;
-	}
+	if (!str_changed(*field, v))
+		return 0;
+	set_str(field, v);
+	return MODEL_DIRTY_STATE;
 }
 
-static bool get_double(DBusMessageIter *it, double *out)
+static unsigned set_u32(uint32_t *field, uint32_t v)
 {
-	int t = dbus_message_iter_get_arg_type(it);
-	if (t == DBUS_TYPE_DOUBLE) {
-		dbus_message_iter_get_basic(it, out);
-		return true;
-	}
-	if (t == DBUS_TYPE_INT16 || t == DBUS_TYPE_INT32 || t == DBUS_TYPE_INT64) {
-		DBusBasicValue v;
-		dbus_message_iter_get_basic(it, &v);
-		*out = t == DBUS_TYPE_INT16 ? v.i16 : t == DBUS_TYPE_INT32 ? v.i32 : (double)v.i64;
-		return true;
-	}
-	uint64_t u;
-	if (get_u64(it, &u)) {
-		*out = (double)u;
-		return true;
-	}
-	return false;
+	if (v == *field)
+		return 0;
+	*field = v;
+	return MODEL_DIRTY_STATE;
 }
 
-static bool get_str(DBusMessageIter *it, const char **out)
+static unsigned set_streams(struct model *m, const struct contract_props *p)
 {
-	if (dbus_message_iter_get_arg_type(it) != DBUS_TYPE_STRING)
-		return false;
-	dbus_message_iter_get_basic(it, out);
-	return true;
-}
-
-static bool get_bool(DBusMessageIter *it, bool *out)
-{
-	dbus_bool_t b;
-	if (dbus_message_iter_get_arg_type(it) != DBUS_TYPE_BOOLEAN)
-		return false;
-	dbus_message_iter_get_basic(it, &b);
-	*out = b;
-	return true;
-}
-
-/* Walks the struct fields of it in turn: "s" string, "b" bool, "t" any
- * unsigned number. Returns false on the first mismatch. */
-static bool get_fields(DBusMessageIter *st, const char *sig, void **out)
-{
-	for (size_t i = 0; sig[i]; i++) {
-		bool ok;
-		if (i > 0 && !dbus_message_iter_next(st))
-			return false;
-		if (sig[i] == 's')
-			ok = get_str(st, (const char **)out[i]);
-		else if (sig[i] == 'b')
-			ok = get_bool(st, (bool *)out[i]);
-		else
-			ok = get_u64(st, (uint64_t *)out[i]);
-		if (!ok)
-			return false;
-	}
-	return true;
-}
-
-static int set_streams(struct model *m, DBusMessageIter *it)
-{
-	DBusMessageIter arr, st;
-	struct model_stream *s = NULL;
-	size_t n = 0;
-	int dirty = MODEL_DIRTY_COUNTERS;
-
-	if (dbus_message_iter_get_arg_type(it) != DBUS_TYPE_ARRAY)
-		return -1;
-	dbus_message_iter_recurse(it, &arr);
-	while (dbus_message_iter_get_arg_type(&arr) == DBUS_TYPE_STRUCT) {
-		const char *id, *fid, *desc;
-		bool rec;
-		uint64_t events, bytes;
-		void *out[] = {&id, &rec, &fid, &desc, &events, &bytes};
-		dbus_message_iter_recurse(&arr, &st);
-		if (!get_fields(&st, "sbsstt", out)) {
-			streams_free(s, n);
-			return -1;
-		}
-		s = xrealloc(s, (n + 1) * sizeof *s);
-		s[n++] = (struct model_stream){xstrdup(id), xstrdup(fid), xstrdup(desc),
-		                               rec,         events,       bytes};
-		dbus_message_iter_next(&arr);
-	}
-	if (dbus_message_iter_get_arg_type(&arr) != DBUS_TYPE_INVALID) {
-		streams_free(s, n);
-		return -1;
+	size_t n = p->n_streams;
+	struct model_stream *s = xcalloc(n, sizeof *s);
+	unsigned dirty = MODEL_DIRTY_COUNTERS;
+	for (size_t i = 0; i < n; i++) {
+		const struct contract_stream *c = &p->streams[i];
+		s[i] = (struct model_stream){xstrdup(contract_stream_name(c->stream)),
+		                             xstrdup(c->fidelity),
+		                             xstrdup(c->description),
+		                             c->recording,
+		                             c->events,
+		                             c->bytes};
 	}
 	/* Whether a stream records, and what it keeps, is state: shown at
 	 * once, not at the next counter refresh. */
@@ -314,33 +233,17 @@ static int set_streams(struct model *m, DBusMessageIter *it)
 	return dirty;
 }
 
-static int set_exemptions(struct model *m, DBusMessageIter *it)
+static unsigned set_exemptions(struct model *m, const struct contract_props *p)
 {
-	DBusMessageIter arr, st;
-	struct model_exemption *e = NULL;
-	size_t n = 0;
-
-	if (dbus_message_iter_get_arg_type(it) != DBUS_TYPE_ARRAY)
-		return -1;
-	dbus_message_iter_recurse(it, &arr);
-	while (dbus_message_iter_get_arg_type(&arr) == DBUS_TYPE_STRUCT) {
-		const char *id, *scope, *cat, *status, *reason, *note;
-		uint64_t created, expires;
-		void *out[] = {&id, &scope, &cat, &status, &reason, &note, &created, &expires};
-		dbus_message_iter_recurse(&arr, &st);
-		if (!get_fields(&st, "sssssstt", out)) {
-			exemptions_free(e, n);
-			return -1;
-		}
-		e = xrealloc(e, (n + 1) * sizeof *e);
-		e[n++] = (struct model_exemption){xstrdup(id),     xstrdup(scope),  xstrdup(cat),
-		                                  xstrdup(status), xstrdup(reason), xstrdup(note),
-		                                  created,         expires};
-		dbus_message_iter_next(&arr);
-	}
-	if (dbus_message_iter_get_arg_type(&arr) != DBUS_TYPE_INVALID) {
-		exemptions_free(e, n);
-		return -1;
+	size_t n = p->n_exemptions;
+	struct model_exemption *e = xcalloc(n, sizeof *e);
+	for (size_t i = 0; i < n; i++) {
+		const struct contract_exemption *c = &p->exemptions[i];
+		e[i] = (struct model_exemption){
+		    xstrdup(c->id),       xstrdup(c->scope),
+		    xstrdup(c->category), xstrdup(contract_status_name(c->status)),
+		    xstrdup(c->reason),   xstrdup(c->note),
+		    c->created,           c->expires};
 	}
 	exemptions_free(m->ex, m->n_ex);
 	m->ex = e;
@@ -348,168 +251,48 @@ static int set_exemptions(struct model *m, DBusMessageIter *it)
 	return MODEL_DIRTY_EXEMPTIONS;
 }
 
-/* Calls fn for each entry of an a{sv} with the iterator on the value. */
-static bool each_entry(DBusMessageIter *it,
-                       void (*fn)(void *ctx, const char *k, DBusMessageIter *v), void *ctx)
+static unsigned set_upload(struct model *m, const struct contract_upload *c, uint64_t now)
 {
-	DBusMessageIter arr, e, v;
-	if (dbus_message_iter_get_arg_type(it) != DBUS_TYPE_ARRAY ||
-	    dbus_message_iter_get_element_type(it) != DBUS_TYPE_DICT_ENTRY)
-		return false;
-	dbus_message_iter_recurse(it, &arr);
-	while (dbus_message_iter_get_arg_type(&arr) == DBUS_TYPE_DICT_ENTRY) {
-		const char *k;
-		dbus_message_iter_recurse(&arr, &e);
-		if (get_str(&e, &k) && dbus_message_iter_next(&e) &&
-		    dbus_message_iter_get_arg_type(&e) == DBUS_TYPE_VARIANT) {
-			dbus_message_iter_recurse(&e, &v);
-			fn(ctx, k, &v);
-		}
-		dbus_message_iter_next(&arr);
-	}
-	return true;
-}
-
-static void upload_entry(void *ctx, const char *k, DBusMessageIter *v)
-{
-	struct model_upload *u = ctx;
-	const char *s;
-	if (strcmp(k, "endpoint") == 0 && get_str(v, &s))
-		set_str(&u->endpoint, s);
-	else if (strcmp(k, "deferred") == 0 && get_str(v, &s))
-		set_str(&u->deferred, s);
-	else if (strcmp(k, "last_error") == 0 && get_str(v, &s))
-		set_str(&u->last_error, s);
-	else if (strcmp(k, "bytes_today") == 0)
-		get_u64(v, &u->bytes_today);
-	else if (strcmp(k, "bytes_total") == 0)
-		get_u64(v, &u->bytes_total);
-	else if (strcmp(k, "daily_cap") == 0)
-		get_u64(v, &u->daily_cap);
-	else if (strcmp(k, "pending_bytes") == 0)
-		get_u64(v, &u->pending_bytes);
-	else if (strcmp(k, "next_upload") == 0)
-		get_u64(v, &u->next_upload);
-	else if (strcmp(k, "last_upload") == 0)
-		get_u64(v, &u->last_upload);
-	else if (strcmp(k, "rate_bps") == 0)
-		get_double(v, &u->rate_bps);
-	else if (strcmp(k, "compression_ratio") == 0)
-		get_double(v, &u->compression_ratio);
-}
-
-static void power_entry(void *ctx, const char *k, DBusMessageIter *v)
-{
-	struct model_power *p = ctx;
-	if (strcmp(k, "on_battery") == 0)
-		get_bool(v, &p->on_battery);
-	else if (strcmp(k, "saver") == 0)
-		get_bool(v, &p->saver);
-	else if (strcmp(k, "battery_percent") == 0)
-		get_double(v, &p->battery_percent);
-	else if (strcmp(k, "cpu_seconds") == 0)
-		get_double(v, &p->cpu_seconds);
-	else if (strcmp(k, "cpu_percent") == 0)
-		get_double(v, &p->cpu_percent);
-	else if (strcmp(k, "wakeups_per_second") == 0)
-		get_double(v, &p->wakeups_per_second);
-	else if (strcmp(k, "estimated_mw") == 0)
-		get_double(v, &p->estimated_mw);
-	else if (strcmp(k, "measured_mw") == 0)
-		get_double(v, &p->measured_mw);
-}
-
-static void retention_entry(void *ctx, const char *k, DBusMessageIter *v)
-{
-	struct model_retention *r = ctx;
-	uint64_t u;
-	if (strcmp(k, "days") == 0 && get_u64(v, &u))
-		r->days = (uint32_t)u;
-	else if (strcmp(k, "segments") == 0 && get_u64(v, &u))
-		r->segments = (uint32_t)u;
-	else if (strcmp(k, "bytes") == 0)
-		get_u64(v, &r->bytes);
-	else if (strcmp(k, "oldest") == 0)
-		get_u64(v, &r->oldest);
-	else if (strcmp(k, "deletion_allowed") == 0)
-		get_bool(v, &r->deletion_allowed);
-}
-
-static void notice_entry(void *ctx, const char *k, DBusMessageIter *v)
-{
-	struct model_notice *n = ctx;
-	const char *s;
-	if (!get_str(v, &s))
-		return;
-	if (strcmp(k, "purpose") == 0)
-		set_str(&n->purpose, s);
-	else if (strcmp(k, "retention") == 0)
-		set_str(&n->retention, s);
-	else if (strcmp(k, "anonymization") == 0)
-		set_str(&n->anonymization, s);
-	else if (strcmp(k, "model_access") == 0)
-		set_str(&n->model_access, s);
-	else if (strcmp(k, "contact") == 0)
-		set_str(&n->contact, s);
-	else if (strcmp(k, "version") == 0)
-		set_str(&n->version, s);
-}
-
-/* The setters below return the dirty bits (0 when nothing changed), or
- * -1 when the value has the wrong type and was ignored. */
-static int set_u32(uint32_t *field, DBusMessageIter *v)
-{
-	uint64_t u;
-	if (!get_u64(v, &u))
-		return -1;
-	uint32_t x = u > UINT32_MAX ? UINT32_MAX : (uint32_t)u;
-	if (x == *field)
-		return 0;
-	*field = x;
-	return MODEL_DIRTY_STATE;
-}
-
-static int set_string_prop(char **field, DBusMessageIter *v)
-{
-	const char *s;
-	if (!get_str(v, &s))
-		return -1;
-	if (!str_changed(*field, s))
-		return 0;
-	set_str(field, s);
-	return MODEL_DIRTY_STATE;
-}
-
-static int set_dict(DBusMessageIter *v, void (*fn)(void *, const char *, DBusMessageIter *),
-                    void *ctx, unsigned dirty)
-{
-	return each_entry(v, fn, ctx) ? (int)dirty : -1;
-}
-
-static int set_upload(struct model *m, DBusMessageIter *v, uint64_t now)
-{
-	uint64_t last = m->upload.last_upload;
+	struct model_upload *u = &m->upload;
+	uint64_t last = u->last_upload;
 	bool had = m->loaded & (1u << MODEL_PROP_UPLOAD);
 	unsigned dirty = MODEL_DIRTY_COUNTERS;
-	if (!each_entry(v, upload_entry, &m->upload))
-		return -1;
+	set_str(&u->endpoint, c->endpoint);
+	set_str(&u->deferred, c->deferred);
+	set_str(&u->last_error, c->last_error);
+	u->bytes_today = c->bytes_today;
+	u->bytes_total = c->bytes_total;
+	u->daily_cap = c->daily_cap;
+	u->pending_bytes = c->pending_bytes;
+	u->next_upload = c->next_upload;
+	u->last_upload = c->last_upload;
+	u->rate_bps = c->rate_bps;
+	u->compression_ratio = c->compression_ratio;
 	/* An upload marks segments uploaded: the Data view's lists say so. */
-	if (had && m->upload.last_upload != last)
+	if (had && u->last_upload != last)
 		dirty |= MODEL_DIRTY_SPOOL;
-	if (m->upload.endpoint && *m->upload.endpoint)
-		model_spark_add(&m->upload_rate, now, m->upload.rate_bps);
-	return (int)dirty;
+	if (*u->endpoint)
+		model_spark_add(&m->upload_rate, now, u->rate_bps);
+	return dirty;
 }
 
-static int set_power(struct model *m, DBusMessageIter *v, uint64_t now)
+static unsigned set_power(struct model *m, const struct contract_power *c, uint64_t now)
 {
 	struct model_power old = m->power;
-	/* measured_mw is there only while the agent can measure it. */
-	m->power.measured_mw = -1;
-	if (!each_entry(v, power_entry, &m->power)) {
-		m->power = old;
-		return -1;
-	}
+	m->power = (struct model_power){
+	    .on_battery = c->on_battery,
+	    .saver = c->saver,
+	    .battery_percent = c->battery_percent,
+	    .cpu_seconds = c->cpu_seconds,
+	    .cpu_percent = c->cpu_percent,
+	    .wakeups_per_second = c->wakeups_per_second,
+	    .estimated_mw = c->estimated_mw,
+	    /* There only while the agent can measure it. */
+	    .measured_mw = contract_key_present(CONTRACT_PROP_POWER, c->has,
+	                                        offsetof(struct contract_power, measured_mw))
+	                       ? c->measured_mw
+	                       : -1,
+	};
 	model_spark_add(&m->power_mw, now, m->power.estimated_mw);
 	/* The battery saver and the mains are state, shown at once. */
 	if (old.saver != m->power.saver || old.on_battery != m->power.on_battery)
@@ -517,86 +300,174 @@ static int set_power(struct model *m, DBusMessageIter *v, uint64_t now)
 	return MODEL_DIRTY_COUNTERS;
 }
 
-static int set_retention(struct model *m, DBusMessageIter *v)
+static unsigned set_retention(struct model *m, const struct contract_retention *c)
 {
 	struct model_retention old = m->retention;
 	bool had = m->loaded & (1u << MODEL_PROP_RETENTION);
 	unsigned dirty = MODEL_DIRTY_COUNTERS;
-	if (!each_entry(v, retention_entry, &m->retention))
-		return -1;
+	m->retention = (struct model_retention){c->days, c->segments, c->bytes, c->oldest,
+	                                        c->deletion_allowed};
 	/* A segment closed, expired or was deleted, or data was forgotten
 	 * (fewer bytes; journals only ever grow until their segment
 	 * closes, which also changes the count). */
 	if (had && (old.segments != m->retention.segments || old.oldest != m->retention.oldest ||
 	            m->retention.bytes < old.bytes))
 		dirty |= MODEL_DIRTY_SPOOL;
-	return (int)dirty;
+	return dirty;
 }
 
-static int set_prop(struct model *m, enum model_prop p, DBusMessageIter *v, uint64_t now)
+static unsigned set_notice(struct model *m, const struct contract_notice *c)
 {
-	uint64_t u;
-	int r;
+	struct model_notice *n = &m->notice;
+	set_str(&n->purpose, c->purpose);
+	set_str(&n->retention, c->retention);
+	set_str(&n->anonymization, c->anonymization);
+	set_str(&n->model_access, c->model_access);
+	set_str(&n->contact, c->contact);
+	set_str(&n->version, c->version);
+	return MODEL_DIRTY_NOTICE;
+}
 
-	switch (p) {
+static unsigned set_prop(struct model *m, enum model_prop which, const struct contract_props *p,
+                         uint64_t now)
+{
+	unsigned r;
+	switch (which) {
 	case MODEL_PROP_VERSION:
-		return set_string_prop(&m->version, v);
+		return set_string_prop(&m->version, p->version);
 	case MODEL_PROP_STATE:
-		return set_string_prop(&m->state, v);
+		return set_string_prop(&m->state, contract_state_name(p->state));
 	case MODEL_PROP_STATE_REASON:
-		return set_string_prop(&m->state_reason, v);
+		return set_string_prop(&m->state_reason, p->state_reason);
 	case MODEL_PROP_PAUSED_UNTIL:
-		if (!get_u64(v, &u))
-			return -1;
-		r = u != m->paused_until ? MODEL_DIRTY_STATE : 0;
-		m->paused_until = u;
+		r = p->paused_until != m->paused_until ? MODEL_DIRTY_STATE : 0;
+		m->paused_until = p->paused_until;
 		return r;
 	case MODEL_PROP_MAX_PAUSE:
-		return set_u32(&m->max_pause_seconds, v);
+		return set_u32(&m->max_pause_seconds, p->max_pause_seconds);
 	case MODEL_PROP_BUDGET:
-		return set_u32(&m->budget_seconds, v);
+		return set_u32(&m->budget_seconds, p->pause_budget_seconds);
 	case MODEL_PROP_BUDGET_LEFT:
-		r = set_u32(&m->budget_left, v);
-		if (r < 0)
-			return r;
+		m->budget_left = p->pause_budget_left;
 		/* A re-sent value restarts the countdown even if equal. */
 		m->budget_left_at = now;
 		return MODEL_DIRTY_STATE;
 	case MODEL_PROP_STREAMS:
-		return set_streams(m, v);
+		return set_streams(m, p);
 	case MODEL_PROP_EXEMPTIONS:
-		return set_exemptions(m, v);
+		return set_exemptions(m, p);
 	case MODEL_PROP_UPLOAD:
-		return set_upload(m, v, now);
+		return set_upload(m, &p->upload, now);
 	case MODEL_PROP_POWER:
-		return set_power(m, v, now);
+		return set_power(m, &p->power, now);
 	case MODEL_PROP_RETENTION:
-		return set_retention(m, v);
+		return set_retention(m, &p->retention);
 	case MODEL_PROP_NOTICE:
-		return set_dict(v, notice_entry, &m->notice, MODEL_DIRTY_NOTICE);
+		return set_notice(m, &p->notice);
 	case N_MODEL_PROPS:
 		break;
 	}
-	return -1;
+	return 0;
 }
 
-unsigned model_set(struct model *m, const char *name, DBusMessageIter *it, uint64_t now)
+/* A property that came in the wrong shape is not known any more: its
+ * last value is not shown as if it held. */
+static unsigned forget_prop(struct model *m, enum model_prop which)
 {
-	DBusMessageIter v;
-	enum model_prop p = model_prop_by_name(name);
-
-	if (p == N_MODEL_PROPS || dbus_message_iter_get_arg_type(it) != DBUS_TYPE_VARIANT)
-		return 0;
-	dbus_message_iter_recurse(it, &v);
-	int r = set_prop(m, p, &v, now);
-	if (r < 0)
-		return 0;
-	unsigned dirty = (unsigned)r;
-	/* The first value heard changes what the views can show at all. */
-	if (!(m->loaded & (1u << p)))
-		dirty |= MODEL_DIRTY_STATE;
-	m->loaded |= 1u << p;
+	unsigned dirty = MODEL_DIRTY_STATE;
+	switch (which) {
+	case MODEL_PROP_VERSION:
+		free(m->version);
+		m->version = NULL;
+		break;
+	case MODEL_PROP_STATE:
+		/* The word itself, so the badge says so. */
+		set_str(&m->state, "unknown");
+		break;
+	case MODEL_PROP_STATE_REASON:
+		free(m->state_reason);
+		m->state_reason = NULL;
+		break;
+	case MODEL_PROP_PAUSED_UNTIL:
+		m->paused_until = 0;
+		break;
+	case MODEL_PROP_MAX_PAUSE:
+		m->max_pause_seconds = 0;
+		break;
+	case MODEL_PROP_BUDGET:
+		m->budget_seconds = 0;
+		break;
+	case MODEL_PROP_BUDGET_LEFT:
+		m->budget_left = 0;
+		m->budget_left_at = 0;
+		break;
+	case MODEL_PROP_STREAMS:
+		streams_free(m->streams, m->n_streams);
+		m->streams = NULL;
+		m->n_streams = 0;
+		dirty |= MODEL_DIRTY_COUNTERS;
+		break;
+	case MODEL_PROP_EXEMPTIONS:
+		exemptions_free(m->ex, m->n_ex);
+		m->ex = NULL;
+		m->n_ex = 0;
+		dirty |= MODEL_DIRTY_EXEMPTIONS;
+		break;
+	case MODEL_PROP_UPLOAD:
+		upload_clear(&m->upload);
+		dirty |= MODEL_DIRTY_COUNTERS;
+		break;
+	case MODEL_PROP_POWER:
+		m->power = (struct model_power){.battery_percent = -1, .measured_mw = -1};
+		dirty |= MODEL_DIRTY_COUNTERS;
+		break;
+	case MODEL_PROP_RETENTION:
+		m->retention = (struct model_retention){0};
+		dirty |= MODEL_DIRTY_COUNTERS;
+		break;
+	case MODEL_PROP_NOTICE:
+		notice_clear(&m->notice);
+		dirty |= MODEL_DIRTY_NOTICE;
+		break;
+	case N_MODEL_PROPS:
+		break;
+	}
+	m->loaded &= ~(1u << which);
 	return dirty;
+}
+
+unsigned model_update(struct model *m, const struct contract_props *p, uint64_t now)
+{
+	unsigned dirty = 0;
+	for (int i = 0; i < N_MODEL_PROPS; i++) {
+		uint32_t bit = 1u << i;
+		if (p->has & bit) {
+			dirty |= set_prop(m, (enum model_prop)i, p, now);
+			/* The first value heard changes what the views can
+			 * show at all. */
+			if (!(m->loaded & bit))
+				dirty |= MODEL_DIRTY_STATE;
+			m->loaded |= bit;
+		} else if (p->bad & bit) {
+			dirty |= forget_prop(m, (enum model_prop)i);
+		}
+	}
+	return dirty;
+}
+
+/* Keeps the decoder's sentence (taken from f) for the status line. */
+static void set_fault(struct model *m, struct contract_fault *f)
+{
+	free(m->fault);
+	m->fault = f->message;
+	f->message = NULL;
+}
+
+char *model_take_fault(struct model *m)
+{
+	char *s = m->fault;
+	m->fault = NULL;
+	return s;
 }
 
 unsigned model_set_refusal(struct model *m, const char *msg)
@@ -608,47 +479,60 @@ unsigned model_set_refusal(struct model *m, const char *msg)
 	return MODEL_DIRTY_STATE;
 }
 
-unsigned model_set_all(struct model *m, DBusMessageIter *dict, uint64_t now)
+unsigned model_get_all_reply(struct model *m, DBusMessage *reply, uint64_t now)
 {
-	DBusMessageIter arr, e;
-	unsigned dirty = 0;
-	if (dbus_message_iter_get_arg_type(dict) != DBUS_TYPE_ARRAY ||
-	    dbus_message_iter_get_element_type(dict) != DBUS_TYPE_DICT_ENTRY)
-		return 0;
-	dbus_message_iter_recurse(dict, &arr);
-	while (dbus_message_iter_get_arg_type(&arr) == DBUS_TYPE_DICT_ENTRY) {
-		const char *k;
-		dbus_message_iter_recurse(&arr, &e);
-		if (get_str(&e, &k) && dbus_message_iter_next(&e))
-			dirty |= model_set(m, k, &e, now);
-		dbus_message_iter_next(&arr);
+	struct contract_props p;
+	struct contract_fault f;
+	unsigned dirty;
+	enum contract_result r = contract_read_get_all(reply, &p, &f);
+	if (r == CONTRACT_REFUSED) {
+		/* Say why instead of waiting forever: typically AccessDenied,
+		 * for someone the policy does not let see the agent. */
+		char *why = xasprintf("%s%s%s", f.message, *f.message ? " " : "", f.name);
+		dirty = model_set_refusal(m, why);
+		free(why);
+	} else {
+		if (r == CONTRACT_MALFORMED)
+			set_fault(m, &f);
+		dirty = model_update(m, &p, now) | model_set_refusal(m, NULL);
 	}
+	contract_props_fini(&p);
+	contract_fault_fini(&f);
+	return dirty;
+}
+
+unsigned model_get_reply(struct model *m, enum model_prop prop, DBusMessage *reply, uint64_t now)
+{
+	struct contract_props p;
+	struct contract_fault f;
+	unsigned dirty = 0;
+	enum contract_result r = contract_read_get(reply, (enum contract_prop)prop, &p, &f);
+	/* A refusal of one property changes nothing: GetAll says why. */
+	if (r != CONTRACT_REFUSED) {
+		if (r == CONTRACT_MALFORMED) {
+			set_fault(m, &f);
+			p.bad |= 1u << prop;
+		}
+		dirty = model_update(m, &p, now);
+	}
+	contract_props_fini(&p);
+	contract_fault_fini(&f);
 	return dirty;
 }
 
 unsigned model_changed(struct model *m, DBusMessage *sig, uint64_t now, uint32_t *invalidated)
 {
-	DBusMessageIter it, arr;
-	const char *iface;
-	unsigned dirty;
-
+	struct contract_changed c;
+	struct contract_fault f;
 	*invalidated = 0;
-	if (!dbus_message_is_signal(sig, DBUS_PROPS_IFACE, "PropertiesChanged") ||
-	    !dbus_message_iter_init(sig, &it) || !get_str(&it, &iface) ||
-	    strcmp(iface, CAPCTL_IFACE) != 0 || !dbus_message_iter_next(&it))
+	if (!dbus_message_is_signal(sig, DBUS_PROPS_IFACE, "PropertiesChanged"))
 		return 0;
-	dirty = model_set_all(m, &it, now);
-	if (!dbus_message_iter_next(&it) || dbus_message_iter_get_arg_type(&it) != DBUS_TYPE_ARRAY)
-		return dirty;
-	dbus_message_iter_recurse(&it, &arr);
-	while (dbus_message_iter_get_arg_type(&arr) == DBUS_TYPE_STRING) {
-		const char *name;
-		dbus_message_iter_get_basic(&arr, &name);
-		enum model_prop p = model_prop_by_name(name);
-		if (p != N_MODEL_PROPS)
-			*invalidated |= 1u << p;
-		dbus_message_iter_next(&arr);
-	}
+	if (contract_read_changed(sig, &c, &f) == CONTRACT_MALFORMED)
+		set_fault(m, &f);
+	unsigned dirty = model_update(m, &c.props, now);
+	*invalidated = c.invalidated & MODEL_ALL_PROPS;
+	contract_changed_fini(&c);
+	contract_fault_fini(&f);
 	return dirty;
 }
 
@@ -721,90 +605,18 @@ long model_exemption_find(const struct model *m, const char *id)
 
 /* ---- lists paged from the agent ---- */
 
-/* The error of a reply as a person reads it: its message, else its name. */
-static char *reply_error(DBusMessage *reply)
+/* A page the agent refused (its message, else its name) or sent in a
+ * shape the contract does not have (the decoder's sentence, also kept
+ * for the status line). */
+static unsigned page_fail(struct model *m, struct pages *p, uint64_t page, unsigned gen,
+                          enum contract_result r, struct contract_fault *f, unsigned dirty)
 {
-	DBusError err;
-	dbus_error_init(&err);
-	dbus_set_error_from_message(&err, reply);
-	char *msg = xstrdup(err.message && *err.message ? err.message : err.name);
-	dbus_error_free(&err);
-	return msg;
-}
-
-/* Opens a reply of the form (total, array of structs of signature sig):
- * *arr is on the array. */
-static bool open_list(DBusMessage *reply, const char *sig, uint64_t *total, DBusMessageIter *arr)
-{
-	DBusMessageIter it;
-	if (!dbus_message_iter_init(reply, &it) || !get_u64(&it, total) ||
-	    !dbus_message_iter_next(&it) || dbus_message_iter_get_arg_type(&it) != DBUS_TYPE_ARRAY)
-		return false;
-	char *got = dbus_message_iter_get_signature(&it);
-	bool ok = strcmp(got, sig) == 0;
-	dbus_free(got);
-	if (ok)
-		dbus_message_iter_recurse(&it, arr);
-	return ok;
-}
-
-/* The rows of a page reply, parsed by row (which returns false on a
- * malformed struct); NULL with *n = 0 when the reply is malformed. */
-static void *parse_rows(DBusMessageIter *arr, size_t page_size, size_t row_size,
-                        bool (*row)(DBusMessageIter *st, void *out), void (*row_free)(void *),
-                        size_t *n)
-{
-	char *rows = NULL;
-	size_t k = 0;
-	while (dbus_message_iter_get_arg_type(arr) == DBUS_TYPE_STRUCT && k < page_size) {
-		DBusMessageIter st;
-		rows = xrealloc(rows, (k + 1) * row_size);
-		dbus_message_iter_recurse(arr, &st);
-		if (!row(&st, rows + k * row_size)) {
-			for (size_t i = 0; i < k; i++)
-				row_free(rows + i * row_size);
-			free(rows);
-			*n = 0;
-			return NULL;
-		}
-		k++;
-		dbus_message_iter_next(arr);
-	}
-	*n = k;
-	return rows;
-}
-
-/* A reply to a page request: the rows, or the refusal. */
-static unsigned page_reply(struct pages *p, uint64_t page, unsigned gen, DBusMessage *reply,
-                           const char *sig, bool (*row)(DBusMessageIter *, void *), int64_t *shift,
-                           unsigned dirty)
-{
-	DBusMessageIter arr;
-	uint64_t total;
-	size_t n;
-	*shift = 0;
-	if (dbus_message_get_type(reply) == DBUS_MESSAGE_TYPE_ERROR) {
-		char *msg = reply_error(reply);
-		bool fresh = pages_fail(p, page, gen, msg);
-		free(msg);
-		return fresh ? dirty : 0;
-	}
-	if (!open_list(reply, sig, &total, &arr))
-		return pages_fail(p, page, gen, NULL) ? dirty : 0;
-	void *rows = parse_rows(&arr, p->page_size, p->row_size, row, p->row_free, &n);
-	return pages_fill(p, page, gen, total, rows, n, shift) ? dirty : 0;
-}
-
-static bool hist_row(DBusMessageIter *st, void *out)
-{
-	uint64_t t, uid;
-	const char *action, *detail;
-	void *f[] = {&t, &action, &detail, &uid};
-	if (!get_fields(st, "tsst", f))
-		return false;
-	*(struct model_hist_entry *)out =
-	    (struct model_hist_entry){t, xstrdup(action), xstrdup(detail), (uint32_t)uid};
-	return true;
+	const char *msg = r == CONTRACT_REFUSED && !*f->message ? f->name : f->message;
+	bool fresh = pages_fail(p, page, gen, msg);
+	if (fresh && r == CONTRACT_MALFORMED)
+		set_fault(m, f);
+	contract_fault_fini(f);
+	return fresh ? dirty : 0;
 }
 
 const struct model_hist_entry *model_hist_entry(const struct model *m, uint64_t i)
@@ -820,8 +632,22 @@ size_t model_hist_want(struct model *m, uint64_t first, uint64_t count, uint64_t
 unsigned model_hist_reply(struct model *m, uint64_t page, unsigned gen, DBusMessage *reply,
                           int64_t *shift)
 {
-	return page_reply(&m->hist, page, gen, reply, "a(tssu)", hist_row, shift,
-	                  MODEL_DIRTY_HISTORY);
+	struct contract_history h;
+	struct contract_fault f;
+	*shift = 0;
+	enum contract_result r = contract_read_history(reply, MODEL_HIST_PAGE_SIZE, &h, &f);
+	if (r != CONTRACT_OK)
+		return page_fail(m, &m->hist, page, gen, r, &f, MODEL_DIRTY_HISTORY);
+	struct model_hist_entry *rows = xcalloc(h.n, sizeof *rows);
+	for (size_t i = 0; i < h.n; i++) {
+		struct contract_history_entry *e = &h.rows[i];
+		rows[i] = (struct model_hist_entry){e->time, e->action, e->detail, e->uid};
+		e->action = e->detail = NULL; /* the rows' now */
+	}
+	size_t n = h.n;
+	uint64_t total = h.total;
+	contract_history_fini(&h);
+	return pages_fill(&m->hist, page, gen, total, rows, n, shift) ? MODEL_DIRTY_HISTORY : 0;
 }
 
 void model_hist_refresh(struct model *m)
@@ -832,28 +658,6 @@ void model_hist_refresh(struct model *m)
 void model_hist_reset(struct model *m)
 {
 	pages_reset(&m->hist);
-}
-
-/* (tsttuttb): id, stream, start, end, events, bytes, expires, uploaded. */
-static bool seg_row(DBusMessageIter *st, void *out)
-{
-	uint64_t id, start, end, events, bytes, expires;
-	const char *stream;
-	bool uploaded;
-	void *f[] = {&id, &stream, &start, &end, &events, &bytes, &expires, &uploaded};
-	if (!get_fields(st, "tsttuttb", f))
-		return false;
-	*(struct model_segment *)out = (struct model_segment){
-	    .id = id,
-	    .start = start,
-	    .end = end,
-	    .bytes = bytes,
-	    .expires = expires,
-	    .events = events > UINT32_MAX ? UINT32_MAX : (uint32_t)events,
-	    .stream = xstrdup(stream),
-	    .uploaded = uploaded,
-	};
-	return true;
 }
 
 const struct model_segment *model_segs_entry(const struct model *m, uint64_t i)
@@ -869,8 +673,30 @@ size_t model_segs_want(struct model *m, uint64_t first, uint64_t count, uint64_t
 unsigned model_segs_reply(struct model *m, uint64_t page, unsigned gen, DBusMessage *reply,
                           int64_t *shift)
 {
-	return page_reply(&m->segs, page, gen, reply, "a(tsttuttb)", seg_row, shift,
-	                  MODEL_DIRTY_DATA);
+	struct contract_segments s;
+	struct contract_fault f;
+	*shift = 0;
+	enum contract_result r = contract_read_segments(reply, MODEL_SEGS_PAGE_SIZE, &s, &f);
+	if (r != CONTRACT_OK)
+		return page_fail(m, &m->segs, page, gen, r, &f, MODEL_DIRTY_DATA);
+	struct model_segment *rows = xcalloc(s.n, sizeof *rows);
+	for (size_t i = 0; i < s.n; i++) {
+		const struct contract_segment *c = &s.rows[i];
+		rows[i] = (struct model_segment){
+		    .id = c->id,
+		    .start = c->start,
+		    .end = c->end,
+		    .bytes = c->bytes,
+		    .expires = c->expires,
+		    .events = c->events,
+		    .stream = xstrdup(contract_stream_name(c->stream)),
+		    .uploaded = c->uploaded,
+		};
+	}
+	size_t n = s.n;
+	uint64_t total = s.total;
+	contract_segments_fini(&s);
+	return pages_fill(&m->segs, page, gen, total, rows, n, shift) ? MODEL_DIRTY_DATA : 0;
 }
 
 int64_t model_segs_find(const struct model *m, uint64_t id)
@@ -886,42 +712,25 @@ int64_t model_segs_find(const struct model *m, uint64_t id)
 	return -1;
 }
 
-/* (tsiiis), or with the stream first (stsiiis). */
-static bool event_row(DBusMessageIter *st, void *out, bool with_stream)
+/* The decoder's events as the model's; the texts are taken from e. The
+ * stream is named only where the agent named it (RecentEvents). */
+static struct model_event *events_take(struct contract_events *e)
 {
-	uint64_t t;
-	const char *stream = NULL, *kind, *text;
-	dbus_int32_t x, y, code;
-	if (with_stream) {
-		if (!get_str(st, &stream) || !dbus_message_iter_next(st))
-			return false;
+	struct model_event *rows = xcalloc(e->n, sizeof *rows);
+	for (size_t i = 0; i < e->n; i++) {
+		struct contract_event *c = &e->rows[i];
+		rows[i] = (struct model_event){
+		    .time = c->time,
+		    .stream = xstrdup(e->with_stream ? contract_stream_name(c->stream) : ""),
+		    .kind = xstrdup(contract_kind_name(c->kind)),
+		    .text = c->text,
+		    .x = c->x,
+		    .y = c->y,
+		    .code = c->code,
+		};
+		c->text = NULL;
 	}
-	if (!get_u64(st, &t) || !dbus_message_iter_next(st) || !get_str(st, &kind))
-		return false;
-	int32_t *nums[] = {&x, &y, &code};
-	for (size_t i = 0; i < 3; i++) {
-		if (!dbus_message_iter_next(st) ||
-		    dbus_message_iter_get_arg_type(st) != DBUS_TYPE_INT32)
-			return false;
-		dbus_message_iter_get_basic(st, nums[i]);
-	}
-	if (!dbus_message_iter_next(st) || !get_str(st, &text))
-		return false;
-	*(struct model_event *)out = (struct model_event){
-	    .time = t,
-	    .stream = xstrdup(stream ? stream : ""),
-	    .kind = xstrdup(kind),
-	    .text = xstrdup(text),
-	    .x = x,
-	    .y = y,
-	    .code = code,
-	};
-	return true;
-}
-
-static bool segev_row(DBusMessageIter *st, void *out)
-{
-	return event_row(st, out, false);
+	return rows;
 }
 
 void model_segev_open(struct model *m, uint64_t id)
@@ -948,16 +757,19 @@ size_t model_segev_want(struct model *m, uint64_t first, uint64_t count, uint64_
 unsigned model_segev_reply(struct model *m, uint64_t id, uint64_t page, unsigned gen,
                            DBusMessage *reply)
 {
+	struct contract_events e;
+	struct contract_fault f;
 	int64_t shift;
 	if (id != m->segev_id)
 		return 0;
-	return page_reply(&m->segev, page, gen, reply, "a(tsiiis)", segev_row, &shift,
-	                  MODEL_DIRTY_DATA);
-}
-
-static bool recent_row(DBusMessageIter *st, void *out)
-{
-	return event_row(st, out, true);
+	enum contract_result r = contract_read_segment(reply, MODEL_SEGEV_PAGE_SIZE, &e, &f);
+	if (r != CONTRACT_OK)
+		return page_fail(m, &m->segev, page, gen, r, &f, MODEL_DIRTY_DATA);
+	struct model_event *rows = events_take(&e);
+	size_t n = e.n;
+	uint64_t total = e.total;
+	contract_events_fini(&e);
+	return pages_fill(&m->segev, page, gen, total, rows, n, &shift) ? MODEL_DIRTY_DATA : 0;
 }
 
 void model_recent_reset(struct model *m)
@@ -979,31 +791,35 @@ static bool same_event(const struct model_event *a, const struct model_event *b)
 	       strcmp(a->text, b->text) == 0;
 }
 
+/* The Live view's error: the agent's refusal, or the decoder's sentence. */
+static unsigned recent_fail(struct model *m, enum contract_result r, struct contract_fault *f)
+{
+	const char *msg = r == CONTRACT_REFUSED && !*f->message ? f->name : f->message;
+	unsigned dirty = 0;
+	if (!m->recent_error || strcmp(m->recent_error, msg) != 0) {
+		model_recent_reset(m);
+		m->recent_error = xstrdup(msg);
+		m->recent_known = true;
+		dirty = MODEL_DIRTY_LIVE;
+	}
+	if (r == CONTRACT_MALFORMED)
+		set_fault(m, f);
+	contract_fault_fini(f);
+	return dirty;
+}
+
 unsigned model_recent_reply(struct model *m, DBusMessage *reply)
 {
-	DBusMessageIter it, arr;
-	size_t n = 0;
-	if (dbus_message_get_type(reply) == DBUS_MESSAGE_TYPE_ERROR) {
-		char *msg = reply_error(reply);
-		if (m->recent_error && strcmp(m->recent_error, msg) == 0) {
-			free(msg);
-			return 0;
-		}
-		model_recent_reset(m);
-		m->recent_error = msg;
-		m->recent_known = true;
-		return MODEL_DIRTY_LIVE;
-	}
-	if (!dbus_message_iter_init(reply, &it) ||
-	    dbus_message_iter_get_arg_type(&it) != DBUS_TYPE_ARRAY)
-		return 0;
-	char *sig = dbus_message_iter_get_signature(&it);
-	bool ok = strcmp(sig, "a(stsiiis)") == 0;
-	dbus_free(sig);
-	if (!ok)
-		return 0;
-	dbus_message_iter_recurse(&it, &arr);
-	struct model_event *e = parse_rows(&arr, 1000, sizeof *e, recent_row, event_free, &n);
+	struct contract_events ce;
+	struct contract_fault f;
+	/* The console asks for at most a screenful, and never more than the
+	 * contract's largest page. */
+	enum contract_result r = contract_read_recent(reply, 1000, &ce, &f);
+	if (r != CONTRACT_OK)
+		return recent_fail(m, r, &f);
+	size_t n = ce.n;
+	struct model_event *e = events_take(&ce);
+	contract_events_fini(&ce);
 	/* The same events as before: nothing to draw. */
 	bool same = m->recent_known && !m->recent_error && n == m->n_recent;
 	for (size_t i = 0; same && i < n; i++)

@@ -1,8 +1,9 @@
 /* The console's model: the agent as the client last heard from it, built
- * only from D-Bus messages (GetAll, Get, PropertiesChanged, and the replies
- * to History, ListSegments, ReadSegment and RecentEvents) and the time
- * passed in. Views draw from it and never call D-Bus; every update returns
- * dirty bits saying what needs redrawing. */
+ * only from D-Bus messages as the decoder (contract.h) reads them (GetAll,
+ * Get, PropertiesChanged, and the replies to History, ListSegments,
+ * ReadSegment and RecentEvents) and the time passed in. Views draw from it
+ * and never call D-Bus; every update returns dirty bits saying what needs
+ * redrawing. */
 #ifndef CAPCTL_MODEL_H
 #define CAPCTL_MODEL_H
 
@@ -12,6 +13,8 @@
 #include <stdint.h>
 
 #include "model/pages.h"
+
+struct contract_props;
 
 enum model_link {
 	MODEL_LINK_CONNECTING, /* asking the bus whether the agent is there */
@@ -141,6 +144,7 @@ struct model {
 	enum model_link link;
 	char *owner;     /* the agent's unique bus name while it has one */
 	char *refusal;   /* why the agent would not give its properties, or NULL */
+	char *fault;     /* model_take_fault's */
 	uint32_t loaded; /* a bit per model_prop heard since it appeared */
 
 	char *version, *state, *state_reason;
@@ -181,16 +185,23 @@ void model_fini(struct model *m);
  * stale is ever shown as current. */
 unsigned model_set_link(struct model *m, enum model_link link, const char *owner);
 
-/* One property: it points at the variant holding the value. Unknown names
- * and values of the wrong type change nothing and return 0. */
-unsigned model_set(struct model *m, const char *name, DBusMessageIter *it, uint64_t now);
+/* Properties as the decoder read them (contract.h; p stays the
+ * caller's): those in p->has are taken, those in p->bad are forgotten and
+ * shown as unknown, the others keep their values. */
+unsigned model_update(struct model *m, const struct contract_props *p, uint64_t now);
+/* A GetAll reply: the properties, or the agent's refusal (refusal). */
+unsigned model_get_all_reply(struct model *m, DBusMessage *reply, uint64_t now);
+/* A Get reply for property p; a refusal changes nothing. */
+unsigned model_get_reply(struct model *m, enum model_prop p, DBusMessage *reply, uint64_t now);
 /* The agent answered GetAll with an error (msg), or NULL: it answered. */
 unsigned model_set_refusal(struct model *m, const char *msg);
-/* A GetAll reply's a{sv}. */
-unsigned model_set_all(struct model *m, DBusMessageIter *dict, uint64_t now);
 /* A PropertiesChanged signal of the agent's interface; *invalidated gets
  * a bit per model_prop the signal named without a value (re-read them). */
 unsigned model_changed(struct model *m, DBusMessage *sig, uint64_t now, uint32_t *invalidated);
+/* Every function here that takes a message keeps, when the message is not
+ * of the contract's shape, the decoder's sentence for the status line:
+ * taken here (heap), NULL when there is none. */
+char *model_take_fault(struct model *m);
 enum model_prop model_prop_by_name(const char *name);
 const char *model_prop_name(enum model_prop p);
 
@@ -241,7 +252,9 @@ const struct model_event *model_segev_entry(const struct model *m, uint64_t i);
 size_t model_segev_want(struct model *m, uint64_t first, uint64_t count, uint64_t *pages,
                         size_t max);
 /* A ReadSegment reply for page number page of segment id. NoSuchSegment
- * leaves the pages empty with the agent's message in segev.error. */
+ * leaves the pages empty with the agent's message in segev.error. A
+ * reply of the wrong shape, in the lists above too, leaves the decoder's
+ * sentence there. */
 unsigned model_segev_reply(struct model *m, uint64_t id, uint64_t page, unsigned gen,
                            DBusMessage *reply);
 

@@ -22,23 +22,6 @@ static const struct {
     {"focus", "window.focus"},
 };
 
-void evtext_read(DBusMessageIter *st, struct evtext_event *e)
-{
-	dbus_uint64_t t;
-	dbus_message_iter_get_basic(st, &t);
-	e->time = t;
-	dbus_message_iter_next(st);
-	dbus_message_iter_get_basic(st, &e->kind);
-	dbus_message_iter_next(st);
-	dbus_message_iter_get_basic(st, &e->x);
-	dbus_message_iter_next(st);
-	dbus_message_iter_get_basic(st, &e->y);
-	dbus_message_iter_next(st);
-	dbus_message_iter_get_basic(st, &e->code);
-	dbus_message_iter_next(st);
-	dbus_message_iter_get_basic(st, &e->text);
-}
-
 const char *evtext_stream_of_kind(const char *kind)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++)

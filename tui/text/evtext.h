@@ -7,12 +7,11 @@
 
 #include <stdbool.h>
 #include <stddef.h>
-#include <dbus/dbus.h>
 #include <stdint.h>
 #include <stdio.h>
 
-/* One event as the agent sends it (ReadSegment, RecentEvents). The
- * strings are borrowed. */
+/* One event as the agent sends it (ReadSegment, RecentEvents), as the
+ * decoder (contract.h) read it. The strings are borrowed. */
 struct evtext_event {
 	uint64_t time; /* µs since the epoch, UTC */
 	const char *stream;
@@ -20,10 +19,6 @@ struct evtext_event {
 	int32_t x, y, code;
 	const char *text;
 };
-
-/* Reads one event of ReadSegment's (tsiiis) from the struct at st; the
- * strings are borrowed from the message. stream is left to the caller. */
-void evtext_read(DBusMessageIter *st, struct evtext_event *e);
 
 /* The stream a kind belongs to ("motion" -> "pointer.motion"), or "" for
  * a kind this version does not know. */

@@ -158,82 +158,42 @@ void json_null(struct json *j)
 	fputs("null", j->f);
 }
 
-static void dbus_basic(struct json *j, DBusMessageIter *it, int type)
+void json_contract_dict(struct json *j, enum contract_prop p, const void *dict)
 {
-	DBusBasicValue v;
-	dbus_message_iter_get_basic(it, &v);
-	switch (type) {
-	case DBUS_TYPE_BYTE:
-		json_uint(j, v.byt);
-		break;
-	case DBUS_TYPE_BOOLEAN:
-		json_bool(j, v.bool_val);
-		break;
-	case DBUS_TYPE_INT16:
-		json_int(j, v.i16);
-		break;
-	case DBUS_TYPE_UINT16:
-		json_uint(j, v.u16);
-		break;
-	case DBUS_TYPE_INT32:
-		json_int(j, v.i32);
-		break;
-	case DBUS_TYPE_UINT32:
-		json_uint(j, v.u32);
-		break;
-	case DBUS_TYPE_INT64:
-		json_int(j, v.i64);
-		break;
-	case DBUS_TYPE_UINT64:
-		json_uint(j, v.u64);
-		break;
-	case DBUS_TYPE_DOUBLE:
-		json_double(j, v.dbl);
-		break;
-	case DBUS_TYPE_UNIX_FD:
-		json_null(j);
-		break;
-	default: /* string, object path, signature */
-		json_string(j, v.str);
-	}
-}
-
-void json_dbus(struct json *j, DBusMessageIter *it)
-{
-	int type = dbus_message_iter_get_arg_type(it);
-	DBusMessageIter sub;
-
-	if (type == DBUS_TYPE_INVALID) {
-		json_null(j);
-	} else if (type == DBUS_TYPE_VARIANT) {
-		dbus_message_iter_recurse(it, &sub);
-		json_dbus(j, &sub);
-	} else if (type == DBUS_TYPE_ARRAY &&
-	           dbus_message_iter_get_element_type(it) == DBUS_TYPE_DICT_ENTRY) {
-		json_object_begin(j);
-		dbus_message_iter_recurse(it, &sub);
-		while (dbus_message_iter_get_arg_type(&sub) == DBUS_TYPE_DICT_ENTRY) {
-			DBusMessageIter e;
-			dbus_message_iter_recurse(&sub, &e);
-			if (dbus_message_iter_get_arg_type(&e) == DBUS_TYPE_STRING) {
-				const char *k;
-				dbus_message_iter_get_basic(&e, &k);
-				json_key(j, k);
-				dbus_message_iter_next(&e);
-				json_dbus(j, &e);
+	const char *base = dict;
+	uint32_t has = *(const uint32_t *)dict; /* each dictionary's first field */
+	json_object_begin(j);
+	for (size_t i = 0; i < contract_dict_size(p); i++) {
+		const struct contract_key *k = contract_dict_key(p, i);
+		const void *v = base + k->offset;
+		if (!(has & (1u << i)))
+			continue;
+		json_key(j, k->name);
+		if (strcmp(k->sig, "s") == 0) {
+			json_string(j, *(char *const *)v);
+		} else if (strcmp(k->sig, "t") == 0) {
+			json_uint(j, *(const uint64_t *)v);
+		} else if (strcmp(k->sig, "u") == 0) {
+			json_uint(j, *(const uint32_t *)v);
+		} else if (strcmp(k->sig, "d") == 0) {
+			json_double(j, *(const double *)v);
+		} else if (strcmp(k->sig, "b") == 0) {
+			json_bool(j, *(const bool *)v);
+		} else { /* Consent's changes, a(sss) */
+			const struct contract_consent *c = dict;
+			json_array_begin(j);
+			for (size_t n = 0; n < c->n_changes; n++) {
+				json_object_begin(j);
+				json_key(j, "key");
+				json_string(j, c->changes[n].key);
+				json_key(j, "then");
+				json_string(j, c->changes[n].then);
+				json_key(j, "now");
+				json_string(j, c->changes[n].now);
+				json_object_end(j);
 			}
-			dbus_message_iter_next(&sub);
+			json_array_end(j);
 		}
-		json_object_end(j);
-	} else if (type == DBUS_TYPE_ARRAY || type == DBUS_TYPE_STRUCT) {
-		json_array_begin(j);
-		dbus_message_iter_recurse(it, &sub);
-		while (dbus_message_iter_get_arg_type(&sub) != DBUS_TYPE_INVALID) {
-			json_dbus(j, &sub);
-			dbus_message_iter_next(&sub);
-		}
-		json_array_end(j);
-	} else {
-		dbus_basic(j, it, type);
 	}
+	json_object_end(j);
 }

@@ -1,14 +1,14 @@
 /* A streaming JSON writer for the CLI's --json output: one document,
- * pretty-printed, strings escaped per RFC 8259, and a converter that
- * writes any D-Bus value (so the a{sv} properties pass through whole,
- * including keys this version does not know). */
+ * pretty-printed, strings escaped per RFC 8259, and the agent's a{sv}
+ * properties as the decoder (contract.h) read them. */
 #ifndef CAPCTL_JSON_H
 #define CAPCTL_JSON_H
 
-#include <dbus/dbus.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+
+#include "contract.h"
 
 #define JSON_MAX_DEPTH 32
 
@@ -42,9 +42,9 @@ void json_null(struct json *j);
  * their own lines (the JSON Lines of an export). */
 void json_escape(FILE *f, const char *s);
 
-/* Writes the value at it: basic types as numbers, strings or booleans,
- * arrays as arrays, a{s*} as objects, structs as arrays, variants as
- * their content. */
-void json_dbus(struct json *j, DBusMessageIter *it);
+/* An a{sv} property (dict points at its struct: struct contract_upload
+ * for CONTRACT_PROP_UPLOAD, ...) as an object: the keys the agent sent,
+ * by their contract names, in the contract's order. */
+void json_contract_dict(struct json *j, enum contract_prop p, const void *dict);
 
 #endif
