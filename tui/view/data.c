@@ -67,7 +67,15 @@ void view_span(uint64_t start, uint64_t end, int width, char *buf, size_t size)
 {
 	char a[32], b[32];
 	bool same_day = local_day(start) == local_day(end);
-	if (width >= 30) {
+	if (!end && width >= 25) { /* the segment a stream is writing now */
+		stamp(start, STAMP_DATE_TIME, a, sizeof a);
+		snprintf(buf, size, "%s - now", a);
+	} else if (!end && width >= 18) {
+		stamp(start, STAMP_MONTH_TIME, a, sizeof a);
+		snprintf(buf, size, "%s-now", a);
+	} else if (!end) {
+		stamp(start, STAMP_MONTH_HM, buf, size);
+	} else if (width >= 30) {
 		stamp(start, STAMP_DATE_TIME, a, sizeof a);
 		stamp(end, same_day ? STAMP_TIME : STAMP_MONTH_TIME, b, sizeof b);
 		snprintf(buf, size, "%s - %s", a, b);
@@ -276,8 +284,11 @@ static void draw_segment(WINDOW *w, const struct model *m, struct ui *ui, struct
 		view_span(s->start, s->end, 30, span, sizeof span);
 		human_bytes(s->bytes, size, sizeof size);
 		stamp(s->expires, STAMP_DATE, exp, sizeof exp);
-		snprintf(buf, sizeof buf, "%s, %s, %s, expires %s", span, size,
-		         s->uploaded ? "uploaded" : "not uploaded", exp);
+		if (s->end)
+			snprintf(buf, sizeof buf, "%s, %s, %s, expires %s", span, size,
+			         s->uploaded ? "uploaded" : "not uploaded", exp);
+		else
+			snprintf(buf, sizeof buf, "%s, %s so far, still recording", span, size);
 		widget_text_cut(w, t, y, r.x + 1, r.w - 2, theme_attr(t, THEME_LABEL), buf);
 		y++;
 	}
