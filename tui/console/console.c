@@ -380,7 +380,7 @@ static void on_pause_reply(DBusMessage *reply, void *data)
 	} else {
 		if (in_dialog)
 			dialog_close(&c->ui);
-		format_local_time(until, now_usec(), when, sizeof when);
+		human_until(until, now_usec(), when, sizeof when);
 		ui_message(&c->ui, false, "Paused until %s.", when);
 		/* Gone as soon as the pause is: a resume from elsewhere must
 		 * not leave it saying otherwise. */

@@ -271,6 +271,15 @@ void frame_paint(WINDOW *w, const struct model *m, struct ui *ui)
 		draw_tabs(w, m, ui, 1, cols);
 		top = 2;
 	}
+	/* While the spool cannot be written, every view says so. */
+	const char *storage = m->retention.last_error;
+	if (storage && *storage && bottom - top >= 3) {
+		char line[1024];
+		snprintf(line, sizeof line, "Not saved to disk: %s", storage);
+		widget_text_cut(w, &ui->theme, top, 0, cols, theme_attr(&ui->theme, THEME_ERROR),
+		                line);
+		top++;
+	}
 	if (ui->message && bottom - top >= 2) {
 		bottom--;
 		widget_text_cut(
