@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <linux/input-event-codes.h>
+
 #include "source/evdecode.h"
 #include "source/evemu.h"
 
@@ -26,7 +28,8 @@ static void check(const struct event *e, void *unused)
 		break;
 	case EV_BUTTON_PRESS:
 	case EV_BUTTON_RELEASE:
-		if (e->stream != STREAM_BUTTON || e->code < 1 || e->code > 16)
+		if (e->stream != STREAM_BUTTON || e->code < 1 ||
+		    e->code > BTN_JOYSTICK - BTN_MOUSE + 4)
 			abort();
 		break;
 	case EV_SCROLL:

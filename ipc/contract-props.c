@@ -256,7 +256,7 @@ static const struct entry table[] = {
     RETENTION(bytes, "t", true, read_t),
     RETENTION(oldest, "t", true, read_t),
     RETENTION(deletion_allowed, "b", true, read_b),
-    RETENTION(last_error, "s", false, read_s),
+    RETENTION(last_error, "s", true, read_s),
 
     NOTICE(purpose),
     NOTICE(retention),

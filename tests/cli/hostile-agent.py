@@ -156,7 +156,7 @@ def answer(msg):
             props = good_props(UPLOAD_BAD, RETENTION_BAD) if m == "dict" else good_props(
                 {k: val for k, val in UPLOAD_BAD.items() if k != "bytes_today"} | {
                     "bytes_today": v("t", dbus.UInt64(0))},
-                RETENTION_BAD | {"days": v("u", dbus.UInt32(30))})
+                RETENTION_BAD | {"days": v("u", dbus.UInt32(30)), "last_error": v("s", ESC)})
         if member == "GetAll":
             return "a{sv}", [props_dict(props)]
         name = msg.get_args_list()[1]

@@ -1,7 +1,8 @@
 # Shared by the console tests (source it after ../cli/lib.sh): capctl in
 # sessions of a private tmux server, and checks on the screen's exact text
 # as capture-pane gives it.
-SOCK="capctl-test-$$"
+# Unique across machines that share /tmp (the PID alone may not be).
+SOCK="capctl-test-$$-${T##*.}"
 tm() { tmux -L "$SOCK" -f /dev/null "$@"; }
 tmux_cleanup() {
 	tm kill-server 2>/dev/null

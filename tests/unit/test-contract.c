@@ -230,8 +230,8 @@ static void malformed_is(enum contract_result r, struct contract_fault *f, const
 	    "cpu_percent", "d", 0.3, "wakeups_per_second", "d", 0.5, "estimated_mw", "d", 40.0,    \
 	    "saver", "b", 0
 #define RETENTION_VALUE                                                                            \
-	"a{sv}", 5, "days", "u", 30u, "segments", "u", 3u, "bytes", "t", U64(1000), "oldest", "t", \
-	    U64(T0), "deletion_allowed", "b", 1
+	"a{sv}", 6, "days", "u", 30u, "segments", "u", 3u, "bytes", "t", U64(1000), "oldest", "t", \
+	    U64(T0), "deletion_allowed", "b", 1, "last_error", "s", ""
 #define NOTICE_VALUE                                                                               \
 	"a{sv}", 6, "purpose", "s", "Ergonomics research.", "retention", "s", "30 days",           \
 	    "anonymization", "s", "", "model_access", "s", "none", "contact", "s",                 \
@@ -319,7 +319,7 @@ static void dicts_are_good(const struct contract_props *p)
 	assert_int_equal(r->bytes, 1000);
 	assert_int_equal(r->oldest, T0);
 	assert_true(r->deletion_allowed);
-	assert_null(r->last_error);
+	assert_string_equal(r->last_error, "");
 	const struct contract_notice *n = &p->notice;
 	assert_string_equal(n->purpose, "Ergonomics research.");
 	assert_string_equal(n->retention, "30 days");
@@ -492,7 +492,7 @@ static void test_not_yet_required(void **state)
 	assert_int_equal(contract_dict_size(CONTRACT_PROP_STREAMS), 0);
 	assert_null(contract_dict_key(CONTRACT_PROP_NOTICE, 6));
 	assert_string_equal(contract_dict_key(CONTRACT_PROP_RETENTION, 5)->name, "last_error");
-	assert_false(contract_dict_key(CONTRACT_PROP_RETENTION, 5)->required);
+	assert_true(contract_dict_key(CONTRACT_PROP_RETENTION, 5)->required);
 
 	/* Sent: read, and of the exact type. */
 	DBusMessage *m = GET_ALL_WITH(

@@ -359,6 +359,9 @@ static void test_buttons(void **state)
 	assert_int_equal(evdecode_button(BTN_RIGHT), 3);
 	assert_int_equal(evdecode_button(BTN_SIDE), 8);
 	assert_int_equal(evdecode_button(BTN_EXTRA), 9);
+	/* The unnamed ones up to BTN_JOYSTICK go on counting, to 20. */
+	assert_int_equal(evdecode_button(BTN_MOUSE + 0xf), 20);
+	assert_int_equal(evdecode_button(BTN_JOYSTICK), 0);
 	assert_int_equal(evdecode_button(BTN_FORWARD), 10);
 	assert_int_equal(evdecode_button(BTN_BACK), 11);
 	assert_int_equal(evdecode_button(BTN_TASK), 12);

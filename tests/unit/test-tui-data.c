@@ -16,6 +16,7 @@
 
 #include "text/evtext.h"
 #include "model/export.h"
+#include "model/pages.h"
 #include "console/keys.h"
 #include "model/model.h"
 #include "names.h"
@@ -482,14 +483,25 @@ static void test_summary(void **state)
 	summary_deferred(&m, T0, buf, sizeof buf);
 	assert_string_equal(buf, "Waiting: the battery saver is on");
 
+	/* Under ten minutes away: to the second, and so it changes each
+	 * second; never rounded down. */
 	m.upload.next_upload = T0 + 4 * 60 * USEC_PER_SEC + 30 * USEC_PER_SEC;
 	summary_next_upload(&m, T0, buf, sizeof buf, &changes);
-	assert_string_equal(buf, "Next upload at 07:07, in 4 min");
-	assert_int_equal(changes, T0 + 30 * USEC_PER_SEC);
+	assert_string_equal(buf, "Next upload at 07:07:54, in 4 min 30 s");
+	assert_int_equal(changes, T0 + USEC_PER_SEC);
+	summary_next_upload(&m, T0 + USEC_PER_SEC / 2, buf, sizeof buf, &changes);
+	assert_string_equal(buf, "Next upload at 07:07:54, in 4 min 30 s"); /* 4:29.5 */
+	assert_int_equal(changes, T0 + USEC_PER_SEC);
 	m.upload.next_upload = T0 + 20 * USEC_PER_SEC;
 	summary_next_upload(&m, T0, buf, sizeof buf, &changes);
-	assert_string_equal(buf, "Next upload at 07:03, within a minute");
-	assert_int_equal(changes, T0 + 20 * USEC_PER_SEC);
+	assert_string_equal(buf, "Next upload at 07:03:44, in 20 s");
+	/* Further off: the minute rounded up, changing at the next minute
+	 * of what is left. */
+	m.upload.next_upload = T0 + 45 * 60 * USEC_PER_SEC + 10 * USEC_PER_SEC;
+	summary_next_upload(&m, T0, buf, sizeof buf, &changes);
+	assert_string_equal(buf, "Next upload at 07:49, in 46 min");
+	assert_int_equal(changes, T0 + 10 * USEC_PER_SEC);
+	m.upload.next_upload = T0 + 20 * USEC_PER_SEC;
 	summary_next_upload(&m, T0 + 21 * USEC_PER_SEC, buf, sizeof buf, &changes);
 	assert_string_equal(buf, "Next upload due now");
 	assert_int_equal(changes, UINT64_MAX);
@@ -523,6 +535,9 @@ static void test_summary(void **state)
 
 	/* Storage: the journals of the open segments count before any
 	 * segment has closed. */
+	m.retention = (struct model_retention){.days = 1};
+	summary_storage(&m, l);
+	assert_string_equal(l[0].text, "Nothing stored yet; kept 1 day");
 	m.retention = (struct model_retention){.days = 30};
 	summary_storage(&m, l);
 	assert_string_equal(l[0].text, "Nothing stored yet; kept 30 days");
@@ -536,6 +551,21 @@ static void test_summary(void **state)
 	summary_storage(&m, l);
 	assert_string_equal(l[0].text,
 	                    "3,000 segments, 150 kB, kept 30 days; oldest from 2026-11-29");
+	m.retention.segments = 1;
+	summary_storage(&m, l);
+	assert_string_equal(l[0].text, "1 segment, 150 kB, kept 30 days; oldest from 2026-11-29");
+
+	/* The pause budget, exact to what is left under ten minutes. */
+	m.max_pause_seconds = 1800;
+	m.budget_seconds = 120;
+	m.budget_left = 119;
+	m.paused_until = 0;
+	summary_pause(&m, T0, l);
+	assert_string_equal(l[0].text, "1 min 59 s of 2 min left today, up to 30 min at a time");
+	m.budget_seconds = 7200;
+	m.budget_left = 3599;
+	summary_pause(&m, T0, l);
+	assert_string_equal(l[0].text, "1 h of 2 h left today, up to 30 min at a time");
 
 	m.power = (struct model_power){.estimated_mw = 40,
 	                               .cpu_percent = 0.3,
@@ -644,6 +674,45 @@ static void test_message_binding(void **state)
 	ui_fini(&ui);
 }
 
+static void row_free(void *row)
+{
+	(void)row;
+}
+
+/* A list seen empty is asked for again once refreshed, and only then. */
+static void test_pages_empty_refresh(void **state)
+{
+	struct pages p;
+	uint64_t numbers[PAGES_SLOTS];
+	int64_t shift;
+	(void)state;
+	pages_init(&p, 100, sizeof(int), row_free);
+	assert_int_equal(pages_want(&p, 0, 20, numbers, PAGES_SLOTS), 1);
+	assert_int_equal(numbers[0], 0);
+	assert_true(pages_fill(&p, 0, p.gen, 0, NULL, 0, &shift));
+	assert_true(p.known);
+	assert_int_equal(p.total, 0);
+	/* Nothing changed: nothing to ask. */
+	assert_int_equal(pages_want(&p, 0, 20, numbers, PAGES_SLOTS), 0);
+	/* The agent said the spool changed: page 0 again. */
+	pages_refresh(&p);
+	assert_int_equal(pages_want(&p, 0, 20, numbers, PAGES_SLOTS), 1);
+	assert_int_equal(numbers[0], 0);
+	assert_int_equal(pages_want(&p, 0, 20, numbers, PAGES_SLOTS), 0); /* on its way */
+	int *rows = malloc(2 * sizeof *rows);
+	rows[0] = 7;
+	rows[1] = 8;
+	assert_true(pages_fill(&p, 0, p.gen, 2, rows, 2, &shift));
+	assert_int_equal(p.total, 2);
+	assert_int_equal(*(const int *)pages_row(&p, 1), 8);
+	/* A view scrolled past the end of a list that shrank: its last page
+	 * stands for the rows it shows. */
+	pages_refresh(&p);
+	assert_int_equal(pages_want(&p, 150, 20, numbers, PAGES_SLOTS), 1);
+	assert_int_equal(numbers[0], 0);
+	pages_fini(&p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -655,6 +724,7 @@ int main(void)
 	    cmocka_unit_test(test_summary),
 	    cmocka_unit_test(test_spark),
 	    cmocka_unit_test(test_message_binding),
+	    cmocka_unit_test(test_pages_empty_refresh),
 	};
 	return cmocka_run_group_tests(tests, utc, NULL);
 }

@@ -178,6 +178,7 @@ static void fill_retention(DBusMessageIter *dict)
 	dict_add_u64(&d, "bytes", ret_bytes);
 	dict_add_u64(&d, "oldest", ret_oldest);
 	dict_add_bool(&d, "deletion_allowed", true);
+	dict_add_str(&d, "last_error", "");
 	dict_close(&v, &d);
 	entry_close(dict, &e, &v);
 }

@@ -10,6 +10,7 @@
 #include <locale.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "text/edit.h"
 #include "model/form.h"
@@ -20,6 +21,8 @@
 static int setup(void **state)
 {
 	(void)state;
+	setenv("TZ", "UTC", 1);
+	tzset();
 	/* Widths of non-ASCII characters come from the locale. */
 	return setlocale(LC_CTYPE, "C.UTF-8") ? 0 : -1;
 }
@@ -163,6 +166,111 @@ static void test_edit(void **state)
 	edit_fini(&e);
 }
 
+/* The editing a shell line has: Ctrl-U, Ctrl-W, a prefill typing
+ * replaces, pasted lines. */
+static void test_edit_shell(void **state)
+{
+	struct edit e;
+	(void)state;
+	edit_init(&e, 100, false);
+	edit_set(&e, "rm -rf  /tmp/x y");
+	edit_kill_word(&e);
+	assert_string_equal(e.buf, "rm -rf  /tmp/x ");
+	edit_kill_word(&e); /* the spaces before the cursor go with the word */
+	assert_string_equal(e.buf, "rm -rf  ");
+	edit_kill_word(&e);
+	assert_string_equal(e.buf, "rm ");
+	edit_left(&e);
+	edit_left(&e);
+	edit_kill_word(&e); /* only what is before the cursor */
+	assert_string_equal(e.buf, "m ");
+	assert_int_equal(e.cursor, 0);
+	edit_kill_word(&e); /* at the start: nothing */
+	assert_string_equal(e.buf, "m ");
+	/* UTF-8: whole characters. */
+	edit_set(&e, "Gr\xc3\xbc\xc3\x9f \xe6\x97\xa5\xe6\x9c\xac");
+	edit_kill_word(&e);
+	assert_string_equal(e.buf, "Gr\xc3\xbc\xc3\x9f ");
+	edit_left(&e);
+	edit_left(&e); /* before the sharp s */
+	assert_int_equal(e.cursor, 4);
+	edit_kill_start(&e);
+	assert_string_equal(e.buf, "\xc3\x9f ");
+	assert_int_equal(e.cursor, 0);
+	edit_end(&e, 80);
+	edit_kill_start(&e);
+	assert_string_equal(e.buf, "");
+
+	/* A prefill is selected: typing replaces it... */
+	edit_prefill(&e, "30m");
+	assert_true(e.selected);
+	assert_int_equal(e.cursor, 3);
+	assert_int_equal(edit_insert(&e, '2'), 0);
+	assert_false(e.selected);
+	assert_int_equal(edit_insert(&e, 'h'), 0);
+	assert_string_equal(e.buf, "2h");
+	/* ...a refused character does not... */
+	edit_prefill(&e, "30m");
+	assert_int_equal(edit_insert(&e, 0x1b), -EINVAL);
+	assert_true(e.selected);
+	assert_string_equal(e.buf, "30m");
+	/* ...and every editing key unselects it first, then does its work. */
+	edit_backspace(&e);
+	assert_false(e.selected);
+	assert_string_equal(e.buf, "30");
+	edit_prefill(&e, "30m");
+	edit_left(&e);
+	assert_int_equal(edit_insert(&e, 'x'), 0);
+	assert_string_equal(e.buf, "30xm");
+	const struct {
+		void (*op)(struct edit *);
+		const char *want;
+	} ops[] = {{edit_delete, "30m"},
+	           {edit_right, "30m"},
+	           {edit_kill_start, ""},
+	           {edit_kill_word, ""},
+	           {edit_backspace, "30"}};
+	for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++) {
+		edit_prefill(&e, "30m");
+		ops[i].op(&e);
+		assert_false(e.selected);
+		assert_string_equal(e.buf, ops[i].want);
+	}
+	edit_prefill(&e, "30m");
+	edit_home(&e, 80);
+	assert_false(e.selected);
+	assert_int_equal(e.cursor, 0);
+	edit_prefill(&e, "");
+	assert_false(e.selected); /* nothing to select */
+
+	/* Bidi controls are not typed: they would reorder what is shown. */
+	assert_int_equal(edit_insert(&e, 0x202e), -EINVAL);
+	assert_int_equal(edit_insert(&e, 0x2066), -EINVAL);
+
+	/* A paste into a line: its line breaks and tabs are spaces. */
+	edit_prefill(&e, "~/old.jsonl");
+	const char *paste = "a\tb\r\nc\n";
+	for (const char *p = paste; *p; p++)
+		edit_paste(&e, (uint32_t)(unsigned char)*p);
+	assert_string_equal(e.buf, "a b c ");
+	edit_fini(&e);
+
+	/* Into a multi-line field, lines stay lines; CR LF and CR are one
+	 * break each. */
+	edit_init(&e, 100, true);
+	paste = "one\r\ntwo\rthree\n\nfour\x1b";
+	for (const char *p = paste; *p; p++)
+		edit_paste(&e, (uint32_t)(unsigned char)*p);
+	assert_string_equal(e.buf, "one\ntwo\nthree\n\nfour");
+	/* Ctrl-U stops at the line break. */
+	edit_kill_start(&e);
+	assert_string_equal(e.buf, "one\ntwo\nthree\n\n");
+	edit_backspace(&e);
+	edit_kill_word(&e); /* over the line break, then the word */
+	assert_string_equal(e.buf, "one\ntwo\n");
+	edit_fini(&e);
+}
+
 static void test_human(void **state)
 {
 	char b[32];
@@ -205,10 +313,62 @@ static void test_human(void **state)
 	assert_string_equal(b, "1 h 30 min");
 	human_minutes(7200, b, sizeof b);
 	assert_string_equal(b, "2 h");
+	/* Exact under ten minutes; above, minutes rounded up, never down. */
+	const struct {
+		uint64_t s;
+		const char *want;
+	} lengths[] = {
+	    {0, "0 s"},          {59, "59 s"},        {60, "1 min"},   {90, "1 min 30 s"},
+	    {252, "4 min 12 s"}, {599, "9 min 59 s"}, {600, "10 min"}, {601, "11 min"},
+	    {3599, "1 h"},       {3601, "1 h 1 min"}, {90000, "25 h"},
+	};
+	for (size_t i = 0; i < sizeof lengths / sizeof lengths[0]; i++) {
+		human_minutes(lengths[i].s, b, sizeof b);
+		assert_string_equal(b, lengths[i].want);
+	}
+	human_counted(1, "event", "events", b, sizeof b);
+	assert_string_equal(b, "1 event");
+	human_counted(0, "event", "events", b, sizeof b);
+	assert_string_equal(b, "0 events");
+	human_counted(12345, "segment", "segments", b, sizeof b);
+	assert_string_equal(b, "12,345 segments");
+	human_user(4294967295u, b, sizeof b);
+	assert_string_equal(b, "captured");
+	human_user(0, b, sizeof b);
+	assert_string_equal(b, "root");
+	human_user(4294967294u, b, sizeof b); /* nobody's name: the number, as ls -l */
+	assert_string_equal(b, "4294967294");
 	human_power(40.4, b, sizeof b);
 	assert_string_equal(b, "40 mW");
 	human_power(1234, b, sizeof b);
 	assert_string_equal(b, "1.2 W");
+}
+
+/* Ends: to the second under ten minutes away, else the minute rounded
+ * up; the date when it is another day. TZ is UTC (setup). */
+static void test_until(void **state)
+{
+	char b[64];
+	(void)state;
+	const uint64_t s = 1000000, t = 1795935804ULL * s; /* 2026-11-29 07:03:24 */
+	human_until(t + 82 * s + s / 2, t, b, sizeof b);   /* 07:04:46.5 */
+	assert_string_equal(b, "07:04:47");
+	human_until(t + 599 * s, t, b, sizeof b);
+	assert_string_equal(b, "07:13:23");
+	human_until(t + 600 * s, t, b, sizeof b);
+	assert_string_equal(b, "07:14"); /* 07:13:24, rounded up */
+	human_until(t + 36 * s + 1800 * s, t, b, sizeof b);
+	assert_string_equal(b, "07:34"); /* 07:34:00 exactly stays */
+	human_until(t + 37 * s + 1800 * s, t, b, sizeof b);
+	assert_string_equal(b, "07:35");
+	human_until(t - 5 * s, t, b, sizeof b); /* past: to the second */
+	assert_string_equal(b, "07:03:19");
+	human_until(t + 86400 * s, t, b, sizeof b);
+	assert_string_equal(b, "2026-11-30 07:04");
+	/* 23:59 for 00:00:15 would be a lie. */
+	const uint64_t late = t + (16 * 3600 + 56 * 60 + 6) * s; /* 23:59:30 */
+	human_until(late + 45 * s, late, b, sizeof b);
+	assert_string_equal(b, "2026-11-30 00:00:15");
 }
 
 static void test_form_checks(void **state)
@@ -307,9 +467,10 @@ static void test_safe(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_decode), cmocka_unit_test(test_width),
-	    cmocka_unit_test(test_wrap),   cmocka_unit_test(test_edit),
-	    cmocka_unit_test(test_human),  cmocka_unit_test(test_form_checks),
+	    cmocka_unit_test(test_decode),     cmocka_unit_test(test_width),
+	    cmocka_unit_test(test_wrap),       cmocka_unit_test(test_edit),
+	    cmocka_unit_test(test_edit_shell), cmocka_unit_test(test_human),
+	    cmocka_unit_test(test_until),      cmocka_unit_test(test_form_checks),
 	    cmocka_unit_test(test_safe),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);

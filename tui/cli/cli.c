@@ -387,7 +387,7 @@ static void print_state(const struct cli *c, const struct model *m)
 
 static void when_text(uint64_t usec, char *buf, size_t size)
 {
-	format_local_time(usec, now_usec(), buf, size);
+	human_until(usec, now_usec(), buf, size);
 }
 
 /* A date and time that reads the same tomorrow: for lists. */
@@ -802,17 +802,10 @@ static int cmd_decide(struct cli *c, const char *id, const char *verdict)
 	return 0;
 }
 
-/* "agent" for what the agent did itself, else the user's name (or uid). */
+/* As the console names them (human_user). */
 static void user_name(uint32_t uid, char *buf, size_t size)
 {
-	struct passwd pw, *res = NULL;
-	char tmp[1024];
-	if (uid == CAPCTL_UID_AGENT)
-		snprintf(buf, size, "agent");
-	else if (getpwuid_r(uid, &pw, tmp, sizeof tmp, &res) == 0 && res)
-		snprintf(buf, size, "%s", res->pw_name);
-	else
-		snprintf(buf, size, "uid %u", uid);
+	human_user(uid, buf, size);
 }
 
 /* --limit N: 1 .. HISTORY_MAX, def when not given. */

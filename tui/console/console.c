@@ -1,24 +1,27 @@
-/* The console's edges: the terminal (curses set up and always restored),
- * signals turned into loop events, the bus connection and the agent's
- * replies. Signals arrive through signalfd, so no curses call ever runs
- * in a handler; the only handlers are for fatal signals and they restore
- * the terminal with write() and tcsetattr() alone. */
+/* The console's loop and its edges: keys and signals turned into loop
+ * events (the terminal itself is term.c), the bus connection, the
+ * requests to the agent and its replies, and one paint per loop pass. */
 #define _GNU_SOURCE
 #include "console/console.h"
+#include "console/frame.h"
+#include "console/term.h"
 #include "contract.h"
+#include "dialog/delete.h"
+#include "dialog/exempt.h"
+#include "dialog/forget.h"
+#include "dialog/pause.h"
+#include "dialog/withdraw.h"
+#include "names.h"
 #include "text/duration.h"
 #include "text/evtext.h"
 #include "text/human.h"
-#include "names.h"
+#include "text/safe.h"
 #include "util.h"
-#include "console/view.h"
 
 #include <ctype.h>
 #include <curses.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <langinfo.h>
-#include <locale.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -26,81 +29,12 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
-#include <term.h>
-#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
 /* RecentEvents at most this often (4 a second), and only while the Live
  * view is on screen. */
 #define LIVE_INTERVAL_USEC 250000
-
-/* ---- restoring the terminal after a crash ----
- * The one piece of global state: a fatal signal handler has no argument
- * to find the console by, so what it needs is prepared here in advance. */
-static struct {
-	bool armed;
-	struct termios saved;
-	char reset[256];
-	size_t reset_len;
-} fatal;
-
-static void on_fatal(int sig)
-{
-	if (fatal.armed) {
-		ssize_t r = write(STDOUT_FILENO, fatal.reset, fatal.reset_len);
-		(void)r;
-		tcsetattr(STDIN_FILENO, TCSAFLUSH, &fatal.saved);
-	}
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
-
-static void add_cap(const char *name)
-{
-	char *s = tigetstr(name);
-	if (!s || s == (char *)-1)
-		return;
-	size_t n = strlen(s);
-	if (fatal.reset_len + n < sizeof fatal.reset) {
-		memcpy(fatal.reset + fatal.reset_len, s, n);
-		fatal.reset_len += n;
-	}
-}
-
-static void fatal_arm(void)
-{
-	static const int sigs[] = {
-		SIGABRT,
-#if !defined(__SANITIZE_ADDRESS__)
-		/* AddressSanitizer reports these itself; leave them to it. */
-		SIGSEGV,
-		SIGBUS,
-		SIGFPE,
-		SIGILL,
-#endif
-	};
-	/* What endwin would send: attributes off, cursor back, keypad
-	 * off, the normal screen back. */
-	add_cap("sgr0");
-	add_cap("cnorm");
-	add_cap("rmkx");
-	add_cap("rmcup");
-	fatal.armed = true;
-	for (size_t i = 0; i < ARRAY_SIZE(sigs); i++) {
-		struct sigaction sa = {.sa_handler = on_fatal, .sa_flags = (int)SA_RESETHAND};
-		sigemptyset(&sa.sa_mask);
-		sigaction(sigs[i], &sa, NULL);
-	}
-}
-
-/* Any exit() while curses is on (a library calling exit, say) still
- * leaves a usable terminal. */
-static void at_exit(void)
-{
-	if (fatal.armed && !isendwin())
-		endwin();
-}
 
 /* ---- painting ---- */
 
@@ -142,7 +76,7 @@ static void paint(struct console *c)
 	}
 	ui_message_expire(&c->ui, &c->model);
 	export_progress(c);
-	view_paint(stdscr, &c->model, &c->ui);
+	frame_paint(stdscr, &c->model, &c->ui);
 	if (c->ui.cursor_on != c->cursor_shown) {
 		curs_set(c->ui.cursor_on ? 1 : 0);
 		c->cursor_shown = c->ui.cursor_on;
@@ -221,13 +155,38 @@ static bool from_owner(const struct console *c, DBusMessage *reply)
 	return c->model.owner && sender && strcmp(sender, c->model.owner) == 0;
 }
 
+/* Whether the segments listed change as events are recorded: the list
+ * is empty (the first event opens a segment, where the agent lists the
+ * open ones), or its newest is still being written (end 0). */
+static bool segs_growing(const struct model *m)
+{
+	const struct model_segment *s = model_segs_entry(m, 0);
+	return (m->segs.known && m->segs.total == 0) || (s && s->end == 0);
+}
+
+/* Everything recorded so far, as the streams count it. */
+static uint64_t events_recorded(const struct model *m)
+{
+	uint64_t n = 0;
+	for (size_t i = 0; i < m->n_streams; i++)
+		n += m->streams[i].events;
+	return n;
+}
+
 /* What follows from a change of the model beyond drawing it. */
 static unsigned after_change(struct console *c, unsigned dirty)
 {
-	/* The spool changed: the segments shown are fetched again. */
-	if (dirty & MODEL_DIRTY_SPOOL) {
+	uint64_t events = events_recorded(&c->model);
+	bool grew = events != c->events_seen && segs_growing(&c->model);
+	c->events_seen = events;
+	/* The spool changed (a segment closed, went, was uploaded), or what
+	 * is shown grows with what is recorded: the segments shown are
+	 * fetched again, at once while the Data view shows them. */
+	if ((dirty & MODEL_DIRTY_SPOOL) || grew) {
 		pages_refresh(&c->model.segs);
 		pages_refresh(&c->model.segev);
+		if (c->ui.view == UI_VIEW_DATA)
+			request_pages(c);
 	}
 	return dirty;
 }
@@ -309,10 +268,7 @@ static void on_owner(const char *owner, void *data)
 	if (owner)
 		client_get_all(c->client, on_get_all, c, NULL);
 	/* Whatever was on its way to the old agent is moot. */
-	c->ui.pause_sending = false;
-	c->ui.form.sending = false;
-	c->ui.dialog_sending = false;
-	c->ui.forget_sending = false;
+	dialog_all_answered(&c->ui);
 	c->live_waiting = false;
 	c->live_last = 0;
 	console_dirty(c, dirty);
@@ -406,25 +362,25 @@ static void reread(struct console *c, DBusMessage *reply)
 static void on_pause_reply(DBusMessage *reply, void *data)
 {
 	struct console *c = data;
-	bool in_dialog = c->ui.dialog == UI_DIALOG_PAUSE && c->ui.pause_sending;
+	bool in_dialog = dialog_waiting(&c->ui, &dialog_pause);
 	uint64_t until;
 	struct contract_fault f;
 	char when[32];
 
-	c->ui.pause_sending = false;
+	dialog_answered(&c->ui, &dialog_pause);
 	enum contract_result r = contract_read_pause(reply, &until, &f);
 	if (r != CONTRACT_OK) {
 		const char *why = failure(r, &f);
 		if (in_dialog)
-			ui_set_string(&c->ui.pause_error, why);
+			dialog_refused(&c->ui, &dialog_pause, why);
 		else if (r == CONTRACT_MALFORMED)
 			ui_message(&c->ui, true, "%s", why);
 		else
 			ui_message(&c->ui, true, "Not paused: %s", why);
 	} else {
 		if (in_dialog)
-			c->ui.dialog = UI_DIALOG_NONE;
-		format_local_time(until, now_usec(), when, sizeof when);
+			dialog_close(&c->ui);
+		human_until(until, now_usec(), when, sizeof when);
 		ui_message(&c->ui, false, "Paused until %s.", when);
 		/* Gone as soon as the pause is: a resume from elsewhere must
 		 * not leave it saying otherwise. */
@@ -442,7 +398,7 @@ void console_pause(struct console *c, uint32_t seconds)
 	                               DBUS_TYPE_UINT32, &s, DBUS_TYPE_INVALID)) {
 		ui_message(&c->ui, true, "Not paused: the agent is not reachable.");
 		ui_message_bind(&c->ui, UI_MSG_WHILE_UNREACHABLE, 0);
-		c->ui.pause_sending = false;
+		dialog_answered(&c->ui, &dialog_pause);
 		return;
 	}
 }
@@ -477,7 +433,7 @@ void console_resume(struct console *c)
 static void on_request_reply(DBusMessage *reply, void *data)
 {
 	struct console *c = data;
-	struct form *f = &c->ui.form;
+	struct form *f = dialog_exempt_form(&c->ui);
 	struct contract_fault fault;
 	char *id;
 
@@ -485,15 +441,15 @@ static void on_request_reply(DBusMessage *reply, void *data)
 	enum contract_result r = contract_read_request(reply, &id, &fault);
 	if (r != CONTRACT_OK) {
 		const char *why = failure(r, &fault);
-		if (c->ui.dialog == UI_DIALOG_FORM)
+		if (dialog_is_open(&c->ui, &dialog_exempt))
 			form_set_refusal(f, why);
 		else if (r == CONTRACT_MALFORMED)
 			ui_message(&c->ui, true, "%s", why);
 		else
 			ui_message(&c->ui, true, "The request was refused: %s", why);
 	} else {
-		if (c->ui.dialog == UI_DIALOG_FORM)
-			c->ui.dialog = UI_DIALOG_NONE;
+		if (dialog_is_open(&c->ui, &dialog_exempt))
+			dialog_close(&c->ui);
 		form_reset(f);
 		ui_set_string(&c->ui.ex_select_id, id);
 		action_view(c, UI_VIEW_EXEMPTIONS);
@@ -508,7 +464,7 @@ static void on_request_reply(DBusMessage *reply, void *data)
 
 void console_request_exemption(struct console *c)
 {
-	struct form *f = &c->ui.form;
+	struct form *f = dialog_exempt_form(&c->ui);
 	const char *scope = form_scopes[f->scope], *category = form_categories[f->category];
 	const char *reason = f->reason.buf;
 	uint32_t days = 0;
@@ -528,22 +484,22 @@ void console_request_exemption(struct console *c)
 static void on_withdraw_reply(DBusMessage *reply, void *data)
 {
 	struct console *c = data;
-	bool in_dialog = c->ui.dialog == UI_DIALOG_WITHDRAW && c->ui.dialog_sending;
+	bool in_dialog = dialog_waiting(&c->ui, &dialog_withdraw);
 	struct contract_fault f;
-	c->ui.dialog_sending = false;
+	dialog_answered(&c->ui, &dialog_withdraw);
 	enum contract_result r = contract_read_empty(reply, "WithdrawExemption", &f);
 	if (r != CONTRACT_OK) {
 		const char *why = failure(r, &f);
 		if (in_dialog)
-			ui_set_string(&c->ui.dialog_error, why);
+			dialog_refused(&c->ui, &dialog_withdraw, why);
 		else if (r == CONTRACT_MALFORMED)
 			ui_message(&c->ui, true, "%s", why);
 		else
 			ui_message(&c->ui, true, "Not withdrawn: %s", why);
 	} else {
 		if (in_dialog) {
-			ui_message(&c->ui, false, "%s withdrawn.", c->ui.dialog_id);
-			c->ui.dialog = UI_DIALOG_NONE;
+			ui_message(&c->ui, false, "%s withdrawn.", c->withdrawing);
+			dialog_close(&c->ui);
 		} else {
 			ui_message(&c->ui, false, "Withdrawn.");
 		}
@@ -555,38 +511,35 @@ static void on_withdraw_reply(DBusMessage *reply, void *data)
 
 void console_withdraw(struct console *c, const char *id)
 {
-	c->ui.dialog_sending = true;
-	ui_set_string(&c->ui.dialog_error, NULL);
+	ui_set_string(&c->withdrawing, id);
 	if (!c->client ||
 	    !client_call(c->client, CAPCTL_IFACE, "WithdrawExemption", on_withdraw_reply, c, NULL,
-	                 DBUS_TYPE_STRING, &id, DBUS_TYPE_INVALID)) {
-		c->ui.dialog_sending = false;
-		ui_set_string(&c->ui.dialog_error, "The agent is not reachable.");
-	}
+	                 DBUS_TYPE_STRING, &id, DBUS_TYPE_INVALID))
+		dialog_refused(&c->ui, &dialog_withdraw, "The agent is not reachable.");
 }
 
 static void on_forget_reply(DBusMessage *reply, void *data)
 {
 	struct console *c = data;
-	bool in_dialog = c->ui.dialog == UI_DIALOG_FORGET && c->ui.forget_sending;
+	bool in_dialog = dialog_waiting(&c->ui, &dialog_forget);
 	char len[32], n[32];
 	uint32_t removed;
 	struct contract_fault f;
 
-	c->ui.forget_sending = false;
-	human_minutes(c->ui.forget_seconds, len, sizeof len);
+	dialog_answered(&c->ui, &dialog_forget);
+	human_minutes(c->forget_seconds, len, sizeof len);
 	enum contract_result r = contract_read_forget(reply, &removed, &f);
 	if (r != CONTRACT_OK) {
 		const char *why = failure(r, &f);
 		if (in_dialog)
-			ui_set_string(&c->ui.forget_error, why);
+			dialog_refused(&c->ui, &dialog_forget, why);
 		else if (r == CONTRACT_MALFORMED)
 			ui_message(&c->ui, true, "%s", why);
 		else
 			ui_message(&c->ui, true, "Nothing forgotten: %s", why);
 	} else {
 		if (in_dialog)
-			c->ui.dialog = UI_DIALOG_NONE;
+			dialog_close(&c->ui);
 		human_count(removed, n, sizeof n);
 		if (removed)
 			ui_message(&c->ui, false, "Forgot %s event%s recorded in the last %s.", n,
@@ -606,36 +559,34 @@ static void on_forget_reply(DBusMessage *reply, void *data)
 void console_forget(struct console *c, uint32_t seconds)
 {
 	dbus_uint32_t s = seconds;
-	c->ui.forget_seconds = seconds;
+	c->forget_seconds = seconds;
 	if (!c->client || !client_call(c->client, CAPCTL_IFACE, "Forget", on_forget_reply, c, NULL,
-	                               DBUS_TYPE_UINT32, &s, DBUS_TYPE_INVALID)) {
-		c->ui.forget_sending = false;
-		ui_set_string(&c->ui.forget_error, "The agent is not reachable.");
-	}
+	                               DBUS_TYPE_UINT32, &s, DBUS_TYPE_INVALID))
+		dialog_refused(&c->ui, &dialog_forget, "The agent is not reachable.");
 }
 
 static void on_delete_reply(DBusMessage *reply, void *data)
 {
 	struct console *c = data;
-	bool in_dialog = c->ui.dialog == UI_DIALOG_DELETE && c->ui.dialog_sending;
+	bool in_dialog = dialog_waiting(&c->ui, &dialog_delete);
 	uint32_t deleted;
 	struct contract_fault f;
-	const struct ui_segment *seg = &c->ui.del;
+	const struct ui_segment *seg = &c->deleting;
 	char when[64];
 
-	c->ui.dialog_sending = false;
+	dialog_answered(&c->ui, &dialog_delete);
 	enum contract_result r = contract_read_delete(reply, &deleted, &f);
 	if (r != CONTRACT_OK) {
 		const char *why = failure(r, &f);
 		if (in_dialog)
-			ui_set_string(&c->ui.dialog_error, why);
+			dialog_refused(&c->ui, &dialog_delete, why);
 		else if (r == CONTRACT_MALFORMED)
 			ui_message(&c->ui, true, "%s", why);
 		else
 			ui_message(&c->ui, true, "Not deleted: %s", why);
 	} else {
 		if (in_dialog)
-			c->ui.dialog = UI_DIALOG_NONE;
+			dialog_close(&c->ui);
 		evtext_local(seg->start, when, sizeof when);
 		if (deleted)
 			ui_message(&c->ui, false, "Deleted segment %llu (%s from %s).",
@@ -658,14 +609,12 @@ void console_delete(struct console *c, const struct ui_segment *seg)
 {
 	dbus_uint64_t id = seg->id;
 	const dbus_uint64_t *ids = &id;
-	c->ui.dialog_sending = true;
-	ui_set_string(&c->ui.dialog_error, NULL);
+	c->deleting = *seg;
 	if (!c->client ||
 	    !client_call(c->client, CAPCTL_IFACE, "DeleteSegments", on_delete_reply, c, NULL,
 	                 DBUS_TYPE_ARRAY, DBUS_TYPE_UINT64, &ids, 1, DBUS_TYPE_INVALID)) {
-		c->ui.dialog_sending = false;
-		if (c->ui.dialog == UI_DIALOG_DELETE)
-			ui_set_string(&c->ui.dialog_error, "The agent is not reachable.");
+		if (dialog_is_open(&c->ui, &dialog_delete))
+			dialog_refused(&c->ui, &dialog_delete, "The agent is not reachable.");
 		else
 			ui_message(&c->ui, true, "Not deleted: the agent is not reachable.");
 	}
@@ -702,7 +651,7 @@ static void export_step(struct console *c);
 
 static void export_finish(struct console *c, const char *why)
 {
-	char *err = NULL, n[32];
+	char *err = NULL, n[48];
 	if (!why && fflush(c->job_file) != 0)
 		why = err = xasprintf("%s", strerror(errno));
 	if (fclose(c->job_file) != 0 && !why)
@@ -710,18 +659,16 @@ static void export_finish(struct console *c, const char *why)
 	c->job_file = NULL;
 	if (!why && rename(c->job_tmp, c->job_path) != 0)
 		why = err = xasprintf("%s", strerror(errno));
-	char sg[32];
-	human_count(c->job.events_written, n, sizeof n);
-	human_count(export_segments(&c->job), sg, sizeof sg);
+	char sg[48];
+	human_counted(c->job.events_written, "event", "events", n, sizeof n);
+	human_counted(export_segments(&c->job), "segment", "segments", sg, sizeof sg);
 	char *shown = shown_path(c->job_path);
 	if (why) {
 		unlink(c->job_tmp);
 		ui_message(&c->ui, true, "Export stopped: %s. Nothing was written to %s.", why,
 		           shown);
 	} else {
-		size_t segs = export_segments(&c->job);
-		ui_message(&c->ui, false, "Exported %s event%s (%s segment%s) to %s.", n,
-		           c->job.events_written == 1 ? "" : "s", sg, segs == 1 ? "" : "s", shown);
+		ui_message(&c->ui, false, "Exported %s (%s) to %s.", n, sg, shown);
 	}
 	free(shown);
 	free(err);
@@ -791,16 +738,16 @@ static char *expand_home(const char *path)
 	return xstrdup(path);
 }
 
-int console_export_start(struct console *c, const char *path, uint64_t only)
+int console_export_start(struct console *c, const char *path, uint64_t only, char **why)
 {
 	struct stat st;
 	char *msg = NULL;
 	if (!*path) {
-		ui_set_string(&c->ui.export_error, "Say where to write it.");
+		*why = xstrdup("Say where to write it.");
 		return -1;
 	}
 	if (c->model.link != MODEL_LINK_LIVE || !c->client) {
-		ui_set_string(&c->ui.export_error, "The agent is not reachable.");
+		*why = xstrdup("The agent is not reachable.");
 		return -1;
 	}
 	char *full = expand_home(path);
@@ -811,8 +758,7 @@ int console_export_start(struct console *c, const char *path, uint64_t only)
 	else if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0)
 		msg = xasprintf("Cannot write %s: %s.", tmp, strerror(errno));
 	if (msg) {
-		ui_set_string(&c->ui.export_error, msg);
-		free(msg);
+		*why = msg;
 		free(full);
 		free(tmp);
 		return -1;
@@ -1066,47 +1012,6 @@ static void request_pages(struct console *c)
 
 /* ---- the terminal ---- */
 
-static int translate(int r, wint_t wc)
-{
-	if (r == OK) {
-		if (wc == '\r' || wc == '\n')
-			return KEYS_ENTER;
-		if (wc == 127 || wc == 8)
-			return KEYS_BACKSPACE;
-		return (int)wc;
-	}
-	switch (wc) {
-	case KEY_UP:
-		return KEYS_UP;
-	case KEY_DOWN:
-		return KEYS_DOWN;
-	case KEY_LEFT:
-		return KEYS_LEFT;
-	case KEY_RIGHT:
-		return KEYS_RIGHT;
-	case KEY_PPAGE:
-		return KEYS_PGUP;
-	case KEY_NPAGE:
-		return KEYS_PGDN;
-	case KEY_HOME:
-		return KEYS_HOME;
-	case KEY_END:
-		return KEYS_END;
-	case KEY_BTAB:
-		return KEYS_BACKTAB;
-	case KEY_BACKSPACE:
-		return KEYS_BACKSPACE;
-	case KEY_DC:
-		return KEYS_DELETE;
-	case KEY_ENTER:
-		return KEYS_ENTER;
-	default:
-		if (wc >= KEY_F(1) && wc <= KEY_F(63))
-			return KEYS_F((int)(wc - KEY_F0));
-		return 0;
-	}
-}
-
 static void on_tty(struct loop_io *io, int fd, short revents, void *data)
 {
 	struct console *c = data;
@@ -1116,7 +1021,7 @@ static void on_tty(struct loop_io *io, int fd, short revents, void *data)
 	(void)fd;
 	while ((r = get_wch(&wc)) != ERR) {
 		n++;
-		int key = translate(r, wc);
+		int key = term_key(&c->input, r, wc);
 		if (!key)
 			continue;
 		unsigned flags = action_key(c, key);
@@ -1146,7 +1051,9 @@ static void on_signal(int signo, void *data)
 		 * continued. SIGTSTP itself is blocked, so stop with
 		 * SIGSTOP. */
 		endwin();
+		term_paste_mode(false);
 		kill(getpid(), SIGSTOP);
+		term_paste_mode(true);
 		c->clear = true;
 		console_dirty(c, MODEL_DIRTY_STATE);
 		break;
@@ -1156,27 +1063,6 @@ static void on_signal(int signo, void *data)
 	}
 }
 
-static int start_curses(struct console *c, bool color)
-{
-	bool utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
-	tcgetattr(STDIN_FILENO, &fatal.saved);
-	if (!initscr())
-		return -EIO;
-	c->curses = true;
-	atexit(at_exit);
-	fatal_arm();
-	cbreak();
-	noecho();
-	nonl();
-	keypad(stdscr, TRUE);
-	nodelay(stdscr, TRUE);
-	set_escdelay(25);
-	curs_set(0);
-	leaveok(stdscr, FALSE);
-	theme_init(&c->ui.theme, color, utf8);
-	return 0;
-}
-
 int console_run(const struct settings *s, bool system_bus, bool color)
 {
 	struct console con = {.settings = s, .system_bus = system_bus};
@@ -1184,16 +1070,18 @@ int console_run(const struct settings *s, bool system_bus, bool color)
 	DBusError err;
 	static const int sigs[] = {SIGWINCH, SIGTERM, SIGINT, SIGHUP, SIGTSTP};
 
-	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-		fprintf(stderr, "capctl: the console needs a terminal; for scripts use a "
-		                "command such as 'capctl status' (see capctl --help)\n");
+	char why[512];
+	if (term_check(why, sizeof why) < 0) {
+		fprintf(stderr, "%s\n", why);
 		return 2;
 	}
 	dbus_error_init(&err);
 	c->conn = bus_open(system_bus, &err);
 	if (!c->conn) {
-		fprintf(stderr, "capctl: cannot connect to the %s bus: %s\n",
-		        system_bus ? "system" : "session", err.message);
+		fprintf(stderr, "capctl: cannot connect to the %s bus: ",
+		        system_bus ? "system" : "session");
+		safe_fputs(err.message, 0, stderr);
+		fputc('\n', stderr);
 		dbus_error_free(&err);
 		return 3;
 	}
@@ -1210,12 +1098,17 @@ int console_run(const struct settings *s, bool system_bus, bool color)
 	c->reconnect_timer = loop_timer_new(c->loop, on_reconnect, c);
 	c->live_timer = loop_timer_new(c->loop, on_live_timer, c);
 
-	if (start_curses(c, color) < 0) {
-		fprintf(stderr, "capctl: cannot set up the terminal (TERM=%s)\n",
-		        getenv("TERM") ? getenv("TERM") : "");
+	if (!(c->screen = term_start(color, &c->ui.theme))) {
+		char *type = safe_str(getenv("TERM"), 0);
+		fprintf(stderr,
+		        "capctl: the terminal '%s' could not be set up; use the one-shot "
+		        "commands instead (capctl status, capctl pause, capctl --help)\n",
+		        type);
+		free(type);
 		c->exit_code = 2;
 		goto out;
 	}
+	c->curses = true;
 	bus_attach(c->conn, c->loop);
 	c->client = client_new(c->conn, &client_ops, c);
 	loop_io_add(c->loop, STDIN_FILENO, POLLIN, on_tty, c);
@@ -1225,10 +1118,8 @@ out:
 	/* A half-written export is not left behind. */
 	console_export_cancel(c);
 	drop_bus(c);
-	if (c->curses) {
-		endwin();
-		fatal.armed = false;
-	}
+	term_stop(c->screen);
+	c->curses = false;
 	loop_timer_free(c->paint_timer);
 	loop_timer_free(c->tick_timer);
 	loop_timer_free(c->reconnect_timer);
@@ -1236,5 +1127,6 @@ out:
 	loop_free(c->loop);
 	model_fini(&c->model);
 	ui_fini(&c->ui);
+	free(c->withdrawing);
 	return c->exit_code;
 }

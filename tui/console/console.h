@@ -5,17 +5,19 @@
 #ifndef CAPCTL_CONSOLE_H
 #define CAPCTL_CONSOLE_H
 
+#include <curses.h>
 #include <dbus/dbus.h>
 #include <stdbool.h>
 #include <stdint.h>
 
 #include "client.h"
-#include "model/export.h"
 #include "console/keys.h"
-#include "loop.h"
-#include "model/model.h"
 #include "console/settings.h"
+#include "console/term.h"
 #include "console/ui.h"
+#include "loop.h"
+#include "model/export.h"
+#include "model/model.h"
 
 struct console {
 	struct loop *loop;
@@ -41,12 +43,20 @@ struct console {
 	FILE *job_file;
 	char *job_path, *job_tmp;
 	unsigned job_gen;
+	/* What was last asked of the agent, for the message its answer
+	 * brings. */
+	uint32_t forget_seconds;
+	struct ui_segment deleting;
+	char *withdrawing;
+	uint64_t events_seen;   /* the streams' events at the last change */
 	uint64_t paint_at;      /* when paint_timer is due (monotonic) */
 	uint64_t last_counters; /* the last frame that drew new counters */
 	unsigned pending;       /* dirty bits not drawn yet */
 	unsigned reconnect_ms;
 	bool clear; /* repaint every cell at the next frame */
 	bool cursor_shown;
+	SCREEN *screen; /* curses, while it is on */
+	struct term_input input;
 	bool curses; /* the terminal is in curses mode */
 	int exit_code;
 };
@@ -61,8 +71,8 @@ int console_run(const struct settings *s, bool system_bus, bool color);
 #define CONSOLE_CLEAR 2u
 #define CONSOLE_QUIT 4u
 
-/* Requests to the agent for the actions; results arrive on the loop
- * and land in the ui (a message, or the open dialog's error line). */
+/* Requests to the agent for the actions and the dialogs; results arrive
+ * on the loop and land in the ui (a message, or the dialog that asked). */
 void console_pause(struct console *c, uint32_t seconds);
 void console_resume(struct console *c);
 void console_request_exemption(struct console *c);
@@ -70,8 +80,8 @@ void console_withdraw(struct console *c, const char *id);
 void console_forget(struct console *c, uint32_t seconds);
 void console_delete(struct console *c, const struct ui_segment *seg);
 /* Starts exporting everything (only 0) or one segment to path ("~/" is
- * the home directory); 0, or -1 with ui.export_error saying why not. */
-int console_export_start(struct console *c, const char *path, uint64_t only);
+ * the home directory); 0, or -1 with *why (heap) saying why not. */
+int console_export_start(struct console *c, const char *path, uint64_t only, char **why);
 void console_export_cancel(struct console *c);
 /* "~/capctl-export-20261129-070324.jsonl" for a time: heap. */
 char *console_export_default_path(uint64_t now);

@@ -7,14 +7,25 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* Key codes: a character is its Unicode code point; the keys that have no
  * character get codes above Unicode. */
+#define KEYS_CTRL_A 1
+#define KEYS_CTRL_E 5
 #define KEYS_TAB 9
 #define KEYS_ENTER 10
 #define KEYS_CTRL_L 12
+#define KEYS_CTRL_U 21
+#define KEYS_CTRL_W 23
 #define KEYS_ESC 27
 #define KEYS_SPACE 32
+/* A character that arrived in a bracketed paste: KEYS_PASTED | its code
+ * point (line breaks and tabs included). Only text fields take these, so
+ * pasting never presses a key. */
+#define KEYS_PASTED 0x200000
+#define KEYS_IS_PASTED(k) (((k)&KEYS_PASTED) != 0)
+#define KEYS_PASTED_CP(k) ((uint32_t)((k) & ~KEYS_PASTED))
 enum {
 	KEYS_SPECIAL = 0x110000,
 	KEYS_UP,

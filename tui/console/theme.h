@@ -29,6 +29,7 @@ enum theme_color {
 	THEME_ERROR,
 	THEME_FUNC_KEY,
 	THEME_FUNC_LABEL,
+	THEME_FUNC_OFF, /* a label whose action is not available now */
 	THEME_HELP_KEY,
 	THEME_DIALOG_TITLE,
 	THEME_FIELD,

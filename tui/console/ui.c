@@ -1,15 +1,15 @@
 /* The console's own state, apart from the model. */
 #define _GNU_SOURCE /* vasprintf */
 #include "console/ui.h"
+#include "dialog/dialog.h"
 #include "names.h"
+#include "text/human.h"
 #include "util.h"
 
-#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 void ui_init(struct ui *ui, const struct keys *keys, const char *bus_name)
 {
@@ -17,27 +17,15 @@ void ui_init(struct ui *ui, const struct keys *keys, const char *bus_name)
 	ui->view = UI_VIEW_OVERVIEW;
 	ui->keys = keys;
 	ui->bus_name = bus_name;
-	ui->own_uid = getuid();
-	edit_init(&ui->pause_text, 16, false);
-	edit_init(&ui->forget_text, 16, false);
-	edit_init(&ui->export_path, 4096, false);
-	form_init(&ui->form);
+	ui->dialogs = dialogs_new();
 	ui->redraw_at = UINT64_MAX;
 }
 
 void ui_fini(struct ui *ui)
 {
-	edit_fini(&ui->pause_text);
-	edit_fini(&ui->forget_text);
-	edit_fini(&ui->export_path);
-	form_fini(&ui->form);
-	free(ui->forget_error);
-	free(ui->export_error);
+	dialogs_free(ui->dialogs);
 	free(ui->export.path);
 	free(ui->ex_select_id);
-	free(ui->pause_error);
-	free(ui->dialog_id);
-	free(ui->dialog_error);
 	free(ui->message);
 	memset(ui, 0, sizeof *ui);
 }
@@ -112,15 +100,6 @@ void ui_redraw_at(struct ui *ui, uint64_t t)
 		ui->redraw_at = t;
 }
 
-size_t ui_forget_choices(uint32_t *out, size_t max)
-{
-	static const uint32_t usual[] = {5 * 60, 15 * 60, 3600, 4 * 3600, 86400};
-	size_t n = 0;
-	for (size_t i = 0; i < ARRAY_SIZE(usual) && n < max; i++)
-		out[n++] = usual[i];
-	return n;
-}
-
 void ui_segment_set(struct ui_segment *to, const struct model_segment *from)
 {
 	*to = (struct ui_segment){.id = from->id,
@@ -133,26 +112,16 @@ void ui_segment_set(struct ui_segment *to, const struct model_segment *from)
 	snprintf(to->stream, sizeof to->stream, "%s", from->stream);
 }
 
-size_t ui_pause_choices(const struct model *m, uint64_t now, uint32_t *out, size_t max)
+const char *ui_unavailable(const struct model *m, enum action a)
 {
-	static const uint32_t usual[] = {5 * 60,   15 * 60,  30 * 60, 3600,
-	                                 2 * 3600, 4 * 3600, 8 * 3600};
-	uint32_t limit = model_pause_limit(m, now);
-	size_t n = 0;
-	for (size_t i = 0; i < ARRAY_SIZE(usual) && n < max; i++)
-		if (usual[i] <= limit)
-			out[n++] = usual[i];
-	if (limit > 0 && n < max && (n == 0 || out[n - 1] != limit))
-		out[n++] = limit;
-	return n;
+	bool known = m->link == MODEL_LINK_LIVE && (m->loaded & (1u << MODEL_PROP_RETENTION));
+	if ((a == ACTION_DELETE || a == ACTION_FORGET) && known && !m->retention.deletion_allowed)
+		return "the policy does not let you delete what is recorded";
+	return NULL;
 }
 
 const char *ui_uid_name(struct ui *ui, uint32_t uid)
 {
-	if (uid == CAPCTL_UID_AGENT)
-		return "agent";
-	if (uid == ui->own_uid)
-		return "you";
 	for (size_t i = 0; i < ui->n_uid_names; i++)
 		if (ui->uid_names[i].uid == uid)
 			return ui->uid_names[i].name;
@@ -160,13 +129,8 @@ const char *ui_uid_name(struct ui *ui, uint32_t uid)
 	 * agent, and the table only grows to its size. */
 	struct ui_uid_name *e =
 	    &ui->uid_names[ui->n_uid_names < UI_UID_NAMES ? ui->n_uid_names++ : UI_UID_NAMES - 1];
-	struct passwd pw, *res = NULL;
-	char buf[1024];
 	e->uid = uid;
-	if (getpwuid_r(uid, &pw, buf, sizeof buf, &res) == 0 && res)
-		snprintf(e->name, sizeof e->name, "%s", res->pw_name);
-	else
-		snprintf(e->name, sizeof e->name, "uid %u", uid);
+	human_user(uid, e->name, sizeof e->name);
 	return e->name;
 }
 
@@ -176,4 +140,42 @@ void ui_scroll_clamp(struct ui_scroll *s)
 	uint64_t max = s->lines > rows ? s->lines - rows : 0;
 	if (s->top > max)
 		s->top = max;
+}
+
+void ui_scroll_by(struct ui_scroll *s, int64_t delta)
+{
+	if (delta == INT64_MIN)
+		s->top = 0;
+	else if (delta == INT64_MAX)
+		s->top = s->lines;
+	else if (delta < 0)
+		s->top = s->top > (uint64_t)-delta ? s->top - (uint64_t)-delta : 0;
+	else
+		s->top += (uint64_t)delta;
+	ui_scroll_clamp(s);
+}
+
+void ui_scroll_move(struct ui_scroll *s, enum action a)
+{
+	int64_t page = s->rows > 1 ? s->rows - 1 : 1;
+	switch (a) {
+	case ACTION_UP:
+		ui_scroll_by(s, -1);
+		break;
+	case ACTION_DOWN:
+		ui_scroll_by(s, 1);
+		break;
+	case ACTION_PAGE_UP:
+		ui_scroll_by(s, -page);
+		break;
+	case ACTION_PAGE_DOWN:
+		ui_scroll_by(s, page);
+		break;
+	case ACTION_HOME:
+		ui_scroll_by(s, INT64_MIN);
+		break;
+	default:
+		ui_scroll_by(s, INT64_MAX);
+		break;
+	}
 }

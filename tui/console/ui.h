@@ -1,7 +1,8 @@
-/* What the console shows besides the agent's state: the current view,
- * the open dialog, selections, scroll positions, the form being filled,
- * the last message. Actions change it, views draw from it (and note the
- * sizes they drew at, which the actions need to page). */
+/* What the console shows besides the agent's state: the current view and
+ * its selections and scroll positions, which dialog is open (each dialog
+ * keeps its own state, in dialog/), the last message. Actions change it,
+ * views draw from it (and note the sizes they drew at, which the actions
+ * need to page). */
 #ifndef CAPCTL_UI_H
 #define CAPCTL_UI_H
 
@@ -10,11 +11,9 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "text/edit.h"
-#include "model/form.h"
 #include "console/keys.h"
-#include "model/model.h"
 #include "console/theme.h"
+#include "model/model.h"
 
 /* Views keep the numbers of cli.md. */
 enum ui_view {
@@ -26,18 +25,6 @@ enum ui_view {
 	UI_VIEW_LIVE = 6,
 };
 
-enum ui_dialog {
-	UI_DIALOG_NONE,
-	UI_DIALOG_HELP,
-	UI_DIALOG_PAUSE,
-	UI_DIALOG_FORM,
-	UI_DIALOG_DETAILS,
-	UI_DIALOG_WITHDRAW,
-	UI_DIALOG_FORGET,
-	UI_DIALOG_DELETE,
-	UI_DIALOG_EXPORT,
-};
-
 /* How long the message line holds: until the next key, or while the
  * state it reports holds (a message about a state goes when the state
  * changes, whoever changed it). */
@@ -47,10 +34,6 @@ enum ui_message_bind {
 	UI_MSG_WHILE_NOT_PAUSED,   /* "Resumed." */
 	UI_MSG_WHILE_UNREACHABLE,  /* "...: the agent is not reachable." */
 };
-
-#define UI_PAUSE_CHOICES 10
-#define UI_FORGET_CHOICES 6
-#define UI_FORGET_MAX_SECONDS 86400 /* Forget's range in the contract */
 
 /* A segment as the Data view last listed it, kept while it is open or
  * asked about (its page may be evicted meanwhile). */
@@ -84,18 +67,24 @@ struct ui_scroll {
 	uint64_t lines;
 };
 
+struct dialog_ops;
+struct dialogs;
+
 struct ui {
 	enum ui_view view;
-	enum ui_dialog dialog;
 	const struct keys *keys; /* borrowed */
 	struct theme theme;
 	const char *bus_name; /* "session" or "system" */
 	uint64_t now;         /* realtime of the frame being drawn */
-	uid_t own_uid;
+
+	/* The dialog open over the view (NULL: none), and the state of
+	 * every dialog (dialog/dialog.h), kept while it is closed. */
+	const struct dialog_ops *dialog;
+	struct dialogs *dialogs;
 
 	size_t ex_sel;      /* the selected row in Exemptions */
 	char *ex_select_id; /* select this request once the list shows it */
-	struct ui_scroll ex, hist, notice, help, details;
+	struct ui_scroll ex, hist, notice;
 	uint64_t overview_hist_rows; /* recent entries the Overview shows */
 
 	/* Data: the selected segment (its index, newest first, and its id
@@ -108,40 +97,7 @@ struct ui {
 
 	int live_rows; /* events the Live view had room for at the last draw */
 
-	/* f: how far back to forget, then the question. */
-	uint32_t forget_choices[UI_FORGET_CHOICES];
-	size_t n_forget_choices, forget_choice;
-	struct edit forget_text;
-	uint32_t forget_seconds; /* asked about, once confirming */
-	bool forget_confirm, forget_sending;
-	char *forget_error;
-
-	/* d: the segment asked about (dialog_error, dialog_sending hold the
-	 * answer). */
-	struct ui_segment del;
-
-	/* x: what to export (0: everything, 1: the segment in export_seg)
-	 * and where; then the running export. */
-	int export_what;
-	bool export_focus_path;
-	struct ui_segment export_seg;
-	struct edit export_path;
-	char *export_error;
-	struct ui_export export;
-
-	/* P: the choices offered and the text being typed. */
-	uint32_t pause_choices[UI_PAUSE_CHOICES];
-	size_t n_pause_choices, pause_choice;
-	struct edit pause_text;
-	char *pause_error; /* what is wrong with the text, or the refusal */
-	bool pause_sending;
-
-	struct form form;
-	int form_reason_cols; /* the reason field's width at the last draw */
-
-	char *dialog_id; /* the request shown in details or to withdraw */
-	char *dialog_error;
-	bool dialog_sending;
+	struct ui_export export; /* shown in the message line and in x */
 
 	char *message; /* one line above the function bar */
 	bool message_error;
@@ -178,21 +134,25 @@ bool ui_message_expire(struct ui *ui, const struct model *m);
 /* Something drawn changes at realtime t. */
 void ui_redraw_at(struct ui *ui, uint64_t t);
 
-/* The forget lengths f offers. */
-size_t ui_forget_choices(uint32_t *out, size_t max);
 /* A segment's row as the dialogs and the open view keep it. */
 void ui_segment_set(struct ui_segment *to, const struct model_segment *from);
 void ui_set_string(char **field, const char *s);
 
-/* The pause lengths P offers now: the usual ones the agent would accept,
- * and the limit itself. */
-size_t ui_pause_choices(const struct model *m, uint64_t now, uint32_t *out, size_t max);
+/* Why the policy does not let a do anything now (the end of a sentence:
+ * "the policy does not let you delete what is recorded"), or NULL when it
+ * may. What the agent has not said yet does not count against an action:
+ * the agent still decides. */
+const char *ui_unavailable(const struct model *m, enum action a);
 
-/* The name to show for a uid in History: "you", "agent", a user name, or
- * the number. */
+/* The name to show for a uid in History, as human_user says it, looked
+ * up once per uid. */
 const char *ui_uid_name(struct ui *ui, uint32_t uid);
 
 /* Keeps a scroll position within its content. */
 void ui_scroll_clamp(struct ui_scroll *s);
+/* Moves it by delta rows (INT64_MIN/MAX: to an end). */
+void ui_scroll_by(struct ui_scroll *s, int64_t delta);
+/* One of the movement actions (up, down, a page, an end) on it. */
+void ui_scroll_move(struct ui_scroll *s, enum action a);
 
 #endif

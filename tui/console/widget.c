@@ -1,7 +1,10 @@
-/* All text reaches the screen through widget_text, which measures with
- * text.c and never hands curses a control character (a newline would
- * move the cursor and break the layout). */
+/* All text reaches the screen through widget_text, which passes it
+ * through the one sanitizer (text/safe.h) and measures with text.c: curses
+ * is never handed a control character, an escape sequence or a bidi
+ * control from the agent, the policy or anyone else (they show as
+ * "\x1b", "<U+202E>"), nor invalid UTF-8 (U+FFFD). */
 #include "console/widget.h"
+#include "text/safe.h"
 #include "text/text.h"
 #include "util.h"
 
@@ -10,17 +13,18 @@
 #include <string.h>
 
 int widget_text(WINDOW *w, const struct theme *t, int y, int x, int cols, attr_t attr,
-                const char *s)
+                const char *raw)
 {
 	int maxy, maxx, used = 0;
 	char buf[4096];
 	size_t o = 0;
 
 	getmaxyx(w, maxy, maxx);
-	if (y < 0 || y >= maxy || x < 0 || x >= maxx || cols <= 0 || !s)
+	if (y < 0 || y >= maxy || x < 0 || x >= maxx || cols <= 0 || !raw)
 		return 0;
 	if (cols > maxx - x)
 		cols = maxx - x;
+	char *s = safe_str(raw, 0);
 	for (size_t len = strlen(s), i = 0; i < len;) {
 		uint32_t cp;
 		size_t n = text_decode(s + i, len - i, &cp);
@@ -28,7 +32,7 @@ int widget_text(WINDOW *w, const struct theme *t, int y, int x, int cols, attr_t
 		const char *bytes = s + i;
 		size_t nb = n;
 		if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0)) {
-			bytes = " ";
+			bytes = " "; /* cannot come out of safe_str; never drawn */
 			nb = 1;
 		} else if (!t->utf8 && cp >= 0x80) {
 			bytes = "?";
@@ -46,16 +50,26 @@ int widget_text(WINDOW *w, const struct theme *t, int y, int x, int cols, attr_t
 		i += n;
 	}
 	buf[o] = '\0';
+	free(s);
 	wattrset(w, attr);
 	mvwaddnstr(w, y, x, buf, (int)o);
 	wattrset(w, A_NORMAL);
 	return used;
 }
 
+/* The columns s takes as widget_text draws it. */
+static int shown_width(const char *s)
+{
+	char *safe = safe_str(s, 0);
+	int width = text_width(safe, strlen(safe));
+	free(safe);
+	return width;
+}
+
 int widget_text_right(WINDOW *w, const struct theme *t, int y, int x, int cols, attr_t attr,
                       const char *s)
 {
-	int width = text_width(s, strlen(s));
+	int width = s ? shown_width(s) : 0;
 	if (width > cols)
 		width = cols;
 	return widget_text(w, t, y, x + cols - width, width, attr, s);
@@ -77,7 +91,7 @@ void widget_fill(WINDOW *w, int y, int x, int cols, attr_t attr)
 int widget_text_cut(WINDOW *w, const struct theme *t, int y, int x, int cols, attr_t attr,
                     const char *s)
 {
-	int width = text_width(s, strlen(s));
+	int width = s ? shown_width(s) : 0;
 	if (width <= cols || cols < 2)
 		return widget_text(w, t, y, x, cols, attr, s);
 	int used = widget_text(w, t, y, x, cols - 1, attr, s);
@@ -136,17 +150,17 @@ void widget_funcbar(WINDOW *w, const struct theme *t, int y, int cols,
 {
 	int x = 0;
 	for (int i = 0; i < n && x < cols; i++) {
-		x += widget_text(w, t, y, x, cols - x, theme_attr(t, THEME_FUNC_KEY), keys[i].key);
+		attr_t key = theme_attr(t, keys[i].off ? THEME_DIM : THEME_FUNC_KEY);
+		attr_t label = theme_attr(t, keys[i].off ? THEME_FUNC_OFF : THEME_FUNC_LABEL);
+		x += widget_text(w, t, y, x, cols - x, key, keys[i].key);
 		/* Labels are padded to six columns as in htop, and never run
 		 * into the next key. */
 		int lw = text_width(keys[i].label, strlen(keys[i].label));
 		int pad = lw < 6 ? 6 - lw : 1;
-		int used = widget_text(w, t, y, x, cols - x, theme_attr(t, THEME_FUNC_LABEL),
-		                       keys[i].label);
+		int used = widget_text(w, t, y, x, cols - x, label, keys[i].label);
 		x += used;
 		if (used == lw && pad) {
-			widget_fill(w, y, x, pad < cols - x ? pad : cols - x,
-			            theme_attr(t, THEME_FUNC_LABEL));
+			widget_fill(w, y, x, pad < cols - x ? pad : cols - x, label);
 			x += pad < cols - x ? pad : cols - x;
 		}
 	}
@@ -159,6 +173,8 @@ void widget_edit(WINDOW *w, const struct theme *t, struct rect r, const struct e
 	struct text_line *lines;
 	struct edit_pos cur;
 	attr_t attr = theme_attr(t, focus ? THEME_FIELD_FOCUS : THEME_FIELD);
+	/* A selected suggestion shows as selected: typing replaces it. */
+	attr_t text_attr = e->selected && focus ? theme_attr(t, THEME_SELECTION) : attr;
 
 	if (r.h < 1 || r.w < 2)
 		return;
@@ -176,7 +192,7 @@ void widget_edit(WINDOW *w, const struct theme *t, struct rect r, const struct e
 		char *s = xmalloc(lines[l].len + 1);
 		memcpy(s, e->buf + lines[l].start, lines[l].len);
 		s[lines[l].len] = '\0';
-		widget_text(w, t, r.y + i, r.x, r.w - 1, attr, s);
+		widget_text(w, t, r.y + i, r.x, r.w - 1, text_attr, s);
 		free(s);
 	}
 	if (focus && cy && cx) {

@@ -16,9 +16,10 @@ struct rect {
 	int y, x, h, w;
 };
 
-/* Draws s at (y, x), at most cols columns, in attr; control characters
- * show as spaces, and without UTF-8 other characters as '?'. Returns the
- * columns drawn. */
+/* Draws s at (y, x), at most cols columns, in attr, made safe first
+ * (safe_str: control characters, escape sequences and bidi controls shown
+ * visibly, invalid UTF-8 as U+FFFD); without UTF-8 other characters show
+ * as '?'. Returns the columns drawn. */
 int widget_text(WINDOW *w, const struct theme *t, int y, int x, int cols, attr_t attr,
                 const char *s);
 /* The same, right-aligned in cols columns. */
@@ -42,6 +43,7 @@ void widget_scrollbar(WINDOW *w, const struct theme *t, int y, int x, int h, uin
  * black on cyan, each label padded to a fixed width. */
 struct widget_fkey {
 	const char *key, *label;
+	bool off; /* not available now: greyed */
 };
 void widget_funcbar(WINDOW *w, const struct theme *t, int y, int cols,
                     const struct widget_fkey *keys, int n);

@@ -99,7 +99,7 @@ void form_reset(struct form *f)
 {
 	f->scope = 0;
 	f->category = 0;
-	edit_set(&f->days, "7");
+	edit_prefill(&f->days, "7");
 	edit_set(&f->reason, "");
 	f->focus = FORM_SCOPE;
 	f->sending = false;

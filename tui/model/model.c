@@ -103,6 +103,12 @@ static void notice_clear(struct model_notice *n)
 	*n = (struct model_notice){0};
 }
 
+static void retention_clear(struct model_retention *r)
+{
+	free(r->last_error);
+	*r = (struct model_retention){0};
+}
+
 static void props_clear(struct model *m)
 {
 	free(m->version);
@@ -118,7 +124,7 @@ static void props_clear(struct model *m)
 	m->ex = NULL;
 	m->n_ex = 0;
 	m->power = (struct model_power){.battery_percent = -1, .measured_mw = -1};
-	m->retention = (struct model_retention){0};
+	retention_clear(&m->retention);
 	m->paused_until = 0;
 	m->max_pause_seconds = m->budget_seconds = m->budget_left = 0;
 	m->budget_left_at = 0;
@@ -305,8 +311,14 @@ static unsigned set_retention(struct model *m, const struct contract_retention *
 	struct model_retention old = m->retention;
 	bool had = m->loaded & (1u << MODEL_PROP_RETENTION);
 	unsigned dirty = MODEL_DIRTY_COUNTERS;
+	char *error = m->retention.last_error;
 	m->retention = (struct model_retention){c->days, c->segments, c->bytes, c->oldest,
-	                                        c->deletion_allowed};
+	                                        c->deletion_allowed, error};
+	/* A storage failure begun or ended is news for the banner. */
+	if (strcmp(error ? error : "", c->last_error ? c->last_error : "") != 0) {
+		set_str(&m->retention.last_error, c->last_error);
+		dirty |= MODEL_DIRTY_STATE;
+	}
 	/* A segment closed, expired or was deleted, or data was forgotten
 	 * (fewer bytes; journals only ever grow until their segment
 	 * closes, which also changes the count). */
@@ -422,7 +434,7 @@ static unsigned forget_prop(struct model *m, enum model_prop which)
 		dirty |= MODEL_DIRTY_COUNTERS;
 		break;
 	case MODEL_PROP_RETENTION:
-		m->retention = (struct model_retention){0};
+		retention_clear(&m->retention);
 		dirty |= MODEL_DIRTY_COUNTERS;
 		break;
 	case MODEL_PROP_NOTICE:

@@ -93,6 +93,7 @@ struct model_retention {
 	uint32_t days, segments;
 	uint64_t bytes, oldest;
 	bool deletion_allowed;
+	char *last_error; /* NULL or "": the spool is written */
 };
 
 struct model_notice {

@@ -72,8 +72,14 @@ size_t pages_want(struct pages *p, uint64_t first, uint64_t count, uint64_t *num
 		count = 1;
 	if (p->known && first + count > p->total)
 		count = p->total > first ? p->total - first : 0;
-	if (p->known && count == 0)
-		return 0;
+	/* Nothing of the list is shown there, as far as the last reply
+	 * said: its last page (the first, for an empty list) is what tells
+	 * whether that is still so, so it is fetched again when refreshed.
+	 * Else a list once seen empty stays empty on screen for good. */
+	if (p->known && count == 0) {
+		first = p->total ? p->total - 1 : 0;
+		count = 1;
+	}
 	uint64_t lo = first / p->page_size, hi = (first + count - 1) / p->page_size;
 	p->clock++;
 	for (uint64_t num = lo; num <= hi && n < max; num++) {

@@ -38,7 +38,10 @@ void pages_fini(struct pages *p);
 /* Row i, or NULL if its page is not here (yet). */
 const void *pages_row(const struct pages *p, uint64_t i);
 /* The view shows rows first..first+count-1: returns the page numbers to
- * request now (up to max), marking them as being loaded. */
+ * request now (up to max), marking them as being loaded. Where the list
+ * as last heard has no such rows (it is empty, or shorter), its last
+ * page stands for them: refreshed, it is asked for again and says
+ * whether rows have come. */
 size_t pages_want(struct pages *p, uint64_t first, uint64_t count, uint64_t *numbers, size_t max);
 /* A page arrived for generation gen, with the list's total: rows (n of
  * them, heap) become the cache's. When the total moved, the other pages no

@@ -90,21 +90,20 @@ void summary_next_upload(const struct model *m, uint64_t now, char *buf, size_t 
 		buf[0] = '\0';
 		return;
 	}
-	format_local_time(next, now, at, sizeof at);
 	if (next <= now) {
 		snprintf(buf, size, "Next upload due now");
 		return;
 	}
-	uint64_t left = next - now, minute = 60 * USEC_PER_SEC;
-	if (left < minute) {
-		snprintf(buf, size, "Next upload at %s, within a minute", at);
-		*changes = next;
-		return;
-	}
-	human_minutes(left / minute * 60, in, sizeof in);
+	uint64_t left = next - now, second = USEC_PER_SEC, minute = 60 * USEC_PER_SEC;
+	uint64_t secs = left / second + (left % second != 0);
+	human_until(next, now, at, sizeof at);
+	human_minutes(secs, in, sizeof in);
 	snprintf(buf, size, "Next upload at %s, in %s", at, in);
-	/* The minutes left change when the rest of a minute has gone. */
-	*changes = now + left % minute;
+	/* Rounded up, the words change when what is left reaches the whole
+	 * second (under eleven minutes: seconds are about to show) or the
+	 * whole minute below. */
+	uint64_t step = left <= 11 * minute ? second : minute;
+	*changes = now + (left % step ? left % step : step);
 }
 
 void summary_battery(const struct model *m, char *buf, size_t size)
@@ -220,12 +219,10 @@ int summary_pause(const struct model *m, uint64_t now, struct summary_line *out)
 		add(l, "Up to %s at a time, no daily limit", most);
 		return n;
 	}
+	/* While paused the budget runs down by the second; under ten
+	 * minutes it is shown to the second. */
 	uint32_t b = model_budget_left(m, now);
-	/* While paused the budget runs down by the second: show it so. */
-	if (model_state(m) == MODEL_STATE_PAUSED)
-		human_countdown(b, left, sizeof left);
-	else
-		human_minutes(b, left, sizeof left);
+	human_minutes(b, left, sizeof left);
 	human_minutes(m->budget_seconds, day, sizeof day);
 	add(l, "%s of %s left today, up to %s at a time", left, day, most);
 	if (b == 0)
@@ -240,20 +237,21 @@ int summary_storage(const struct model *m, struct summary_line *out)
 	int n = 0;
 	struct summary_line *l = line(out, &n, "Storage", SUMMARY_NORMAL);
 
+	char days[48], count[48];
 	human_bytes(r->bytes, size, sizeof size);
+	human_counted(r->days, "day", "days", days, sizeof days);
 	if (r->segments == 0 && r->bytes == 0) {
-		add(l, "Nothing stored yet; kept %u days", r->days);
+		add(l, "Nothing stored yet; kept %s", days);
 		return n;
 	}
 	/* The open segments' journals are on disk too, before any segment
 	 * has closed: they count. */
 	if (r->segments == 0) {
-		add(l, "%s being recorded, no segment closed yet; kept %u days", size, r->days);
+		add(l, "%s being recorded, no segment closed yet; kept %s", size, days);
 		return n;
 	}
-	char count[32];
-	human_count(r->segments, count, sizeof count);
-	add(l, "%s segment%s, %s, kept %u days", count, r->segments == 1 ? "" : "s", size, r->days);
+	human_counted(r->segments, "segment", "segments", count, sizeof count);
+	add(l, "%s, %s, kept %s", count, size, days);
 	if (r->oldest) {
 		format_local_date(r->oldest, date, sizeof date);
 		add(l, "; oldest from %s", date);

@@ -37,6 +37,7 @@ void edit_set(struct edit *e, const char *s)
 	 * up to the limit. */
 	e->len = e->cursor = 0;
 	e->buf[0] = '\0';
+	e->selected = false;
 	for (size_t i = 0; i < n;) {
 		uint32_t cp;
 		i += text_decode(s + i, n - i, &cp);
@@ -45,14 +46,26 @@ void edit_set(struct edit *e, const char *s)
 	}
 }
 
+void edit_prefill(struct edit *e, const char *s)
+{
+	edit_set(e, s);
+	e->selected = e->len > 0;
+}
+
 int edit_insert(struct edit *e, uint32_t cp)
 {
 	char enc[4];
-	if ((cp < 0x20 && !(cp == '\n' && e->multiline)) || (cp >= 0x7f && cp < 0xa0))
+	/* What the sanitizer would have to show escaped is not typed. */
+	if (!(cp == '\n' && e->multiline) && utf8_cp_unsafe(cp))
 		return -EINVAL;
 	size_t n = text_encode(cp, enc);
 	if (!n)
 		return -EINVAL;
+	if (e->selected) {
+		e->selected = false;
+		e->len = e->cursor = 0;
+		e->buf[0] = '\0';
+	}
 	if (e->len + n > e->limit)
 		return -ENOSPC;
 	reserve(e, e->len + n);
@@ -70,26 +83,70 @@ static void cut(struct edit *e, size_t from, size_t to)
 	e->cursor = from;
 }
 
+int edit_paste(struct edit *e, uint32_t cp)
+{
+	bool after_cr = e->pasted_cr;
+	e->pasted_cr = cp == '\r';
+	if (cp == '\n' && after_cr)
+		return 0; /* the LF of a CR LF */
+	if (cp == '\r')
+		cp = '\n';
+	if ((cp == '\n' && !e->multiline) || cp == '\t')
+		cp = ' ';
+	return edit_insert(e, cp);
+}
+
 void edit_backspace(struct edit *e)
 {
+	e->selected = false;
 	if (e->cursor > 0)
 		cut(e, text_prev(e->buf, e->cursor), e->cursor);
 }
 
 void edit_delete(struct edit *e)
 {
+	e->selected = false;
 	if (e->cursor < e->len)
 		cut(e, e->cursor, text_next(e->buf, e->len, e->cursor));
 }
 
 void edit_left(struct edit *e)
 {
+	e->selected = false;
 	e->cursor = text_prev(e->buf, e->cursor);
 }
 
 void edit_right(struct edit *e)
 {
+	e->selected = false;
 	e->cursor = text_next(e->buf, e->len, e->cursor);
+}
+
+void edit_kill_start(struct edit *e)
+{
+	size_t from = e->cursor;
+	e->selected = false;
+	while (from > 0 && e->buf[from - 1] != '\n')
+		from--;
+	cut(e, from, e->cursor);
+}
+
+static bool space_at(const struct edit *e, size_t i)
+{
+	return e->buf[i] == ' ' || e->buf[i] == '\t' || e->buf[i] == '\n';
+}
+
+void edit_kill_word(struct edit *e)
+{
+	size_t from = e->cursor;
+	e->selected = false;
+	/* Spaces are one byte each and continuation bytes never look like
+	 * one, so stepping back a byte at a time stays on boundaries. */
+	while (from > 0 && space_at(e, from - 1))
+		from--;
+	while (from > 0 && !space_at(e, from - 1))
+		from--;
+	cut(e, from, e->cursor);
 }
 
 /* The wrapped line holding byte offset pos: the last line starting at or
@@ -129,6 +186,7 @@ static void move_line(struct edit *e, int cols, int delta)
 {
 	struct text_line *lines;
 	struct edit_pos p;
+	e->selected = false;
 	size_t n = edit_layout(e, cols, &lines, &p);
 	if ((delta < 0 && p.line > 0) || (delta > 0 && p.line + 1 < n))
 		e->cursor = offset_at(e, &lines[delta < 0 ? p.line - 1 : p.line + 1], p.col);
@@ -149,6 +207,7 @@ void edit_home(struct edit *e, int cols)
 {
 	struct text_line *lines;
 	struct edit_pos p;
+	e->selected = false;
 	edit_layout(e, cols, &lines, &p);
 	e->cursor = lines[p.line].start;
 	free(lines);
@@ -158,6 +217,7 @@ void edit_end(struct edit *e, int cols)
 {
 	struct text_line *lines;
 	struct edit_pos p;
+	e->selected = false;
 	edit_layout(e, cols, &lines, &p);
 	e->cursor = lines[p.line].start + lines[p.line].len;
 	free(lines);

@@ -3,7 +3,7 @@
  * their own, so scrolling never waits). */
 #include "text/human.h"
 #include "util.h"
-#include "console/view.h"
+#include "view/view.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -47,6 +47,41 @@ static void first_line(const char *s, char *buf, size_t size)
 		n = size - 1;
 	memcpy(buf, s, n);
 	buf[n] = '\0';
+}
+
+/* One request's row (selected: in the selection's colours). */
+static void ex_row(WINDOW *w, const struct theme *t, int y, struct rect r, const struct ex_cols *c,
+                   const struct model_exemption *e, bool sel)
+{
+	attr_t base = sel ? theme_attr(t, THEME_SELECTION) : A_NORMAL;
+	char buf[256];
+	int x = r.x + 1;
+	if (sel)
+		widget_fill(w, y, r.x, r.w, base);
+	widget_text_cut(w, t, y, x, c->id - 1, base, e->id);
+	x += c->id;
+	widget_text(w, t, y, x, c->status - 1, sel ? base : theme_attr(t, status_color(e->status)),
+	            e->status);
+	x += c->status;
+	widget_text_cut(w, t, y, x, c->scope - 1, base, e->scope);
+	x += c->scope;
+	widget_text_cut(w, t, y, x, c->category - 1, base, e->category);
+	x += c->category;
+	if (c->created) {
+		format_local_date(e->created, buf, sizeof buf);
+		widget_text(w, t, y, x, c->created - 1, base, e->created ? buf : "");
+		x += c->created;
+		if (e->expires)
+			format_local_date(e->expires, buf, sizeof buf);
+		else
+			snprintf(buf, sizeof buf, "%s", theme_glyph(t, "—", "-"));
+		widget_text(w, t, y, x, c->expires - 1, base, buf);
+		x += c->expires;
+	}
+	if (c->reason) {
+		first_line(e->reason, buf, sizeof buf);
+		widget_text_cut(w, t, y, x, c->reason - 1, base, buf);
+	}
 }
 
 void view_exemptions_draw(WINDOW *w, const struct model *m, struct ui *ui, struct rect r)
@@ -93,42 +128,9 @@ void view_exemptions_draw(WINDOW *w, const struct model *m, struct ui *ui, struc
 			ui->ex.top = ui->ex_sel - (uint64_t)rows + 1;
 	}
 	ui_scroll_clamp(&ui->ex);
-	for (int i = 0; i < rows; i++) {
+	for (int i = 0; i < rows && (size_t)ui->ex.top + (size_t)i < m->n_ex; i++) {
 		size_t idx = (size_t)ui->ex.top + (size_t)i;
-		if (idx >= m->n_ex)
-			break;
-		const struct model_exemption *e = &m->ex[idx];
-		bool sel = idx == ui->ex_sel;
-		attr_t base = sel ? theme_attr(t, THEME_SELECTION) : A_NORMAL;
-		int y = r.y + 1 + i;
-		char buf[256];
-		if (sel)
-			widget_fill(w, y, r.x, r.w, base);
-		x = r.x + 1;
-		widget_text_cut(w, t, y, x, c.id - 1, base, e->id);
-		x += c.id;
-		widget_text(w, t, y, x, c.status - 1,
-		            sel ? base : theme_attr(t, status_color(e->status)), e->status);
-		x += c.status;
-		widget_text_cut(w, t, y, x, c.scope - 1, base, e->scope);
-		x += c.scope;
-		widget_text_cut(w, t, y, x, c.category - 1, base, e->category);
-		x += c.category;
-		if (c.created) {
-			format_local_date(e->created, buf, sizeof buf);
-			widget_text(w, t, y, x, c.created - 1, base, e->created ? buf : "");
-			x += c.created;
-			if (e->expires)
-				format_local_date(e->expires, buf, sizeof buf);
-			else
-				snprintf(buf, sizeof buf, "%s", theme_glyph(t, "—", "-"));
-			widget_text(w, t, y, x, c.expires - 1, base, buf);
-			x += c.expires;
-		}
-		if (c.reason) {
-			first_line(e->reason, buf, sizeof buf);
-			widget_text_cut(w, t, y, x, c.reason - 1, base, buf);
-		}
+		ex_row(w, t, r.y + 1 + i, r, &c, &m->ex[idx], idx == ui->ex_sel);
 	}
 	widget_scrollbar(w, t, r.y + 1, r.x + r.w - 1, rows, m->n_ex, ui->ex.top);
 }

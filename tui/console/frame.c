@@ -1,20 +1,45 @@
 /* The frame every view shares: the state header, the tab row, the message
  * line and the function bar, and how the screen is split between them at
- * any size (a 20x5 terminal still shows the state and the keys). */
-#include "console/view.h"
-#include "text/human.h"
+ * any size (a 20x5 terminal still shows the state and the keys). The
+ * views and the open dialog are drawn into it. */
+#include "console/frame.h"
 #include "console/keys.h"
+#include "dialog/dialog.h"
+#include "dialog/export.h"
+#include "text/human.h"
 #include "text/text.h"
 #include "util.h"
+#include "view/view.h"
 
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-void view_state_words(const struct model *m, const struct ui *ui, char *badge, size_t badge_size,
-                      enum theme_color *color, char *reason, size_t reason_size)
+/* The views, in the order of their numbers and of Tab. */
+static const struct {
+	enum ui_view view;
+	const char *name;
+	void (*draw)(WINDOW *w, const struct model *m, struct ui *ui, struct rect r);
+} views[] = {
+    {UI_VIEW_OVERVIEW, "Overview", view_overview_draw},
+    {UI_VIEW_DATA, "Data", view_data_draw},
+    {UI_VIEW_EXEMPTIONS, "Exemptions", view_exemptions_draw},
+    {UI_VIEW_HISTORY, "History", view_history_draw},
+    {UI_VIEW_NOTICE, "Notice", view_notice_draw},
+    {UI_VIEW_LIVE, "Live", view_live_draw},
+};
+
+enum ui_view frame_next_view(enum ui_view v, int step)
+{
+	size_t n = ARRAY_SIZE(views), i = 0;
+	while (i < n && views[i].view != v)
+		i++;
+	return views[(i + n + (size_t)(step > 0 ? 1 : n - 1)) % n].view;
+}
+
+void frame_state_words(const struct model *m, const struct ui *ui, char *badge, size_t badge_size,
+                       enum theme_color *color, char *reason, size_t reason_size)
 {
 	const char *bus = ui->bus_name;
 	char count[32];
@@ -50,6 +75,12 @@ void view_state_words(const struct model *m, const struct ui *ui, char *badge, s
 		human_countdown(model_pause_left(m, ui->now), count, sizeof count);
 		snprintf(badge, badge_size, "PAUSED %s", count);
 		*color = THEME_STATE_PAUSED;
+		/* The agent says the end to the minute, rounded down: said
+		 * here to the second when near, never earlier than it is. */
+		if (m->paused_until) {
+			human_until(m->paused_until, ui->now, count, sizeof count);
+			snprintf(reason, reason_size, "paused until %s", count);
+		}
 		return;
 	case MODEL_STATE_EXEMPT:
 		snprintf(badge, badge_size, "EXEMPT");
@@ -85,71 +116,13 @@ void view_state_words(const struct model *m, const struct ui *ui, char *badge, s
 	badge[i] = '\0';
 }
 
-void view_history_time(uint64_t usec, uint64_t now, bool wide, char *buf, size_t size)
-{
-	time_t t = (time_t)(usec / USEC_PER_SEC);
-	struct tm tm;
-	localtime_r(&t, &tm);
-	if (wide)
-		strftime(buf, size, "%Y-%m-%d %H:%M:%S", &tm);
-	else if (local_day(usec) == local_day(now))
-		strftime(buf, size, "%H:%M:%S", &tm);
-	else
-		strftime(buf, size, "%m-%d %H:%M", &tm);
-}
-
-int view_paragraph(WINDOW *w, const struct theme *t, int y, int x, int cols, int h, int skip,
-                   attr_t attr, const char *s)
-{
-	struct text_line *lines;
-	if (cols < 1)
-		return 0;
-	size_t n = text_wrap(s, strlen(s), cols, &lines);
-	for (int i = 0; i < h; i++) {
-		size_t l = (size_t)(skip + i);
-		if (skip + i < 0 || l >= n)
-			continue;
-		char *part = xmalloc(lines[l].len + 1);
-		memcpy(part, s + lines[l].start, lines[l].len);
-		part[lines[l].len] = '\0';
-		widget_text(w, t, y + i, x, cols, attr, part);
-		free(part);
-	}
-	free(lines);
-	return (int)n;
-}
-
-void view_waiting(WINDOW *w, const struct model *m, struct ui *ui, struct rect r)
-{
-	const char *text = m->link == MODEL_LINK_LIVE
-	                       ? "Waiting for the agent's answer."
-	                       : "Not available: the agent is not reachable.";
-	view_paragraph(w, &ui->theme, r.y + (r.h >= 4), r.x + 1, r.w - 2, r.h, 0,
-	               theme_attr(&ui->theme, THEME_DIM), text);
-}
-
-int view_position(WINDOW *w, const struct theme *t, int y, struct rect r, uint64_t top, int rows,
-                  uint64_t total)
-{
-	char a[32], b[32], c[32], pos[112];
-	uint64_t last = top + (uint64_t)(rows > 0 ? rows : 0);
-	if (last > total)
-		last = total;
-	human_count(top + 1, a, sizeof a);
-	human_count(last, b, sizeof b);
-	human_count(total, c, sizeof c);
-	snprintf(pos, sizeof pos, "%s-%s of %s ", a, b, c);
-	return widget_text_right(w, t, y, r.x + r.w / 2, r.w - r.w / 2,
-	                         theme_attr(t, THEME_PANEL_HEADER), pos);
-}
-
 static void draw_header(WINDOW *w, const struct model *m, struct ui *ui, int cols)
 {
 	const struct theme *t = &ui->theme;
 	char badge[64], reason[512], text[80];
 	enum theme_color color;
 
-	view_state_words(m, ui, badge, sizeof badge, &color, reason, sizeof reason);
+	frame_state_words(m, ui, badge, sizeof badge, &color, reason, sizeof reason);
 	/* The countdown changes at the next whole second of what is left. */
 	if (model_state(m) == MODEL_STATE_PAUSED && m->paused_until > ui->now) {
 		uint64_t left = (m->paused_until - ui->now) % USEC_PER_SEC;
@@ -164,16 +137,8 @@ static void draw_header(WINDOW *w, const struct model *m, struct ui *ui, int col
 
 static void draw_tabs(WINDOW *w, const struct model *m, const struct ui *ui, int y, int cols)
 {
-	static const struct {
-		enum ui_view view;
-		const char *name;
-	} tabs[] = {
-	    {UI_VIEW_OVERVIEW, "Overview"},     {UI_VIEW_DATA, "Data"},
-	    {UI_VIEW_EXEMPTIONS, "Exemptions"}, {UI_VIEW_HISTORY, "History"},
-	    {UI_VIEW_NOTICE, "Notice"},         {UI_VIEW_LIVE, "Live"},
-	};
 	const struct theme *t = &ui->theme;
-	char labels[ARRAY_SIZE(tabs)][48];
+	char labels[ARRAY_SIZE(views)][48];
 	size_t pending = 0;
 	for (size_t i = 0; i < m->n_ex; i++)
 		pending += strcmp(m->ex[i].status, "pending") == 0;
@@ -181,16 +146,16 @@ static void draw_tabs(WINDOW *w, const struct model *m, const struct ui *ui, int
 	 * shown. */
 	for (int style = 0; style < 2; style++) {
 		int width = 0;
-		for (size_t i = 0; i < ARRAY_SIZE(tabs); i++) {
-			const char *name = tabs[i].name;
-			bool on = ui->view == tabs[i].view;
+		for (size_t i = 0; i < ARRAY_SIZE(views); i++) {
+			const char *name = views[i].name;
+			bool on = ui->view == views[i].view;
 			if (style == 1 && !on)
-				snprintf(labels[i], sizeof labels[i], " %d ", (int)tabs[i].view);
-			else if (tabs[i].view == UI_VIEW_EXEMPTIONS && pending && style == 0)
+				snprintf(labels[i], sizeof labels[i], " %d ", (int)views[i].view);
+			else if (views[i].view == UI_VIEW_EXEMPTIONS && pending && style == 0)
 				snprintf(labels[i], sizeof labels[i], " %d %s (%zu) ",
-				         (int)tabs[i].view, name, pending);
+				         (int)views[i].view, name, pending);
 			else
-				snprintf(labels[i], sizeof labels[i], " %d %s ", (int)tabs[i].view,
+				snprintf(labels[i], sizeof labels[i], " %d %s ", (int)views[i].view,
 				         name);
 			width += text_width(labels[i], strlen(labels[i])) + 1;
 		}
@@ -198,95 +163,13 @@ static void draw_tabs(WINDOW *w, const struct model *m, const struct ui *ui, int
 			break;
 	}
 	int x = 0;
-	for (size_t i = 0; i < ARRAY_SIZE(tabs) && x < cols; i++) {
-		bool on = ui->view == tabs[i].view;
+	for (size_t i = 0; i < ARRAY_SIZE(views) && x < cols; i++) {
+		bool on = ui->view == views[i].view;
 		x += widget_text(w, t, y, x, cols - x,
 		                 theme_attr(t, on ? THEME_TAB_ACTIVE : THEME_TAB), labels[i]);
 		if (x < cols)
 			x += widget_text(w, t, y, x, 1, A_NORMAL, " ");
 	}
-}
-
-/* Inside a dialog the bar shows the dialog's keys instead. */
-static int dialog_keys(const struct model *m, const struct ui *ui, struct widget_fkey *fk,
-                       char names[][16])
-{
-	const struct theme *t = &ui->theme;
-	const char *updown = theme_glyph(t, "↑↓", "Up/Dn");
-	int n = 0;
-	long i;
-	switch (ui->dialog) {
-	case UI_DIALOG_NONE:
-		break;
-	case UI_DIALOG_HELP:
-		fk[n++] = (struct widget_fkey){"Esc", "Close"};
-		fk[n++] = (struct widget_fkey){updown, "Scroll"};
-		break;
-	case UI_DIALOG_PAUSE:
-		fk[n++] = (struct widget_fkey){"Enter", "Pause"};
-		fk[n++] = (struct widget_fkey){updown, "Pick"};
-		fk[n++] = (struct widget_fkey){"Esc", "Cancel"};
-		break;
-	case UI_DIALOG_FORM:
-		fk[n++] = (struct widget_fkey){"Tab", "Next"};
-		if (ui->form.focus == FORM_SCOPE || ui->form.focus == FORM_CATEGORY)
-			fk[n++] =
-			    (struct widget_fkey){theme_glyph(t, "←→", "Left/Right"), "Choose"};
-		fk[n++] = (struct widget_fkey){"Enter", ui->form.focus == FORM_REASON   ? "New line"
-		                                        : ui->form.focus == FORM_SEND   ? "Send"
-		                                        : ui->form.focus == FORM_CANCEL ? "Cancel"
-		                                                                        : "Next"};
-		fk[n++] = (struct widget_fkey){"Esc", "Cancel"};
-		break;
-	case UI_DIALOG_DETAILS:
-		i = ui->dialog_id ? model_exemption_find(m, ui->dialog_id) : -1;
-		if (i >= 0 && (strcmp(m->ex[i].status, "pending") == 0 ||
-		               strcmp(m->ex[i].status, "approved") == 0)) {
-			int key;
-			if (keys_for(ui->keys, ACTION_WITHDRAW, &key, 1) == 1) {
-				keys_name(key, names[n], sizeof names[n]);
-				fk[n] = (struct widget_fkey){names[n], "Withdraw"};
-				n++;
-			}
-		}
-		fk[n++] = (struct widget_fkey){updown, "Scroll"};
-		fk[n++] = (struct widget_fkey){"Esc", "Close"};
-		break;
-	case UI_DIALOG_WITHDRAW:
-		fk[n++] = (struct widget_fkey){"y", "Withdraw"};
-		fk[n++] = (struct widget_fkey){"n", "Keep it"};
-		break;
-	case UI_DIALOG_FORGET:
-		if (ui->forget_confirm) {
-			fk[n++] = (struct widget_fkey){"y", "Forget"};
-			fk[n++] = (struct widget_fkey){"n", "Back"};
-		} else {
-			fk[n++] = (struct widget_fkey){"Enter", "Next"};
-			fk[n++] = (struct widget_fkey){updown, "Pick"};
-		}
-		fk[n++] = (struct widget_fkey){"Esc", "Cancel"};
-		break;
-	case UI_DIALOG_DELETE:
-		fk[n++] = (struct widget_fkey){"y", "Delete"};
-		fk[n++] = (struct widget_fkey){"n", "Keep it"};
-		break;
-	case UI_DIALOG_EXPORT:
-		if (ui->export.running) {
-			fk[n++] = (struct widget_fkey){"c", "Stop it"};
-			fk[n++] = (struct widget_fkey){"Esc", "Close"};
-			break;
-		}
-		fk[n++] = (struct widget_fkey){"Enter", "Export"};
-		if (ui->export_seg.id) {
-			fk[n++] = (struct widget_fkey){"Tab", "Next"};
-			if (!ui->export_focus_path)
-				fk[n++] = (struct widget_fkey){theme_glyph(t, "←→", "Left/Right"),
-				                               "Choose"};
-		}
-		fk[n++] = (struct widget_fkey){"Esc", "Cancel"};
-		break;
-	}
-	return n;
 }
 
 /* The keys each view offers in the bar, in order; the label of Enter
@@ -342,8 +225,9 @@ static void draw_funcbar(WINDOW *w, const struct model *m, const struct ui *ui, 
 	const char *labels[12];
 	int n = 0;
 
-	if (ui->dialog != UI_DIALOG_NONE) {
-		n = dialog_keys(m, ui, fk, names);
+	/* Inside a dialog the bar shows the dialog's keys instead. */
+	if (ui->dialog) {
+		n = dialog_fkeys(m, ui, fk, names);
 		widget_funcbar(w, &ui->theme, y, cols, fk, n);
 		return;
 	}
@@ -356,13 +240,14 @@ static void draw_funcbar(WINDOW *w, const struct model *m, const struct ui *ui, 
 			keys_name(key, names[n], sizeof names[n]);
 		else
 			continue;
-		fk[n] = (struct widget_fkey){names[n], labels[i]};
+		fk[n] =
+		    (struct widget_fkey){names[n], labels[i], ui_unavailable(m, acts[i]) != NULL};
 		n++;
 	}
 	widget_funcbar(w, &ui->theme, y, cols, fk, n);
 }
 
-void view_paint(WINDOW *w, const struct model *m, struct ui *ui)
+void frame_paint(WINDOW *w, const struct model *m, struct ui *ui)
 {
 	int rows, cols;
 	getmaxyx(w, rows, cols);
@@ -386,6 +271,15 @@ void view_paint(WINDOW *w, const struct model *m, struct ui *ui)
 		draw_tabs(w, m, ui, 1, cols);
 		top = 2;
 	}
+	/* While the spool cannot be written, every view says so. */
+	const char *storage = m->retention.last_error;
+	if (storage && *storage && bottom - top >= 3) {
+		char line[1024];
+		snprintf(line, sizeof line, "Not saved to disk: %s", storage);
+		widget_text_cut(w, &ui->theme, top, 0, cols, theme_attr(&ui->theme, THEME_ERROR),
+		                line);
+		top++;
+	}
 	if (ui->message && bottom - top >= 2) {
 		bottom--;
 		widget_text_cut(
@@ -395,38 +289,21 @@ void view_paint(WINDOW *w, const struct model *m, struct ui *ui)
 	} else if (ui->export.running && bottom - top >= 2) {
 		/* An export going on in the background says how far it got. */
 		char line[4200];
-		view_export_progress(ui, line, sizeof line);
+		dialog_export_progress(ui, line, sizeof line);
 		bottom--;
 		widget_text_cut(w, &ui->theme, bottom, 0, cols, theme_attr(&ui->theme, THEME_VALUE),
 		                line);
 	}
 	struct rect body = {top, 0, bottom - top, cols};
 	if (body.h > 0) {
-		switch (ui->view) {
-		case UI_VIEW_OVERVIEW:
-			view_overview_draw(w, m, ui, body);
-			break;
-		case UI_VIEW_EXEMPTIONS:
-			view_exemptions_draw(w, m, ui, body);
-			break;
-		case UI_VIEW_HISTORY:
-			view_history_draw(w, m, ui, body);
-			break;
-		case UI_VIEW_NOTICE:
-			view_notice_draw(w, m, ui, body);
-			break;
-		case UI_VIEW_DATA:
-			view_data_draw(w, m, ui, body);
-			break;
-		case UI_VIEW_LIVE:
-			view_live_draw(w, m, ui, body);
-			break;
-		}
+		for (size_t i = 0; i < ARRAY_SIZE(views); i++)
+			if (views[i].view == ui->view)
+				views[i].draw(w, m, ui, body);
 	}
 	/* Dialogs leave the header (the countdown keeps ticking above them)
 	 * and the function bar, which shows the dialog's keys. */
-	if (ui->dialog != UI_DIALOG_NONE)
-		view_dialog_draw(w, m, ui,
-		                 rows >= 5 ? (struct rect){1, 0, rows - 2, cols}
-		                           : (struct rect){0, 0, rows, cols});
+	if (ui->dialog)
+		dialog_draw(w, m, ui,
+		            rows >= 5 ? (struct rect){1, 0, rows - 2, cols}
+		                      : (struct rect){0, 0, rows, cols});
 }

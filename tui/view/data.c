@@ -4,7 +4,7 @@
 #include "text/evtext.h"
 #include "text/human.h"
 #include "util.h"
-#include "console/view.h"
+#include "view/view.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -67,7 +67,15 @@ void view_span(uint64_t start, uint64_t end, int width, char *buf, size_t size)
 {
 	char a[32], b[32];
 	bool same_day = local_day(start) == local_day(end);
-	if (width >= 30) {
+	if (!end && width >= 25) { /* the segment a stream is writing now */
+		stamp(start, STAMP_DATE_TIME, a, sizeof a);
+		snprintf(buf, size, "%s - now", a);
+	} else if (!end && width >= 18) {
+		stamp(start, STAMP_MONTH_TIME, a, sizeof a);
+		snprintf(buf, size, "%s-now", a);
+	} else if (!end) {
+		stamp(start, STAMP_MONTH_HM, buf, size);
+	} else if (width >= 30) {
 		stamp(start, STAMP_DATE_TIME, a, sizeof a);
 		stamp(end, same_day ? STAMP_TIME : STAMP_MONTH_TIME, b, sizeof b);
 		snprintf(buf, size, "%s - %s", a, b);
@@ -80,19 +88,15 @@ void view_span(uint64_t start, uint64_t end, int width, char *buf, size_t size)
 	}
 }
 
-static void draw_list(WINDOW *w, const struct model *m, struct ui *ui, struct rect r)
+/* The list's two header rows: how many, where the screen is in them, and
+ * the column names. Returns the next row. */
+static int list_heads(WINDOW *w, const struct model *m, struct ui *ui, struct rect r,
+                      const struct seg_cols *c, int heads)
 {
 	const struct theme *t = &ui->theme;
-	struct seg_cols c = seg_columns(r.w);
 	attr_t ph = theme_attr(t, THEME_PANEL_HEADER), lab = theme_attr(t, THEME_LABEL);
-	int y = r.y, heads = r.h >= 4 ? 2 : r.h >= 3 ? 1 : 0;
-	char buf[160], a[32];
-
-	int rows = r.y + r.h - y - heads;
-	if (m->segs.error && rows > 1)
-		rows--;
-	ui->data.rows = rows > 0 ? rows : 0;
-	ui->data.lines = m->segs.known ? m->segs.total : ui->data.top + (uint64_t)ui->data.rows;
+	char buf[160], a[48];
+	int y = r.y;
 	if (heads >= 1) {
 		int pos = 0;
 		widget_fill(w, y, r.x, r.w, ph);
@@ -100,9 +104,8 @@ static void draw_list(WINDOW *w, const struct model *m, struct ui *ui, struct re
 			pos =
 			    view_position(w, t, r.y, r, ui->data.top, ui->data.rows, m->segs.total);
 		if (m->segs.known && m->segs.total) {
-			human_count(m->segs.total, a, sizeof a);
-			snprintf(buf, sizeof buf, "%s segment%s kept, newest first", a,
-			         m->segs.total == 1 ? "" : "s");
+			human_counted(m->segs.total, "segment", "segments", a, sizeof a);
+			snprintf(buf, sizeof buf, "%s kept, newest first", a);
 		} else {
 			snprintf(buf, sizeof buf, "Segments kept");
 		}
@@ -111,25 +114,75 @@ static void draw_list(WINDOW *w, const struct model *m, struct ui *ui, struct re
 	}
 	if (heads >= 2) {
 		int x = r.x + 1;
-		widget_text(w, t, y, x, c.when, lab, "When");
-		x += c.when;
-		widget_text(w, t, y, x, c.stream, lab, "Stream");
-		x += c.stream;
-		if (c.events) {
-			widget_text_right(w, t, y, x, c.events - 1, lab, "Events");
-			x += c.events;
+		widget_text(w, t, y, x, c->when, lab, "When");
+		x += c->when;
+		widget_text(w, t, y, x, c->stream, lab, "Stream");
+		x += c->stream;
+		if (c->events) {
+			widget_text_right(w, t, y, x, c->events - 1, lab, "Events");
+			x += c->events;
 		}
-		if (c.size) {
-			widget_text_right(w, t, y, x, c.size - 1, lab, "Size");
-			x += c.size + 1;
+		if (c->size) {
+			widget_text_right(w, t, y, x, c->size - 1, lab, "Size");
+			x += c->size + 1;
 		}
-		if (c.expires) {
-			widget_text(w, t, y, x, c.expires, lab, "Expires");
-			x += c.expires;
-			widget_text(w, t, y, x, c.uploaded, lab, "Uploaded");
+		if (c->expires) {
+			widget_text(w, t, y, x, c->expires, lab, "Expires");
+			x += c->expires;
+			widget_text(w, t, y, x, c->uploaded, lab, "Uploaded");
 		}
 		y++;
 	}
+	return y;
+}
+
+/* One segment's row (selected: in the selection's colours). */
+static void list_row(WINDOW *w, const struct theme *t, int y, struct rect r,
+                     const struct seg_cols *c, const struct model_segment *s, bool sel)
+{
+	attr_t base = sel ? theme_attr(t, THEME_SELECTION) : A_NORMAL;
+	char buf[160], a[48];
+	int x = r.x + 1;
+	view_span(s->start, s->end, c->wide_when ? 30 : c->when - 1, buf, sizeof buf);
+	widget_text(w, t, y, x, c->when - 1, sel ? base : theme_attr(t, THEME_LABEL), buf);
+	x += c->when;
+	widget_text_cut(w, t, y, x, c->stream - 1, base, s->stream);
+	x += c->stream;
+	if (c->events) {
+		if (c->size)
+			human_count(s->events, a, sizeof a);
+		else
+			human_count_short(s->events, a, sizeof a);
+		widget_text_right(w, t, y, x, c->events - 1, base, a);
+		x += c->events;
+	}
+	if (c->size) {
+		human_bytes(s->bytes, a, sizeof a);
+		widget_text_right(w, t, y, x, c->size - 1, base, a);
+		x += c->size + 1;
+	}
+	if (c->expires) {
+		stamp(s->expires, STAMP_DATE, a, sizeof a);
+		widget_text(w, t, y, x, c->expires - 1, base, s->expires ? a : "");
+		x += c->expires;
+		widget_text(w, t, y, x, c->uploaded - 1,
+		            sel ? base : theme_attr(t, s->uploaded ? THEME_GOOD : THEME_DEFAULT),
+		            s->uploaded ? "yes" : "no");
+	}
+}
+
+static void draw_list(WINDOW *w, const struct model *m, struct ui *ui, struct rect r)
+{
+	const struct theme *t = &ui->theme;
+	struct seg_cols c = seg_columns(r.w);
+	int heads = r.h >= 4 ? 2 : r.h >= 3 ? 1 : 0;
+
+	int rows = r.h - heads;
+	if (m->segs.error && rows > 1)
+		rows--;
+	ui->data.rows = rows > 0 ? rows : 0;
+	ui->data.lines = m->segs.known ? m->segs.total : ui->data.top + (uint64_t)ui->data.rows;
+	int y = list_heads(w, m, ui, r, &c, heads);
 	if (!m->segs.known && m->segs.error) {
 		view_paragraph(w, t, y, r.x + 1, r.w - 2, rows, 0, theme_attr(t, THEME_ERROR),
 		               m->segs.error);
@@ -155,48 +208,18 @@ static void draw_list(WINDOW *w, const struct model *m, struct ui *ui, struct re
 		ui_scroll_clamp(&ui->data);
 	for (int i = 0; i < rows; i++) {
 		uint64_t idx = ui->data.top + (uint64_t)i;
-		int yy = y + i;
 		if (m->segs.known && idx >= m->segs.total)
 			break;
 		bool sel = idx == ui->data_sel;
-		attr_t base = sel ? theme_attr(t, THEME_SELECTION) : A_NORMAL;
 		if (sel)
-			widget_fill(w, yy, r.x, r.w - 1, base);
+			widget_fill(w, y + i, r.x, r.w - 1, theme_attr(t, THEME_SELECTION));
 		const struct model_segment *s = model_segs_entry(m, idx);
-		if (!s) {
-			widget_text(w, t, yy, r.x + 1, r.w - 2,
-			            sel ? base : theme_attr(t, THEME_DIM),
+		if (s)
+			list_row(w, t, y + i, r, &c, s, sel);
+		else
+			widget_text(w, t, y + i, r.x + 1, r.w - 2,
+			            theme_attr(t, sel ? THEME_SELECTION : THEME_DIM),
 			            theme_glyph(t, "…", "..."));
-			continue;
-		}
-		int x = r.x + 1;
-		view_span(s->start, s->end, c.wide_when ? 30 : c.when - 1, buf, sizeof buf);
-		widget_text(w, t, yy, x, c.when - 1, sel ? base : theme_attr(t, THEME_LABEL), buf);
-		x += c.when;
-		widget_text_cut(w, t, yy, x, c.stream - 1, base, s->stream);
-		x += c.stream;
-		if (c.events) {
-			if (c.size)
-				human_count(s->events, a, sizeof a);
-			else
-				human_count_short(s->events, a, sizeof a);
-			widget_text_right(w, t, yy, x, c.events - 1, base, a);
-			x += c.events;
-		}
-		if (c.size) {
-			human_bytes(s->bytes, a, sizeof a);
-			widget_text_right(w, t, yy, x, c.size - 1, base, a);
-			x += c.size + 1;
-		}
-		if (c.expires) {
-			stamp(s->expires, STAMP_DATE, a, sizeof a);
-			widget_text(w, t, yy, x, c.expires - 1, base, s->expires ? a : "");
-			x += c.expires;
-			widget_text(w, t, yy, x, c.uploaded - 1,
-			            sel ? base
-			                : theme_attr(t, s->uploaded ? THEME_GOOD : THEME_DEFAULT),
-			            s->uploaded ? "yes" : "no");
-		}
 	}
 	if (m->segs.error && r.h >= 3)
 		widget_text_cut(w, t, r.y + r.h - 1, r.x + 1, r.w - 2, theme_attr(t, THEME_ERROR),
@@ -251,9 +274,9 @@ static void draw_segment(WINDOW *w, const struct model *m, struct ui *ui, struct
 		widget_fill(w, y, r.x, r.w, ph);
 		if (total && r.w >= 40)
 			pos = view_position(w, t, r.y, r, ui->segev.top, ui->segev.rows, total);
-		human_count(total, n, sizeof n);
-		snprintf(buf, sizeof buf, "Segment %llu: %s, %s event%s", (unsigned long long)s->id,
-		         s->stream, n, total == 1 ? "" : "s");
+		human_counted(total, "event", "events", n, sizeof n);
+		snprintf(buf, sizeof buf, "Segment %llu: %s, %s", (unsigned long long)s->id,
+		         s->stream, n);
 		widget_text_cut(w, t, y, r.x + 1, r.w - 2 - pos, ph, buf);
 		y++;
 	}
@@ -261,8 +284,11 @@ static void draw_segment(WINDOW *w, const struct model *m, struct ui *ui, struct
 		view_span(s->start, s->end, 30, span, sizeof span);
 		human_bytes(s->bytes, size, sizeof size);
 		stamp(s->expires, STAMP_DATE, exp, sizeof exp);
-		snprintf(buf, sizeof buf, "%s, %s, %s, expires %s", span, size,
-		         s->uploaded ? "uploaded" : "not uploaded", exp);
+		if (s->end)
+			snprintf(buf, sizeof buf, "%s, %s, %s, expires %s", span, size,
+			         s->uploaded ? "uploaded" : "not uploaded", exp);
+		else
+			snprintf(buf, sizeof buf, "%s, %s so far, still recording", span, size);
 		widget_text_cut(w, t, y, r.x + 1, r.w - 2, theme_attr(t, THEME_LABEL), buf);
 		y++;
 	}

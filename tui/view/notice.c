@@ -2,7 +2,7 @@
  * scrolled a line or a page at a time. */
 #include "text/text.h"
 #include "util.h"
-#include "console/view.h"
+#include "view/view.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -23,11 +23,7 @@ void view_notice_draw(WINDOW *w, const struct model *m, struct ui *ui, struct re
 	char title[256];
 
 	if (m->link != MODEL_LINK_LIVE || !(m->loaded & (1u << MODEL_PROP_NOTICE))) {
-		const char *text = m->link == MODEL_LINK_LIVE
-		                       ? "Waiting for the agent's answer."
-		                       : "Not available: the agent is not reachable.";
-		view_paragraph(w, t, r.y + (r.h >= 4), r.x + 1, r.w - 2, r.h, 0,
-		               theme_attr(t, THEME_DIM), text);
+		view_waiting(w, m, ui, r);
 		return;
 	}
 	if (n->version && *n->version)

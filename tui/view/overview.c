@@ -6,7 +6,7 @@
 #include "model/summary.h"
 #include "text/text.h"
 #include "util.h"
-#include "console/view.h"
+#include "view/view.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -159,7 +159,7 @@ static int draw_exemptions(WINDOW *w, const struct model *m, struct ui *ui, stru
 			continue;
 		char line[256], until[32];
 		if (approved && e->expires) {
-			format_local_time(e->expires, ui->now, until, sizeof until);
+			human_until(e->expires, ui->now, until, sizeof until);
 			snprintf(line, sizeof line, "%s, %s, until %s", e->scope, e->category,
 			         until);
 		} else {

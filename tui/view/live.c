@@ -4,7 +4,7 @@
  * it is stored. */
 #include "text/human.h"
 #include "util.h"
-#include "console/view.h"
+#include "view/view.h"
 
 #include <stdio.h>
 

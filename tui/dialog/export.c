@@ -1,0 +1,246 @@
+/* The export dialog: the question, then the progress. */
+#include "dialog/export.h"
+#include "console/console.h"
+#include "text/human.h"
+#include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+struct export_dialog {
+	int what; /* 0: everything; 1: the segment in seg */
+	bool focus_path;
+	struct ui_segment seg;
+	struct edit path;
+	char *error;
+};
+
+static void *export_new(void)
+{
+	struct export_dialog *x = xcalloc(1, sizeof *x);
+	edit_init(&x->path, 4096, false);
+	return x;
+}
+
+static void export_free(void *st)
+{
+	struct export_dialog *x = st;
+	edit_fini(&x->path);
+	free(x->error);
+	free(x);
+}
+
+void dialog_export_open(struct console *c, const struct ui_segment *seg, bool open)
+{
+	struct export_dialog *x = dialog_state(&c->ui, &dialog_export);
+	x->seg.id = 0;
+	if (seg)
+		x->seg = *seg;
+	x->what = open && x->seg.id ? 1 : 0;
+	char *path = console_export_default_path(now_usec());
+	edit_prefill(&x->path, path);
+	free(path);
+	x->focus_path = true;
+	ui_set_string(&x->error, NULL);
+	dialog_open(&c->ui, &dialog_export);
+}
+
+void dialog_export_show(struct console *c)
+{
+	dialog_open(&c->ui, &dialog_export);
+}
+
+void dialog_export_progress(const struct ui *ui, char *buf, size_t size)
+{
+	const struct ui_export *e = &ui->export;
+	char a[48], b[48];
+	/* The figures first: a long path is what gets cut. */
+	if (e->listing) {
+		snprintf(buf, size, "Exporting: listing the segments, for %s", e->path);
+	} else if (e->events_expected) {
+		human_count(e->events_written, a, sizeof a);
+		human_counted(e->events_expected, "event", "events", b, sizeof b);
+		unsigned pct = (unsigned)(e->events_written * 100 / e->events_expected);
+		snprintf(buf, size, "Exporting: %u%%, %s of %s, to %s", pct > 100 ? 100 : pct, a, b,
+		         e->path);
+	} else {
+		human_counted(e->events_written, "event", "events", a, sizeof a);
+		snprintf(buf, size, "Exporting: %s, to %s", a, e->path);
+	}
+}
+
+static void draw_running(WINDOW *w, struct ui *ui, struct rect s)
+{
+	const struct theme *t = &ui->theme;
+	const struct ui_export *e = &ui->export;
+	char buf[4200], a[32], b[48], c[48];
+	struct rect bx = dialog_centre(s, 8, 70);
+	widget_box(w, t, bx, "Exporting");
+	struct rect in = dialog_inside(bx);
+	int y = in.y, bottom = in.y + in.h;
+	snprintf(buf, sizeof buf, "To %s", e->path);
+	if (y < bottom)
+		widget_text_cut(w, t, y++, in.x, in.w, A_NORMAL, buf);
+	human_count(e->events_written, a, sizeof a);
+	if (e->listing) {
+		snprintf(buf, sizeof buf, "Listing the segments%s", theme_glyph(t, "…", "..."));
+	} else {
+		human_counted(e->events_expected, "event", "events", b, sizeof b);
+		human_counted(e->segs_total, "segment", "segments", c, sizeof c);
+		snprintf(buf, sizeof buf, "%s of %s, %zu of %s", a, b, e->segs_done, c);
+	}
+	if (y < bottom)
+		widget_text_cut(w, t, y++, in.x, in.w, A_NORMAL, buf);
+	if (y < bottom && in.w > 8) {
+		double f =
+		    e->events_expected ? (double)e->events_written / (double)e->events_expected : 0;
+		widget_bar(w, t, y, in.x, in.w - 6, f, theme_attr(t, THEME_GOOD));
+		snprintf(buf, sizeof buf, "%3.0f%%", f > 1 ? 100.0 : f * 100);
+		widget_text(w, t, y, in.x + in.w - 5, 5, A_NORMAL, buf);
+		y++;
+	}
+	if (y < bottom)
+		y++;
+	if (y < bottom)
+		widget_text_cut(w, t, y, in.x, in.w, theme_attr(t, THEME_DIM),
+		                "c stops it and removes the file; Esc closes this, the export "
+		                "goes on.");
+}
+
+static void export_draw(WINDOW *w, const struct model *m, struct ui *ui, void *st, struct rect s)
+{
+	struct export_dialog *x = st;
+	const struct theme *t = &ui->theme;
+	char buf[128];
+	(void)m;
+	if (ui->export.running) {
+		draw_running(w, ui, s);
+		return;
+	}
+	int answer = x->error ? dialog_rows(x->error, 70 - 4) : 1;
+	struct rect bx = dialog_centre(s, (x->seg.id ? 7 : 6) + answer, 70);
+	widget_box(w, t, bx, "Export to a JSON Lines file");
+	struct rect in = dialog_inside(bx);
+	int y = in.y, bottom = in.y + in.h, lw = in.w >= 30 ? 6 : 0;
+	if (y < bottom && lw)
+		widget_text(w, t, y, in.x, lw, theme_attr(t, THEME_LABEL), "What");
+	if (x->seg.id && y < bottom) {
+		if (x->what)
+			snprintf(buf, sizeof buf, "%s segment %llu %s", theme_glyph(t, "‹", "<"),
+			         (unsigned long long)x->seg.id, theme_glyph(t, "›", ">"));
+		else
+			snprintf(buf, sizeof buf, "%s everything kept %s", theme_glyph(t, "‹", "<"),
+			         theme_glyph(t, "›", ">"));
+		widget_text(w, t, y, in.x + lw, in.w - lw,
+		            theme_attr(t, x->focus_path ? THEME_FIELD : THEME_FIELD_FOCUS), buf);
+		y++;
+	} else if (y < bottom) {
+		widget_text_cut(w, t, y, in.x + lw, in.w - lw, A_NORMAL,
+		                "everything kept, in time order");
+		y++;
+	}
+	if (y < bottom) {
+		if (lw)
+			widget_text(w, t, y, in.x, lw, theme_attr(t, THEME_LABEL), "File");
+		bool focus = x->focus_path || !x->seg.id;
+		widget_edit(w, t, (struct rect){y, in.x + lw, 1, in.w - lw}, &x->path, focus,
+		            &ui->cursor_y, &ui->cursor_x);
+		if (focus)
+			ui->cursor_on = true;
+		y++;
+	}
+	if (y < bottom)
+		widget_text_cut(w, t, y++, in.x, in.w, theme_attr(t, THEME_DIM),
+		                "One event a line, oldest first; the file must not exist yet.");
+	if (y < bottom)
+		y++;
+	if (x->error)
+		dialog_message(w, t, in, y, theme_attr(t, THEME_ERROR), x->error);
+}
+
+static int export_fkeys(const struct model *m, const struct ui *ui, const void *st,
+                        struct widget_fkey *fk, char names[][16])
+{
+	const struct export_dialog *x = st;
+	int n = 0;
+	(void)m, (void)names;
+	if (ui->export.running) {
+		fk[n++] = (struct widget_fkey){"c", "Stop it", false};
+		fk[n++] = (struct widget_fkey){"Esc", "Close", false};
+		return n;
+	}
+	fk[n++] = (struct widget_fkey){"Enter", "Export", false};
+	if (x->seg.id) {
+		fk[n++] = (struct widget_fkey){"Tab", "Next", false};
+		if (!x->focus_path)
+			fk[n++] = (struct widget_fkey){theme_glyph(&ui->theme, "←→", "Left/Right"),
+			                               "Choose", false};
+	}
+	fk[n++] = (struct widget_fkey){"Esc", "Cancel", false};
+	return n;
+}
+
+static unsigned running_key(struct console *c, int key)
+{
+	if (key == 'c' || key == 'C') {
+		console_export_cancel(c);
+		dialog_close(&c->ui);
+		return CONSOLE_PAINT;
+	}
+	if (key == KEYS_ESC || key == KEYS_ENTER) {
+		dialog_close(&c->ui);
+		return CONSOLE_PAINT;
+	}
+	return 0;
+}
+
+static unsigned export_enter(struct console *c, struct export_dialog *x)
+{
+	char *path = xstrdup(x->path.buf), *why = NULL;
+	dialog_trim(path);
+	ui_set_string(&x->error, NULL);
+	if (console_export_start(c, path, x->what ? x->seg.id : 0, &why) == 0)
+		dialog_close(&c->ui);
+	else
+		x->error = why;
+	free(path);
+	return CONSOLE_PAINT;
+}
+
+static unsigned export_key(struct console *c, void *st, int key)
+{
+	struct export_dialog *x = st;
+	if (c->ui.export.running)
+		return running_key(c, key);
+	if (key == KEYS_ESC) {
+		dialog_close(&c->ui);
+		return CONSOLE_PAINT;
+	}
+	if (key == KEYS_TAB || key == KEYS_BACKTAB || key == KEYS_UP || key == KEYS_DOWN) {
+		if (x->seg.id)
+			x->focus_path = !x->focus_path;
+		return CONSOLE_PAINT;
+	}
+	if (key == KEYS_ENTER)
+		return export_enter(c, x);
+	if (!x->focus_path) {
+		if (key == KEYS_LEFT || key == KEYS_RIGHT || key == KEYS_SPACE) {
+			x->what = !x->what;
+			return CONSOLE_PAINT;
+		}
+		return 0;
+	}
+	if (dialog_edit_key(&x->path, key, 64)) {
+		ui_set_string(&x->error, NULL);
+		return CONSOLE_PAINT;
+	}
+	return 0;
+}
+
+const struct dialog_ops dialog_export = {
+    .new = export_new,
+    .free = export_free,
+    .draw = export_draw,
+    .fkeys = export_fkeys,
+    .key = export_key,
+};
