@@ -358,16 +358,20 @@ static void test_export_since_and_errors(void **state)
 	struct export x;
 	struct export_req r;
 	const struct seg segs[] = {
+	    {40, "keyboard", 600, 0, 1}, /* open: still being written */
 	    {30, "pointer.motion", 400, 500, 2},
 	    {20, "keyboard", 150, 250, 2},
 	    {10, "pointer.motion", 100, 300, 3},
 	};
 	/* --since 260: the keyboard segment ends before it and is not read;
-	 * in the first motion segment only 300 is late enough. */
+	 * in the first motion segment only 300 is late enough; the open
+	 * keyboard segment ends now, so it is read. */
 	export_init(&x, f, 260, 0, 1000);
 	assert_int_equal(export_next(&x, &r), 1);
-	feed(&x, list_reply(3, segs, 3));
-	assert_int_equal(export_segments(&x), 2);
+	feed(&x, list_reply(4, segs, 4));
+	assert_int_equal(export_segments(&x), 3);
+	expect_read(&x, 40, 0, 1000);
+	feed(&x, read_reply(1, "key-press", (const uint64_t[]){610}, 1));
 	expect_read(&x, 10, 0, 1000);
 	feed(&x, read_reply(3, "motion", (const uint64_t[]){100, 200, 300}, 3));
 	expect_read(&x, 30, 0, 1000);
@@ -375,9 +379,10 @@ static void test_export_since_and_errors(void **state)
 	assert_int_equal(export_next(&x, &r), 0);
 	fflush(f);
 	uint64_t t[8];
-	assert_int_equal(times_of(out, t, 8), 3);
+	assert_int_equal(times_of(out, t, 8), 4);
 	assert_int_equal(t[0], 300);
 	assert_int_equal(t[2], 500);
+	assert_int_equal(t[3], 610);
 	export_fini(&x);
 
 	/* One segment only: no listing, the stream told by the kind. */
@@ -554,6 +559,18 @@ static void test_summary(void **state)
 	m.retention.segments = 1;
 	summary_storage(&m, l);
 	assert_string_equal(l[0].text, "1 segment, 150 kB, kept 30 days; oldest from 2026-11-29");
+	/* While the agent cannot save, that is said first. */
+	m.retention.last_error = "writing the journal: No space left on device";
+	assert_int_equal(summary_storage(&m, l), 2);
+	assert_string_equal(l[0].label, "Storage");
+	assert_string_equal(l[0].text,
+	                    "Not saved to disk: writing the journal: No space left on device");
+	assert_int_equal(l[0].tone, SUMMARY_WARN);
+	assert_string_equal(l[1].label, "");
+	assert_string_equal(l[1].text, "1 segment, 150 kB, kept 30 days; oldest from 2026-11-29");
+	m.retention.last_error = "";
+	assert_int_equal(summary_storage(&m, l), 1);
+	m.retention.last_error = NULL;
 
 	/* The pause budget, exact to what is left under ten minutes. */
 	m.max_pause_seconds = 1800;

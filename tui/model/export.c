@@ -105,7 +105,8 @@ static void plan(struct export *x)
 	for (size_t i = 0; i < x->n_segs; i++) {
 		if (n && x->segs[n - 1].id == x->segs[i].id)
 			continue;
-		if (x->since && x->segs[i].end < x->since)
+		/* An open segment (end 0) is still being written: it ends now. */
+		if (x->since && x->segs[i].end && x->segs[i].end < x->since)
 			continue;
 		x->segs[n++] = x->segs[i];
 	}

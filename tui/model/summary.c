@@ -235,7 +235,13 @@ int summary_storage(const struct model *m, struct summary_line *out)
 	const struct model_retention *r = &m->retention;
 	char size[32], date[32];
 	int n = 0;
-	struct summary_line *l = line(out, &n, "Storage", SUMMARY_NORMAL);
+	const char *label = "Storage";
+	/* While the agent cannot save, that comes first. */
+	if (r->last_error && *r->last_error) {
+		add(line(out, &n, label, SUMMARY_WARN), "Not saved to disk: %s", r->last_error);
+		label = "";
+	}
+	struct summary_line *l = line(out, &n, label, SUMMARY_NORMAL);
 
 	char days[48], count[48];
 	human_bytes(r->bytes, size, sizeof size);
