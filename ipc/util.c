@@ -43,15 +43,20 @@ char *xstrdup(const char *s)
 	return check(strdup(s));
 }
 
+char *xvasprintf(const char *fmt, va_list ap)
+{
+	char *s;
+	if (vasprintf(&s, fmt, ap) < 0)
+		check(NULL);
+	return s;
+}
+
 char *xasprintf(const char *fmt, ...)
 {
 	va_list ap;
-	char *s;
 	va_start(ap, fmt);
-	int r = vasprintf(&s, fmt, ap);
+	char *s = xvasprintf(fmt, ap);
 	va_end(ap);
-	if (r < 0)
-		check(NULL);
 	return s;
 }
 
@@ -131,6 +136,91 @@ fail:
 out:
 	free(tmp);
 	return r;
+}
+
+int sync_parent_dir(const char *path)
+{
+	char *dir = xstrdup(path), *slash = strrchr(dir, '/');
+	if (slash)
+		slash[slash == dir ? 1 : 0] = '\0';
+	int fd = open(slash ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC), r = 0;
+	free(dir);
+	if (fd < 0)
+		return -errno;
+	if (fsync(fd) < 0)
+		r = -errno;
+	close(fd);
+	return r;
+}
+
+static void out_file_free(struct out_file *o)
+{
+	free(o->path);
+	free(o->tmp);
+	*o = (struct out_file){0};
+}
+
+int out_file_open(struct out_file *o, const char *path, bool replace)
+{
+	struct stat st;
+	*o = (struct out_file){0};
+	if (!replace && lstat(path, &st) == 0)
+		return -EEXIST;
+	o->path = xstrdup(path);
+	o->tmp = xasprintf("%s.XXXXXX", path);
+	int fd = mkostemp(o->tmp, O_CLOEXEC); /* 0600 */
+	if (fd < 0 || !(o->f = fdopen(fd, "w"))) {
+		int r = -errno;
+		if (fd >= 0) {
+			close(fd);
+			unlink(o->tmp);
+		}
+		out_file_free(o);
+		return r;
+	}
+	return 0;
+}
+
+/* rename without replacing: renameat2 where the file system has it, else
+ * link, which fails on an existing name too. */
+static int rename_new(const char *from, const char *to)
+{
+	if (renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) == 0)
+		return 0;
+	if (errno != EINVAL && errno != ENOSYS)
+		return -errno;
+	if (link(from, to) < 0)
+		return -errno;
+	unlink(from);
+	return 0;
+}
+
+int out_file_commit(struct out_file *o, bool replace)
+{
+	int r = 0;
+	if (fflush(o->f) != 0 || fsync(fileno(o->f)) != 0)
+		r = -errno;
+	if (fclose(o->f) != 0 && !r)
+		r = -errno;
+	o->f = NULL;
+	if (!r)
+		r = replace ? (rename(o->tmp, o->path) < 0 ? -errno : 0)
+		            : rename_new(o->tmp, o->path);
+	if (r)
+		unlink(o->tmp);
+	else
+		r = sync_parent_dir(o->path);
+	out_file_free(o);
+	return r;
+}
+
+void out_file_abort(struct out_file *o)
+{
+	if (o->f)
+		fclose(o->f);
+	if (o->tmp)
+		unlink(o->tmp);
+	out_file_free(o);
 }
 
 int mkdir_p(const char *path)

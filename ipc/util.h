@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #define USEC_PER_SEC 1000000ULL
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -17,6 +18,7 @@ void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
 /* Microseconds since the Unix epoch (realtime) and since boot (monotonic). */
 uint64_t now_usec(void);
@@ -29,6 +31,26 @@ void log_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Writes len bytes to path through a temporary file in the same directory,
  * fsync and rename, mode 0600. Returns 0 or -errno. */
 int write_file_atomic(const char *path, const void *data, size_t len);
+
+/* fsync of the directory that holds path, so a rename in it is on disk.
+ * 0 or -errno. */
+int sync_parent_dir(const char *path);
+
+/* A file a person asked for, written whole or not at all: the text goes to
+ * a temporary sibling (0600, never named to the person), which becomes
+ * path only when complete. */
+struct out_file {
+	FILE *f; /* write here */
+	char *path, *tmp;
+};
+/* 0, or -errno (-EEXIST: path exists and replace is false). */
+int out_file_open(struct out_file *o, const char *path, bool replace);
+/* Flushes, fsyncs and closes the text, renames it to path (never over a
+ * file that appeared meanwhile unless replace) and fsyncs the directory.
+ * 0, or -errno with nothing left behind. Frees o either way. */
+int out_file_commit(struct out_file *o, bool replace);
+/* Removes the temporary file and frees o. */
+void out_file_abort(struct out_file *o);
 
 /* mkdir -p with mode 0700 for the directories it creates. 0 or -errno. */
 int mkdir_p(const char *path);

@@ -261,21 +261,6 @@ static int write_all(int fd, const uint8_t *p, size_t n, off_t off)
 	return 0;
 }
 
-static int sync_dir(const char *path)
-{
-	char *dir = xstrdup(path), *slash = strrchr(dir, '/');
-	if (slash)
-		slash[slash == dir ? 1 : 0] = '\0';
-	int fd = open(slash ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC), r = 0;
-	free(dir);
-	if (fd < 0)
-		return -errno;
-	if (fsync(fd) < 0)
-		r = -errno;
-	close(fd);
-	return r;
-}
-
 /* The smallest slot that leaves the state as much room again. */
 static uint64_t slot_for(uint64_t need)
 {
@@ -313,7 +298,7 @@ static int write_new(struct state_store *st, const char *payload, size_t len, ui
 	if (st->fd >= 0)
 		close(st->fd);
 	*st = (struct state_store){st->path, fd, size, 1, st->seq + 2};
-	r = sync_dir(st->path);
+	r = sync_parent_dir(st->path);
 out:
 	buf_free(&file);
 	free(tmp);

@@ -12,6 +12,9 @@ each call, so one run can switch modes:
           string and Retention no days
   counts  the right shapes, with totals of 2^64-1 and 2^32-1 over two
           rows: a client that pages by the total never ends
+  strings the right shapes, every string hostile: escape sequences,
+          bidi overrides and line breaks in the state's reason, the
+          notice, an exemption, History; Pause refused with such a message
 
 It answers only on the private bus whose address is in the environment
 (DBUS_SESSION_BUS_ADDRESS); the test starts and ends it."""
@@ -135,6 +138,32 @@ COUNTS_REPLIES = {
 }
 
 
+# ---- strings: right shapes, hostile text ----
+
+LINE = "\nForged: line"
+
+
+def strings_props():
+    props = dict((n, (sig, val)) for n, sig, val in good_props(
+        {k: val for k, val in UPLOAD_BAD.items() if k != "bytes_today"} | {
+            "bytes_today": v("t", dbus.UInt64(0))},
+        RETENTION_BAD | {"days": v("u", dbus.UInt32(30)), "last_error": v("s", "")}))
+    props["StateReason"] = ("s", "why" + ESC + BIDI + LINE)
+    props["Exemptions"] = ("a(sssssstt)", dbus.Array(
+        [("EX-1" + ESC, "all", "medical", "pending", "reason" + BIDI, "note" + ESC,
+          dbus.UInt64(NOW), dbus.UInt64(0))], signature="(sssssstt)"))
+    props["Notice"] = ("a{sv}", {k: v("s", k + ESC + BIDI + LINE) for k in (
+        "purpose", "retention", "anonymization", "model_access", "contact", "version")})
+    return [(n, sig, val) for n, (sig, val) in props.items()]
+
+
+STRINGS_REPLIES = {
+    "History": ("ta(tssu)", [dbus.UInt64(1), dbus.Array(
+        [(dbus.UInt64(NOW), "pause" + ESC, "detail" + BIDI + LINE, dbus.UInt32(0))],
+        signature="(tssu)")]),
+}
+
+
 def mode():
     with open(sys.argv[1]) as f:
         return f.read().strip()
@@ -150,6 +179,8 @@ def answer(msg):
     if iface == PROPS and member in ("GetAll", "Get"):
         if m == "shape":
             props = SHAPE_PROPS
+        elif m == "strings":
+            props = strings_props()
         elif m == "empty":
             props = []
         else:
@@ -164,7 +195,7 @@ def answer(msg):
             if n == name:
                 return "v", [v(s, val)]
         return "v", [v("s", ESC)]
-    table = SHAPE_REPLIES if m == "shape" else COUNTS_REPLIES
+    table = {"shape": SHAPE_REPLIES, "strings": STRINGS_REPLIES}.get(m, COUNTS_REPLIES)
     return table.get(member)
 
 
@@ -172,7 +203,10 @@ def on_message(conn, msg):
     if msg.get_type() != low.MESSAGE_TYPE_METHOD_CALL or msg.get_path() != PATH:
         return low.HANDLER_RESULT_NOT_YET_HANDLED
     got = answer(msg)
-    if got is None:
+    if got is None and mode() == "strings":
+        reply = low.ErrorMessage(msg, "org.capctl.Agent1.Error.NotAllowed",
+                                 "no" + ESC + BIDI + LINE)
+    elif got is None:
         # An error whose message is not a string.
         reply = low.ErrorMessage(msg, "org.capctl.Agent1.Error.NotAllowed", None)
         reply.append(dbus.Int32(5), signature="i")

@@ -11,6 +11,7 @@
 #include "model/form.h"
 #include "text/human.h"
 #include "text/json.h"
+#include "text/safe.h"
 #include "model/model.h"
 #include "names.h"
 #include "console/settings.h"
@@ -42,7 +43,7 @@
 
 struct cli {
 	/* Options, wherever they stand on the line. */
-	bool json, no_color, help, version;
+	bool json, no_color, help, version, force;
 	int bus; /* -1: from the config */
 	const char *config;
 	const char *scope, *category, *days, *reason, *note, *limit, *since, *output;
@@ -54,6 +55,47 @@ struct cli {
 	DBusConnection *conn;
 };
 
+/* ---- output ----
+ *
+ * Every word for a person leaves through say_to(): the whole text passes
+ * the one sanitizer (text/safe.h), so nothing from the agent, the policy
+ * or the command line can move the cursor, retitle or recolour the
+ * terminal. Line breaks of the format stay; a field that must be one line
+ * is passed through line() first, so a break inside it is shown, not
+ * obeyed. JSON output has its own escaping (text/json.h). */
+
+static void vsay_to(FILE *f, const char *fmt, va_list ap)
+{
+	char *s = xvasprintf(fmt, ap);
+	safe_fputs(s, SAFE_NEWLINE, f);
+	free(s);
+}
+
+static void say_to(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void say_to(FILE *f, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsay_to(f, fmt, ap);
+	va_end(ap);
+}
+
+#define say(...) say_to(stdout, __VA_ARGS__)
+#define complain(...) say_to(stderr, "capctl: " __VA_ARGS__)
+
+/* s made safe as one line, for a field of a line of output: valid until
+ * LINE_RING further calls (enough for the fields of one line). */
+#define LINE_RING 16
+static const char *line(const char *s)
+{
+	static char *ring[LINE_RING];
+	static unsigned next;
+	char **slot = &ring[next++ % LINE_RING];
+	free(*slot);
+	*slot = safe_str(s, 0);
+	return *slot;
+}
+
 static int usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 static int usage(const char *fmt, ...)
@@ -61,7 +103,7 @@ static int usage(const char *fmt, ...)
 	va_list ap;
 	fputs("capctl: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsay_to(stderr, fmt, ap);
 	va_end(ap);
 	fputs("\nTry 'capctl --help' for more information.\n", stderr);
 	return CLI_USAGE;
@@ -91,16 +133,17 @@ static void help(void)
 	      "  data show SEGMENT-ID   the events of one segment\n"
 	      "  data delete SEGMENT-ID...\n"
 	      "                         delete segments now\n"
-	      "  data export [--since TIME] [-o FILE]\n"
+	      "  data export [--since TIME] [-o FILE [--force]]\n"
 	      "                         everything kept, as JSON Lines (one event a line,\n"
-	      "                         oldest first) on stdout or in FILE; TIME is an ISO\n"
-	      "                         8601 time or a duration back from now, like 2h\n"
+	      "                         oldest first) on stdout or in FILE, never over an\n"
+	      "                         existing FILE unless --force; TIME is an ISO 8601\n"
+	      "                         time or a duration back from now, like 2h\n"
 	      "  history [--limit N]    the agent's log, newest first (default 20 entries)\n"
 	      "  notice                 the privacy notice\n"
 	      "\n"
 	      "Options:\n"
 	      "  --session, --system    which bus the agent is on (default: bus in\n"
-	      "                         capctl.conf, else the session bus)\n"
+	      "                         capctl.conf, else the session bus); not both\n"
 	      "  --config FILE          read FILE instead of ~/.config/capctl/capctl.conf\n"
 	      "  --json                 print one JSON document on stdout (every command)\n"
 	      "  --no-color             no colour (also when NO_COLOR is set)\n"
@@ -110,7 +153,8 @@ static void help(void)
 	      "DURATION is like 90s, 15m, 1h or 1h30m. SCOPE is all, pointer.motion,\n"
 	      "pointer.button, pointer.scroll, keyboard or window.focus; CATEGORY is medical,\n"
 	      "legal, accessibility, works-council, personal or other.\n"
-	      "Exit status: 0 done, 1 the agent refused, 2 usage or configuration error,\n"
+	      "Exit status: 0 done, 1 the agent refused or a segment to delete is not\n"
+	      "kept, 2 usage or configuration error or an export file that exists,\n"
 	      "3 the agent cannot be reached or does not keep to its D-Bus contract.\n"
 	      "See capctl(1).\n",
 	      stdout);
@@ -148,16 +192,21 @@ static int parse(struct cli *c, int argc, char **argv)
 	c->words = xcalloc((size_t)argc, sizeof *c->words);
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
-		if (words_only || a[0] != '-' || a[1] == '\0') {
+		/* "-5" is a (bad) number, not an option: pause -5 says so. */
+		if (words_only || a[0] != '-' || a[1] == '\0' || (a[1] >= '0' && a[1] <= '9')) {
 			c->words[c->n_words++] = argv[i];
 			continue;
 		}
 		if (strcmp(a, "--") == 0) {
 			words_only = true;
-		} else if (strcmp(a, "--session") == 0) {
-			c->bus = SETTINGS_BUS_SESSION;
-		} else if (strcmp(a, "--system") == 0) {
-			c->bus = SETTINGS_BUS_SYSTEM;
+		} else if (strcmp(a, "--session") == 0 || strcmp(a, "--system") == 0) {
+			int bus =
+			    strcmp(a, "--system") == 0 ? SETTINGS_BUS_SYSTEM : SETTINGS_BUS_SESSION;
+			if (c->bus >= 0 && c->bus != bus)
+				return usage("--session and --system cannot be used together");
+			c->bus = bus;
+		} else if (strcmp(a, "--force") == 0) {
+			c->force = true;
 		} else if (strcmp(a, "--json") == 0) {
 			c->json = true;
 		} else if (strcmp(a, "--no-color") == 0) {
@@ -185,17 +234,22 @@ static int parse(struct cli *c, int argc, char **argv)
 
 /* Refuses the command options a command does not take. allowed holds
  * the letters of those it does: s scope, c category, d days, r reason,
- * n note, l limit, S since, o output. */
+ * n note, l limit, S since, o output, f --force. */
 static int only_options(const struct cli *c, const char *cmd, const char *allowed)
 {
 	const struct {
 		char letter;
 		const char *name;
 		const char *value;
-	} opts[] = {{'s', "--scope", c->scope}, {'c', "--category", c->category},
-	            {'d', "--days", c->days},   {'r', "--reason", c->reason},
-	            {'n', "--note", c->note},   {'l', "--limit", c->limit},
-	            {'S', "--since", c->since}, {'o', "-o", c->output}};
+	} opts[] = {{'s', "--scope", c->scope},
+	            {'c', "--category", c->category},
+	            {'d', "--days", c->days},
+	            {'r', "--reason", c->reason},
+	            {'n', "--note", c->note},
+	            {'l', "--limit", c->limit},
+	            {'S', "--since", c->since},
+	            {'o', "-o", c->output},
+	            {'f', "--force", c->force ? "" : NULL}};
 	for (size_t i = 0; i < ARRAY_SIZE(opts); i++)
 		if (opts[i].value && !strchr(allowed, opts[i].letter))
 			return usage("%s does not take %s", cmd, opts[i].name);
@@ -242,13 +296,35 @@ static int connect_bus(struct cli *c)
 	DBusError err;
 	dbus_error_init(&err);
 	c->conn = bus_open(c->bus == SETTINGS_BUS_SYSTEM, &err);
-	if (!c->conn) {
-		fprintf(stderr, "capctl: cannot connect to the %s bus: %s\n", bus_word(c),
-		        err.message ? err.message : "unknown error");
-		dbus_error_free(&err);
-		return CLI_UNREACHABLE;
-	}
-	return 0;
+	if (c->conn)
+		return 0;
+	if (c->bus != SETTINGS_BUS_SYSTEM && !getenv("DBUS_SESSION_BUS_ADDRESS"))
+		complain("there is no session bus to reach the capture agent on "
+		         "(DBUS_SESSION_BUS_ADDRESS is not set): run capctl in your desktop "
+		         "session, or use --system\n");
+	else
+		complain("cannot reach the %s bus (%s), so no capture agent can be asked\n",
+		         bus_word(c), line(err.message ? err.message : "no reason given"));
+	dbus_error_free(&err);
+	return CLI_UNREACHABLE;
+}
+
+/* The plain sentence for an error that means no agent answered. */
+static void say_unreachable(const struct cli *c, const char *name)
+{
+	if (strcmp(name, DBUS_ERROR_SERVICE_UNKNOWN) == 0 ||
+	    strcmp(name, DBUS_ERROR_NAME_HAS_NO_OWNER) == 0)
+		complain("no capture agent is running on the %s bus\n", bus_word(c));
+	else if (strncmp(name, "org.freedesktop.DBus.Error.Spawn.", 33) == 0)
+		complain("no capture agent is running on the %s bus, and it could not be "
+		         "started\n",
+		         bus_word(c));
+	else if (strcmp(name, DBUS_ERROR_NO_REPLY) == 0 || strcmp(name, DBUS_ERROR_TIMEOUT) == 0 ||
+	         strcmp(name, DBUS_ERROR_TIMED_OUT) == 0)
+		complain("the capture agent on the %s bus did not answer within %d seconds\n",
+		         bus_word(c), CALL_TIMEOUT_MS / 1000);
+	else
+		complain("the connection to the %s bus is lost\n", bus_word(c));
 }
 
 /* Sends a call and waits for its answer, an error reply included: the
@@ -258,7 +334,7 @@ static DBusMessage *call_answer(struct cli *c, int *rc, DBusMessage *m)
 {
 	DBusPendingCall *pc = NULL;
 	if (!dbus_connection_send_with_reply(c->conn, m, &pc, CALL_TIMEOUT_MS) || !pc) {
-		fprintf(stderr, "capctl: the connection to the %s bus is lost\n", bus_word(c));
+		complain("the connection to the %s bus is lost\n", bus_word(c));
 		*rc = CLI_UNREACHABLE;
 		return NULL;
 	}
@@ -266,7 +342,7 @@ static DBusMessage *call_answer(struct cli *c, int *rc, DBusMessage *m)
 	DBusMessage *reply = dbus_pending_call_steal_reply(pc);
 	dbus_pending_call_unref(pc);
 	if (!reply) {
-		fprintf(stderr, "capctl: the connection to the %s bus is lost\n", bus_word(c));
+		complain("the connection to the %s bus is lost\n", bus_word(c));
 		*rc = CLI_UNREACHABLE;
 	}
 	return reply;
@@ -296,14 +372,13 @@ static int outcome(const struct cli *c, enum contract_result r, struct contract_
 {
 	int rc = 0;
 	if (r == CONTRACT_REFUSED && client_error_unreachable(f->name)) {
-		fprintf(stderr, "capctl: the agent is not reachable on the %s bus: %s (%s)\n",
-		        bus_word(c), f->message, f->name);
+		say_unreachable(c, f->name);
 		rc = CLI_UNREACHABLE;
 	} else if (r == CONTRACT_REFUSED) {
-		fprintf(stderr, "capctl: %s: %s\n", f->name, f->message);
+		complain("%s: %s\n", line(f->name), line(f->message));
 		rc = CLI_REFUSED;
 	} else if (r == CONTRACT_MALFORMED) {
-		fprintf(stderr, "capctl: %s\n", f->message);
+		complain("%s\n", line(f->message));
 		rc = CLI_UNREACHABLE;
 	}
 	contract_fault_fini(f);
@@ -379,10 +454,11 @@ static void print_state(const struct cli *c, const struct model *m)
 {
 	const char *state = m->state ? m->state : "unknown";
 	if (c->color)
-		printf("%s%s\033[0m", state_color(state), state);
-	else
-		fputs(state, stdout);
-	printf(": %s\n", m->state_reason ? m->state_reason : "");
+		fputs(state_color(state), stdout);
+	say("%s", line(state));
+	if (c->color)
+		fputs("\033[0m", stdout);
+	say(": %s\n", line(m->state_reason));
 }
 
 static void when_text(uint64_t usec, char *buf, size_t size)
@@ -471,7 +547,7 @@ static int cmd_status(struct cli *c)
 		if (model_state(&m) == MODEL_STATE_PAUSED && m.paused_until) {
 			when_text(m.paused_until, a, sizeof a);
 			human_countdown(model_pause_left(&m, now), b, sizeof b);
-			printf("%-9s until %s (%s left)\n", "Paused", a, b);
+			say("%-9s until %s (%s left)\n", "Paused", a, b);
 		}
 		/* A table whose description column is as wide as its widest
 		 * entry: in a pipe nothing is cut. */
@@ -482,22 +558,21 @@ static int cmd_status(struct cli *c)
 			if (w > dw)
 				dw = w;
 		}
-		printf("\n%-15s %-4s %-9s %-*s %10s %9s\n", "Stream", "Now", "Level", dw,
-		       "What is kept", "Events", "Stored");
+		say("\n%-15s %-4s %-9s %-*s %10s %9s\n", "Stream", "Now", "Level", dw,
+		    "What is kept", "Events", "Stored");
 		for (size_t i = 0; i < m.n_streams; i++) {
 			const struct model_stream *s = &m.streams[i];
 			int pad = dw - text_width(s->description, strlen(s->description));
 			human_count(s->events, a, sizeof a);
 			human_bytes(s->bytes, b, sizeof b);
-			printf("%-15s %-4s %-9s %s%*s %10s %9s\n", s->id,
-			       s->recording ? "yes" : "no", s->fidelity, s->description, pad, "", a,
-			       b);
+			say("%-15s %-4s %-9s %s%*s %10s %9s\n", s->id, s->recording ? "yes" : "no",
+			    s->fidelity, s->description, pad, "", a, b);
 		}
-		printf("\n");
+		say("\n");
 		struct summary_line lines[SUMMARY_MAX_LINES];
 		int n = summary_all(&m, now, c->utf8, true, lines);
 		for (int i = 0; i < n; i++)
-			printf("%-9s %s\n", lines[i].label, lines[i].text);
+			say("%-9s %s\n", lines[i].label, lines[i].text);
 	}
 	contract_props_fini(&p);
 	model_fini(&m);
@@ -547,7 +622,7 @@ static int do_pause(struct cli *c, const char *word, const char *action_key)
 		char when[32], len[32];
 		when_text(until, when, sizeof when);
 		human_minutes(seconds, len, sizeof len);
-		printf("Paused until %s (%s).\n", when, len);
+		say("Paused until %s (%s).\n", when, len);
 	}
 	return 0;
 }
@@ -581,7 +656,7 @@ static int do_resume(struct cli *c, const char *action_key)
 		json_object_end(&j);
 		json_finish(&j);
 	} else {
-		printf("Resumed. Now ");
+		say("Resumed. Now ");
 		print_state(c, &m);
 	}
 	model_fini(&m);
@@ -608,8 +683,18 @@ static int cmd_request(struct cli *c)
 	char buf[128];
 	const char *why;
 	uint32_t days;
-	if (!c->scope || !c->category || !c->days || !c->reason)
-		return usage("exempt request needs --scope, --category, --days and --reason");
+	const struct {
+		const char *value, *name;
+	} need[] = {{c->scope, "--scope SCOPE"},
+	            {c->category, "--category CATEGORY"},
+	            {c->days, "--days N"},
+	            {c->reason, "--reason TEXT"}};
+	for (size_t i = 0; i < ARRAY_SIZE(need); i++)
+		if (!need[i].value)
+			return usage(
+			    "exempt request needs %s (it takes --scope, --category, --days "
+			    "and --reason)",
+			    need[i].name);
 	if ((why = form_check_scope(c->scope)))
 		return usage("invalid scope '%s': %s", c->scope, why);
 	if ((why = form_check_category(c->category)))
@@ -644,7 +729,7 @@ static int cmd_request(struct cli *c)
 		json_object_end(&j);
 		json_finish(&j);
 	} else {
-		printf("Requested %s; it waits for a decision.\n", id);
+		say("Requested %s; it waits for a decision.\n", id);
 	}
 	free(id);
 	return 0;
@@ -678,7 +763,7 @@ static void indented(const char *prefix, const char *text)
 	const char *p = text;
 	while (*p) {
 		size_t n = strcspn(p, "\n");
-		printf("%s%.*s\n", prefix, (int)n, p);
+		say("%s%.*s\n", prefix, (int)n, p);
 		p += n;
 		if (*p == '\n')
 			p++;
@@ -703,22 +788,22 @@ static int cmd_list(struct cli *c)
 		json_object_end(&j);
 		json_finish(&j);
 	} else if (m.n_ex == 0) {
-		printf("No exemption requests.\n");
+		say("No exemption requests.\n");
 	} else {
 		for (size_t i = 0; i < m.n_ex; i++) {
 			const struct model_exemption *e = &m.ex[i];
 			char asked[32], until[32];
 			full_time(e->created, asked, sizeof asked);
-			printf("%-6s %-9s %-15s %-14s asked %s", e->id, e->status, e->scope,
-			       e->category, asked);
+			say("%-6s %-9s %-15s %-14s asked %s", e->id, e->status, e->scope,
+			    e->category, asked);
 			if (e->expires) {
 				full_time(e->expires, until, sizeof until);
-				printf(", until %s", until);
+				say(", until %s", until);
 			}
-			printf("\n");
+			say("\n");
 			indented("    ", e->reason);
 			if (*e->note) {
-				printf("    Note:\n");
+				say("    Note:\n");
 				indented("    ", e->note);
 			}
 		}
@@ -752,7 +837,7 @@ static int cmd_withdraw(struct cli *c, const char *id)
 		json_object_end(&j);
 		json_finish(&j);
 	} else {
-		printf("%s withdrawn.\n", id);
+		say("%s withdrawn.\n", id);
 	}
 	return 0;
 }
@@ -797,7 +882,7 @@ static int cmd_decide(struct cli *c, const char *id, const char *verdict)
 		json_object_end(&j);
 		json_finish(&j);
 	} else {
-		printf("%s %s.\n", id, status);
+		say("%s %s.\n", id, status);
 	}
 	return 0;
 }
@@ -953,7 +1038,7 @@ static void history_row(const struct page *pg, size_t i, struct json *j)
 		localtime_r(&tt, &tm);
 		strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
 		user_name(e->uid, who, sizeof who);
-		printf("%s  %-26s %-10s %s\n", when, e->action, who, e->detail);
+		say("%s  %-26s %-10s %s\n", when, line(e->action), line(who), line(e->detail));
 	}
 }
 
@@ -969,7 +1054,7 @@ static int cmd_history(struct cli *c)
 	    (rc = page_through(c, &p)))
 		return rc;
 	if (!c->json && p.got == 0)
-		printf("Nothing logged yet.\n");
+		say("Nothing logged yet.\n");
 	return 0;
 }
 
@@ -978,7 +1063,7 @@ static void wrapped(const char *text, int cols)
 	struct text_line *lines;
 	size_t n = text_wrap(text, strlen(text), cols, &lines);
 	for (size_t i = 0; i < n; i++)
-		printf("  %.*s\n", (int)lines[i].len, text + lines[i].start);
+		say("  %.*s\n", (int)lines[i].len, text + lines[i].start);
 	free(lines);
 }
 
@@ -1012,18 +1097,18 @@ static int cmd_notice(struct cli *c)
 	};
 	bool any = false;
 	if (n->version && *n->version)
-		printf("Privacy notice, version %s\n", n->version);
+		say("Privacy notice, version %s\n", line(n->version));
 	else
-		printf("Privacy notice\n");
+		say("Privacy notice\n");
 	for (size_t i = 0; i < ARRAY_SIZE(parts); i++) {
 		if (!parts[i].text || !*parts[i].text)
 			continue;
 		any = true;
-		printf("\n%s\n", parts[i].title);
+		say("\n%s\n", parts[i].title);
 		wrapped(parts[i].text, 76);
 	}
 	if (!any)
-		printf("\nThe policy in force has no privacy notice.\n");
+		say("\nThe policy in force has no privacy notice.\n");
 	model_fini(&m);
 	return 0;
 }
@@ -1064,10 +1149,10 @@ static int cmd_forget(struct cli *c, const char *word)
 		human_minutes(seconds, len, sizeof len);
 		human_count(removed, n, sizeof n);
 		if (removed)
-			printf("Forgot %s event%s recorded in the last %s.\n", n,
-			       removed == 1 ? "" : "s", len);
+			say("Forgot %s event%s recorded in the last %s.\n", n,
+			    removed == 1 ? "" : "s", len);
 		else
-			printf("Nothing was kept from the last %s.\n", len);
+			say("Nothing was kept from the last %s.\n", len);
 	}
 	return 0;
 }
@@ -1100,8 +1185,8 @@ static void local_stamp(uint64_t usec, uint64_t ref, char *buf, size_t size)
 
 static void segment_header(void)
 {
-	printf("%-17s %-15s %-19s %-19s %9s %9s  %-10s  %s\n", "ID", "Stream", "From", "To",
-	       "Events", "Size", "Expires", "Uploaded");
+	say("%-17s %-15s %-19s %-19s %9s %9s  %-10s  %s\n", "ID", "Stream", "From", "To", "Events",
+	    "Size", "Expires", "Uploaded");
 }
 
 static enum contract_result segments_read(DBusMessage *reply, uint32_t limit, struct page *pg,
@@ -1151,8 +1236,8 @@ static void segment_row(const struct page *pg, size_t i, struct json *j)
 			format_local_date(r->expires, exp, sizeof exp);
 		else
 			snprintf(exp, sizeof exp, "-");
-		printf("%-17" PRIu64 " %-15s %-19s %-19s %9s %9s  %-10s  %s\n", r->id, stream, from,
-		       to, ev, size, exp, r->uploaded ? "yes" : "no");
+		say("%-17" PRIu64 " %-15s %-19s %-19s %9s %9s  %-10s  %s\n", r->id, stream, from,
+		    to, ev, size, exp, r->uploaded ? "yes" : "no");
 	}
 }
 
@@ -1171,12 +1256,12 @@ static int cmd_data_list(struct cli *c)
 	if (c->json)
 		return 0;
 	if (p.got == 0) {
-		printf("No segment is kept yet.\n");
+		say("No segment is kept yet.\n");
 	} else if (p.got < p.total) {
 		char a[32], b[32];
 		human_count(p.got, a, sizeof a);
 		human_count(p.total, b, sizeof b);
-		printf("(the newest %s of %s; --limit shows more)\n", a, b);
+		say("(the newest %s of %s; --limit shows more)\n", a, b);
 	}
 	return 0;
 }
@@ -1245,7 +1330,7 @@ static void show_event(struct show *s, const struct contract_event *ce)
 		local_stamp(e.time, 0, when, sizeof when);
 		snprintf(ms, sizeof ms, ".%03u", (unsigned)(e.time % USEC_PER_SEC / 1000));
 		evtext_detail(&e, what, sizeof what);
-		fprintf(s->f, "%s%s  %-14s %s\n", when, ms, e.kind, what);
+		say_to(s->f, "%s%s  %-14s %s\n", when, ms, e.kind, what);
 	}
 }
 
@@ -1316,28 +1401,82 @@ static int cmd_data_show(struct cli *c, const char *word)
 		local_stamp(s.first_t, 0, from, sizeof from);
 		local_stamp(s.last_t, s.first_t, to, sizeof to);
 		if (s.got)
-			printf("Segment %" PRIu64 ": %s, %s event%s from %s to %s\n\n", id,
-			       s.stream, n, s.got == 1 ? "" : "s", from, to);
+			say("Segment %" PRIu64 ": %s, %s event%s from %s to %s\n\n", id, s.stream,
+			    n, s.got == 1 ? "" : "s", from, to);
 		else
-			printf("Segment %" PRIu64 ": no events\n", id);
+			say("Segment %" PRIu64 ": no events\n", id);
 		fwrite(doc, 1, doc_len, stdout);
 	}
 	free(doc);
 	return 0;
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* Which of ids[n] the agent keeps, into known[]: every page of
+ * ListSegments, ending at a short page whatever the total claims. */
+static int find_segments(struct cli *c, const uint64_t *ids, int n, bool *known)
+{
+	uint64_t *sorted = xcalloc((size_t)n, sizeof *sorted);
+	memcpy(sorted, ids, (size_t)n * sizeof *sorted);
+	qsort(sorted, (size_t)n, sizeof *sorted, cmp_u64);
+	bool *seen = xcalloc((size_t)n, sizeof *seen);
+	int rc = 0;
+	for (dbus_uint64_t offset = 0;;) {
+		dbus_uint32_t limit = SEGMENTS_PAGE;
+		DBusMessage *reply = call(c, &rc, CAPCTL_IFACE, "ListSegments", DBUS_TYPE_UINT64,
+		                          &offset, DBUS_TYPE_UINT32, &limit, DBUS_TYPE_INVALID);
+		if (!reply)
+			break;
+		struct contract_segments s = {0};
+		struct contract_fault f;
+		rc = outcome(c, contract_read_segments(reply, limit, &s, &f), &f);
+		dbus_message_unref(reply);
+		for (size_t i = 0; !rc && i < s.n; i++) {
+			uint64_t *hit =
+			    bsearch(&s.rows[i].id, sorted, (size_t)n, sizeof *sorted, cmp_u64);
+			if (hit)
+				seen[hit - sorted] = true;
+		}
+		offset += s.n;
+		bool done = rc || s.n < limit || offset >= s.total;
+		contract_segments_fini(&s);
+		if (done)
+			break;
+	}
+	for (int i = 0; !rc && i < n; i++) {
+		uint64_t *hit = bsearch(&ids[i], sorted, (size_t)n, sizeof *sorted, cmp_u64);
+		known[i] = seen[hit - sorted];
+	}
+	free(seen);
+	free(sorted);
+	return rc;
+}
+
+/* Deletes the segments named; an id the agent does not keep is named on
+ * stderr and makes the exit status 1 (cli.md), the others are deleted. */
 static int cmd_data_delete(struct cli *c, char **words, int n)
 {
 	uint64_t *ids = xcalloc((size_t)n, sizeof *ids);
+	bool *known = xcalloc((size_t)n, sizeof *known);
 	uint64_t deleted = 0;
-	int rc = 0;
+	int rc = 0, n_known = 0;
 	for (int i = 0; i < n && !rc; i++)
 		rc = parse_segment_id(words[i], &ids[i]);
-	if (!rc)
-		rc = connect_bus(c);
-	for (int at = 0; !rc && at < n; at += DELETE_BATCH) {
-		int k = n - at < DELETE_BATCH ? n - at : DELETE_BATCH;
-		const dbus_uint64_t *batch = (const dbus_uint64_t *)ids + at;
+	if (!rc && !(rc = connect_bus(c)))
+		rc = find_segments(c, ids, n, known);
+	/* The known ids to the front, in the order given. */
+	uint64_t *del = xcalloc((size_t)n, sizeof *del);
+	for (int i = 0; !rc && i < n; i++)
+		if (known[i])
+			del[n_known++] = ids[i];
+	for (int at = 0; !rc && at < n_known; at += DELETE_BATCH) {
+		int k = n_known - at < DELETE_BATCH ? n_known - at : DELETE_BATCH;
+		const dbus_uint64_t *batch = (const dbus_uint64_t *)del + at;
 		DBusMessage *reply = call(c, &rc, CAPCTL_IFACE, "DeleteSegments", DBUS_TYPE_ARRAY,
 		                          DBUS_TYPE_UINT64, &batch, k, DBUS_TYPE_INVALID);
 		if (!reply)
@@ -1348,47 +1487,40 @@ static int cmd_data_delete(struct cli *c, char **words, int n)
 		dbus_message_unref(reply);
 		deleted += rc ? 0 : d;
 	}
+	free(del);
+	if (!rc) {
+		if (c->json) {
+			struct json j;
+			json_init(&j, stdout);
+			json_object_begin(&j);
+			json_key(&j, "deleted");
+			json_uint(&j, deleted);
+			json_key(&j, "unknown");
+			json_array_begin(&j);
+			for (int i = 0; i < n; i++)
+				if (!known[i])
+					json_uint(&j, ids[i]);
+			json_array_end(&j);
+			json_object_end(&j);
+			json_finish(&j);
+		} else if (deleted == (uint64_t)n_known && n_known) {
+			say("Deleted %" PRIu64 " segment%s.\n", deleted, deleted == 1 ? "" : "s");
+		} else if (n_known) {
+			say("Deleted %" PRIu64 " of %d segments; the others were not kept any "
+			    "more.\n",
+			    deleted, n_known);
+		}
+		for (int i = 0; i < n; i++)
+			if (!known[i])
+				complain("no segment %" PRIu64 " is kept (capctl data list shows "
+				         "those that are)\n",
+				         ids[i]);
+		if (n_known < n)
+			rc = CLI_REFUSED;
+	}
+	free(known);
 	free(ids);
-	if (rc)
-		return rc;
-	if (c->json) {
-		struct json j;
-		json_init(&j, stdout);
-		json_object_begin(&j);
-		json_key(&j, "asked");
-		json_uint(&j, (uint64_t)n);
-		json_key(&j, "deleted");
-		json_uint(&j, deleted);
-		json_object_end(&j);
-		json_finish(&j);
-	} else if (deleted == (uint64_t)n) {
-		printf("Deleted %" PRIu64 " segment%s.\n", deleted, deleted == 1 ? "" : "s");
-	} else {
-		printf("Deleted %" PRIu64 " of %d segments; the others were not kept (any more).\n",
-		       deleted, n);
-	}
-	return 0;
-}
-
-/* Opens FILE's temporary sibling for writing (0600): its name in *tmp. */
-static FILE *open_output(const char *path, char **tmp)
-{
-	*tmp = xasprintf("%s.XXXXXX", path);
-	int fd = mkstemp(*tmp);
-	if (fd < 0) {
-		free(*tmp);
-		*tmp = NULL;
-		return NULL;
-	}
-	/* mkstemp makes it 0600: an export is personal data. */
-	FILE *f = fdopen(fd, "w");
-	if (!f) {
-		close(fd);
-		unlink(*tmp);
-		free(*tmp);
-		*tmp = NULL;
-	}
-	return f;
+	return rc;
 }
 
 /* Drives the export with blocking calls: export_next's result (-1 with
@@ -1436,11 +1568,18 @@ static int export_run(struct cli *c, struct export *x, int *rc)
 	return r;
 }
 
+/* What cannot be written to the file the person chose, naming it. */
+static int cannot_write(const struct cli *c, int err)
+{
+	complain("cannot write '%s': %s\n", line(c->output), strerror(err));
+	return CLI_USAGE;
+}
+
 static int cmd_data_export(struct cli *c)
 {
 	uint64_t since = 0;
 	int rc = 0;
-	char *tmp = NULL;
+	struct out_file file = {0};
 	FILE *out = stdout;
 	if (c->since) {
 		int r = timearg_parse(c->since, now_usec(), &since);
@@ -1457,49 +1596,52 @@ static int cmd_data_export(struct cli *c)
 	}
 	if (c->output && !*c->output)
 		return usage("-o needs a file name");
-	if ((rc = connect_bus(c)))
+	if (c->force && !c->output)
+		return usage("--force goes with -o FILE: it allows replacing FILE");
+	if (c->output) {
+		int r = out_file_open(&file, c->output, c->force);
+		if (r == -EEXIST)
+			return usage("'%s' exists already: choose another name, or add --force to "
+			             "replace it",
+			             c->output);
+		if (r < 0)
+			return cannot_write(c, -r);
+		out = file.f;
+	}
+	if ((rc = connect_bus(c))) {
+		out_file_abort(&file);
 		return rc;
-	if (c->output && !(out = open_output(c->output, &tmp))) {
-		fprintf(stderr, "capctl: cannot write '%s': %s\n", c->output, strerror(errno));
-		return CLI_USAGE;
 	}
 	struct export x;
 	export_init(&x, out, since, 0, EVENTS_PAGE);
 	int r = export_run(c, &x, &rc);
 	if (r < 0 && x.malformed) {
-		fprintf(stderr, "capctl: %s\n", x.error);
+		complain("%s\n", line(x.error));
 		rc = CLI_UNREACHABLE;
 	} else if (r < 0) {
-		fprintf(stderr, "capctl: the export failed: %s\n", x.error);
+		complain("the export failed: %s\n", line(x.error));
 		rc = CLI_REFUSED;
 	}
 	uint64_t events = x.events_written;
 	size_t segs = export_segments(&x);
 	export_fini(&x);
-	if (!tmp) {
+	if (!c->output) {
 		if (fflush(stdout) != 0 && !rc) {
-			fprintf(stderr, "capctl: cannot write the export: %s\n", strerror(errno));
+			complain("cannot write the export: %s\n", strerror(errno));
 			rc = CLI_USAGE;
 		}
 		return rc;
 	}
-	if (!rc && (fflush(out) != 0 || fsync(fileno(out)) != 0)) {
-		fprintf(stderr, "capctl: cannot write '%s': %s\n", c->output, strerror(errno));
-		rc = CLI_USAGE;
-	}
-	if (fclose(out) != 0 && !rc) {
-		fprintf(stderr, "capctl: cannot write '%s': %s\n", c->output, strerror(errno));
-		rc = CLI_USAGE;
-	}
-	if (!rc && rename(tmp, c->output) != 0) {
-		fprintf(stderr, "capctl: cannot write '%s': %s\n", c->output, strerror(errno));
-		rc = CLI_USAGE;
-	}
-	if (rc)
-		unlink(tmp);
-	free(tmp);
-	if (rc)
+	if (rc) {
+		out_file_abort(&file);
 		return rc;
+	}
+	if ((r = out_file_commit(&file, c->force)) == -EEXIST)
+		return usage("'%s' appeared while the export was written: it is left as it was; "
+		             "add --force to replace it",
+		             c->output);
+	if (r < 0)
+		return cannot_write(c, -r);
 	if (c->json) {
 		struct json j;
 		json_init(&j, stdout);
@@ -1516,8 +1658,8 @@ static int cmd_data_export(struct cli *c)
 		char n[32], sg[32];
 		human_count(events, n, sizeof n);
 		human_count(segs, sg, sizeof sg);
-		printf("Exported %s event%s from %s segment%s to %s.\n", n, events == 1 ? "" : "s",
-		       sg, segs == 1 ? "" : "s", c->output);
+		say("Exported %s event%s from %s segment%s to %s.\n", n, events == 1 ? "" : "s", sg,
+		    segs == 1 ? "" : "s", c->output);
 	}
 	return 0;
 }
@@ -1527,7 +1669,7 @@ static int cmd_data_export(struct cli *c)
 static void warn(const char *msg, void *data)
 {
 	(void)data;
-	fprintf(stderr, "capctl: %s\n", msg);
+	complain("%s\n", msg);
 }
 
 static int load_settings(struct cli *c)
@@ -1536,13 +1678,13 @@ static int load_settings(struct cli *c)
 	char *error = NULL;
 	int r = path ? settings_load(&c->settings, path, &error, warn, NULL) : -ENOENT;
 	if (r == -ENOENT && c->config) {
-		fprintf(stderr, "capctl: %s: no such file\n", path);
+		complain("%s: no such file\n", path);
 		free(path);
 		return CLI_USAGE;
 	}
 	free(path);
 	if (r == -EINVAL) {
-		fprintf(stderr, "capctl: %s\n", error);
+		complain("%s\n", error);
 		free(error);
 		return CLI_USAGE;
 	}
@@ -1616,7 +1758,7 @@ static int run(struct cli *c)
 			return cmd_data_delete(c, c->words + 2, c->n_words - 2);
 		}
 		if (strcmp(sub, "export") == 0) {
-			if ((rc = only_options(c, "data export", "So")) ||
+			if ((rc = only_options(c, "data export", "Sof")) ||
 			    (rc = arg_count(c, "data export", 2, 0, 0)))
 				return rc;
 			return cmd_data_export(c);
@@ -1669,7 +1811,7 @@ int cli_main(int argc, char **argv)
 		goto out;
 	}
 	if (c.version) {
-		printf("capctl %s\n", CAPCTL_VERSION);
+		say("capctl %s\n", CAPCTL_VERSION);
 		goto out;
 	}
 	if ((rc = load_settings(&c)))

@@ -651,31 +651,24 @@ static void export_step(struct console *c);
 
 static void export_finish(struct console *c, const char *why)
 {
-	char *err = NULL, n[48];
-	if (!why && fflush(c->job_file) != 0)
-		why = err = xasprintf("%s", strerror(errno));
-	if (fclose(c->job_file) != 0 && !why)
-		why = err = xasprintf("%s", strerror(errno));
-	c->job_file = NULL;
-	if (!why && rename(c->job_tmp, c->job_path) != 0)
-		why = err = xasprintf("%s", strerror(errno));
-	char sg[48];
+	char n[48], sg[48];
+	char *shown = shown_path(c->job_out.path);
+	int r = 0;
+	if (why)
+		out_file_abort(&c->job_out);
+	else if ((r = out_file_commit(&c->job_out, false)) == -EEXIST)
+		why = "the file appeared meanwhile and is left as it was";
+	else if (r < 0)
+		why = strerror(-r);
 	human_counted(c->job.events_written, "event", "events", n, sizeof n);
 	human_counted(export_segments(&c->job), "segment", "segments", sg, sizeof sg);
-	char *shown = shown_path(c->job_path);
-	if (why) {
-		unlink(c->job_tmp);
+	if (why)
 		ui_message(&c->ui, true, "Export stopped: %s. Nothing was written to %s.", why,
 		           shown);
-	} else {
+	else
 		ui_message(&c->ui, false, "Exported %s (%s) to %s.", n, sg, shown);
-	}
 	free(shown);
-	free(err);
 	export_fini(&c->job);
-	free(c->job_path);
-	free(c->job_tmp);
-	c->job_path = c->job_tmp = NULL;
 	c->job_gen++;
 	c->ui.export.running = false;
 	console_dirty(c, MODEL_DIRTY_STATE);
@@ -740,8 +733,6 @@ static char *expand_home(const char *path)
 
 int console_export_start(struct console *c, const char *path, uint64_t only, char **why)
 {
-	struct stat st;
-	char *msg = NULL;
 	if (!*path) {
 		*why = xstrdup("Say where to write it.");
 		return -1;
@@ -751,26 +742,21 @@ int console_export_start(struct console *c, const char *path, uint64_t only, cha
 		return -1;
 	}
 	char *full = expand_home(path);
-	char *tmp = xasprintf("%s.part", full);
-	int fd = -1;
-	if (stat(full, &st) == 0)
-		msg = xasprintf("%s exists already: choose another name.", full);
-	else if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0)
-		msg = xasprintf("Cannot write %s: %s.", tmp, strerror(errno));
-	if (msg) {
-		*why = msg;
+	int r = out_file_open(&c->job_out, full, false);
+	if (r == -EEXIST)
+		*why = xasprintf("%s exists already: choose another name.", full);
+	else if (r < 0)
+		*why = xasprintf("Cannot write %s: %s.", full, strerror(-r));
+	if (r < 0) {
 		free(full);
-		free(tmp);
 		return -1;
 	}
-	c->job_file = fdopen(fd, "w");
-	c->job_path = full;
-	c->job_tmp = tmp;
 	c->job_gen++;
-	export_init(&c->job, c->job_file, 0, only, 1000);
+	export_init(&c->job, c->job_out.f, 0, only, 1000);
 	c->ui.export = (struct ui_export){.running = true, .path = c->ui.export.path};
 	free(c->ui.export.path);
 	c->ui.export.path = shown_path(full);
+	free(full);
 	ui_message(&c->ui, false, NULL);
 	export_step(c);
 	return 0;
@@ -781,16 +767,11 @@ void console_export_cancel(struct console *c)
 	if (!c->ui.export.running)
 		return;
 	c->job_gen++;
-	fclose(c->job_file);
-	c->job_file = NULL;
-	unlink(c->job_tmp);
-	char *shown = shown_path(c->job_path);
+	char *shown = shown_path(c->job_out.path);
+	out_file_abort(&c->job_out);
 	ui_message(&c->ui, false, "Export cancelled; nothing was written to %s.", shown);
 	free(shown);
 	export_fini(&c->job);
-	free(c->job_path);
-	free(c->job_tmp);
-	c->job_path = c->job_tmp = NULL;
 	c->ui.export.running = false;
 }
 

@@ -18,6 +18,7 @@
 #include "loop.h"
 #include "model/export.h"
 #include "model/model.h"
+#include "util.h"
 
 struct console {
 	struct loop *loop;
@@ -40,8 +41,7 @@ struct console {
 	 * temporary name, renamed when complete) and a generation number
 	 * that makes the replies to a cancelled one stale. */
 	struct export job;
-	FILE *job_file;
-	char *job_path, *job_tmp;
+	struct out_file job_out; /* the export's file */
 	unsigned job_gen;
 	/* What was last asked of the agent, for the message its answer
 	 * brings. */

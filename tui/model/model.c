@@ -312,8 +312,8 @@ static unsigned set_retention(struct model *m, const struct contract_retention *
 	bool had = m->loaded & (1u << MODEL_PROP_RETENTION);
 	unsigned dirty = MODEL_DIRTY_COUNTERS;
 	char *error = m->retention.last_error;
-	m->retention = (struct model_retention){c->days, c->segments, c->bytes, c->oldest,
-	                                        c->deletion_allowed, error};
+	m->retention = (struct model_retention){c->days,   c->segments,         c->bytes,
+	                                        c->oldest, c->deletion_allowed, error};
 	/* A storage failure begun or ended is news for the banner. */
 	if (strcmp(error ? error : "", c->last_error ? c->last_error : "") != 0) {
 		set_str(&m->retention.last_error, c->last_error);
