@@ -1,4 +1,4 @@
-/* The capture policy (captured.conf): every key of ../shared/spec/config.md
+/* The capture policy (captured.conf): every key of captured.conf(5)
  * with its default and range, loaded into a validated struct. */
 #ifndef CAPTURED_POLICY_H
 #define CAPTURED_POLICY_H
