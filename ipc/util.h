@@ -47,7 +47,9 @@ struct out_file {
 int out_file_open(struct out_file *o, const char *path, bool replace);
 /* Flushes, fsyncs and closes the text, renames it to path (never over a
  * file that appeared meanwhile unless replace) and fsyncs the directory.
- * 0, or -errno with nothing left behind. Frees o either way. */
+ * 0, or -errno: before the rename nothing is left behind; a failed fsync
+ * of the directory leaves path complete but perhaps not yet on disk.
+ * Frees o either way. */
 int out_file_commit(struct out_file *o, bool replace);
 /* Removes the temporary file and frees o. */
 void out_file_abort(struct out_file *o);

@@ -149,6 +149,16 @@ def strings_props():
             "bytes_today": v("t", dbus.UInt64(0))},
         RETENTION_BAD | {"days": v("u", dbus.UInt32(30)), "last_error": v("s", "")}))
     props["StateReason"] = ("s", "why" + ESC + BIDI + LINE)
+    props["Streams"] = ("a(sbsstt)", dbus.Array(
+        [("keyboard", True, "full", "which key" + LINE, dbus.UInt64(1), dbus.UInt64(2))],
+        signature="(sbsstt)"))
+    upload = dict(props["Upload"][1])
+    upload["endpoint"] = v("s", "https://example.org/u")
+    upload["last_error"] = v("s", "HTTP 500" + ESC + LINE)
+    props["Upload"] = ("a{sv}", upload)
+    retention = dict(props["Retention"][1])
+    retention["last_error"] = v("s", "disk full" + LINE)
+    props["Retention"] = ("a{sv}", retention)
     props["Exemptions"] = ("a(sssssstt)", dbus.Array(
         [("EX-1" + ESC, "all", "medical", "pending", "reason" + BIDI, "note" + ESC,
           dbus.UInt64(NOW), dbus.UInt64(0))], signature="(sssssstt)"))

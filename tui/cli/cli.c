@@ -566,13 +566,13 @@ static int cmd_status(struct cli *c)
 			human_count(s->events, a, sizeof a);
 			human_bytes(s->bytes, b, sizeof b);
 			say("%-15s %-4s %-9s %s%*s %10s %9s\n", s->id, s->recording ? "yes" : "no",
-			    s->fidelity, s->description, pad, "", a, b);
+			    s->fidelity, line(s->description), pad, "", a, b);
 		}
 		say("\n");
 		struct summary_line lines[SUMMARY_MAX_LINES];
 		int n = summary_all(&m, now, c->utf8, true, lines);
 		for (int i = 0; i < n; i++)
-			say("%-9s %s\n", lines[i].label, lines[i].text);
+			say("%-9s %s\n", lines[i].label, line(lines[i].text));
 	}
 	contract_props_fini(&p);
 	model_fini(&m);
@@ -729,7 +729,7 @@ static int cmd_request(struct cli *c)
 		json_object_end(&j);
 		json_finish(&j);
 	} else {
-		say("Requested %s; it waits for a decision.\n", id);
+		say("Requested %s; it waits for a decision.\n", line(id));
 	}
 	free(id);
 	return 0;
@@ -794,7 +794,7 @@ static int cmd_list(struct cli *c)
 			const struct model_exemption *e = &m.ex[i];
 			char asked[32], until[32];
 			full_time(e->created, asked, sizeof asked);
-			say("%-6s %-9s %-15s %-14s asked %s", e->id, e->status, e->scope,
+			say("%-6s %-9s %-15s %-14s asked %s", line(e->id), e->status, e->scope,
 			    e->category, asked);
 			if (e->expires) {
 				full_time(e->expires, until, sizeof until);
@@ -1421,10 +1421,8 @@ static int cmp_u64(const void *a, const void *b)
  * ListSegments, ending at a short page whatever the total claims. */
 static int find_segments(struct cli *c, const uint64_t *ids, int n, bool *known)
 {
-	uint64_t *sorted = xcalloc((size_t)n, sizeof *sorted);
-	memcpy(sorted, ids, (size_t)n * sizeof *sorted);
-	qsort(sorted, (size_t)n, sizeof *sorted, cmp_u64);
-	bool *seen = xcalloc((size_t)n, sizeof *seen);
+	uint64_t *kept = NULL;
+	size_t n_kept = 0;
 	int rc = 0;
 	for (dbus_uint64_t offset = 0;;) {
 		dbus_uint32_t limit = SEGMENTS_PAGE;
@@ -1436,24 +1434,21 @@ static int find_segments(struct cli *c, const uint64_t *ids, int n, bool *known)
 		struct contract_fault f;
 		rc = outcome(c, contract_read_segments(reply, limit, &s, &f), &f);
 		dbus_message_unref(reply);
-		for (size_t i = 0; !rc && i < s.n; i++) {
-			uint64_t *hit =
-			    bsearch(&s.rows[i].id, sorted, (size_t)n, sizeof *sorted, cmp_u64);
-			if (hit)
-				seen[hit - sorted] = true;
-		}
+		kept = xrealloc(kept, (n_kept + s.n) * sizeof *kept);
+		for (size_t i = 0; i < s.n; i++)
+			kept[n_kept++] = s.rows[i].id;
 		offset += s.n;
 		bool done = rc || s.n < limit || offset >= s.total;
 		contract_segments_fini(&s);
 		if (done)
 			break;
 	}
-	for (int i = 0; !rc && i < n; i++) {
-		uint64_t *hit = bsearch(&ids[i], sorted, (size_t)n, sizeof *sorted, cmp_u64);
-		known[i] = seen[hit - sorted];
+	if (!rc) {
+		qsort(kept, n_kept, sizeof *kept, cmp_u64);
+		for (int i = 0; i < n; i++)
+			known[i] = n_kept && bsearch(&ids[i], kept, n_kept, sizeof *kept, cmp_u64);
 	}
-	free(seen);
-	free(sorted);
+	free(kept);
 	return rc;
 }
 
