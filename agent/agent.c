@@ -60,7 +60,7 @@ const char *agent_state(struct agent *a, uint64_t now, char **reason)
 	char when[40];
 
 	if (control_paused(&a->control, now)) {
-		format_local_time(a->control.paused_until, now, when, sizeof when);
+		format_local_end(a->control.paused_until, now, when, sizeof when);
 		*reason = xasprintf("paused until %s", when);
 		return "paused";
 	}
@@ -511,13 +511,14 @@ static void enforce_limits(struct agent *a)
 	spool_expire_quarantine(a->spool, cutoff);
 	if (n)
 		agent_log(a, "segments-expired", CAPCTL_UID_AGENT,
-		          "%" PRIu32 " segments older than %" PRIu32 " days", n,
-		          a->policy.retention_days);
+		          "%" PRIu32 " segment%s older than %" PRIu32 " day%s", n, plural(n),
+		          a->policy.retention_days, plural(a->policy.retention_days));
 	n = spool_enforce_cap(a->spool, (uint64_t)a->policy.max_spool_mb * 1000000);
 	if (n)
 		agent_log(a, "segments-expired", CAPCTL_UID_AGENT,
-		          "%" PRIu32 " oldest segments, to keep the spool under %" PRIu32 " MB", n,
-		          a->policy.max_spool_mb);
+		          "%" PRIu32 " segment%s, the oldest, to keep the spool under %" PRIu32
+		          " MB",
+		          n, plural(n), a->policy.max_spool_mb);
 	agent_spool_changed(a);
 }
 

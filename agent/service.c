@@ -165,7 +165,7 @@ static DBusMessage *m_pause(struct agent *a, DBusMessage *m, uint32_t uid)
 	int err = agent_commit_control(a, &next);
 	if (err < 0)
 		return storage_failed(a, m, err);
-	format_local_time(until, now, when, sizeof when);
+	format_local_end(until, now, when, sizeof when);
 	format_duration(seconds, dur, sizeof dur);
 	agent_log(a, "pause", uid, "paused for %s, until %s", dur, when);
 	DBusMessage *reply = dbus_message_new_method_return(m);
@@ -185,7 +185,7 @@ static DBusMessage *m_resume(struct agent *a, DBusMessage *m, uint32_t uid)
 		int err = agent_commit_control(a, &next);
 		if (err < 0)
 			return storage_failed(a, m, err);
-		format_local_time(until, now, when, sizeof when);
+		format_local_end(until, now, when, sizeof when);
 		agent_log(a, "resume", uid, "resumed; the pause was due to end at %s", when);
 	}
 	return dbus_message_new_method_return(m);
@@ -212,8 +212,8 @@ static DBusMessage *m_request(struct agent *a, DBusMessage *m, uint32_t uid)
 	if (err < 0)
 		return storage_failed(a, m, err);
 	/* The reason stays out of History and the log: it may be medical. */
-	agent_log(a, "exemption-requested", uid, "%s: scope %s, category %s, %" PRIu32 " days",
-	          ex->id, ex->scope, ex->category, ex->days);
+	agent_log(a, "exemption-requested", uid, "%s: scope %s, category %s, %" PRIu32 " day%s",
+	          ex->id, ex->scope, ex->category, ex->days, plural(ex->days));
 	const char *id = ex->id;
 	DBusMessage *reply = dbus_message_new_method_return(m);
 	dbus_message_append_args(reply, DBUS_TYPE_STRING, &id, DBUS_TYPE_INVALID);
@@ -341,8 +341,8 @@ static DBusMessage *m_forget(struct agent *a, DBusMessage *m, uint32_t uid)
 	uint64_t now = now_usec(), cutoff = now - (uint64_t)seconds * USEC_PER_SEC;
 	uint64_t removed = agent_forget(a, cutoff, &err);
 	format_duration(seconds, dur, sizeof dur);
-	agent_log(a, "forget", uid, "the last %s: %" PRIu64 " events removed%s", dur, removed,
-	          err < 0 ? "; some could not be erased" : "");
+	agent_log(a, "forget", uid, "the last %s: %" PRIu64 " event%s removed%s", dur, removed,
+	          plural(removed), err < 0 ? "; some could not be erased" : "");
 	if (err < 0)
 		return error(m, DBUS_ERROR_FAILED,
 		             "%" PRIu64 " events were erased, but some of the data could not be "
@@ -498,7 +498,7 @@ static DBusMessage *m_delete_segments(struct agent *a, DBusMessage *m, uint32_t 
 	free(sent);
 	if (deleted) {
 		agent_log(a, "segments-deleted", uid, "%" PRIu32 " segment%s (%s%s)", deleted,
-		          deleted > 1 ? "s" : "", first, deleted > 1 ? " and others" : "");
+		          plural(deleted), first, deleted > 1 ? " and others" : "");
 		agent_spool_changed(a);
 	}
 	DBusMessage *reply = dbus_message_new_method_return(m);

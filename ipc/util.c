@@ -347,6 +347,19 @@ void format_local_time(uint64_t usec, uint64_t now, char *buf, size_t size)
 		strftime(buf, size, "%Y-%m-%d %H:%M", &tm);
 }
 
+void format_local_end(uint64_t usec, uint64_t now, char *buf, size_t size)
+{
+	uint64_t minute = 60 * USEC_PER_SEC;
+	uint64_t up =
+	    usec % minute && usec <= UINT64_MAX - minute ? usec - usec % minute + minute : usec;
+	format_local_time(up, now, buf, size);
+}
+
+const char *plural(uint64_t n)
+{
+	return n == 1 ? "" : "s";
+}
+
 void format_local_date(uint64_t usec, char *buf, size_t size)
 {
 	struct tm tm = local_tm(usec);

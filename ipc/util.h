@@ -69,6 +69,11 @@ bool unescape_field_strict(char *s);
 /* Local wall-clock time of a realtime microsecond stamp: "14:32" when it is
  * today, else "2027-01-04 14:32". buf holds at least 32 bytes. */
 void format_local_time(uint64_t usec, uint64_t now, char *buf, size_t size);
+/* The same for the end of something, rounded up to the minute: what is said
+ * to last until 14:33 does. */
+void format_local_end(uint64_t usec, uint64_t now, char *buf, size_t size);
+/* "s" unless n is 1: "%u segment%s". */
+const char *plural(uint64_t n);
 /* "2027-01-04" in local time. */
 void format_local_date(uint64_t usec, char *buf, size_t size);
 

@@ -178,7 +178,7 @@ static int parse_event(struct parser *p, const struct token *tok, size_t n)
 	if (n != 4)
 		return fail(p, "E: needs exactly TIME TYPE CODE VALUE, found %s%zu field%s",
 		            n > MAX_TOKENS ? "over " : "", n > MAX_TOKENS ? (size_t)MAX_TOKENS : n,
-		            n == 1 ? "" : "s");
+		            plural(n));
 	if (!parse_time(&tok[0], &t))
 		return fail(p, "time '%s' is not SECONDS.MICROSECONDS (six digits after the point)",
 		            quote(&tok[0], q));

@@ -320,7 +320,7 @@ struct source *source_evdev_new(struct loop *l, const struct source_cb *cb, char
 	if (denied)
 		log_msg("%d input device%s under " INPUT_DIR " could not be opened: permission "
 		        "denied",
-		        denied, denied == 1 ? "" : "s");
+		        denied, plural(denied));
 	/* Reported from the loop: the agent does not have the source yet. */
 	s->status_timer = loop_timer_new(l, on_status_timer, s);
 	if (s->n_devs == 0)

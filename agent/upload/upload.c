@@ -237,7 +237,7 @@ static void deletion_done(struct uploader *u, const struct plan_clock *c, const 
 	char detail[400], from[40], to[40];
 	if (d->ids) {
 		snprintf(detail, sizeof detail, "%zu uploaded segment%s, sent to %s", d->n,
-		         d->n == 1 ? "" : "s", host);
+		         plural(d->n), host);
 	} else {
 		format_local_time(d->from, c->now, from, sizeof from);
 		format_local_time(d->to, c->now, to, sizeof to);
@@ -261,8 +261,8 @@ static uint64_t batch_done(struct uploader *u, uint64_t sent, const char *host)
 		else
 			spool_set_uploaded(u->spool, u->batch[i]);
 	}
-	log_msg("uploaded %zu segment%s (%" PRId64 " bytes) to %s", u->batch_n,
-	        u->batch_n == 1 ? "" : "s", (int64_t)sent, host);
+	log_msg("uploaded %zu segment%s (%" PRId64 " bytes) to %s", u->batch_n, plural(u->batch_n),
+	        (int64_t)sent, host);
 	return newest;
 }
 

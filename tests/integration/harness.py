@@ -119,8 +119,10 @@ def now_us():
 
 
 def local_hhmm(us):
-    """The agent's way of saying a pause end: HH:MM today, else the date too."""
-    t = time.localtime(us / 1e6)
+    """The agent's way of saying a pause end: HH:MM today, else the date too,
+    rounded up to the minute (a pause said to last until 10:15 does)."""
+    minute = 60_000_000
+    t = time.localtime(-(-us // minute) * minute / 1e6)
     if time.strftime("%Y-%m-%d", t) == time.strftime("%Y-%m-%d", time.localtime()):
         return time.strftime("%H:%M", t)
     return time.strftime("%Y-%m-%d %H:%M", t)

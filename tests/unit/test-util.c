@@ -78,6 +78,20 @@ static void test_local_days(void **state)
 	assert_string_equal(buf, "2028-01-05 10:00");
 	format_local_date(t, buf, sizeof buf);
 	assert_string_equal(buf, "2028-01-04");
+	/* An end is rounded up: a pause until 10:00:01 lasts past 10:00. */
+	format_local_end(t, t, buf, sizeof buf);
+	assert_string_equal(buf, "10:00");
+	format_local_end(t + 1, t, buf, sizeof buf);
+	assert_string_equal(buf, "10:01");
+	format_local_end(t + 59 * USEC_PER_SEC, t, buf, sizeof buf);
+	assert_string_equal(buf, "10:01");
+	format_local_end(t - 86400 * USEC_PER_SEC + 60 * USEC_PER_SEC - 1, t, buf, sizeof buf);
+	assert_string_equal(buf, "2028-01-03 10:01");
+	format_local_end(UINT64_MAX, t, buf, sizeof buf); /* no wrap to 1970 */
+	assert_null(strstr(buf, "1970"));
+	assert_string_equal(plural(0), "s");
+	assert_string_equal(plural(1), "");
+	assert_string_equal(plural(2), "s");
 	/* A zone with summer time: days still change at local midnight. */
 	setenv("TZ", "Europe/Berlin", 1);
 	tzset();

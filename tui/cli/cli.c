@@ -1149,8 +1149,8 @@ static int cmd_forget(struct cli *c, const char *word)
 		human_minutes(seconds, len, sizeof len);
 		human_count(removed, n, sizeof n);
 		if (removed)
-			say("Forgot %s event%s recorded in the last %s.\n", n,
-			    removed == 1 ? "" : "s", len);
+			say("Forgot %s event%s recorded in the last %s.\n", n, plural(removed),
+			    len);
 		else
 			say("Nothing was kept from the last %s.\n", len);
 	}
@@ -1402,7 +1402,7 @@ static int cmd_data_show(struct cli *c, const char *word)
 		local_stamp(s.last_t, s.first_t, to, sizeof to);
 		if (s.got)
 			say("Segment %" PRIu64 ": %s, %s event%s from %s to %s\n\n", id, s.stream,
-			    n, s.got == 1 ? "" : "s", from, to);
+			    n, plural(s.got), from, to);
 		else
 			say("Segment %" PRIu64 ": no events\n", id);
 		fwrite(doc, 1, doc_len, stdout);
@@ -1499,7 +1499,7 @@ static int cmd_data_delete(struct cli *c, char **words, int n)
 			json_object_end(&j);
 			json_finish(&j);
 		} else if (deleted == (uint64_t)n_known && n_known) {
-			say("Deleted %" PRIu64 " segment%s.\n", deleted, deleted == 1 ? "" : "s");
+			say("Deleted %" PRIu64 " segment%s.\n", deleted, plural(deleted));
 		} else if (n_known) {
 			say("Deleted %" PRIu64 " of %d segments; the others were not kept any "
 			    "more.\n",
@@ -1653,8 +1653,8 @@ static int cmd_data_export(struct cli *c)
 		char n[32], sg[32];
 		human_count(events, n, sizeof n);
 		human_count(segs, sg, sizeof sg);
-		say("Exported %s event%s from %s segment%s to %s.\n", n, events == 1 ? "" : "s", sg,
-		    segs == 1 ? "" : "s", c->output);
+		say("Exported %s event%s from %s segment%s to %s.\n", n, plural(events), sg,
+		    plural(segs), c->output);
 	}
 	return 0;
 }
