@@ -10,9 +10,20 @@
 
 void evjson_string(FILE *f, const char *s)
 {
+	size_t len = strlen(s);
 	fputc('"', f);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		switch (*p) {
+	for (size_t i = 0; i < len;) {
+		uint32_t cp;
+		int n = utf8_decode(s + i, len - i, &cp);
+		if (n < 0) {
+			/* As busstr does for the bus, byte by byte: the same text
+			 * comes out of a file and out of the agent's answer. */
+			fputs("\xef\xbf\xbd", f);
+			i++;
+			continue;
+		}
+		i += (size_t)n;
+		switch (cp) {
 		case '"':
 			fputs("\\\"", f);
 			break;
@@ -28,11 +39,15 @@ void evjson_string(FILE *f, const char *s)
 		case '\t':
 			fputs("\\t", f);
 			break;
+		case 0x2028: /* JSON allows them raw; JavaScript ends a line there */
+		case 0x2029:
+			fprintf(f, "\\u%04x", (unsigned)cp);
+			break;
 		default:
-			if (*p < 0x20 || *p == 0x7f)
-				fprintf(f, "\\u%04x", *p);
+			if (cp < 0x20 || cp == 0x7f)
+				fprintf(f, "\\u%04x", (unsigned)cp);
 			else
-				fputc(*p, f);
+				fwrite(s + i - (size_t)n, 1, (size_t)n, f);
 		}
 	}
 	fputc('"', f);

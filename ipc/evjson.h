@@ -20,7 +20,10 @@ struct evjson_event {
 	const char *text;
 };
 
-/* s as one JSON string, quotes included, on f. */
+/* s as one JSON string, quotes included, on f: " and \ escaped, newline,
+ * carriage return and tab as \n \r \t, other control bytes, DEL, U+2028
+ * and U+2029 as \u00XX or \u20XX; each byte that does not start a valid
+ * UTF-8 sequence becomes U+FFFD; every other character as it is. */
 void evjson_string(FILE *f, const char *s);
 
 /* ISO 8601 in UTC to the microsecond: "2026-11-29T07:03:24.123456Z". */
