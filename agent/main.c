@@ -173,7 +173,7 @@ static const char *default_source(struct agent_options *a)
 struct mode {
 	bool decode;              /* --decode FILE... */
 	const char *check_config; /* --check-config FILE */
-	const char *agent_opt;    /* the first option of the agent's, for --decode */
+	const char *agent_opt;    /* the first other option given, which --decode refuses */
 };
 
 /* One option: 1 to go on, 0 to exit with *code. */
