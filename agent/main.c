@@ -2,6 +2,7 @@
  * agent's start, loop and stop in lifecycle.c. */
 #define _GNU_SOURCE
 #include "agent.h"
+#include "decode.h"
 #include "util.h"
 
 #include <dirent.h>
@@ -18,6 +19,7 @@ static void usage(FILE *out)
 	      "                [--source x11 | evdev | synthetic[:SEED] | replay:FILE | none]\n"
 	      "                [--speed FACTOR] [--exit-at-end]\n"
 	      "       captured --check-config FILE\n"
+	      "       captured --decode FILE...\n"
 	      "       captured -h | --help | -V | --version\n"
 	      "\n"
 	      "The reference capture agent of capctl: records input as the policy allows\n"
@@ -36,6 +38,8 @@ static void usage(FILE *out)
 	      "                       fast, 0 as fast as possible\n"
 	      "  --exit-at-end        when a replay ends, save everything and exit 0\n"
 	      "  --check-config FILE  check a policy file and exit\n"
+	      "  --decode FILE...     print the events of segment files or upload bodies\n"
+	      "                       (- for standard input) as JSON Lines and exit\n"
 	      "  -h, --help           show this help and exit\n"
 	      "  -V, --version        show the version and exit\n"
 	      "\n"
@@ -165,8 +169,15 @@ static const char *default_source(struct agent_options *a)
 	return readable ? "evdev" : "none";
 }
 
+/* What the command line asks for besides starting the agent. */
+struct mode {
+	bool decode;              /* --decode FILE... */
+	const char *check_config; /* --check-config FILE */
+	const char *agent_opt;    /* the first other option given, which --decode refuses */
+};
+
 /* One option: 1 to go on, 0 to exit with *code. */
-static int take_option(int c, const char *arg, struct agent_options *o, int *code)
+static int take_option(int c, const char *arg, struct agent_options *o, struct mode *m, int *code)
 {
 	*code = 2;
 	switch (c) {
@@ -189,8 +200,11 @@ static int take_option(int c, const char *arg, struct agent_options *o, int *cod
 		o->exit_at_end = true;
 		return 1;
 	case 'C':
-		*code = check_config(arg);
-		return 0;
+		m->check_config = arg;
+		return 1;
+	case 'D':
+		m->decode = true;
+		return 1;
 	case 'h':
 		usage(stdout);
 		*code = 0;
@@ -205,6 +219,23 @@ static int take_option(int c, const char *arg, struct agent_options *o, int *cod
 	}
 }
 
+/* --decode FILE...: alone, with at least one file. The exit status. */
+static int decode_mode(const struct mode *m, int argc, char **argv)
+{
+	if (m->agent_opt) {
+		fprintf(stderr, "captured: --decode cannot be combined with --%s\n", m->agent_opt);
+		usage(stderr);
+		return 2;
+	}
+	if (optind == argc) {
+		fprintf(stderr,
+		        "captured: --decode needs at least one FILE (- for standard input)\n");
+		usage(stderr);
+		return 2;
+	}
+	return decode_files(argv + optind, argc - optind, stdout, stderr);
+}
+
 /* The command line into *o: 1 to start the agent, 0 to exit with *code. */
 static int parse_options(int argc, char **argv, struct agent_options *o, int *code)
 {
@@ -215,17 +246,31 @@ static int parse_options(int argc, char **argv, struct agent_options *o, int *co
 	    {"state-dir", required_argument, NULL, 'd'},
 	    {"source", required_argument, NULL, 's'},
 	    {"check-config", required_argument, NULL, 'C'},
+	    {"decode", no_argument, NULL, 'D'},
 	    {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, 'V'},
 	    {"speed", required_argument, NULL, 'p'},
 	    {"exit-at-end", no_argument, NULL, 'E'},
 	    {NULL, 0, NULL, 0},
 	};
-	int c;
+	struct mode m = {0};
+	int c, li = -1;
 	*o = (struct agent_options){.source = SOURCE_NONE, .speed = 1};
-	while ((c = getopt_long(argc, argv, "hV", opts, NULL)) != -1)
-		if (!take_option(c, optarg, o, code))
+	while ((c = getopt_long(argc, argv, "hV", opts, &li)) != -1) {
+		if (!take_option(c, optarg, o, &m, code))
 			goto fail;
+		if (c != 'D' && li >= 0 && !m.agent_opt)
+			m.agent_opt = opts[li].name;
+		li = -1;
+	}
+	if (m.decode) {
+		*code = decode_mode(&m, argc, argv);
+		goto fail;
+	}
+	if (m.check_config) {
+		*code = check_config(m.check_config);
+		goto fail;
+	}
 	if (optind < argc) {
 		fprintf(stderr, "captured: unexpected argument '%s'\n", argv[optind]);
 		usage(stderr);

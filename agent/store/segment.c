@@ -11,6 +11,9 @@
 
 static const uint8_t magic[8] = {'C', 'A', 'P', 'S', 'E', 'G', 0, 1};
 
+_Static_assert(ZSTD_COMPRESSBOUND(SEGMENT_MAX_RAW) <= SEGMENT_MAX_STORED,
+               "a segment of SEGMENT_MAX_RAW always fits SEGMENT_MAX_STORED");
+
 /* Room for n more bytes. */
 static void buf_reserve(struct buf *b, size_t n)
 {
@@ -309,12 +312,16 @@ int segment_encode(const struct seg_cols *c, enum stream s, uint64_t id, int lev
 	return 0;
 }
 
-int segment_check(const void *data, size_t len, struct seg_header *h)
+/* The header's fields, checked as far as the header alone can be: magic,
+ * version, stream and limits. */
+static enum seg_fault header_read(const uint8_t *p, size_t len, struct seg_header *h)
 {
-	const uint8_t *p = data;
-	if (len < SEGMENT_HEADER_SIZE || memcmp(p, magic, 8) != 0 || p[45] != 1 ||
-	    p[44] >= N_STREAMS)
-		return -EBADMSG;
+	if (len < SEGMENT_HEADER_SIZE)
+		return SEG_SHORT;
+	if (memcmp(p, magic, 8) != 0)
+		return SEG_MAGIC;
+	if (p[45] != 1)
+		return SEG_VERSION;
 	*h = (struct seg_header){
 	    .id = get_le(p + 8, 8),
 	    .start = get_le(p + 16, 8),
@@ -324,33 +331,60 @@ int segment_check(const void *data, size_t len, struct seg_header *h)
 	    .stored_len = (uint32_t)get_le(p + 40, 4),
 	    .stream = (enum stream)p[44],
 	};
-	if (h->stored_len != len - SEGMENT_HEADER_SIZE || h->raw_len > SEGMENT_MAX_RAW ||
-	    h->events > SEGMENT_MAX_EVENTS || h->end < h->start)
-		return -EBADMSG;
+	if (p[44] >= N_STREAMS || h->raw_len > SEGMENT_MAX_RAW ||
+	    h->stored_len > SEGMENT_MAX_STORED || h->events > SEGMENT_MAX_EVENTS ||
+	    h->end < h->start)
+		return SEG_HEADER;
+	return SEG_OK;
+}
+
+enum seg_fault segment_size(const void *head, size_t len, size_t *size)
+{
+	struct seg_header h;
+	enum seg_fault f = header_read(head, len, &h);
+	if (f == SEG_OK)
+		*size = SEGMENT_HEADER_SIZE + (size_t)h.stored_len;
+	return f;
+}
+
+enum seg_fault segment_check_fault(const void *data, size_t len, struct seg_header *h)
+{
+	const uint8_t *p = data;
+	enum seg_fault f = header_read(p, len, h);
+	if (f != SEG_OK)
+		return f;
+	if (h->stored_len != len - SEGMENT_HEADER_SIZE)
+		return SEG_LENGTH;
 	uint8_t zero[4] = {0};
 	uint32_t crc = crc32c(0, p, 48);
 	crc = crc32c(crc, zero, 4);
 	crc = crc32c(crc, p + 52, len - 52);
-	return crc == (uint32_t)get_le(p + 48, 4) ? 0 : -EBADMSG;
+	return crc == (uint32_t)get_le(p + 48, 4) ? SEG_OK : SEG_CHECKSUM;
 }
 
-int segment_decode(const void *data, size_t len, struct seg_header *h, struct seg_events *out)
+int segment_check(const void *data, size_t len, struct seg_header *h)
 {
-	int r = segment_check(data, len, h);
+	return segment_check_fault(data, len, h) == SEG_OK ? 0 : -EBADMSG;
+}
+
+enum seg_fault segment_decode_fault(const void *data, size_t len, struct seg_header *h,
+                                    struct seg_events *out)
+{
+	enum seg_fault f = segment_check_fault(data, len, h);
 	memset(out, 0, sizeof *out);
-	if (r < 0)
-		return r;
+	if (f != SEG_OK)
+		return f;
 	void *raw = xmalloc(h->raw_len ? h->raw_len : 1);
 	size_t n = ZSTD_decompress(raw, h->raw_len, (const uint8_t *)data + SEGMENT_HEADER_SIZE,
 	                           h->stored_len);
 	if (ZSTD_isError(n) || n != h->raw_len) {
 		free(raw);
-		return -EBADMSG;
+		return SEG_COMPRESSION;
 	}
-	r = payload_decode(raw, n, out);
+	int r = payload_decode(raw, n, out);
 	free(raw);
 	if (r < 0)
-		return r;
+		return SEG_PAYLOAD;
 	uint64_t lo = UINT64_MAX, hi = 0;
 	for (uint32_t i = 0; i < out->n; i++) {
 		lo = out->time[i] < lo ? out->time[i] : lo;
@@ -358,7 +392,12 @@ int segment_decode(const void *data, size_t len, struct seg_header *h, struct se
 	}
 	if (out->n != h->events || (out->n && (lo != h->start || hi != h->end))) {
 		seg_events_fini(out);
-		return -EBADMSG;
+		return SEG_SUMMARY;
 	}
-	return 0;
+	return SEG_OK;
+}
+
+int segment_decode(const void *data, size_t len, struct seg_header *h, struct seg_events *out)
+{
+	return segment_decode_fault(data, len, h, out) == SEG_OK ? 0 : -EBADMSG;
 }

@@ -43,6 +43,8 @@
 #define SEGMENT_HEADER_SIZE 64
 #define SEGMENT_MAX_EVENTS 10000000u
 #define SEGMENT_MAX_RAW (256u << 20)
+/* Room for zstd's worst case of SEGMENT_MAX_RAW (ZSTD_compressBound). */
+#define SEGMENT_MAX_STORED (SEGMENT_MAX_RAW + (SEGMENT_MAX_RAW >> 8) + (1u << 20))
 /* The spool closes a segment whose payload reaches this, whatever its age,
  * so one always fits an upload and the smallest daily cap. */
 #define SEGMENT_RAW_LIMIT (512u << 10)
@@ -106,6 +108,29 @@ int segment_encode(const struct seg_cols *c, enum stream s, uint64_t id, int lev
 int segment_check(const void *data, size_t len, struct seg_header *h);
 /* segment_check, then decompresses and decodes: 0 or -EBADMSG. */
 int segment_decode(const void *data, size_t len, struct seg_header *h, struct seg_events *out);
+
+/* Why a file is refused. The agent needs only -EBADMSG; captured --decode
+ * tells people which. */
+enum seg_fault {
+	SEG_OK,
+	SEG_SHORT,       /* shorter than the header */
+	SEG_MAGIC,       /* not "CAPSEG\0\1" */
+	SEG_VERSION,     /* a format version other than 1 */
+	SEG_HEADER,      /* a stream, size, count or span no segment has */
+	SEG_LENGTH,      /* stored_len is not what follows the header */
+	SEG_CHECKSUM,    /* the CRC-32C does not match */
+	SEG_COMPRESSION, /* zstd fails, or gives other than raw_len bytes */
+	SEG_PAYLOAD,     /* the columns do not decode */
+	SEG_SUMMARY,     /* the events' count or span is not the header's */
+};
+/* segment_check and segment_decode with the reason. */
+enum seg_fault segment_check_fault(const void *data, size_t len, struct seg_header *h);
+enum seg_fault segment_decode_fault(const void *data, size_t len, struct seg_header *h,
+                                    struct seg_events *out);
+/* From a header alone (the first len bytes of a file, len >= 64 for all of
+ * it), the size of the whole segment in *size: so segments that follow one
+ * another (an upload body) can be told apart before each is read whole. */
+enum seg_fault segment_size(const void *head, size_t len, size_t *size);
 
 uint32_t crc32c(uint32_t crc, const void *data, size_t len);
 

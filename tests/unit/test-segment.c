@@ -1,5 +1,6 @@
 /* The segment codec: round trips of edge values and random data, the
- * checksum catching any flipped byte, and malformed payloads refused. */
+ * checksum catching any flipped byte, malformed payloads refused, and the
+ * reason given for each kind of damage. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,6 +10,7 @@
 #include <string.h>
 #include <errno.h>
 #include <cmocka.h>
+#include <zstd.h>
 
 #include "store/segment.h"
 #include "util.h"
@@ -144,6 +146,108 @@ static void test_bad_payloads(void **state)
 	seg_events_fini(&ev);
 }
 
+static void put32(uint8_t *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+/* The CRC written again after a field was changed on purpose. */
+static void recrc(struct buf *file)
+{
+	static const uint8_t zero[4] = {0};
+	uint32_t crc = crc32c(0, file->p, 48);
+	crc = crc32c(crc, zero, 4);
+	crc = crc32c(crc, file->p + 52, file->len - 52);
+	put32(file->p + 48, crc);
+}
+
+static enum seg_fault fault_of(const struct buf *file, size_t len)
+{
+	struct seg_header h;
+	struct seg_events ev;
+	enum seg_fault f = segment_decode_fault(file->p, len, &h, &ev);
+	if (f == SEG_OK)
+		seg_events_fini(&ev);
+	else
+		assert_int_equal(segment_decode(file->p, len, &h, &ev), -EBADMSG);
+	return f;
+}
+
+/* A copy of good, changed at byte at to v, its CRC made right again or not. */
+static enum seg_fault fault_with(const struct buf *good, size_t at, uint8_t v, bool fix_crc)
+{
+	struct buf b = {0};
+	buf_put(&b, good->p, good->len);
+	b.p[at] = v;
+	if (fix_crc)
+		recrc(&b);
+	enum seg_fault f = fault_of(&b, b.len);
+	buf_free(&b);
+	return f;
+}
+
+static void test_faults(void **state)
+{
+	(void)state;
+	struct seg_cols c;
+	struct buf good = {0}, b = {0};
+	size_t size = 0;
+	seg_cols_init(&c, 1000);
+	for (int i = 0; i < 20; i++) {
+		struct event e = {.time = 1000 + (uint64_t)i * 10, .kind = EV_KEY_PRESS, .code = i};
+		seg_cols_add(&c, &e);
+	}
+	assert_int_equal(segment_encode(&c, STREAM_KEYBOARD, 9, 3, &good), 0);
+	assert_int_equal(fault_of(&good, good.len), SEG_OK);
+	assert_int_equal(segment_size(good.p, SEGMENT_HEADER_SIZE, &size), SEG_OK);
+	assert_int_equal(size, good.len);
+
+	assert_int_equal(fault_of(&good, SEGMENT_HEADER_SIZE - 1), SEG_SHORT);
+	assert_int_equal(segment_size(good.p, SEGMENT_HEADER_SIZE - 1, &size), SEG_SHORT);
+	assert_int_equal(fault_of(&good, good.len - 1), SEG_LENGTH);
+	assert_int_equal(fault_with(&good, 0, 'X', false), SEG_MAGIC);
+	assert_int_equal(fault_with(&good, 7, 2, false), SEG_MAGIC);
+	assert_int_equal(fault_with(&good, 45, 2, false), SEG_VERSION);
+	assert_int_equal(fault_with(&good, 44, N_STREAMS, true), SEG_HEADER);
+	assert_int_equal(fault_with(&good, 35, 0x01, true), SEG_HEADER); /* 16 M events */
+	assert_int_equal(fault_with(&good, 39, 0x10, true), SEG_HEADER); /* raw_len 256 M + */
+	assert_int_equal(fault_with(&good, 23, 1, true), SEG_HEADER);    /* start after end */
+	assert_int_equal(fault_with(&good, good.len - 1, good.p[good.len - 1] ^ 1, false),
+	                 SEG_CHECKSUM);
+	assert_int_equal(fault_with(&good, 48, good.p[48] ^ 1, false), SEG_CHECKSUM);
+	assert_int_equal(fault_with(&good, 36, (uint8_t)(good.p[36] + 1), true), SEG_COMPRESSION);
+	assert_int_equal(fault_with(&good, 32, 21, true), SEG_SUMMARY);   /* events 21 */
+	assert_int_equal(fault_with(&good, 16, 0xe9, true), SEG_SUMMARY); /* start 1001 */
+
+	/* A stored length no zstd frame of SEGMENT_MAX_RAW needs. */
+	buf_put(&b, good.p, SEGMENT_HEADER_SIZE);
+	put32(b.p + 40, SEGMENT_MAX_STORED + 1);
+	assert_int_equal(segment_size(b.p, b.len, &size), SEG_HEADER);
+	put32(b.p + 40, SEGMENT_MAX_STORED);
+	assert_int_equal(segment_size(b.p, b.len, &size), SEG_OK);
+	assert_int_equal(size, SEGMENT_HEADER_SIZE + (size_t)SEGMENT_MAX_STORED);
+
+	/* A sound frame of a payload that does not decode (a kind of 40). */
+	static const uint8_t bad_kind[] = {1, 0, 1, 1, 1, 1, 1, 1, 0, 80, 0, 0, 0, 0};
+	uint8_t z[64];
+	size_t zn = ZSTD_compress(z, sizeof z, bad_kind, sizeof bad_kind, 1);
+	assert_false(ZSTD_isError(zn));
+	b.len = 0;
+	buf_put(&b, good.p, SEGMENT_HEADER_SIZE);
+	buf_put(&b, z, zn);
+	memset(b.p + 16, 0, 16); /* start and end 0 */
+	put32(b.p + 32, 1);
+	put32(b.p + 36, sizeof bad_kind);
+	put32(b.p + 40, (uint32_t)zn);
+	recrc(&b);
+	assert_int_equal(fault_of(&b, b.len), SEG_PAYLOAD);
+
+	seg_cols_fini(&c);
+	buf_free(&good);
+	buf_free(&b);
+}
+
 static void test_compact(void **state)
 {
 	/* Regular pointer motion costs well under 2 bytes an event. */
@@ -170,7 +274,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_edge_values),   cmocka_unit_test(test_random),
 	    cmocka_unit_test(test_flipped_bytes), cmocka_unit_test(test_bad_payloads),
-	    cmocka_unit_test(test_compact),
+	    cmocka_unit_test(test_faults),        cmocka_unit_test(test_compact),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

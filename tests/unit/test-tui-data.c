@@ -42,7 +42,7 @@ static void detail(const char *kind, int32_t x, int32_t y, int32_t code, const c
                    const char *want)
 {
 	char buf[256];
-	struct evtext_event e = {T0, evtext_stream_of_kind(kind), kind, x, y, code, text};
+	struct evjson_event e = {T0, evtext_stream_of_kind(kind), kind, x, y, code, text};
 	evtext_detail(&e, buf, sizeof buf);
 	assert_string_equal(buf, want);
 }
@@ -80,12 +80,12 @@ static void test_detail(void **state)
 	assert_null(evtext_key_name(128));
 }
 
-static char *line_of(const struct evtext_event *e)
+static char *line_of(const struct evjson_event *e)
 {
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
-	evtext_json_line(f, e);
+	evjson_line(f, e, NULL);
 	fclose(f);
 	return buf;
 }
@@ -93,7 +93,7 @@ static char *line_of(const struct evtext_event *e)
 static void json_line(const char *stream, const char *kind, int32_t x, int32_t y, int32_t code,
                       const char *text, const char *want)
 {
-	struct evtext_event e = {T0 + 123456, stream, kind, x, y, code, text};
+	struct evjson_event e = {T0 + 123456, stream, kind, x, y, code, text};
 	char *got = line_of(&e);
 	assert_string_equal(got, want);
 	free(got);
@@ -131,7 +131,7 @@ static void test_json_line(void **state)
 	assert_string_equal(buf, "07:03:24.007");
 	evtext_local(T0, buf, sizeof buf);
 	assert_string_equal(buf, "2026-11-29 07:03:24");
-	evtext_iso(5, buf, sizeof buf);
+	evjson_iso(5, buf, sizeof buf);
 	assert_string_equal(buf, "1970-01-01T00:00:00.000005Z");
 }
 

@@ -1267,12 +1267,12 @@ static int cmd_data_list(struct cli *c)
 }
 
 /* One event as a JSON object with the keys of an export line. */
-static void json_event(struct json *j, const struct evtext_event *e)
+static void json_event(struct json *j, const struct evjson_event *e)
 {
 	char iso[40];
 	bool pos, code, text;
-	evtext_fields(e->kind, &pos, &code, &text);
-	evtext_iso(e->time, iso, sizeof iso);
+	evjson_fields(e->kind, &pos, &code, &text);
+	evjson_iso(e->time, iso, sizeof iso);
 	json_object_begin(j);
 	json_key(j, "time");
 	json_string(j, iso);
@@ -1311,7 +1311,7 @@ struct show {
 
 static void show_event(struct show *s, const struct contract_event *ce)
 {
-	struct evtext_event e = {ce->time,
+	struct evjson_event e = {ce->time,
 	                         contract_stream_name(ce->stream),
 	                         contract_kind_name(ce->kind),
 	                         ce->x,

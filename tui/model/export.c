@@ -192,7 +192,7 @@ static void read_reply(struct export *x, DBusMessage *reply)
 		const struct contract_event *e = &page.rows[i];
 		if (x->since && e->time < x->since)
 			continue;
-		c->ev[c->n_ev++] = (struct evtext_event){
+		c->ev[c->n_ev++] = (struct evjson_event){
 		    .time = e->time,
 		    .stream = *c->stream ? c->stream : contract_stream_name(e->stream),
 		    .kind = contract_kind_name(e->kind),
@@ -276,7 +276,7 @@ int export_next(struct export *x, struct export_req *req)
 			fail(x, xstrdup("the file could not be written"));
 			return -1;
 		}
-		evtext_json_line(x->out, &best->ev[best->pos++]);
+		evjson_line(x->out, &best->ev[best->pos++], NULL);
 		x->events_written++;
 	}
 }

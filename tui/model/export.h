@@ -1,4 +1,4 @@
-/* Exporting what the agent keeps as JSON Lines (evtext.h), one timeline:
+/* Exporting what the agent keeps as JSON Lines (evjson.h), one timeline:
  * the segments are listed (ListSegments, a page at a time), then read
  * (ReadSegment, a page at a time) stream by stream and merged by time, so
  * the file is in time order across streams while at most one page per
@@ -42,7 +42,7 @@ struct export_cursor {
 	bool reading;                /* segs[next - 1] is being read */
 	uint64_t offset;             /* the next event of it to ask for */
 	struct contract_events page; /* the events held: ev's texts point into it */
-	struct evtext_event *ev;
+	struct evjson_event *ev;
 	size_t n_ev, pos;
 };
 

@@ -3,7 +3,6 @@
  * labels its keys; what a key types depends on the layout, which the
  * agent never records. */
 #include "text/evtext.h"
-#include "text/json.h"
 #include "util.h"
 
 #include <stdio.h>
@@ -182,7 +181,7 @@ static const char *category_words(const char *cat)
 }
 
 /* " at 512, 384" where a position was kept (a field not kept is 0). */
-static void at(const struct evtext_event *e, char *buf, size_t size)
+static void at(const struct evjson_event *e, char *buf, size_t size)
 {
 	if (e->x || e->y)
 		snprintf(buf, size, " at %d, %d", e->x, e->y);
@@ -190,7 +189,7 @@ static void at(const struct evtext_event *e, char *buf, size_t size)
 		buf[0] = '\0';
 }
 
-void evtext_detail(const struct evtext_event *e, char *buf, size_t size)
+void evtext_detail(const struct evjson_event *e, char *buf, size_t size)
 {
 	const char *k = e->kind, *name;
 	char pos[48];
@@ -251,50 +250,4 @@ void evtext_local(uint64_t usec, char *buf, size_t size)
 	struct tm tm;
 	localtime_r(&t, &tm);
 	strftime(buf, size, "%Y-%m-%d %H:%M:%S", &tm);
-}
-
-void evtext_iso(uint64_t usec, char *buf, size_t size)
-{
-	time_t t = (time_t)(usec / USEC_PER_SEC);
-	struct tm tm;
-	char ymdhms[32];
-	gmtime_r(&t, &tm);
-	strftime(ymdhms, sizeof ymdhms, "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf, size, "%s.%06uZ", ymdhms, (unsigned)(usec % USEC_PER_SEC));
-}
-
-void evtext_fields(const char *k, bool *pos, bool *code, bool *text)
-{
-	*pos = *code = *text = true;
-	if (strcmp(k, "motion") == 0)
-		*code = *text = false;
-	else if (strncmp(k, "button-", 7) == 0 || strcmp(k, "scroll") == 0)
-		*text = false;
-	else if (strncmp(k, "key-", 4) == 0)
-		*pos = false;
-	else if (strcmp(k, "focus") == 0)
-		*pos = *code = false;
-}
-
-void evtext_json_line(FILE *f, const struct evtext_event *e)
-{
-	const char *k = e->kind;
-	bool pos, code, text;
-	char iso[40];
-
-	evtext_fields(k, &pos, &code, &text);
-	evtext_iso(e->time, iso, sizeof iso);
-	fprintf(f, "{\"time\":\"%s\",\"us\":%llu,\"stream\":", iso, (unsigned long long)e->time);
-	json_escape(f, e->stream);
-	fputs(",\"kind\":", f);
-	json_escape(f, k);
-	if (pos)
-		fprintf(f, ",\"x\":%d,\"y\":%d", e->x, e->y);
-	if (code)
-		fprintf(f, ",\"code\":%d", e->code);
-	if (text) {
-		fputs(",\"text\":", f);
-		json_escape(f, e->text);
-	}
-	fputs("}\n", f);
 }

@@ -1,7 +1,9 @@
-/* JSON output. Keys and values go through one escaping routine, so a
+/* JSON output. Keys and values go through one escaping routine
+ * (evjson_string, shared with the exports and captured --decode), so a
  * reason with quotes, newlines or control bytes still yields a document a
  * strict parser accepts. */
 #include "text/json.h"
+#include "evjson.h"
 
 #include <math.h>
 #include <string.h>
@@ -79,40 +81,10 @@ void json_array_end(struct json *j)
 	close_(j, ']');
 }
 
-void json_escape(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		switch (*p) {
-		case '"':
-			fputs("\\\"", f);
-			break;
-		case '\\':
-			fputs("\\\\", f);
-			break;
-		case '\n':
-			fputs("\\n", f);
-			break;
-		case '\r':
-			fputs("\\r", f);
-			break;
-		case '\t':
-			fputs("\\t", f);
-			break;
-		default:
-			if (*p < 0x20 || *p == 0x7f)
-				fprintf(f, "\\u%04x", *p);
-			else
-				fputc(*p, f);
-		}
-	}
-	fputc('"', f);
-}
-
 void json_key(struct json *j, const char *key)
 {
 	before(j);
-	json_escape(j->f, key);
+	evjson_string(j->f, key);
 	fputs(": ", j->f);
 	j->after_key = true;
 }
@@ -120,7 +92,7 @@ void json_key(struct json *j, const char *key)
 void json_string(struct json *j, const char *s)
 {
 	before(j);
-	json_escape(j->f, s ? s : "");
+	evjson_string(j->f, s ? s : "");
 }
 
 void json_uint(struct json *j, uint64_t v)

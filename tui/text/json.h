@@ -38,10 +38,6 @@ void json_double(struct json *j, double v);
 void json_bool(struct json *j, bool v);
 void json_null(struct json *j);
 
-/* s as one JSON string, quotes included, on f: for writers that lay out
- * their own lines (the JSON Lines of an export). */
-void json_escape(FILE *f, const char *s);
-
 /* An a{sv} property (dict points at its struct: struct contract_upload
  * for CONTRACT_PROP_UPLOAD, ...) as an object: the keys the agent sent,
  * by their contract names, in the contract's order. */

@@ -231,7 +231,7 @@ void view_event_row(WINDOW *w, const struct theme *t, int y, int x, int cols,
                     const struct model_event *e, bool with_stream)
 {
 	char when[32], what[320];
-	struct evtext_event ev = {e->time, e->stream, e->kind, e->x, e->y, e->code, e->text};
+	struct evjson_event ev = {e->time, e->stream, e->kind, e->x, e->y, e->code, e->text};
 	int end = x + cols;
 	evtext_clock(e->time, when, sizeof when);
 	evtext_detail(&ev, what, sizeof what);

@@ -1,0 +1,224 @@
+/* Reading segments one after another, each decoded in full before its
+ * lines are written. Memory is bounded by one segment: its size comes from
+ * its header and is read a chunk at a time, so a header that claims more
+ * than the file holds costs only what the file holds. */
+#include "decode.h"
+#include "control/policy.h"
+#include "evjson.h"
+#include "store/segment.h"
+#include "util.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+/* What every segment format keeps, so that the version can be read before
+ * the format is known: the magic's first seven bytes, and the version in
+ * byte 45. */
+static const uint8_t magic_prefix[7] = {'C', 'A', 'P', 'S', 'E', 'G', 0};
+#define VERSION_AT 45
+
+/* A segment format --decode reads. A new format plugs in as one more row:
+ * from the first bytes of a segment (up to SEGMENT_HEADER_SIZE) its whole
+ * size; from all of it, its events. */
+struct format {
+	uint8_t version;
+	enum seg_fault (*size)(const void *head, size_t len, size_t *size);
+	enum seg_fault (*decode)(const void *data, size_t len, struct seg_header *h,
+	                         struct seg_events *out);
+};
+
+static const struct format formats[] = {
+    {1, segment_size, segment_decode_fault},
+};
+
+static const struct format *format_of(uint8_t version)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(formats); i++)
+		if (formats[i].version == version)
+			return &formats[i];
+	return NULL;
+}
+
+static const char *fault_words(enum seg_fault f)
+{
+	switch (f) {
+	case SEG_OK:
+		break;
+	case SEG_SHORT:
+		return "truncated";
+	case SEG_MAGIC:
+		return "not a capctl segment (bad magic)";
+	case SEG_VERSION:
+		return "a segment format this captured does not read";
+	case SEG_HEADER:
+		return "bad header (a stream, size, count or time out of range)";
+	case SEG_LENGTH:
+		return "the header's length is not the segment's";
+	case SEG_CHECKSUM:
+		return "checksum mismatch";
+	case SEG_COMPRESSION:
+		return "damaged compressed data";
+	case SEG_PAYLOAD:
+		return "damaged events (the payload does not decode)";
+	case SEG_SUMMARY:
+		return "the events do not match the header's count or times";
+	}
+	return "damaged";
+}
+
+/* One file's reading: where it is, for the messages. */
+struct reader {
+	FILE *in, *err;
+	const char *name;
+	uint64_t at;   /* the offset of the segment being read */
+	unsigned segs; /* segments decoded before it */
+};
+
+static int say(struct reader *r, int ret, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* One line on err: the file, where in it when past its first segment,
+ * what is wrong; returns ret. */
+static int say(struct reader *r, int ret, const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(r->err, "captured: %s: ", r->name);
+	if (r->at)
+		fprintf(r->err, "at byte %llu (segment %u): ", (unsigned long long)r->at,
+		        r->segs + 1);
+	va_start(ap, fmt);
+	vfprintf(r->err, fmt, ap);
+	va_end(ap);
+	fputc('\n', r->err);
+	return ret;
+}
+
+/* Up to n bytes: how many came; *error is errno on a read error. */
+static size_t take(FILE *in, void *p, size_t n, int *error)
+{
+	size_t got = fread(p, 1, n, in);
+	if (got < n && ferror(in))
+		*error = errno ? errno : EIO;
+	return got;
+}
+
+static void print_events(const struct seg_header *h, const struct seg_events *ev, FILE *out)
+{
+	const char *stream = stream_id(h->stream);
+	for (uint32_t i = 0; i < ev->n; i++) {
+		const struct evjson_event e = {
+		    .time = ev->time[i],
+		    .stream = stream,
+		    .kind = event_kind_name((enum event_kind)ev->kind[i]),
+		    .x = ev->x[i],
+		    .y = ev->y[i],
+		    .code = ev->code[i],
+		    .text = ev->pool + ev->text[i],
+		};
+		evjson_line(out, &e, &h->id);
+	}
+}
+
+/* The segment at r->at, whose first got bytes are in seg: read whole,
+ * decoded and printed. 1 when done, or what decode_stream returns. */
+static int one_segment(struct reader *r, struct buf *seg, FILE *out)
+{
+	const uint8_t *head = seg->p;
+	size_t got = seg->len, size;
+	int error = 0;
+	if (got < sizeof magic_prefix ? memcmp(head, magic_prefix, got) != 0
+	                              : memcmp(head, magic_prefix, sizeof magic_prefix) != 0)
+		return say(r, -EBADMSG,
+		           r->at ? "not a capctl segment (bad magic)"
+		                 : "not a capctl segment or upload body (bad magic)");
+	if (got <= VERSION_AT)
+		return say(r, -EBADMSG, "truncated (%zu bytes, less than a header)", got);
+	const struct format *fmt = format_of(head[VERSION_AT]);
+	if (!fmt)
+		return say(r, -EBADMSG, "segment format %u, which this captured does not read",
+		           head[VERSION_AT]);
+	enum seg_fault f = fmt->size(head, got, &size);
+	if (f == SEG_SHORT)
+		return say(r, -EBADMSG, "truncated (%zu bytes, less than a header)", got);
+	if (f != SEG_OK)
+		return say(r, -EBADMSG, "%s", fault_words(f));
+	if (size < got)
+		return say(r, -EBADMSG, "%s", fault_words(SEG_LENGTH));
+	while (seg->len < size) {
+		uint8_t chunk[65536];
+		size_t want = size - seg->len < sizeof chunk ? size - seg->len : sizeof chunk;
+		size_t n = take(r->in, chunk, want, &error);
+		buf_put(seg, chunk, n);
+		if (error)
+			return say(r, -error, "cannot read: %s", strerror(error));
+		if (n < want)
+			return say(r, -EBADMSG, "truncated (%zu of the segment's %zu bytes)",
+			           seg->len, size);
+	}
+	struct seg_header h;
+	struct seg_events ev;
+	f = fmt->decode(seg->p, size, &h, &ev);
+	if (f != SEG_OK)
+		return say(r, -EBADMSG, "%s", fault_words(f));
+	print_events(&h, &ev, out);
+	seg_events_fini(&ev);
+	return 1;
+}
+
+int decode_stream(FILE *in, const char *name, FILE *out, FILE *err)
+{
+	struct reader r = {in, err, name, 0, 0};
+	struct buf seg = {0};
+	int ret = 0;
+	for (;;) {
+		uint8_t head[SEGMENT_HEADER_SIZE];
+		int error = 0;
+		size_t got = take(in, head, sizeof head, &error);
+		if (error) {
+			ret = say(&r, -error, "cannot read: %s", strerror(error));
+			break;
+		}
+		if (got == 0) {
+			if (!r.segs)
+				ret = say(&r, -EBADMSG,
+				          "not a capctl segment or upload body (empty)");
+			break;
+		}
+		seg.len = 0;
+		buf_put(&seg, head, got);
+		if ((ret = one_segment(&r, &seg, out)) <= 0)
+			break;
+		ret = 0;
+		r.at += seg.len;
+		r.segs++;
+	}
+	buf_free(&seg);
+	return ret;
+}
+
+int decode_files(char *const *paths, int n, FILE *out, FILE *err)
+{
+	int status = 0;
+	for (int i = 0; i < n; i++) {
+		bool std_in = strcmp(paths[i], "-") == 0;
+		const char *name = std_in ? "standard input" : paths[i];
+		FILE *in = std_in ? stdin : fopen(paths[i], "rb");
+		if (!in) {
+			fprintf(err, "captured: %s: cannot read: %s\n", name, strerror(errno));
+			status = 1;
+			continue;
+		}
+		if (decode_stream(in, name, out, err) < 0)
+			status = 1;
+		if (!std_in)
+			fclose(in);
+		if (fflush(out) != 0 || ferror(out)) {
+			fprintf(err, "captured: cannot write the output: %s\n", strerror(errno));
+			return 1;
+		}
+	}
+	return status;
+}

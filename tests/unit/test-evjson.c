@@ -1,0 +1,132 @@
+/* The export's lines and the JSON string escaper both programs share:
+ * every escape, invalid UTF-8 repaired as the bus repairs it, the line with
+ * and without its segment. The output is compared byte for byte. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "busstr.h"
+#include "evjson.h"
+
+/* 2026-11-29T07:03:24Z */
+#define T0 1795935804000000ULL
+
+static char *escaped(const char *s)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	evjson_string(f, s);
+	fclose(f);
+	return buf;
+}
+
+static void escapes_to(const char *s, const char *want)
+{
+	char *got = escaped(s);
+	assert_string_equal(got, want);
+	free(got);
+}
+
+static void test_string(void **state)
+{
+	(void)state;
+	escapes_to("", "\"\"");
+	escapes_to("plain text", "\"plain text\"");
+	escapes_to("a\"b\\c", "\"a\\\"b\\\\c\"");
+	escapes_to("\n\r\t", "\"\\n\\r\\t\"");
+	escapes_to("\x01\x08\x0b\x0c\x1f\x7f", "\"\\u0001\\u0008\\u000b\\u000c\\u001f\\u007f\"");
+	/* Valid UTF-8 as it is, C1 controls included (JSON allows them). */
+	escapes_to("é – día \xf0\x9f\x99\x82 \xc2\x85", "\"é – día \xf0\x9f\x99\x82 \xc2\x85\"");
+	/* Line and paragraph separators, which end a line in JavaScript. */
+	escapes_to("a\xe2\x80\xa8"
+	           "b\xe2\x80\xa9"
+	           "c",
+	           "\"a\\u2028b\\u2029c\"");
+	/* Each byte that starts no valid sequence: U+FFFD. */
+	escapes_to("\xff", "\"\xef\xbf\xbd\"");
+	escapes_to("a\xc3", "\"a\xef\xbf\xbd\"");                               /* cut short */
+	escapes_to("\xc0\xaf", "\"\xef\xbf\xbd\xef\xbf\xbd\"");                 /* overlong */
+	escapes_to("\xed\xa0\x80", "\"\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\""); /* surrogate */
+	escapes_to("\xf4\x90\x80\x80x", "\"\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbdx\"");
+	escapes_to("\xe2\x80\"", "\"\xef\xbf\xbd\xef\xbf\xbd\\\"\"");
+}
+
+/* Whatever the bytes, what the escaper makes of them is what it makes of
+ * the bus's repair of them: an export and captured --decode agree. */
+static void test_agrees_with_busstr(void **state)
+{
+	(void)state;
+	srand(7);
+	for (int round = 0; round < 2000; round++) {
+		char s[24];
+		size_t n = (size_t)(rand() % 23);
+		for (size_t i = 0; i < n; i++) {
+			int r = rand() % 8;
+			s[i] = (char)(r == 0   ? 0x80 + rand() % 0x40
+			              : r == 1 ? 0xc0 + rand() % 0x40
+			              : r == 2 ? 1 + rand() % 0x1f
+			                       : 0x20 + rand() % 0x60);
+		}
+		s[n] = '\0';
+		char *fit = busstr_fit(s, SIZE_MAX);
+		char *a = escaped(s), *b = escaped(fit);
+		if (strcmp(a, b) != 0)
+			fail_msg("round %d: %s and %s", round, a, b);
+		free(a);
+		free(b);
+		free(fit);
+	}
+}
+
+static char *line_of(const struct evjson_event *e, const uint64_t *segment)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	evjson_line(f, e, segment);
+	fclose(f);
+	return buf;
+}
+
+static void test_line(void **state)
+{
+	(void)state;
+	struct evjson_event e = {T0 + 123456, "window.focus", "focus", 0, 0, 0, "ed\ttitle"};
+	uint64_t id = 18446744073709551615ULL;
+	char *got = line_of(&e, NULL);
+	assert_string_equal(got,
+	                    "{\"time\":\"2026-11-29T07:03:24.123456Z\",\"us\":1795935804123456,"
+	                    "\"stream\":\"window.focus\",\"kind\":\"focus\","
+	                    "\"text\":\"ed\\ttitle\"}\n");
+	free(got);
+	got = line_of(&e, &id);
+	assert_string_equal(got,
+	                    "{\"time\":\"2026-11-29T07:03:24.123456Z\",\"us\":1795935804123456,"
+	                    "\"stream\":\"window.focus\",\"segment\":18446744073709551615,"
+	                    "\"kind\":\"focus\",\"text\":\"ed\\ttitle\"}\n");
+	free(got);
+	e = (struct evjson_event){T0, "keyboard", "key-press", 5, 6, 30, "letter"};
+	id = 1795935800000000ULL;
+	got = line_of(&e, &id);
+	assert_string_equal(got,
+	                    "{\"time\":\"2026-11-29T07:03:24.000000Z\",\"us\":1795935804000000,"
+	                    "\"stream\":\"keyboard\",\"segment\":1795935800000000,"
+	                    "\"kind\":\"key-press\",\"code\":30,\"text\":\"letter\"}\n");
+	free(got);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_string),
+	    cmocka_unit_test(test_agrees_with_busstr),
+	    cmocka_unit_test(test_line),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
