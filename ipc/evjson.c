@@ -44,7 +44,11 @@ void evjson_string(FILE *f, const char *s)
 			fprintf(f, "\\u%04x", (unsigned)cp);
 			break;
 		default:
-			if (cp < 0x20 || cp == 0x7f)
+			/* Controls, C1 ones too, and the bidi overrides and
+			 * isolates: escaped, so that a terminal showing the
+			 * JSON obeys none of them. */
+			if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) ||
+			    (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069))
 				fprintf(f, "\\u%04x", (unsigned)cp);
 			else
 				fwrite(s + i - (size_t)n, 1, (size_t)n, f);

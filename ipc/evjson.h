@@ -21,8 +21,9 @@ struct evjson_event {
 };
 
 /* s as one JSON string, quotes included, on f: " and \ escaped, newline,
- * carriage return and tab as \n \r \t, other control bytes, DEL, U+2028
- * and U+2029 as \u00XX or \u20XX; each byte that does not start a valid
+ * carriage return and tab as \n \r \t, other control characters (C0, DEL,
+ * C1), U+2028, U+2029 and the bidi controls U+202A-U+202E, U+2066-U+2069
+ * as \uXXXX; each byte that does not start a valid
  * UTF-8 sequence becomes U+FFFD; every other character as it is. */
 void evjson_string(FILE *f, const char *s);
 

@@ -41,8 +41,14 @@ static void test_string(void **state)
 	escapes_to("a\"b\\c", "\"a\\\"b\\\\c\"");
 	escapes_to("\n\r\t", "\"\\n\\r\\t\"");
 	escapes_to("\x01\x08\x0b\x0c\x1f\x7f", "\"\\u0001\\u0008\\u000b\\u000c\\u001f\\u007f\"");
-	/* Valid UTF-8 as it is, C1 controls included (JSON allows them). */
-	escapes_to("é – día \xf0\x9f\x99\x82 \xc2\x85", "\"é – día \xf0\x9f\x99\x82 \xc2\x85\"");
+	/* Valid UTF-8 as it is; C1 controls and the bidi overrides and
+	 * isolates escaped, so a terminal showing the JSON obeys none. */
+	escapes_to("é – día \xf0\x9f\x99\x82", "\"é – día \xf0\x9f\x99\x82\"");
+	escapes_to("\xc2\x80\xc2\x85\xc2\x9f\xc2\xa0", "\"\\u0080\\u0085\\u009f\xc2\xa0\"");
+	escapes_to("\xe2\x80\xa9\xe2\x80\xaa\xe2\x80\xae\xe2\x80\xaf",
+	           "\"\\u2029\\u202a\\u202e\xe2\x80\xaf\"");
+	escapes_to("\xe2\x81\xa5\xe2\x81\xa6\xe2\x81\xa9\xe2\x81\xaa",
+	           "\"\xe2\x81\xa5\\u2066\\u2069\xe2\x81\xaa\"");
 	/* Line and paragraph separators, which end a line in JavaScript. */
 	escapes_to("a\xe2\x80\xa8"
 	           "b\xe2\x80\xa9"
