@@ -19,15 +19,15 @@
 #define EVENTS_PAGE 10000  /* ReadSegment's largest page */
 #define DELETE_BATCH 10000 /* DeleteSegments' most ids */
 
-/* A segment id as `capctl data list` prints it: a decimal number. */
+/* A segment id as data list prints it: a decimal number. */
 static int parse_segment_id(const char *word, uint64_t *id)
 {
 	char *end;
 	errno = 0;
 	unsigned long long v = strtoull(word, &end, 10);
 	if (!*word || *end || errno || word[0] == '-' || word[0] == '+' || v == 0)
-		return cli_usage("invalid segment id '%s': a number as 'capctl data list' shows it",
-		                 word);
+		return cli_usage("invalid segment id '%s': a number as 'capctl %s' shows it", word,
+		                 CLI_NAME(CLI_CMD_DATA_LIST));
 	*id = v;
 	return 0;
 }
@@ -319,6 +319,61 @@ static int find_segments(struct cli *c, const uint64_t *ids, int n, bool *known)
 	return rc;
 }
 
+/* Deletes del[n] a batch at a time: how many the agent deleted into
+ * *deleted. */
+static int delete_batches(struct cli *c, const uint64_t *del, int n, uint64_t *deleted)
+{
+	int rc = 0;
+	*deleted = 0;
+	for (int at = 0; !rc && at < n; at += DELETE_BATCH) {
+		int k = n - at < DELETE_BATCH ? n - at : DELETE_BATCH;
+		const dbus_uint64_t *batch = (const dbus_uint64_t *)del + at;
+		DBusMessage *reply =
+		    cli_call(c, &rc, CAPCTL_IFACE, "DeleteSegments", DBUS_TYPE_ARRAY,
+		             DBUS_TYPE_UINT64, &batch, k, DBUS_TYPE_INVALID);
+		if (!reply)
+			break;
+		uint32_t d;
+		struct contract_fault f;
+		rc = cli_outcome(c, contract_read_delete(reply, &d, &f), &f);
+		dbus_message_unref(reply);
+		*deleted += rc ? 0 : d;
+	}
+	return rc;
+}
+
+/* What the deletion of ids[n] came to, n_known of them kept: the count
+ * on stdout, and each id not kept on stderr. */
+static void delete_report(const struct cli *c, const uint64_t *ids, const bool *known, int n,
+                          int n_known, uint64_t deleted)
+{
+	if (c->json) {
+		struct json j;
+		json_init(&j, stdout);
+		json_object_begin(&j);
+		json_key(&j, "deleted");
+		json_uint(&j, deleted);
+		json_key(&j, "unknown");
+		json_array_begin(&j);
+		for (int i = 0; i < n; i++)
+			if (!known[i])
+				json_uint(&j, ids[i]);
+		json_array_end(&j);
+		json_object_end(&j);
+		json_finish(&j);
+	} else if (deleted == (uint64_t)n_known && n_known) {
+		say("Deleted %" PRIu64 " segment%s.\n", deleted, plural(deleted));
+	} else if (n_known) {
+		say("Deleted %" PRIu64 " of %d segments; the others were not kept any more.\n",
+		    deleted, n_known);
+	}
+	for (int i = 0; i < n; i++)
+		if (!known[i])
+			complain("no segment %" PRIu64
+			         " is kept (capctl %s shows those that are)\n",
+			         ids[i], CLI_NAME(CLI_CMD_DATA_LIST));
+}
+
 /* Deletes the segments named; an id the agent does not keep is named on
  * stderr and makes the exit status 1 (cli.md), the others are deleted. */
 int cli_data_delete(struct cli *c, char **words, int n)
@@ -336,48 +391,11 @@ int cli_data_delete(struct cli *c, char **words, int n)
 	for (int i = 0; !rc && i < n; i++)
 		if (known[i])
 			del[n_known++] = ids[i];
-	for (int at = 0; !rc && at < n_known; at += DELETE_BATCH) {
-		int k = n_known - at < DELETE_BATCH ? n_known - at : DELETE_BATCH;
-		const dbus_uint64_t *batch = (const dbus_uint64_t *)del + at;
-		DBusMessage *reply =
-		    cli_call(c, &rc, CAPCTL_IFACE, "DeleteSegments", DBUS_TYPE_ARRAY,
-		             DBUS_TYPE_UINT64, &batch, k, DBUS_TYPE_INVALID);
-		if (!reply)
-			break;
-		uint32_t d;
-		struct contract_fault f;
-		rc = cli_outcome(c, contract_read_delete(reply, &d, &f), &f);
-		dbus_message_unref(reply);
-		deleted += rc ? 0 : d;
-	}
+	if (!rc)
+		rc = delete_batches(c, del, n_known, &deleted);
 	free(del);
 	if (!rc) {
-		if (c->json) {
-			struct json j;
-			json_init(&j, stdout);
-			json_object_begin(&j);
-			json_key(&j, "deleted");
-			json_uint(&j, deleted);
-			json_key(&j, "unknown");
-			json_array_begin(&j);
-			for (int i = 0; i < n; i++)
-				if (!known[i])
-					json_uint(&j, ids[i]);
-			json_array_end(&j);
-			json_object_end(&j);
-			json_finish(&j);
-		} else if (deleted == (uint64_t)n_known && n_known) {
-			say("Deleted %" PRIu64 " segment%s.\n", deleted, plural(deleted));
-		} else if (n_known) {
-			say("Deleted %" PRIu64 " of %d segments; the others were not kept any "
-			    "more.\n",
-			    deleted, n_known);
-		}
-		for (int i = 0; i < n; i++)
-			if (!known[i])
-				complain("no segment %" PRIu64 " is kept (capctl data list shows "
-				         "those that are)\n",
-				         ids[i]);
+		delete_report(c, ids, known, n, n_known, deleted);
 		if (n_known < n)
 			rc = CLI_REFUSED;
 	}
@@ -434,52 +452,60 @@ static int export_run(struct cli *c, struct export *x, int *rc)
 /* What cannot be written to the file the person chose, naming it. */
 static int cannot_write(const struct cli *c, int err)
 {
-	complain("cannot write '%s': %s\n", cli_line(c->output), strerror(err));
+	complain("cannot write '%s': %s\n", cli_line(c->opt[CLI_OPT_OUTPUT]), strerror(err));
 	return CLI_USAGE;
 }
 
-int cli_data_export(struct cli *c, char **args, int n_args)
+/* --since TIME into *since; 0 when not given. */
+static int export_since(const struct cli *c, uint64_t *since)
 {
-	(void)args;
-	(void)n_args;
-	uint64_t since = 0;
-	int rc = 0;
-	struct out_file file = {0};
-	FILE *out = stdout;
-	if (c->since) {
-		int r = timearg_parse(c->since, now_usec(), &since);
-		if (r == -ERANGE)
-			return cli_usage(
-			    "invalid time '%s': a duration must be from 1s to 366 days, a "
-			    "time from 1970 on",
-			    c->since);
-		if (r < 0)
-			return cli_usage(
-			    "invalid time '%s': write an ISO 8601 time like "
-			    "2026-11-29T07:00:00Z or 2026-11-29, or a duration back from now "
-			    "like 2h or 1h30m",
-			    c->since);
-	}
-	if (c->output && !*c->output)
+	const char *word = c->opt[CLI_OPT_SINCE];
+	*since = 0;
+	if (!word)
+		return 0;
+	int r = timearg_parse(word, now_usec(), since);
+	if (r == -ERANGE)
+		return cli_usage("invalid time '%s': a duration must be from 1s to 366 days, a "
+		                 "time from 1970 on",
+		                 word);
+	if (r < 0)
+		return cli_usage("invalid time '%s': write an ISO 8601 time like "
+		                 "2026-11-29T07:00:00Z or 2026-11-29, or a duration back from now "
+		                 "like 2h or 1h30m",
+		                 word);
+	return 0;
+}
+
+/* Where the export goes, into *out: stdout, or the file -o names, opened
+ * in file (never over an existing one without --force). */
+static int export_open(const struct cli *c, struct out_file *file, FILE **out)
+{
+	const char *output = c->opt[CLI_OPT_OUTPUT];
+	bool force = c->opt[CLI_OPT_FORCE];
+	*out = stdout;
+	if (output && !*output)
 		return cli_usage("-o needs a file name");
-	if (c->force && !c->output)
+	if (force && !output)
 		return cli_usage("--force goes with -o FILE: it allows replacing FILE");
-	if (c->output) {
-		int r = out_file_open(&file, c->output, c->force);
-		if (r == -EEXIST)
-			return cli_usage(
-			    "'%s' exists already: choose another name, or add --force to "
-			    "replace it",
-			    c->output);
-		if (r < 0)
-			return cannot_write(c, -r);
-		out = file.f;
-	}
-	if ((rc = cli_connect(c))) {
-		out_file_abort(&file);
-		return rc;
-	}
+	if (!output)
+		return 0;
+	int r = out_file_open(file, output, force);
+	if (r == -EEXIST)
+		return cli_usage("'%s' exists already: choose another name, or add --force to "
+		                 "replace it",
+		                 output);
+	if (r < 0)
+		return cannot_write(c, -r);
+	*out = file->f;
+	return 0;
+}
+
+/* Everything from since on into out: 0, or the exit status. The events
+ * and segments written into *events and *segs. */
+static int export_all(struct cli *c, FILE *out, uint64_t since, uint64_t *events, size_t *segs)
+{
 	struct export x;
+	int rc = 0;
 	export_init(&x, out, since, 0, EVENTS_PAGE);
 	int r = export_run(c, &x, &rc);
 	if (r < 0 && x.malformed) {
@@ -489,25 +515,22 @@ int cli_data_export(struct cli *c, char **args, int n_args)
 		complain("the export failed: %s\n", cli_line(x.error));
 		rc = CLI_REFUSED;
 	}
-	uint64_t events = x.events_written;
-	size_t segs = export_segments(&x);
+	*events = x.events_written;
+	*segs = export_segments(&x);
 	export_fini(&x);
-	if (!c->output) {
-		if (fflush(stdout) != 0 && !rc) {
-			complain("cannot write the export: %s\n", strerror(errno));
-			rc = CLI_USAGE;
-		}
-		return rc;
-	}
-	if (rc) {
-		out_file_abort(&file);
-		return rc;
-	}
-	if ((r = out_file_commit(&file, c->force)) == -EEXIST)
-		return cli_usage(
-		    "'%s' appeared while the export was written: it is left as it was; "
-		    "add --force to replace it",
-		    c->output);
+	return rc;
+}
+
+/* The export written whole into -o FILE: the file put in place, and what
+ * went into it said. */
+static int export_commit(const struct cli *c, struct out_file *file, uint64_t events, size_t segs)
+{
+	const char *output = c->opt[CLI_OPT_OUTPUT];
+	int r = out_file_commit(file, c->opt[CLI_OPT_FORCE] != NULL);
+	if (r == -EEXIST)
+		return cli_usage("'%s' appeared while the export was written: it is left as it "
+		                 "was; add --force to replace it",
+		                 output);
 	if (r < 0)
 		return cannot_write(c, -r);
 	if (c->json) {
@@ -515,7 +538,7 @@ int cli_data_export(struct cli *c, char **args, int n_args)
 		json_init(&j, stdout);
 		json_object_begin(&j);
 		json_key(&j, "file");
-		json_string(&j, c->output);
+		json_string(&j, output);
 		json_key(&j, "events");
 		json_uint(&j, events);
 		json_key(&j, "segments");
@@ -527,7 +550,34 @@ int cli_data_export(struct cli *c, char **args, int n_args)
 		human_count(events, n, sizeof n);
 		human_count(segs, sg, sizeof sg);
 		say("Exported %s event%s from %s segment%s to %s.\n", n, plural(events), sg,
-		    plural(segs), c->output);
+		    plural(segs), output);
 	}
 	return 0;
+}
+
+int cli_data_export(struct cli *c, char **args, int n_args)
+{
+	uint64_t since, events = 0;
+	size_t segs = 0;
+	struct out_file file = {0};
+	FILE *out;
+	int rc;
+	(void)args;
+	(void)n_args;
+	if ((rc = export_since(c, &since)) || (rc = export_open(c, &file, &out)))
+		return rc;
+	if (!(rc = cli_connect(c)))
+		rc = export_all(c, out, since, &events, &segs);
+	if (!c->opt[CLI_OPT_OUTPUT]) {
+		if (fflush(stdout) != 0 && !rc) {
+			complain("cannot write the export: %s\n", strerror(errno));
+			rc = CLI_USAGE;
+		}
+		return rc;
+	}
+	if (rc) {
+		out_file_abort(&file);
+		return rc;
+	}
+	return export_commit(c, &file, events, segs);
 }

@@ -18,40 +18,73 @@ static void full_time(uint64_t usec, char *buf, size_t size)
 	strftime(buf, size, "%Y-%m-%d %H:%M", &tm);
 }
 
+/* {"id": id, "status": status}: what a request, a withdrawal and a
+ * decision come to. */
+static void id_status_json(const char *id, const char *status)
+{
+	struct json j;
+	json_init(&j, stdout);
+	json_object_begin(&j);
+	json_key(&j, "id");
+	json_string(&j, id);
+	json_key(&j, "status");
+	json_string(&j, status);
+	json_object_end(&j);
+	json_finish(&j);
+}
+
+/* A request needs every option its entry lists: the first one missing,
+ * named with all of them. */
+static int request_needs(const struct cli *c)
+{
+	const struct cli_command *cmd = c->cmd;
+	char all[128] = "";
+	int n = 0, missing = -1;
+	while (n < CLI_CMD_OPTIONS && cmd->options[n].help)
+		n++;
+	for (int i = 0; i < n; i++) {
+		enum cli_opt o = cmd->options[i].opt;
+		size_t at = strlen(all);
+		snprintf(all + at, sizeof all - at, "%s%s",
+		         i == 0       ? ""
+		         : i == n - 1 ? " and "
+		                      : ", ",
+		         cli_options[o].name);
+		if (missing < 0 && !c->opt[o])
+			missing = (int)o;
+	}
+	if (missing < 0)
+		return 0;
+	return cli_usage("%s needs %s %s (it takes %s)", cmd->name, cli_options[missing].name,
+	                 cli_options[missing].value, all);
+}
+
 int cli_exempt_request(struct cli *c, char **args, int n_args)
 {
-	(void)args;
-	(void)n_args;
+	const char *scope = c->opt[CLI_OPT_SCOPE], *category = c->opt[CLI_OPT_CATEGORY];
+	const char *days_text = c->opt[CLI_OPT_DAYS], *reason = c->opt[CLI_OPT_REASON];
 	char buf[128];
 	const char *why;
 	uint32_t days;
-	const struct {
-		const char *value, *name;
-	} need[] = {{c->scope, "--scope SCOPE"},
-	            {c->category, "--category CATEGORY"},
-	            {c->days, "--days N"},
-	            {c->reason, "--reason TEXT"}};
-	for (size_t i = 0; i < ARRAY_SIZE(need); i++)
-		if (!need[i].value)
-			return cli_usage(
-			    "exempt request needs %s (it takes --scope, --category, --days "
-			    "and --reason)",
-			    need[i].name);
-	if ((why = form_check_scope(c->scope)))
-		return cli_usage("invalid scope '%s': %s", c->scope, why);
-	if ((why = form_check_category(c->category)))
-		return cli_usage("invalid category '%s': %s", c->category, why);
-	if ((why = form_check_days_text(c->days, &days)))
-		return cli_usage("invalid days '%s': %s", c->days, why);
-	if ((why = form_check_reason(c->reason, buf, sizeof buf)))
+	int rc;
+	(void)args;
+	(void)n_args;
+	if ((rc = request_needs(c)))
+		return rc;
+	if ((why = form_check_scope(scope)))
+		return cli_usage("invalid scope '%s': %s", scope, why);
+	if ((why = form_check_category(category)))
+		return cli_usage("invalid category '%s': %s", category, why);
+	if ((why = form_check_days_text(days_text, &days)))
+		return cli_usage("invalid days '%s': %s", days_text, why);
+	if ((why = form_check_reason(reason, buf, sizeof buf)))
 		return cli_usage("invalid reason: %s", why);
-	int rc = cli_connect(c);
-	if (rc)
+	if ((rc = cli_connect(c)))
 		return rc;
 	dbus_uint32_t d = days;
 	DBusMessage *reply = cli_call(c, &rc, CAPCTL_IFACE, "RequestExemption", DBUS_TYPE_STRING,
-	                              &c->scope, DBUS_TYPE_STRING, &c->category, DBUS_TYPE_STRING,
-	                              &c->reason, DBUS_TYPE_UINT32, &d, DBUS_TYPE_INVALID);
+	                              &scope, DBUS_TYPE_STRING, &category, DBUS_TYPE_STRING,
+	                              &reason, DBUS_TYPE_UINT32, &d, DBUS_TYPE_INVALID);
 	if (!reply)
 		return rc;
 	char *id;
@@ -60,19 +93,10 @@ int cli_exempt_request(struct cli *c, char **args, int n_args)
 	dbus_message_unref(reply);
 	if (rc)
 		return rc;
-	if (c->json) {
-		struct json j;
-		json_init(&j, stdout);
-		json_object_begin(&j);
-		json_key(&j, "id");
-		json_string(&j, id);
-		json_key(&j, "status");
-		json_string(&j, "pending");
-		json_object_end(&j);
-		json_finish(&j);
-	} else {
+	if (c->json)
+		id_status_json(id, "pending");
+	else
 		say("Requested %s; it waits for a decision.\n", cli_line(id));
-	}
 	free(id);
 	return 0;
 }
@@ -172,19 +196,10 @@ int cli_exempt_withdraw(struct cli *c, char **args, int n_args)
 	dbus_message_unref(reply);
 	if (rc)
 		return rc;
-	if (c->json) {
-		struct json j;
-		json_init(&j, stdout);
-		json_object_begin(&j);
-		json_key(&j, "id");
-		json_string(&j, id);
-		json_key(&j, "status");
-		json_string(&j, "withdrawn");
-		json_object_end(&j);
-		json_finish(&j);
-	} else {
+	if (c->json)
+		id_status_json(id, "withdrawn");
+	else
 		say("%s withdrawn.\n", id);
-	}
 	return 0;
 }
 
@@ -193,14 +208,14 @@ int cli_exempt_decide(struct cli *c, char **args, int n_args)
 	const char *id = args[0], *verdict = args[1];
 	(void)n_args;
 	char buf[128];
-	const char *note = c->note ? c->note : "";
+	const char *note = c->opt[CLI_OPT_NOTE] ? c->opt[CLI_OPT_NOTE] : "";
 	dbus_bool_t approve;
 	if (strcmp(verdict, "approve") == 0)
 		approve = TRUE;
 	else if (strcmp(verdict, "deny") == 0)
 		approve = FALSE;
 	else
-		return cli_usage("exempt decide: '%s' is neither approve nor deny", verdict);
+		return cli_usage("%s: '%s' is neither approve nor deny", c->cmd->name, verdict);
 	if (*note && form_check_reason(note, buf, sizeof buf))
 		return cli_usage(
 		    "invalid note: it must be at most %d bytes of text with no control "
@@ -220,18 +235,9 @@ int cli_exempt_decide(struct cli *c, char **args, int n_args)
 	if (rc)
 		return rc;
 	const char *status = approve ? "approved" : "denied";
-	if (c->json) {
-		struct json j;
-		json_init(&j, stdout);
-		json_object_begin(&j);
-		json_key(&j, "id");
-		json_string(&j, id);
-		json_key(&j, "status");
-		json_string(&j, status);
-		json_object_end(&j);
-		json_finish(&j);
-	} else {
+	if (c->json)
+		id_status_json(id, status);
+	else
 		say("%s %s.\n", id, status);
-	}
 	return 0;
 }

@@ -18,14 +18,83 @@
 
 #define CLI_LIMIT_MAX 1000000 /* the most --limit allows */
 
+/* The options only some commands take, as indexes of struct cli's opt[]
+ * and of cli_options[]; a command's entry lists those it takes. */
+enum cli_opt {
+	CLI_OPT_SCOPE,
+	CLI_OPT_CATEGORY,
+	CLI_OPT_DAYS,
+	CLI_OPT_REASON,
+	CLI_OPT_NOTE,
+	CLI_OPT_LIMIT,
+	CLI_OPT_SINCE,
+	CLI_OPT_OUTPUT,
+	CLI_OPT_FORCE,
+	CLI_N_OPTS
+};
+
+/* How an option is written: "--scope" (or its alias) and the value it
+ * takes, NULL for a flag (--force). */
+struct cli_option {
+	const char *name, *alias, *value;
+};
+extern const struct cli_option cli_options[CLI_N_OPTS]; /* cli.c */
+
+struct cli;
+
+/* One command of the one-shot CLI: everything about it but what its
+ * handler does. */
+#define CLI_CMD_OPTIONS 4 /* the most options one command takes */
+struct cli_command {
+	const char *name; /* the words that select it: "status", "data list" */
+	const char *args; /* what follows the name in its synopsis: "[--limit N]" */
+	struct {
+		enum cli_opt opt;
+		const char *help; /* one line; NULL ends the list */
+	} options[CLI_CMD_OPTIONS];
+	int min_args, max_args; /* the words after the name */
+	const char *needs;      /* what the first min_args are: "a DURATION, like 15m" */
+	int (*run)(struct cli *c, char **args, int n_args);
+	const char *summary; /* what it does, in lines broken by hand for --help */
+	const char *more;    /* what else capctl help NAME says of it, or NULL */
+	const char *json;    /* what --json prints, when a line on it helps; or NULL */
+	const char *example; /* one command line as typed */
+};
+
+/* The table (commands.c), in the order of capctl --help; the commands of a
+ * group ("data list", "data show", ...) stand together. */
+enum cli_command_id {
+	CLI_CMD_STATUS,
+	CLI_CMD_PAUSE,
+	CLI_CMD_RESUME,
+	CLI_CMD_TOGGLE,
+	CLI_CMD_EXEMPT_REQUEST,
+	CLI_CMD_EXEMPT_LIST,
+	CLI_CMD_EXEMPT_WITHDRAW,
+	CLI_CMD_EXEMPT_DECIDE,
+	CLI_CMD_FORGET,
+	CLI_CMD_DATA_LIST,
+	CLI_CMD_DATA_SHOW,
+	CLI_CMD_DATA_DELETE,
+	CLI_CMD_DATA_EXPORT,
+	CLI_CMD_HISTORY,
+	CLI_CMD_NOTICE,
+	CLI_CMD_HELP,
+	CLI_N_COMMANDS
+};
+extern const struct cli_command cli_commands[CLI_N_COMMANDS];
+
+#define CLI_NAME(id) (cli_commands[id].name)
+
 struct cli {
 	/* Options, wherever they stand on the line. */
-	bool json, no_color, help, version, force;
+	bool json, no_color, help, version;
 	int bus; /* -1: from the config */
 	const char *config;
-	const char *scope, *category, *days, *reason, *note, *limit, *since, *output;
+	const char *opt[CLI_N_OPTS]; /* NULL when not given; "" for a flag given */
 	char **words; /* the command and its arguments: argv's, in an array of argc */
 	int n_words;
+	const struct cli_command *cmd; /* the command run */
 
 	struct settings settings;
 	bool color, utf8;
@@ -53,7 +122,18 @@ const char *cli_line(const char *s);
  * CLI_USAGE. */
 int cli_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* ---- arguments (cli.c): 0, or the usage error printed and CLI_USAGE ---- */
+/* ---- the command line (cli.c): 0, or the usage error printed and
+ * CLI_USAGE ---- */
+
+/* The command words[n] start with: its entry, with the number of words
+ * of its name in *used; NULL when they start with none. */
+const struct cli_command *cli_find(char **words, int n, int *used);
+/* The usage error for words[n] that start with no command: the
+ * subcommands when words[0] is a group ("data needs list, show, ..."). */
+int cli_unknown(char **words, int n);
+/* The commands of the group word names ("data": "data list", ...): their
+ * number, the index of the first in *first. 0 when word names no group. */
+int cli_group(const char *word, int *first);
 
 int cli_parse_duration(const char *word, uint32_t *seconds);
 /* --limit N: 1 .. CLI_LIMIT_MAX, def when not given. */
@@ -120,7 +200,9 @@ void cli_print_state(const struct cli *c, const struct model *m);
 void cli_when_text(uint64_t usec, char *buf, size_t size);
 
 /* ---- the handlers: the words after the command's name in args[n]; each
- * returns the exit status ---- */
+ * returns the exit status. Each is called once the line is checked
+ * against its entry: no option it does not take, min_args to max_args
+ * words ---- */
 
 int cli_status(struct cli *c, char **args, int n_args);          /* cli-status.c */
 int cli_pause(struct cli *c, char **args, int n_args);           /* cli-pause.c */
@@ -137,5 +219,13 @@ int cli_data_delete(struct cli *c, char **args, int n_args);     /* cli-data.c *
 int cli_data_export(struct cli *c, char **args, int n_args);     /* cli-data.c */
 int cli_history(struct cli *c, char **args, int n_args);         /* cli-history.c */
 int cli_notice(struct cli *c, char **args, int n_args);          /* cli-history.c */
+int cli_help(struct cli *c, char **args, int n_args);            /* cli-help.c */
+
+/* ---- help (cli-help.c) ---- */
+
+/* capctl --help: every command and option. */
+void cli_help_all(void);
+/* The help of one command: synopsis, what it does, options, example. */
+void cli_help_one(const struct cli_command *cmd);
 
 #endif

@@ -61,58 +61,19 @@ int cli_usage(const char *fmt, ...)
 	return CLI_USAGE;
 }
 
-static void help(void)
-{
-	fputs("Usage: capctl [OPTIONS]                 open the console\n"
-	      "       capctl [OPTIONS] COMMAND [ARGS]   do one thing and exit\n"
-	      "\n"
-	      "Commands:\n"
-	      "  status                 state, pause end, streams and costs\n"
-	      "  pause [DURATION]       pause recording now; without DURATION for the\n"
-	      "                         configured default (30m), never longer than the\n"
-	      "                         agent allows\n"
-	      "  resume                 resume recording now\n"
-	      "  toggle [DURATION]      pause if not paused, else resume (for a hotkey)\n"
-	      "  exempt request --scope SCOPE --category CATEGORY --days N --reason TEXT\n"
-	      "                         ask to be exempted from recording\n"
-	      "  exempt list            your exemption requests and their status\n"
-	      "  exempt withdraw ID     withdraw a pending or approved request\n"
-	      "  exempt decide ID approve|deny [--note TEXT]\n"
-	      "                         decide a request (administrators)\n"
-	      "  forget DURATION        erase what was recorded in the last DURATION\n"
-	      "                         (at most 24h)\n"
-	      "  data list [--limit N]  the segments kept, newest first (default 20)\n"
-	      "  data show SEGMENT-ID   the events of one segment\n"
-	      "  data delete SEGMENT-ID...\n"
-	      "                         delete segments now\n"
-	      "  data export [--since TIME] [-o FILE [--force]]\n"
-	      "                         everything kept, as JSON Lines (one event a line,\n"
-	      "                         oldest first) on stdout or in FILE, never over an\n"
-	      "                         existing FILE unless --force; TIME is an ISO 8601\n"
-	      "                         time or a duration back from now, like 2h\n"
-	      "  history [--limit N]    the agent's log, newest first (default 20 entries)\n"
-	      "  notice                 the privacy notice\n"
-	      "\n"
-	      "Options:\n"
-	      "  --session, --system    which bus the agent is on (default: bus in\n"
-	      "                         capctl.conf, else the session bus); not both\n"
-	      "  --config FILE          read FILE instead of ~/.config/capctl/capctl.conf\n"
-	      "  --json                 print one JSON document on stdout (every command)\n"
-	      "  --no-color             no colour (also when NO_COLOR is set)\n"
-	      "  -h, --help             show this help\n"
-	      "  -V, --version          show the version\n"
-	      "\n"
-	      "DURATION is like 90s, 15m, 1h or 1h30m. SCOPE is all, pointer.motion,\n"
-	      "pointer.button, pointer.scroll, keyboard or window.focus; CATEGORY is medical,\n"
-	      "legal, accessibility, works-council, personal or other.\n"
-	      "Exit status: 0 done, 1 the agent refused or a segment to delete is not\n"
-	      "kept, 2 usage or configuration error or an export file that exists,\n"
-	      "3 the agent cannot be reached or does not keep to its D-Bus contract.\n"
-	      "See capctl(1).\n",
-	      stdout);
-}
-
 /* ---- parsing ---- */
+
+const struct cli_option cli_options[CLI_N_OPTS] = {
+    [CLI_OPT_SCOPE] = {"--scope", NULL, "SCOPE"},
+    [CLI_OPT_CATEGORY] = {"--category", NULL, "CATEGORY"},
+    [CLI_OPT_DAYS] = {"--days", NULL, "N"},
+    [CLI_OPT_REASON] = {"--reason", NULL, "TEXT"},
+    [CLI_OPT_NOTE] = {"--note", NULL, "TEXT"},
+    [CLI_OPT_LIMIT] = {"--limit", NULL, "N"},
+    [CLI_OPT_SINCE] = {"--since", NULL, "TIME"},
+    [CLI_OPT_OUTPUT] = {"-o", "--output", "FILE"},
+    [CLI_OPT_FORCE] = {"--force", NULL, NULL},
+};
 
 /* "--name VALUE" or "--name=VALUE": returns the value, advancing *i. */
 static int option_value(int argc, char **argv, int *i, const char *name, const char **out)
@@ -133,12 +94,34 @@ static int option_value(int argc, char **argv, int *i, const char *name, const c
 	return 1;
 }
 
+/* argv[*i], which is no option of every command: --config or one of
+ * cli_options, into c. */
+static int command_option(struct cli *c, int argc, char **argv, int *i)
+{
+	const char *name = "--config";
+	int r = option_value(argc, argv, i, name, &c->config);
+	for (int k = 0; r == 0 && k < CLI_N_OPTS; k++) {
+		const struct cli_option *o = &cli_options[k];
+		if (!o->value) {
+			if ((r = strcmp(argv[*i], o->name) == 0))
+				c->opt[k] = "";
+			continue;
+		}
+		name = o->name;
+		if ((r = option_value(argc, argv, i, name, &c->opt[k])) == 0 && o->alias)
+			r = option_value(argc, argv, i, name = o->alias, &c->opt[k]);
+	}
+	if (r < 0)
+		return cli_usage("option '%s' needs a value", name);
+	if (r == 0)
+		return cli_usage("unknown option '%s'", argv[*i]);
+	return 0;
+}
+
 static int parse(struct cli *c, int argc, char **argv)
 {
-	static const char *const valued[] = {"--config", "--scope", "--category", "--days",
-	                                     "--reason", "--note",  "--limit",    "--since",
-	                                     "--output", "-o"};
 	bool words_only = false;
+	int rc;
 
 	c->bus = -1;
 	c->words = xcalloc((size_t)argc, sizeof *c->words);
@@ -157,8 +140,6 @@ static int parse(struct cli *c, int argc, char **argv)
 			if (c->bus >= 0 && c->bus != bus)
 				return cli_usage("--session and --system cannot be used together");
 			c->bus = bus;
-		} else if (strcmp(a, "--force") == 0) {
-			c->force = true;
 		} else if (strcmp(a, "--json") == 0) {
 			c->json = true;
 		} else if (strcmp(a, "--no-color") == 0) {
@@ -167,61 +148,101 @@ static int parse(struct cli *c, int argc, char **argv)
 			c->help = true;
 		} else if (strcmp(a, "-V") == 0 || strcmp(a, "--version") == 0) {
 			c->version = true;
-		} else {
-			const char **dest[] = {&c->config, &c->scope, &c->category, &c->days,
-			                       &c->reason, &c->note,  &c->limit,    &c->since,
-			                       &c->output, &c->output};
-			int r = 0;
-			for (size_t k = 0; k < ARRAY_SIZE(valued) && r == 0; k++) {
-				r = option_value(argc, argv, &i, valued[k], dest[k]);
-				if (r < 0)
-					return cli_usage("option '%s' needs a value", valued[k]);
-			}
-			if (r == 0)
-				return cli_usage("unknown option '%s'", a);
+		} else if ((rc = command_option(c, argc, argv, &i))) {
+			return rc;
 		}
 	}
 	return 0;
 }
 
-/* Refuses the command options a command does not take. allowed holds
- * the letters of those it does: s scope, c category, d days, r reason,
- * n note, l limit, S since, o output, f --force. */
-static int only_options(const struct cli *c, const char *cmd, const char *allowed)
+/* ---- the table ---- */
+
+static bool takes(const struct cli_command *cmd, enum cli_opt opt)
 {
-	const struct {
-		char letter;
-		const char *name;
-		const char *value;
-	} opts[] = {{'s', "--scope", c->scope},
-	            {'c', "--category", c->category},
-	            {'d', "--days", c->days},
-	            {'r', "--reason", c->reason},
-	            {'n', "--note", c->note},
-	            {'l', "--limit", c->limit},
-	            {'S', "--since", c->since},
-	            {'o', "-o", c->output},
-	            {'f', "--force", c->force ? "" : NULL}};
-	for (size_t i = 0; i < ARRAY_SIZE(opts); i++)
-		if (opts[i].value && !strchr(allowed, opts[i].letter))
-			return cli_usage("%s does not take %s", cmd, opts[i].name);
+	for (int i = 0; cmd && i < CLI_CMD_OPTIONS && cmd->options[i].help; i++)
+		if (cmd->options[i].opt == opt)
+			return true;
+	return false;
+}
+
+/* Refuses the options cmd does not take (the console's, when NULL). */
+static int only_options(const struct cli *c, const struct cli_command *cmd)
+{
+	for (int k = 0; k < CLI_N_OPTS; k++)
+		if (c->opt[k] && !takes(cmd, (enum cli_opt)k))
+			return cli_usage("%s does not take %s", cmd ? cmd->name : "the console",
+			                 cli_options[k].name);
 	return 0;
 }
 
-static int arg_count(const struct cli *c, const char *cmd, int first, int min, int max)
+static int arg_count(const struct cli_command *cmd, char **args, int n)
 {
-	int n = c->n_words - first;
-	if (n > max)
-		return cli_usage("unexpected argument '%s' after %s", c->words[first + max], cmd);
-	if (n < min)
-		return cli_usage(
-		    "%s needs %s", cmd,
-		    strcmp(cmd, "exempt withdraw") == 0 ? "an exemption ID"
-		    : strcmp(cmd, "exempt decide") == 0 ? "an exemption ID and approve or deny"
-		    : strcmp(cmd, "forget") == 0        ? "a DURATION, like 15m or 2h"
-		    : strncmp(cmd, "data ", 5) == 0 ? "a SEGMENT-ID (capctl data list shows them)"
-		                                    : "an argument");
+	if (n > cmd->max_args)
+		return cli_usage("unexpected argument '%s' after %s", args[cmd->max_args],
+		                 cmd->name);
+	if (n < cmd->min_args)
+		return cli_usage("%s needs %s", cmd->name, cmd->needs);
 	return 0;
+}
+
+/* How many words of words[n] name is: 0 when it is not their start. */
+static int name_words(const char *name, char **words, int n)
+{
+	size_t len = strlen(words[0]);
+	if (strchr(words[0], ' ') || strncmp(name, words[0], len) != 0)
+		return 0;
+	if (name[len] == '\0')
+		return 1;
+	if (name[len] == ' ' && n > 1 && strcmp(name + len + 1, words[1]) == 0)
+		return 2;
+	return 0;
+}
+
+const struct cli_command *cli_find(char **words, int n, int *used)
+{
+	for (int i = 0; i < CLI_N_COMMANDS; i++)
+		if ((*used = name_words(cli_commands[i].name, words, n)))
+			return &cli_commands[i];
+	return NULL;
+}
+
+int cli_group(const char *word, int *first)
+{
+	size_t len = strlen(word);
+	int n = 0;
+	for (int i = 0; i < CLI_N_COMMANDS; i++) {
+		const char *name = cli_commands[i].name;
+		if (strncmp(name, word, len) != 0 || name[len] != ' ')
+			continue;
+		if (n++ == 0)
+			*first = i;
+	}
+	return n;
+}
+
+/* The subcommands of a group as words for a person: "list, show, delete
+ * or export"; 0 when word names no group. */
+static int subcommands(const char *word, char *buf, size_t size)
+{
+	int first = 0, n = cli_group(word, &first);
+	size_t at = 0, len = strlen(word);
+	buf[0] = '\0';
+	for (int k = 0; k < n && at < size; k++) {
+		const char *sep = k == 0 ? "" : k == n - 1 ? " or " : ", ";
+		at += (size_t)snprintf(buf + at, size - at, "%s%s", sep,
+		                       cli_commands[first + k].name + len + 1);
+	}
+	return n;
+}
+
+int cli_unknown(char **words, int n)
+{
+	char subs[256];
+	if (!subcommands(words[0], subs, sizeof subs))
+		return cli_usage("unknown command '%s'", words[0]);
+	if (n == 1)
+		return cli_usage("%s needs %s", words[0], subs);
+	return cli_usage("unknown %s command '%s': use %s", words[0], words[1], subs);
 }
 
 int cli_parse_duration(const char *word, uint32_t *seconds)
@@ -391,14 +412,15 @@ int cli_load_property(struct cli *c, struct model *m, enum model_prop prop,
 /* --limit N: 1 .. CLI_LIMIT_MAX, def when not given. */
 int cli_parse_limit(const struct cli *c, uint64_t def, uint64_t *limit)
 {
+	const char *word = c->opt[CLI_OPT_LIMIT];
 	*limit = def;
-	if (c->limit) {
+	if (word) {
 		char *end;
 		errno = 0;
-		unsigned long long v = strtoull(c->limit, &end, 10);
-		if (!*c->limit || *end || errno || c->limit[0] == '-' || v < 1 || v > CLI_LIMIT_MAX)
-			return cli_usage("invalid limit '%s': a whole number from 1 to %d",
-			                 c->limit, CLI_LIMIT_MAX);
+		unsigned long long v = strtoull(word, &end, 10);
+		if (!*word || *end || errno || word[0] == '-' || v < 1 || v > CLI_LIMIT_MAX)
+			return cli_usage("invalid limit '%s': a whole number from 1 to %d", word,
+			                 CLI_LIMIT_MAX);
 		*limit = v;
 	}
 	return 0;
@@ -505,111 +527,25 @@ static int load_settings(struct cli *c)
 
 static int run(struct cli *c)
 {
-	const char *cmd = c->n_words ? c->words[0] : NULL;
-	const char *sub = c->n_words > 1 ? c->words[1] : NULL;
-	int rc;
+	int used, rc;
 
-	if (!cmd) {
-		if ((rc = only_options(c, "the console", "")))
+	if (c->n_words == 0) {
+		if ((rc = only_options(c, NULL)))
 			return rc;
 		if (c->json)
-			return cli_usage("--json needs a command, such as 'capctl status --json'");
+			return cli_usage("--json needs a command, such as 'capctl %s --json'",
+			                 CLI_NAME(CLI_CMD_STATUS));
 		return console_run(&c->settings, c->bus == SETTINGS_BUS_SYSTEM, c->color);
 	}
+	if (!(c->cmd = cli_find(c->words, c->n_words, &used)))
+		return cli_unknown(c->words, c->n_words);
 	/* Check the whole line before connecting: a usage error must not
 	 * depend on whether the agent runs. */
-	if (strcmp(cmd, "status") == 0 || strcmp(cmd, "resume") == 0 ||
-	    strcmp(cmd, "notice") == 0) {
-		if ((rc = only_options(c, cmd, "")) || (rc = arg_count(c, cmd, 1, 0, 0)))
-			return rc;
-		if (strcmp(cmd, "notice") == 0)
-			return cli_notice(c, NULL, 0);
-		if ((rc = cli_connect(c)))
-			return rc;
-		return strcmp(cmd, "status") == 0 ? cli_status(c, NULL, 0) : cli_resume(c, NULL, 0);
-	}
-	if (strcmp(cmd, "pause") == 0 || strcmp(cmd, "toggle") == 0) {
-		uint32_t s;
-		if ((rc = only_options(c, cmd, "")) || (rc = arg_count(c, cmd, 1, 0, 1)))
-			return rc;
-		if (sub && (rc = cli_parse_duration(sub, &s)))
-			return rc;
-		if ((rc = cli_connect(c)))
-			return rc;
-		return strcmp(cmd, "pause") == 0 ? cli_pause(c, c->words + 1, c->n_words - 1)
-		                                 : cli_toggle(c, c->words + 1, c->n_words - 1);
-	}
-	if (strcmp(cmd, "history") == 0) {
-		if ((rc = only_options(c, cmd, "l")) || (rc = arg_count(c, cmd, 1, 0, 0)))
-			return rc;
-		return cli_history(c, NULL, 0);
-	}
-	if (strcmp(cmd, "forget") == 0) {
-		if ((rc = only_options(c, cmd, "")) || (rc = arg_count(c, cmd, 1, 1, 1)))
-			return rc;
-		return cli_forget(c, c->words + 1, 1);
-	}
-	if (strcmp(cmd, "data") == 0) {
-		if (!sub)
-			return cli_usage("data needs list, show, delete or export");
-		if (strcmp(sub, "list") == 0) {
-			if ((rc = only_options(c, "data list", "l")) ||
-			    (rc = arg_count(c, "data list", 2, 0, 0)))
-				return rc;
-			return cli_data_list(c, NULL, 0);
-		}
-		if (strcmp(sub, "show") == 0) {
-			if ((rc = only_options(c, "data show", "")) ||
-			    (rc = arg_count(c, "data show", 2, 1, 1)))
-				return rc;
-			return cli_data_show(c, c->words + 2, 1);
-		}
-		if (strcmp(sub, "delete") == 0) {
-			if ((rc = only_options(c, "data delete", "")) ||
-			    (rc = arg_count(c, "data delete", 2, 1, c->n_words)))
-				return rc;
-			return cli_data_delete(c, c->words + 2, c->n_words - 2);
-		}
-		if (strcmp(sub, "export") == 0) {
-			if ((rc = only_options(c, "data export", "Sof")) ||
-			    (rc = arg_count(c, "data export", 2, 0, 0)))
-				return rc;
-			return cli_data_export(c, NULL, 0);
-		}
-		return cli_usage("unknown data command '%s': use list, show, delete or export",
-		                 sub);
-	}
-	if (strcmp(cmd, "exempt") == 0) {
-		if (!sub)
-			return cli_usage("exempt needs request, list, withdraw or decide");
-		if (strcmp(sub, "request") == 0) {
-			if ((rc = only_options(c, "exempt request", "scdr")) ||
-			    (rc = arg_count(c, "exempt request", 2, 0, 0)))
-				return rc;
-			return cli_exempt_request(c, NULL, 0);
-		}
-		if (strcmp(sub, "list") == 0) {
-			if ((rc = only_options(c, "exempt list", "")) ||
-			    (rc = arg_count(c, "exempt list", 2, 0, 0)))
-				return rc;
-			return cli_exempt_list(c, NULL, 0);
-		}
-		if (strcmp(sub, "withdraw") == 0) {
-			if ((rc = only_options(c, "exempt withdraw", "")) ||
-			    (rc = arg_count(c, "exempt withdraw", 2, 1, 1)))
-				return rc;
-			return cli_exempt_withdraw(c, c->words + 2, 1);
-		}
-		if (strcmp(sub, "decide") == 0) {
-			if ((rc = only_options(c, "exempt decide", "n")) ||
-			    (rc = arg_count(c, "exempt decide", 2, 2, 2)))
-				return rc;
-			return cli_exempt_decide(c, c->words + 2, 2);
-		}
-		return cli_usage(
-		    "unknown exempt command '%s': use request, list, withdraw or decide", sub);
-	}
-	return cli_usage("unknown command '%s'", cmd);
+	char **args = c->words + used;
+	int n = c->n_words - used;
+	if ((rc = only_options(c, c->cmd)) || (rc = arg_count(c->cmd, args, n)))
+		return rc;
+	return c->cmd->run(c, args, n);
 }
 
 int cli_main(int argc, char **argv)
@@ -621,7 +557,14 @@ int cli_main(int argc, char **argv)
 	if ((rc = parse(&c, argc, argv)))
 		goto out;
 	if (c.help) {
-		help();
+		/* capctl data export --help: that command's help. */
+		int used;
+		const struct cli_command *cmd =
+		    c.n_words ? cli_find(c.words, c.n_words, &used) : NULL;
+		if (cmd)
+			cli_help_one(cmd);
+		else
+			cli_help_all();
 		goto out;
 	}
 	if (c.version) {
