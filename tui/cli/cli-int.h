@@ -122,8 +122,7 @@ const char *cli_line(const char *s);
  * CLI_USAGE. */
 int cli_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* ---- the command line (cli.c): 0, or the usage error printed and
- * CLI_USAGE ---- */
+/* ---- the command line (cli.c) ---- */
 
 /* The command words[n] start with: its entry, with the number of words
  * of its name in *used; NULL when they start with none. */
@@ -135,6 +134,7 @@ int cli_unknown(char **words, int n);
  * number, the index of the first in *first. 0 when word names no group. */
 int cli_group(const char *word, int *first);
 
+/* The arguments: 0, or the usage error printed and CLI_USAGE. */
 int cli_parse_duration(const char *word, uint32_t *seconds);
 /* --limit N: 1 .. CLI_LIMIT_MAX, def when not given. */
 int cli_parse_limit(const struct cli *c, uint64_t def, uint64_t *limit);
