@@ -1,0 +1,211 @@
+/* capctl --help and capctl help [COMMAND]: every command, or one with its
+ * options and an example, all from the table (commands.c), as text or
+ * as JSON. */
+#include "cli/cli-int.h"
+#include "text/text.h"
+#include "util.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define HELP_COLUMN 25 /* where the second column of a help starts */
+#define HELP_WIDTH 80
+
+static const char *const usage_text =
+    "Usage: capctl [OPTIONS]                 open the console\n"
+    "       capctl [OPTIONS] COMMAND [ARGS]   do one thing and exit\n";
+
+static const char *const options_text =
+    "Options:\n"
+    "  --session, --system    which bus the agent is on (default: bus in\n"
+    "                         capctl.conf, else the session bus); not both\n"
+    "  --config FILE          read FILE instead of ~/.config/capctl/capctl.conf\n"
+    "  --json                 print one JSON document on stdout (every command)\n"
+    "  --no-color             no colour (also when NO_COLOR is set)\n"
+    "  -h, --help             show this help\n"
+    "  -V, --version          show the version\n";
+
+static const char *const footer_text =
+    "DURATION is like 90s, 15m, 1h or 1h30m. SCOPE is all, pointer.motion,\n"
+    "pointer.button, pointer.scroll, keyboard or window.focus; CATEGORY is medical,\n"
+    "legal, accessibility, works-council, personal or other.\n"
+    "Exit status: 0 done, 1 the agent refused or a segment to delete is not\n"
+    "kept, 2 usage or configuration error or an export file that exists,\n"
+    "3 the agent cannot be reached or does not keep to its D-Bus contract.\n"
+    "See capctl(1).\n";
+
+/* Prints the lines of text wrapped to cols, the first from where the
+ * cursor is, the others after indent spaces. */
+static void wrapped_at(const char *text, int indent, int cols)
+{
+	struct text_line *lines;
+	size_t n = text_wrap(text, strlen(text), cols, &lines);
+	for (size_t i = 0; i < n; i++)
+		say("%*s%.*s\n", i ? indent : 0, "", (int)lines[i].len, text + lines[i].start);
+	free(lines);
+}
+
+/* "  LABEL   text": the text from HELP_COLUMN on, below a label too wide
+ * to leave two spaces before it. */
+static void two_columns(const char *label, const char *text)
+{
+	if ((int)strlen(label) <= HELP_COLUMN - 4)
+		say("  %-*s", HELP_COLUMN - 2, label);
+	else
+		say("  %s\n%*s", label, HELP_COLUMN, "");
+	wrapped_at(text, HELP_COLUMN, HELP_WIDTH - HELP_COLUMN);
+}
+
+/* "data list [--limit N]": the name and what follows it. */
+static char *synopsis(const struct cli_command *cmd)
+{
+	return cmd->args ? xasprintf("%s %s", cmd->name, cmd->args) : xstrdup(cmd->name);
+}
+
+/* The summary as one line, its hand-made breaks made spaces. */
+static char *one_line(const char *summary)
+{
+	char *s = xstrdup(summary);
+	for (char *p = s; *p; p++)
+		if (*p == '\n')
+			*p = ' ';
+	return s;
+}
+
+void cli_help_all(void)
+{
+	say("%s\nCommands:\n", usage_text);
+	for (int i = 0; i < CLI_N_COMMANDS; i++) {
+		char *syn = synopsis(&cli_commands[i]);
+		two_columns(syn, cli_commands[i].summary);
+		free(syn);
+	}
+	say("\n%s\n%s", options_text, footer_text);
+}
+
+/* "-o, --output FILE" */
+static char *option_label(enum cli_opt opt)
+{
+	const struct cli_option *o = &cli_options[opt];
+	return xasprintf("%s%s%s%s%s", o->name, o->alias ? ", " : "", o->alias ? o->alias : "",
+	                 o->value ? " " : "", o->value ? o->value : "");
+}
+
+void cli_help_one(const struct cli_command *cmd)
+{
+	char *syn = synopsis(cmd), *what = one_line(cmd->summary);
+	char *more = cmd->more ? xasprintf(" %s", cmd->more) : xstrdup("");
+	char *para = xasprintf("%c%s.%s", toupper((unsigned char)what[0]), what + 1, more);
+	char *usage = xasprintf("Usage: capctl [OPTIONS] %s", syn);
+	wrapped_at(usage, 8, HELP_WIDTH - 8);
+	say("\n");
+	wrapped_at(para, 0, HELP_WIDTH - 1);
+	say("\nOptions:\n");
+	for (int i = 0; i < CLI_CMD_OPTIONS && cmd->options[i].help; i++) {
+		char *label = option_label(cmd->options[i].opt);
+		two_columns(label, cmd->options[i].help);
+		free(label);
+	}
+	two_columns("--json", cmd->json ? cmd->json : "print the result as one JSON document");
+	say("\nExample:\n  %s\n\n", cmd->example);
+	say("Every command also takes --session or --system, --config FILE and\n"
+	    "--no-color: see capctl --help, and capctl(1).\n");
+	free(usage);
+	free(para);
+	free(more);
+	free(what);
+	free(syn);
+}
+
+/* name, synopsis and help; with all, the options and the example too. */
+static void entry_json(struct json *j, const struct cli_command *cmd, bool all)
+{
+	char *syn = synopsis(cmd), *what = one_line(cmd->summary);
+	json_object_begin(j);
+	json_key(j, "name");
+	json_string(j, cmd->name);
+	json_key(j, "synopsis");
+	json_string(j, syn);
+	json_key(j, "help");
+	json_string(j, what);
+	if (all) {
+		json_key(j, "options");
+		json_array_begin(j);
+		for (int i = 0; i < CLI_CMD_OPTIONS && cmd->options[i].help; i++) {
+			const struct cli_option *o = &cli_options[cmd->options[i].opt];
+			json_object_begin(j);
+			json_key(j, "name");
+			json_string(j, o->name);
+			json_key(j, "value");
+			if (o->value)
+				json_string(j, o->value);
+			else
+				json_null(j);
+			json_key(j, "help");
+			json_string(j, cmd->options[i].help);
+			json_object_end(j);
+		}
+		json_array_end(j);
+		json_key(j, "example");
+		json_string(j, cmd->example);
+	}
+	json_object_end(j);
+	free(what);
+	free(syn);
+}
+
+/* The commands first .. first + n - 1: one alone as its entry, else
+ * {"commands": [...]}; all as entry_json has it. */
+static void commands_json(int first, int n, bool all)
+{
+	struct json j;
+	json_init(&j, stdout);
+	if (n == 1) {
+		entry_json(&j, &cli_commands[first], all);
+	} else {
+		json_object_begin(&j);
+		json_key(&j, "commands");
+		json_array_begin(&j);
+		for (int i = first; i < first + n; i++)
+			entry_json(&j, &cli_commands[i], all);
+		json_array_end(&j);
+		json_object_end(&j);
+	}
+	json_finish(&j);
+}
+
+/* The help of the commands first .. first + n - 1, one after the other. */
+static void commands_text(int first, int n)
+{
+	for (int i = first; i < first + n; i++) {
+		if (i > first)
+			say("\n");
+		cli_help_one(&cli_commands[i]);
+	}
+}
+
+int cli_help(struct cli *c, char **args, int n_args)
+{
+	int used, first, n;
+	const struct cli_command *cmd = n_args ? cli_find(args, n_args, &used) : NULL;
+	if (n_args == 0) {
+		first = 0;
+		n = CLI_N_COMMANDS;
+	} else if (cmd && used < n_args) {
+		return cli_usage("unexpected argument '%s' after %s %s", args[used], c->cmd->name,
+		                 cmd->name);
+	} else if (cmd) {
+		first = (int)(cmd - cli_commands);
+		n = 1;
+	} else if (n_args > 1 || !(n = cli_group(args[0], &first))) {
+		return cli_unknown(args, n_args);
+	}
+	if (c->json)
+		commands_json(first, n, n_args > 0);
+	else if (n_args == 0)
+		cli_help_all();
+	else
+		commands_text(first, n);
+	return 0;
+}

@@ -1,0 +1,198 @@
+/* The one-shot commands of cli.md, one entry each: what selects it, what
+ * it takes, who runs it and what capctl --help and capctl help say of it.
+ * A command is added here and nowhere else but its handler. */
+#include "cli/cli-int.h"
+
+#include <limits.h>
+
+#define SEGMENT_ID "a SEGMENT-ID (capctl data list shows them)"
+
+const struct cli_command cli_commands[CLI_N_COMMANDS] = {
+    [CLI_CMD_STATUS] =
+        {
+            .name = "status",
+            .run = cli_status,
+            .summary = "state, pause end, streams and costs",
+            .json = "the agent's properties, by their names in snake case",
+            .example = "capctl status",
+        },
+    [CLI_CMD_PAUSE] =
+        {
+            .name = "pause",
+            .args = "[DURATION]",
+            .max_args = 1,
+            .run = cli_pause,
+            .summary = "pause recording now; without DURATION for the\n"
+                       "configured default (30m), never longer than the\n"
+                       "agent allows",
+            .more = "DURATION is like 90s, 15m, 1h or 1h30m. Pausing while paused sets a "
+                    "new end; recording resumes on its own when the pause ends.",
+            .json = "{\"paused_until\": usec, \"seconds\": N}",
+            .example = "capctl pause 15m",
+        },
+    [CLI_CMD_RESUME] =
+        {
+            .name = "resume",
+            .run = cli_resume,
+            .summary = "resume recording now",
+            .more = "When not paused, it does nothing and succeeds.",
+            .json = "{\"state\": ..., \"state_reason\": ...} after resuming",
+            .example = "capctl resume",
+        },
+    [CLI_CMD_TOGGLE] =
+        {
+            .name = "toggle",
+            .args = "[DURATION]",
+            .max_args = 1,
+            .run = cli_toggle,
+            .summary = "pause if not paused, else resume (for a hotkey)",
+            .more = "The command to bind to a desktop shortcut; DURATION is as for pause.",
+            .json = "as pause or resume, with \"action\": \"paused\" or \"resumed\"",
+            .example = "capctl toggle 1h",
+        },
+    [CLI_CMD_EXEMPT_REQUEST] =
+        {
+            .name = "exempt request",
+            .args = "--scope SCOPE --category CATEGORY --days N --reason TEXT",
+            .options = {{CLI_OPT_SCOPE, "all, pointer.motion, pointer.button, pointer.scroll, "
+                                        "keyboard or window.focus"},
+                        {CLI_OPT_CATEGORY, "why, in a word: medical, legal, accessibility, "
+                                           "works-council, personal or other"},
+                        {CLI_OPT_DAYS, "how long it lasts: 1 to 365 days"},
+                        {CLI_OPT_REASON, "the reason, for the person who decides"}},
+            .run = cli_exempt_request,
+            .summary = "ask to be exempted from recording",
+            .json = "{\"id\": ..., \"status\": \"pending\"}",
+            .example = "capctl exempt request --scope keyboard --category medical "
+                       "--days 14 --reason 'Dictation software after surgery'",
+        },
+    [CLI_CMD_EXEMPT_LIST] =
+        {
+            .name = "exempt list",
+            .run = cli_exempt_list,
+            .summary = "your exemption requests and their status",
+            .json = "{\"exemptions\": [...]}",
+            .example = "capctl exempt list",
+        },
+    [CLI_CMD_EXEMPT_WITHDRAW] =
+        {
+            .name = "exempt withdraw",
+            .args = "ID",
+            .min_args = 1,
+            .max_args = 1,
+            .needs = "an exemption ID",
+            .run = cli_exempt_withdraw,
+            .summary = "withdraw a pending or approved request",
+            .json = "{\"id\": ..., \"status\": \"withdrawn\"}",
+            .example = "capctl exempt withdraw EX-3",
+        },
+    [CLI_CMD_EXEMPT_DECIDE] =
+        {
+            .name = "exempt decide",
+            .args = "ID approve|deny [--note TEXT]",
+            .options = {{CLI_OPT_NOTE, "a note for the person who asked"}},
+            .min_args = 2,
+            .max_args = 2,
+            .needs = "an exemption ID and approve or deny",
+            .run = cli_exempt_decide,
+            .summary = "decide a request (administrators)",
+            .json = "{\"id\": ..., \"status\": \"approved\" or \"denied\"}",
+            .example = "capctl --system exempt decide EX-3 approve --note 'Until the cast is off'",
+        },
+    [CLI_CMD_FORGET] =
+        {
+            .name = "forget",
+            .args = "DURATION",
+            .min_args = 1,
+            .max_args = 1,
+            .needs = "a DURATION, like 15m or 2h",
+            .run = cli_forget,
+            .summary = "erase what was recorded in the last DURATION\n"
+                       "(at most 24h)",
+            .more = "DURATION is like 90s, 15m, 1h or 1h30m.",
+            .json = "{\"removed\": N, \"seconds\": N}",
+            .example = "capctl forget 10m",
+        },
+    [CLI_CMD_DATA_LIST] =
+        {
+            .name = "data list",
+            .args = "[--limit N]",
+            .options = {{CLI_OPT_LIMIT, "the newest N segments (default 20)"}},
+            .run = cli_data_list,
+            .summary = "the segments kept, newest first (default 20)",
+            .json = "{\"total\": N, \"segments\": [...]}",
+            .example = "capctl data list --limit 5",
+        },
+    [CLI_CMD_DATA_SHOW] =
+        {
+            .name = "data show",
+            .args = "SEGMENT-ID",
+            .min_args = 1,
+            .max_args = 1,
+            .needs = SEGMENT_ID,
+            .run = cli_data_show,
+            .summary = "the events of one segment",
+            .json = "{\"id\": N, \"events\": [...]}",
+            .example = "capctl data show 17",
+        },
+    [CLI_CMD_DATA_DELETE] =
+        {
+            .name = "data delete",
+            .args = "SEGMENT-ID...",
+            .min_args = 1,
+            .max_args = INT_MAX,
+            .needs = SEGMENT_ID,
+            .run = cli_data_delete,
+            .summary = "delete segments now",
+            .more = "An ID that is not kept is named on stderr and makes the exit status 1; "
+                    "the others are deleted all the same.",
+            .json = "{\"deleted\": N, \"unknown\": [ids not kept]}",
+            .example = "capctl data delete 17 18",
+        },
+    [CLI_CMD_DATA_EXPORT] =
+        {
+            .name = "data export",
+            .args = "[--since TIME] [-o FILE [--force]]",
+            .options = {{CLI_OPT_SINCE, "only what was recorded from TIME on: an ISO 8601 time, "
+                                        "or a duration back from now like 2h"},
+                        {CLI_OPT_OUTPUT, "into FILE instead of on stdout"},
+                        {CLI_OPT_FORCE, "replace FILE if it exists"}},
+            .run = cli_data_export,
+            .summary = "everything kept, as JSON Lines (one event a line,\n"
+                       "oldest first) on stdout or in FILE, never over an\n"
+                       "existing FILE unless --force; TIME is an ISO 8601\n"
+                       "time or a duration back from now, like 2h",
+            .json = "with -o, {\"file\": ..., \"events\": N, \"segments\": N}; without, "
+                    "the JSON Lines all the same",
+            .example = "capctl data export --since 2h -o events.jsonl",
+        },
+    [CLI_CMD_HISTORY] =
+        {
+            .name = "history",
+            .args = "[--limit N]",
+            .options = {{CLI_OPT_LIMIT, "the newest N entries (default 20)"}},
+            .run = cli_history,
+            .summary = "the agent's log, newest first (default 20 entries)",
+            .json = "{\"total\": N, \"entries\": [...]}",
+            .example = "capctl history --limit 50",
+        },
+    [CLI_CMD_NOTICE] =
+        {
+            .name = "notice",
+            .run = cli_notice,
+            .summary = "the privacy notice",
+            .json = "the notice's fields as the agent sent them",
+            .example = "capctl notice",
+        },
+    [CLI_CMD_HELP] =
+        {
+            .name = "help",
+            .args = "[COMMAND]",
+            .max_args = 2,
+            .run = cli_help,
+            .summary = "every command, or one with its options",
+            .json = "{\"commands\": [{\"name\": ..., \"synopsis\": ..., \"help\": ...}]}, "
+                    "or the entry of COMMAND with its options",
+            .example = "capctl help data export",
+        },
+};
