@@ -154,6 +154,22 @@ static bool fits_i32(int64_t v)
 	return v >= INT32_MIN && v <= INT32_MAX;
 }
 
+/* Room for n events whose text column is text_len bytes. */
+static void events_alloc(struct seg_events *out, uint32_t n, uint64_t text_len)
+{
+	out->n = n;
+	out->time = xcalloc(n, sizeof *out->time);
+	out->kind = xcalloc(n, 1);
+	out->x = xcalloc(n, sizeof(int32_t));
+	out->y = xcalloc(n, sizeof(int32_t));
+	out->code = xcalloc(n, sizeof(int32_t));
+	out->text = xcalloc(n, sizeof(uint32_t));
+	/* The pool never needs more than the text column plus a NUL each. */
+	out->pool = xmalloc(text_len + n + 1);
+	out->pool[0] = '\0';
+	out->pool_len = 1; /* offset 0 is "" */
+}
+
 int payload_decode(const void *data, size_t len, struct seg_events *out)
 {
 	struct reader r = {data, (const uint8_t *)data + len, false};
@@ -175,17 +191,7 @@ int payload_decode(const void *data, size_t len, struct seg_events *out)
 	if (r.p != r.end)
 		return -EBADMSG;
 
-	out->n = (uint32_t)n;
-	out->time = xcalloc(n, sizeof *out->time);
-	out->kind = xcalloc(n, 1);
-	out->x = xcalloc(n, sizeof(int32_t));
-	out->y = xcalloc(n, sizeof(int32_t));
-	out->code = xcalloc(n, sizeof(int32_t));
-	out->text = xcalloc(n, sizeof(uint32_t));
-	/* The pool never needs more than the text column plus a NUL each. */
-	out->pool = xmalloc(lens[COL_TEXT] + n + 1);
-	out->pool[0] = '\0';
-	out->pool_len = 1; /* offset 0 is "" */
+	events_alloc(out, (uint32_t)n, lens[COL_TEXT]);
 
 	/* Sums wrap as unsigned: hostile deltas must not be undefined
 	 * behaviour, only out of range. */

@@ -1,20 +1,15 @@
 /* The console's loop and its edges: keys and signals turned into loop
- * events (the terminal itself is term.c), the bus connection, the
- * requests to the agent and its replies, and one paint per loop pass. */
+ * events (the terminal itself is term.c), the bus connection, the agent's
+ * properties and the pages of lists, and one paint per loop pass. The
+ * requests of actions and dialogs are in calls.c, the export in
+ * export-job.c. */
 #define _GNU_SOURCE
-#include "console/console.h"
+#include "console/console-impl.h"
 #include "console/frame.h"
 #include "console/term.h"
 #include "contract.h"
-#include "dialog/delete.h"
-#include "dialog/exempt.h"
-#include "dialog/forget.h"
-#include "dialog/pause.h"
-#include "dialog/withdraw.h"
+#include "dialog/dialog.h"
 #include "names.h"
-#include "text/duration.h"
-#include "text/evtext.h"
-#include "text/human.h"
 #include "text/safe.h"
 #include "util.h"
 
@@ -194,7 +189,7 @@ static unsigned after_change(struct console *c, unsigned dirty)
 /* The words for an answer that was no good: the agent's refusal (its
  * message, else its name), or the decoder's sentence made a sentence for
  * the status line (in f, which it changes). */
-static const char *failure(enum contract_result r, struct contract_fault *f)
+const char *console_failure(enum contract_result r, struct contract_fault *f)
 {
 	if (r == CONTRACT_REFUSED)
 		return *f->message ? f->message : f->name;
@@ -211,7 +206,7 @@ static void show_fault(struct console *c)
 	struct contract_fault f = {.message = model_take_fault(&c->model)};
 	if (!f.message)
 		return;
-	ui_message(&c->ui, true, "%s", failure(CONTRACT_MALFORMED, &f));
+	ui_message(&c->ui, true, "%s", console_failure(CONTRACT_MALFORMED, &f));
 	contract_fault_fini(&f);
 	console_dirty(c, MODEL_DIRTY_STATE);
 }
@@ -231,7 +226,7 @@ static void on_get_all(DBusMessage *reply, void *data)
 	console_dirty(c, after_change(c, dirty) | MODEL_DIRTY_STATE);
 }
 
-static void select_pending_id(struct console *c)
+void console_select_pending(struct console *c)
 {
 	if (!c->ui.ex_select_id)
 		return;
@@ -256,7 +251,7 @@ static void on_get(DBusMessage *reply, void *data)
 	unsigned dirty = model_get_reply(&c->model, r->prop, reply, now_usec());
 	show_fault(c);
 	if (dirty & MODEL_DIRTY_EXEMPTIONS)
-		select_pending_id(c);
+		console_select_pending(c);
 	console_dirty(c, after_change(c, dirty));
 }
 
@@ -292,7 +287,7 @@ static void on_changed(DBusMessage *sig, void *data)
 	if ((dirty & MODEL_DIRTY_STATE) || invalid)
 		model_hist_refresh(&c->model);
 	if (dirty & MODEL_DIRTY_EXEMPTIONS)
-		select_pending_id(c);
+		console_select_pending(c);
 	after_change(c, dirty);
 	console_dirty(c, dirty | ((dirty & MODEL_DIRTY_STATE) ? MODEL_DIRTY_HISTORY : 0));
 }
@@ -353,428 +348,11 @@ static void on_reconnect(struct loop_timer *t, void *data)
 /* After a change the agent accepted, read everything again. Signals
  * normally bring it first; but on the system bus they reach only root and
  * the group capctl, and this keeps the console right for everyone else. */
-static void reread(struct console *c, DBusMessage *reply)
+void console_reread(struct console *c, DBusMessage *reply)
 {
 	if (!client_error_name(reply) && c->client && c->model.link == MODEL_LINK_LIVE)
 		client_get_all(c->client, on_get_all, c, NULL);
 }
-
-static void on_pause_reply(DBusMessage *reply, void *data)
-{
-	struct console *c = data;
-	bool in_dialog = dialog_waiting(&c->ui, &dialog_pause);
-	uint64_t until;
-	struct contract_fault f;
-	char when[32];
-
-	dialog_answered(&c->ui, &dialog_pause);
-	enum contract_result r = contract_read_pause(reply, &until, &f);
-	if (r != CONTRACT_OK) {
-		const char *why = failure(r, &f);
-		if (in_dialog)
-			dialog_refused(&c->ui, &dialog_pause, why);
-		else if (r == CONTRACT_MALFORMED)
-			ui_message(&c->ui, true, "%s", why);
-		else
-			ui_message(&c->ui, true, "Not paused: %s", why);
-	} else {
-		if (in_dialog)
-			dialog_close(&c->ui);
-		human_until(until, now_usec(), when, sizeof when);
-		ui_message(&c->ui, false, "Paused until %s.", when);
-		/* Gone as soon as the pause is: a resume from elsewhere must
-		 * not leave it saying otherwise. */
-		ui_message_bind(&c->ui, UI_MSG_WHILE_PAUSED_UNTIL, until);
-	}
-	contract_fault_fini(&f);
-	reread(c, reply);
-	console_dirty(c, MODEL_DIRTY_STATE);
-}
-
-void console_pause(struct console *c, uint32_t seconds)
-{
-	dbus_uint32_t s = seconds;
-	if (!c->client || !client_call(c->client, CAPCTL_IFACE, "Pause", on_pause_reply, c, NULL,
-	                               DBUS_TYPE_UINT32, &s, DBUS_TYPE_INVALID)) {
-		ui_message(&c->ui, true, "Not paused: the agent is not reachable.");
-		ui_message_bind(&c->ui, UI_MSG_WHILE_UNREACHABLE, 0);
-		dialog_answered(&c->ui, &dialog_pause);
-		return;
-	}
-}
-
-static void on_resume_reply(DBusMessage *reply, void *data)
-{
-	struct console *c = data;
-	struct contract_fault f;
-	enum contract_result r = contract_read_empty(reply, "Resume", &f);
-	if (r == CONTRACT_MALFORMED) {
-		ui_message(&c->ui, true, "%s", failure(r, &f));
-	} else if (r == CONTRACT_REFUSED) {
-		ui_message(&c->ui, true, "Not resumed: %s", failure(r, &f));
-	} else {
-		ui_message(&c->ui, false, "Resumed.");
-		ui_message_bind(&c->ui, UI_MSG_WHILE_NOT_PAUSED, 0);
-	}
-	contract_fault_fini(&f);
-	reread(c, reply);
-	console_dirty(c, MODEL_DIRTY_STATE);
-}
-
-void console_resume(struct console *c)
-{
-	if (!c->client || !client_call(c->client, CAPCTL_IFACE, "Resume", on_resume_reply, c, NULL,
-	                               DBUS_TYPE_INVALID)) {
-		ui_message(&c->ui, true, "Not resumed: the agent is not reachable.");
-		ui_message_bind(&c->ui, UI_MSG_WHILE_UNREACHABLE, 0);
-	}
-}
-
-static void on_request_reply(DBusMessage *reply, void *data)
-{
-	struct console *c = data;
-	struct form *f = dialog_exempt_form(&c->ui);
-	struct contract_fault fault;
-	char *id;
-
-	f->sending = false;
-	enum contract_result r = contract_read_request(reply, &id, &fault);
-	if (r != CONTRACT_OK) {
-		const char *why = failure(r, &fault);
-		if (dialog_is_open(&c->ui, &dialog_exempt))
-			form_set_refusal(f, why);
-		else if (r == CONTRACT_MALFORMED)
-			ui_message(&c->ui, true, "%s", why);
-		else
-			ui_message(&c->ui, true, "The request was refused: %s", why);
-	} else {
-		if (dialog_is_open(&c->ui, &dialog_exempt))
-			dialog_close(&c->ui);
-		form_reset(f);
-		ui_set_string(&c->ui.ex_select_id, id);
-		action_view(c, UI_VIEW_EXEMPTIONS);
-		select_pending_id(c);
-		ui_message(&c->ui, false, "Request %s sent; it waits for a decision.", id);
-		free(id);
-	}
-	contract_fault_fini(&fault);
-	reread(c, reply);
-	console_dirty(c, MODEL_DIRTY_STATE);
-}
-
-void console_request_exemption(struct console *c)
-{
-	struct form *f = dialog_exempt_form(&c->ui);
-	const char *scope = form_scopes[f->scope], *category = form_categories[f->category];
-	const char *reason = f->reason.buf;
-	uint32_t days = 0;
-	form_check_days_text(f->days.buf, &days);
-	dbus_uint32_t d = days;
-	form_set_refusal(f, NULL);
-	f->sending = true;
-	if (!c->client ||
-	    !client_call(c->client, CAPCTL_IFACE, "RequestExemption", on_request_reply, c, NULL,
-	                 DBUS_TYPE_STRING, &scope, DBUS_TYPE_STRING, &category, DBUS_TYPE_STRING,
-	                 &reason, DBUS_TYPE_UINT32, &d, DBUS_TYPE_INVALID)) {
-		f->sending = false;
-		form_set_refusal(f, "The agent is not reachable.");
-	}
-}
-
-static void on_withdraw_reply(DBusMessage *reply, void *data)
-{
-	struct console *c = data;
-	bool in_dialog = dialog_waiting(&c->ui, &dialog_withdraw);
-	struct contract_fault f;
-	dialog_answered(&c->ui, &dialog_withdraw);
-	enum contract_result r = contract_read_empty(reply, "WithdrawExemption", &f);
-	if (r != CONTRACT_OK) {
-		const char *why = failure(r, &f);
-		if (in_dialog)
-			dialog_refused(&c->ui, &dialog_withdraw, why);
-		else if (r == CONTRACT_MALFORMED)
-			ui_message(&c->ui, true, "%s", why);
-		else
-			ui_message(&c->ui, true, "Not withdrawn: %s", why);
-	} else {
-		if (in_dialog) {
-			ui_message(&c->ui, false, "%s withdrawn.", c->withdrawing);
-			dialog_close(&c->ui);
-		} else {
-			ui_message(&c->ui, false, "Withdrawn.");
-		}
-	}
-	contract_fault_fini(&f);
-	reread(c, reply);
-	console_dirty(c, MODEL_DIRTY_STATE);
-}
-
-void console_withdraw(struct console *c, const char *id)
-{
-	ui_set_string(&c->withdrawing, id);
-	if (!c->client ||
-	    !client_call(c->client, CAPCTL_IFACE, "WithdrawExemption", on_withdraw_reply, c, NULL,
-	                 DBUS_TYPE_STRING, &id, DBUS_TYPE_INVALID))
-		dialog_refused(&c->ui, &dialog_withdraw, "The agent is not reachable.");
-}
-
-static void on_forget_reply(DBusMessage *reply, void *data)
-{
-	struct console *c = data;
-	bool in_dialog = dialog_waiting(&c->ui, &dialog_forget);
-	char len[32], n[32];
-	uint32_t removed;
-	struct contract_fault f;
-
-	dialog_answered(&c->ui, &dialog_forget);
-	human_minutes(c->forget_seconds, len, sizeof len);
-	enum contract_result r = contract_read_forget(reply, &removed, &f);
-	if (r != CONTRACT_OK) {
-		const char *why = failure(r, &f);
-		if (in_dialog)
-			dialog_refused(&c->ui, &dialog_forget, why);
-		else if (r == CONTRACT_MALFORMED)
-			ui_message(&c->ui, true, "%s", why);
-		else
-			ui_message(&c->ui, true, "Nothing forgotten: %s", why);
-	} else {
-		if (in_dialog)
-			dialog_close(&c->ui);
-		human_count(removed, n, sizeof n);
-		if (removed)
-			ui_message(&c->ui, false, "Forgot %s event%s recorded in the last %s.", n,
-			           removed == 1 ? "" : "s", len);
-		else
-			ui_message(&c->ui, false, "Nothing was kept from the last %s.", len);
-		/* What is shown of the data is fetched again at once. */
-		pages_refresh(&c->model.segs);
-		pages_refresh(&c->model.segev);
-		c->live_last = 0;
-	}
-	contract_fault_fini(&f);
-	reread(c, reply);
-	console_dirty(c, MODEL_DIRTY_STATE);
-}
-
-void console_forget(struct console *c, uint32_t seconds)
-{
-	dbus_uint32_t s = seconds;
-	c->forget_seconds = seconds;
-	if (!c->client || !client_call(c->client, CAPCTL_IFACE, "Forget", on_forget_reply, c, NULL,
-	                               DBUS_TYPE_UINT32, &s, DBUS_TYPE_INVALID))
-		dialog_refused(&c->ui, &dialog_forget, "The agent is not reachable.");
-}
-
-static void on_delete_reply(DBusMessage *reply, void *data)
-{
-	struct console *c = data;
-	bool in_dialog = dialog_waiting(&c->ui, &dialog_delete);
-	uint32_t deleted;
-	struct contract_fault f;
-	const struct ui_segment *seg = &c->deleting;
-	char when[64];
-
-	dialog_answered(&c->ui, &dialog_delete);
-	enum contract_result r = contract_read_delete(reply, &deleted, &f);
-	if (r != CONTRACT_OK) {
-		const char *why = failure(r, &f);
-		if (in_dialog)
-			dialog_refused(&c->ui, &dialog_delete, why);
-		else if (r == CONTRACT_MALFORMED)
-			ui_message(&c->ui, true, "%s", why);
-		else
-			ui_message(&c->ui, true, "Not deleted: %s", why);
-	} else {
-		if (in_dialog)
-			dialog_close(&c->ui);
-		evtext_local(seg->start, when, sizeof when);
-		if (deleted)
-			ui_message(&c->ui, false, "Deleted segment %llu (%s from %s).",
-			           (unsigned long long)seg->id, seg->stream, when);
-		else
-			ui_message(&c->ui, false, "Segment %llu was already gone.",
-			           (unsigned long long)seg->id);
-		if (c->ui.open.id == seg->id) {
-			c->ui.open.id = 0;
-			model_segev_open(&c->model, 0);
-		}
-		pages_refresh(&c->model.segs);
-	}
-	contract_fault_fini(&f);
-	reread(c, reply);
-	console_dirty(c, MODEL_DIRTY_STATE);
-}
-
-void console_delete(struct console *c, const struct ui_segment *seg)
-{
-	dbus_uint64_t id = seg->id;
-	const dbus_uint64_t *ids = &id;
-	c->deleting = *seg;
-	if (!c->client ||
-	    !client_call(c->client, CAPCTL_IFACE, "DeleteSegments", on_delete_reply, c, NULL,
-	                 DBUS_TYPE_ARRAY, DBUS_TYPE_UINT64, &ids, 1, DBUS_TYPE_INVALID)) {
-		if (dialog_is_open(&c->ui, &dialog_delete))
-			dialog_refused(&c->ui, &dialog_delete, "The agent is not reachable.");
-		else
-			ui_message(&c->ui, true, "Not deleted: the agent is not reachable.");
-	}
-}
-
-/* ---- exports ---- */
-
-char *console_export_default_path(uint64_t now)
-{
-	time_t t = (time_t)(now / USEC_PER_SEC);
-	struct tm tm;
-	char stamp[32];
-	localtime_r(&t, &tm);
-	strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
-	return xasprintf("~/capctl-export-%s.jsonl", stamp);
-}
-
-/* A path as a person reads it: the home directory as "~". Heap. */
-static char *shown_path(const char *path)
-{
-	const char *home = getenv("HOME");
-	size_t n = home ? strlen(home) : 0;
-	if (n > 1 && strncmp(path, home, n) == 0 && path[n] == '/')
-		return xasprintf("~%s", path + n);
-	return xstrdup(path);
-}
-
-struct job_req {
-	struct console *c;
-	unsigned gen;
-};
-
-static void export_step(struct console *c);
-
-static void export_finish(struct console *c, const char *why)
-{
-	char n[48], sg[48];
-	char *shown = shown_path(c->job_out.path);
-	int r = 0;
-	if (why)
-		out_file_abort(&c->job_out);
-	else if ((r = out_file_commit(&c->job_out, false)) == -EEXIST)
-		why = "the file appeared meanwhile and is left as it was";
-	else if (r < 0)
-		why = strerror(-r);
-	human_counted(c->job.events_written, "event", "events", n, sizeof n);
-	human_counted(export_segments(&c->job), "segment", "segments", sg, sizeof sg);
-	if (why)
-		ui_message(&c->ui, true, "Export stopped: %s. Nothing was written to %s.", why,
-		           shown);
-	else
-		ui_message(&c->ui, false, "Exported %s (%s) to %s.", n, sg, shown);
-	free(shown);
-	export_fini(&c->job);
-	c->job_gen++;
-	c->ui.export.running = false;
-	console_dirty(c, MODEL_DIRTY_STATE);
-}
-
-static void on_export_reply(DBusMessage *reply, void *data)
-{
-	struct job_req *r = data;
-	struct console *c = r->c;
-	if (r->gen != c->job_gen || !c->ui.export.running)
-		return;
-	export_reply(&c->job, reply);
-	export_step(c);
-	/* Progress is drawn as counters are: at most once per refresh_ms. */
-	console_dirty(c, MODEL_DIRTY_COUNTERS);
-}
-
-static void export_step(struct console *c)
-{
-	struct export_req req;
-	int r = export_next(&c->job, &req);
-	if (r < 0) {
-		export_finish(c, c->job.error);
-		return;
-	}
-	if (r == 0) {
-		export_finish(c, NULL);
-		return;
-	}
-	struct job_req *jr = xmalloc(sizeof *jr);
-	*jr = (struct job_req){c, c->job_gen};
-	bool sent;
-	if (req.kind == EXPORT_REQ_LIST) {
-		dbus_uint64_t offset = req.offset;
-		dbus_uint32_t limit = req.limit;
-		sent =
-		    c->client && client_call(c->client, CAPCTL_IFACE, "ListSegments",
-		                             on_export_reply, jr, free, DBUS_TYPE_UINT64, &offset,
-		                             DBUS_TYPE_UINT32, &limit, DBUS_TYPE_INVALID);
-	} else {
-		dbus_uint64_t id = req.id;
-		dbus_uint32_t offset = (dbus_uint32_t)req.offset, limit = req.limit;
-		sent = c->client &&
-		       client_call(c->client, CAPCTL_IFACE, "ReadSegment", on_export_reply, jr,
-		                   free, DBUS_TYPE_UINT64, &id, DBUS_TYPE_UINT32, &offset,
-		                   DBUS_TYPE_UINT32, &limit, DBUS_TYPE_INVALID);
-	}
-	if (!c->client)
-		free(jr);
-	if (!sent)
-		export_finish(c, "the agent is not reachable");
-}
-
-/* "~/x" is in the home directory. Heap. */
-static char *expand_home(const char *path)
-{
-	const char *home = getenv("HOME");
-	if (path[0] == '~' && (path[1] == '/' || path[1] == '\0') && home && *home)
-		return xasprintf("%s%s", home, path + 1);
-	return xstrdup(path);
-}
-
-int console_export_start(struct console *c, const char *path, uint64_t only, char **why)
-{
-	if (!*path) {
-		*why = xstrdup("Say where to write it.");
-		return -1;
-	}
-	if (c->model.link != MODEL_LINK_LIVE || !c->client) {
-		*why = xstrdup("The agent is not reachable.");
-		return -1;
-	}
-	char *full = expand_home(path);
-	int r = out_file_open(&c->job_out, full, false);
-	if (r == -EEXIST)
-		*why = xasprintf("%s exists already: choose another name.", full);
-	else if (r < 0)
-		*why = xasprintf("Cannot write %s: %s.", full, strerror(-r));
-	if (r < 0) {
-		free(full);
-		return -1;
-	}
-	c->job_gen++;
-	export_init(&c->job, c->job_out.f, 0, only, 1000);
-	c->ui.export = (struct ui_export){.running = true, .path = c->ui.export.path};
-	free(c->ui.export.path);
-	c->ui.export.path = shown_path(full);
-	free(full);
-	ui_message(&c->ui, false, NULL);
-	export_step(c);
-	return 0;
-}
-
-void console_export_cancel(struct console *c)
-{
-	if (!c->ui.export.running)
-		return;
-	c->job_gen++;
-	char *shown = shown_path(c->job_out.path);
-	out_file_abort(&c->job_out);
-	ui_message(&c->ui, false, "Export cancelled; nothing was written to %s.", shown);
-	free(shown);
-	export_fini(&c->job);
-	c->ui.export.running = false;
-}
-
 /* ---- pages of lists, and the Live view ---- */
 
 struct page_req {

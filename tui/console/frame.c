@@ -38,33 +38,42 @@ enum ui_view frame_next_view(enum ui_view v, int step)
 	return views[(i + n + (size_t)(step > 0 ? 1 : n - 1)) % n].view;
 }
 
-void frame_state_words(const struct model *m, const struct ui *ui, char *badge, size_t badge_size,
+/* The words while there is no agent to ask: true, with badge, colour and
+ * reason written; false once the link is live. */
+static bool link_words(enum model_link link, const char *bus, char *badge, size_t badge_size,
                        enum theme_color *color, char *reason, size_t reason_size)
 {
-	const char *bus = ui->bus_name;
-	char count[32];
-
-	switch (m->link) {
+	switch (link) {
 	case MODEL_LINK_CONNECTING:
 		snprintf(badge, badge_size, "CONNECTING");
 		*color = THEME_STATE_UNKNOWN;
 		snprintf(reason, reason_size, "asking the %s bus for the agent", bus);
-		return;
+		return true;
 	case MODEL_LINK_GONE:
 		snprintf(badge, badge_size, "AGENT NOT REACHABLE");
 		*color = THEME_STATE_UNREACHABLE;
 		snprintf(reason, reason_size,
 		         "captured is not running on the %s bus; waiting for it to start", bus);
-		return;
+		return true;
 	case MODEL_LINK_NO_BUS:
 		snprintf(badge, badge_size, "AGENT NOT REACHABLE");
 		*color = THEME_STATE_UNREACHABLE;
 		snprintf(reason, reason_size, "the connection to the %s bus is lost; reconnecting",
 		         bus);
-		return;
+		return true;
 	case MODEL_LINK_LIVE:
 		break;
 	}
+	return false;
+}
+
+void frame_state_words(const struct model *m, const struct ui *ui, char *badge, size_t badge_size,
+                       enum theme_color *color, char *reason, size_t reason_size)
+{
+	char count[32];
+
+	if (link_words(m->link, ui->bus_name, badge, badge_size, color, reason, reason_size))
+		return;
 	snprintf(reason, reason_size, "%s", m->state_reason ? m->state_reason : "");
 	switch (model_state(m)) {
 	case MODEL_STATE_COLLECTING:
