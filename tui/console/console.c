@@ -660,9 +660,7 @@ int console_run(const struct settings *s, bool system_bus, bool color)
 	if (!(c->screen = term_start(color, &c->ui.theme))) {
 		char *type = safe_str(getenv("TERM"), 0);
 		fprintf(stderr,
-		        "capctl: the terminal '%s' could not be set up; use the one-shot "
-		        "commands instead (capctl status, capctl pause, capctl --help)\n",
-		        type);
+		        "capctl: the terminal '%s' could not be set up; " TERM_ONE_SHOT "\n", type);
 		free(type);
 		c->exit_code = 2;
 		goto out;

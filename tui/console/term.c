@@ -21,23 +21,21 @@
 #define CODE_PASTE_BEGIN (KEY_MAX + 1)
 #define CODE_PASTE_END (KEY_MAX + 2)
 
-#define ONE_SHOT "use the one-shot commands instead (capctl status, capctl pause, capctl --help)"
-
 int term_check(char *buf, size_t size)
 {
 	const char *type = getenv("TERM");
 	int err = 0;
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-		snprintf(
-		    buf, size,
-		    "capctl: the console needs a terminal, and standard %s is not one; " ONE_SHOT,
-		    isatty(STDIN_FILENO) ? "output" : "input");
+		snprintf(buf, size,
+		         "capctl: the console needs a terminal, and standard %s is not "
+		         "one; " TERM_ONE_SHOT,
+		         isatty(STDIN_FILENO) ? "output" : "input");
 		return -1;
 	}
 	if (!type || !*type) {
 		snprintf(buf, size,
 		         "capctl: TERM is not set, so the console cannot tell what "
-		         "the terminal can do; " ONE_SHOT);
+		         "the terminal can do; " TERM_ONE_SHOT);
 		return -1;
 	}
 	char *shown = safe_str(type, 0);
@@ -47,13 +45,13 @@ int term_check(char *buf, size_t size)
 		if (err == -1)
 			snprintf(buf, size,
 			         "capctl: there is no terminfo database to look up the terminal "
-			         "'%s' in; " ONE_SHOT,
+			         "'%s' in; " TERM_ONE_SHOT,
 			         shown);
 		else
-			snprintf(
-			    buf, size,
-			    "capctl: the terminal type '%s' is not known to terminfo; " ONE_SHOT,
-			    shown);
+			snprintf(buf, size,
+			         "capctl: the terminal type '%s' is not known to "
+			         "terminfo; " TERM_ONE_SHOT,
+			         shown);
 		goto out;
 	}
 	const char *cup = tigetstr("cup");
@@ -62,7 +60,7 @@ int term_check(char *buf, size_t size)
 	if (hardcopy || !cup || cup == (char *)-1) {
 		snprintf(buf, size,
 		         "capctl: the terminal '%s' cannot move the cursor, so it cannot run the "
-		         "console; " ONE_SHOT,
+		         "console; " TERM_ONE_SHOT,
 		         shown);
 		goto out;
 	}

@@ -12,6 +12,10 @@
 
 #include "console/theme.h"
 
+/* What every "no console here" sentence ends with. */
+#define TERM_ONE_SHOT                                                                              \
+	"use the one-shot commands instead (capctl status, capctl pause, capctl --help)"
+
 /* Whether this terminal can run the console: standard input and output
  * are terminals, TERM names a type terminfo knows, and that type can move
  * the cursor. 0, or -1 with why (one sentence for stderr, naming the
