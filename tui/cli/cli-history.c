@@ -1,6 +1,7 @@
 /* capctl history and notice: the agent's log of what was done, and the
  * privacy notice of the policy in force. */
 #include "cli/cli-int.h"
+#include "model/summary.h"
 #include "names.h"
 #include "text/human.h"
 #include "text/text.h"
@@ -102,15 +103,8 @@ int cli_notice(struct cli *c, char **args, int n_args)
 	}
 	contract_props_fini(&p);
 	const struct model_notice *n = &m.notice;
-	const struct {
-		const char *title, *text;
-	} parts[] = {
-	    {"Purpose", n->purpose},
-	    {"Retention", n->retention},
-	    {"Anonymization", n->anonymization},
-	    {"Model access", n->model_access},
-	    {"Contact", n->contact},
-	};
+	struct summary_notice_part parts[SUMMARY_NOTICE_PARTS];
+	summary_notice_parts(n, parts);
 	bool any = false;
 	if (n->version && *n->version)
 		say("Privacy notice, version %s\n", cli_line(n->version));

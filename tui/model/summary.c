@@ -274,3 +274,13 @@ int summary_all(const struct model *m, uint64_t now, bool utf8, bool wide, struc
 	n += summary_storage(m, out + n);
 	return n;
 }
+
+void summary_notice_parts(const struct model_notice *n,
+                          struct summary_notice_part out[SUMMARY_NOTICE_PARTS])
+{
+	out[0] = (struct summary_notice_part){"Purpose", n->purpose};
+	out[1] = (struct summary_notice_part){"Retention", n->retention};
+	out[2] = (struct summary_notice_part){"Anonymization", n->anonymization};
+	out[3] = (struct summary_notice_part){"Model access", n->model_access};
+	out[4] = (struct summary_notice_part){"Contact", n->contact};
+}

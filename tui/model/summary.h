@@ -50,4 +50,13 @@ void summary_battery(const struct model *m, char *buf, size_t size);
  * motion 10 Hz, uploads wait"; "" when it is off. */
 void summary_saver(const struct model *m, int variant, char *buf, size_t size);
 
+/* The notice's sections as a person reads them, each with its title: what
+ * capctl notice prints and the Notice view draws. */
+#define SUMMARY_NOTICE_PARTS 5
+struct summary_notice_part {
+	const char *title, *text;
+};
+void summary_notice_parts(const struct model_notice *n,
+                          struct summary_notice_part out[SUMMARY_NOTICE_PARTS]);
+
 #endif

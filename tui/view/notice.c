@@ -1,5 +1,6 @@
 /* The privacy notice as the policy states it, wrapped to the terminal and
  * scrolled a line or a page at a time. */
+#include "model/summary.h"
 #include "text/text.h"
 #include "util.h"
 #include "view/view.h"
@@ -11,15 +12,8 @@ void view_notice_draw(WINDOW *w, const struct model *m, struct ui *ui, struct re
 {
 	const struct theme *t = &ui->theme;
 	const struct model_notice *n = &m->notice;
-	const struct {
-		const char *title, *text;
-	} parts[] = {
-	    {"Purpose", n->purpose},
-	    {"Retention", n->retention},
-	    {"Anonymization", n->anonymization},
-	    {"Model access", n->model_access},
-	    {"Contact", n->contact},
-	};
+	struct summary_notice_part parts[SUMMARY_NOTICE_PARTS];
+	summary_notice_parts(n, parts);
 	char title[256];
 
 	if (m->link != MODEL_LINK_LIVE || !(m->loaded & (1u << MODEL_PROP_NOTICE))) {
