@@ -69,6 +69,10 @@ const char *agent_state(struct agent *a, uint64_t now, char **reason)
 		*reason = xasprintf("exemption %s approved until %s", ex->id, when);
 		return "exempt";
 	}
+	if (consent_blocked(&a->consent, a->written.wait_for_acknowledgment)) {
+		*reason = xstrdup("waiting for the privacy notice to be acknowledged");
+		return "suspended";
+	}
 	/* Both may hold; the lock is the one the person knows about. */
 	if (filter_locked(&a->filter)) {
 		*reason = xstrdup("the screen is locked");
@@ -82,9 +86,11 @@ const char *agent_state(struct agent *a, uint64_t now, char **reason)
 		*reason = xstrdup(a->source_lost ? a->source_lost : "no input source");
 		return "idle";
 	}
-	*reason = xasprintf("recording %" PRIu32 " of %d streams as the policy allows%s",
-	                    recording_streams(a, now), N_STREAMS,
-	                    filter_saver(&a->filter) ? "; battery saver on" : "");
+	*reason = xasprintf(
+	    "recording %" PRIu32 " of %d streams as the policy allows%s%s",
+	    recording_streams(a, now), N_STREAMS,
+	    filter_saver(&a->filter) ? "; battery saver on" : "",
+	    agent_change_waits(a) ? "; a policy change waits for your acknowledgment" : "");
 	return "collecting";
 }
 
@@ -116,11 +122,36 @@ static char *kept_description(const struct policy *p, enum stream s)
 	return xstrdup(full[s]);
 }
 
+/* What is kept of stream s, and why it is less than the policy says:
+ * the person's limit, or a change that waits for acknowledgment. */
+static char *level_description(const struct agent *a, enum stream s)
+{
+	int in_force = a->policy.fidelity_index[s], written = a->written.fidelity_index[s];
+	const char *wrote = policy_stream_values(s)[written];
+	if (in_force == written)
+		return kept_description(&a->policy, s);
+	/* "not recorded: your choice", or what is kept and "; your choice" */
+	char *kept = in_force == 0 ? xstrdup("not recorded:") : kept_description(&a->policy, s), *d;
+	const char *sep = in_force == 0 ? " " : "; ";
+	if (a->policy.allow_personal_limits && a->consent.limit[s] == in_force)
+		d = xasprintf("%s%syour choice (the policy allows %s)", kept, sep, wrote);
+	else
+		d = xasprintf("%s%sthe policy's change to %s waits for your acknowledgment", kept,
+		              sep, wrote);
+	free(kept);
+	return d;
+}
+
 bool agent_stream(struct agent *a, enum stream s, uint64_t now, char **description)
 {
 	const struct exemption *ex;
+	if (consent_blocked(&a->consent, a->written.wait_for_acknowledgment)) {
+		*description = xstrdup("not recorded: waiting for the privacy notice to be "
+		                       "acknowledged");
+		return false;
+	}
 	if (policy_fidelity(&a->policy, s) == FID_OFF) {
-		*description = kept_description(&a->policy, s);
+		*description = level_description(a, s);
 		return false;
 	}
 	if (control_paused(&a->control, now)) {
@@ -149,7 +180,7 @@ bool agent_stream(struct agent *a, enum stream s, uint64_t now, char **descripti
 		    xasprintf("position, downsampled to %" PRIu32 " Hz by the battery saver",
 		              filter_motion_hz(&a->filter));
 	else
-		*description = kept_description(&a->policy, s);
+		*description = level_description(a, s);
 	return true;
 }
 
@@ -202,7 +233,10 @@ static void set_gates(struct agent *a, uint64_t now)
 	bool exempt[N_STREAMS];
 	for (int s = 0; s < N_STREAMS; s++)
 		exempt[s] = control_exemption_for(&a->control, s, now) != NULL;
-	filter_set_consent(&a->filter, control_paused(&a->control, now), exempt, now, on_kept, a);
+	/* Before the first acknowledgment nothing is kept, as in a pause. */
+	bool stopped = control_paused(&a->control, now) ||
+	               consent_blocked(&a->consent, a->written.wait_for_acknowledgment);
+	filter_set_consent(&a->filter, stopped, exempt, now, on_kept, a);
 	arm_flush(a);
 }
 
@@ -676,7 +710,8 @@ static int save_state(struct agent *a, const struct control *c, const uint64_t *
 	}
 	if (n)
 		state_upload_add(&up, ids, n, 0, 0);
-	int r = a->store ? state_save(a->store, c, a->counts, &up, now_usec()) : -ENOENT;
+	int r =
+	    a->store ? state_save(a->store, c, &a->consent, a->counts, &up, now_usec()) : -ENOENT;
 	state_upload_fini(&up);
 	if (r < 0)
 		log_msg("cannot save state to %s: %s", a->state_path, strerror(-r));
@@ -755,46 +790,18 @@ void agent_counters_touch(struct agent *a)
 
 /* ---- policy ---- */
 
-static void warn_line(const char *msg, void *data)
+void agent_policy_followups(struct agent *a)
 {
-	(void)data;
-	log_msg("%s", msg);
-}
-
-void agent_reload(struct agent *a)
-{
-	char *error = NULL, *path = NULL;
-	struct policy p;
-	policy_init(&p);
-	path = policy_resolve(a->config_arg);
-	int r = policy_load(&p, path, &error, warn_line, NULL);
-	if (r == -ENOENT && a->config_arg)
-		error = xasprintf("%s: cannot read: %s", path, strerror(ENOENT));
-	if (error) {
-		log_msg("%s; keeping the policy in force", error);
-		free(error);
-		free(path);
-		policy_fini(&p);
-		return;
-	}
-	policy_fini(&a->policy);
-	a->policy = p;
-	free(a->policy_path);
-	a->policy_path = r == 0 ? path : NULL;
-	if (r != 0)
-		free(path);
-	control_set_limits(&a->control, a->policy.max_pause_minutes * 60,
-	                   a->policy.daily_pause_budget_minutes * 60,
-	                   a->policy.max_pending_exemptions);
-	agent_log(a, "policy-loaded", CAPCTL_UID_AGENT, "%s",
-	          a->policy_path ? a->policy_path : "no policy file: the defaults");
-	static const enum prop props[] = {P_NOTICE};
+	static const enum prop props[] = {P_NOTICE, P_CONSENT, P_PERSONAL_LIMITS};
 	service_announce(a, props, ARRAY_SIZE(props));
 	/* Everything that follows from the policy, again: the saver and the
-	 * deferrals, retention and the spool's cap, the segment timer. */
+	 * deferrals, retention and the spool's cap, the segment timer, the
+	 * uploader's endpoint and hold. */
 	if (a->power)
 		on_power_changed(power_watch_state(a->power), a);
 	if (a->spool)
 		enforce_limits(a);
+	if (a->uploader)
+		upload_kick(a->uploader);
 	agent_control_changed(a);
 }

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "bus.h"
+#include "control/consent.h"
 #include "control/control.h"
 #include "control/filter.h"
 #include "control/history.h"
@@ -37,6 +38,8 @@ enum prop {
 	P_POWER,
 	P_RETENTION,
 	P_NOTICE,
+	P_PERSONAL_LIMITS,
+	P_CONSENT,
 	N_PROPS
 };
 
@@ -63,7 +66,9 @@ struct agent {
 	struct uid_cache *uids;
 	uint32_t own_uid;
 
-	struct policy policy;
+	struct policy written;  /* the policy file as it is written */
+	struct consent consent; /* what the person acknowledged and limited */
+	struct policy policy;   /* in force: written, held to consent (agent-policy.c) */
 	char *policy_path;      /* the file in force, or NULL for the defaults */
 	const char *config_arg; /* --config, or NULL */
 
@@ -145,8 +150,27 @@ void agent_log(struct agent *a, const char *action, uint32_t uid, const char *fm
     __attribute__((format(printf, 4, 5)));
 /* Marks the counters (Streams, Upload, Power, Retention) for a check. */
 void agent_counters_touch(struct agent *a);
-/* SIGHUP: reload the policy; a bad file keeps the old one. */
+/* agent-policy.c. SIGHUP: reload the policy; a bad file keeps the old
+ * one. A change of the consent keys is a policy-changed in History. */
 void agent_reload(struct agent *a);
+/* The values of the written policy's consent keys. */
+void agent_consent_values(const struct agent *a, struct consent_values *out);
+/* Whether a change of the policy waits for the person's acknowledgment
+ * (or nothing was ever acknowledged). */
+bool agent_change_waits(const struct agent *a);
+/* Makes a->policy from a->written and a->consent. */
+void agent_apply_consent(struct agent *a);
+/* After the policy in force changed: announce, re-arm, re-gate. */
+void agent_policy_followups(struct agent *a);
+
+enum ack_result { ACK_OK, ACK_STALE, ACK_NOT_SAVED };
+/* AcknowledgePolicy of the written policy whose digest is digest. */
+enum ack_result agent_acknowledge(struct agent *a, const char *digest, uint32_t uid, int *err);
+
+enum limit_result { LIMIT_OK, LIMIT_NOT_ALLOWED, LIMIT_BAD_LEVEL, LIMIT_NOT_SAVED };
+/* LimitStream: level is one of s's values, or "" to lift the limit. */
+enum limit_result agent_limit_stream(struct agent *a, enum stream s, const char *level,
+                                     uint32_t uid, int *err);
 /* Saves the state file: 0, or -errno (logged) with the file as it was. */
 int agent_save_state(struct agent *a);
 /* A change of consent state, made on a copy: next is saved, then becomes

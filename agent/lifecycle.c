@@ -98,6 +98,9 @@ static int load_state(struct agent *a)
 	                   a->control.max_pending);
 	control_fini(&a->control);
 	a->control = s.control;
+	consent_fini(&a->consent);
+	a->consent = s.consent;
+	agent_apply_consent(a);
 	memcpy(a->counts, s.counts, sizeof a->counts);
 	a->upload_saved = xmalloc(sizeof *a->upload_saved);
 	*a->upload_saved = s.upload;
@@ -113,8 +116,8 @@ static int load_state(struct agent *a)
 static int load_policy(struct agent *a)
 {
 	char *error = NULL, *path = policy_resolve(a->config_arg);
-	policy_init(&a->policy);
-	int r = policy_load(&a->policy, path, &error, warn_line, NULL);
+	policy_init(&a->written);
+	int r = policy_load(&a->written, path, &error, warn_line, NULL);
 	if ((r == -ENOENT && a->config_arg) || r == -EINVAL) {
 		if (r == -ENOENT)
 			fprintf(stderr, "%s: cannot read: %s\n", path, strerror(ENOENT));
@@ -127,6 +130,9 @@ static int load_policy(struct agent *a)
 	a->policy_path = r == 0 ? path : NULL;
 	if (r != 0)
 		free(path);
+	/* Nothing is acknowledged until the state file says so. */
+	consent_init(&a->consent);
+	agent_apply_consent(a);
 	return 0;
 }
 
@@ -288,6 +294,8 @@ void agent_free(struct agent *a)
 	history_free(a->history);
 	control_fini(&a->control);
 	policy_fini(&a->policy);
+	policy_fini(&a->written);
+	consent_fini(&a->consent);
 	free(a->policy_path);
 	free(a->state_path);
 	free(a->source_lost);

@@ -489,18 +489,94 @@ static DBusMessage *m_recent_events(struct agent *a, DBusMessage *m, uint32_t ui
 	return reply;
 }
 
+static DBusMessage *m_acknowledge(struct agent *a, DBusMessage *m, uint32_t uid)
+{
+	const char *digest;
+	int err = 0;
+	dbus_message_get_args(m, NULL, DBUS_TYPE_STRING, &digest, DBUS_TYPE_INVALID);
+	switch (agent_acknowledge(a, digest, uid, &err)) {
+	case ACK_OK:
+		break;
+	case ACK_STALE:
+		return service_error(m, CAPCTL_ERR_POLICY_CHANGED,
+		                     "The policy changed since you read it; read Consent again and "
+		                     "acknowledge what it says now.");
+	case ACK_NOT_SAVED:
+		return storage_failed(a, m, err);
+	}
+	return dbus_message_new_method_return(m);
+}
+
+/* "off, full or reduced": stream s's levels at or below the policy's. */
+static void levels_allowed(const struct agent *a, enum stream s, char *buf, size_t size)
+{
+	const char *const *v = policy_stream_values(s);
+	int most = consent_level_rank(s, a->written.fidelity_index[s]), n = 0, k = 0;
+	for (int i = 0; v[i]; i++)
+		n += consent_level_rank(s, i) <= most;
+	buf[0] = '\0';
+	for (int i = 0; v[i]; i++) {
+		if (consent_level_rank(s, i) > most)
+			continue;
+		size_t len = strlen(buf);
+		snprintf(buf + len, size - len, "%s%s",
+		         k == 0       ? ""
+		         : k == n - 1 ? " or "
+		                      : ", ",
+		         v[i]);
+		k++;
+	}
+}
+
+static DBusMessage *m_limit_stream(struct agent *a, DBusMessage *m, uint32_t uid)
+{
+	const char *stream, *level;
+	char allowed[80];
+	int err = 0;
+	dbus_message_get_args(m, NULL, DBUS_TYPE_STRING, &stream, DBUS_TYPE_STRING, &level,
+	                      DBUS_TYPE_INVALID);
+	int s = stream_parse(stream);
+	if (s < 0)
+		return service_error(m, DBUS_ERR_INVALID_ARGS,
+		                     "'stream' must be pointer.motion, pointer.button, "
+		                     "pointer.scroll, keyboard or window.focus, not '%s'.",
+		                     Q(stream));
+	switch (agent_limit_stream(a, (enum stream)s, level, uid, &err)) {
+	case LIMIT_OK:
+		break;
+	case LIMIT_NOT_ALLOWED:
+		return service_error(m, CAPCTL_ERR_NOT_ALLOWED,
+		                     "The policy does not let you limit streams "
+		                     "(allow_personal_limits is false).");
+	case LIMIT_BAD_LEVEL:
+		levels_allowed(a, (enum stream)s, allowed, sizeof allowed);
+		return service_error(m, DBUS_ERR_INVALID_ARGS,
+		                     "'fidelity' of %s must be %s (at most the policy's level), or "
+		                     "\"\" to lift your limit, not '%s'.",
+		                     stream, allowed, Q(level));
+	case LIMIT_NOT_SAVED:
+		return storage_failed(a, m, err);
+	}
+	return dbus_message_new_method_return(m);
+}
+
 const struct service_method service_methods[] = {
-    {CAPCTL_IFACE, "Pause", "u", "t", "(u seconds)", m_pause},
-    {CAPCTL_IFACE, "Resume", "", "", "()", m_resume},
+    {CAPCTL_IFACE, "Pause", "u", "t", "(u seconds)", m_pause, false},
+    {CAPCTL_IFACE, "Resume", "", "", "()", m_resume, false},
     {CAPCTL_IFACE, "RequestExemption", "sssu", "s", "(s scope, s category, s reason, u days)",
-     m_request},
-    {CAPCTL_IFACE, "Forget", "u", "u", "(u seconds)", m_forget},
-    {CAPCTL_IFACE, "WithdrawExemption", "s", "", "(s id)", m_withdraw},
-    {CAPCTL_IFACE, "ListSegments", "tu", "ta(tsttuttb)", "(t offset, u limit)", m_list_segments},
-    {CAPCTL_IFACE, "ReadSegment", "tuu", "ua(tsiiis)", "(t id, u offset, u limit)", m_read_segment},
-    {CAPCTL_IFACE, "DeleteSegments", "at", "u", "(at ids)", m_delete_segments},
-    {CAPCTL_IFACE, "RecentEvents", "u", "a(stsiiis)", "(u limit)", m_recent_events},
-    {CAPCTL_IFACE, "History", "tu", "ta(tssu)", "(t offset, u limit)", m_history},
-    {CAPCTL_IFACE_ADMIN, "DecideExemption", "sbs", "", "(s id, b approve, s note)", m_decide},
+     m_request, false},
+    {CAPCTL_IFACE, "Forget", "u", "u", "(u seconds)", m_forget, false},
+    {CAPCTL_IFACE, "WithdrawExemption", "s", "", "(s id)", m_withdraw, false},
+    {CAPCTL_IFACE, "ListSegments", "tu", "ta(tsttuttb)", "(t offset, u limit)", m_list_segments,
+     false},
+    {CAPCTL_IFACE, "ReadSegment", "tuu", "ua(tsiiis)", "(t id, u offset, u limit)", m_read_segment,
+     false},
+    {CAPCTL_IFACE, "DeleteSegments", "at", "u", "(at ids)", m_delete_segments, false},
+    {CAPCTL_IFACE, "RecentEvents", "u", "a(stsiiis)", "(u limit)", m_recent_events, false},
+    {CAPCTL_IFACE, "History", "tu", "ta(tssu)", "(t offset, u limit)", m_history, false},
+    {CAPCTL_IFACE, "LimitStream", "ss", "", "(s stream, s fidelity)", m_limit_stream, true},
+    {CAPCTL_IFACE, "AcknowledgePolicy", "s", "", "(s digest)", m_acknowledge, true},
+    {CAPCTL_IFACE_ADMIN, "DecideExemption", "sbs", "", "(s id, b approve, s note)", m_decide,
+     false},
 };
 const size_t service_n_methods = ARRAY_SIZE(service_methods);

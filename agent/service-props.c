@@ -126,6 +126,9 @@ static void get_upload(struct agent *a, DBusMessageIter *it)
 	dict_add_u64(&d, "last_upload", u.last_upload);
 	dict_add_str(&d, "deferred", u.deferred);
 	dict_add_str(&d, "last_error", u.last_error);
+	dict_add_u64(&d, "held_bytes", u.held_bytes);
+	dict_add_u64(&d, "next_release", u.next_release);
+	dict_add_u32(&d, "hold_seconds", a->policy.hold_minutes * 60);
 	dict_add_double(&d, "compression_ratio",
 	                stored ? (double)spool_events(a->spool) * 24.0 / (double)stored : 0);
 	dict_close(it, &d);
@@ -180,6 +183,76 @@ static void get_notice(struct agent *a, DBusMessageIter *it)
 	dict_close(it, &d);
 }
 
+static void get_personal_limits(struct agent *a, DBusMessageIter *it)
+{
+	DBusMessageIter arr, st;
+	dbus_message_iter_open_container(it, DBUS_TYPE_ARRAY, "(ss)", &arr);
+	for (int s = 0; a->policy.allow_personal_limits && s < N_STREAMS; s++) {
+		if (a->consent.limit[s] == CONSENT_NO_LIMIT)
+			continue;
+		const char *id = stream_id((enum stream)s),
+		           *level = policy_stream_values((enum stream)s)[a->consent.limit[s]];
+		dbus_message_iter_open_container(&arr, DBUS_TYPE_STRUCT, NULL, &st);
+		dbus_message_iter_append_basic(&st, DBUS_TYPE_STRING, &id);
+		dbus_message_iter_append_basic(&st, DBUS_TYPE_STRING, &level);
+		dbus_message_iter_close_container(&arr, &st);
+	}
+	dbus_message_iter_close_container(it, &arr);
+}
+
+/* A value of Consent.changes: a list with ", " between its items. */
+static void append_value(DBusMessageIter *st, enum consent_key k, const char *v)
+{
+	char *text = k == CK_EXCLUDE_APPS && *v ? consent_words(k, v) : xstrdup(v);
+	busstr_append(st, text); /* the policy's words, or the state file's */
+	free(text);
+}
+
+/* What differs from what was acknowledged: every key before the first
+ * acknowledgment, with then "". */
+static void append_changes(struct agent *a, DBusMessageIter *d, const struct consent_values *now)
+{
+	DBusMessageIter e, v, arr, st;
+	const char *key = "changes";
+	dbus_message_iter_open_container(d, DBUS_TYPE_DICT_ENTRY, NULL, &e);
+	dbus_message_iter_append_basic(&e, DBUS_TYPE_STRING, &key);
+	dbus_message_iter_open_container(&e, DBUS_TYPE_VARIANT, "a(sss)", &v);
+	dbus_message_iter_open_container(&v, DBUS_TYPE_ARRAY, "(sss)", &arr);
+	for (int k = 0; k < N_CONSENT_KEYS; k++) {
+		const char *then = a->consent.has_values ? a->consent.acked.v[k] : "";
+		const char *name = consent_key_name(k);
+		if (a->consent.has_values && strcmp(then, now->v[k]) == 0)
+			continue;
+		dbus_message_iter_open_container(&arr, DBUS_TYPE_STRUCT, NULL, &st);
+		dbus_message_iter_append_basic(&st, DBUS_TYPE_STRING, &name);
+		append_value(&st, k, then);
+		append_value(&st, k, now->v[k]);
+		dbus_message_iter_close_container(&arr, &st);
+	}
+	dbus_message_iter_close_container(&v, &arr);
+	dbus_message_iter_close_container(&e, &v);
+	dbus_message_iter_close_container(d, &e);
+}
+
+static void get_consent(struct agent *a, DBusMessageIter *it)
+{
+	DBusMessageIter d;
+	struct consent_values now;
+	char digest[CONSENT_DIGEST_LEN + 1];
+	bool wait = a->written.wait_for_acknowledgment;
+	agent_consent_values(a, &now);
+	consent_digest(&now, digest);
+	dict_open(it, &d);
+	dict_add_str(&d, "digest", digest);
+	dict_add_str(&d, "acknowledged_digest", a->consent.has_values ? a->consent.digest : "");
+	dict_add_u64(&d, "acknowledged", a->consent.when);
+	dict_add_bool(&d, "wait_for_acknowledgment", wait);
+	dict_add_bool(&d, "waiting", consent_waiting(&a->consent, &now, wait));
+	append_changes(a, &d, &now);
+	dict_close(it, &d);
+	consent_values_fini(&now);
+}
+
 /* In the order of enum prop. */
 const struct service_property service_properties[] = {
     {"Version", "s", get_version},
@@ -195,6 +268,8 @@ const struct service_property service_properties[] = {
     {"Power", "a{sv}", get_power},
     {"Retention", "a{sv}", get_retention},
     {"Notice", "a{sv}", get_notice},
+    {"PersonalLimits", "a(ss)", get_personal_limits},
+    {"Consent", "a{sv}", get_consent},
 };
 const size_t service_n_properties = ARRAY_SIZE(service_properties);
 

@@ -224,17 +224,20 @@ static DBusMessage *dispatch(struct agent *a, DBusMessage *m, int64_t uid)
 
 	bool admin_only = sm && strcmp(sm->iface, CAPCTL_IFACE_ADMIN) == 0;
 	bool admin = uid >= 0 && policy_is_admin(&a->policy, (uint32_t)uid);
-	if (uid < 0 || !(admin || (!admin_only && (uint32_t)uid == monitored_uid(a)))) {
+	bool person = uid >= 0 && (uint32_t)uid == monitored_uid(a);
+	if (uid < 0 || !((admin && !(sm && sm->person_only)) || (!admin_only && person))) {
 		char what[160];
 		snprintf(what, sizeof what, "%s.%s", props ? DBUS_PROPS_IFACE : sm->iface, member);
 		if (uid >= 0)
 			note_refusal(a, (uint32_t)uid, what, DBUS_ERR_ACCESS_DENIED);
 		return service_error(
-		    m, DBUS_ERR_ACCESS_DENIED,
+		    m, DBUS_ERR_ACCESS_DENIED, "%s",
 		    admin_only ? "Only an administrator named in the policy's admin_uids "
 		                 "may decide exemptions."
-		               : "Only the monitored user and administrators may use this "
-		                 "agent.");
+		    : sm && sm->person_only
+		        ? "Only the monitored user may do this: nobody acknowledges the policy "
+		          "or limits what is kept on their behalf."
+		        : "Only the monitored user and administrators may use this agent.");
 	}
 
 	const char *sig = props ? prop_methods[pm].sig : sm->in;

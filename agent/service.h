@@ -4,6 +4,7 @@
 #define CAPTURED_SERVICE_H
 
 #include <dbus/dbus.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -16,6 +17,9 @@ struct service_method {
 	const char *out;  /* and of the reply */
 	const char *args; /* for error messages: "(u seconds)" */
 	DBusMessage *(*fn)(struct agent *a, DBusMessage *m, uint32_t uid);
+	/* Only the monitored person, never an admin: nobody consents or
+	 * keeps less on their behalf. */
+	bool person_only;
 };
 
 struct service_property {

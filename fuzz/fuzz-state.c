@@ -19,10 +19,10 @@ static void round_trip(const struct state *s)
 	size_t len, len2;
 	/* A file of the previous release has no saved time: REF stood for it. */
 	uint64_t saved = s->saved ? s->saved : REF;
-	char *text = state_format(&s->control, s->counts, &s->upload, saved, &len);
+	char *text = state_format(&s->control, &s->consent, s->counts, &s->upload, saved, &len);
 	if (state_parse(text, len, 0, &t, &why) != 0)
 		abort();
-	char *again = state_format(&t.control, t.counts, &t.upload, t.saved, &len2);
+	char *again = state_format(&t.control, &t.consent, t.counts, &t.upload, t.saved, &len2);
 	if (len2 != len || memcmp(again, text, len) != 0)
 		abort();
 	free(again);

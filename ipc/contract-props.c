@@ -223,8 +223,8 @@ static const struct entry table[] = {
     PROP("Power", "a{sv}", true, read_dict, power),
     PROP("Retention", "a{sv}", true, read_dict, retention),
     PROP("Notice", "a{sv}", true, read_dict, notice),
-    PROP("PersonalLimits", "a(ss)", false, read_limits, limits),
-    PROP("Consent", "a{sv}", false, read_dict, consent),
+    PROP("PersonalLimits", "a(ss)", true, read_limits, limits),
+    PROP("Consent", "a{sv}", true, read_dict, consent),
 
     UPLOAD(endpoint, "s", true, read_s),
     UPLOAD(bytes_today, "t", true, read_t),
@@ -237,8 +237,11 @@ static const struct entry table[] = {
     UPLOAD(deferred, "s", true, read_s),
     UPLOAD(last_error, "s", true, read_s),
     UPLOAD(compression_ratio, "d", true, read_d),
-    UPLOAD(held_bytes, "t", false, read_t),
-    UPLOAD(next_release, "t", false, read_t),
+    UPLOAD(held_bytes, "t", true, read_t),
+    UPLOAD(next_release, "t", true, read_t),
+    /* Not in the contract: the reference agent's review hold, for the
+     * time each held segment leaves. Never required. */
+    UPLOAD(hold_seconds, "u", false, read_u),
 
     POWER(on_battery, "b", true, read_b),
     POWER(battery_percent, "d", true, read_d),
@@ -285,8 +288,8 @@ static const struct entry table[] = {
     METHOD("DeleteSegments", "u", true),
     METHOD("RecentEvents", "a(stsiiis)", true),
     METHOD("History", "ta(tssu)", true),
-    METHOD("LimitStream", "", false),
-    METHOD("AcknowledgePolicy", "", false),
+    METHOD("LimitStream", "", true),
+    METHOD("AcknowledgePolicy", "", true),
     METHOD("HistoryChain", "ta(tss)", false),
     METHOD("Activity", "a(taus)", false),
 };

@@ -109,6 +109,7 @@ struct contract_upload {
 	char *deferred, *last_error;
 	double compression_ratio;
 	uint64_t held_bytes, next_release;
+	uint32_t hold_seconds; /* the reference agent's; 0 when not sent */
 };
 
 struct contract_power {

@@ -156,6 +156,8 @@ static const struct conf_key policy_keys[] = {
      offsetof(struct policy, daily_pause_budget_minutes), check_budget},
     K("policy.allow_user_deletion", CONF_BOOL, 0, 0, allow_user_deletion),
     K("policy.max_pending_exemptions", CONF_UINT, 1, 1000, max_pending_exemptions),
+    K("policy.allow_personal_limits", CONF_BOOL, 0, 0, allow_personal_limits),
+    K("policy.wait_for_acknowledgment", CONF_BOOL, 0, 0, wait_for_acknowledgment),
     KE("streams.pointer_motion.fidelity", motion_values, fidelity_index[STREAM_MOTION]),
     K("streams.pointer_motion.rate_hz", CONF_UINT, 1, 1000, motion_rate_hz),
     KE("streams.pointer_button.fidelity", button_values, fidelity_index[STREAM_BUTTON]),
@@ -173,6 +175,7 @@ static const struct conf_key policy_keys[] = {
     KE("upload.on_battery", defer_values, on_battery),
     KE("upload.on_metered", defer_values, on_metered),
     K("upload.delete_after_upload", CONF_BOOL, 0, 0, delete_after_upload),
+    K("upload.hold_minutes", CONF_UINT, 0, 10080, hold_minutes),
     K("power.saver_below_percent", CONF_UINT, 0, 100, saver_below_percent),
     K("power.cpu_watts", CONF_DOUBLE, 0, 1000, cpu_watts),
     K("power.wakeup_mw", CONF_DOUBLE, 0, 1000, wakeup_mw),
@@ -203,6 +206,8 @@ void policy_init(struct policy *p)
 	    .daily_pause_budget_minutes = 0,
 	    .allow_user_deletion = true,
 	    .max_pending_exemptions = 20,
+	    .allow_personal_limits = true,
+	    .wait_for_acknowledgment = true,
 	    .motion_rate_hz = 20,
 	    .retention_days = 30,
 	    .max_spool_mb = 512,
@@ -213,6 +218,7 @@ void policy_init(struct policy *p)
 	    .rate_limit_kbps = 0,
 	    .on_battery = 0,
 	    .on_metered = 0,
+	    .hold_minutes = 60,
 	    .saver_below_percent = 30,
 	    .cpu_watts = 8.0,
 	    .wakeup_mw = 4.0,
@@ -238,6 +244,29 @@ void policy_fini(struct policy *p)
 	free(p->endpoint);
 	for (int i = 0; i < N_NOTICE; i++)
 		free(p->notice[i]);
+}
+
+static void copy_strings(struct conf_strings *dst, const struct conf_strings *src)
+{
+	dst->n = src->n;
+	dst->v = src->n ? xcalloc(src->n, sizeof *dst->v) : NULL;
+	for (size_t i = 0; i < src->n; i++)
+		dst->v[i] = xstrdup(src->v[i]);
+}
+
+void policy_copy(struct policy *dst, const struct policy *src)
+{
+	*dst = *src;
+	dst->admin_uids.v = NULL;
+	if (src->admin_uids.n) {
+		dst->admin_uids.v = xcalloc(src->admin_uids.n, sizeof *dst->admin_uids.v);
+		memcpy(dst->admin_uids.v, src->admin_uids.v,
+		       src->admin_uids.n * sizeof *dst->admin_uids.v);
+	}
+	copy_strings(&dst->exclude_apps, &src->exclude_apps);
+	dst->endpoint = xstrdup(src->endpoint);
+	for (int i = 0; i < N_NOTICE; i++)
+		dst->notice[i] = xstrdup(src->notice[i]);
 }
 
 int policy_load(struct policy *p, const char *path, char **error, conf_warn_fn warn,
@@ -290,6 +319,19 @@ bool policy_excludes_app(const struct policy *p, const char *app)
 		if (strcasecmp(p->exclude_apps.v[i], app) == 0)
 			return true;
 	return false;
+}
+
+const char *const *policy_stream_values(enum stream s)
+{
+	return stream_values[s];
+}
+
+int stream_parse(const char *name)
+{
+	for (int s = 0; s < N_STREAMS; s++)
+		if (strcmp(stream_ids[s], name) == 0)
+			return s;
+	return -1;
 }
 
 const char *stream_id(enum stream s)

@@ -29,6 +29,8 @@ struct policy {
 	uint32_t daily_pause_budget_minutes; /* 0 = no daily limit */
 	bool allow_user_deletion;
 	uint32_t max_pending_exemptions;
+	bool allow_personal_limits;
+	bool wait_for_acknowledgment;
 
 	int fidelity_index[N_STREAMS]; /* index into the stream's value list */
 	uint32_t motion_rate_hz;
@@ -46,6 +48,7 @@ struct policy {
 	int on_battery; /* 0 defer, 1 allow */
 	int on_metered;
 	bool delete_after_upload;
+	uint32_t hold_minutes; /* the review window */
 
 	uint32_t saver_below_percent;
 	double cpu_watts;
@@ -57,6 +60,8 @@ struct policy {
 /* The defaults of config.md. Free with policy_fini. */
 void policy_init(struct policy *p);
 void policy_fini(struct policy *p);
+/* A deep copy of src into dst (not initialised). */
+void policy_copy(struct policy *dst, const struct policy *src);
 
 /* Loads path over the defaults. 0 on success (p replaced), -ENOENT when the
  * file does not exist (p holds the defaults), -EINVAL with *error set (p
@@ -73,7 +78,12 @@ enum fidelity policy_fidelity(const struct policy *p, enum stream s);
 bool policy_is_admin(const struct policy *p, uint32_t uid);
 bool policy_excludes_app(const struct policy *p, const char *app);
 
+/* Stream s's fidelity values as captured.conf names them, NULL-ended;
+ * fidelity_index indexes it. */
+const char *const *policy_stream_values(enum stream s);
 const char *stream_id(enum stream s);
+/* The stream whose id is name, or -1. */
+int stream_parse(const char *name);
 const char *fidelity_name(enum fidelity f);
 const char *notice_key(enum notice_field f);
 

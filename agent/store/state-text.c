@@ -46,11 +46,13 @@ void state_init(struct state *s)
 {
 	*s = (struct state){0};
 	control_init(&s->control, 0, 0, 0);
+	consent_init(&s->consent);
 }
 
 void state_fini(struct state *s)
 {
 	control_fini(&s->control);
+	consent_fini(&s->consent);
 	state_upload_fini(&s->upload);
 	*s = (struct state){0};
 }
@@ -97,18 +99,34 @@ static void format_deletion(struct buf *b, const struct state_deletion *d)
 	buf_put(b, "\n", 1);
 }
 
-char *state_format(const struct control *c, const uint64_t counts[N_STREAMS],
-                   const struct state_upload *up, uint64_t saved, size_t *len)
+static void format_consent(struct buf *b, const struct consent *cs)
+{
+	bprintf(b, "consent %s %" PRIu64 "\n", cs->has_values ? cs->digest : "-", cs->when);
+	for (int k = 0; cs->has_values && k < N_CONSENT_KEYS; k++) {
+		char *v = escape_field(cs->acked.v[k]);
+		bprintf(b, "acknowledged %s\t%s\n", consent_key_name(k), v);
+		free(v);
+	}
+	for (int st = 0; st < N_STREAMS; st++)
+		if (cs->limit[st] != CONSENT_NO_LIMIT)
+			bprintf(b, "limit %s %s\n", stream_id(st),
+			        policy_stream_values(st)[cs->limit[st]]);
+}
+
+char *state_format(const struct control *c, const struct consent *cs,
+                   const uint64_t counts[N_STREAMS], const struct state_upload *up, uint64_t saved,
+                   size_t *len)
 {
 	struct buf b = {0};
 	bprintf(&b,
-	        "capctl-state 2\nsaved %" PRIu64 "\npause %" PRIu64 " %" PRIu64 "\nbudget %" PRId64
+	        "capctl-state 3\nsaved %" PRIu64 "\npause %" PRIu64 " %" PRIu64 "\nbudget %" PRId64
 	        " %" PRIu64 "\nnext-id %" PRIu32 "\n",
 	        saved, c->paused_until, c->charge_from, c->budget_day, c->budget_used, c->next_id);
 	bprintf(&b, "counts %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 "\n",
 	        counts[0], counts[1], counts[2], counts[3], counts[4]);
 	bprintf(&b, "upload %" PRId64 " %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 "\n", up->day,
 	        up->bytes_today, up->bytes_total, up->last_upload, up->uploaded_until);
+	format_consent(&b, cs);
 	for (size_t i = 0; i < c->n_ex; i++)
 		format_exemption(&b, &c->ex[i]);
 	for (size_t i = 0; i < up->n_del; i++)
@@ -159,6 +177,7 @@ struct parse {
 	int version;
 	unsigned line;
 	unsigned seen; /* bit per singleton key */
+	bool consent_seen;
 	char *why;
 };
 
@@ -272,6 +291,91 @@ static int parse_ids(struct parse *p, const char *s)
 	return 0;
 }
 
+/* consent DIGEST TIME */
+static int parse_consent(struct parse *p, const char *rest)
+{
+	struct consent *cs = &p->out->consent;
+	const char *sp = strchr(rest, ' ');
+	uint64_t when;
+	if (p->consent_seen)
+		return fail(p, "'consent' appears twice");
+	p->consent_seen = true;
+	if (!sp || !whole_u64(sp + 1, &when))
+		return fail(p, "'consent' takes a digest and a time");
+	size_t n = (size_t)(sp - rest);
+	if (n == 1 && rest[0] == '-') {
+		if (when)
+			return fail(p, "a policy never acknowledged has no time");
+		return 0;
+	}
+	if (n != CONSENT_DIGEST_LEN || strspn(rest, "0123456789abcdef") != n || !when)
+		return fail(p, "'consent' takes a SHA-256 digest in lowercase hex and a time");
+	memcpy(cs->digest, rest, n);
+	cs->digest[n] = '\0';
+	cs->when = when;
+	cs->has_values = true;
+	return 0;
+}
+
+/* acknowledged KEY\tVALUE */
+static int parse_acknowledged(struct parse *p, char *rest)
+{
+	struct consent *cs = &p->out->consent;
+	char *tab = strchr(rest, '\t');
+	if (!tab)
+		return fail(p, "'acknowledged' takes a key, a tab and a value");
+	*tab = '\0';
+	int k = consent_key_parse(rest);
+	if (k < 0)
+		return fail(p, "'%.40s' is not a key of the policy consent is given to", rest);
+	if (!cs->has_values)
+		return fail(p, "an acknowledged value of a policy never acknowledged");
+	if (cs->acked.v[k])
+		return fail(p, "the acknowledged %s appears twice", rest);
+	char *v = xstrdup(tab + 1);
+	if (!unescape_field_strict(v) || !consent_value_ok(k, v)) {
+		free(v);
+		return fail(p, "the acknowledged %s is not a value it can have", rest);
+	}
+	cs->acked.v[k] = v;
+	return 0;
+}
+
+/* limit STREAM LEVEL */
+static int parse_limit(struct parse *p, char *rest)
+{
+	char *sp = strchr(rest, ' ');
+	int st = -1, level = -1;
+	if (sp) {
+		*sp = '\0';
+		st = stream_parse(rest);
+	}
+	if (st >= 0)
+		level = consent_level_index(st, sp + 1);
+	if (level < 0)
+		return fail(p, "'limit' takes a stream and one of its levels");
+	if (p->out->consent.limit[st] != CONSENT_NO_LIMIT)
+		return fail(p, "the limit of %s appears twice", rest);
+	p->out->consent.limit[st] = level;
+	return 0;
+}
+
+/* Every acknowledged value there, and they give the digest. */
+static int check_consent(struct parse *p)
+{
+	struct consent *cs = &p->out->consent;
+	char digest[CONSENT_DIGEST_LEN + 1];
+	if (!cs->has_values)
+		return 0;
+	for (int k = 0; k < N_CONSENT_KEYS; k++)
+		if (!cs->acked.v[k])
+			return fail(p, "the acknowledged %s is missing", consent_key_name(k));
+	consent_digest(&cs->acked, digest);
+	if (strcmp(digest, cs->digest) != 0)
+		return fail(p, "the acknowledged values do not give the acknowledged digest");
+	return 0;
+}
+
 enum key { K_SAVED, K_PAUSE, K_BUDGET, K_NEXT_ID, K_COUNTS, K_UPLOAD, N_SINGLE };
 static const char *const single_keys[N_SINGLE] = {"saved",   "pause",  "budget",
                                                   "next-id", "counts", "upload"};
@@ -336,6 +440,12 @@ static int parse_line(struct parse *p, char *line)
 			return parse_single(p, (enum key)k, rest);
 	if (strcmp(line, "exemption") == 0)
 		return parse_exemption(p, rest);
+	if (p->version >= 3 && strcmp(line, "consent") == 0)
+		return parse_consent(p, rest);
+	if (p->version >= 3 && strcmp(line, "acknowledged") == 0)
+		return parse_acknowledged(p, rest);
+	if (p->version >= 3 && strcmp(line, "limit") == 0)
+		return parse_limit(p, rest);
 	if (strcmp(line, "upload-delete-ids") == 0)
 		return parse_ids(p, rest);
 	if (strcmp(line, "upload-delete-span") == 0) {
@@ -397,6 +507,8 @@ static int check_values(struct parse *p, uint64_t ref)
 		return fail(p, "the pause's start and end do not fit");
 	if (c->budget_used > BUDGET_MAX_USEC || c->budget_day > local_day(ref + SLACK_USEC) + 1)
 		return fail(p, "the pause budget's day or use is out of range");
+	if (p->out->consent.when > ref + SLACK_USEC)
+		return fail(p, "the policy was acknowledged after the file was saved");
 	for (size_t i = 0; i < c->n_ex; i++)
 		if (check_exemption(p, &c->ex[i], ref) < 0)
 			return -EINVAL;
@@ -415,6 +527,8 @@ static int parse_header_line(struct parse *p, const char *line)
 		p->version = 1;
 	else if (strcmp(line, "capctl-state 2") == 0)
 		p->version = 2;
+	else if (strcmp(line, "capctl-state 3") == 0)
+		p->version = 3;
 	else if (strncmp(line, "capctl-state ", 13) == 0)
 		return fail(p, "format '%.20s' is not one this version of captured reads",
 		            line + 13);
@@ -452,7 +566,11 @@ static int parse_lines(struct parse *p, char *text)
 			p->line = 0;
 			return fail(p, "the line '%s' is missing", single_keys[k]);
 		}
-	return 0;
+	if (p->version >= 3 && !p->consent_seen) {
+		p->line = 0;
+		return fail(p, "the line 'consent' is missing");
+	}
+	return check_consent(p);
 }
 
 int state_parse(const char *text, size_t len, uint64_t ref, struct state *out, char **why)
@@ -473,7 +591,7 @@ int state_parse(const char *text, size_t len, uint64_t ref, struct state *out, c
 	copy[len] = '\0';
 	int r = parse_lines(&p, copy);
 	free(copy);
-	if (r < 0 || check_values(&p, p.version == 2 ? out->saved : ref) < 0)
+	if (r < 0 || check_values(&p, p.version >= 2 ? out->saved : ref) < 0)
 		goto fail;
 	return 0;
 fail:

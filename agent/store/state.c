@@ -335,11 +335,11 @@ static int save_payload(struct state_store *st, const char *payload, size_t len)
 	return write_slot(st, payload, len);
 }
 
-int state_save(struct state_store *st, const struct control *c, const uint64_t counts[N_STREAMS],
-               const struct state_upload *up, uint64_t now)
+int state_save(struct state_store *st, const struct control *c, const struct consent *cs,
+               const uint64_t counts[N_STREAMS], const struct state_upload *up, uint64_t now)
 {
 	size_t len;
-	char *payload = state_format(c, counts, up, now, &len);
+	char *payload = state_format(c, cs, counts, up, now, &len);
 	int r = save_payload(st, payload, len);
 	free(payload);
 	return r;
@@ -347,7 +347,7 @@ int state_save(struct state_store *st, const struct control *c, const uint64_t c
 
 static int save_state(struct state_store *st, const struct state *s, uint64_t now)
 {
-	return state_save(st, &s->control, s->counts, &s->upload, now);
+	return state_save(st, &s->control, &s->consent, s->counts, &s->upload, now);
 }
 
 void state_close(struct state_store *st)

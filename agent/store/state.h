@@ -26,10 +26,15 @@
  *   next-id N                        the number of the next exemption id
  *   counts N N N N N                 events kept per stream, all time
  *   upload DAY TODAY TOTAL LAST UNTIL  the uploader's counters
+ *   consent DIGEST TIME              the policy last acknowledged, "- 0" never
+ *   acknowledged KEY\tVALUE          its values, one line per consent key
+ *                                    (control/consent.h), only when acknowledged
+ *   limit STREAM LEVEL               a personal limit (any number, one a stream)
  *   exemption ID\tSCOPE\tCATEGORY\tSTATUS\tCREATED\tEXPIRES\tENDED\tDAYS\tUID\tREASON\tNOTE
  *   upload-delete-ids ID,ID,...      a queued deletion request, oldest first
  *   upload-delete-span FROM TO       (any number of these three)
- * REASON and NOTE escaped as escape_field() does. Every line is checked:
+ * REASON, NOTE and VALUE escaped as escape_field() does; the values must
+ * give the DIGEST. Every line is checked:
  * a value out of its range, a duplicate, a missing or unknown line makes
  * the slot unreadable. "capctl-state 1" is the previous release's file:
  * the same lines without saved, written whole with no slots; it is read
@@ -41,6 +46,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "control/consent.h"
 #include "control/control.h"
 #include "event.h"
 #include "store/segment.h"
@@ -68,6 +74,7 @@ struct state_upload {
 /* A loaded state. The control's limits are not saved: the policy's. */
 struct state {
 	struct control control;
+	struct consent consent;
 	uint64_t counts[N_STREAMS];
 	struct state_upload upload;
 	uint64_t saved; /* when it was written; 0 for a file of the previous release */
@@ -82,8 +89,9 @@ void state_upload_add(struct state_upload *u, const uint64_t *ids, size_t n, uin
                       uint64_t to);
 
 /* The payload for these parts (heap, NUL-terminated, *len bytes). */
-char *state_format(const struct control *c, const uint64_t counts[N_STREAMS],
-                   const struct state_upload *up, uint64_t saved, size_t *len);
+char *state_format(const struct control *c, const struct consent *cs,
+                   const uint64_t counts[N_STREAMS], const struct state_upload *up, uint64_t saved,
+                   size_t *len);
 /* Parses a payload of len bytes into out (initialised here). ref stands for
  * "saved" in a payload of the previous release, which has none. 0, or
  * -EINVAL with *why (heap) saying what is wrong and out emptied. */
@@ -130,8 +138,8 @@ struct state_store *state_open(const char *path, uint64_t now, struct state *out
                                struct state_report *report, int *err);
 /* Saves these parts: 0 once they are on disk, or -errno with the file as
  * it was (its newest good slot untouched). */
-int state_save(struct state_store *st, const struct control *c, const uint64_t counts[N_STREAMS],
-               const struct state_upload *up, uint64_t now);
+int state_save(struct state_store *st, const struct control *c, const struct consent *cs,
+               const uint64_t counts[N_STREAMS], const struct state_upload *up, uint64_t now);
 void state_close(struct state_store *st);
 const char *state_file(const struct state_store *st);
 void state_report_fini(struct state_report *r);

@@ -203,13 +203,49 @@ static bool start_deletion(struct uploader *u, const struct plan_clock *c)
 	return start(u, c, PLAN_DELETE, "application/json", "X-Capctl-Request: delete");
 }
 
-/* The pending segments the planner lets into one request; one that cannot
- * be read is left out. */
+/* The review hold: a closed segment is the person's alone until it has
+ * been closed hold_minutes. */
+static bool held(const struct uploader *u, const struct spool_seg *seg, uint64_t now)
+{
+	uint64_t hold = (uint64_t)u->policy->hold_minutes * 60 * USEC_PER_SEC;
+	return hold && seg->end + hold > now;
+}
+
+/* Whether a pending segment may be sent now. */
+static bool any_released(const struct uploader *u, uint64_t now)
+{
+	const struct spool_seg *seg;
+	for (size_t i = 0; (seg = spool_pending(u->spool, i)); i++)
+		if (!held(u, seg, now))
+			return true;
+	return false;
+}
+
+/* The bytes of pending segments inside the hold, and when the first of
+ * them leaves it (0 if none). */
+static uint64_t held_bytes(const struct uploader *u, uint64_t now, uint64_t *release)
+{
+	const struct spool_seg *seg;
+	uint64_t bytes = 0, hold = (uint64_t)u->policy->hold_minutes * 60 * USEC_PER_SEC;
+	*release = 0;
+	for (size_t i = 0; (seg = spool_pending(u->spool, i)); i++)
+		if (held(u, seg, now)) {
+			bytes += seg->bytes;
+			if (!*release || seg->end + hold < *release)
+				*release = seg->end + hold;
+		}
+	return bytes;
+}
+
+/* The pending segments the planner lets into one request, past their
+ * hold; one that cannot be read is left out. */
 static bool start_batch(struct uploader *u, const struct plan_clock *c)
 {
 	const struct spool_seg *seg;
 	struct buf ids = {0};
 	for (size_t i = 0; (seg = spool_pending(u->spool, i)); i++) {
+		if (held(u, seg, c->now))
+			continue;
 		if (planner_fit(u->plan, u->body.len, seg->bytes) != PLAN_FIT_TAKE)
 			break;
 		if (spool_load_file(u->spool, seg->id, &u->body) < 0)
@@ -291,7 +327,7 @@ static void finish(struct uploader *u, CURLcode code)
 			deletion_done(u, &c, host);
 	}
 	end_transfer(u);
-	r.more_pending = spool_pending(u->spool, 0) != NULL;
+	r.more_pending = any_released(u, c.now);
 	planner_done(u->plan, &c, &r);
 }
 
@@ -326,11 +362,19 @@ static void schedule(struct uploader *u)
 	 * looking, and it may have changed since the agent last said. */
 	if (planner_ready(u->plan) && u->hooks.deferral)
 		planner_note_deferral(u->plan, u->hooks.deferral(u->hooks.data));
-	struct plan next = planner_next(u->plan, &c, spool_pending(u->spool, 0) != NULL);
+	struct plan next = planner_next(u->plan, &c, any_released(u, c.now));
+	uint64_t release = 0;
+	if (*u->policy->endpoint)
+		held_bytes(u, c.now, &release);
 	switch (next.action) {
 	case PLAN_IDLE:
+		/* The next segment to leave its hold asks again. */
+		if (release)
+			loop_timer_arm_in(u->timer, release - c.now);
 		break;
 	case PLAN_WAIT:
+		if (release && release < next.at)
+			next.at = release;
 		loop_timer_arm_in(u->timer, next.at > c.now ? next.at - c.now : 0);
 		break;
 	case PLAN_DELETE:
@@ -386,13 +430,18 @@ void upload_get_info(struct uploader *u, struct upload_info *out)
 {
 	struct plan_clock c = clock_now();
 	struct plan_info pi;
+	uint64_t release = 0, held = 0;
 	planner_info(u->plan, &c, &pi);
+	if (*u->policy->endpoint)
+		held = held_bytes(u, c.now, &release);
 	*out = (struct upload_info){
 	    .bytes_today = pi.bytes_today,
 	    .bytes_total = pi.bytes_total,
 	    .daily_cap = pi.daily_cap,
 	    .rate_bps = pi.rate_bps,
-	    .pending_bytes = *u->policy->endpoint ? spool_pending_bytes(u->spool) : 0,
+	    .pending_bytes = *u->policy->endpoint ? spool_pending_bytes(u->spool) - held : 0,
+	    .held_bytes = held,
+	    .next_release = release,
 	    .next_upload = pi.next_upload,
 	    .last_upload = pi.last_upload,
 	    .deferred = pi.deferred,

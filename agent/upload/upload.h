@@ -1,8 +1,9 @@
 /* The uploader: sends closed segments to the policy's endpoint through the
  * libcurl multi interface on the agent's loop, batched, capped per day,
  * rate-limited, deferred when the agent says so, retried with backoff, and
- * never dropping what is pending. Also sends deletion requests for data the
- * person forgot or deleted after it was uploaded.
+ * never dropping what is pending. A closed segment is sent only once it
+ * has been closed the policy's hold_minutes (the review window). Also sends deletion requests for
+ * data the person forgot or deleted after it was uploaded.
  *
  * The wire format: POST to the endpoint with
  *   Content-Type: application/vnd.capctl.segments
@@ -41,7 +42,10 @@ struct upload_info {
 	char endpoint[256]; /* host only; "" = local only */
 	uint64_t bytes_today, bytes_total, daily_cap;
 	double rate_bps;
-	uint64_t pending_bytes, next_upload, last_upload;
+	uint64_t pending_bytes; /* past the review hold, not sent yet */
+	uint64_t held_bytes;    /* inside the hold */
+	uint64_t next_release;  /* when the first held segment leaves it, or 0 */
+	uint64_t next_upload, last_upload;
 	const char *deferred;
 	char last_error[256];
 };

@@ -111,6 +111,12 @@ def good_props(upload, retention):
         ("Retention", "a{sv}", retention),
         ("Notice", "a{sv}", {k: v("s", "") for k in (
             "purpose", "retention", "anonymization", "model_access", "contact", "version")}),
+        ("PersonalLimits", "a(ss)", dbus.Array([], signature="(ss)")),
+        ("Consent", "a{sv}", {
+            "digest": v("s", "0" * 64), "acknowledged_digest": v("s", "0" * 64),
+            "acknowledged": v("t", dbus.UInt64(1)), "wait_for_acknowledgment": v("b", True),
+            "waiting": v("b", False),
+            "changes": v("a(sss)", dbus.Array([], signature="(sss)"))}),
     ]
 
 
@@ -119,7 +125,8 @@ UPLOAD_BAD = {
     "daily_cap": v("t", dbus.UInt64(0)), "rate_bps": v("d", 0.0),
     "pending_bytes": v("t", dbus.UInt64(0)), "next_upload": v("t", dbus.UInt64(0)),
     "last_upload": v("t", dbus.UInt64(0)), "deferred": v("s", ""), "last_error": v("s", ""),
-    "compression_ratio": v("d", 0.0)}
+    "compression_ratio": v("d", 0.0), "held_bytes": v("t", dbus.UInt64(0)),
+    "next_release": v("t", dbus.UInt64(0))}
 RETENTION_BAD = {"segments": v("u", dbus.UInt32(0)), "bytes": v("t", dbus.UInt64(0)),
                  "oldest": v("t", dbus.UInt64(0)), "deletion_allowed": v("b", True)}
 

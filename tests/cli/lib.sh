@@ -76,8 +76,17 @@ agent_up() {
 # are not the test's: unless a test sets DBUS_SYSTEM_BUS_ADDRESS (for a
 # mocked UPower), CAPCTL_POWER_SUPPLY_DIR or CAPCTL_RAPL_DIR, the agent
 # sees none, so it reports mains power and no measured draw everywhere.
+# Unless AS_WRITTEN=1, the policy is given as the suites written before
+# consent and the review hold expect it: recording from the start and
+# uploads without a hold, where the text does not set these itself
+# (tests/integration/before_consent.py).
 start_agent() {
-	printf '%s\n' "$1" >"$T/policy.conf"
+	if [ "${AS_WRITTEN:-0}" = 1 ]; then
+		printf '%s\n' "$1" >"$T/policy.conf"
+	else
+		printf '%s\n' "$1" | python3 "$LIB_DIR/../integration/before_consent.py" \
+			>"$T/policy.conf"
+	fi
 	DBUS_SYSTEM_BUS_ADDRESS=${DBUS_SYSTEM_BUS_ADDRESS:-unix:path=$T/no-system-bus} \
 	CAPCTL_POWER_SUPPLY_DIR=${CAPCTL_POWER_SUPPLY_DIR:-$T/no-power-supply} \
 	CAPCTL_RAPL_DIR=${CAPCTL_RAPL_DIR:-$T/no-rapl} \

@@ -27,6 +27,8 @@ import xml.etree.ElementTree as ET
 import dbus
 import dbus.bus
 
+from before_consent import before_consent
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 HERE = os.path.join(ROOT, "tests", "integration")
 DBUS_CONF = os.path.join(ROOT, "tests", "dbus")
@@ -89,13 +91,15 @@ PROPERTY_TYPES = {
     "Version": "s", "State": "s", "StateReason": "s", "PausedUntil": "t",
     "MaxPauseSeconds": "u", "PauseBudgetSeconds": "u", "PauseBudgetLeft": "u",
     "Streams": "a(sbsstt)", "Exemptions": "a(sssssstt)", "Upload": "a{sv}",
-    "Power": "a{sv}", "Retention": "a{sv}", "Notice": "a{sv}",
+    "Power": "a{sv}", "Retention": "a{sv}", "Notice": "a{sv}", "PersonalLimits": "a(ss)",
+    "Consent": "a{sv}",
 }
 # The keys the agent never omits, with their variant types.
 DICT_KEYS = {
     "Upload": {"endpoint": "s", "bytes_today": "t", "bytes_total": "t", "daily_cap": "t",
                "rate_bps": "d", "pending_bytes": "t", "next_upload": "t", "last_upload": "t",
-               "deferred": "s", "last_error": "s", "compression_ratio": "d"},
+               "deferred": "s", "last_error": "s", "compression_ratio": "d",
+               "held_bytes": "t", "next_release": "t"},
     "Power": {"on_battery": "b", "battery_percent": "d", "cpu_seconds": "d",
               "cpu_percent": "d", "wakeups_per_second": "d", "estimated_mw": "d",
               "saver": "b"},
@@ -103,6 +107,8 @@ DICT_KEYS = {
                   "deletion_allowed": "b", "last_error": "s"},
     "Notice": {k: "s" for k in ("purpose", "retention", "anonymization", "model_access",
                                 "contact", "version")},
+    "Consent": {"digest": "s", "acknowledged_digest": "s", "acknowledged": "t",
+                "wait_for_acknowledgment": "b", "waiting": "b", "changes": "a(sss)"},
 }
 
 # Local times in the agent's sentences: a zone that is not UTC (and not a
@@ -264,14 +270,16 @@ class Agent:
     so every default), or policy_path: an existing file."""
 
     def __init__(self, suite, bus, policy=None, policy_path=None, source="none",
-                 state_dir=None, system=False, extra=(), wait=True, env=None, uid=None):
+                 state_dir=None, system=False, extra=(), wait=True, env=None, uid=None,
+                 as_written=False):
         self.suite = suite
         self.bus = bus
         n = suite.counter()
         if policy_path is None:
             policy_path = os.path.join(suite.tmp, "policy-%d.conf" % n)
             with open(policy_path, "w") as f:
-                f.write(policy if policy is not None else "version = 1;\n")
+                text = policy if policy is not None else "version = 1;\n"
+                f.write(text if as_written else before_consent(text))
         self.policy_path = policy_path
         self.state_dir = state_dir or os.path.join(suite.tmp, "state-%d" % n)
         self.system = system

@@ -20,7 +20,10 @@ static int dummy_source;
 static int setup(void **state)
 {
 	struct agent *a = xcalloc(1, sizeof *a);
-	policy_init(&a->policy);
+	policy_init(&a->written);
+	a->written.wait_for_acknowledgment = false;
+	consent_init(&a->consent);
+	agent_apply_consent(a);
 	control_init(&a->control, 1800, 0, 5);
 	filter_init(&a->filter, &a->policy);
 	a->source = (struct source *)&dummy_source;
@@ -33,6 +36,8 @@ static int teardown(void **state)
 	struct agent *a = *state;
 	control_fini(&a->control);
 	policy_fini(&a->policy);
+	policy_fini(&a->written);
+	consent_fini(&a->consent);
 	free(a);
 	return 0;
 }
@@ -125,7 +130,8 @@ static void test_before_idle(void **state)
 static void test_policy_off_says_so(void **state)
 {
 	struct agent *a = *state;
-	a->policy.fidelity_index[STREAM_SCROLL] = 0; /* off */
+	a->written.fidelity_index[STREAM_SCROLL] = 0; /* off */
+	agent_apply_consent(a);
 	lock(a, true);
 	char *d = NULL;
 	assert_false(agent_stream(a, STREAM_SCROLL, now_usec(), &d));
@@ -136,6 +142,67 @@ static void test_policy_off_says_so(void **state)
 	free(d);
 }
 
+/* Before the first acknowledgment nothing is recorded, and the state says
+ * why; a pause still wins. */
+static void test_waiting_for_acknowledgment(void **state)
+{
+	struct agent *a = *state;
+	a->written.wait_for_acknowledgment = true;
+	agent_apply_consent(a);
+	assert_state(a, "suspended", "waiting for the privacy notice to be acknowledged");
+	assert_streams(a, false, "not recorded: waiting for the privacy notice to be acknowledged");
+	uint64_t until;
+	assert_int_equal(control_pause(&a->control, 60, now_usec(), &until), CTL_OK);
+	char *reason;
+	assert_string_equal(agent_state(a, now_usec(), &reason), "paused");
+	free(reason);
+}
+
+static void acknowledge(struct agent *a)
+{
+	consent_values_fini(&a->consent.acked);
+	agent_consent_values(a, &a->consent.acked);
+	consent_digest(&a->consent.acked, a->consent.digest);
+	a->consent.has_values = true;
+	a->consent.when = 1;
+}
+
+static char *stream_text(struct agent *a, enum stream s)
+{
+	char *d = NULL;
+	agent_stream(a, s, now_usec(), &d);
+	return d;
+}
+
+/* A level below the policy's says whose choice it is. */
+static void test_levels_below_the_policy(void **state)
+{
+	struct agent *a = *state;
+	a->written.wait_for_acknowledgment = true;
+	a->written.fidelity_index[STREAM_KEYBOARD] = consent_level_index(STREAM_KEYBOARD, "full");
+	acknowledge(a);
+	a->consent.limit[STREAM_KEYBOARD] = consent_level_index(STREAM_KEYBOARD, "category");
+	a->consent.limit[STREAM_FOCUS] = 0;
+	/* A change that keeps more, not acknowledged yet. */
+	a->written.fidelity_index[STREAM_BUTTON] = consent_level_index(STREAM_BUTTON, "full");
+	a->written.fidelity_index[STREAM_MOTION] = consent_level_index(STREAM_MOTION, "full");
+	agent_apply_consent(a);
+	char *d = stream_text(a, STREAM_KEYBOARD);
+	assert_string_equal(d, "key category (letter, digit, space, …) and timing; which key is "
+	                       "never recorded; your choice (the policy allows full)");
+	free(d);
+	d = stream_text(a, STREAM_FOCUS);
+	assert_string_equal(d, "not recorded: your choice (the policy allows app)");
+	free(d);
+	d = stream_text(a, STREAM_MOTION);
+	assert_string_equal(d, "position, downsampled to 20 Hz; the policy's change to full waits "
+	                       "for your acknowledgment");
+	free(d);
+	assert_state(a, "collecting",
+	             "recording 4 of 5 streams as the policy allows; a policy change waits for "
+	             "your acknowledgment");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -144,6 +211,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_paused_wins, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_before_idle, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_policy_off_says_so, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_waiting_for_acknowledgment, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_levels_below_the_policy, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("agent-state", tests, NULL, NULL);
 }

@@ -75,11 +75,22 @@ static void sample(struct state *s, uint32_t pause_s)
 	const uint64_t ids[] = {1, 2, UINT64_MAX};
 	state_upload_add(&s->upload, ids, 3, 0, 0);
 	state_upload_add(&s->upload, NULL, 0, T0 - DAY, T0);
+	/* Acknowledged: the defaults, with a notice of lines and tabs. */
+	struct policy p;
+	policy_init(&p);
+	free(p.notice[NOTICE_PURPOSE]);
+	p.notice[NOTICE_PURPOSE] = xstrdup("train\tmodels\nof \\ us");
+	consent_values_of(&s->consent.acked, &p, "ingest.example.com");
+	consent_digest(&s->consent.acked, s->consent.digest);
+	s->consent.when = T0 - S;
+	s->consent.has_values = true;
+	s->consent.limit[STREAM_KEYBOARD] = consent_level_index(STREAM_KEYBOARD, "timing");
+	policy_fini(&p);
 }
 
 static char *format(const struct state *s, size_t *len)
 {
-	return state_format(&s->control, s->counts, &s->upload, T0 + 2 * S, len);
+	return state_format(&s->control, &s->consent, s->counts, &s->upload, T0 + 2 * S, len);
 }
 
 /* The file of two small slots: slot 1 holds a 60 s pause (seq 1), slot 2
@@ -134,8 +145,17 @@ static void test_round_trip(void **state)
 	assert_int_equal(t.upload.del[0].ids[2], UINT64_MAX);
 	assert_null(t.upload.del[1].ids);
 	assert_int_equal(t.upload.del[1].from, T0 - DAY);
+	assert_true(t.consent.has_values);
+	assert_string_equal(t.consent.digest, s.consent.digest);
+	assert_int_equal(t.consent.when, T0 - S);
+	assert_string_equal(t.consent.acked.v[CK_NOTICE + NOTICE_PURPOSE],
+	                    "train\tmodels\nof \\ us");
+	assert_string_equal(t.consent.acked.v[CK_ENDPOINT], "ingest.example.com");
+	assert_string_equal(t.consent.acked.v[CK_FIDELITY + STREAM_KEYBOARD], "timing");
+	assert_int_equal(t.consent.limit[STREAM_KEYBOARD], 3);
+	assert_int_equal(t.consent.limit[STREAM_MOTION], CONSENT_NO_LIMIT);
 	/* Written again, the same bytes. */
-	char *again = state_format(&t.control, t.counts, &t.upload, t.saved, &len2);
+	char *again = state_format(&t.control, &t.consent, t.counts, &t.upload, t.saved, &len2);
 	assert_int_equal(len2, len);
 	assert_memory_equal(again, text, len);
 	free(again);
@@ -317,9 +337,9 @@ static void test_values_out_of_range(void **state)
 	expect_edit_refused("upload-delete-ids", "upload-delete-ids 1,,2", "a list of ids");
 	expect_edit_refused("upload-delete-ids", "upload-delete-ids 1,2,", "a list of ids");
 	expect_edit_refused("upload-delete-span", "upload-delete-span 9 8", "ends before");
-	expect_edit_refused("saved ", "capctl-state 2", "is not a line of a state file");
-	expect_edit_refused("capctl-state 2", "capctl-state 3", "format '3' is not one");
-	expect_edit_refused("capctl-state 2", "capctl-stat 2", "not a capctl state file");
+	expect_edit_refused("saved ", "capctl-state 3", "is not a line of a state file");
+	expect_edit_refused("capctl-state 3", "capctl-state 4", "format '4' is not one");
+	expect_edit_refused("capctl-state 3", "capctl-stat 3", "not a capctl state file");
 	expect_edit_refused("counts ", "colour 1", "'colour' is not a line");
 	expect_edit_refused("counts ", "pause 0 0", "'pause' appears twice");
 	expect_edit_refused("counts ", "", "an empty line");
@@ -330,6 +350,85 @@ static void test_values_out_of_range(void **state)
 	memmove(no_counts, no_counts + 8, strlen(no_counts + 8) + 1);
 	expect_refused(text, strlen(text), "the line 'counts' is missing");
 	free(text);
+}
+
+/* What was acknowledged, and the person's limits, are checked as closely:
+ * the values must give the digest. */
+static void test_consent_checked(void **state)
+{
+	(void)state;
+	char line[200];
+	expect_edit_refused("consent ", "consent - 5", "a policy never acknowledged has no time");
+	expect_edit_refused("consent ", "consent abc 5", "a SHA-256 digest in lowercase hex");
+	snprintf(line, sizeof line, "consent %064d 0", 0);
+	expect_edit_refused("consent ", line, "a SHA-256 digest in lowercase hex");
+	snprintf(line, sizeof line, "consent %064d 5", 0);
+	expect_edit_refused("consent ", line, "do not give the acknowledged digest");
+	struct state sm;
+	sample(&sm, 300);
+	snprintf(line, sizeof line, "consent %s %" PRIu64, sm.consent.digest,
+	         (uint64_t)11771000000 * S);
+	state_fini(&sm);
+	expect_edit_refused("consent ", line, "acknowledged after the file was saved");
+	expect_edit_refused("consent ", "consent", "is not a line of a state file");
+	expect_edit_refused("acknowledged retention.days", "acknowledged retention.days\t30x",
+	                    "the acknowledged retention.days is not a value it can have");
+	expect_edit_refused("acknowledged retention.days", "acknowledged retention.days\t31",
+	                    "do not give the acknowledged digest");
+	expect_edit_refused("acknowledged retention.days", "acknowledged colour\tred",
+	                    "'colour' is not a key of the policy");
+	expect_edit_refused("acknowledged retention.days", "acknowledged upload.endpoint\tx",
+	                    "the acknowledged upload.endpoint appears twice");
+	expect_edit_refused("acknowledged streams.keyboard.fidelity",
+	                    "acknowledged streams.keyboard.fidelity\tcategories",
+	                    "is not a value it can have");
+	expect_edit_refused("acknowledged retention.days", "counts 0 0 0 0 0",
+	                    "'counts' appears twice");
+	expect_edit_refused("limit ", "limit keyboard reduced", "'limit' takes a stream and one");
+	expect_edit_refused("limit ", "limit mouse off", "'limit' takes a stream and one");
+	expect_edit_refused("limit ", "limit keyboard", "'limit' takes a stream and one");
+	char *text = edit("limit ", "limit keyboard off\nlimit keyboard timing");
+	expect_refused(text, strlen(text), "the limit of keyboard appears twice");
+	free(text);
+	/* The line left out: missing, in this format. */
+	text = edit("acknowledged retention.days", "acknowledged retention.days\t30");
+	char *at = strstr(text, "acknowledged retention.days");
+	memmove(at, at + 31, strlen(at + 31) + 1);
+	expect_refused(text, strlen(text), "the acknowledged retention.days is missing");
+	free(text);
+	text = edit("consent ", "consent - 0");
+	expect_refused(text, strlen(text), "of a policy never acknowledged");
+	free(text);
+}
+
+/* A file of the release before holds no consent: nothing acknowledged. */
+static void test_v2_has_no_consent(void **state)
+{
+	(void)state;
+	struct state s, t;
+	size_t len;
+	char *why;
+	sample(&s, 300);
+	char *text = format(&s, &len);
+	char *v2 = xstrdup(text);
+	memcpy(v2, "capctl-state 2", 14);
+	/* Without its consent lines, a file of the previous release. */
+	char *from = strstr(v2, "consent "), *to = strstr(v2, "exemption ");
+	memmove(from, to, strlen(to) + 1);
+	assert_int_equal(state_parse(v2, strlen(v2), 0, &t, &why), 0);
+	assert_false(t.consent.has_values);
+	assert_string_equal(t.consent.digest, "");
+	assert_int_equal(t.consent.limit[STREAM_KEYBOARD], CONSENT_NO_LIMIT);
+	assert_int_equal(t.control.paused_until, T0 + 300 * S);
+	/* and a consent line is not one of that format's lines */
+	memcpy(text, "capctl-state 2", 14);
+	assert_int_equal(state_parse(text, len, 0, &t, &why), -EINVAL);
+	assert_string_equal(why, "line 8: 'consent' is not a line of a state file");
+	free(why);
+	state_fini(&t);
+	free(v2);
+	free(text);
+	state_fini(&s);
 }
 
 static void test_exemptions_checked(void **state)
@@ -417,7 +516,7 @@ static void test_many_deletions_survive(void **state)
 		ids[i] = 1000000 + i * 7;
 	state_upload_add(&s.upload, ids, 10000, 0, 0);
 	state_upload_add(&s.upload, ids + 10000, 10000, 0, 0);
-	assert_int_equal(state_save(st, &s.control, s.counts, &s.upload, T0), 0);
+	assert_int_equal(state_save(st, &s.control, &s.consent, s.counts, &s.upload, T0), 0);
 	state_close(st);
 	struct stat sb;
 	assert_int_equal(stat(path, &sb), 0);
@@ -625,9 +724,9 @@ static void test_saves_alternate_and_fail_whole(void **state)
 	uint64_t until;
 	control_set_limits(&s.control, 1800, 0, 100);
 	control_pause(&s.control, 60, T0, &until);
-	assert_int_equal(state_save(st, &s.control, s.counts, &s.upload, T0), 0);
+	assert_int_equal(state_save(st, &s.control, &s.consent, s.counts, &s.upload, T0), 0);
 	control_pause(&s.control, 120, T0, &until);
-	assert_int_equal(state_save(st, &s.control, s.counts, &s.upload, T0), 0);
+	assert_int_equal(state_save(st, &s.control, &s.consent, s.counts, &s.upload, T0), 0);
 	FILE *f = fopen(path, "r");
 	uint8_t *file = xmalloc(2 * STATE_SLOT_MIN);
 	assert_int_equal(fread(file, 1, 2 * STATE_SLOT_MIN, f), 2 * STATE_SLOT_MIN);
@@ -646,12 +745,12 @@ static void test_saves_alternate_and_fail_whole(void **state)
 	char *moved = xasprintf("%s.moved", dir);
 	assert_int_equal(rename(dir, moved), 0);
 	control_pause(&s.control, 180, T0, &until);
-	assert_int_equal(state_save(st, &s.control, s.counts, &s.upload, T0), 0);
+	assert_int_equal(state_save(st, &s.control, &s.consent, s.counts, &s.upload, T0), 0);
 	uint64_t *ids = xcalloc(20000, sizeof *ids);
 	for (size_t i = 0; i < 20000; i++)
 		ids[i] = 1000000;
 	state_upload_add(&s.upload, ids, 20000, 0, 0);
-	assert_int_equal(state_save(st, &s.control, s.counts, &s.upload, T0), -ENOENT);
+	assert_int_equal(state_save(st, &s.control, &s.consent, s.counts, &s.upload, T0), -ENOENT);
 	state_close(st);
 	assert_int_equal(rename(moved, dir), 0);
 	st = state_open(path, T0, &t, &rep, &err);
@@ -678,6 +777,8 @@ int main(void)
 	    cmocka_unit_test(test_bit_flip_at_every_byte),
 	    cmocka_unit_test(test_torn_write_keeps_the_pause),
 	    cmocka_unit_test(test_values_out_of_range),
+	    cmocka_unit_test(test_consent_checked),
+	    cmocka_unit_test(test_v2_has_no_consent),
 	    cmocka_unit_test(test_exemptions_checked),
 	    cmocka_unit_test(test_nul_and_cut_line),
 	    cmocka_unit_test(test_v1_year_2343),

@@ -129,6 +129,8 @@ static void add_upload(DBusMessageIter *dict)
 	dict_add_str(&d, "deferred", "metered");
 	dict_add_str(&d, "last_error", "");
 	dict_add_double(&d, "compression_ratio", 8);
+	dict_add_u64(&d, "held_bytes", 0);
+	dict_add_u64(&d, "next_release", 0);
 	dict_add_str(&d, "something_new", "ignored"); /* a key from a newer agent */
 	dict_close(&v, &d);
 	entry_close(dict, &e, &v);
@@ -183,6 +185,49 @@ static void fill_retention(DBusMessageIter *dict)
 	entry_close(dict, &e, &v);
 }
 
+static void add_limits(DBusMessageIter *dict)
+{
+	DBusMessageIter e, v, arr, st;
+	const char *id = "keyboard", *level = "timing";
+	entry_open(dict, "PersonalLimits", "a(ss)", &e, &v);
+	dbus_message_iter_open_container(&v, DBUS_TYPE_ARRAY, "(ss)", &arr);
+	dbus_message_iter_open_container(&arr, DBUS_TYPE_STRUCT, NULL, &st);
+	dbus_message_iter_append_basic(&st, DBUS_TYPE_STRING, &id);
+	dbus_message_iter_append_basic(&st, DBUS_TYPE_STRING, &level);
+	dbus_message_iter_close_container(&arr, &st);
+	dbus_message_iter_close_container(&v, &arr);
+	entry_close(dict, &e, &v);
+}
+
+#define DIGEST "5242f4de306905a93f284f1a087e6b1fa2940ff8fa0fddb495cf4b12e55f033b"
+
+static void add_consent(DBusMessageIter *dict)
+{
+	DBusMessageIter e, v, d, ce, cv, arr, st;
+	const char *key = "changes", *k = "retention.days", *then = "30", *now = "90";
+	entry_open(dict, "Consent", "a{sv}", &e, &v);
+	dict_open(&v, &d);
+	dict_add_str(&d, "digest", DIGEST);
+	dict_add_str(&d, "acknowledged_digest", "");
+	dict_add_u64(&d, "acknowledged", 0);
+	dict_add_bool(&d, "wait_for_acknowledgment", true);
+	dict_add_bool(&d, "waiting", true);
+	dbus_message_iter_open_container(&d, DBUS_TYPE_DICT_ENTRY, NULL, &ce);
+	dbus_message_iter_append_basic(&ce, DBUS_TYPE_STRING, &key);
+	dbus_message_iter_open_container(&ce, DBUS_TYPE_VARIANT, "a(sss)", &cv);
+	dbus_message_iter_open_container(&cv, DBUS_TYPE_ARRAY, "(sss)", &arr);
+	dbus_message_iter_open_container(&arr, DBUS_TYPE_STRUCT, NULL, &st);
+	dbus_message_iter_append_basic(&st, DBUS_TYPE_STRING, &k);
+	dbus_message_iter_append_basic(&st, DBUS_TYPE_STRING, &then);
+	dbus_message_iter_append_basic(&st, DBUS_TYPE_STRING, &now);
+	dbus_message_iter_close_container(&arr, &st);
+	dbus_message_iter_close_container(&cv, &arr);
+	dbus_message_iter_close_container(&ce, &cv);
+	dbus_message_iter_close_container(&d, &ce);
+	dict_close(&v, &d);
+	entry_close(dict, &e, &v);
+}
+
 /* A GetAll reply's body, in a message. */
 static DBusMessage *get_all(const char *state, uint64_t paused_until, uint32_t budget,
                             uint32_t left)
@@ -204,6 +249,8 @@ static DBusMessage *get_all(const char *state, uint64_t paused_until, uint32_t b
 	add_power(&dict);
 	fill_retention(&dict);
 	add_notice(&dict);
+	add_limits(&dict);
+	add_consent(&dict);
 	dict_close(&it, &dict);
 	return m;
 }

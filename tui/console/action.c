@@ -3,6 +3,7 @@
  * so typing a reason never pauses anything. */
 #include "console/console.h"
 #include "console/frame.h"
+#include "dialog/consent.h"
 #include "dialog/delete.h"
 #include "dialog/details.h"
 #include "dialog/exempt.h"
@@ -291,6 +292,13 @@ static unsigned do_redraw(struct console *c, enum action a)
 	return CONSOLE_CLEAR;
 }
 
+static unsigned do_acknowledge(struct console *c, enum action a)
+{
+	(void)a;
+	dialog_consent_open(c);
+	return CONSOLE_PAINT;
+}
+
 static unsigned (*const actions[N_ACTIONS])(struct console *c, enum action a) = {
     [ACTION_PAUSE] = do_pause,
     [ACTION_PAUSE_FOR] = do_pause_for,
@@ -318,6 +326,7 @@ static unsigned (*const actions[N_ACTIONS])(struct console *c, enum action a) = 
     [ACTION_DELETE] = do_delete,
     [ACTION_WITHDRAW] = do_withdraw,
     [ACTION_REDRAW] = do_redraw,
+    [ACTION_ACKNOWLEDGE] = do_acknowledge,
 };
 
 unsigned action_key(struct console *c, int key)

@@ -5,6 +5,7 @@
 #define _GNU_SOURCE
 #include "console/console-impl.h"
 #include "contract.h"
+#include "dialog/consent.h"
 #include "dialog/delete.h"
 #include "dialog/exempt.h"
 #include "dialog/forget.h"
@@ -274,4 +275,35 @@ void console_delete(struct console *c, const struct ui_segment *seg)
 		else
 			ui_message(&c->ui, true, "Not deleted: the agent is not reachable.");
 	}
+}
+
+static void on_acknowledge_reply(DBusMessage *reply, void *data)
+{
+	struct console *c = data;
+	bool in_dialog = dialog_waiting(&c->ui, &dialog_consent);
+	struct contract_fault f;
+	dialog_answered(&c->ui, &dialog_consent);
+	enum contract_result r = contract_read_empty(reply, "AcknowledgePolicy", &f);
+	if (r != CONTRACT_OK) {
+		const char *why = console_failure(r, &f);
+		if (in_dialog)
+			dialog_refused(&c->ui, &dialog_consent, why);
+		else
+			ui_message(&c->ui, true, "Not acknowledged: %s", why);
+	} else {
+		ui_message(&c->ui, false, "Acknowledged: the policy shown is in force.");
+		if (in_dialog)
+			dialog_close(&c->ui);
+	}
+	contract_fault_fini(&f);
+	console_reread(c, reply);
+	console_dirty(c, MODEL_DIRTY_STATE);
+}
+
+void console_acknowledge(struct console *c, const char *digest)
+{
+	if (!c->client ||
+	    !client_call(c->client, CAPCTL_IFACE, "AcknowledgePolicy", on_acknowledge_reply, c,
+	                 NULL, DBUS_TYPE_STRING, &digest, DBUS_TYPE_INVALID))
+		dialog_refused(&c->ui, &dialog_consent, "The agent is not reachable.");
 }

@@ -8,6 +8,7 @@
 #include "console/frame.h"
 #include "console/term.h"
 #include "contract.h"
+#include "dialog/consent.h"
 #include "dialog/dialog.h"
 #include "names.h"
 #include "text/safe.h"
@@ -100,10 +101,23 @@ static void on_tick(struct loop_timer *t, void *data)
 	console_dirty(c, MODEL_DIRTY_STATE);
 }
 
+/* A change of the policy that waits opens "What changed" on its own, once
+ * per digest: left for later, it waits behind the Overview's banner. */
+static void consent_check(struct console *c)
+{
+	const struct model_consent *mc = &c->model.consent;
+	const char *later = c->ui.consent_later;
+	if (mc->waiting && mc->digest && *mc->digest && !c->ui.dialog &&
+	    (!later || strcmp(later, mc->digest) != 0))
+		dialog_consent_open(c);
+}
+
 void console_dirty(struct console *c, unsigned dirty)
 {
 	if (!dirty || !c->curses)
 		return;
+	if (dirty & MODEL_DIRTY_CONSENT)
+		consent_check(c);
 	uint64_t now = mono_usec(), at = now;
 	c->pending |= dirty;
 	if (!(dirty & MODEL_DIRTY_URGENT)) {

@@ -79,6 +79,7 @@ void console_request_exemption(struct console *c);
 void console_withdraw(struct console *c, const char *id);
 void console_forget(struct console *c, uint32_t seconds);
 void console_delete(struct console *c, const struct ui_segment *seg);
+void console_acknowledge(struct console *c, const char *digest);
 /* Starts exporting everything (only 0) or one segment to path ("~/" is
  * the home directory); 0, or -1 with *why (heap) saying why not. */
 int console_export_start(struct console *c, const char *path, uint64_t only, char **why);

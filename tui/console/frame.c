@@ -289,6 +289,16 @@ void frame_paint(WINDOW *w, const struct model *m, struct ui *ui)
 		                line);
 		top++;
 	}
+	/* A change of the policy that waits for the person, on the Overview. */
+	if (ui->view == UI_VIEW_OVERVIEW && m->consent.waiting && bottom - top >= 4) {
+		bool first = !m->consent.acknowledged_digest || !*m->consent.acknowledged_digest;
+		widget_text_cut(w, &ui->theme, top, 0, cols, theme_attr(&ui->theme, THEME_WARN),
+		                first ? "Nothing is recorded until you acknowledge the privacy "
+		                        "notice: press a to read it."
+		                      : "A policy change waits for your acknowledgment: press a to "
+		                        "read it.");
+		top++;
+	}
 	if (ui->message && bottom - top >= 2) {
 		bottom--;
 		widget_text_cut(

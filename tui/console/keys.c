@@ -38,6 +38,8 @@ static const struct keys_info infos[N_ACTIONS] = {
     [ACTION_WITHDRAW] = {NULL, "Withdraw", "withdraw the selected request (asks first)",
                          "Exemptions"},
     [ACTION_REDRAW] = {NULL, NULL, "redraw the screen", NULL},
+    [ACTION_ACKNOWLEDGE] = {"acknowledge", "Changes",
+                            "what the policy changed, to read and acknowledge", NULL},
 };
 
 static const struct keys_binding defaults[] = {
@@ -69,6 +71,7 @@ static const struct keys_binding defaults[] = {
     {KEYS_ENTER, ACTION_OPEN, false},
     {'w', ACTION_WITHDRAW, false},
     {KEYS_CTRL_L, ACTION_REDRAW, false},
+    {'a', ACTION_ACKNOWLEDGE, true},
 };
 
 void keys_init(struct keys *k)

@@ -27,6 +27,7 @@ void ui_fini(struct ui *ui)
 	free(ui->export.path);
 	free(ui->ex_select_id);
 	free(ui->message);
+	free(ui->consent_later);
 	memset(ui, 0, sizeof *ui);
 }
 

@@ -99,6 +99,10 @@ struct ui {
 
 	struct ui_export export; /* shown in the message line and in x */
 
+	/* The Consent digest whose "What changed" page the person left for
+	 * later: it does not open on its own again for it. */
+	char *consent_later;
+
 	char *message; /* one line above the function bar */
 	bool message_error;
 	enum ui_message_bind message_bind;

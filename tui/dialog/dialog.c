@@ -4,6 +4,7 @@
 #include "dialog/dialog.h"
 #include "console/console.h"
 #include "console/keys.h"
+#include "dialog/consent.h"
 #include "dialog/delete.h"
 #include "dialog/details.h"
 #include "dialog/exempt.h"
@@ -21,8 +22,8 @@
 #include <string.h>
 
 static const struct dialog_ops *const table[] = {
-    &dialog_help,    &dialog_pause,    &dialog_forget, &dialog_exempt,
-    &dialog_details, &dialog_withdraw, &dialog_delete, &dialog_export,
+    &dialog_help,     &dialog_pause,  &dialog_forget, &dialog_exempt,  &dialog_details,
+    &dialog_withdraw, &dialog_delete, &dialog_export, &dialog_consent,
 };
 
 struct dialogs {

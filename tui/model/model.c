@@ -7,7 +7,6 @@
 #include "names.h"
 #include "util.h"
 
-#include <math.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -118,6 +117,8 @@ static void props_clear(struct model *m)
 	exemptions_free(m->ex, m->n_ex);
 	upload_clear(&m->upload);
 	notice_clear(&m->notice);
+	model_consent_clear(m);
+	model_set_limits(m, NULL, 0);
 	m->version = m->state = m->state_reason = NULL;
 	m->streams = NULL;
 	m->n_streams = 0;
@@ -187,7 +188,7 @@ unsigned model_set_link(struct model *m, enum model_link link, const char *owner
 /* The model's properties are the contract's first ones, in its order. */
 _Static_assert((int)MODEL_PROP_VERSION == (int)CONTRACT_PROP_VERSION &&
                    (int)MODEL_PROP_STREAMS == (int)CONTRACT_PROP_STREAMS &&
-                   (int)N_MODEL_PROPS == (int)CONTRACT_PROP_NOTICE + 1,
+                   (int)N_MODEL_PROPS == (int)CONTRACT_PROP_CONSENT + 1,
                "model_prop follows contract_prop");
 
 /* The setters return the dirty bits, 0 when nothing changed. */
@@ -274,6 +275,9 @@ static unsigned set_upload(struct model *m, const struct contract_upload *c, uin
 	u->last_upload = c->last_upload;
 	u->rate_bps = c->rate_bps;
 	u->compression_ratio = c->compression_ratio;
+	u->held_bytes = c->held_bytes;
+	u->next_release = c->next_release;
+	u->hold_seconds = c->hold_seconds;
 	/* An upload marks segments uploaded: the Data view's lists say so. */
 	if (had && u->last_upload != last)
 		dirty |= MODEL_DIRTY_SPOOL;
@@ -376,6 +380,10 @@ static unsigned set_prop(struct model *m, enum model_prop which, const struct co
 		return set_retention(m, &p->retention);
 	case MODEL_PROP_NOTICE:
 		return set_notice(m, &p->notice);
+	case MODEL_PROP_PERSONAL_LIMITS:
+		return model_set_limits(m, p->limits, p->n_limits);
+	case MODEL_PROP_CONSENT:
+		return model_set_consent(m, &p->consent);
 	case N_MODEL_PROPS:
 		break;
 	}
@@ -440,6 +448,14 @@ static unsigned forget_prop(struct model *m, enum model_prop which)
 	case MODEL_PROP_NOTICE:
 		notice_clear(&m->notice);
 		dirty |= MODEL_DIRTY_NOTICE;
+		break;
+	case MODEL_PROP_PERSONAL_LIMITS:
+		model_set_limits(m, NULL, 0);
+		dirty |= MODEL_DIRTY_CONSENT;
+		break;
+	case MODEL_PROP_CONSENT:
+		model_consent_clear(m);
+		dirty |= MODEL_DIRTY_CONSENT;
 		break;
 	case N_MODEL_PROPS:
 		break;
@@ -847,49 +863,4 @@ unsigned model_recent_reply(struct model *m, DBusMessage *reply)
 	m->n_recent = n;
 	m->recent_known = true;
 	return MODEL_DIRTY_LIVE;
-}
-
-/* ---- sparklines ---- */
-
-void model_spark_add(struct model_spark *s, uint64_t now, double value)
-{
-	int64_t slot = (int64_t)(now / MODEL_SPARK_SLOT_USEC);
-	if (!(value >= 0))
-		value = 0; /* also NaN */
-	if (!s->any) {
-		s->any = true;
-		s->first = s->last = slot;
-		s->v[slot % MODEL_SPARK_SLOTS] = value;
-	} else if (slot > s->last) {
-		/* The slots with no update held the value before. */
-		int64_t from =
-		    slot - s->last > MODEL_SPARK_SLOTS ? slot - MODEL_SPARK_SLOTS + 1 : s->last + 1;
-		for (int64_t k = from; k < slot; k++)
-			s->v[k % MODEL_SPARK_SLOTS] = s->latest;
-		s->v[slot % MODEL_SPARK_SLOTS] = value;
-		s->last = slot;
-	} else {
-		/* The same slot, or a clock that went back: the largest. */
-		double *v = &s->v[s->last % MODEL_SPARK_SLOTS];
-		if (value > *v)
-			*v = value;
-	}
-	s->latest = value;
-}
-
-size_t model_spark_values(const struct model_spark *s, uint64_t now, double *out, size_t n)
-{
-	int64_t slot = (int64_t)(now / MODEL_SPARK_SLOT_USEC);
-	size_t known = 0;
-	for (size_t i = 0; i < n; i++) {
-		int64_t k = slot - (int64_t)(n - 1 - i);
-		if (!s->any || k < s->first || k <= s->last - MODEL_SPARK_SLOTS)
-			out[i] = NAN;
-		else if (k > s->last)
-			out[i] = s->latest;
-		else
-			out[i] = s->v[k % MODEL_SPARK_SLOTS];
-		known += !isnan(out[i]);
-	}
-	return known;
 }

@@ -38,6 +38,8 @@ enum model_prop {
 	MODEL_PROP_POWER,
 	MODEL_PROP_RETENTION,
 	MODEL_PROP_NOTICE,
+	MODEL_PROP_PERSONAL_LIMITS,
+	MODEL_PROP_CONSENT,
 	N_MODEL_PROPS
 };
 #define MODEL_ALL_PROPS ((1u << N_MODEL_PROPS) - 1)
@@ -55,6 +57,9 @@ enum model_prop {
 /* The spool changed (a segment closed, went, was uploaded or rewritten):
  * the lists of segments shown are stale. */
 #define MODEL_DIRTY_SPOOL (1u << 8)
+/* Consent or the person's limits changed: the "What changed" page, the
+ * banner and the Overview's levels. */
+#define MODEL_DIRTY_CONSENT (1u << 9)
 #define MODEL_DIRTY_URGENT (~(MODEL_DIRTY_COUNTERS | MODEL_DIRTY_SPOOL))
 
 enum model_state {
@@ -81,6 +86,8 @@ struct model_upload {
 	char *endpoint, *deferred, *last_error;
 	uint64_t bytes_today, bytes_total, daily_cap, pending_bytes, next_upload, last_upload;
 	double rate_bps, compression_ratio;
+	uint64_t held_bytes, next_release;
+	uint32_t hold_seconds; /* 0: no hold, or an agent that does not say */
 };
 
 struct model_power {
@@ -98,6 +105,25 @@ struct model_retention {
 
 struct model_notice {
 	char *purpose, *retention, *anonymization, *model_access, *contact, *version;
+};
+
+/* One line of Consent.changes: the key as captured.conf writes it, its
+ * value when last acknowledged ("" never) and now. */
+struct model_change {
+	char *key, *then, *now;
+};
+
+struct model_consent {
+	char *digest, *acknowledged_digest; /* NULL until heard */
+	uint64_t acknowledged;
+	bool wait, waiting;
+	struct model_change *changes;
+	size_t n_changes;
+};
+
+/* A stream the person keeps less of: its id and the level they chose. */
+struct model_limit {
+	char *stream, *level;
 };
 
 /* Lists paged from the agent (pages.h): History, ListSegments, and the
@@ -160,6 +186,9 @@ struct model {
 	struct model_power power;
 	struct model_retention retention;
 	struct model_notice notice;
+	struct model_consent consent;
+	struct model_limit *limits;
+	size_t n_limits;
 	struct pages hist; /* of struct model_hist_entry */
 
 	/* The Data view: the segments, newest first; and the events of the
@@ -180,6 +209,16 @@ struct model {
 
 void model_init(struct model *m);
 void model_fini(struct model *m);
+
+/* consent.c: Consent and PersonalLimits as the decoder read them, and
+ * forgotten. */
+struct contract_consent;
+struct contract_limit;
+unsigned model_set_consent(struct model *m, const struct contract_consent *c);
+unsigned model_set_limits(struct model *m, const struct contract_limit *l, size_t n);
+void model_consent_clear(struct model *m);
+/* The person's limit of stream id, or NULL. */
+const char *model_limit_of(const struct model *m, const char *id);
 
 /* The agent appeared (owner = its unique name), went away, or the bus
  * connection broke. Anything but LIVE forgets every property, so nothing

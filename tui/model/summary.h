@@ -59,4 +59,10 @@ struct summary_notice_part {
 void summary_notice_parts(const struct model_notice *n,
                           struct summary_notice_part out[SUMMARY_NOTICE_PARTS]);
 
+/* One change of Consent.changes in words: "keyboard: timing only → which
+ * key you press", "kept for 30 → 90 days", "uploaded to: nowhere →
+ * ingest.example.com". first: nothing was ever acknowledged, so the
+ * value now alone ("keyboard: timing only"). utf8 picks "→" over "->". */
+void summary_change(const struct model_change *c, bool first, bool utf8, char *buf, size_t size);
+
 #endif

@@ -1,0 +1,99 @@
+/* Consent.changes in words, for the console's "What changed" page and
+ * `capctl changes`: one line a key, then → now, for a person. */
+#define _GNU_SOURCE
+#include "model/summary.h"
+#include "util.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* What a level keeps, per stream, in the person's words. */
+static const struct {
+	const char *stream, *label;
+	const char *levels[4][2]; /* level, words */
+} streams[] = {
+    {"pointer_motion",
+     "pointer movement",
+     {{"off", "not recorded"}, {"full", "every position"}, {"reduced", "position, downsampled"}}},
+    {"pointer_button",
+     "clicks",
+     {{"off", "not recorded"}, {"full", "button and position"}, {"reduced", "which button only"}}},
+    {"pointer_scroll", "scrolling", {{"off", "not recorded"}, {"full", "direction and position"}}},
+    {"keyboard",
+     "keyboard",
+     {{"off", "not recorded"},
+      {"full", "which key you press"},
+      {"category", "the kind of key (letter, digit, ...)"},
+      {"timing", "timing only"}}},
+    {"window_focus",
+     "window focus",
+     {{"off", "not recorded"},
+      {"full", "application and window title"},
+      {"app", "application only"}}},
+};
+
+static const char *level_words(size_t s, const char *level)
+{
+	for (size_t i = 0; i < 4 && streams[s].levels[i][0]; i++)
+		if (strcmp(streams[s].levels[i][0], level) == 0)
+			return streams[s].levels[i][1];
+	return level;
+}
+
+static const char *yes_no(const char *v)
+{
+	return strcmp(v, "true") == 0 ? "yes" : strcmp(v, "false") == 0 ? "no" : v;
+}
+
+/* "then → now", or "now" alone before the first acknowledgment. */
+static void span(char *buf, size_t size, const char *head, const char *then, const char *now,
+                 const char *unit, bool utf8)
+{
+	if (*then)
+		snprintf(buf, size, "%s%s %s %s%s", head, then, utf8 ? "→" : "->", now, unit);
+	else
+		snprintf(buf, size, "%s%s%s", head, now, unit);
+}
+
+void summary_change(const struct model_change *c, bool first, bool utf8, char *buf, size_t size)
+{
+	const char *then = first ? "" : c->then, *now = c->now;
+	char head[80];
+	for (size_t s = 0; s < ARRAY_SIZE(streams); s++) {
+		char key[64];
+		snprintf(key, sizeof key, "streams.%s.fidelity", streams[s].stream);
+		if (strcmp(c->key, key) == 0) {
+			snprintf(head, sizeof head, "%s: ", streams[s].label);
+			span(buf, size, head, *then ? level_words(s, then) : "",
+			     level_words(s, now), "", utf8);
+			return;
+		}
+	}
+	if (strcmp(c->key, "streams.pointer_motion.rate_hz") == 0)
+		span(buf, size, "pointer movement, at most: ", then, now, " positions a second",
+		     utf8);
+	else if (strcmp(c->key, "exclude_apps") == 0)
+		span(buf, size, "never recorded in: ", *then || first ? then : "no application",
+		     *now ? now : "no application", "", utf8);
+	else if (strcmp(c->key, "retention.days") == 0)
+		span(buf, size, "kept for ", then, now, " days", utf8);
+	else if (strcmp(c->key, "upload.endpoint") == 0)
+		span(buf, size, "uploaded to: ", *then || first ? then : "nowhere",
+		     *now ? now : "nowhere", "", utf8);
+	else if (strcmp(c->key, "upload.hold_minutes") == 0)
+		span(buf, size, "yours to review before it is sent: ", then, now, " minutes", utf8);
+	else if (strcmp(c->key, "upload.delete_after_upload") == 0)
+		span(buf, size, "deleted here once uploaded: ", *then ? yes_no(then) : "",
+		     yes_no(now), "", utf8);
+	else if (strcmp(c->key, "policy.allow_personal_limits") == 0)
+		span(buf, size,
+		     "you may keep less than the policy allows: ", *then ? yes_no(then) : "",
+		     yes_no(now), "", utf8);
+	else if (strncmp(c->key, "notice.", 7) == 0)
+		snprintf(buf, size, "privacy notice, %s: %s", c->key + 7,
+		         first ? (*now ? "as shown" : "(empty)") : "changed, see the notice");
+	else {
+		snprintf(head, sizeof head, "%s: ", c->key);
+		span(buf, size, head, then, now, "", utf8);
+	}
+}
