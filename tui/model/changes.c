@@ -6,6 +6,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 /* What a level keeps, per stream, in the person's words. */
 static const struct {
@@ -96,4 +97,35 @@ void summary_change(const struct model_change *c, bool first, bool utf8, char *b
 		snprintf(head, sizeof head, "%s: ", c->key);
 		span(buf, size, head, then, now, "", utf8);
 	}
+}
+
+/* "15:30:12" today, else "2027-01-04 15:30:12": to the second, as a
+ * person checks a review window. */
+static void local_second(uint64_t usec, uint64_t now, char *buf, size_t size)
+{
+	time_t t = (time_t)(usec / USEC_PER_SEC), n = (time_t)(now / USEC_PER_SEC);
+	struct tm a, b;
+	localtime_r(&t, &a);
+	localtime_r(&n, &b);
+	bool today = a.tm_year == b.tm_year && a.tm_yday == b.tm_yday;
+	strftime(buf, size, today ? "%H:%M:%S" : "%Y-%m-%d %H:%M:%S", &a);
+}
+
+void summary_segment_fate(const struct model *m, const struct model_segment *s, uint64_t now,
+                          char *buf, size_t size)
+{
+	const struct model_upload *u = &m->upload;
+	uint64_t leaves = s->end + (uint64_t)u->hold_seconds * USEC_PER_SEC;
+	char when[40];
+	if (s->uploaded)
+		snprintf(buf, size, "uploaded");
+	else if (!u->endpoint || !*u->endpoint)
+		snprintf(buf, size, "local only");
+	else if (!s->end)
+		snprintf(buf, size, "recording");
+	else if (u->hold_seconds && leaves > now) {
+		local_second(leaves, now, when, sizeof when);
+		snprintf(buf, size, "leaves at %s", when);
+	} else
+		snprintf(buf, size, "waiting to be sent");
 }

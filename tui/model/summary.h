@@ -65,4 +65,11 @@ void summary_notice_parts(const struct model_notice *n,
  * value now alone ("keyboard: timing only"). utf8 picks "→" over "->". */
 void summary_change(const struct model_change *c, bool first, bool utf8, char *buf, size_t size);
 
+/* What becomes of a segment, in a few words for the Data view and `capctl
+ * data list`: "uploaded", "local only" (nothing leaves), "recording" (the
+ * open one), "leaves at 15:30:12" (inside the review hold), "waiting to be
+ * sent". */
+void summary_segment_fate(const struct model *m, const struct model_segment *s, uint64_t now,
+                          char *buf, size_t size);
+
 #endif
