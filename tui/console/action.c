@@ -10,6 +10,7 @@
 #include "dialog/export.h"
 #include "dialog/forget.h"
 #include "dialog/help.h"
+#include "dialog/limit.h"
 #include "dialog/pause.h"
 #include "dialog/withdraw.h"
 #include "util.h"
@@ -299,6 +300,12 @@ static unsigned do_acknowledge(struct console *c, enum action a)
 	return CONSOLE_PAINT;
 }
 
+static unsigned do_limit(struct console *c, enum action a)
+{
+	(void)a;
+	return dialog_limit_open(c);
+}
+
 static unsigned (*const actions[N_ACTIONS])(struct console *c, enum action a) = {
     [ACTION_PAUSE] = do_pause,
     [ACTION_PAUSE_FOR] = do_pause_for,
@@ -327,6 +334,7 @@ static unsigned (*const actions[N_ACTIONS])(struct console *c, enum action a) = 
     [ACTION_WITHDRAW] = do_withdraw,
     [ACTION_REDRAW] = do_redraw,
     [ACTION_ACKNOWLEDGE] = do_acknowledge,
+    [ACTION_LIMIT] = do_limit,
 };
 
 unsigned action_key(struct console *c, int key)

@@ -9,6 +9,7 @@
 #include "dialog/delete.h"
 #include "dialog/exempt.h"
 #include "dialog/forget.h"
+#include "dialog/limit.h"
 #include "dialog/pause.h"
 #include "dialog/withdraw.h"
 #include "names.h"
@@ -306,4 +307,35 @@ void console_acknowledge(struct console *c, const char *digest)
 	    !client_call(c->client, CAPCTL_IFACE, "AcknowledgePolicy", on_acknowledge_reply, c,
 	                 NULL, DBUS_TYPE_STRING, &digest, DBUS_TYPE_INVALID))
 		dialog_refused(&c->ui, &dialog_consent, "The agent is not reachable.");
+}
+
+static void on_limit_reply(DBusMessage *reply, void *data)
+{
+	struct console *c = data;
+	bool in_dialog = dialog_waiting(&c->ui, &dialog_limit);
+	struct contract_fault f;
+	dialog_answered(&c->ui, &dialog_limit);
+	enum contract_result r = contract_read_empty(reply, "LimitStream", &f);
+	if (r != CONTRACT_OK) {
+		const char *why = console_failure(r, &f);
+		if (in_dialog)
+			dialog_refused(&c->ui, &dialog_limit, why);
+		else
+			ui_message(&c->ui, true, "Not changed: %s", why);
+	} else {
+		ui_message(&c->ui, false, "Done: the Overview shows what is kept now.");
+		if (in_dialog)
+			dialog_close(&c->ui);
+	}
+	contract_fault_fini(&f);
+	console_reread(c, reply);
+	console_dirty(c, MODEL_DIRTY_STATE);
+}
+
+void console_limit(struct console *c, const char *stream, const char *level)
+{
+	if (!c->client ||
+	    !client_call(c->client, CAPCTL_IFACE, "LimitStream", on_limit_reply, c, NULL,
+	                 DBUS_TYPE_STRING, &stream, DBUS_TYPE_STRING, &level, DBUS_TYPE_INVALID))
+		dialog_refused(&c->ui, &dialog_limit, "The agent is not reachable.");
 }

@@ -80,6 +80,8 @@ void console_withdraw(struct console *c, const char *id);
 void console_forget(struct console *c, uint32_t seconds);
 void console_delete(struct console *c, const struct ui_segment *seg);
 void console_acknowledge(struct console *c, const char *digest);
+/* LimitStream: level "" lifts the person's limit of stream. */
+void console_limit(struct console *c, const char *stream, const char *level);
 /* Starts exporting everything (only 0) or one segment to path ("~/" is
  * the home directory); 0, or -1 with *why (heap) saying why not. */
 int console_export_start(struct console *c, const char *path, uint64_t only, char **why);

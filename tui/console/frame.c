@@ -294,9 +294,8 @@ void frame_paint(WINDOW *w, const struct model *m, struct ui *ui)
 		bool first = !m->consent.acknowledged_digest || !*m->consent.acknowledged_digest;
 		widget_text_cut(w, &ui->theme, top, 0, cols, theme_attr(&ui->theme, THEME_WARN),
 		                first ? "Nothing is recorded until you acknowledge the privacy "
-		                        "notice: press a to read it."
-		                      : "A policy change waits for your acknowledgment: press a to "
-		                        "read it.");
+		                        "notice: press a."
+		                      : "A policy change waits for your acknowledgment: press a.");
 		top++;
 	}
 	if (ui->message && bottom - top >= 2) {

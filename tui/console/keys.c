@@ -40,6 +40,7 @@ static const struct keys_info infos[N_ACTIONS] = {
     [ACTION_REDRAW] = {NULL, NULL, "redraw the screen", NULL},
     [ACTION_ACKNOWLEDGE] = {"acknowledge", "Changes",
                             "what the policy changed, to read and acknowledge", NULL},
+    [ACTION_LIMIT] = {"limit", "Limit", "keep less of a stream than the policy allows", NULL},
 };
 
 static const struct keys_binding defaults[] = {
@@ -72,6 +73,7 @@ static const struct keys_binding defaults[] = {
     {'w', ACTION_WITHDRAW, false},
     {KEYS_CTRL_L, ACTION_REDRAW, false},
     {'a', ACTION_ACKNOWLEDGE, true},
+    {'l', ACTION_LIMIT, true},
 };
 
 void keys_init(struct keys *k)

@@ -82,12 +82,14 @@ static void consent_draw(WINDOW *w, const struct model *m, struct ui *ui, void *
 	const struct theme *t = &ui->theme;
 	char(*p)[400] = xcalloc(PARAS, sizeof *p);
 	size_t n = paragraphs(m, t->utf8, p, PARAS);
-	int want = 4, cols = (s.w < 78 ? s.w : 78) - 4;
+	/* A page: the whole width up to 100 columns, so nothing of the
+	 * Overview shows at its sides. */
+	int width = s.w < 100 ? s.w : 100, want = 4, cols = width - 4;
 	for (size_t i = 0; i < n; i++)
-		want += dialog_rows(p[i], cols) + (i == 0 || i + 1 == n ? 0 : 0);
+		want += dialog_rows(p[i], cols);
 	if (d->error)
 		want += 1 + dialog_rows(d->error, cols);
-	struct rect b = dialog_centre(s, want, 78);
+	struct rect b = dialog_centre(s, want, width);
 	bool first = !m->consent.acknowledged_digest || !*m->consent.acknowledged_digest;
 	widget_box(w, t, b, first ? "Privacy notice" : "What changed");
 	struct rect in = dialog_inside(b);

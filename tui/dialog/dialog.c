@@ -11,6 +11,7 @@
 #include "dialog/export.h"
 #include "dialog/forget.h"
 #include "dialog/help.h"
+#include "dialog/limit.h"
 #include "dialog/pause.h"
 #include "dialog/withdraw.h"
 #include "text/safe.h"
@@ -23,7 +24,7 @@
 
 static const struct dialog_ops *const table[] = {
     &dialog_help,     &dialog_pause,  &dialog_forget, &dialog_exempt,  &dialog_details,
-    &dialog_withdraw, &dialog_delete, &dialog_export, &dialog_consent,
+    &dialog_withdraw, &dialog_delete, &dialog_export, &dialog_consent, &dialog_limit,
 };
 
 struct dialogs {

@@ -41,6 +41,31 @@ static const char *level_words(size_t s, const char *level)
 	return level;
 }
 
+/* The stream's levels from the most kept to the least: the table lists
+ * off first, then full and the lesser ones in order. */
+const char *summary_level(const char *stream_id, size_t i, const char **words)
+{
+	for (size_t s = 0; s < ARRAY_SIZE(streams); s++) {
+		char id[32];
+		snprintf(id, sizeof id, "%s", streams[s].stream);
+		for (char *p = id; *p; p++)
+			if (*p == '_')
+				*p = '.';
+		if (strcmp(id, stream_id) != 0)
+			continue;
+		size_t n = 0;
+		while (n < 4 && streams[s].levels[n][0])
+			n++;
+		if (i >= n)
+			return NULL;
+		size_t k = i + 1 < n ? i + 1 : 0; /* full .. least, then off */
+		if (words)
+			*words = streams[s].levels[k][1];
+		return streams[s].levels[k][0];
+	}
+	return NULL;
+}
+
 static const char *yes_no(const char *v)
 {
 	return strcmp(v, "true") == 0 ? "yes" : strcmp(v, "false") == 0 ? "no" : v;

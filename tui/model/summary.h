@@ -65,6 +65,11 @@ void summary_notice_parts(const struct model_notice *n,
  * value now alone ("keyboard: timing only"). utf8 picks "→" over "->". */
 void summary_change(const struct model_change *c, bool first, bool utf8, char *buf, size_t size);
 
+/* The i-th level of the stream whose id is stream_id ("keyboard",
+ * "pointer.motion"), from the most kept (full) to the least (off), with
+ * its words in *words when words is not NULL; NULL past the last. */
+const char *summary_level(const char *stream_id, size_t i, const char **words);
+
 /* What becomes of a segment, in a few words for the Data view and `capctl
  * data list`: "uploaded", "local only" (nothing leaves), "recording" (the
  * open one), "leaves at 15:30:12" (inside the review hold), "waiting to be
