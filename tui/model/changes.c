@@ -137,20 +137,20 @@ static void local_second(uint64_t usec, uint64_t now, char *buf, size_t size)
 }
 
 void summary_segment_fate(const struct model *m, const struct model_segment *s, uint64_t now,
-                          char *buf, size_t size)
+                          bool brief, char *buf, size_t size)
 {
 	const struct model_upload *u = &m->upload;
 	uint64_t leaves = s->end + (uint64_t)u->hold_seconds * USEC_PER_SEC;
 	char when[40];
 	if (s->uploaded)
-		snprintf(buf, size, "uploaded");
+		snprintf(buf, size, brief ? "sent" : "uploaded");
 	else if (!u->endpoint || !*u->endpoint)
-		snprintf(buf, size, "local only");
+		snprintf(buf, size, brief ? "local" : "local only");
 	else if (!s->end)
-		snprintf(buf, size, "recording");
+		snprintf(buf, size, brief ? "open" : "recording");
 	else if (u->hold_seconds && leaves > now) {
 		local_second(leaves, now, when, sizeof when);
-		snprintf(buf, size, "leaves at %s", when);
+		snprintf(buf, size, brief ? "%s" : "leaves at %s", when);
 	} else
-		snprintf(buf, size, "waiting to be sent");
+		snprintf(buf, size, brief ? "next" : "waiting to be sent");
 }

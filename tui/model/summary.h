@@ -73,8 +73,9 @@ const char *summary_level(const char *stream_id, size_t i, const char **words);
 /* What becomes of a segment, in a few words for the Data view and `capctl
  * data list`: "uploaded", "local only" (nothing leaves), "recording" (the
  * open one), "leaves at 15:30:12" (inside the review hold), "waiting to be
- * sent". */
+ * sent". brief: in at most 8 columns, for a narrow list: "sent", "local",
+ * "open", "15:30:12", "next". */
 void summary_segment_fate(const struct model *m, const struct model_segment *s, uint64_t now,
-                          char *buf, size_t size);
+                          bool brief, char *buf, size_t size);
 
 #endif

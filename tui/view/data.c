@@ -1,6 +1,7 @@
 /* The Data view: the segments the agent keeps, newest first, paged from
  * the agent as History is (rows not fetched yet show as "…" and arrive on
  * their own); Enter opens one segment's events, paged the same way. */
+#include "model/summary.h"
 #include "text/evtext.h"
 #include "text/human.h"
 #include "util.h"
@@ -26,12 +27,14 @@ static struct seg_cols seg_columns(int cols)
 		c.size = 9;
 	if (cols >= 76) {
 		c.expires = 12;
-		c.uploaded = 8;
+		c.uploaded = 9;
 	}
 	if (cols >= 100) {
 		c.when = 32;
 		c.wide_when = true;
 	}
+	if (cols >= 120)
+		c.uploaded = 28;
 	if (cols < 40)
 		c.stream = cols - 1 - c.when > 4 ? cols - 1 - c.when : 4;
 	return c;
@@ -129,7 +132,7 @@ static int list_heads(WINDOW *w, const struct model *m, struct ui *ui, struct re
 		if (c->expires) {
 			widget_text(w, t, y, x, c->expires, lab, "Expires");
 			x += c->expires;
-			widget_text(w, t, y, x, c->uploaded, lab, "Uploaded");
+			widget_text(w, t, y, x, c->uploaded, lab, "Upload");
 		}
 		y++;
 	}
@@ -137,8 +140,9 @@ static int list_heads(WINDOW *w, const struct model *m, struct ui *ui, struct re
 }
 
 /* One segment's row (selected: in the selection's colours). */
-static void list_row(WINDOW *w, const struct theme *t, int y, struct rect r,
-                     const struct seg_cols *c, const struct model_segment *s, bool sel)
+static void list_row(WINDOW *w, const struct model *m, const struct theme *t, uint64_t now, int y,
+                     struct rect r, const struct seg_cols *c, const struct model_segment *s,
+                     bool sel)
 {
 	attr_t base = sel ? theme_attr(t, THEME_SELECTION) : A_NORMAL;
 	char buf[160], a[48];
@@ -165,9 +169,11 @@ static void list_row(WINDOW *w, const struct theme *t, int y, struct rect r,
 		stamp(s->expires, STAMP_DATE, a, sizeof a);
 		widget_text(w, t, y, x, c->expires - 1, base, s->expires ? a : "");
 		x += c->expires;
+		/* Sent, local only, or when it leaves the review hold. */
+		summary_segment_fate(m, s, now, c->uploaded <= 9, a, sizeof a);
 		widget_text(w, t, y, x, c->uploaded - 1,
 		            sel ? base : theme_attr(t, s->uploaded ? THEME_GOOD : THEME_DEFAULT),
-		            s->uploaded ? "yes" : "no");
+		            a);
 	}
 }
 
@@ -215,7 +221,7 @@ static void draw_list(WINDOW *w, const struct model *m, struct ui *ui, struct re
 			widget_fill(w, y + i, r.x, r.w - 1, theme_attr(t, THEME_SELECTION));
 		const struct model_segment *s = model_segs_entry(m, idx);
 		if (s)
-			list_row(w, t, y + i, r, &c, s, sel);
+			list_row(w, m, t, ui->now, y + i, r, &c, s, sel);
 		else
 			widget_text(w, t, y + i, r.x + 1, r.w - 2,
 			            theme_attr(t, sel ? THEME_SELECTION : THEME_DIM),
