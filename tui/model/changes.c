@@ -2,6 +2,7 @@
  * `capctl changes`: one line a key, then → now, for a person. */
 #define _GNU_SOURCE
 #include "model/summary.h"
+#include "text/human.h"
 #include "util.h"
 
 #include <stdio.h>
@@ -153,4 +154,22 @@ void summary_segment_fate(const struct model *m, const struct model_segment *s, 
 		snprintf(buf, size, brief ? "%s" : "leaves at %s", when);
 	} else
 		snprintf(buf, size, brief ? "next" : "waiting to be sent");
+}
+
+void summary_held(const struct model *m, uint64_t now, bool brief, char *buf, size_t size)
+{
+	const struct model_upload *u = &m->upload;
+	char bytes[32], when[40];
+	buf[0] = '\0';
+	if (!u->held_bytes)
+		return;
+	human_bytes(u->held_bytes, bytes, sizeof bytes);
+	if (!u->next_release) {
+		snprintf(buf, size, "%s held for your review", bytes);
+		return;
+	}
+	local_second(u->next_release, now, when, sizeof when);
+	snprintf(buf, size,
+	         brief ? "%s held until %s" : "%s held for your review; the next part leaves at %s",
+	         bytes, when);
 }

@@ -70,6 +70,10 @@ void summary_change(const struct model_change *c, bool first, bool utf8, char *b
  * its words in *words when words is not NULL; NULL past the last. */
 const char *summary_level(const char *stream_id, size_t i, const char **words);
 
+/* "1.2 kB held for your review; the next part leaves at 15:30:12" (brief:
+ * "1.2 kB held until 15:30:12"); "" when nothing is held. */
+void summary_held(const struct model *m, uint64_t now, bool brief, char *buf, size_t size);
+
 /* What becomes of a segment, in a few words for the Data view and `capctl
  * data list`: "uploaded", "local only" (nothing leaves), "recording" (the
  * open one), "leaves at 15:30:12" (inside the review hold), "waiting to be

@@ -288,6 +288,11 @@ static void upload_panel(const struct model *m, uint64_t now, bool utf8, struct 
 			snprintf(l->text[0], sizeof l->text[0], "Nothing sent yet");
 		}
 	}
+	if (u->held_bytes) {
+		l = pline_add(p, PLINE_TEXT, 1, THEME_VALUE);
+		summary_held(m, now, false, l->text[0], sizeof l->text[0]);
+		summary_held(m, now, true, l->text[1], sizeof l->text[1]);
+	}
 	if (u->pending_bytes || u->bytes_total) {
 		l = pline_add(p, PLINE_TEXT, 5, THEME_DEFAULT);
 		human_bytes(u->pending_bytes, a, sizeof a);
