@@ -89,6 +89,19 @@ static void status_json(const struct model *m, const struct contract_props *p, u
 	json_contract_dict(&j, CONTRACT_PROP_POWER, &p->power);
 	json_key(&j, "retention");
 	json_contract_dict(&j, CONTRACT_PROP_RETENTION, &p->retention);
+	json_key(&j, "personal_limits");
+	json_array_begin(&j);
+	for (size_t i = 0; i < p->n_limits; i++) {
+		json_object_begin(&j);
+		json_key(&j, "stream");
+		json_string(&j, contract_stream_name(p->limits[i].stream));
+		json_key(&j, "fidelity");
+		json_string(&j, p->limits[i].fidelity);
+		json_object_end(&j);
+	}
+	json_array_end(&j);
+	json_key(&j, "consent");
+	json_contract_dict(&j, CONTRACT_PROP_CONSENT, &p->consent);
 	json_object_end(&j);
 	json_finish(&j);
 }
