@@ -54,6 +54,19 @@ static size_t help_lines(const struct model *m, const struct ui *ui, struct help
 	    {"c", "while an export runs, in its dialog (x): stop it"},
 	};
 	size_t n = 0;
+	/* Where the agent is, so another terminal can reach the same one
+	 * (capctl toggle from a hotkey, capctl status in a script). */
+	static char how[700];
+	bool system = strcmp(ui->bus_name, "system") == 0;
+	const char *env = system ? "DBUS_SYSTEM_BUS_ADDRESS" : "DBUS_SESSION_BUS_ADDRESS";
+	const char *addr = getenv(env);
+	if (addr && *addr && max >= 3) {
+		snprintf(how, sizeof how, "export %s='%s'", env, addr);
+		out[n++] = (struct help_line){
+		    "", "To reach this agent from another terminal, first:", NULL, true, NULL};
+		out[n++] = (struct help_line){"", how, NULL, true, NULL}; /* the whole width */
+		out[n++] = (struct help_line){"", "", NULL, false, NULL};
+	}
 	if (n < max)
 		out[n++] = (struct help_line){
 		    "", "Keys (those of capctl.conf's keys group can be moved)", NULL, true, NULL};

@@ -108,7 +108,8 @@ void summary_change(const struct model_change *c, bool first, bool utf8, char *b
 		span(buf, size, "uploaded to: ", *then || first ? then : "nowhere",
 		     *now ? now : "nowhere", "", utf8);
 	else if (strcmp(c->key, "upload.hold_minutes") == 0)
-		span(buf, size, "yours to review before it is sent: ", then, now, " minutes", utf8);
+		span(buf, size, "yours to review before it is sent: ", then, now,
+		     strcmp(now, "1") == 0 ? " minute" : " minutes", utf8);
 	else if (strcmp(c->key, "upload.delete_after_upload") == 0)
 		span(buf, size, "deleted here once uploaded: ", *then ? yes_no(then) : "",
 		     yes_no(now), "", utf8);
