@@ -161,7 +161,7 @@ install: all
 		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 \
 		$(DESTDIR)$(DATADIR)/dbus-1/interfaces $(DESTDIR)$(DATADIR)/dbus-1/services \
 		$(DESTDIR)$(DATADIR)/dbus-1/system.d $(DESTDIR)$(PREFIX)/lib/systemd/user \
-		$(DESTDIR)$(DATADIR)/doc/capctl/examples
+		$(DESTDIR)$(DATADIR)/doc/capctl/examples $(DESTDIR)$(DATADIR)/polkit-1/actions
 	install -m 0755 $(BUILD)/captured $(DESTDIR)$(SBINDIR)/captured
 	$(if $(wildcard $(BUILD)/capctl),install -m 0755 $(BUILD)/capctl $(DESTDIR)$(BINDIR)/capctl)
 	for m in man/*.[1-8]; do \
@@ -170,6 +170,7 @@ install: all
 	sed 's|@SBINDIR@|$(SBINDIR)|g' etc/org.capctl.Agent1.service.in \
 		> $(DESTDIR)$(DATADIR)/dbus-1/services/org.capctl.Agent1.service
 	install -m 0644 etc/org.capctl.Agent1.conf $(DESTDIR)$(DATADIR)/dbus-1/system.d/
+	install -m 0644 etc/org.capctl.Agent1.policy $(DESTDIR)$(DATADIR)/polkit-1/actions/
 	sed 's|@SBINDIR@|$(SBINDIR)|g' etc/captured.service.in \
 		> $(DESTDIR)$(PREFIX)/lib/systemd/user/captured.service
 	install -m 0644 etc/*.conf.example $(DESTDIR)$(DATADIR)/doc/capctl/examples/
@@ -179,6 +180,7 @@ uninstall:
 		$(DESTDIR)$(DATADIR)/dbus-1/interfaces/org.capctl.Agent1.xml \
 		$(DESTDIR)$(DATADIR)/dbus-1/services/org.capctl.Agent1.service \
 		$(DESTDIR)$(DATADIR)/dbus-1/system.d/org.capctl.Agent1.conf \
+		$(DESTDIR)$(DATADIR)/polkit-1/actions/org.capctl.Agent1.policy \
 		$(DESTDIR)$(PREFIX)/lib/systemd/user/captured.service
 	for m in man/*.[1-8]; do s=$${m##*.}; rm -f $(DESTDIR)$(MANDIR)/man$$s/$${m#man/}; done
 	rm -rf $(DESTDIR)$(DATADIR)/doc/capctl

@@ -65,6 +65,7 @@ struct agent {
 	DBusConnection *bus;
 	struct uid_cache *uids;
 	uint32_t own_uid;
+	bool system_bus; /* polkit is asked on it (polkit.h) */
 
 	struct policy written;  /* the policy file as it is written */
 	struct consent consent; /* what the person acknowledged and limited */

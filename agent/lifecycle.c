@@ -246,6 +246,7 @@ struct agent *agent_new(const struct agent_options *o, int *code)
 		goto fail;
 	*code = 1;
 	a->own_uid = (uint32_t)getuid();
+	a->system_bus = o->system;
 	start_loop(a);
 	if (open_bus(a, o->system) < 0 || !(state_dir = open_state(a, o)))
 		goto fail;

@@ -5,6 +5,7 @@
  * names and sentences in these three files, and only there. */
 #define _GNU_SOURCE
 #include "service-impl.h"
+#include "polkit.h"
 #include "busstr.h"
 #include "names.h"
 #include "util.h"
@@ -207,7 +208,8 @@ static const struct {
     {"Set", "ssv", "(s interface_name, s property_name, v value)", service_props_set},
 };
 
-static DBusMessage *dispatch(struct agent *a, DBusMessage *m, int64_t uid)
+/* polkit: the caller may decide exemptions though not in admin_uids. */
+static DBusMessage *dispatch(struct agent *a, DBusMessage *m, int64_t uid, bool polkit)
 {
 	const char *iface = dbus_message_get_interface(m), *member = dbus_message_get_member(m);
 	bool props = iface && strcmp(iface, DBUS_PROPS_IFACE) == 0;
@@ -225,6 +227,7 @@ static DBusMessage *dispatch(struct agent *a, DBusMessage *m, int64_t uid)
 	bool admin_only = sm && strcmp(sm->iface, CAPCTL_IFACE_ADMIN) == 0;
 	bool admin = uid >= 0 && policy_is_admin(&a->policy, (uint32_t)uid);
 	bool person = uid >= 0 && (uint32_t)uid == monitored_uid(a);
+	admin |= admin_only && polkit;
 	if (uid < 0 || !((admin && !(sm && sm->person_only)) || (!admin_only && person))) {
 		char what[160];
 		snprintf(what, sizeof what, "%s.%s", props ? DBUS_PROPS_IFACE : sm->iface, member);
@@ -232,8 +235,8 @@ static DBusMessage *dispatch(struct agent *a, DBusMessage *m, int64_t uid)
 			note_refusal(a, (uint32_t)uid, what, DBUS_ERR_ACCESS_DENIED);
 		return service_error(
 		    m, DBUS_ERR_ACCESS_DENIED, "%s",
-		    admin_only ? "Only an administrator named in the policy's admin_uids "
-		                 "may decide exemptions."
+		    admin_only ? "Only an administrator may decide exemptions: one named in the "
+		                 "policy's admin_uids, or on the system bus one polkit authorizes."
 		    : sm && sm->person_only
 		        ? "Only the monitored user may do this: nobody acknowledges the policy "
 		          "or limits what is kept on their behalf."
@@ -251,14 +254,37 @@ static DBusMessage *dispatch(struct agent *a, DBusMessage *m, int64_t uid)
 	return props ? prop_methods[pm].fn(a, m) : sm->fn(a, m, (uint32_t)uid);
 }
 
-static void on_uid(DBusMessage *m, int64_t uid, void *data)
+static void answer(struct agent *a, DBusMessage *m, DBusMessage *reply)
 {
-	struct agent *a = data;
-	DBusMessage *reply = dispatch(a, m, uid);
 	if (reply && !dbus_message_get_no_reply(m))
 		dbus_connection_send(a->bus, reply, NULL);
 	if (reply)
 		dbus_message_unref(reply);
+}
+
+static void on_polkit(DBusMessage *m, int64_t uid, bool authorized, void *data)
+{
+	struct agent *a = data;
+	if (!a->uids)
+		return; /* the service stopped while polkit was asked */
+	answer(a, m, dispatch(a, m, uid, authorized));
+}
+
+/* An Admin call from someone not in admin_uids, on the system bus: polkit
+ * is asked first. */
+static bool needs_polkit(const struct agent *a, DBusMessage *m, int64_t uid)
+{
+	const struct service_method *sm = find_method(m);
+	return a->system_bus && uid >= 0 && sm && strcmp(sm->iface, CAPCTL_IFACE_ADMIN) == 0 &&
+	       !policy_is_admin(&a->policy, (uint32_t)uid) && dbus_message_has_signature(m, sm->in);
+}
+
+static void on_uid(DBusMessage *m, int64_t uid, void *data)
+{
+	struct agent *a = data;
+	if (needs_polkit(a, m, uid) && polkit_check(a->bus, m, uid, on_polkit, a))
+		return;
+	answer(a, m, dispatch(a, m, uid, false));
 }
 
 static DBusHandlerResult on_message(DBusConnection *c, DBusMessage *m, void *data)
