@@ -190,6 +190,8 @@ static void on_kept(const struct event *e, void *data)
 {
 	struct agent *a = data;
 	a->counts[e->stream]++;
+	if (a->activity)
+		activity_count(a->activity, e->time, e->stream);
 	a->recent[a->recent_head] = *e;
 	a->recent_head = (a->recent_head + 1) % RECENT_MAX;
 	if (a->recent_len < RECENT_MAX)
@@ -543,6 +545,8 @@ static void enforce_limits(struct agent *a)
 	    now > a->policy.retention_days * day ? now - a->policy.retention_days * day : 0;
 	uint32_t n = spool_expire(a->spool, cutoff);
 	spool_expire_quarantine(a->spool, cutoff);
+	if (a->activity)
+		activity_expire(a->activity, cutoff);
 	if (n)
 		agent_log(a, "segments-expired", CAPCTL_UID_AGENT,
 		          "%" PRIu32 " segment%s older than %" PRIu32 " day%s", n, plural(n),
@@ -553,6 +557,9 @@ static void enforce_limits(struct agent *a)
 		          "%" PRIu32 " segment%s, the oldest, to keep the spool under %" PRIu32
 		          " MB",
 		          n, plural(n), a->policy.max_spool_mb);
+	/* What the cap deleted is not counted any more. */
+	if (n && a->activity)
+		activity_forget(a->activity, 0, spool_oldest(a->spool));
 	agent_spool_changed(a);
 }
 
@@ -615,7 +622,10 @@ static void drop_recent(struct agent *a, enum stream st, uint64_t from, uint64_t
 int agent_delete_segment(struct agent *a, uint64_t id)
 {
 	struct spool_seg seg;
-	if (spool_lookup(a->spool, id, &seg) < 0 || spool_delete(a->spool, id) < 0)
+	if (spool_lookup(a->spool, id, &seg) < 0)
+		return -ENOENT;
+	agent_uncount_segment(a, id, seg.stream);
+	if (spool_delete(a->spool, id) < 0)
 		return -ENOENT;
 	/* What memory still holds of it goes too: an open segment's end is
 	 * "until now". */
@@ -627,6 +637,8 @@ uint64_t agent_forget(struct agent *a, uint64_t cutoff, int *err)
 {
 	uint64_t removed = 0;
 	drop_recent(a, N_STREAMS, cutoff, UINT64_MAX);
+	if (a->activity)
+		activity_forget(a->activity, cutoff, UINT64_MAX);
 	bool uploaded;
 	removed += spool_forget(a->spool, cutoff, err, &uploaded);
 	/* What the server has, or is receiving now, must go there too. */
@@ -715,6 +727,8 @@ static int save_state(struct agent *a, const struct control *c, const uint64_t *
 	state_upload_fini(&up);
 	if (r < 0)
 		log_msg("cannot save state to %s: %s", a->state_path, strerror(-r));
+	else if (a->activity && activity_flush(a->activity, now_usec()) < 0)
+		log_msg("cannot write the activity minutes");
 	return r;
 }
 

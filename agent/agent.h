@@ -17,6 +17,7 @@
 #include "control/policy.h"
 #include "power/power.h"
 #include "source/source.h"
+#include "store/activity.h"
 #include "store/spool.h"
 #include "store/state.h"
 #include "upload/upload.h"
@@ -100,6 +101,9 @@ struct agent {
 	struct loop_timer *segment_timer;    /* the next open segment to close */
 	struct loop_timer *retention_timer;  /* the next segment to expire */
 	struct storage_fault storage;
+	struct activity *activity; /* the minutes of Activity */
+	int act_state;             /* the state it was last told */
+	bool act_known;
 
 	/* The last events kept, for RecentEvents: a ring, newest at head-1. */
 	struct event recent[RECENT_MAX];
@@ -206,6 +210,14 @@ int agent_delete_segment(struct agent *a, uint64_t id);
 char *agent_storage_error(const struct agent *a);
 /* The i-th newest event kept (i < recent_len). */
 const struct event *agent_recent(const struct agent *a, size_t i);
+
+/* agent-activity.c: opens dir/activity: 0 or -1 (logged). */
+int agent_open_activity(struct agent *a, const char *dir);
+/* Tells the activity minutes the state now, when it changed. */
+void agent_note_state(struct agent *a);
+/* Takes segment id's events (of stream st) out of the counts, before it
+ * is deleted. */
+void agent_uncount_segment(struct agent *a, uint64_t id, enum stream st);
 
 /* service.c: the D-Bus object. */
 int service_start(struct agent *a);

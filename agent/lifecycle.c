@@ -197,7 +197,7 @@ static char *open_state(struct agent *a, const struct agent_options *o)
 		          history_recovered(a->history));
 	control_init(&a->control, a->policy.max_pause_minutes * 60,
 	             a->policy.daily_pause_budget_minutes * 60, a->policy.max_pending_exemptions);
-	if (load_state(a) < 0)
+	if (load_state(a) < 0 || agent_open_activity(a, dir) < 0)
 		goto fail;
 	return dir;
 fail:
@@ -270,6 +270,8 @@ static void stop(struct agent *a)
 {
 	agent_stop_source(a);
 	agent_save_state(a);
+	activity_close(a->activity, now_usec());
+	a->activity = NULL;
 	agent_log(a, "agent-stopped", CAPCTL_UID_AGENT, "stopped");
 	service_stop(a);
 }

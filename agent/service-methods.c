@@ -560,6 +560,57 @@ static DBusMessage *m_limit_stream(struct agent *a, DBusMessage *m, uint32_t uid
 	return dbus_message_new_method_return(m);
 }
 
+#define ACTIVITY_STEPS_MAX 1440
+
+static DBusMessage *m_activity(struct agent *a, DBusMessage *m, uint32_t uid)
+{
+	dbus_uint64_t from, to;
+	dbus_uint32_t step;
+	DBusMessageIter it, arr, st, counts;
+	(void)uid;
+	dbus_message_get_args(m, NULL, DBUS_TYPE_UINT64, &from, DBUS_TYPE_UINT64, &to,
+	                      DBUS_TYPE_UINT32, &step, DBUS_TYPE_INVALID);
+	if (step < 60 || step > 86400)
+		return service_error(m, DBUS_ERR_INVALID_ARGS,
+		                     "'step' must be from 60 to 86400 seconds, not %" PRIu32 ".",
+		                     step);
+	if (to <= from)
+		return service_error(m, DBUS_ERR_INVALID_ARGS, "'to' must be after 'from'.");
+	uint64_t len = (uint64_t)step * USEC_PER_SEC, n = (to - from + len - 1) / len;
+	if (n > ACTIVITY_STEPS_MAX)
+		return service_error(m, DBUS_ERR_INVALID_ARGS,
+		                     "That is %" PRIu64
+		                     " steps; ask for at most %d (a longer step, "
+		                     "or a shorter range).",
+		                     n, ACTIVITY_STEPS_MAX);
+	struct act_step *steps = xcalloc((size_t)n, sizeof *steps);
+	if (a->activity)
+		activity_steps(a->activity, from, to, step, now_usec(), steps, (size_t)n);
+	else
+		for (uint64_t k = 0; k < n; k++)
+			steps[k] = (struct act_step){.start = from + k * len, .state = ACT_OFF};
+	DBusMessage *reply = dbus_message_new_method_return(m);
+	dbus_message_iter_init_append(reply, &it);
+	dbus_message_iter_open_container(&it, DBUS_TYPE_ARRAY, "(taus)", &arr);
+	for (uint64_t k = 0; k < n; k++) {
+		dbus_uint64_t start = steps[k].start;
+		const char *state = act_state_name(steps[k].state);
+		dbus_message_iter_open_container(&arr, DBUS_TYPE_STRUCT, NULL, &st);
+		dbus_message_iter_append_basic(&st, DBUS_TYPE_UINT64, &start);
+		dbus_message_iter_open_container(&st, DBUS_TYPE_ARRAY, "u", &counts);
+		for (int s = 0; s < N_STREAMS; s++) {
+			dbus_uint32_t c = steps[k].events[s];
+			dbus_message_iter_append_basic(&counts, DBUS_TYPE_UINT32, &c);
+		}
+		dbus_message_iter_close_container(&st, &counts);
+		dbus_message_iter_append_basic(&st, DBUS_TYPE_STRING, &state);
+		dbus_message_iter_close_container(&arr, &st);
+	}
+	dbus_message_iter_close_container(&it, &arr);
+	free(steps);
+	return reply;
+}
+
 const struct service_method service_methods[] = {
     {CAPCTL_IFACE, "Pause", "u", "t", "(u seconds)", m_pause, false},
     {CAPCTL_IFACE, "Resume", "", "", "()", m_resume, false},
@@ -576,6 +627,7 @@ const struct service_method service_methods[] = {
     {CAPCTL_IFACE, "History", "tu", "ta(tssu)", "(t offset, u limit)", m_history, false},
     {CAPCTL_IFACE, "LimitStream", "ss", "", "(s stream, s fidelity)", m_limit_stream, true},
     {CAPCTL_IFACE, "AcknowledgePolicy", "s", "", "(s digest)", m_acknowledge, true},
+    {CAPCTL_IFACE, "Activity", "ttu", "a(taus)", "(t from, t to, u step)", m_activity, false},
     {CAPCTL_IFACE_ADMIN, "DecideExemption", "sbs", "", "(s id, b approve, s note)", m_decide,
      false},
 };

@@ -121,6 +121,7 @@ void service_announce(struct agent *a, const enum prop *props, size_t n)
 	bool changed = false, invalidate = false;
 	if (!a->bus)
 		return;
+	agent_note_state(a); /* the state is announced as it changes */
 	DBusMessage *sig =
 	    dbus_message_new_signal(CAPCTL_PATH, DBUS_PROPS_IFACE, "PropertiesChanged");
 	const char *iface = CAPCTL_IFACE;

@@ -291,7 +291,7 @@ static const struct entry table[] = {
     METHOD("LimitStream", "", true),
     METHOD("AcknowledgePolicy", "", true),
     METHOD("HistoryChain", "ta(tss)", false),
-    METHOD("Activity", "a(taus)", false),
+    METHOD("Activity", "a(taus)", true),
 };
 
 _Static_assert(offsetof(struct contract_upload, has) == 0, "has comes first");

@@ -4,9 +4,11 @@
 #include "util.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <zstd.h>
 
 static const uint8_t magic[8] = {'C', 'A', 'P', 'S', 'E', 'G', 0, 1};
@@ -23,6 +25,20 @@ static void buf_reserve(struct buf *b, size_t n)
 			b->cap *= 2;
 		b->p = xrealloc(b->p, b->cap);
 	}
+}
+
+int buf_read_file(const char *path, struct buf *out)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	uint8_t chunk[65536];
+	ssize_t n;
+	while ((n = read(fd, chunk, sizeof chunk)) > 0)
+		buf_put(out, chunk, (size_t)n);
+	int r = n < 0 ? -errno : 0;
+	close(fd);
+	return r;
 }
 
 void buf_put(struct buf *b, const void *data, size_t n)

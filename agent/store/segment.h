@@ -55,6 +55,8 @@ struct buf {
 };
 
 void buf_put(struct buf *b, const void *data, size_t n);
+/* Appends the whole file at path to out: 0 or -errno. */
+int buf_read_file(const char *path, struct buf *out);
 void buf_free(struct buf *b);
 
 enum seg_col { COL_TIME, COL_KIND, COL_X, COL_Y, COL_CODE, COL_TEXT, N_COLS };

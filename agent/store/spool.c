@@ -125,21 +125,6 @@ const struct spool_seg *spool_find(const struct spool *s, uint64_t id)
 
 /* ---- files ---- */
 
-/* Appends the whole file at path to out. */
-static int read_all(const char *path, struct buf *out)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	uint8_t chunk[65536];
-	ssize_t n;
-	while ((n = read(fd, chunk, sizeof chunk)) > 0)
-		buf_put(out, chunk, (size_t)n);
-	int r = n < 0 ? -errno : 0;
-	close(fd);
-	return r;
-}
-
 static void sync_dir(const struct spool *s)
 {
 	int fd = open(s->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -195,7 +180,7 @@ static void load_segment(struct spool *s, const char *name)
 	struct seg_header h;
 	char *end;
 	uint64_t id = strtoull(name, &end, 16);
-	int r = read_all(path, &data);
+	int r = buf_read_file(path, &data);
 	free(path);
 	if (r < 0) {
 		spool_log_line(s, "cannot read segment %s: %s", name, strerror(-r));
@@ -266,7 +251,7 @@ static void recover_journal(struct spool *s, const char *name)
 		return;
 	char *path = xasprintf("%s/%s", s->dir, name);
 	struct buf data = {0};
-	int r = read_all(path, &data);
+	int r = buf_read_file(path, &data);
 	if (r < 0) {
 		spool_log_line(s, "cannot read the journal %s: %s; left as it is", name,
 		               strerror(-r));
@@ -393,7 +378,7 @@ int spool_read(struct spool *s, uint64_t id, const struct seg_events **out)
 	char *path = seg_path(s, id), name[32];
 	struct buf data = {0};
 	struct seg_header h;
-	int r = read_all(path, &data);
+	int r = buf_read_file(path, &data);
 	free(path);
 	if (r == 0)
 		r = segment_decode(data.p, data.len, &h, &s->cached);
@@ -517,7 +502,7 @@ int spool_load_file(const struct spool *s, uint64_t id, struct buf *out)
 	if (!spool_find(s, id))
 		return -ENOENT;
 	char *path = seg_path(s, id);
-	int r = read_all(path, out);
+	int r = buf_read_file(path, out);
 	free(path);
 	return r;
 }
