@@ -26,8 +26,8 @@ BASE_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitiz
 LDFLAGS += -fsanitize=address,undefined
 endif
 
-AGENT_PKGS := dbus-1 libconfig libzstd libcurl x11 xi libevdev
-TUI_PKGS := dbus-1 libconfig ncursesw
+AGENT_PKGS := dbus-1 libconfig libzstd libcurl x11 xi libevdev libcrypto
+TUI_PKGS := dbus-1 libconfig ncursesw libcrypto
 ALL_PKGS = $(sort $(AGENT_PKGS) $(TUI_PKGS))
 pkg_cflags = $(shell $(PKG_CONFIG) --cflags $(1) 2>/dev/null)
 pkg_libs = $(shell $(PKG_CONFIG) --libs $(1) 2>/dev/null)
@@ -48,7 +48,7 @@ all: $(PROGRAMS)
 
 $(BUILD)/ipc/%.o: ipc/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE_CFLAGS) $(call pkg_cflags,dbus-1 libconfig) $(CFLAGS) -c $< -o $@
+	$(CC) $(BASE_CFLAGS) $(call pkg_cflags,dbus-1 libconfig libcrypto) $(CFLAGS) -c $< -o $@
 
 $(BUILD)/agent/%.o: agent/%.c
 	@mkdir -p $(dir $@)

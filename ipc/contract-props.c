@@ -287,7 +287,7 @@ static const struct entry table[] = {
     METHOD("History", "ta(tssu)", true),
     METHOD("LimitStream", "", false),
     METHOD("AcknowledgePolicy", "", false),
-    METHOD("HistoryChain", "ta(tss)", false),
+    METHOD("HistoryChain", "ta(tss)", true),
     METHOD("Activity", "a(taus)", false),
 };
 
