@@ -236,26 +236,25 @@ static int copy_bytes(struct history *h, uint64_t from, uint64_t to, FILE *f)
 	return 0;
 }
 
-/* The lines before the first chained one into f, each of four fields
- * with its seq, prev and hash added; the others as they are. */
-static int write_chained(struct history *h, size_t first_chained, FILE *f)
+/* Lines from..to-1 into f, each of four fields with its seq, prev and
+ * hash added after *seq and prev (which move on); the others as they
+ * are. */
+static int write_chained(struct history *h, size_t from, size_t to, uint64_t *seq,
+                         char prev[CHAIN_HEX + 1], FILE *f)
 {
-	uint64_t seq = 0;
-	char prev[CHAIN_HEX + 1];
-	memcpy(prev, chain_zero, sizeof prev);
-	for (size_t i = 0; i < first_chained; i++) {
+	for (size_t i = from; i < to; i++) {
 		struct history_entry e;
 		int kind = line_kind(h, i, &e);
 		int r = 0;
 		if (kind == 0) {
 			char hash[CHAIN_HEX + 1];
-			chain_hash(prev, ++seq, e.time, e.action, e.detail, e.uid, hash);
+			chain_hash(prev, ++*seq, e.time, e.action, e.detail, e.uid, hash);
 			char *d = escape_field(e.detail);
 			if (fprintf(f, "%" PRIu64 "\t%" PRIu32 "\t%s\t%s\t%" PRIu64 "\t%s\t%s\n",
-			            e.time, e.uid, e.action, d, seq, prev, hash) < 0)
+			            e.time, e.uid, e.action, d, *seq, prev, hash) < 0)
 				r = -EIO;
 			free(d);
-			memcpy(prev, hash, sizeof prev);
+			memcpy(prev, hash, CHAIN_HEX + 1);
 			h->chained_on_open++;
 		} else {
 			r = copy_bytes(h, h->offsets[i], h->offsets[i + 1], f);
@@ -267,27 +266,61 @@ static int write_chained(struct history *h, size_t first_chained, FILE *f)
 	return 0;
 }
 
-/* Chains the entries written before the chain, once: the file is
- * rewritten whole (a temporary file, fsync, rename) and indexed again. */
-static int chain_old_lines(struct history *h)
+/* The lines from the first (first set) or from the last, up to the
+ * first chained one met: how many of them have four fields and no link;
+ * the chained one's index in *at and its link in *link (*at SIZE_MAX:
+ * no line is chained). */
+static size_t unchained_run(struct history *h, bool first, size_t *at, struct history_entry *link)
 {
-	size_t first_chained = h->n, old = 0;
-	for (size_t i = 0; i < h->n && first_chained == h->n; i++) {
+	size_t old = 0;
+	*at = SIZE_MAX;
+	for (size_t k = 0; k < h->n && *at == SIZE_MAX; k++) {
+		size_t i = first ? k : h->n - 1 - k;
 		struct history_entry e;
 		int kind = line_kind(h, i, &e);
 		history_entry_fini(&e);
-		if (kind == 1)
-			first_chained = i;
+		if (kind == 1) {
+			*at = i;
+			*link = e;
+		}
 		old += kind == 0;
 	}
+	return old;
+}
+
+/* Chains the entries that have no link, once: those before the first
+ * chained line (written before the chain) and after the last (appended
+ * by an agent that did not chain). The file is rewritten whole (a
+ * temporary file, fsync, rename) and indexed again; the lines between
+ * are copied as they are. */
+static int chain_old_lines(struct history *h)
+{
+	struct history_entry first, last;
+	size_t a, b;
+	size_t old = unchained_run(h, true, &a, &first);
+	if (a != SIZE_MAX)
+		old += unchained_run(h, false, &b, &last);
 	if (!old)
 		return 0;
+	uint64_t seq = 0;
+	char prev[CHAIN_HEX + 1];
+	memcpy(prev, chain_zero, sizeof prev);
 	struct out_file o;
 	int r = out_file_open(&o, h->path, true);
 	if (r < 0)
 		return r;
-	if ((r = write_chained(h, first_chained, o.f)) < 0 ||
-	    (r = copy_bytes(h, h->offsets[first_chained], h->offsets[h->n], o.f)) < 0) {
+	if (a == SIZE_MAX) {
+		r = write_chained(h, 0, h->n, &seq, prev, o.f);
+	} else {
+		r = write_chained(h, 0, a, &seq, prev, o.f);
+		if (r == 0)
+			r = copy_bytes(h, h->offsets[a], h->offsets[b + 1], o.f);
+		seq = last.seq;
+		memcpy(prev, last.hash, sizeof prev);
+		if (r == 0)
+			r = write_chained(h, b + 1, h->n, &seq, prev, o.f);
+	}
+	if (r < 0) {
 		out_file_abort(&o);
 		h->chained_on_open = 0;
 		return r;

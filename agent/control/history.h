@@ -24,10 +24,11 @@ struct history_entry {
 
 /* Opens (creating, 0600) and indexes path. A torn last line from a crash
  * is cut off; a file of which not one line reads is renamed to
- * path.damaged-TIME and a new one begun. Entries written before the chain
- * (the lines of four fields before the first chained line) are chained
- * once: the file is rewritten with their seq, prev and hash. A stored
- * hash is never recomputed. NULL with *err = -errno on failure. */
+ * path.damaged-TIME and a new one begun. Entries without a link (lines of
+ * four fields, before the first chained line or after the last) are
+ * chained once: the file is rewritten with their seq, prev and hash. A
+ * stored hash is never recomputed; a line of four fields between chained
+ * lines stays outside the chain. NULL with *err = -errno on failure. */
 struct history *history_open(const char *path, int *err);
 /* How many entries open chained (0 once the file is chained). */
 size_t history_chained_on_open(const struct history *h);

@@ -301,6 +301,25 @@ static void test_stored_hashes_kept(void **state)
 	free(path);
 }
 
+/* Lines without a link after the last chained one (an agent that did
+ * not chain appended them) are chained on from it. */
+static void test_tail_chained_on(void **state)
+{
+	(void)state;
+	static const char tail[] =
+	    "2000\t1000\tpause\tpaused for 15 min\t2\t" H1 "\t" H2 "\n"
+	    "3000\t1000\tresume\ttab\\there \xe2\x80\x94 \xc3\xbcn\xc3\xaf\n";
+	char *path = write_history(tail, sizeof tail - 1);
+	int err;
+	struct history *h = history_open(path, &err);
+	assert_non_null(h);
+	assert_int_equal(history_chained_on_open(h), 1);
+	entry_is(h, 1, 2, H1, H2);
+	entry_is(h, 0, 3, H2, H3);
+	history_free(h);
+	free(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -310,6 +329,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_append_chains, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_old_file_chained_once, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_stored_hashes_kept, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_tail_chained_on, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("history", tests, NULL, NULL);
 }

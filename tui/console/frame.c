@@ -289,6 +289,12 @@ void frame_paint(WINDOW *w, const struct model *m, struct ui *ui)
 		                line);
 		top++;
 	}
+	/* So does a History whose chain did not check. */
+	if (ui->chain_warning && bottom - top >= 3) {
+		widget_text_cut(w, &ui->theme, top, 0, cols, theme_attr(&ui->theme, THEME_ERROR),
+		                ui->chain_warning);
+		top++;
+	}
 	if (ui->message && bottom - top >= 2) {
 		bottom--;
 		widget_text_cut(

@@ -99,6 +99,8 @@ struct ui {
 
 	struct ui_export export; /* shown in the message line and in x */
 
+	char *chain_warning; /* History's chain did not check: the banner, or NULL */
+
 	char *message; /* one line above the function bar */
 	bool message_error;
 	enum ui_message_bind message_bind;
