@@ -112,8 +112,10 @@ static void on_chain(DBusMessage *reply, void *data)
 	struct console_verify *s = c->verify;
 	struct contract_chain ch;
 	struct contract_fault f;
-	if (!good(c, r, reply, contract_read_history_chain(reply, CHECK_PAGE, &ch, &f), &f))
+	if (!good(c, r, reply, contract_read_history_chain(reply, CHECK_PAGE, &ch, &f), &f)) {
+		contract_chain_fini(&ch); /* a stale page read well */
 		return;
+	}
 	bool moved = s->page.total != s->total || ch.total != s->total || s->page.n != ch.n;
 	for (size_t i = 0; !moved && i < ch.n; i++) {
 		const struct contract_history_entry *e = &s->page.rows[i];
@@ -140,8 +142,10 @@ static void on_history(DBusMessage *reply, void *data)
 	struct console_verify *s = c->verify;
 	struct contract_fault f;
 	struct contract_history page;
-	if (!good(c, r, reply, contract_read_history(reply, CHECK_PAGE, &page, &f), &f))
+	if (!good(c, r, reply, contract_read_history(reply, CHECK_PAGE, &page, &f), &f)) {
+		contract_history_fini(&page);
 		return;
+	}
 	if (s->offset == 0)
 		s->total = page.total;
 	contract_history_fini(&s->page);
