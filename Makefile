@@ -48,7 +48,7 @@ all: $(PROGRAMS)
 
 $(BUILD)/ipc/%.o: ipc/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE_CFLAGS) $(call pkg_cflags,dbus-1 libconfig) $(CFLAGS) -c $< -o $@
+	$(CC) $(BASE_CFLAGS) $(call pkg_cflags,dbus-1 libconfig libcrypto) $(CFLAGS) -c $< -o $@
 
 $(BUILD)/agent/%.o: agent/%.c
 	@mkdir -p $(dir $@)

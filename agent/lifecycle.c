@@ -195,6 +195,9 @@ static char *open_state(struct agent *a, const struct agent_options *o)
 	if (history_recovered(a->history))
 		agent_log(a, "state-recovered", CAPCTL_UID_AGENT, "%s",
 		          history_recovered(a->history));
+	if (history_chained_on_open(a->history))
+		log_msg("History: chained the %zu entries that had no hash",
+		        history_chained_on_open(a->history));
 	control_init(&a->control, a->policy.max_pause_minutes * 60,
 	             a->policy.daily_pause_budget_minutes * 60, a->policy.max_pending_exemptions);
 	if (load_state(a) < 0 || agent_open_activity(a, dir) < 0)

@@ -255,34 +255,59 @@ static DBusMessage *page_begin(DBusMessage *m, dbus_uint64_t total, const char *
 	return reply;
 }
 
-static DBusMessage *m_history(struct agent *a, DBusMessage *m, uint32_t uid)
+/* One entry of History (tssu), or of HistoryChain (tss). */
+static void append_history(DBusMessageIter *arr, const struct history_entry *e, bool chain)
+{
+	DBusMessageIter st;
+	dbus_uint64_t t = chain ? e->seq : e->time;
+	dbus_uint32_t u = e->uid;
+	const char *prev = e->prev, *hash = e->hash;
+	dbus_message_iter_open_container(arr, DBUS_TYPE_STRUCT, NULL, &st);
+	dbus_message_iter_append_basic(&st, DBUS_TYPE_UINT64, &t);
+	if (chain) {
+		dbus_message_iter_append_basic(&st, DBUS_TYPE_STRING, &prev);
+		dbus_message_iter_append_basic(&st, DBUS_TYPE_STRING, &hash);
+	} else {
+		/* History is written by us but read from disk, and a detail may
+		 * hold a caller's or a file's string: fit before sending. */
+		busstr_append(&st, e->action);
+		busstr_append(&st, e->detail);
+		dbus_message_iter_append_basic(&st, DBUS_TYPE_UINT32, &u);
+	}
+	dbus_message_iter_close_container(arr, &st);
+}
+
+/* History and HistoryChain: the same entries, the same pages. */
+static DBusMessage *history_page(struct agent *a, DBusMessage *m, bool chain)
 {
 	uint64_t offset, total = history_count(a->history);
 	uint32_t limit;
-	DBusMessageIter it, arr, st;
-	(void)uid;
+	DBusMessageIter it, arr;
 	DBusMessage *reply = page_args(m, &offset, &limit);
 	if (reply)
 		return reply;
-	reply = page_begin(m, total, "(tssu)", &it, &arr);
+	reply = page_begin(m, total, chain ? "(tss)" : "(tssu)", &it, &arr);
 	for (uint64_t i = offset; i < total && i < offset + limit; i++) {
 		struct history_entry e;
 		if (history_get(a->history, (size_t)i, &e) < 0)
 			continue;
-		dbus_uint64_t t = e.time;
-		dbus_uint32_t u = e.uid;
-		/* History is written by us but read from disk, and a detail may
-		 * hold a caller's or a file's string: fit before sending. */
-		dbus_message_iter_open_container(&arr, DBUS_TYPE_STRUCT, NULL, &st);
-		dbus_message_iter_append_basic(&st, DBUS_TYPE_UINT64, &t);
-		busstr_append(&st, e.action);
-		busstr_append(&st, e.detail);
-		dbus_message_iter_append_basic(&st, DBUS_TYPE_UINT32, &u);
-		dbus_message_iter_close_container(&arr, &st);
+		append_history(&arr, &e, chain);
 		history_entry_fini(&e);
 	}
 	dbus_message_iter_close_container(&it, &arr);
 	return reply;
+}
+
+static DBusMessage *m_history(struct agent *a, DBusMessage *m, uint32_t uid)
+{
+	(void)uid;
+	return history_page(a, m, false);
+}
+
+static DBusMessage *m_history_chain(struct agent *a, DBusMessage *m, uint32_t uid)
+{
+	(void)uid;
+	return history_page(a, m, true);
 }
 
 static DBusMessage *m_forget(struct agent *a, DBusMessage *m, uint32_t uid)
@@ -625,6 +650,7 @@ const struct service_method service_methods[] = {
     {CAPCTL_IFACE, "DeleteSegments", "at", "u", "(at ids)", m_delete_segments, false},
     {CAPCTL_IFACE, "RecentEvents", "u", "a(stsiiis)", "(u limit)", m_recent_events, false},
     {CAPCTL_IFACE, "History", "tu", "ta(tssu)", "(t offset, u limit)", m_history, false},
+    {CAPCTL_IFACE, "HistoryChain", "tu", "ta(tss)", "(t offset, u limit)", m_history_chain, false},
     {CAPCTL_IFACE, "LimitStream", "ss", "", "(s stream, s fidelity)", m_limit_stream, true},
     {CAPCTL_IFACE, "AcknowledgePolicy", "s", "", "(s digest)", m_acknowledge, true},
     {CAPCTL_IFACE, "Activity", "ttu", "a(taus)", "(t from, t to, u step)", m_activity, false},

@@ -290,7 +290,7 @@ static const struct entry table[] = {
     METHOD("History", "ta(tssu)", true),
     METHOD("LimitStream", "", true),
     METHOD("AcknowledgePolicy", "", true),
-    METHOD("HistoryChain", "ta(tss)", false),
+    METHOD("HistoryChain", "ta(tss)", true),
     METHOD("Activity", "a(taus)", true),
 };
 

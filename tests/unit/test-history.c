@@ -1,6 +1,8 @@
 /* History's reader (agent/control/history.c): a line that cannot be read
  * is an "unreadable" entry saying where, never skipped, so the count and
- * the entries agree; a file of which nothing reads is kept aside. */
+ * the entries agree; a file of which nothing reads is kept aside. And its
+ * hash chain (ipc/chain.c): vectors computed apart with python3's hashlib,
+ * the chaining of a file from before the chain, stored hashes kept. */
 #define _GNU_SOURCE
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "chain.h"
 #include "control/history.h"
 #include "util.h"
 
@@ -155,11 +158,178 @@ static void test_unreadable_file_kept_aside(void **state)
 	free(path);
 }
 
+/* sha256(PREV "\n" SEQ "\t" TIME "\t" ACTION "\t" DETAIL "\t" UID), by
+ * python3 -c 'import hashlib; print(hashlib.sha256(...).hexdigest())'. */
+#define H1 "178b217ee4f3cac2c8d087fb9c928051c235773b4c25e84e75302923470a0127"
+#define H2 "9337fc5e9bb7480c4c193bab078efab607d10d6b06fa32ddef27b666014631bf"
+#define H3 "001de2e1cdad04dfafe38b2aa03132e554ddf2bb7f7fdc91268dc9409ed8f0e4"
+#define Z64 "0000000000000000000000000000000000000000000000000000000000000000"
+#define D3 "tab\there \xe2\x80\x94 \xc3\xbcn\xc3\xaf"
+
+static void test_chain_vectors(void **state)
+{
+	(void)state;
+	char out[CHAIN_HEX + 1];
+	assert_string_equal(chain_zero, Z64);
+	chain_hash(chain_zero, 1, 1000, "agent-started", "source synthetic", 4294967295u, out);
+	assert_string_equal(out, H1);
+	chain_hash(H1, 2, 2000, "pause", "paused for 15 min", 1000, out);
+	assert_string_equal(out, H2);
+	chain_hash(H2, 3, 3000, "resume", D3, 1000, out);
+	assert_string_equal(out, H3);
+	assert_true(chain_hex_valid(H1));
+	assert_false(chain_hex_valid(""));
+	assert_false(chain_hex_valid(H1 "0"));
+	assert_false(
+	    chain_hex_valid("178B217ee4f3cac2c8d087fb9c928051c235773b4c25e84e75302923470a0127"));
+	assert_false(
+	    chain_hex_valid("178b217ee4f3cac2c8d087fb9c928051c235773b4c25e84e75302923470a012"));
+}
+
+static void entry_is(struct history *h, size_t i, uint64_t seq, const char *prev, const char *hash)
+{
+	struct history_entry e;
+	assert_int_equal(history_get(h, i, &e), 0);
+	assert_int_equal(e.seq, seq);
+	assert_string_equal(e.prev, prev);
+	assert_string_equal(e.hash, hash);
+	history_entry_fini(&e);
+}
+
+static char *read_all(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	assert_non_null(f);
+	static char buf[8192];
+	buf[fread(buf, 1, sizeof buf - 1, f)] = '\0';
+	fclose(f);
+	return buf;
+}
+
+static void test_append_chains(void **state)
+{
+	(void)state;
+	char *path = xasprintf("%s/history", dir);
+	int err;
+	struct history *h = history_open(path, &err);
+	assert_non_null(h);
+	assert_int_equal(history_append(h, 1000, "agent-started", "source synthetic", 4294967295u),
+	                 0);
+	assert_int_equal(history_append(h, 2000, "pause", "paused for 15 min", 1000), 0);
+	assert_int_equal(history_append(h, 3000, "resume", D3, 1000), 0);
+	entry_is(h, 2, 1, Z64, H1);
+	entry_is(h, 1, 2, H1, H2);
+	entry_is(h, 0, 3, H2, H3);
+	history_free(h);
+	assert_string_equal(
+	    read_all(path),
+	    "1000\t4294967295\tagent-started\tsource synthetic\t1\t" Z64 "\t" H1
+	    "\n2000\t1000\tpause\tpaused for 15 min\t2\t" H1 "\t" H2
+	    "\n3000\t1000\tresume\ttab\\there \xe2\x80\x94 \xc3\xbcn\xc3\xaf\t3\t" H2 "\t" H3 "\n");
+	/* Reopened, the chain goes on from the newest line. */
+	h = history_open(path, &err);
+	assert_int_equal(history_chained_on_open(h), 0);
+	assert_int_equal(history_append(h, 4000, "pause", "x", 1000), 0);
+	char want[CHAIN_HEX + 1];
+	chain_hash(H3, 4, 4000, "pause", "x", 1000, want);
+	entry_is(h, 0, 4, H3, want);
+	history_free(h);
+	free(path);
+}
+
+/* A History from before the chain is chained once, in place. */
+static void test_old_file_chained_once(void **state)
+{
+	(void)state;
+	static const char old[] = "1000\t4294967295\tagent-started\tsource synthetic\n"
+	                          "garbage\n"
+	                          "2000\t1000\tpause\tpaused for 15 min\n"
+	                          "3000\t1000\tresume\ttab\\there \xe2\x80\x94 \xc3\xbcn\xc3\xaf\n";
+	char *path = write_history(old, sizeof old - 1);
+	int err;
+	struct history *h = history_open(path, &err);
+	assert_non_null(h);
+	assert_int_equal(history_chained_on_open(h), 3);
+	assert_int_equal(history_count(h), 4);
+	entry_is(h, 3, 1, Z64, H1);
+	entry_is(h, 2, 0, Z64, Z64); /* the unreadable line stays outside */
+	entry_is(h, 1, 2, H1, H2);
+	entry_is(h, 0, 3, H2, H3);
+	history_free(h);
+	assert_string_equal(
+	    read_all(path),
+	    "1000\t4294967295\tagent-started\tsource synthetic\t1\t" Z64 "\t" H1
+	    "\ngarbage\n2000\t1000\tpause\tpaused for 15 min\t2\t" H1 "\t" H2
+	    "\n3000\t1000\tresume\ttab\\there \xe2\x80\x94 \xc3\xbcn\xc3\xaf\t3\t" H2 "\t" H3 "\n");
+	struct stat st;
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	h = history_open(path, &err);
+	assert_int_equal(history_chained_on_open(h), 0);
+	entry_is(h, 0, 3, H2, H3);
+	history_free(h);
+	free(path);
+}
+
+/* An edited entry keeps the hash stored with it; a line of four fields
+ * after the chain began is not chained; pruned lines leave the rest as
+ * they were and the chain goes on from the newest. */
+static void test_stored_hashes_kept(void **state)
+{
+	(void)state;
+	static const char edited[] = "2000\t1000\tpause\tpaused for 1 min\t2\t" H1 "\t" H2 "\n"
+	                             "2500\t1000\tpause\tslipped in\n"
+	                             "3000\t1000\tresume\tx\t3\t" H2 "\t" H3 "\n";
+	char *path = write_history(edited, sizeof edited - 1);
+	int err;
+	struct history *h = history_open(path, &err);
+	assert_non_null(h);
+	assert_int_equal(history_chained_on_open(h), 0);
+	entry_is(h, 2, 2, H1, H2);
+	entry_is(h, 1, 0, Z64, Z64);
+	entry_is(h, 0, 3, H2, H3);
+	struct history_entry e;
+	assert_int_equal(history_get(h, 1, &e), 0);
+	assert_string_equal(e.detail, "slipped in");
+	history_entry_fini(&e);
+	assert_int_equal(history_append(h, 4000, "pause", "x", 1000), 0);
+	char want[CHAIN_HEX + 1];
+	chain_hash(H3, 4, 4000, "pause", "x", 1000, want);
+	entry_is(h, 0, 4, H3, want);
+	history_free(h);
+	assert_true(strncmp(read_all(path), edited, sizeof edited - 1) == 0);
+	free(path);
+}
+
+/* Lines without a link after the last chained one (an agent that did
+ * not chain appended them) are chained on from it. */
+static void test_tail_chained_on(void **state)
+{
+	(void)state;
+	static const char tail[] =
+	    "2000\t1000\tpause\tpaused for 15 min\t2\t" H1 "\t" H2 "\n"
+	    "3000\t1000\tresume\ttab\\there \xe2\x80\x94 \xc3\xbcn\xc3\xaf\n";
+	char *path = write_history(tail, sizeof tail - 1);
+	int err;
+	struct history *h = history_open(path, &err);
+	assert_non_null(h);
+	assert_int_equal(history_chained_on_open(h), 1);
+	entry_is(h, 1, 2, H1, H2);
+	entry_is(h, 0, 3, H2, H3);
+	history_free(h);
+	free(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_unreadable_lines_are_entries, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_unreadable_file_kept_aside, setup, teardown),
+	    cmocka_unit_test(test_chain_vectors),
+	    cmocka_unit_test_setup_teardown(test_append_chains, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_old_file_chained_once, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_stored_hashes_kept, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_tail_chained_on, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("history", tests, NULL, NULL);
 }

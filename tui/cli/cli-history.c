@@ -1,5 +1,6 @@
 /* capctl history and notice: the agent's log of what was done, and the
- * privacy notice of the policy in force. */
+ * privacy notice of the policy in force. history --verify is in
+ * cli-verify.c. */
 #include "cli/cli-int.h"
 #include "model/summary.h"
 #include "names.h"
@@ -65,6 +66,8 @@ int cli_history(struct cli *c, char **args, int n_args)
 	                      .read = history_read,
 	                      .row = history_row};
 	int rc;
+	if (c->opt[CLI_OPT_VERIFY])
+		return cli_history_verify(c);
 	if ((rc = cli_parse_limit(c, HISTORY_DEFAULT, &p.limit)) || (rc = cli_connect(c)) ||
 	    (rc = cli_page_through(c, &p)))
 		return rc;

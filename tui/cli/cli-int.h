@@ -30,6 +30,7 @@ enum cli_opt {
 	CLI_OPT_SINCE,
 	CLI_OPT_OUTPUT,
 	CLI_OPT_FORCE,
+	CLI_OPT_VERIFY,
 	CLI_N_OPTS
 };
 
@@ -219,7 +220,9 @@ int cli_data_delete(struct cli *c, char **args, int n_args);     /* cli-data.c *
 int cli_data_export(struct cli *c, char **args, int n_args);     /* cli-data.c */
 int cli_history(struct cli *c, char **args, int n_args);         /* cli-history.c */
 int cli_notice(struct cli *c, char **args, int n_args);          /* cli-history.c */
-int cli_help(struct cli *c, char **args, int n_args);            /* cli-help.c */
+/* capctl history --verify (cli-verify.c), for cli_history. */
+int cli_history_verify(struct cli *c);
+int cli_help(struct cli *c, char **args, int n_args); /* cli-help.c */
 
 /* ---- help (cli-help.c) ---- */
 

@@ -169,12 +169,25 @@ const struct cli_command cli_commands[CLI_N_COMMANDS] = {
     [CLI_CMD_HISTORY] =
         {
             .name = "history",
-            .args = "[--limit N]",
-            .options = {{CLI_OPT_LIMIT, "the newest N entries (default 20)"}},
+            .args = "[--limit N] | --verify",
+            .options = {{CLI_OPT_LIMIT, "the newest N entries (default 20)"},
+                        {CLI_OPT_VERIFY, "check the hash chain and that it extends what "
+                                         "you saw last time"}},
             .run = cli_history,
-            .summary = "the agent's log, newest first (default 20 entries)",
-            .json = "{\"total\": N, \"entries\": [...]}",
-            .example = "capctl history --limit 50",
+            .summary = "the agent's log, newest first (default 20 entries);\n"
+                       "--verify checks its hash chain and that it extends\n"
+                       "what this user saw last time",
+            .more = "--verify reads the whole History and its chain (HistoryChain), "
+                    "recomputes every hash, and looks for the newest entry it found "
+                    "intact last time, kept in $XDG_STATE_HOME/capctl/history-seen "
+                    "(~/.local/state when unset). It exits 0 when the chain is intact "
+                    "and extends that entry, and 1 naming the first entry that does not "
+                    "match, or saying that entries you saw are gone.",
+            .json = "{\"total\": N, \"entries\": [...]}; with --verify {\"entries\": N, "
+                    "\"intact\": true|false, \"first_check\": ..., \"newest\": ..., "
+                    "\"last_seen\": ..., \"last_checked\": ..., \"problem\": ..., "
+                    "\"entry\": ...}",
+            .example = "capctl history --verify",
         },
     [CLI_CMD_NOTICE] =
         {

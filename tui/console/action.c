@@ -23,9 +23,12 @@ void action_view(struct console *c, enum ui_view v)
 {
 	if (v == c->ui.view)
 		return;
-	/* Coming back to a list shows what is new since. */
-	if (v == UI_VIEW_HISTORY)
+	/* Coming back to a list shows what is new since; History is
+	 * checked again as it is shown. */
+	if (v == UI_VIEW_HISTORY) {
 		model_hist_refresh(&c->model);
+		console_verify(c);
+	}
 	if (v == UI_VIEW_DATA) {
 		pages_refresh(&c->model.segs);
 		pages_refresh(&c->model.segev);

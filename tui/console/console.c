@@ -274,8 +274,10 @@ static void on_owner(const char *owner, void *data)
 	struct console *c = data;
 	unsigned dirty =
 	    model_set_link(&c->model, owner ? MODEL_LINK_LIVE : MODEL_LINK_GONE, owner);
-	if (owner)
+	if (owner) {
 		client_get_all(c->client, on_get_all, c, NULL);
+		console_verify(c);
+	}
 	/* Whatever was on its way to the old agent is moot. */
 	dialog_all_answered(&c->ui);
 	c->live_waiting = false;
@@ -697,6 +699,7 @@ out:
 	loop_timer_free(c->live_timer);
 	loop_free(c->loop);
 	model_fini(&c->model);
+	console_verify_free(c);
 	ui_fini(&c->ui);
 	free(c->withdrawing);
 	return c->exit_code;

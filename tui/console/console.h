@@ -20,6 +20,8 @@
 #include "model/model.h"
 #include "util.h"
 
+struct console_verify;
+
 struct console {
 	struct loop *loop;
 	const struct settings *settings; /* borrowed */
@@ -59,6 +61,7 @@ struct console {
 	struct term_input input;
 	bool curses; /* the terminal is in curses mode */
 	int exit_code;
+	struct console_verify *verify; /* the check of History's chain (chaincheck.c) */
 };
 
 /* Opens the console on the bus the settings (or --session/--system) say
@@ -88,6 +91,11 @@ int console_export_start(struct console *c, const char *path, uint64_t only, cha
 void console_export_cancel(struct console *c);
 /* "~/capctl-export-20261129-070324.jsonl" for a time: heap. */
 char *console_export_default_path(uint64_t now);
+
+/* Checks History's chain anew (chaincheck.c): a failure shows in
+ * ui.chain_warning until a check passes. */
+void console_verify(struct console *c);
+void console_verify_free(struct console *c);
 
 /* The model changed (dirty bits of model.h): schedules a frame, at once
  * for state and coalesced to refresh_ms for counters. */

@@ -256,6 +256,29 @@ static void draw_funcbar(WINDOW *w, const struct model *m, const struct ui *ui, 
 	widget_funcbar(w, &ui->theme, y, cols, fk, n);
 }
 
+/* The banner of a History that did not check, wrapped to two lines when
+ * the body has room, from row top; returns the row after it. */
+static int draw_chain_warning(WINDOW *w, struct ui *ui, int top, int bottom, int cols)
+{
+	const char *s = ui->chain_warning;
+	if (!s || bottom - top < 3)
+		return top;
+	struct text_line *lines;
+	size_t n = text_wrap(s, strlen(s), cols, &lines);
+	size_t room = bottom - top >= 8 ? 2 : 1;
+	for (size_t i = 0; i < n && i < room; i++) {
+		/* The last row shown takes the rest, cut with an ellipsis. */
+		char *part = i + 1 == room
+		                 ? xstrdup(s + lines[i].start)
+		                 : xasprintf("%.*s", (int)lines[i].len, s + lines[i].start);
+		widget_text_cut(w, &ui->theme, top++, 0, cols, theme_attr(&ui->theme, THEME_ERROR),
+		                part);
+		free(part);
+	}
+	free(lines);
+	return top;
+}
+
 void frame_paint(WINDOW *w, const struct model *m, struct ui *ui)
 {
 	int rows, cols;
@@ -298,6 +321,8 @@ void frame_paint(WINDOW *w, const struct model *m, struct ui *ui)
 		                      : "A policy change waits for your acknowledgment: press a.");
 		top++;
 	}
+	/* So does a History whose chain did not check. */
+	top = draw_chain_warning(w, ui, top, bottom, cols);
 	if (ui->message && bottom - top >= 2) {
 		bottom--;
 		widget_text_cut(

@@ -26,6 +26,7 @@ void ui_fini(struct ui *ui)
 	dialogs_free(ui->dialogs);
 	free(ui->export.path);
 	free(ui->ex_select_id);
+	free(ui->chain_warning);
 	free(ui->message);
 	free(ui->consent_later);
 	memset(ui, 0, sizeof *ui);

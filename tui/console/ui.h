@@ -102,6 +102,7 @@ struct ui {
 	/* The Consent digest whose "What changed" page the person left for
 	 * later: it does not open on its own again for it. */
 	char *consent_later;
+	char *chain_warning; /* History's chain did not check: the banner, or NULL */
 
 	char *message; /* one line above the function bar */
 	bool message_error;
