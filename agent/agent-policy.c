@@ -43,18 +43,20 @@ static void warn_line(const char *msg, void *data)
 	log_msg("%s", msg);
 }
 
-/* The keys whose value differs between a and b, by name, into out. */
-static void changed_keys(const struct consent_values *a, const struct consent_values *b, char *out,
-                         size_t size)
+/* The keys whose value differs between a and b, by name (heap): all of
+ * them if need be, never a list cut short (all of them and "; waiting for
+ * acknowledgment" are 451 bytes, within agent_log's 511). */
+static char *changed_keys(const struct consent_values *a, const struct consent_values *b)
 {
-	size_t len = 0;
-	out[0] = '\0';
-	for (int k = 0; k < N_CONSENT_KEYS && len < size; k++)
+	char *out = xstrdup("");
+	for (int k = 0; k < N_CONSENT_KEYS; k++)
 		if (strcmp(a->v[k], b->v[k]) != 0) {
-			int n = snprintf(out + len, size - len, "%s%s", len ? ", " : "",
-			                 consent_key_name(k));
-			len += n > 0 ? (size_t)n : 0;
+			char *next =
+			    xasprintf("%s%s%s", out, *out ? ", " : "", consent_key_name(k));
+			free(out);
+			out = next;
 		}
+	return out;
 }
 
 void agent_reload(struct agent *a)
@@ -74,7 +76,7 @@ void agent_reload(struct agent *a)
 		return;
 	}
 	struct consent_values before, after;
-	char d_before[CONSENT_DIGEST_LEN + 1], d_after[CONSENT_DIGEST_LEN + 1], keys[400];
+	char d_before[CONSENT_DIGEST_LEN + 1], d_after[CONSENT_DIGEST_LEN + 1];
 	agent_consent_values(a, &before);
 	policy_fini(&a->written);
 	a->written = p;
@@ -92,11 +94,12 @@ void agent_reload(struct agent *a)
 	agent_log(a, "policy-loaded", CAPCTL_UID_AGENT, "%s",
 	          a->policy_path ? a->policy_path : "no policy file: the defaults");
 	if (strcmp(d_before, d_after) != 0) {
-		changed_keys(&before, &after, keys, sizeof keys);
+		char *keys = changed_keys(&before, &after);
 		agent_log(a, "policy-changed", CAPCTL_UID_AGENT, "%s%s", keys,
 		          consent_waiting(&a->consent, &after, a->written.wait_for_acknowledgment)
 		              ? "; waiting for acknowledgment"
 		              : "");
+		free(keys);
 	}
 	consent_values_fini(&before);
 	consent_values_fini(&after);
