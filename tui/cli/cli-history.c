@@ -82,27 +82,8 @@ static void wrapped(const char *text, int cols)
 	free(lines);
 }
 
-int cli_notice(struct cli *c, char **args, int n_args)
+void cli_print_notice(const struct model_notice *n)
 {
-	(void)args;
-	(void)n_args;
-	struct model m;
-	int rc;
-	struct contract_props p;
-	if ((rc = cli_load_property(c, &m, MODEL_PROP_NOTICE, &p)))
-		return rc;
-	if (c->json) {
-		/* The dictionary as the decoder read it. */
-		struct json j;
-		json_init(&j, stdout);
-		json_contract_dict(&j, CONTRACT_PROP_NOTICE, &p.notice);
-		json_finish(&j);
-		contract_props_fini(&p);
-		model_fini(&m);
-		return 0;
-	}
-	contract_props_fini(&p);
-	const struct model_notice *n = &m.notice;
 	struct summary_notice_part parts[SUMMARY_NOTICE_PARTS];
 	summary_notice_parts(n, parts);
 	bool any = false;
@@ -119,6 +100,27 @@ int cli_notice(struct cli *c, char **args, int n_args)
 	}
 	if (!any)
 		say("\nThe policy in force has no privacy notice.\n");
+}
+
+int cli_notice(struct cli *c, char **args, int n_args)
+{
+	(void)args;
+	(void)n_args;
+	struct model m;
+	int rc;
+	struct contract_props p;
+	if ((rc = cli_load_property(c, &m, MODEL_PROP_NOTICE, &p)))
+		return rc;
+	if (c->json) {
+		/* The dictionary as the decoder read it. */
+		struct json j;
+		json_init(&j, stdout);
+		json_contract_dict(&j, CONTRACT_PROP_NOTICE, &p.notice);
+		json_finish(&j);
+	} else {
+		cli_print_notice(&m.notice);
+	}
+	contract_props_fini(&p);
 	model_fini(&m);
 	return 0;
 }

@@ -30,6 +30,7 @@ enum cli_opt {
 	CLI_OPT_SINCE,
 	CLI_OPT_OUTPUT,
 	CLI_OPT_FORCE,
+	CLI_OPT_YES,
 	CLI_N_OPTS
 };
 
@@ -79,6 +80,9 @@ enum cli_command_id {
 	CLI_CMD_DATA_EXPORT,
 	CLI_CMD_HISTORY,
 	CLI_CMD_NOTICE,
+	CLI_CMD_LIMIT,
+	CLI_CMD_CHANGES,
+	CLI_CMD_ACKNOWLEDGE,
 	CLI_CMD_HELP,
 	CLI_N_COMMANDS
 };
@@ -199,6 +203,12 @@ void cli_print_state(const struct cli *c, const struct model *m);
 /* When usec is, as a person reads it from now. */
 void cli_when_text(uint64_t usec, char *buf, size_t size);
 
+/* ---- shared by the handlers (cli-history.c) ---- */
+
+/* The privacy notice as capctl notice prints it: its version, then each
+ * section under its title (capctl acknowledge shows the same). */
+void cli_print_notice(const struct model_notice *n);
+
 /* ---- the handlers: the words after the command's name in args[n]; each
  * returns the exit status. Each is called once the line is checked
  * against its entry: no option it does not take, min_args to max_args
@@ -219,6 +229,9 @@ int cli_data_delete(struct cli *c, char **args, int n_args);     /* cli-data.c *
 int cli_data_export(struct cli *c, char **args, int n_args);     /* cli-data.c */
 int cli_history(struct cli *c, char **args, int n_args);         /* cli-history.c */
 int cli_notice(struct cli *c, char **args, int n_args);          /* cli-history.c */
+int cli_limit(struct cli *c, char **args, int n_args);           /* cli-consent.c */
+int cli_changes(struct cli *c, char **args, int n_args);         /* cli-consent.c */
+int cli_acknowledge(struct cli *c, char **args, int n_args);     /* cli-consent.c */
 int cli_help(struct cli *c, char **args, int n_args);            /* cli-help.c */
 
 /* ---- help (cli-help.c) ---- */
