@@ -29,8 +29,9 @@ static enum contract_result history_read(DBusMessage *reply, uint32_t limit, str
 	return r;
 }
 
-static void history_row(const struct cli_page *pg, size_t i, struct json *j)
+static void history_row(const struct cli_page *pg, size_t i, struct json *j, const void *data)
 {
+	(void)data;
 	const struct contract_history_entry *e = &pg->h.rows[i];
 	if (j) {
 		json_object_begin(j);

@@ -177,7 +177,8 @@ struct cli_page {
 
 /* Pages through a (t offset, u limit) -> (t total, a(...)) method up to
  * limit entries, read by read, calling row for each (with j NULL for plain
- * output; header before the first row when there is any). The pages end
+ * output, and the pager's data; header before the first row when there is
+ * any). The pages end
  * at limit, at the total, or at a page shorter than asked: the total is
  * the agent's claim, not a bound. JSON is held back until the last page is
  * in, so a failure half way leaves stdout empty, not half a document:
@@ -189,7 +190,8 @@ struct cli_pager {
 	void (*header)(void);
 	enum contract_result (*read)(DBusMessage *reply, uint32_t limit, struct cli_page *pg,
 	                             struct contract_fault *f);
-	void (*row)(const struct cli_page *pg, size_t i, struct json *j);
+	void (*row)(const struct cli_page *pg, size_t i, struct json *j, const void *data);
+	const void *data; /* borrowed, for row */
 	uint64_t total, got;
 };
 

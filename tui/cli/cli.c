@@ -459,7 +459,7 @@ static int one_page(struct cli *c, struct cli_pager *p, struct json *j, bool fir
 	else if (first && p->total && pg.n && p->header)
 		p->header();
 	for (size_t i = 0; i < pg.n; i++)
-		p->row(&pg, i, j);
+		p->row(&pg, i, j, p->data);
 	contract_history_fini(&pg.h);
 	contract_segments_fini(&pg.s);
 	p->got += pg.n;

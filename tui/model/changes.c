@@ -1,7 +1,9 @@
 /* Consent.changes in words, for the console's "What changed" page and
- * `capctl changes`: one line a key, then → now, for a person. */
+ * `capctl changes`: one line a key, then → now, for a person; and what the
+ * review hold keeps back, per segment and in all. */
 #define _GNU_SOURCE
 #include "model/summary.h"
+#include "text/human.h"
 #include "util.h"
 
 #include <stdio.h>
@@ -128,4 +130,26 @@ void summary_segment_fate(const struct model *m, const struct model_segment *s, 
 		snprintf(buf, size, "leaves at %s", when);
 	} else
 		snprintf(buf, size, "waiting to be sent");
+}
+
+void summary_held(const struct model *m, uint64_t now, int variant, char *buf, size_t size)
+{
+	const struct model_upload *u = &m->upload;
+	char bytes[32], when[40] = "";
+	if (!u->held_bytes || !u->endpoint || !*u->endpoint) {
+		buf[0] = '\0';
+		return;
+	}
+	human_bytes(u->held_bytes, bytes, sizeof bytes);
+	if (u->next_release > now)
+		local_second(u->next_release, now, when, sizeof when);
+	if (variant == 0 && *when)
+		snprintf(buf, size, "Held for your review: %s; the next part leaves at %s", bytes,
+		         when);
+	else if (variant == 0)
+		snprintf(buf, size, "Held for your review: %s; the next part may leave now", bytes);
+	else if (*when)
+		snprintf(buf, size, "Held %s, next leaves %s", bytes, when);
+	else
+		snprintf(buf, size, "Held %s, next may leave now", bytes);
 }

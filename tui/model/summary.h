@@ -44,6 +44,10 @@ void summary_deferred(const struct model *m, uint64_t now, char *buf, size_t siz
  * UINT64_MAX. */
 void summary_next_upload(const struct model *m, uint64_t now, char *buf, size_t size,
                          uint64_t *changes);
+/* What the review hold keeps back, long (0) or short (1): "Held for your
+ * review: 1.2 kB; the next part leaves at 15:30:12" ("Held 1.2 kB, next
+ * leaves 15:30:12"); "" when nothing is held. */
+void summary_held(const struct model *m, uint64_t now, int variant, char *buf, size_t size);
 /* "On battery, 55% left", "On mains power, battery 80%", "On mains power". */
 void summary_battery(const struct model *m, char *buf, size_t size);
 /* The battery saver in words, long (0) to short (2): "Battery saver on:
