@@ -169,6 +169,13 @@ def strings_props():
     props["Exemptions"] = ("a(sssssstt)", dbus.Array(
         [("EX-1" + ESC, "all", "medical", "pending", "reason" + BIDI, "note" + ESC,
           dbus.UInt64(NOW), dbus.UInt64(0))], signature="(sssssstt)"))
+    props["Consent"] = ("a{sv}", {
+        "digest": v("s", "1" * 64), "acknowledged_digest": v("s", "0" * 64),
+        "acknowledged": v("t", dbus.UInt64(1)), "wait_for_acknowledgment": v("b", True),
+        "waiting": v("b", True),
+        "changes": v("a(sss)", dbus.Array(
+            [("streams.keyboard.fidelity", "timing", "full" + ESC + BIDI + LINE),
+             ("upload.endpoint" + ESC, "", "example.org" + LINE)], signature="(sss)"))})
     props["Notice"] = ("a{sv}", {k: v("s", k + ESC + BIDI + LINE) for k in (
         "purpose", "retention", "anonymization", "model_access", "contact", "version")})
     return [(n, sig, val) for n, (sig, val) in props.items()]

@@ -598,6 +598,46 @@ static void test_summary(void **state)
 
 /* ---- the sparkline ring ---- */
 
+/* What the review hold keeps back: in the status's upload lines, to the
+ * second; nothing said when nothing is held or nothing leaves. */
+static void test_summary_held(void **state)
+{
+	(void)state;
+	struct model m;
+	struct summary_line l[SUMMARY_MAX_LINES];
+	char buf[160];
+	model_init(&m);
+	m.upload.endpoint = xstrdup("ingest.example.com");
+	summary_held(&m, T0, 0, buf, sizeof buf);
+	assert_string_equal(buf, "");
+	m.upload.held_bytes = 1234;
+	m.upload.next_release = T0 + 3600 * USEC_PER_SEC + 5 * USEC_PER_SEC;
+	summary_held(&m, T0, 0, buf, sizeof buf);
+	assert_string_equal(buf, "Held for your review: 1.2 kB; the next part leaves at 08:03:29");
+	summary_held(&m, T0, 1, buf, sizeof buf);
+	assert_string_equal(buf, "Held 1.2 kB, next leaves 08:03:29");
+	int n = summary_upload(&m, T0, l);
+	assert_int_equal(n, 3);
+	assert_string_equal(l[2].label, "");
+	assert_string_equal(l[2].text,
+	                    "Held for your review: 1.2 kB; the next part leaves at 08:03:29");
+	/* Another day: the date too. */
+	m.upload.next_release = T0 + 86400 * USEC_PER_SEC;
+	summary_held(&m, T0, 0, buf, sizeof buf);
+	assert_string_equal(
+	    buf, "Held for your review: 1.2 kB; the next part leaves at 2026-11-30 07:03:24");
+	m.upload.next_release = T0;
+	summary_held(&m, T0, 0, buf, sizeof buf);
+	assert_string_equal(buf, "Held for your review: 1.2 kB; the next part may leave now");
+	summary_held(&m, T0, 1, buf, sizeof buf);
+	assert_string_equal(buf, "Held 1.2 kB, next may leave now");
+	free(m.upload.endpoint);
+	m.upload.endpoint = xstrdup("");
+	summary_held(&m, T0, 0, buf, sizeof buf);
+	assert_string_equal(buf, "");
+	model_fini(&m);
+}
+
 static void test_spark(void **state)
 {
 	(void)state;
@@ -739,6 +779,7 @@ int main(void)
 	    cmocka_unit_test(test_export_merge),
 	    cmocka_unit_test(test_export_since_and_errors),
 	    cmocka_unit_test(test_summary),
+	    cmocka_unit_test(test_summary_held),
 	    cmocka_unit_test(test_spark),
 	    cmocka_unit_test(test_message_binding),
 	    cmocka_unit_test(test_pages_empty_refresh),

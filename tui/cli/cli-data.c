@@ -2,6 +2,7 @@
  * exporting everything as JSON Lines. */
 #include "cli/cli-int.h"
 #include "model/export.h"
+#include "model/summary.h"
 #include "names.h"
 #include "evjson.h"
 #include "text/evtext.h"
@@ -49,7 +50,7 @@ static void local_stamp(uint64_t usec, uint64_t ref, char *buf, size_t size)
 static void segment_header(void)
 {
 	say("%-17s %-15s %-19s %-19s %9s %9s  %-10s  %s\n", "ID", "Stream", "From", "To", "Events",
-	    "Size", "Expires", "Uploaded");
+	    "Size", "Expires", "Upload");
 }
 
 static enum contract_result segments_read(DBusMessage *reply, uint32_t limit, struct cli_page *pg,
@@ -61,7 +62,9 @@ static enum contract_result segments_read(DBusMessage *reply, uint32_t limit, st
 	return r;
 }
 
-static void segment_row(const struct cli_page *pg, size_t i, struct json *j)
+/* data: the model with the Upload property, for what becomes of each
+ * segment (summary_segment_fate). */
+static void segment_row(const struct cli_page *pg, size_t i, struct json *j, const void *data)
 {
 	const struct contract_segment *r = &pg->s.rows[i];
 	const char *stream = contract_stream_name(r->stream);
@@ -85,7 +88,16 @@ static void segment_row(const struct cli_page *pg, size_t i, struct json *j)
 		json_bool(j, r->uploaded);
 		json_object_end(j);
 	} else {
-		char from[32], to[32], ev[32], size[32], exp[32];
+		char from[32], to[32], ev[32], size[32], exp[32], fate[64];
+		struct model_segment ms = {.id = r->id,
+		                           .start = r->start,
+		                           .end = r->end,
+		                           .bytes = r->bytes,
+		                           .expires = r->expires,
+		                           .events = r->events,
+		                           .stream = (char *)stream,
+		                           .uploaded = r->uploaded};
+		summary_segment_fate(data, &ms, now_usec(), false, fate, sizeof fate);
 		local_stamp(r->start, 0, from, sizeof from);
 		/* The segment a stream is writing now has no end yet (0) and
 		 * no expiry until it closes. */
@@ -100,7 +112,7 @@ static void segment_row(const struct cli_page *pg, size_t i, struct json *j)
 		else
 			snprintf(exp, sizeof exp, "-");
 		say("%-17" PRIu64 " %-15s %-19s %-19s %9s %9s  %-10s  %s\n", r->id, stream, from,
-		    to, ev, size, exp, r->uploaded ? "yes" : "no");
+		    to, ev, size, exp, fate);
 	}
 }
 
@@ -114,12 +126,20 @@ int cli_data_list(struct cli *c, char **args, int n_args)
 	                      .header = segment_header,
 	                      .read = segments_read,
 	                      .row = segment_row};
+	struct model m;
 	int rc;
-	if ((rc = cli_parse_limit(c, SEGMENTS_DEFAULT, &p.limit)) || (rc = cli_connect(c)) ||
-	    (rc = cli_page_through(c, &p)))
+	if ((rc = cli_parse_limit(c, SEGMENTS_DEFAULT, &p.limit)) || (rc = cli_connect(c)))
 		return rc;
+	/* The JSON rows are ListSegments' as they come. */
 	if (c->json)
-		return 0;
+		return cli_page_through(c, &p);
+	if ((rc = cli_load_property(c, &m, MODEL_PROP_UPLOAD, NULL)))
+		return rc;
+	p.data = &m;
+	rc = cli_page_through(c, &p);
+	model_fini(&m);
+	if (rc)
+		return rc;
 	if (p.got == 0) {
 		say("No segment is kept yet.\n");
 	} else if (p.got < p.total) {

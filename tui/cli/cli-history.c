@@ -30,8 +30,9 @@ static enum contract_result history_read(DBusMessage *reply, uint32_t limit, str
 	return r;
 }
 
-static void history_row(const struct cli_page *pg, size_t i, struct json *j)
+static void history_row(const struct cli_page *pg, size_t i, struct json *j, const void *data)
 {
+	(void)data;
 	const struct contract_history_entry *e = &pg->h.rows[i];
 	if (j) {
 		json_object_begin(j);
@@ -85,27 +86,8 @@ static void wrapped(const char *text, int cols)
 	free(lines);
 }
 
-int cli_notice(struct cli *c, char **args, int n_args)
+void cli_print_notice(const struct model_notice *n)
 {
-	(void)args;
-	(void)n_args;
-	struct model m;
-	int rc;
-	struct contract_props p;
-	if ((rc = cli_load_property(c, &m, MODEL_PROP_NOTICE, &p)))
-		return rc;
-	if (c->json) {
-		/* The dictionary as the decoder read it. */
-		struct json j;
-		json_init(&j, stdout);
-		json_contract_dict(&j, CONTRACT_PROP_NOTICE, &p.notice);
-		json_finish(&j);
-		contract_props_fini(&p);
-		model_fini(&m);
-		return 0;
-	}
-	contract_props_fini(&p);
-	const struct model_notice *n = &m.notice;
 	struct summary_notice_part parts[SUMMARY_NOTICE_PARTS];
 	summary_notice_parts(n, parts);
 	bool any = false;
@@ -122,6 +104,27 @@ int cli_notice(struct cli *c, char **args, int n_args)
 	}
 	if (!any)
 		say("\nThe policy in force has no privacy notice.\n");
+}
+
+int cli_notice(struct cli *c, char **args, int n_args)
+{
+	(void)args;
+	(void)n_args;
+	struct model m;
+	int rc;
+	struct contract_props p;
+	if ((rc = cli_load_property(c, &m, MODEL_PROP_NOTICE, &p)))
+		return rc;
+	if (c->json) {
+		/* The dictionary as the decoder read it. */
+		struct json j;
+		json_init(&j, stdout);
+		json_contract_dict(&j, CONTRACT_PROP_NOTICE, &p.notice);
+		json_finish(&j);
+	} else {
+		cli_print_notice(&m.notice);
+	}
+	contract_props_fini(&p);
 	model_fini(&m);
 	return 0;
 }

@@ -31,6 +31,7 @@ enum cli_opt {
 	CLI_OPT_OUTPUT,
 	CLI_OPT_FORCE,
 	CLI_OPT_VERIFY,
+	CLI_OPT_YES,
 	CLI_N_OPTS
 };
 
@@ -80,6 +81,9 @@ enum cli_command_id {
 	CLI_CMD_DATA_EXPORT,
 	CLI_CMD_HISTORY,
 	CLI_CMD_NOTICE,
+	CLI_CMD_LIMIT,
+	CLI_CMD_CHANGES,
+	CLI_CMD_ACKNOWLEDGE,
 	CLI_CMD_HELP,
 	CLI_N_COMMANDS
 };
@@ -174,7 +178,8 @@ struct cli_page {
 
 /* Pages through a (t offset, u limit) -> (t total, a(...)) method up to
  * limit entries, read by read, calling row for each (with j NULL for plain
- * output; header before the first row when there is any). The pages end
+ * output, and the pager's data; header before the first row when there is
+ * any). The pages end
  * at limit, at the total, or at a page shorter than asked: the total is
  * the agent's claim, not a bound. JSON is held back until the last page is
  * in, so a failure half way leaves stdout empty, not half a document:
@@ -186,7 +191,8 @@ struct cli_pager {
 	void (*header)(void);
 	enum contract_result (*read)(DBusMessage *reply, uint32_t limit, struct cli_page *pg,
 	                             struct contract_fault *f);
-	void (*row)(const struct cli_page *pg, size_t i, struct json *j);
+	void (*row)(const struct cli_page *pg, size_t i, struct json *j, const void *data);
+	const void *data; /* borrowed, for row */
 	uint64_t total, got;
 };
 
@@ -199,6 +205,12 @@ int cli_page_through(struct cli *c, struct cli_pager *p);
 void cli_print_state(const struct cli *c, const struct model *m);
 /* When usec is, as a person reads it from now. */
 void cli_when_text(uint64_t usec, char *buf, size_t size);
+
+/* ---- shared by the handlers (cli-history.c) ---- */
+
+/* The privacy notice as capctl notice prints it: its version, then each
+ * section under its title (capctl acknowledge shows the same). */
+void cli_print_notice(const struct model_notice *n);
 
 /* ---- the handlers: the words after the command's name in args[n]; each
  * returns the exit status. Each is called once the line is checked
@@ -222,7 +234,10 @@ int cli_history(struct cli *c, char **args, int n_args);         /* cli-history.
 int cli_notice(struct cli *c, char **args, int n_args);          /* cli-history.c */
 /* capctl history --verify (cli-verify.c), for cli_history. */
 int cli_history_verify(struct cli *c);
-int cli_help(struct cli *c, char **args, int n_args); /* cli-help.c */
+int cli_limit(struct cli *c, char **args, int n_args);       /* cli-consent.c */
+int cli_changes(struct cli *c, char **args, int n_args);     /* cli-consent.c */
+int cli_acknowledge(struct cli *c, char **args, int n_args); /* cli-consent.c */
+int cli_help(struct cli *c, char **args, int n_args);        /* cli-help.c */
 
 /* ---- help (cli-help.c) ---- */
 

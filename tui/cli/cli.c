@@ -74,6 +74,7 @@ const struct cli_option cli_options[CLI_N_OPTS] = {
     [CLI_OPT_OUTPUT] = {"-o", "--output", "FILE"},
     [CLI_OPT_FORCE] = {"--force", NULL, NULL},
     [CLI_OPT_VERIFY] = {"--verify", NULL, NULL},
+    [CLI_OPT_YES] = {"--yes", NULL, NULL},
 };
 
 /* "--name VALUE" or "--name=VALUE": returns the value, advancing *i. */
@@ -459,7 +460,7 @@ static int one_page(struct cli *c, struct cli_pager *p, struct json *j, bool fir
 	else if (first && p->total && pg.n && p->header)
 		p->header();
 	for (size_t i = 0; i < pg.n; i++)
-		p->row(&pg, i, j);
+		p->row(&pg, i, j, p->data);
 	contract_history_fini(&pg.h);
 	contract_segments_fini(&pg.s);
 	p->got += pg.n;

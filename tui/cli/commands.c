@@ -197,6 +197,48 @@ const struct cli_command cli_commands[CLI_N_COMMANDS] = {
             .json = "the notice's fields as the agent sent them",
             .example = "capctl notice",
         },
+    [CLI_CMD_LIMIT] =
+        {
+            .name = "limit",
+            .args = "STREAM LEVEL|none",
+            .min_args = 2,
+            .max_args = 2,
+            .needs = "a STREAM and a LEVEL, or none to lift your limit",
+            .run = cli_limit,
+            .summary = "keep less of a stream than the policy allows,\n"
+                       "or lift your limit with none",
+            .more = "STREAM is pointer.motion, pointer.button, pointer.scroll, keyboard or "
+                    "window.focus; LEVEL is one of its levels at or below the policy's (off "
+                    "always is). Your limit survives restarts and policy changes.",
+            .json = "{\"stream\": ..., \"limit\": level or \"\", \"fidelity\": ..., "
+                    "\"description\": ...} after the change",
+            .example = "capctl limit keyboard category",
+        },
+    [CLI_CMD_CHANGES] =
+        {
+            .name = "changes",
+            .run = cli_changes,
+            .summary = "what the policy changed since you last\n"
+                       "acknowledged it, and whether a change waits",
+            .more = "The first time, what the policy keeps: nothing is recorded until you "
+                    "acknowledge it, where the policy waits for that.",
+            .json = "the agent's Consent dictionary as it sent it",
+            .example = "capctl changes",
+        },
+    [CLI_CMD_ACKNOWLEDGE] =
+        {
+            .name = "acknowledge",
+            .args = "[--yes]",
+            .options = {{CLI_OPT_YES, "acknowledge without asking (for scripts)"}},
+            .run = cli_acknowledge,
+            .summary = "acknowledge the policy shown (asks first)",
+            .more = "Shows what changed and the privacy notice, then asks on the terminal. "
+                    "Without a terminal it needs --yes. Only the monitored user may "
+                    "acknowledge; a policy that changed while you read it is not "
+                    "acknowledged (exit status 1).",
+            .json = "{\"acknowledged\": digest}; needs --yes",
+            .example = "capctl acknowledge",
+        },
     [CLI_CMD_HELP] =
         {
             .name = "help",

@@ -1,5 +1,6 @@
 /* Consent.changes in words, for the console's "What changed" page and
- * `capctl changes`: one line a key, then → now, for a person. */
+ * `capctl changes`: one line a key, then → now, for a person; and what the
+ * review hold keeps back, per segment and in all. */
 #define _GNU_SOURCE
 #include "model/summary.h"
 #include "text/human.h"
@@ -157,20 +158,24 @@ void summary_segment_fate(const struct model *m, const struct model_segment *s, 
 		snprintf(buf, size, brief ? "next" : "waiting to be sent");
 }
 
-void summary_held(const struct model *m, uint64_t now, bool brief, char *buf, size_t size)
+void summary_held(const struct model *m, uint64_t now, int variant, char *buf, size_t size)
 {
 	const struct model_upload *u = &m->upload;
-	char bytes[32], when[40];
-	buf[0] = '\0';
-	if (!u->held_bytes)
-		return;
-	human_bytes(u->held_bytes, bytes, sizeof bytes);
-	if (!u->next_release) {
-		snprintf(buf, size, "%s held for your review", bytes);
+	char bytes[32], when[40] = "";
+	if (!u->held_bytes || !u->endpoint || !*u->endpoint) {
+		buf[0] = '\0';
 		return;
 	}
-	local_second(u->next_release, now, when, sizeof when);
-	snprintf(buf, size,
-	         brief ? "%s held until %s" : "%s held for your review; the next part leaves at %s",
-	         bytes, when);
+	human_bytes(u->held_bytes, bytes, sizeof bytes);
+	if (u->next_release > now)
+		local_second(u->next_release, now, when, sizeof when);
+	if (variant == 0 && *when)
+		snprintf(buf, size, "Held for your review: %s; the next part leaves at %s", bytes,
+		         when);
+	else if (variant == 0)
+		snprintf(buf, size, "Held for your review: %s; the next part may leave now", bytes);
+	else if (*when)
+		snprintf(buf, size, "Held %s, next leaves %s", bytes, when);
+	else
+		snprintf(buf, size, "Held %s, next may leave now", bytes);
 }

@@ -155,6 +155,9 @@ int summary_upload(const struct model *m, uint64_t now, struct summary_line *out
 		human_bytes(u->pending_bytes, a, sizeof a);
 		add(l, "; %s waiting to go", a);
 	}
+	summary_held(m, now, 0, text, sizeof text);
+	if (*text)
+		add(line(out, &n, "", SUMMARY_NORMAL), "%s", text);
 	l = line(out, &n, "", SUMMARY_NORMAL);
 	summary_deferred(m, now, text, sizeof text);
 	if (*text) {

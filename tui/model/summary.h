@@ -44,6 +44,10 @@ void summary_deferred(const struct model *m, uint64_t now, char *buf, size_t siz
  * UINT64_MAX. */
 void summary_next_upload(const struct model *m, uint64_t now, char *buf, size_t size,
                          uint64_t *changes);
+/* What the review hold keeps back, long (0) or short (1): "Held for your
+ * review: 1.2 kB; the next part leaves at 15:30:12" ("Held 1.2 kB, next
+ * leaves 15:30:12"); "" when nothing is held. */
+void summary_held(const struct model *m, uint64_t now, int variant, char *buf, size_t size);
 /* "On battery, 55% left", "On mains power, battery 80%", "On mains power". */
 void summary_battery(const struct model *m, char *buf, size_t size);
 /* The battery saver in words, long (0) to short (2): "Battery saver on:
@@ -69,10 +73,6 @@ void summary_change(const struct model_change *c, bool first, bool utf8, char *b
  * "pointer.motion"), from the most kept (full) to the least (off), with
  * its words in *words when words is not NULL; NULL past the last. */
 const char *summary_level(const char *stream_id, size_t i, const char **words);
-
-/* "1.2 kB held for your review; the next part leaves at 15:30:12" (brief:
- * "1.2 kB held until 15:30:12"); "" when nothing is held. */
-void summary_held(const struct model *m, uint64_t now, bool brief, char *buf, size_t size);
 
 /* What becomes of a segment, in a few words for the Data view and `capctl
  * data list`: "uploaded", "local only" (nothing leaves), "recording" (the

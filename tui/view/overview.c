@@ -247,7 +247,7 @@ static void upload_panel(const struct model *m, uint64_t now, bool utf8, struct 
                          uint64_t *changes)
 {
 	const struct model_upload *u = &m->upload;
-	char a[32], b[32];
+	char a[32], b[32], held[160];
 	struct pline *l;
 	(void)utf8;
 
@@ -288,17 +288,18 @@ static void upload_panel(const struct model *m, uint64_t now, bool utf8, struct 
 			snprintf(l->text[0], sizeof l->text[0], "Nothing sent yet");
 		}
 	}
-	if (u->held_bytes) {
-		l = pline_add(p, PLINE_TEXT, 1, THEME_VALUE);
-		summary_held(m, now, false, l->text[0], sizeof l->text[0]);
-		summary_held(m, now, true, l->text[1], sizeof l->text[1]);
-	}
 	if (u->pending_bytes || u->bytes_total) {
 		l = pline_add(p, PLINE_TEXT, 5, THEME_DEFAULT);
 		human_bytes(u->pending_bytes, a, sizeof a);
 		human_bytes(u->bytes_total, b, sizeof b);
 		snprintf(l->text[0], sizeof l->text[0], "%s waiting to go, %s sent in all", a, b);
 		snprintf(l->text[1], sizeof l->text[1], "%s waiting, %s in all", a, b);
+	}
+	summary_held(m, now, 0, held, sizeof held);
+	if (*held) {
+		l = pline_add(p, PLINE_TEXT, 2, THEME_DEFAULT);
+		snprintf(l->text[0], sizeof l->text[0], "%s", held);
+		summary_held(m, now, 1, l->text[1], sizeof l->text[1]);
 	}
 	if (u->last_error && *u->last_error) {
 		l = pline_add(p, PLINE_TEXT, 2, THEME_ERROR);
