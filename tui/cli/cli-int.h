@@ -30,6 +30,7 @@ enum cli_opt {
 	CLI_OPT_SINCE,
 	CLI_OPT_OUTPUT,
 	CLI_OPT_FORCE,
+	CLI_OPT_FORMAT,
 	CLI_N_OPTS
 };
 

@@ -73,6 +73,7 @@ const struct cli_option cli_options[CLI_N_OPTS] = {
     [CLI_OPT_SINCE] = {"--since", NULL, "TIME"},
     [CLI_OPT_OUTPUT] = {"-o", "--output", "FILE"},
     [CLI_OPT_FORCE] = {"--force", NULL, NULL},
+    [CLI_OPT_FORMAT] = {"--format", NULL, "FORMAT"},
 };
 
 /* "--name VALUE" or "--name=VALUE": returns the value, advancing *i. */
