@@ -80,11 +80,14 @@ void console_withdraw(struct console *c, const char *id);
 void console_forget(struct console *c, uint32_t seconds);
 void console_delete(struct console *c, const struct ui_segment *seg);
 /* Starts exporting everything (only 0) or one segment to path ("~/" is
- * the home directory); 0, or -1 with *why (heap) saying why not. */
-int console_export_start(struct console *c, const char *path, uint64_t only, char **why);
+ * the home directory) in format; 0, or -1 with *why (heap) saying why
+ * not. */
+int console_export_start(struct console *c, const char *path, uint64_t only,
+                         enum export_format format, char **why);
 void console_export_cancel(struct console *c);
-/* "~/capctl-export-20261129-070324.jsonl" for a time: heap. */
-char *console_export_default_path(uint64_t now);
+/* "~/capctl-export-20261129-070324.jsonl" (".csv" for CSV) for a time:
+ * heap. */
+char *console_export_default_path(uint64_t now, enum export_format format);
 
 /* The model changed (dirty bits of model.h): schedules a frame, at once
  * for state and coalesced to refresh_ms for counters. */
