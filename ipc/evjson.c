@@ -1,6 +1,6 @@
-/* The export's lines. Every string goes through evjson_string, so text
- * from a window title or a damaged file still yields a line a strict
- * parser accepts. */
+/* The export's lines. Every string goes through evjson_string (JSON) or
+ * evjson_csv_text (CSV), so text from a window title or a damaged file
+ * still yields a line a strict parser accepts. */
 #include "evjson.h"
 
 #include <string.h>
@@ -103,4 +103,68 @@ void evjson_line(FILE *f, const struct evjson_event *e, const uint64_t *segment)
 		evjson_string(f, e->text);
 	}
 	fputs("}\n", f);
+}
+
+/* The first characters a spreadsheet takes for a formula (=, +, -, @)
+ * or drops before one (TAB, CR); and ', so that the prefix can always be
+ * taken off again. */
+static bool csv_defused(const char *s)
+{
+	return *s && strchr("=+-@\t\r'", *s) != NULL;
+}
+
+void evjson_csv_text(FILE *f, const char *s)
+{
+	size_t len = strlen(s);
+	/* Bytes of the ASCII range are whole characters whatever precedes
+	 * them, so the test needs no decoding. */
+	bool quote = strpbrk(s, ",\"\r\n") != NULL;
+	if (quote)
+		fputc('"', f);
+	if (csv_defused(s))
+		fputc('\'', f);
+	for (size_t i = 0; i < len;) {
+		uint32_t cp;
+		int n = utf8_decode(s + i, len - i, &cp);
+		if (n < 0) {
+			fputs("\xef\xbf\xbd", f);
+			i++;
+			continue;
+		}
+		if (cp == '"')
+			fputc('"', f);
+		fwrite(s + i, 1, (size_t)n, f);
+		i += (size_t)n;
+	}
+	if (quote)
+		fputc('"', f);
+}
+
+void evjson_csv_header(FILE *f)
+{
+	fputs(EVJSON_CSV_HEADER, f);
+}
+
+void evjson_csv_line(FILE *f, const struct evjson_event *e)
+{
+	bool pos, code, text;
+	char iso[40];
+
+	evjson_fields(e->kind, &pos, &code, &text);
+	evjson_iso(e->time, iso, sizeof iso);
+	fprintf(f, "%s,%llu,", iso, (unsigned long long)e->time);
+	evjson_csv_text(f, e->stream);
+	fputc(',', f);
+	evjson_csv_text(f, e->kind);
+	if (pos)
+		fprintf(f, ",%d,%d", e->x, e->y);
+	else
+		fputs(",,", f);
+	if (code)
+		fprintf(f, ",%d,", e->code);
+	else
+		fputs(",,", f);
+	if (text)
+		evjson_csv_text(f, e->text);
+	fputs("\r\n", f);
 }

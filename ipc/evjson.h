@@ -1,7 +1,9 @@
 /* One recorded event as a line of JSON Lines, the export format
  * (doc/formats.md, capctl(1) EXPORT FORMAT), and the one JSON string
- * escaper. capctl's export and captured --decode both write their lines
- * here, so the two agree byte for byte. Pure: nothing but the FILE. */
+ * escaper; and the same event as a record of CSV, the export's other
+ * format, with the one CSV field encoder. capctl's export and captured
+ * --decode both write their lines here, so the two agree byte for byte.
+ * Pure: nothing but the FILE. */
 #ifndef CAPCTL_EVJSON_H
 #define CAPCTL_EVJSON_H
 
@@ -40,5 +42,27 @@ void evjson_fields(const char *kind, bool *pos, bool *code, bool *text);
  * x y code; keys code text; focus text; a kind this version does not
  * know all four). */
 void evjson_line(FILE *f, const struct evjson_event *e, const uint64_t *segment);
+
+/* CSV (RFC 4180): a header row, then one record an event, each ended by
+ * CRLF, with the columns of EVJSON_CSV_HEADER: the fields of the JSON
+ * line, a field the kind does not carry left empty. */
+#define EVJSON_CSV_HEADER "time,us,stream,kind,x,y,code,text\r\n"
+
+/* s as one text field of CSV on f. Each byte that does not start a valid
+ * UTF-8 sequence becomes U+FFFD, as in evjson_string, so both formats
+ * carry the same text; every other character is kept as it is, controls
+ * too. A field that begins with = + - @ TAB CR or ' gets one ' in front,
+ * so a spreadsheet takes it for text and never for a formula (and taking
+ * one leading ' off such a field gives the text back). The field is
+ * quoted when it holds a comma, a quote, CR or LF, its quotes doubled. */
+void evjson_csv_text(FILE *f, const char *s);
+
+/* The header row, EVJSON_CSV_HEADER. */
+void evjson_csv_header(FILE *f);
+
+/* One record, CRLF included: time (as in the JSON line), us, stream,
+ * kind, then x, y, code and text, each empty when the kind does not carry
+ * it (evjson_fields); numbers as plain decimals. */
+void evjson_csv_line(FILE *f, const struct evjson_event *e);
 
 #endif

@@ -349,6 +349,53 @@ static void test_export_merge(void **state)
 	free(out);
 }
 
+/* CSV: the header row first, then the same timeline in records; an
+ * empty export is the header alone. */
+static void test_export_csv(void **state)
+{
+	(void)state;
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+	struct export x;
+	struct export_req r;
+	const struct seg segs[] = {
+	    {20, "keyboard", 150, 250, 2},
+	    {10, "pointer.motion", 100, 300, 2},
+	};
+	export_init(&x, f, 0, 0, 1000);
+	assert_int_equal(x.format, EXPORT_JSONL);
+	x.format = EXPORT_CSV;
+	assert_int_equal(export_next(&x, &r), 1);
+	feed(&x, list_reply(2, segs, 2));
+	expect_read(&x, 20, 0, 1000);
+	feed(&x, read_reply(2, "key-press", (const uint64_t[]){150, 250}, 2));
+	expect_read(&x, 10, 0, 1000);
+	feed(&x, read_reply(2, "motion", (const uint64_t[]){100, 300}, 2));
+	assert_int_equal(export_next(&x, &r), 0);
+	assert_int_equal(x.events_written, 4);
+	fflush(f);
+	assert_string_equal(out, "time,us,stream,kind,x,y,code,text\r\n"
+	                         "1970-01-01T00:00:00.000100Z,100,pointer.motion,motion,0,2,,\r\n"
+	                         "1970-01-01T00:00:00.000150Z,150,keyboard,key-press,,,30,\r\n"
+	                         "1970-01-01T00:00:00.000250Z,250,keyboard,key-press,,,30,\r\n"
+	                         "1970-01-01T00:00:00.000300Z,300,pointer.motion,motion,1,2,,\r\n");
+	export_fini(&x);
+	rewind(f);
+	export_init(&x, f, 0, 0, 1000);
+	x.format = EXPORT_CSV;
+	assert_int_equal(export_next(&x, &r), 1);
+	feed(&x, list_reply(0, NULL, 0));
+	assert_int_equal(export_next(&x, &r), 0);
+	assert_int_equal(export_next(&x, &r), 0);
+	fflush(f);
+	assert_int_equal(ftell(f), 35);
+	assert_memory_equal(out, "time,us,stream,kind,x,y,code,text\r\n", 35);
+	export_fini(&x);
+	fclose(f);
+	free(out);
+}
+
 static void test_export_since_and_errors(void **state)
 {
 	(void)state;
@@ -778,6 +825,7 @@ int main(void)
 	    cmocka_unit_test(test_since),
 	    cmocka_unit_test(test_export_merge),
 	    cmocka_unit_test(test_export_since_and_errors),
+	    cmocka_unit_test(test_export_csv),
 	    cmocka_unit_test(test_summary),
 	    cmocka_unit_test(test_summary_held),
 	    cmocka_unit_test(test_spark),

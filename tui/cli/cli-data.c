@@ -1,5 +1,6 @@
 /* capctl data: the segments kept, the events of one, deleting them, and
- * exporting everything as JSON Lines. */
+ * exporting everything as JSON Lines or CSV. */
+#define _GNU_SOURCE /* fopencookie */
 #include "cli/cli-int.h"
 #include "model/export.h"
 #include "model/summary.h"
@@ -7,6 +8,7 @@
 #include "evjson.h"
 #include "text/evtext.h"
 #include "text/human.h"
+#include "text/safe.h"
 #include "text/timearg.h"
 #include "util.h"
 
@@ -15,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #define SEGMENTS_DEFAULT 20
 #define SEGMENTS_PAGE 1000 /* ListSegments' largest page */
@@ -497,6 +500,79 @@ static int export_since(const struct cli *c, uint64_t *since)
 	return 0;
 }
 
+/* --format into *format: JSON Lines unless it says csv. */
+static int export_format(const struct cli *c, enum export_format *format)
+{
+	const char *word = c->opt[CLI_OPT_FORMAT];
+	*format = EXPORT_JSONL;
+	if (!word || strcmp(word, "jsonl") == 0)
+		return 0;
+	if (strcmp(word, "csv") == 0) {
+		*format = EXPORT_CSV;
+		return 0;
+	}
+	return cli_usage("invalid format '%s': use jsonl or csv", word);
+}
+
+/* CSV keeps a text's control characters as they are, where JSON escapes
+ * them; a terminal would obey them. So CSV bound for a terminal goes
+ * through the one sanitizer a line at a time: each record's CRLF ends the
+ * line, every other control is shown visibly. A file or a pipe gets the
+ * bytes as they are. */
+struct safe_lines {
+	char *buf;
+	size_t len, cap;
+};
+
+static void safe_lines_flush(struct safe_lines *s)
+{
+	bool nl = s->len && s->buf[s->len - 1] == '\n';
+	size_t n = s->len - nl;
+	if (nl && n && s->buf[n - 1] == '\r')
+		n--;
+	char *shown = safe_text(s->buf, n, SAFE_TAB);
+	fputs(shown, stdout);
+	free(shown);
+	if (nl)
+		fputc('\n', stdout);
+	s->len = 0;
+}
+
+static ssize_t safe_lines_write(void *cookie, const char *data, size_t n)
+{
+	struct safe_lines *s = cookie;
+	for (size_t i = 0; i < n; i++) {
+		if (s->len == s->cap) {
+			s->cap = s->cap ? 2 * s->cap : 256;
+			s->buf = xrealloc(s->buf, s->cap);
+		}
+		s->buf[s->len++] = data[i];
+		if (data[i] == '\n')
+			safe_lines_flush(s);
+	}
+	return ferror(stdout) ? -1 : (ssize_t)n;
+}
+
+static int safe_lines_close(void *cookie)
+{
+	struct safe_lines *s = cookie;
+	if (s->len)
+		safe_lines_flush(s);
+	free(s->buf);
+	free(s);
+	return ferror(stdout) ? -1 : 0;
+}
+
+static FILE *safe_lines_open(void)
+{
+	cookie_io_functions_t io = {.write = safe_lines_write, .close = safe_lines_close};
+	struct safe_lines *s = xcalloc(1, sizeof *s);
+	FILE *f = fopencookie(s, "w", io);
+	if (!f)
+		free(s);
+	return f;
+}
+
 /* Where the export goes, into *out: stdout, or the file -o names, opened
  * in file (never over an existing one without --force). */
 static int export_open(const struct cli *c, struct out_file *file, FILE **out)
@@ -523,11 +599,13 @@ static int export_open(const struct cli *c, struct out_file *file, FILE **out)
 
 /* Everything from since on into out: 0, or the exit status. The events
  * and segments written into *events and *segs. */
-static int export_all(struct cli *c, FILE *out, uint64_t since, uint64_t *events, size_t *segs)
+static int export_all(struct cli *c, FILE *out, uint64_t since, enum export_format format,
+                      uint64_t *events, size_t *segs)
 {
 	struct export x;
 	int rc = 0;
 	export_init(&x, out, since, 0, EVENTS_PAGE);
+	x.format = format;
 	int r = export_run(c, &x, &rc);
 	if (r < 0 && x.malformed) {
 		complain("%s\n", cli_line(x.error));
@@ -581,16 +659,23 @@ int cli_data_export(struct cli *c, char **args, int n_args)
 	uint64_t since, events = 0;
 	size_t segs = 0;
 	struct out_file file = {0};
+	enum export_format format;
 	FILE *out;
 	int rc;
 	(void)args;
 	(void)n_args;
-	if ((rc = export_since(c, &since)) || (rc = export_open(c, &file, &out)))
+	if ((rc = export_since(c, &since)) || (rc = export_format(c, &format)) ||
+	    (rc = export_open(c, &file, &out)))
 		return rc;
+	bool shown = out == stdout && format == EXPORT_CSV && isatty(STDOUT_FILENO);
+	if (shown && !(out = safe_lines_open())) {
+		complain("cannot write the export: %s\n", strerror(errno));
+		return CLI_USAGE;
+	}
 	if (!(rc = cli_connect(c)))
-		rc = export_all(c, out, since, &events, &segs);
+		rc = export_all(c, out, since, format, &events, &segs);
 	if (!c->opt[CLI_OPT_OUTPUT]) {
-		if (fflush(stdout) != 0 && !rc) {
+		if (((shown && fclose(out) != 0) || fflush(stdout) != 0) && !rc) {
 			complain("cannot write the export: %s\n", strerror(errno));
 			rc = CLI_USAGE;
 		}

@@ -32,6 +32,7 @@ enum cli_opt {
 	CLI_OPT_FORCE,
 	CLI_OPT_VERIFY,
 	CLI_OPT_YES,
+	CLI_OPT_FORMAT,
 	CLI_N_OPTS
 };
 

@@ -75,6 +75,7 @@ const struct cli_option cli_options[CLI_N_OPTS] = {
     [CLI_OPT_FORCE] = {"--force", NULL, NULL},
     [CLI_OPT_VERIFY] = {"--verify", NULL, NULL},
     [CLI_OPT_YES] = {"--yes", NULL, NULL},
+    [CLI_OPT_FORMAT] = {"--format", NULL, "FORMAT"},
 };
 
 /* "--name VALUE" or "--name=VALUE": returns the value, advancing *i. */

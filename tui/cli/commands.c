@@ -152,19 +152,25 @@ const struct cli_command cli_commands[CLI_N_COMMANDS] = {
     [CLI_CMD_DATA_EXPORT] =
         {
             .name = "data export",
-            .args = "[--since TIME] [-o FILE [--force]]",
+            .args = "[--since TIME] [-o FILE [--force]] [--format jsonl|csv]",
             .options = {{CLI_OPT_SINCE, "only what was recorded from TIME on: an ISO 8601 time, "
                                         "or a duration back from now like 2h"},
                         {CLI_OPT_OUTPUT, "into FILE instead of on stdout"},
-                        {CLI_OPT_FORCE, "replace FILE if it exists"}},
+                        {CLI_OPT_FORCE, "replace FILE if it exists"},
+                        {CLI_OPT_FORMAT, "jsonl (JSON Lines, the default) or csv (a header "
+                                         "row, then one row an event)"}},
             .run = cli_data_export,
             .summary = "everything kept, as JSON Lines (one event a line,\n"
-                       "oldest first) on stdout or in FILE, never over an\n"
-                       "existing FILE unless --force; TIME is an ISO 8601\n"
-                       "time or a duration back from now, like 2h",
+                       "oldest first) or CSV, on stdout or in FILE, never\n"
+                       "over an existing FILE unless --force; TIME is an\n"
+                       "ISO 8601 time or a duration back from now, like 2h",
+            .more = "CSV is for a spreadsheet: the columns are those of a JSON line, a field "
+                    "the event's kind does not carry is empty, and a text that begins with = + "
+                    "- @ TAB CR or ' gets one ' in front, so that it is never taken for a "
+                    "formula.",
             .json = "with -o, {\"file\": ..., \"events\": N, \"segments\": N}; without, "
-                    "the JSON Lines all the same",
-            .example = "capctl data export --since 2h -o events.jsonl",
+                    "the export all the same",
+            .example = "capctl data export --since 2h --format csv -o events.csv",
         },
     [CLI_CMD_HISTORY] =
         {

@@ -86,11 +86,14 @@ void console_acknowledge(struct console *c, const char *digest);
 /* LimitStream: level "" lifts the person's limit of stream. */
 void console_limit(struct console *c, const char *stream, const char *level);
 /* Starts exporting everything (only 0) or one segment to path ("~/" is
- * the home directory); 0, or -1 with *why (heap) saying why not. */
-int console_export_start(struct console *c, const char *path, uint64_t only, char **why);
+ * the home directory) in format; 0, or -1 with *why (heap) saying why
+ * not. */
+int console_export_start(struct console *c, const char *path, uint64_t only,
+                         enum export_format format, char **why);
 void console_export_cancel(struct console *c);
-/* "~/capctl-export-20261129-070324.jsonl" for a time: heap. */
-char *console_export_default_path(uint64_t now);
+/* "~/capctl-export-20261129-070324.jsonl" (".csv" for CSV) for a time:
+ * heap. */
+char *console_export_default_path(uint64_t now, enum export_format format);
 
 /* Checks History's chain anew (chaincheck.c): a failure shows in
  * ui.chain_warning until a check passes. */

@@ -10,14 +10,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-char *console_export_default_path(uint64_t now)
+char *console_export_default_path(uint64_t now, enum export_format format)
 {
 	time_t t = (time_t)(now / USEC_PER_SEC);
 	struct tm tm;
 	char stamp[32];
 	localtime_r(&t, &tm);
 	strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
-	return xasprintf("~/capctl-export-%s.jsonl", stamp);
+	return xasprintf("~/capctl-export-%s.%s", stamp, format == EXPORT_CSV ? "csv" : "jsonl");
 }
 
 /* A path as a person reads it: the home directory as "~". Heap. */
@@ -119,7 +119,8 @@ static char *expand_home(const char *path)
 	return xstrdup(path);
 }
 
-int console_export_start(struct console *c, const char *path, uint64_t only, char **why)
+int console_export_start(struct console *c, const char *path, uint64_t only,
+                         enum export_format format, char **why)
 {
 	if (!*path) {
 		*why = xstrdup("Say where to write it.");
@@ -141,6 +142,7 @@ int console_export_start(struct console *c, const char *path, uint64_t only, cha
 	}
 	c->job_gen++;
 	export_init(&c->job, c->job_out.f, 0, only, 1000);
+	c->job.format = format;
 	c->ui.export = (struct ui_export){.running = true, .path = c->ui.export.path};
 	free(c->ui.export.path);
 	c->ui.export.path = shown_path(full);

@@ -16,7 +16,7 @@ static const struct keys_info infos[N_ACTIONS] = {
     [ACTION_FORGET] = {"forget", "Forget", "forget what was recorded in the last minutes or hours",
                        NULL},
     [ACTION_EXEMPT] = {"exempt", "Exempt", "request an exemption (a form)", NULL},
-    [ACTION_EXPORT] = {"export", "Export", "export to a JSON Lines file (asks where)", NULL},
+    [ACTION_EXPORT] = {"export", "Export", "export to a JSON Lines or CSV file (asks where)", NULL},
     [ACTION_HELP] = {"help", "Help", "this help", NULL},
     [ACTION_QUIT] = {"quit", "Quit", "quit (the agent keeps running)", NULL},
     [ACTION_VIEW_OVERVIEW] = {NULL, NULL, "Overview: state, streams, upload, power", NULL},

@@ -1,4 +1,5 @@
-/* The export dialog: the question, then the progress. */
+/* The export dialog: the question (what, in which format, where), then
+ * the progress. */
 #include "dialog/export.h"
 #include "console/console.h"
 #include "text/human.h"
@@ -6,10 +7,15 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+
+/* The rows that take keys, top to bottom; WHAT only with a segment. */
+enum export_field { FIELD_WHAT, FIELD_FORMAT, FIELD_PATH };
 
 struct export_dialog {
 	int what; /* 0: everything; 1: the segment in seg */
-	bool focus_path;
+	enum export_field focus;
+	enum export_format format; /* kept from one export to the next */
 	struct ui_segment seg;
 	struct edit path;
 	char *error;
@@ -37,10 +43,10 @@ void dialog_export_open(struct console *c, const struct ui_segment *seg, bool op
 	if (seg)
 		x->seg = *seg;
 	x->what = open && x->seg.id ? 1 : 0;
-	char *path = console_export_default_path(now_usec());
+	char *path = console_export_default_path(now_usec(), x->format);
 	edit_prefill(&x->path, path);
 	free(path);
-	x->focus_path = true;
+	x->focus = FIELD_PATH;
 	ui_set_string(&x->error, NULL);
 	dialog_open(&c->ui, &dialog_export);
 }
@@ -107,51 +113,71 @@ static void draw_running(WINDOW *w, struct ui *ui, struct rect s)
 		                "goes on.");
 }
 
+/* "‹ word ›", the focused choice's look. */
+static void draw_choice(WINDOW *w, const struct theme *t, struct rect at, bool focus,
+                        const char *word)
+{
+	char buf[128];
+	snprintf(buf, sizeof buf, "%s %s %s", theme_glyph(t, "‹", "<"), word,
+	         theme_glyph(t, "›", ">"));
+	widget_text(w, t, at.y, at.x, at.w, theme_attr(t, focus ? THEME_FIELD_FOCUS : THEME_FIELD),
+	            buf);
+}
+
+static void draw_label(WINDOW *w, const struct theme *t, int y, int x, int lw, const char *label)
+{
+	if (lw)
+		widget_text(w, t, y, x, lw, theme_attr(t, THEME_LABEL), label);
+}
+
 static void export_draw(WINDOW *w, const struct model *m, struct ui *ui, void *st, struct rect s)
 {
 	struct export_dialog *x = st;
 	const struct theme *t = &ui->theme;
-	char buf[128];
+	char buf[64];
 	(void)m;
 	if (ui->export.running) {
 		draw_running(w, ui, s);
 		return;
 	}
 	int answer = x->error ? dialog_rows(x->error, 70 - 4) : 1;
-	struct rect bx = dialog_centre(s, (x->seg.id ? 7 : 6) + answer, 70);
-	widget_box(w, t, bx, "Export to a JSON Lines file");
+	struct rect bx = dialog_centre(s, (x->seg.id ? 8 : 7) + answer, 70);
+	widget_box(w, t, bx, "Export to a file");
 	struct rect in = dialog_inside(bx);
-	int y = in.y, bottom = in.y + in.h, lw = in.w >= 30 ? 6 : 0;
-	if (y < bottom && lw)
-		widget_text(w, t, y, in.x, lw, theme_attr(t, THEME_LABEL), "What");
-	if (x->seg.id && y < bottom) {
-		if (x->what)
-			snprintf(buf, sizeof buf, "%s segment %llu %s", theme_glyph(t, "‹", "<"),
-			         (unsigned long long)x->seg.id, theme_glyph(t, "›", ">"));
-		else
-			snprintf(buf, sizeof buf, "%s everything kept %s", theme_glyph(t, "‹", "<"),
-			         theme_glyph(t, "›", ">"));
-		widget_text(w, t, y, in.x + lw, in.w - lw,
-		            theme_attr(t, x->focus_path ? THEME_FIELD : THEME_FIELD_FOCUS), buf);
-		y++;
-	} else if (y < bottom) {
-		widget_text_cut(w, t, y, in.x + lw, in.w - lw, A_NORMAL,
-		                "everything kept, in time order");
-		y++;
+	int y = in.y, bottom = in.y + in.h, lw = in.w >= 30 ? 8 : 0;
+	struct rect row = {y, in.x + lw, 1, in.w - lw};
+	if (y < bottom) {
+		draw_label(w, t, y, in.x, lw, "What");
+		if (x->seg.id) {
+			snprintf(buf, sizeof buf, "segment %llu", (unsigned long long)x->seg.id);
+			draw_choice(w, t, row, x->focus == FIELD_WHAT,
+			            x->what ? buf : "everything kept");
+		} else {
+			widget_text_cut(w, t, y, row.x, row.w, A_NORMAL,
+			                "everything kept, in time order");
+		}
+		row.y = ++y;
 	}
 	if (y < bottom) {
-		if (lw)
-			widget_text(w, t, y, in.x, lw, theme_attr(t, THEME_LABEL), "File");
-		bool focus = x->focus_path || !x->seg.id;
-		widget_edit(w, t, (struct rect){y, in.x + lw, 1, in.w - lw}, &x->path, focus,
-		            &ui->cursor_y, &ui->cursor_x);
+		draw_label(w, t, y, in.x, lw, "Format");
+		draw_choice(w, t, row, x->focus == FIELD_FORMAT,
+		            x->format == EXPORT_CSV ? "CSV" : "JSON Lines");
+		row.y = ++y;
+	}
+	if (y < bottom) {
+		draw_label(w, t, y, in.x, lw, "File");
+		bool focus = x->focus == FIELD_PATH;
+		widget_edit(w, t, row, &x->path, focus, &ui->cursor_y, &ui->cursor_x);
 		if (focus)
 			ui->cursor_on = true;
 		y++;
 	}
 	if (y < bottom)
-		widget_text_cut(w, t, y++, in.x, in.w, theme_attr(t, THEME_DIM),
-		                "One event a line, oldest first; the file must not exist yet.");
+		widget_text_cut(
+		    w, t, y++, in.x, in.w, theme_attr(t, THEME_DIM),
+		    x->format == EXPORT_CSV
+		        ? "A header row, then one event a row; the file must not exist yet."
+		        : "One event a line, oldest first; the file must not exist yet.");
 	if (y < bottom)
 		y++;
 	if (x->error)
@@ -170,12 +196,10 @@ static int export_fkeys(const struct model *m, const struct ui *ui, const void *
 		return n;
 	}
 	fk[n++] = (struct widget_fkey){"Enter", "Export", false};
-	if (x->seg.id) {
-		fk[n++] = (struct widget_fkey){"Tab", "Next", false};
-		if (!x->focus_path)
-			fk[n++] = (struct widget_fkey){theme_glyph(&ui->theme, "←→", "Left/Right"),
-			                               "Choose", false};
-	}
+	fk[n++] = (struct widget_fkey){"Tab", "Next", false};
+	if (x->focus != FIELD_PATH)
+		fk[n++] = (struct widget_fkey){theme_glyph(&ui->theme, "←→", "Left/Right"),
+		                               "Choose", false};
 	fk[n++] = (struct widget_fkey){"Esc", "Cancel", false};
 	return n;
 }
@@ -199,12 +223,36 @@ static unsigned export_enter(struct console *c, struct export_dialog *x)
 	char *path = xstrdup(x->path.buf), *why = NULL;
 	dialog_trim(path);
 	ui_set_string(&x->error, NULL);
-	if (console_export_start(c, path, x->what ? x->seg.id : 0, &why) == 0)
+	if (console_export_start(c, path, x->what ? x->seg.id : 0, x->format, &why) == 0)
 		dialog_close(&c->ui);
 	else
 		x->error = why;
 	free(path);
 	return CONSOLE_PAINT;
+}
+
+/* The other format; a file name that ends in the one's extension takes
+ * the other's, whatever else was typed. */
+static void switch_format(struct export_dialog *x)
+{
+	static const char *const ext[] = {[EXPORT_JSONL] = ".jsonl", [EXPORT_CSV] = ".csv"};
+	enum export_format to = x->format == EXPORT_CSV ? EXPORT_JSONL : EXPORT_CSV;
+	const char *buf = x->path.buf;
+	size_t n = strlen(buf), e = strlen(ext[x->format]);
+	if (n > e && strcmp(buf + n - e, ext[x->format]) == 0) {
+		char *path = xasprintf("%.*s%s", (int)(n - e), buf, ext[to]);
+		edit_prefill(&x->path, path);
+		free(path);
+	}
+	x->format = to;
+}
+
+/* Tab and Down go to the next row, Shift-Tab and Up to the one before,
+ * round; the What row is there only with a segment. */
+static void move_focus(struct export_dialog *x, int step)
+{
+	int first = x->seg.id ? FIELD_WHAT : FIELD_FORMAT, n = FIELD_PATH - first + 1;
+	x->focus = (enum export_field)(first + ((int)x->focus - first + step + n) % n);
 }
 
 static unsigned export_key(struct console *c, void *st, int key)
@@ -217,18 +265,20 @@ static unsigned export_key(struct console *c, void *st, int key)
 		return CONSOLE_PAINT;
 	}
 	if (key == KEYS_TAB || key == KEYS_BACKTAB || key == KEYS_UP || key == KEYS_DOWN) {
-		if (x->seg.id)
-			x->focus_path = !x->focus_path;
+		move_focus(x, key == KEYS_TAB || key == KEYS_DOWN ? 1 : -1);
 		return CONSOLE_PAINT;
 	}
 	if (key == KEYS_ENTER)
 		return export_enter(c, x);
-	if (!x->focus_path) {
-		if (key == KEYS_LEFT || key == KEYS_RIGHT || key == KEYS_SPACE) {
+	if (x->focus != FIELD_PATH) {
+		if (key != KEYS_LEFT && key != KEYS_RIGHT && key != KEYS_SPACE)
+			return 0;
+		if (x->focus == FIELD_WHAT)
 			x->what = !x->what;
-			return CONSOLE_PAINT;
-		}
-		return 0;
+		else
+			switch_format(x);
+		ui_set_string(&x->error, NULL);
+		return CONSOLE_PAINT;
 	}
 	if (dialog_edit_key(&x->path, key, 64)) {
 		ui_set_string(&x->error, NULL);

@@ -234,6 +234,11 @@ int export_next(struct export *x, struct export_req *req)
 		return -1;
 	if (x->done)
 		return 0;
+	if (!x->started) {
+		x->started = true;
+		if (x->format == EXPORT_CSV)
+			evjson_csv_header(x->out);
+	}
 	if (x->listing) {
 		/* pending.offset counts what was listed so far. */
 		x->pending.kind = EXPORT_REQ_LIST;
@@ -276,7 +281,10 @@ int export_next(struct export *x, struct export_req *req)
 			fail(x, xstrdup("the file could not be written"));
 			return -1;
 		}
-		evjson_line(x->out, &best->ev[best->pos++], NULL);
+		if (x->format == EXPORT_CSV)
+			evjson_csv_line(x->out, &best->ev[best->pos++]);
+		else
+			evjson_line(x->out, &best->ev[best->pos++], NULL);
 		x->events_written++;
 	}
 }

@@ -1,4 +1,5 @@
-/* Exporting what the agent keeps as JSON Lines (evjson.h), one timeline:
+/* Exporting what the agent keeps as JSON Lines or CSV (evjson.h), one
+ * timeline:
  * the segments are listed (ListSegments, a page at a time), then read
  * (ReadSegment, a page at a time) stream by stream and merged by time, so
  * the file is in time order across streams while at most one page per
@@ -19,6 +20,10 @@
 #include "text/evtext.h"
 
 #define EXPORT_LIST_PAGE 1000 /* ListSegments' largest page */
+
+/* What the file is written in: JSON Lines (the default) or CSV with its
+ * header row. */
+enum export_format { EXPORT_JSONL, EXPORT_CSV };
 
 /* A call to make. */
 struct export_req {
@@ -49,12 +54,14 @@ struct export_cursor {
 struct export
 {
 	/* Set before the first export_next: */
-	uint64_t since;     /* leave out events before this; 0: none */
-	uint64_t only;      /* nonzero: only this segment, without listing */
-	uint32_t page;      /* ReadSegment's limit, 1..10000 */
-	uint32_t list_page; /* ListSegments' limit, 1..1000: EXPORT_LIST_PAGE */
-	FILE *out;          /* borrowed */
+	uint64_t since;            /* leave out events before this; 0: none */
+	uint64_t only;             /* nonzero: only this segment, without listing */
+	uint32_t page;             /* ReadSegment's limit, 1..10000 */
+	uint32_t list_page;        /* ListSegments' limit, 1..1000: EXPORT_LIST_PAGE */
+	FILE *out;                 /* borrowed */
+	enum export_format format; /* EXPORT_JSONL unless set */
 
+	bool started; /* the header (CSV) is written */
 	bool listing, done, waiting;
 	struct export_req pending;
 	uint64_t list_total;
