@@ -42,7 +42,7 @@ _capctl() {
 	for ((i = 0; i <= COMP_CWORD; i++)); do
 		word=${COMP_WORDS[i]}
 		if [[ $word == = && ${#w[@]} -gt 1 && ${w[-1]} == --* ]]; then
-			w[-1]+==
+			w[-1]+='='
 			if ((i < COMP_CWORD)); then
 				((i++))
 				w[-1]+=${COMP_WORDS[i]}
@@ -53,6 +53,8 @@ _capctl() {
 	done
 	last=$((${#w[@]} - 1))
 	local cur=${w[last]} prog=${w[0]}
+	# A program typed as ~/bin/capctl: the word is as typed, unexpanded.
+	# shellcheck disable=SC2088
 	[[ $prog == "~/"* ]] && prog=$HOME/${prog#"~/"}
 
 	# The words before the cursor: options (and their values), the
