@@ -20,12 +20,13 @@ __capctl_segments() {
 }
 
 # __capctl_exemptions STATUSES PROGRAM [BUS OPTIONS]: the ids of the
-# requests with one of STATUSES ("pending|approved"), from exempt list.
+# requests with one of STATUSES ("pending|approved"), from exempt list;
+# only ids of plain characters.
 __capctl_exemptions() {
 	local statuses=$1
 	shift
 	__capctl_ask "$@" exempt list |
-		awk -v s="^($statuses)\$" '/^[^ ]/ && $2 ~ s { print $1 }'
+		awk -v s="^($statuses)\$" '/^[^ ]/ && $1 ~ /^[A-Za-z0-9._-]+$/ && $2 ~ s { print $1 }'
 }
 
 # __capctl_describe TAG LINES...: "word<tab>description" lines offered

@@ -15,6 +15,17 @@ __capctl_names() {
 	done
 }
 
+# COMPREPLY: the lines of stdin that begin with $1, as they are. Not
+# compgen -W, which expands its words: an id from the agent is data, never
+# code.
+__capctl_reply() {
+	local line
+	COMPREPLY=()
+	while IFS= read -r line; do
+		[[ -n $line && $line == "$1"* ]] && COMPREPLY+=("$line")
+	done
+}
+
 # __capctl_ask PROGRAM [BUS OPTIONS] -- WORDS: capctl WORDS, asked quietly
 # and briefly; nothing at all when it fails.
 __capctl_ask() {
@@ -27,12 +38,13 @@ __capctl_segments() {
 }
 
 # __capctl_exemptions STATUSES PROGRAM [BUS OPTIONS]: the ids of the
-# requests with one of STATUSES ("pending|approved"), from exempt list.
+# requests with one of STATUSES ("pending|approved"), from exempt list;
+# only ids of plain characters.
 __capctl_exemptions() {
 	local statuses=$1
 	shift
 	__capctl_ask "$@" exempt list |
-		awk -v s="^($statuses)\$" '/^[^ ]/ && $2 ~ s { print $1 }'
+		awk -v s="^($statuses)\$" '/^[^ ]/ && $1 ~ /^[A-Za-z0-9._-]+$/ && $2 ~ s { print $1 }'
 }
 
 _capctl() {
@@ -121,7 +133,7 @@ _capctl() {
 		;;
 	?*) words=$(__capctl_values "$what") ;;
 	esac
-	mapfile -t COMPREPLY < <(compgen -W "$words" -- "$cur")
+	__capctl_reply "$cur" <<<"$words"
 	# Without '=' in COMP_WORDBREAKS, the word is "--scope=ke" whole.
 	if [[ ${COMP_WORDS[COMP_CWORD]} == --*=* ]]; then
 		COMPREPLY=("${COMPREPLY[@]/#/${COMP_WORDS[COMP_CWORD]%%=*}=}")

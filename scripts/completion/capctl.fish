@@ -19,10 +19,11 @@ function __capctl_segments
 end
 
 # __capctl_exemptions STATUSES PROGRAM [BUS OPTIONS]: the ids of the
-# requests with one of STATUSES ("pending|approved"), from exempt list.
+# requests with one of STATUSES ("pending|approved"), from exempt list;
+# only ids of plain characters.
 function __capctl_exemptions
 	__capctl_ask $argv[2..-1] exempt list |
-		awk -v s="^($argv[1])\$" '/^[^ ]/ && $2 ~ s { print $1 }'
+		awk -v s="^($argv[1])\$" '/^[^ ]/ && $1 ~ /^[A-Za-z0-9._-]+$/ && $2 ~ s { print $1 }'
 end
 
 # What may stand at the cursor, as "word<tab>description" lines.
