@@ -420,25 +420,24 @@ static void arguments(void)
 
 /* ---- the words a value may be ---- */
 
-static void list_case(const char *name, const char *const *list)
+/* The words of a META_LIST placeholder: the scopes and categories the CLI
+ * checks a request against, the streams of the contract. */
+static void list_words(const char *name)
 {
-	label1(name);
-	words_begin(false);
-	for (size_t i = 0; list[i]; i++)
-		word(list[i], NULL);
-	words_end();
+	if (strcmp(name, "SCOPE") == 0)
+		for (size_t i = 0; form_scopes[i]; i++)
+			word(form_scopes[i], NULL);
+	else if (strcmp(name, "CATEGORY") == 0)
+		for (size_t i = 0; form_categories[i]; i++)
+			word(form_categories[i], NULL);
+	else if (strcmp(name, "STREAM") == 0)
+		for (int k = 0; k < N_STREAMS; k++)
+			word(contract_stream_name((enum stream)k), NULL);
+	else
+		fail("metas[] has %s as a list, but list_words() does not know its words", name);
 }
 
-static void streams_case(void)
-{
-	label1("STREAM");
-	words_begin(false);
-	for (int s = 0; s < N_STREAMS; s++)
-		word(contract_stream_name((enum stream)s), NULL);
-	words_end();
-}
-
-/* "approve|deny": approve and deny; a placeholder in it, its words. */
+/* "approve|deny": approve and deny; a list among them, its words. */
 static void alternatives_case(const char *w)
 {
 	char *s = strdup(w), *save = NULL;
@@ -449,15 +448,8 @@ static void alternatives_case(const char *w)
 	for (char *t = strtok_r(s, "|", &save); t; t = strtok_r(NULL, "|", &save)) {
 		if (t[0] < 'A' || t[0] > 'Z')
 			word(t, NULL);
-		else if (strcmp(t, "SCOPE") == 0)
-			for (size_t i = 0; form_scopes[i]; i++)
-				word(form_scopes[i], NULL);
-		else if (strcmp(t, "CATEGORY") == 0)
-			for (size_t i = 0; form_categories[i]; i++)
-				word(form_categories[i], NULL);
-		else if (strcmp(t, "STREAM") == 0)
-			for (int k = 0; k < N_STREAMS; k++)
-				word(contract_stream_name((enum stream)k), NULL);
+		else if (meta(t, w) == META_LIST)
+			list_words(t);
 		else
 			fail("%s in %s: only a list can stand among alternatives", t, w);
 	}
@@ -470,9 +462,14 @@ static void values(void)
 	fn_open("__capctl_values",
 	        "__capctl_values WHAT: the words a value of WHAT may be, when they are a list",
 	        sh->one);
-	list_case("SCOPE", form_scopes);
-	list_case("CATEGORY", form_categories);
-	streams_case();
+	for (size_t i = 0; i < sizeof metas / sizeof metas[0]; i++) {
+		if (metas[i].kind != META_LIST)
+			continue;
+		label1(metas[i].name);
+		words_begin(false);
+		list_words(metas[i].name);
+		words_end();
+	}
 	for (int i = 0; i < CLI_N_COMMANDS; i++) {
 		struct positional p;
 		synopsis(&cli_commands[i], &p);
