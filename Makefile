@@ -195,6 +195,30 @@ format:
 format-check:
 	@clang-format --dry-run --Werror $(FORMAT_SRC)
 
+# Shell completion for bash, zsh and fish, generated from the CLI's command
+# table by scripts/completion/gen-completion.c into $(BUILD)/completion/.
+COMPLETIONS := $(addprefix $(BUILD)/completion/,capctl.bash _capctl.zsh capctl.fish)
+FORMAT_SRC += scripts/completion/*.c
+all: $(COMPLETIONS)
+$(BUILD)/gen-completion: scripts/completion/gen-completion.c $(BUILD)/libtui.a $(BUILD)/libipc.a
+	$(CC) $(BASE_CFLAGS) -Itui $(call pkg_cflags,$(TUI_PKGS)) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.c %.a,$^) \
+		$(call pkg_libs,$(TUI_PKGS)) -lm
+$(COMPLETIONS): $(BUILD)/completion/%: scripts/completion/% $(BUILD)/gen-completion
+	@mkdir -p $(dir $@)
+	$(BUILD)/gen-completion $(subst .,,$(suffix $@)) <$< >$@.tmp && mv $@.tmp $@
+install: install-completion
+COMPLETION_BASH = $(DESTDIR)$(DATADIR)/bash-completion/completions/capctl
+COMPLETION_ZSH = $(DESTDIR)$(DATADIR)/zsh/vendor-completions/_capctl
+COMPLETION_FISH = $(DESTDIR)$(DATADIR)/fish/vendor_completions.d/capctl.fish
+install-completion: $(COMPLETIONS)
+	install -D -m 0644 $(BUILD)/completion/capctl.bash $(COMPLETION_BASH)
+	install -D -m 0644 $(BUILD)/completion/_capctl.zsh $(COMPLETION_ZSH)
+	install -D -m 0644 $(BUILD)/completion/capctl.fish $(COMPLETION_FISH)
+uninstall: uninstall-completion
+uninstall-completion:
+	rm -f $(COMPLETION_BASH) $(COMPLETION_ZSH) $(COMPLETION_FISH)
+.PHONY: install-completion uninstall-completion
+
 clean:
 	rm -rf build build-san build-fuzz
 

@@ -505,12 +505,11 @@ static int export_format(const struct cli *c, enum export_format *format)
 {
 	const char *word = c->opt[CLI_OPT_FORMAT];
 	*format = EXPORT_JSONL;
-	if (!word || strcmp(word, "jsonl") == 0)
+	for (int f = 0; word && f < N_EXPORT_FORMATS; f++)
+		if (strcmp(word, export_format_names[f]) == 0)
+			*format = (enum export_format)f;
+	if (!word || strcmp(word, export_format_names[*format]) == 0)
 		return 0;
-	if (strcmp(word, "csv") == 0) {
-		*format = EXPORT_CSV;
-		return 0;
-	}
 	return cli_usage("invalid format '%s': use jsonl or csv", word);
 }
 

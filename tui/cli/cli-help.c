@@ -35,6 +35,16 @@ static const char *const footer_text =
     "3 the agent cannot be reached or does not keep to its D-Bus contract.\n"
     "See capctl(1).\n";
 
+const char *const cli_common_help[CLI_N_COMMON] = {
+    [CLI_COMMON_SESSION] = "the agent on the session bus",
+    [CLI_COMMON_SYSTEM] = "the agent on the system bus",
+    [CLI_COMMON_CONFIG] = "read FILE instead of ~/.config/capctl/capctl.conf",
+    [CLI_COMMON_JSON] = "print one JSON document on stdout",
+    [CLI_COMMON_NO_COLOR] = "no colour",
+    [CLI_COMMON_HELP] = "show the help",
+    [CLI_COMMON_VERSION] = "show the version",
+};
+
 /* Prints the lines of text wrapped to cols, the first from where the
  * cursor is, the others after indent spaces. */
 static void wrapped_at(const char *text, int indent, int cols)

@@ -43,6 +43,21 @@ struct cli_option {
 };
 extern const struct cli_option cli_options[CLI_N_OPTS]; /* cli.c */
 
+/* The options every command takes (and the console), as parse() in cli.c
+ * reads them; cli_common_help[] says what each does, in one line. */
+enum cli_common {
+	CLI_COMMON_SESSION,
+	CLI_COMMON_SYSTEM,
+	CLI_COMMON_CONFIG,
+	CLI_COMMON_JSON,
+	CLI_COMMON_NO_COLOR,
+	CLI_COMMON_HELP,
+	CLI_COMMON_VERSION,
+	CLI_N_COMMON
+};
+extern const struct cli_option cli_common[CLI_N_COMMON]; /* cli.c */
+extern const char *const cli_common_help[CLI_N_COMMON];  /* cli-help.c */
+
 struct cli;
 
 /* One command of the one-shot CLI: everything about it but what its

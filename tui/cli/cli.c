@@ -78,6 +78,29 @@ const struct cli_option cli_options[CLI_N_OPTS] = {
     [CLI_OPT_FORMAT] = {"--format", NULL, "FORMAT"},
 };
 
+const struct cli_option cli_common[CLI_N_COMMON] = {
+    [CLI_COMMON_SESSION] = {"--session", NULL, NULL},
+    [CLI_COMMON_SYSTEM] = {"--system", NULL, NULL},
+    [CLI_COMMON_CONFIG] = {"--config", NULL, "FILE"},
+    [CLI_COMMON_JSON] = {"--json", NULL, NULL},
+    [CLI_COMMON_NO_COLOR] = {"--no-color", NULL, NULL},
+    [CLI_COMMON_HELP] = {"-h", "--help", NULL},
+    [CLI_COMMON_VERSION] = {"-V", "--version", NULL},
+};
+
+/* The flag of cli_common[] that a is, whole: its index, or -1 (--config,
+ * which takes a value, is read with the options of the commands). */
+static int common_flag(const char *a)
+{
+	for (int k = 0; k < CLI_N_COMMON; k++) {
+		const struct cli_option *o = &cli_common[k];
+		if (!o->value &&
+		    (strcmp(a, o->name) == 0 || (o->alias && strcmp(a, o->alias) == 0)))
+			return k;
+	}
+	return -1;
+}
+
 /* "--name VALUE" or "--name=VALUE": returns the value, advancing *i. */
 static int option_value(int argc, char **argv, int *i, const char *name, const char **out)
 {
@@ -101,7 +124,7 @@ static int option_value(int argc, char **argv, int *i, const char *name, const c
  * cli_options, into c. */
 static int command_option(struct cli *c, int argc, char **argv, int *i)
 {
-	const char *name = "--config";
+	const char *name = cli_common[CLI_COMMON_CONFIG].name;
 	int r = option_value(argc, argv, i, name, &c->config);
 	for (int k = 0; r == 0 && k < CLI_N_OPTS; k++) {
 		const struct cli_option *o = &cli_options[k];
@@ -137,19 +160,22 @@ static int parse(struct cli *c, int argc, char **argv)
 		}
 		if (strcmp(a, "--") == 0) {
 			words_only = true;
-		} else if (strcmp(a, "--session") == 0 || strcmp(a, "--system") == 0) {
+			continue;
+		}
+		int k = common_flag(a);
+		if (k == CLI_COMMON_SESSION || k == CLI_COMMON_SYSTEM) {
 			int bus =
-			    strcmp(a, "--system") == 0 ? SETTINGS_BUS_SYSTEM : SETTINGS_BUS_SESSION;
+			    k == CLI_COMMON_SYSTEM ? SETTINGS_BUS_SYSTEM : SETTINGS_BUS_SESSION;
 			if (c->bus >= 0 && c->bus != bus)
 				return cli_usage("--session and --system cannot be used together");
 			c->bus = bus;
-		} else if (strcmp(a, "--json") == 0) {
+		} else if (k == CLI_COMMON_JSON) {
 			c->json = true;
-		} else if (strcmp(a, "--no-color") == 0) {
+		} else if (k == CLI_COMMON_NO_COLOR) {
 			c->no_color = true;
-		} else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+		} else if (k == CLI_COMMON_HELP) {
 			c->help = true;
-		} else if (strcmp(a, "-V") == 0 || strcmp(a, "--version") == 0) {
+		} else if (k == CLI_COMMON_VERSION) {
 			c->version = true;
 		} else if ((rc = command_option(c, argc, argv, &i))) {
 			return rc;

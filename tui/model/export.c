@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+const char *const export_format_names[N_EXPORT_FORMATS] = {"jsonl", "csv"};
+
 void export_init(struct export *x, FILE *out, uint64_t since, uint64_t only, uint32_t page)
 {
 	memset(x, 0, sizeof *x);

@@ -23,7 +23,9 @@
 
 /* What the file is written in: JSON Lines (the default) or CSV with its
  * header row. */
-enum export_format { EXPORT_JSONL, EXPORT_CSV };
+enum export_format { EXPORT_JSONL, EXPORT_CSV, N_EXPORT_FORMATS };
+/* How --format names them: "jsonl", "csv". */
+extern const char *const export_format_names[N_EXPORT_FORMATS];
 
 /* A call to make. */
 struct export_req {
