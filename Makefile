@@ -13,18 +13,39 @@ PKG_CONFIG ?= pkg-config
 
 BUILD := build$(if $(SANITIZE),-san)
 
+# The user's CC, CPPFLAGS, CFLAGS, LDFLAGS and LDLIBS (command line or
+# environment) are used as given, after the project's own flags, which live
+# in the CAPCTL_* variables: a packager's flags reach every compile and link
+# line and win where they differ.
+CFLAGS ?= -O2 -g
 WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
 	-Wconversion -Wno-sign-conversion -Wvla
-CFLAGS ?= -O2 -g
-BASE_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -DCAPCTL_VERSION='"$(VERSION)"' \
-	-Iipc -I$(BUILD) $(WARN) -MMD -MP
+CAPCTL_CPPFLAGS := -D_POSIX_C_SOURCE=200809L -DCAPCTL_VERSION='"$(VERSION)"' \
+	-DCAPCTL_SYSCONFDIR='"$(SYSCONFDIR)"' -Iipc -I$(BUILD)
+# -ffile-prefix-map: the debug info names no build directory, so two builds
+# of the same tree from different paths give the same bytes.
+CAPCTL_CFLAGS := -std=c11 $(WARN) -MMD -MP -ffile-prefix-map=$(CURDIR)=.
+CAPCTL_LDFLAGS :=
 ifeq ($(WERROR),1)
-BASE_CFLAGS += -Werror
+CAPCTL_CFLAGS += -Werror
 endif
 ifeq ($(SANITIZE),1)
-BASE_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
-LDFLAGS += -fsanitize=address,undefined
+CAPCTL_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+CAPCTL_LDFLAGS += -fsanitize=address,undefined
 endif
+
+# $(call compile,PROJECT-CPPFLAGS,PROJECT-CFLAGS) starts every compile line,
+# $(link) every link line (CFLAGS too, as make's own rules have it: -flto,
+# -fsanitize given there must reach the linker).
+compile = $(CC) $(CAPCTL_CPPFLAGS) $(1) $(CPPFLAGS) $(CAPCTL_CFLAGS) $(2) $(CFLAGS)
+link = $(CC) $(CFLAGS) $(CAPCTL_LDFLAGS) $(LDFLAGS)
+
+# Every object depends on $(FLAGS_STAMP), rewritten only when the compiler or
+# a flag changed, so `make CPPFLAGS=...` after a plain `make` rebuilds.
+FLAGS_STAMP := $(BUILD)/.flags
+sq = $(subst ','\'',$(1))
+FLAGS_NOW = $(CC) | $(CAPCTL_CPPFLAGS) $(CPPFLAGS) | $(CAPCTL_CFLAGS) $(CFLAGS) | \
+	$(CAPCTL_LDFLAGS) $(LDFLAGS) $(LDLIBS)
 
 AGENT_PKGS := dbus-1 libconfig libzstd libcurl x11 xi libevdev libcrypto
 TUI_PKGS := dbus-1 libconfig ncursesw libcrypto
@@ -46,17 +67,21 @@ PROGRAMS := $(BUILD)/captured $(if $(wildcard tui/main.c),$(BUILD)/capctl)
 
 all: $(PROGRAMS)
 
-$(BUILD)/ipc/%.o: ipc/%.c
+$(FLAGS_STAMP): FORCE
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE_CFLAGS) $(call pkg_cflags,dbus-1 libconfig) $(CFLAGS) -c $< -o $@
+	@echo '$(call sq,$(FLAGS_NOW))' | cmp -s - $@ || echo '$(call sq,$(FLAGS_NOW))' > $@
 
-$(BUILD)/agent/%.o: agent/%.c
+$(BUILD)/ipc/%.o: ipc/%.c $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE_CFLAGS) -Iagent $(call pkg_cflags,$(AGENT_PKGS)) $(CFLAGS) -c $< -o $@
+	$(call compile,$(call pkg_cflags,dbus-1 libconfig)) -c $< -o $@
 
-$(BUILD)/tui/%.o: tui/%.c
+$(BUILD)/agent/%.o: agent/%.c $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE_CFLAGS) -Itui $(call pkg_cflags,$(TUI_PKGS)) $(CFLAGS) -c $< -o $@
+	$(call compile,-Iagent $(call pkg_cflags,$(AGENT_PKGS))) -c $< -o $@
+
+$(BUILD)/tui/%.o: tui/%.c $(FLAGS_STAMP)
+	@mkdir -p $(dir $@)
+	$(call compile,-Itui $(call pkg_cflags,$(TUI_PKGS))) -c $< -o $@
 
 # The interface XML, embedded as one C string for Introspect.
 $(BUILD)/agent1-xml.c: ipc/org.capctl.Agent1.xml
@@ -66,8 +91,8 @@ $(BUILD)/agent1-xml.c: ipc/org.capctl.Agent1.xml
 	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $<; \
 	  echo ';'; } > $@
 
-$(BUILD)/agent1-xml.o: $(BUILD)/agent1-xml.c
-	$(CC) $(BASE_CFLAGS) $(CFLAGS) -Wno-missing-variable-declarations -c $< -o $@
+$(BUILD)/agent1-xml.o: $(BUILD)/agent1-xml.c $(FLAGS_STAMP)
+	$(call compile,,-Wno-missing-variable-declarations) -c $< -o $@
 
 $(BUILD)/libipc.a: $(IPC_OBJ)
 	$(AR) rcs $@ $^
@@ -78,28 +103,28 @@ $(BUILD)/libtui.a: $(TUI_OBJ)
 	$(AR) rcs $@ $^
 
 $(BUILD)/captured: $(BUILD)/agent/main.o $(BUILD)/libagent.a $(BUILD)/libipc.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(call pkg_libs,$(AGENT_PKGS)) -lm
+	$(link) -o $@ $^ $(call pkg_libs,$(AGENT_PKGS)) -lm $(LDLIBS)
 
 $(BUILD)/capctl: $(BUILD)/tui/main.o $(BUILD)/libtui.a $(BUILD)/libipc.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(call pkg_libs,$(TUI_PKGS)) -lm
+	$(link) -o $@ $^ $(call pkg_libs,$(TUI_PKGS)) -lm $(LDLIBS)
 
 # Unit tests link every module of both programs; the linker takes what each
 # test uses.
-$(BUILD)/tests/%.o: tests/unit/%.c
+$(BUILD)/tests/%.o: tests/unit/%.c $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE_CFLAGS) -Iagent -Itui $(call pkg_cflags,$(ALL_PKGS) cmocka) $(CFLAGS) \
-		-Wno-missing-prototypes -c $< -o $@
+	$(call compile,-Iagent -Itui $(call pkg_cflags,$(ALL_PKGS) cmocka),-Wno-missing-prototypes) \
+		-c $< -o $@
 
 $(BUILD)/tests/%: $(BUILD)/tests/%.o $(BUILD)/libagent.a $(BUILD)/libtui.a $(BUILD)/libipc.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(call pkg_libs,$(ALL_PKGS) cmocka) -lm
+	$(link) -o $@ $^ $(call pkg_libs,$(ALL_PKGS) cmocka) -lm $(LDLIBS)
 
 # Fuzz targets: clang's libFuzzer over the parsers of both sides (the
 # client's decoder is in ipc/), built apart.
 FUZZ_CC ?= clang
 FUZZ_BUILD := build-fuzz
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined
-FUZZ_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -DCAPCTL_VERSION='"$(VERSION)"' -Iipc -Iagent \
-	-I$(FUZZ_BUILD) -g -O1 $(FUZZ_SAN)
+FUZZ_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -DCAPCTL_VERSION='"$(VERSION)"' \
+	-DCAPCTL_SYSCONFDIR='"$(SYSCONFDIR)"' -Iipc -Iagent -I$(FUZZ_BUILD) -g -O1 $(FUZZ_SAN)
 FUZZ_SRC := $(wildcard fuzz/fuzz-*.c)
 FUZZ_BIN := $(FUZZ_SRC:fuzz/%.c=$(FUZZ_BUILD)/%)
 FUZZ_OBJ := $(IPC_SRC:%.c=$(FUZZ_BUILD)/%.o) $(AGENT_SRC:%.c=$(FUZZ_BUILD)/%.o)
@@ -129,9 +154,9 @@ fuzz:
 		BUS_FUZZ_VALGRIND_AGENT=$(CURDIR)/build/captured tests/fuzz/test-fuzz
 
 # A benchmark helper: the synthetic source written out as an evemu recording.
-$(BUILD)/synth-evemu: tests/bench/synth-evemu.c $(BUILD)/libagent.a $(BUILD)/libipc.a
-	$(CC) $(BASE_CFLAGS) -Iagent $(CFLAGS) -o $@ $(filter %.c %.a,$^) \
-		$(call pkg_libs,$(AGENT_PKGS)) -lm
+$(BUILD)/synth-evemu: tests/bench/synth-evemu.c $(BUILD)/libagent.a $(BUILD)/libipc.a $(FLAGS_STAMP)
+	$(call compile,-Iagent) $(CAPCTL_LDFLAGS) $(LDFLAGS) -o $@ $(filter %.c %.a,$^) \
+		$(call pkg_libs,$(AGENT_PKGS)) -lm $(LDLIBS)
 
 deps:
 	@scripts/install-deps
@@ -195,6 +220,8 @@ format-check:
 
 clean:
 	rm -rf build build-san build-fuzz
+
+FORCE:
 
 .PHONY: all deps check check-chroot demo bench fuzz fuzz-build install uninstall format format-check clean
 
