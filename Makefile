@@ -50,8 +50,29 @@ FLAGS_NOW = $(CC) | $(CAPCTL_CPPFLAGS) $(CPPFLAGS) | $(CAPCTL_CFLAGS) $(CFLAGS) 
 AGENT_PKGS := dbus-1 libconfig libzstd libcurl x11 xi libevdev libcrypto
 TUI_PKGS := dbus-1 libconfig ncursesw libcrypto
 ALL_PKGS = $(sort $(AGENT_PKGS) $(TUI_PKGS))
-pkg_cflags = $(shell $(PKG_CONFIG) --cflags $(1) 2>/dev/null)
-pkg_libs = $(shell $(PKG_CONFIG) --libs $(1) 2>/dev/null)
+# What each pkg-config package is, for the error when one is missing: the
+# library, then the Debian package that has its .pc file.
+pkg_about.dbus-1 := libdbus-1 (pkg-config dbus-1; Debian: libdbus-1-dev)
+pkg_about.libconfig := libconfig (pkg-config libconfig; Debian: libconfig-dev)
+pkg_about.libzstd := libzstd (pkg-config libzstd; Debian: libzstd-dev)
+pkg_about.libcurl := libcurl (pkg-config libcurl; Debian: libcurl4-openssl-dev)
+pkg_about.x11 := libX11 (pkg-config x11; Debian: libx11-dev)
+pkg_about.xi := libXi (pkg-config xi; Debian: libxi-dev)
+pkg_about.libevdev := libevdev (pkg-config libevdev; Debian: libevdev-dev)
+pkg_about.ncursesw := ncursesw (pkg-config ncursesw; Debian: libncurses-dev)
+pkg_about.cmocka := cmocka for its unit tests (pkg-config cmocka; Debian: libcmocka-dev)
+# $(call pkg_need,PKGS): stops make at once, naming the library, when
+# `pkg-config --exists` fails for one of PKGS; each is asked once. Expanded
+# in recipes only, so `make deps`, `make clean` and `make check`'s own deps
+# step never need the libraries.
+pkg_need = $(foreach p,$(1),$(if $(pkg_ok.$(p)),,$(if $(shell $(PKG_CONFIG) --exists $(p) && echo y),\
+	$(eval pkg_ok.$(p) := y),$(error capctl needs $(or $(pkg_about.$(p)),$(p) (pkg-config $(p))); \
+	`make deps` installs what is missing))))
+# --cflags/--libs of a list, asked once per list.
+pkg_key = $(subst $() ,+,$(strip $(1)))
+pkg_once = $(if $(filter undefined,$(origin $(1))),$(eval $(1) := $$(shell $(2))))$($(1))
+pkg_cflags = $(call pkg_need,$(1))$(call pkg_once,pkg_cf.$(call pkg_key,$(1)),$(PKG_CONFIG) --cflags $(1))
+pkg_libs = $(call pkg_need,$(1))$(call pkg_once,pkg_lf.$(call pkg_key,$(1)),$(PKG_CONFIG) --libs $(1))
 
 IPC_SRC := $(wildcard ipc/*.c)
 AGENT_SRC := $(filter-out agent/main.c,$(wildcard agent/*.c agent/*/*.c))
