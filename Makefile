@@ -136,6 +136,10 @@ $(BUILD)/tests/%.o: tests/unit/%.c $(FLAGS_STAMP)
 	$(call compile,-Iagent -Itui $(call pkg_cflags,$(ALL_PKGS) cmocka),-Wno-missing-prototypes) \
 		-c $< -o $@
 
+# Kept: a deleted intermediate would be rebuilt on every run (its
+# prerequisite $(FLAGS_STAMP) is always visited).
+.SECONDARY: $(UNIT_BIN:%=%.o)
+
 $(BUILD)/tests/%: $(BUILD)/tests/%.o $(BUILD)/libagent.a $(BUILD)/libtui.a $(BUILD)/libipc.a
 	$(link) -o $@ $^ $(call pkg_libs,$(ALL_PKGS) cmocka) -lm $(LDLIBS)
 
@@ -151,8 +155,21 @@ FUZZ_BIN := $(FUZZ_SRC:fuzz/%.c=$(FUZZ_BUILD)/%)
 FUZZ_OBJ := $(IPC_SRC:%.c=$(FUZZ_BUILD)/%.o) $(AGENT_SRC:%.c=$(FUZZ_BUILD)/%.o)
 FUZZ_SECONDS ?= 300
 
+# clang is optional: only the fuzz targets need it. $(fuzz_missing) is empty
+# when $(FUZZ_CC) builds and links a libFuzzer target (asked once, and only
+# when needed), else why not; $(fuzz_need) stops make with that.
+FUZZ_NEEDS := the fuzz targets need clang with libFuzzer (Debian: clang libclang-rt-14-dev)
+fuzz_probe = if ! command -v $(FUZZ_CC) >/dev/null 2>&1; then \
+	echo '$(FUZZ_CC) is not installed'; exit 0; fi; \
+	t=$$(mktemp -d) || exit 0; \
+	echo 'int LLVMFuzzerTestOneInput(const char *d, long n) { return !d + (int)n; }' >$$t/p.c; \
+	$(FUZZ_CC) -fsanitize=fuzzer $(FUZZ_SAN) $$t/p.c -o $$t/p >/dev/null 2>&1 || \
+	echo '$(FUZZ_CC) cannot link with -fsanitize=fuzzer'; rm -rf $$t
+fuzz_missing = $(eval fuzz_missing := $$(shell $$(fuzz_probe)))$(fuzz_missing)
+fuzz_need = $(if $(fuzz_missing),$(error $(FUZZ_NEEDS): $(fuzz_missing)))
+
 $(FUZZ_BUILD)/%.o: %.c
-	@mkdir -p $(dir $@)
+	$(fuzz_need)@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link $(call pkg_cflags,$(AGENT_PKGS)) \
 		-c $< -o $@
 
@@ -160,7 +177,7 @@ $(FUZZ_BUILD)/libfuzz.a: $(FUZZ_OBJ)
 	$(AR) rcs $@ $^
 
 $(FUZZ_BUILD)/fuzz-%: fuzz/fuzz-%.c $(FUZZ_BUILD)/libfuzz.a
-	$(FUZZ_CC) $(FUZZ_CFLAGS) $(call pkg_cflags,dbus-1) -fsanitize=fuzzer $^ -o $@ \
+	$(fuzz_need)$(FUZZ_CC) $(FUZZ_CFLAGS) $(call pkg_cflags,dbus-1) -fsanitize=fuzzer $^ -o $@ \
 		$(call pkg_libs,$(AGENT_PKGS)) -lm
 
 fuzz-build: $(FUZZ_BIN)
@@ -182,9 +199,17 @@ $(BUILD)/synth-evemu: tests/bench/synth-evemu.c $(BUILD)/libagent.a $(BUILD)/lib
 deps:
 	@scripts/install-deps
 
+# `make test` builds and runs every test and installs nothing (a package
+# build: no network, not root); without clang it says so and skips the
+# libFuzzer targets (the bus fuzzer still runs). `make check` is the same
+# after `make deps`, for newcomers.
+test: all $(UNIT_BIN)
+	@$(if $(fuzz_missing),echo 'make test: skipping the libFuzzer targets: $(FUZZ_NEEDS): $(fuzz_missing)', \
+		$(MAKE) --no-print-directory fuzz-build)
+	@BUILD=$(BUILD) $(if $(fuzz_missing),FUZZ_SKIP='$(FUZZ_NEEDS): $(fuzz_missing)') tests/run
+
 check: deps
-	@$(MAKE) --no-print-directory all $(UNIT_BIN) fuzz-build
-	@BUILD=$(BUILD) tests/run
+	@$(MAKE) --no-print-directory test
 
 demo: deps
 	@$(MAKE) --no-print-directory all
@@ -244,6 +269,6 @@ clean:
 
 FORCE:
 
-.PHONY: all deps check check-chroot demo bench fuzz fuzz-build install uninstall format format-check clean
+.PHONY: all deps test check check-chroot demo bench fuzz fuzz-build install uninstall format format-check clean
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
