@@ -227,6 +227,10 @@ bench:
 	@$(MAKE) --no-print-directory all $(BUILD)/synth-evemu
 	@BUILD=$(BUILD) tests/bench/run
 
+# The man pages and the example files name the default paths (so man -l
+# reads them as they are); installed, they name the paths of this install.
+INSTALL_PATHS = sed -e 's|/usr/local|$(PREFIX)|g' -e 's|/etc/capctl|$(SYSCONFDIR)/capctl|g'
+
 install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
 		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 \
@@ -235,15 +239,18 @@ install: all
 		$(DESTDIR)$(DATADIR)/doc/capctl/examples
 	install -m 0755 $(BUILD)/captured $(DESTDIR)$(SBINDIR)/captured
 	$(if $(wildcard $(BUILD)/capctl),install -m 0755 $(BUILD)/capctl $(DESTDIR)$(BINDIR)/capctl)
-	for m in man/*.[1-8]; do \
-		s=$${m##*.}; install -m 0644 $$m $(DESTDIR)$(MANDIR)/man$$s/; done
+	for m in man/*.[1-8]; do s=$${m##*.}; \
+		$(INSTALL_PATHS) $$m > $(DESTDIR)$(MANDIR)/man$$s/$${m#man/} && \
+		chmod 0644 $(DESTDIR)$(MANDIR)/man$$s/$${m#man/} || exit 1; done
 	install -m 0644 ipc/org.capctl.Agent1.xml $(DESTDIR)$(DATADIR)/dbus-1/interfaces/
 	sed 's|@SBINDIR@|$(SBINDIR)|g' etc/org.capctl.Agent1.service.in \
 		> $(DESTDIR)$(DATADIR)/dbus-1/services/org.capctl.Agent1.service
 	install -m 0644 etc/org.capctl.Agent1.conf $(DESTDIR)$(DATADIR)/dbus-1/system.d/
 	sed 's|@SBINDIR@|$(SBINDIR)|g' etc/captured.service.in \
 		> $(DESTDIR)$(PREFIX)/lib/systemd/user/captured.service
-	install -m 0644 etc/*.conf.example $(DESTDIR)$(DATADIR)/doc/capctl/examples/
+	for f in etc/*.conf.example; do \
+		$(INSTALL_PATHS) $$f > $(DESTDIR)$(DATADIR)/doc/capctl/examples/$${f#etc/} && \
+		chmod 0644 $(DESTDIR)$(DATADIR)/doc/capctl/examples/$${f#etc/} || exit 1; done
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/captured $(DESTDIR)$(BINDIR)/capctl \
