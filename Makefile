@@ -238,7 +238,7 @@ install: all
 		$(DESTDIR)$(DATADIR)/dbus-1/system.d $(DESTDIR)$(PREFIX)/lib/systemd/user \
 		$(DESTDIR)$(DATADIR)/doc/capctl/examples
 	install -m 0755 $(BUILD)/captured $(DESTDIR)$(SBINDIR)/captured
-	$(if $(wildcard $(BUILD)/capctl),install -m 0755 $(BUILD)/capctl $(DESTDIR)$(BINDIR)/capctl)
+	$(if $(filter %/capctl,$(PROGRAMS)),install -m 0755 $(BUILD)/capctl $(DESTDIR)$(BINDIR)/capctl)
 	for m in man/*.[1-8]; do s=$${m##*.}; \
 		$(INSTALL_PATHS) $$m > $(DESTDIR)$(MANDIR)/man$$s/$${m#man/} && \
 		chmod 0644 $(DESTDIR)$(MANDIR)/man$$s/$${m#man/} || exit 1; done
