@@ -157,7 +157,8 @@ FUZZ_SECONDS ?= 300
 
 # clang is optional: only the fuzz targets need it. $(fuzz_missing) is empty
 # when $(FUZZ_CC) builds and links a libFuzzer target (asked once, and only
-# when needed), else why not; $(fuzz_need) stops make with that.
+# when needed), else why not; fuzz-cc stops make with that, first, even
+# when the fuzz targets are up to date.
 FUZZ_NEEDS := the fuzz targets need clang with libFuzzer (Debian: clang libclang-rt-14-dev)
 fuzz_probe = if ! command -v $(FUZZ_CC) >/dev/null 2>&1; then \
 	echo '$(FUZZ_CC) is not installed'; exit 0; fi; \
@@ -166,21 +167,22 @@ fuzz_probe = if ! command -v $(FUZZ_CC) >/dev/null 2>&1; then \
 	$(FUZZ_CC) -fsanitize=fuzzer $(FUZZ_SAN) $$t/p.c -o $$t/p >/dev/null 2>&1 || \
 	echo '$(FUZZ_CC) cannot link with -fsanitize=fuzzer'; rm -rf $$t
 fuzz_missing = $(eval fuzz_missing := $$(shell $$(fuzz_probe)))$(fuzz_missing)
-fuzz_need = $(if $(fuzz_missing),$(error $(FUZZ_NEEDS): $(fuzz_missing)))
+fuzz-cc:
+	$(if $(fuzz_missing),$(error $(FUZZ_NEEDS): $(fuzz_missing)))@:
 
-$(FUZZ_BUILD)/%.o: %.c
-	$(fuzz_need)@mkdir -p $(dir $@)
+$(FUZZ_BUILD)/%.o: %.c | fuzz-cc
+	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link $(call pkg_cflags,$(AGENT_PKGS)) \
 		-c $< -o $@
 
 $(FUZZ_BUILD)/libfuzz.a: $(FUZZ_OBJ)
 	$(AR) rcs $@ $^
 
-$(FUZZ_BUILD)/fuzz-%: fuzz/fuzz-%.c $(FUZZ_BUILD)/libfuzz.a
-	$(fuzz_need)$(FUZZ_CC) $(FUZZ_CFLAGS) $(call pkg_cflags,dbus-1) -fsanitize=fuzzer $^ -o $@ \
+$(FUZZ_BUILD)/fuzz-%: fuzz/fuzz-%.c $(FUZZ_BUILD)/libfuzz.a | fuzz-cc
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(call pkg_cflags,dbus-1) -fsanitize=fuzzer $^ -o $@ \
 		$(call pkg_libs,$(AGENT_PKGS)) -lm
 
-fuzz-build: $(FUZZ_BIN)
+fuzz-build: fuzz-cc $(FUZZ_BIN)
 
 # The bus fuzzer runs the SANITIZE build of the agent, then the plain one
 # under valgrind.
@@ -276,6 +278,6 @@ clean:
 
 FORCE:
 
-.PHONY: all deps test check check-chroot demo bench fuzz fuzz-build install uninstall format format-check clean
+.PHONY: all deps test check check-chroot demo bench fuzz fuzz-build fuzz-cc install uninstall format format-check clean
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
