@@ -1,5 +1,7 @@
 # capctl: plain GNU make. `make` builds both programs, `make check` runs
-# every test, `make demo` tries it all on a private bus.
+# every test (`make test` the same without installing anything first),
+# `make demo` tries it all on a private bus. CC, CPPFLAGS, CFLAGS, LDFLAGS
+# and LDLIBS are used as given; PREFIX, DESTDIR and SYSCONFDIR for install.
 
 VERSION := 0.1.0
 PREFIX ?= /usr/local
