@@ -1,7 +1,8 @@
 # capctl: plain GNU make. `make` builds both programs, `make check` runs
 # every test (`make test` the same without installing anything first),
 # `make demo` tries it all on a private bus. CC, CPPFLAGS, CFLAGS, LDFLAGS
-# and LDLIBS are used as given; PREFIX, DESTDIR and SYSCONFDIR for install.
+# and LDLIBS are used as given; PREFIX, DESTDIR, SYSCONFDIR and LOCALSTATEDIR
+# for install.
 
 VERSION := 0.1.0
 PREFIX ?= /usr/local
@@ -11,6 +12,9 @@ SBINDIR = $(PREFIX)/sbin
 DATADIR = $(PREFIX)/share
 MANDIR = $(DATADIR)/man
 SYSCONFDIR ?= /etc
+# The system agent's state is LOCALSTATEDIR/lib/capctl (unless systemd's
+# StateDirectory= names another).
+LOCALSTATEDIR ?= /var
 PKG_CONFIG ?= pkg-config
 
 BUILD := build$(if $(SANITIZE),-san)
@@ -23,7 +27,8 @@ CFLAGS ?= -O2 -g
 WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
 	-Wconversion -Wno-sign-conversion -Wvla
 CAPCTL_CPPFLAGS := -D_POSIX_C_SOURCE=200809L -DCAPCTL_VERSION='"$(VERSION)"' \
-	-DCAPCTL_SYSCONFDIR='"$(SYSCONFDIR)"' -Iipc -I$(BUILD)
+	-DCAPCTL_SYSCONFDIR='"$(SYSCONFDIR)"' -DCAPCTL_LOCALSTATEDIR='"$(LOCALSTATEDIR)"' \
+	-Iipc -I$(BUILD)
 # -ffile-prefix-map: the debug info names no build directory, so two builds
 # of the same tree from different paths give the same bytes.
 CAPCTL_CFLAGS := -std=c11 $(WARN) -MMD -MP -ffile-prefix-map=$(CURDIR)=.
@@ -151,7 +156,8 @@ FUZZ_CC ?= clang
 FUZZ_BUILD := build-fuzz
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -DCAPCTL_VERSION='"$(VERSION)"' \
-	-DCAPCTL_SYSCONFDIR='"$(SYSCONFDIR)"' -Iipc -Iagent -I$(FUZZ_BUILD) -g -O1 $(FUZZ_SAN)
+	-DCAPCTL_SYSCONFDIR='"$(SYSCONFDIR)"' -DCAPCTL_LOCALSTATEDIR='"$(LOCALSTATEDIR)"' \
+	-Iipc -Iagent -I$(FUZZ_BUILD) -g -O1 $(FUZZ_SAN)
 FUZZ_SRC := $(wildcard fuzz/fuzz-*.c)
 FUZZ_BIN := $(FUZZ_SRC:fuzz/%.c=$(FUZZ_BUILD)/%)
 FUZZ_OBJ := $(IPC_SRC:%.c=$(FUZZ_BUILD)/%.o) $(AGENT_SRC:%.c=$(FUZZ_BUILD)/%.o)
@@ -233,7 +239,8 @@ bench:
 
 # The man pages and the example files name the default paths (so man -l
 # reads them as they are); installed, they name the paths of this install.
-INSTALL_PATHS = sed -e 's|/usr/local|$(PREFIX)|g' -e 's|/etc/capctl|$(SYSCONFDIR)/capctl|g'
+INSTALL_PATHS = sed -e 's|/usr/local|$(PREFIX)|g' -e 's|/etc/capctl|$(SYSCONFDIR)/capctl|g' \
+	-e 's|/var/lib/capctl|$(LOCALSTATEDIR)/lib/capctl|g'
 
 install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \

@@ -35,11 +35,24 @@ static void on_hup(int signo, void *data)
 	agent_reload(data);
 }
 
-static char *default_state_dir(bool system)
+/* --state-dir, else systemd's StateDirectory= ($STATE_DIRECTORY: absolute
+ * paths joined by ':', ours the first), else the default of the bus: the
+ * directory (heap), or NULL when $STATE_DIRECTORY is not absolute. */
+static char *state_dir_of(const struct agent_options *o)
 {
-	const char *xdg = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
-	if (system)
-		return xstrdup("/var/lib/capctl");
+	const char *sd = getenv("STATE_DIRECTORY"), *xdg = getenv("XDG_STATE_HOME"),
+	           *home = getenv("HOME");
+	if (o->state_dir)
+		return xstrdup(o->state_dir);
+	if (sd && *sd) {
+		if (*sd != '/') {
+			log_msg("STATE_DIRECTORY=%s is not an absolute path; not using it", sd);
+			return NULL;
+		}
+		return xstrndup(sd, strcspn(sd, ":"));
+	}
+	if (o->system)
+		return xstrdup(CAPCTL_LOCALSTATEDIR "/lib/capctl");
 	if (xdg && *xdg)
 		return xasprintf("%s/capctl", xdg);
 	return xasprintf("%s/.local/state/capctl", home ? home : "");
@@ -176,8 +189,10 @@ static int open_bus(struct agent *a, bool system)
  * file in it: the directory (heap), or NULL. */
 static char *open_state(struct agent *a, const struct agent_options *o)
 {
-	char *dir = o->state_dir ? xstrdup(o->state_dir) : default_state_dir(o->system);
+	char *dir = state_dir_of(o);
 	int r;
+	if (!dir)
+		return NULL;
 	if ((r = mkdir_p(dir)) < 0) {
 		log_msg("cannot create %s: %s", dir, strerror(-r));
 		goto fail;

@@ -43,6 +43,11 @@ char *xstrdup(const char *s)
 	return check(strdup(s));
 }
 
+char *xstrndup(const char *s, size_t n)
+{
+	return check(strndup(s, n));
+}
+
 char *xvasprintf(const char *fmt, va_list ap)
 {
 	char *s;

@@ -267,7 +267,8 @@ class Bus:
 
 class Agent:
     """captured on a Bus. policy: the policy file's text (None: an empty file,
-    so every default), or policy_path: an existing file."""
+    so every default), or policy_path: an existing file. state_dir="" gives
+    no --state-dir (the agent picks its own: self.state_dir is then None)."""
 
     def __init__(self, suite, bus, policy=None, policy_path=None, source="none",
                  state_dir=None, system=False, extra=(), wait=True, env=None, uid=None,
@@ -281,10 +282,12 @@ class Agent:
                 text = policy if policy is not None else "version = 1;\n"
                 f.write(text if as_written else before_consent(text))
         self.policy_path = policy_path
-        self.state_dir = state_dir or os.path.join(suite.tmp, "state-%d" % n)
+        self.state_dir = None if state_dir == "" else \
+            state_dir or os.path.join(suite.tmp, "state-%d" % n)
         self.system = system
-        self.args = [CAPTURED, "--system" if system else "--session", "--config", policy_path,
-                     "--state-dir", self.state_dir, "--source", source] + list(extra)
+        self.args = [CAPTURED, "--system" if system else "--session", "--config", policy_path] + \
+            (["--state-dir", self.state_dir] if self.state_dir else []) + \
+            ["--source", source] + list(extra)
         if uid is not None:
             # The agent as another user: its binary, policy and state where
             # that user reaches them.
@@ -302,7 +305,7 @@ class Agent:
             self.args[self.args.index("--state-dir") + 1] = self.state_dir
         self.env = dict(os.environ)
         for k in ("DBUS_SESSION_BUS_ADDRESS", "DBUS_SYSTEM_BUS_ADDRESS", "DISPLAY",
-                  "WAYLAND_DISPLAY", "XDG_RUNTIME_DIR"):
+                  "WAYLAND_DISPLAY", "XDG_RUNTIME_DIR", "STATE_DIRECTORY", "JOURNAL_STREAM"):
             self.env.pop(k, None)
         self.env["XDG_STATE_HOME"] = os.path.join(suite.tmp, "xdg-state-%d" % n)
         self.env["XDG_CONFIG_HOME"] = os.path.join(suite.tmp, "xdg-config-%d" % n)
@@ -391,7 +394,8 @@ class Agent:
 def run_captured(args, env_extra=None, timeout=10):
     """Runs captured to completion with no bus at all; returns (rc, stdout, stderr)."""
     env = dict(os.environ)
-    for k in ("DBUS_SESSION_BUS_ADDRESS", "DBUS_SYSTEM_BUS_ADDRESS", "DISPLAY"):
+    for k in ("DBUS_SESSION_BUS_ADDRESS", "DBUS_SYSTEM_BUS_ADDRESS", "DISPLAY",
+              "STATE_DIRECTORY", "JOURNAL_STREAM"):
         env.pop(k, None)
     if env_extra:
         env.update(env_extra)
