@@ -268,11 +268,12 @@ class Bus:
 class Agent:
     """captured on a Bus. policy: the policy file's text (None: an empty file,
     so every default), or policy_path: an existing file. state_dir="" gives
-    no --state-dir (the agent picks its own: self.state_dir is then None)."""
+    no --state-dir (the agent picks its own: self.state_dir is then None).
+    journal: its stderr is taken for the journal (JOURNAL_STREAM)."""
 
     def __init__(self, suite, bus, policy=None, policy_path=None, source="none",
                  state_dir=None, system=False, extra=(), wait=True, env=None, uid=None,
-                 as_written=False):
+                 as_written=False, journal=False):
         self.suite = suite
         self.bus = bus
         n = suite.counter()
@@ -315,6 +316,12 @@ class Agent:
         if env:
             self.env.update(env)
         self.log = os.path.join(suite.tmp, "captured-%d.log" % n)
+        if journal:
+            # Its stderr as systemd's journal stream would be: the log file's
+            # device and inode in JOURNAL_STREAM.
+            open(self.log, "ab").close()
+            st = os.stat(self.log)
+            self.env["JOURNAL_STREAM"] = "%d:%d" % (st.st_dev, st.st_ino)
         self.proc = None
         self.start(wait)
 
