@@ -15,6 +15,10 @@ SYSCONFDIR ?= /etc
 # The system agent's state is LOCALSTATEDIR/lib/capctl (unless systemd's
 # StateDirectory= names another).
 LOCALSTATEDIR ?= /var
+# systemd's directories: the units (system and user) and sysusers.d.
+SYSTEMDSYSTEMUNITDIR ?= $(PREFIX)/lib/systemd/system
+SYSTEMDUSERUNITDIR ?= $(PREFIX)/lib/systemd/user
+SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
 PKG_CONFIG ?= pkg-config
 
 BUILD := build$(if $(SANITIZE),-san)
@@ -246,7 +250,8 @@ install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
 		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 \
 		$(DESTDIR)$(DATADIR)/dbus-1/interfaces $(DESTDIR)$(DATADIR)/dbus-1/services \
-		$(DESTDIR)$(DATADIR)/dbus-1/system.d $(DESTDIR)$(PREFIX)/lib/systemd/user \
+		$(DESTDIR)$(DATADIR)/dbus-1/system.d $(DESTDIR)$(SYSTEMDSYSTEMUNITDIR) \
+		$(DESTDIR)$(SYSTEMDUSERUNITDIR) $(DESTDIR)$(SYSUSERSDIR) \
 		$(DESTDIR)$(DATADIR)/doc/capctl/examples
 	install -m 0755 $(BUILD)/captured $(DESTDIR)$(SBINDIR)/captured
 	$(if $(filter %/capctl,$(PROGRAMS)),install -m 0755 $(BUILD)/capctl $(DESTDIR)$(BINDIR)/capctl)
@@ -258,7 +263,10 @@ install: all
 		> $(DESTDIR)$(DATADIR)/dbus-1/services/org.capctl.Agent1.service
 	install -m 0644 etc/org.capctl.Agent1.conf $(DESTDIR)$(DATADIR)/dbus-1/system.d/
 	sed 's|@SBINDIR@|$(SBINDIR)|g' etc/captured.service.in \
-		> $(DESTDIR)$(PREFIX)/lib/systemd/user/captured.service
+		> $(DESTDIR)$(SYSTEMDUSERUNITDIR)/captured.service
+	sed 's|@SBINDIR@|$(SBINDIR)|g' etc/captured-system.service.in \
+		> $(DESTDIR)$(SYSTEMDSYSTEMUNITDIR)/captured.service
+	install -m 0644 etc/capctl.sysusers $(DESTDIR)$(SYSUSERSDIR)/capctl.conf
 	for f in etc/*.conf.example; do \
 		$(INSTALL_PATHS) $$f > $(DESTDIR)$(DATADIR)/doc/capctl/examples/$${f#etc/} && \
 		chmod 0644 $(DESTDIR)$(DATADIR)/doc/capctl/examples/$${f#etc/} || exit 1; done
@@ -268,7 +276,9 @@ uninstall:
 		$(DESTDIR)$(DATADIR)/dbus-1/interfaces/org.capctl.Agent1.xml \
 		$(DESTDIR)$(DATADIR)/dbus-1/services/org.capctl.Agent1.service \
 		$(DESTDIR)$(DATADIR)/dbus-1/system.d/org.capctl.Agent1.conf \
-		$(DESTDIR)$(PREFIX)/lib/systemd/user/captured.service
+		$(DESTDIR)$(SYSTEMDUSERUNITDIR)/captured.service \
+		$(DESTDIR)$(SYSTEMDSYSTEMUNITDIR)/captured.service \
+		$(DESTDIR)$(SYSUSERSDIR)/capctl.conf
 	for m in man/*.[1-8]; do s=$${m##*.}; rm -f $(DESTDIR)$(MANDIR)/man$$s/$${m#man/}; done
 	rm -rf $(DESTDIR)$(DATADIR)/doc/capctl
 
