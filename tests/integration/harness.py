@@ -269,11 +269,12 @@ class Agent:
     """captured on a Bus. policy: the policy file's text (None: an empty file,
     so every default), or policy_path: an existing file. state_dir="" gives
     no --state-dir (the agent picks its own: self.state_dir is then None).
-    journal: its stderr is taken for the journal (JOURNAL_STREAM)."""
+    journal: its stderr is taken for the journal (JOURNAL_STREAM). wrap: a
+    command line that runs it (setpriv ...)."""
 
     def __init__(self, suite, bus, policy=None, policy_path=None, source="none",
                  state_dir=None, system=False, extra=(), wait=True, env=None, uid=None,
-                 as_written=False, journal=False):
+                 as_written=False, journal=False, wrap=()):
         self.suite = suite
         self.bus = bus
         n = suite.counter()
@@ -304,6 +305,7 @@ class Agent:
             self.args = ["setpriv", "--reuid", str(uid), "--regid", str(uid), "--clear-groups",
                          binary] + self.args[1:]
             self.args[self.args.index("--state-dir") + 1] = self.state_dir
+        self.args = list(wrap) + self.args
         self.env = dict(os.environ)
         for k in ("DBUS_SESSION_BUS_ADDRESS", "DBUS_SYSTEM_BUS_ADDRESS", "DISPLAY",
                   "WAYLAND_DISPLAY", "XDG_RUNTIME_DIR", "STATE_DIRECTORY", "JOURNAL_STREAM"):
