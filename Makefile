@@ -71,6 +71,7 @@ pkg_about.x11 := libX11 (pkg-config x11; Debian: libx11-dev)
 pkg_about.xi := libXi (pkg-config xi; Debian: libxi-dev)
 pkg_about.libevdev := libevdev (pkg-config libevdev; Debian: libevdev-dev)
 pkg_about.ncursesw := ncursesw (pkg-config ncursesw; Debian: libncurses-dev)
+pkg_about.libcrypto := libcrypto of OpenSSL (pkg-config libcrypto; Debian: libssl-dev)
 pkg_about.cmocka := cmocka for its unit tests (pkg-config cmocka; Debian: libcmocka-dev)
 # $(call pkg_need,PKGS): stops make at once, naming the library, when
 # `pkg-config --exists` fails for one of PKGS; each is asked once. Expanded
