@@ -420,6 +420,7 @@ static void test_v2_has_no_consent(void **state)
 	assert_string_equal(t.consent.digest, "");
 	assert_int_equal(t.consent.limit[STREAM_KEYBOARD], CONSENT_NO_LIMIT);
 	assert_int_equal(t.control.paused_until, T0 + 300 * S);
+	state_fini(&t);
 	/* and a consent line is not one of that format's lines */
 	memcpy(text, "capctl-state 2", 14);
 	assert_int_equal(state_parse(text, len, 0, &t, &why), -EINVAL);
