@@ -1,5 +1,8 @@
 # capctl: plain GNU make. `make` builds both programs, `make check` runs
-# every test, `make demo` tries it all on a private bus.
+# every test (`make test` the same without installing anything first),
+# `make demo` tries it all on a private bus. CC, CPPFLAGS, CFLAGS, LDFLAGS
+# and LDLIBS are used as given; PREFIX, DESTDIR, SYSCONFDIR and LOCALSTATEDIR
+# for install.
 
 VERSION := 0.1.0
 PREFIX ?= /usr/local
@@ -9,28 +12,79 @@ SBINDIR = $(PREFIX)/sbin
 DATADIR = $(PREFIX)/share
 MANDIR = $(DATADIR)/man
 SYSCONFDIR ?= /etc
+# The system agent's state is LOCALSTATEDIR/lib/capctl (unless systemd's
+# StateDirectory= names another).
+LOCALSTATEDIR ?= /var
+# systemd's directories: the units (system and user) and sysusers.d.
+SYSTEMDSYSTEMUNITDIR ?= $(PREFIX)/lib/systemd/system
+SYSTEMDUSERUNITDIR ?= $(PREFIX)/lib/systemd/user
+SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
 PKG_CONFIG ?= pkg-config
 
 BUILD := build$(if $(SANITIZE),-san)
 
+# The user's CC, CPPFLAGS, CFLAGS, LDFLAGS and LDLIBS (command line or
+# environment) are used as given, after the project's own flags, which live
+# in the CAPCTL_* variables: a packager's flags reach every compile and link
+# line and win where they differ.
+CFLAGS ?= -O2 -g
 WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
 	-Wconversion -Wno-sign-conversion -Wvla
-CFLAGS ?= -O2 -g
-BASE_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -DCAPCTL_VERSION='"$(VERSION)"' \
-	-Iipc -I$(BUILD) $(WARN) -MMD -MP
+CAPCTL_CPPFLAGS := -D_POSIX_C_SOURCE=200809L -DCAPCTL_VERSION='"$(VERSION)"' \
+	-DCAPCTL_SYSCONFDIR='"$(SYSCONFDIR)"' -DCAPCTL_LOCALSTATEDIR='"$(LOCALSTATEDIR)"' \
+	-Iipc -I$(BUILD)
+# -ffile-prefix-map: the debug info names no build directory, so two builds
+# of the same tree from different paths give the same bytes.
+CAPCTL_CFLAGS := -std=c11 $(WARN) -MMD -MP -ffile-prefix-map=$(CURDIR)=.
+CAPCTL_LDFLAGS :=
 ifeq ($(WERROR),1)
-BASE_CFLAGS += -Werror
+CAPCTL_CFLAGS += -Werror
 endif
 ifeq ($(SANITIZE),1)
-BASE_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
-LDFLAGS += -fsanitize=address,undefined
+CAPCTL_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+CAPCTL_LDFLAGS += -fsanitize=address,undefined
 endif
+
+# $(call compile,PROJECT-CPPFLAGS,PROJECT-CFLAGS) starts every compile line,
+# $(link) every link line (CFLAGS too, as make's own rules have it: -flto,
+# -fsanitize given there must reach the linker).
+compile = $(CC) $(CAPCTL_CPPFLAGS) $(1) $(CPPFLAGS) $(CAPCTL_CFLAGS) $(2) $(CFLAGS)
+link = $(CC) $(CFLAGS) $(CAPCTL_LDFLAGS) $(LDFLAGS)
+
+# Every object depends on $(FLAGS_STAMP), rewritten only when the compiler or
+# a flag changed, so `make CPPFLAGS=...` after a plain `make` rebuilds.
+FLAGS_STAMP := $(BUILD)/.flags
+sq = $(subst ','\'',$(1))
+FLAGS_NOW = $(CC) | $(CAPCTL_CPPFLAGS) $(CPPFLAGS) | $(CAPCTL_CFLAGS) $(CFLAGS) | \
+	$(CAPCTL_LDFLAGS) $(LDFLAGS) $(LDLIBS)
 
 AGENT_PKGS := dbus-1 libconfig libzstd libcurl x11 xi libevdev libcrypto
 TUI_PKGS := dbus-1 libconfig ncursesw libcrypto
 ALL_PKGS = $(sort $(AGENT_PKGS) $(TUI_PKGS))
-pkg_cflags = $(shell $(PKG_CONFIG) --cflags $(1) 2>/dev/null)
-pkg_libs = $(shell $(PKG_CONFIG) --libs $(1) 2>/dev/null)
+# What each pkg-config package is, for the error when one is missing: the
+# library, then the Debian package that has its .pc file.
+pkg_about.dbus-1 := libdbus-1 (pkg-config dbus-1; Debian: libdbus-1-dev)
+pkg_about.libconfig := libconfig (pkg-config libconfig; Debian: libconfig-dev)
+pkg_about.libzstd := libzstd (pkg-config libzstd; Debian: libzstd-dev)
+pkg_about.libcurl := libcurl (pkg-config libcurl; Debian: libcurl4-openssl-dev)
+pkg_about.x11 := libX11 (pkg-config x11; Debian: libx11-dev)
+pkg_about.xi := libXi (pkg-config xi; Debian: libxi-dev)
+pkg_about.libevdev := libevdev (pkg-config libevdev; Debian: libevdev-dev)
+pkg_about.ncursesw := ncursesw (pkg-config ncursesw; Debian: libncurses-dev)
+pkg_about.libcrypto := libcrypto of OpenSSL (pkg-config libcrypto; Debian: libssl-dev)
+pkg_about.cmocka := cmocka for its unit tests (pkg-config cmocka; Debian: libcmocka-dev)
+# $(call pkg_need,PKGS): stops make at once, naming the library, when
+# `pkg-config --exists` fails for one of PKGS; each is asked once. Expanded
+# in recipes only, so `make deps`, `make clean` and `make check`'s own deps
+# step never need the libraries.
+pkg_need = $(foreach p,$(1),$(if $(pkg_ok.$(p)),,$(if $(shell $(PKG_CONFIG) --exists $(p) && echo y),\
+	$(eval pkg_ok.$(p) := y),$(error capctl needs $(or $(pkg_about.$(p)),$(p) (pkg-config $(p))); \
+	`make deps` installs what is missing))))
+# --cflags/--libs of a list, asked once per list.
+pkg_key = $(subst $() ,+,$(strip $(1)))
+pkg_once = $(if $(filter undefined,$(origin $(1))),$(eval $(1) := $$(shell $(2))))$($(1))
+pkg_cflags = $(call pkg_need,$(1))$(call pkg_once,pkg_cf.$(call pkg_key,$(1)),$(PKG_CONFIG) --cflags $(1))
+pkg_libs = $(call pkg_need,$(1))$(call pkg_once,pkg_lf.$(call pkg_key,$(1)),$(PKG_CONFIG) --libs $(1))
 
 IPC_SRC := $(wildcard ipc/*.c)
 AGENT_SRC := $(filter-out agent/main.c,$(wildcard agent/*.c agent/*/*.c))
@@ -46,17 +100,21 @@ PROGRAMS := $(BUILD)/captured $(if $(wildcard tui/main.c),$(BUILD)/capctl)
 
 all: $(PROGRAMS)
 
-$(BUILD)/ipc/%.o: ipc/%.c
+$(FLAGS_STAMP): FORCE
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE_CFLAGS) $(call pkg_cflags,dbus-1 libconfig libcrypto) $(CFLAGS) -c $< -o $@
+	@echo '$(call sq,$(FLAGS_NOW))' | cmp -s - $@ || echo '$(call sq,$(FLAGS_NOW))' > $@
 
-$(BUILD)/agent/%.o: agent/%.c
+$(BUILD)/ipc/%.o: ipc/%.c $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE_CFLAGS) -Iagent $(call pkg_cflags,$(AGENT_PKGS)) $(CFLAGS) -c $< -o $@
+	$(call compile,$(call pkg_cflags,dbus-1 libconfig libcrypto)) -c $< -o $@
 
-$(BUILD)/tui/%.o: tui/%.c
+$(BUILD)/agent/%.o: agent/%.c $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE_CFLAGS) -Itui $(call pkg_cflags,$(TUI_PKGS)) $(CFLAGS) -c $< -o $@
+	$(call compile,-Iagent $(call pkg_cflags,$(AGENT_PKGS))) -c $< -o $@
+
+$(BUILD)/tui/%.o: tui/%.c $(FLAGS_STAMP)
+	@mkdir -p $(dir $@)
+	$(call compile,-Itui $(call pkg_cflags,$(TUI_PKGS))) -c $< -o $@
 
 # The interface XML, embedded as one C string for Introspect.
 $(BUILD)/agent1-xml.c: ipc/org.capctl.Agent1.xml
@@ -66,8 +124,8 @@ $(BUILD)/agent1-xml.c: ipc/org.capctl.Agent1.xml
 	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $<; \
 	  echo ';'; } > $@
 
-$(BUILD)/agent1-xml.o: $(BUILD)/agent1-xml.c
-	$(CC) $(BASE_CFLAGS) $(CFLAGS) -Wno-missing-variable-declarations -c $< -o $@
+$(BUILD)/agent1-xml.o: $(BUILD)/agent1-xml.c $(FLAGS_STAMP)
+	$(call compile,,-Wno-missing-variable-declarations) -c $< -o $@
 
 $(BUILD)/libipc.a: $(IPC_OBJ)
 	$(AR) rcs $@ $^
@@ -78,34 +136,54 @@ $(BUILD)/libtui.a: $(TUI_OBJ)
 	$(AR) rcs $@ $^
 
 $(BUILD)/captured: $(BUILD)/agent/main.o $(BUILD)/libagent.a $(BUILD)/libipc.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(call pkg_libs,$(AGENT_PKGS)) -lm
+	$(link) -o $@ $^ $(call pkg_libs,$(AGENT_PKGS)) -lm $(LDLIBS)
 
 $(BUILD)/capctl: $(BUILD)/tui/main.o $(BUILD)/libtui.a $(BUILD)/libipc.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(call pkg_libs,$(TUI_PKGS)) -lm
+	$(link) -o $@ $^ $(call pkg_libs,$(TUI_PKGS)) -lm $(LDLIBS)
 
 # Unit tests link every module of both programs; the linker takes what each
 # test uses.
-$(BUILD)/tests/%.o: tests/unit/%.c
+$(BUILD)/tests/%.o: tests/unit/%.c $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE_CFLAGS) -Iagent -Itui $(call pkg_cflags,$(ALL_PKGS) cmocka) $(CFLAGS) \
-		-Wno-missing-prototypes -c $< -o $@
+	$(call compile,-Iagent -Itui $(call pkg_cflags,$(ALL_PKGS) cmocka),-Wno-missing-prototypes) \
+		-c $< -o $@
+
+# Kept: a deleted intermediate would be rebuilt on every run (its
+# prerequisite $(FLAGS_STAMP) is always visited).
+.SECONDARY: $(UNIT_BIN:%=%.o)
 
 $(BUILD)/tests/%: $(BUILD)/tests/%.o $(BUILD)/libagent.a $(BUILD)/libtui.a $(BUILD)/libipc.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(call pkg_libs,$(ALL_PKGS) cmocka) -lm
+	$(link) -o $@ $^ $(call pkg_libs,$(ALL_PKGS) cmocka) -lm $(LDLIBS)
 
 # Fuzz targets: clang's libFuzzer over the parsers of both sides (the
 # client's decoder is in ipc/), built apart.
 FUZZ_CC ?= clang
 FUZZ_BUILD := build-fuzz
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined
-FUZZ_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -DCAPCTL_VERSION='"$(VERSION)"' -Iipc -Iagent \
-	-I$(FUZZ_BUILD) -g -O1 $(FUZZ_SAN)
+FUZZ_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -DCAPCTL_VERSION='"$(VERSION)"' \
+	-DCAPCTL_SYSCONFDIR='"$(SYSCONFDIR)"' -DCAPCTL_LOCALSTATEDIR='"$(LOCALSTATEDIR)"' \
+	-Iipc -Iagent -I$(FUZZ_BUILD) -g -O1 $(FUZZ_SAN)
 FUZZ_SRC := $(wildcard fuzz/fuzz-*.c)
 FUZZ_BIN := $(FUZZ_SRC:fuzz/%.c=$(FUZZ_BUILD)/%)
 FUZZ_OBJ := $(IPC_SRC:%.c=$(FUZZ_BUILD)/%.o) $(AGENT_SRC:%.c=$(FUZZ_BUILD)/%.o)
 FUZZ_SECONDS ?= 300
 
-$(FUZZ_BUILD)/%.o: %.c
+# clang is optional: only the fuzz targets need it. $(fuzz_missing) is empty
+# when $(FUZZ_CC) builds and links a libFuzzer target (asked once, and only
+# when needed), else why not; fuzz-cc stops make with that, first, even
+# when the fuzz targets are up to date.
+FUZZ_NEEDS := the fuzz targets need clang with libFuzzer (Debian: clang libclang-rt-14-dev)
+fuzz_probe = if ! command -v $(FUZZ_CC) >/dev/null 2>&1; then \
+	echo '$(FUZZ_CC) is not installed'; exit 0; fi; \
+	t=$$(mktemp -d) || exit 0; \
+	echo 'int LLVMFuzzerTestOneInput(const char *d, long n) { return !d + (int)n; }' >$$t/p.c; \
+	$(FUZZ_CC) -fsanitize=fuzzer $(FUZZ_SAN) $$t/p.c -o $$t/p >/dev/null 2>&1 || \
+	echo '$(FUZZ_CC) cannot link with -fsanitize=fuzzer'; rm -rf $$t
+fuzz_missing = $(eval fuzz_missing := $$(shell $$(fuzz_probe)))$(fuzz_missing)
+fuzz-cc:
+	$(if $(fuzz_missing),$(error $(FUZZ_NEEDS): $(fuzz_missing)))@:
+
+$(FUZZ_BUILD)/%.o: %.c | fuzz-cc
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link $(call pkg_cflags,$(AGENT_PKGS)) \
 		-c $< -o $@
@@ -113,11 +191,11 @@ $(FUZZ_BUILD)/%.o: %.c
 $(FUZZ_BUILD)/libfuzz.a: $(FUZZ_OBJ)
 	$(AR) rcs $@ $^
 
-$(FUZZ_BUILD)/fuzz-%: fuzz/fuzz-%.c $(FUZZ_BUILD)/libfuzz.a
+$(FUZZ_BUILD)/fuzz-%: fuzz/fuzz-%.c $(FUZZ_BUILD)/libfuzz.a | fuzz-cc
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $(call pkg_cflags,dbus-1) -fsanitize=fuzzer $^ -o $@ \
 		$(call pkg_libs,$(AGENT_PKGS)) -lm
 
-fuzz-build: $(FUZZ_BIN)
+fuzz-build: fuzz-cc $(FUZZ_BIN)
 
 # The bus fuzzer runs the SANITIZE build of the agent, then the plain one
 # under valgrind.
@@ -129,16 +207,24 @@ fuzz:
 		BUS_FUZZ_VALGRIND_AGENT=$(CURDIR)/build/captured tests/fuzz/test-fuzz
 
 # A benchmark helper: the synthetic source written out as an evemu recording.
-$(BUILD)/synth-evemu: tests/bench/synth-evemu.c $(BUILD)/libagent.a $(BUILD)/libipc.a
-	$(CC) $(BASE_CFLAGS) -Iagent $(CFLAGS) -o $@ $(filter %.c %.a,$^) \
-		$(call pkg_libs,$(AGENT_PKGS)) -lm
+$(BUILD)/synth-evemu: tests/bench/synth-evemu.c $(BUILD)/libagent.a $(BUILD)/libipc.a $(FLAGS_STAMP)
+	$(call compile,-Iagent) $(CAPCTL_LDFLAGS) $(LDFLAGS) -o $@ $(filter %.c %.a,$^) \
+		$(call pkg_libs,$(AGENT_PKGS)) -lm $(LDLIBS)
 
 deps:
 	@scripts/install-deps
 
+# `make test` builds and runs every test and installs nothing (a package
+# build: no network, not root); without clang it says so and skips the
+# libFuzzer targets (the bus fuzzer still runs). `make check` is the same
+# after `make deps`, for newcomers.
+test: all $(UNIT_BIN)
+	@$(if $(fuzz_missing),echo 'make test: skipping the libFuzzer targets: $(FUZZ_NEEDS): $(fuzz_missing)', \
+		$(MAKE) --no-print-directory fuzz-build)
+	@BUILD=$(BUILD) $(if $(fuzz_missing),FUZZ_SKIP='$(FUZZ_NEEDS): $(fuzz_missing)') tests/run
+
 check: deps
-	@$(MAKE) --no-print-directory all $(UNIT_BIN) fuzz-build
-	@BUILD=$(BUILD) tests/run
+	@$(MAKE) --no-print-directory test
 
 demo: deps
 	@$(MAKE) --no-print-directory all
@@ -156,24 +242,36 @@ bench:
 	@$(MAKE) --no-print-directory all $(BUILD)/synth-evemu
 	@BUILD=$(BUILD) tests/bench/run
 
+# The man pages and the example files name the default paths (so man -l
+# reads them as they are); installed, they name the paths of this install.
+INSTALL_PATHS = sed -e 's|/usr/local|$(PREFIX)|g' -e 's|/etc/capctl|$(SYSCONFDIR)/capctl|g' \
+	-e 's|/var/lib/capctl|$(LOCALSTATEDIR)/lib/capctl|g'
+
 install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
 		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 \
 		$(DESTDIR)$(DATADIR)/dbus-1/interfaces $(DESTDIR)$(DATADIR)/dbus-1/services \
-		$(DESTDIR)$(DATADIR)/dbus-1/system.d $(DESTDIR)$(PREFIX)/lib/systemd/user \
+		$(DESTDIR)$(DATADIR)/dbus-1/system.d $(DESTDIR)$(SYSTEMDSYSTEMUNITDIR) \
+		$(DESTDIR)$(SYSTEMDUSERUNITDIR) $(DESTDIR)$(SYSUSERSDIR) \
 		$(DESTDIR)$(DATADIR)/doc/capctl/examples $(DESTDIR)$(DATADIR)/polkit-1/actions
 	install -m 0755 $(BUILD)/captured $(DESTDIR)$(SBINDIR)/captured
-	$(if $(wildcard $(BUILD)/capctl),install -m 0755 $(BUILD)/capctl $(DESTDIR)$(BINDIR)/capctl)
-	for m in man/*.[1-8]; do \
-		s=$${m##*.}; install -m 0644 $$m $(DESTDIR)$(MANDIR)/man$$s/; done
+	$(if $(filter %/capctl,$(PROGRAMS)),install -m 0755 $(BUILD)/capctl $(DESTDIR)$(BINDIR)/capctl)
+	for m in man/*.[1-8]; do s=$${m##*.}; \
+		$(INSTALL_PATHS) $$m > $(DESTDIR)$(MANDIR)/man$$s/$${m#man/} && \
+		chmod 0644 $(DESTDIR)$(MANDIR)/man$$s/$${m#man/} || exit 1; done
 	install -m 0644 ipc/org.capctl.Agent1.xml $(DESTDIR)$(DATADIR)/dbus-1/interfaces/
 	sed 's|@SBINDIR@|$(SBINDIR)|g' etc/org.capctl.Agent1.service.in \
 		> $(DESTDIR)$(DATADIR)/dbus-1/services/org.capctl.Agent1.service
 	install -m 0644 etc/org.capctl.Agent1.conf $(DESTDIR)$(DATADIR)/dbus-1/system.d/
 	install -m 0644 etc/org.capctl.Agent1.policy $(DESTDIR)$(DATADIR)/polkit-1/actions/
 	sed 's|@SBINDIR@|$(SBINDIR)|g' etc/captured.service.in \
-		> $(DESTDIR)$(PREFIX)/lib/systemd/user/captured.service
-	install -m 0644 etc/*.conf.example $(DESTDIR)$(DATADIR)/doc/capctl/examples/
+		> $(DESTDIR)$(SYSTEMDUSERUNITDIR)/captured.service
+	sed 's|@SBINDIR@|$(SBINDIR)|g' etc/captured-system.service.in \
+		> $(DESTDIR)$(SYSTEMDSYSTEMUNITDIR)/captured.service
+	install -m 0644 etc/capctl.sysusers $(DESTDIR)$(SYSUSERSDIR)/capctl.conf
+	for f in etc/*.conf.example; do \
+		$(INSTALL_PATHS) $$f > $(DESTDIR)$(DATADIR)/doc/capctl/examples/$${f#etc/} && \
+		chmod 0644 $(DESTDIR)$(DATADIR)/doc/capctl/examples/$${f#etc/} || exit 1; done
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/captured $(DESTDIR)$(BINDIR)/capctl \
@@ -181,7 +279,9 @@ uninstall:
 		$(DESTDIR)$(DATADIR)/dbus-1/services/org.capctl.Agent1.service \
 		$(DESTDIR)$(DATADIR)/dbus-1/system.d/org.capctl.Agent1.conf \
 		$(DESTDIR)$(DATADIR)/polkit-1/actions/org.capctl.Agent1.policy \
-		$(DESTDIR)$(PREFIX)/lib/systemd/user/captured.service
+		$(DESTDIR)$(SYSTEMDUSERUNITDIR)/captured.service \
+		$(DESTDIR)$(SYSTEMDSYSTEMUNITDIR)/captured.service \
+		$(DESTDIR)$(SYSUSERSDIR)/capctl.conf
 	for m in man/*.[1-8]; do s=$${m##*.}; rm -f $(DESTDIR)$(MANDIR)/man$$s/$${m#man/}; done
 	rm -rf $(DESTDIR)$(DATADIR)/doc/capctl
 
@@ -200,9 +300,10 @@ format-check:
 COMPLETIONS := $(addprefix $(BUILD)/completion/,capctl.bash _capctl.zsh capctl.fish)
 FORMAT_SRC += scripts/completion/*.c
 all: $(COMPLETIONS)
-$(BUILD)/gen-completion: scripts/completion/gen-completion.c $(BUILD)/libtui.a $(BUILD)/libipc.a
-	$(CC) $(BASE_CFLAGS) -Itui $(call pkg_cflags,$(TUI_PKGS)) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.c %.a,$^) \
-		$(call pkg_libs,$(TUI_PKGS)) -lm
+$(BUILD)/gen-completion: scripts/completion/gen-completion.c $(BUILD)/libtui.a $(BUILD)/libipc.a \
+		$(FLAGS_STAMP)
+	$(call compile,-Itui $(call pkg_cflags,$(TUI_PKGS))) $(CAPCTL_LDFLAGS) $(LDFLAGS) -o $@ \
+		$(filter %.c %.a,$^) $(call pkg_libs,$(TUI_PKGS)) -lm $(LDLIBS)
 $(COMPLETIONS): $(BUILD)/completion/%: scripts/completion/% $(BUILD)/gen-completion
 	@mkdir -p $(dir $@)
 	$(BUILD)/gen-completion $(subst .,,$(suffix $@)) <$< >$@.tmp && mv $@.tmp $@
@@ -222,6 +323,8 @@ uninstall-completion:
 clean:
 	rm -rf build build-san build-fuzz
 
-.PHONY: all deps check check-chroot demo bench fuzz fuzz-build install uninstall format format-check clean
+FORCE:
+
+.PHONY: all deps test check check-chroot demo bench fuzz fuzz-build fuzz-cc install uninstall format format-check clean
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -40,7 +40,7 @@ bool agent_change_waits(const struct agent *a)
 static void warn_line(const char *msg, void *data)
 {
 	(void)data;
-	log_msg("%s", msg);
+	log_msg(LOG_LEVEL_WARNING, "%s", msg);
 }
 
 /* The keys whose value differs between a and b, by name (heap): all of
@@ -69,7 +69,7 @@ void agent_reload(struct agent *a)
 	if (r == -ENOENT && a->config_arg)
 		error = xasprintf("%s: cannot read: %s", path, strerror(ENOENT));
 	if (error) {
-		log_msg("%s; keeping the policy in force", error);
+		log_msg(LOG_LEVEL_ERR, "%s; keeping the policy in force", error);
 		free(error);
 		free(path);
 		policy_fini(&p);

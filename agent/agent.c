@@ -33,13 +33,13 @@ void agent_log(struct agent *a, const char *action, uint32_t uid, const char *fm
 	detail[utf8_cut(detail, strlen(detail), sizeof detail - 1)] =
 	    '\0'; /* never mid-character */
 	if (uid == CAPCTL_UID_AGENT)
-		log_msg("%s: %s", action, detail);
+		log_msg(LOG_LEVEL_INFO, "%s: %s", action, detail);
 	else
-		log_msg("%s: %s (uid %" PRIu32 ")", action, detail, uid);
+		log_msg(LOG_LEVEL_INFO, "%s: %s (uid %" PRIu32 ")", action, detail, uid);
 	if (a->history) {
 		int r = history_append(a->history, now_usec(), action, detail, uid);
 		if (r < 0)
-			log_msg("cannot write history: %s", strerror(-r));
+			log_msg(LOG_LEVEL_ERR, "cannot write history: %s", strerror(-r));
 	}
 }
 
@@ -248,10 +248,11 @@ static void feed(struct agent *a, const struct event *e)
 	filter_feed(&a->filter, e, on_kept, a);
 	if (was_suspended != filter_suspended(&a->filter)) {
 		if (filter_suspended(&a->filter))
-			log_msg("suspended: excluded application %s has focus",
+			log_msg(LOG_LEVEL_INFO, "suspended: excluded application %s has focus",
 			        filter_app(&a->filter));
 		else
-			log_msg("recording again: %s has focus", filter_app(&a->filter));
+			log_msg(LOG_LEVEL_INFO, "recording again: %s has focus",
+			        filter_app(&a->filter));
 		service_announce(a, immediate_props, ARRAY_SIZE(immediate_props));
 		agent_counters_touch(a);
 	}
@@ -269,7 +270,7 @@ static void on_source_status(bool ok, const char *why, void *data)
 	struct agent *a = data;
 	free(a->source_lost);
 	a->source_lost = ok ? NULL : xstrdup(why);
-	log_msg("%s", ok ? "input source back" : why);
+	log_msg(ok ? LOG_LEVEL_INFO : LOG_LEVEL_WARNING, "%s", ok ? "input source back" : why);
 	service_announce(a, immediate_props, ARRAY_SIZE(immediate_props));
 	agent_counters_touch(a);
 }
@@ -277,7 +278,7 @@ static void on_source_status(bool ok, const char *why, void *data)
 static void on_source_end(void *data)
 {
 	struct agent *a = data;
-	log_msg("the recording has ended");
+	log_msg(LOG_LEVEL_INFO, "the recording has ended");
 	if (a->exit_at_end) {
 		filter_flush(&a->filter, 0, true, on_kept, a);
 		loop_quit(a->loop, 0);
@@ -317,7 +318,8 @@ void agent_stop_source(struct agent *a)
 	if (a->spool) {
 		int r = spool_close_due(a->spool, 0, 0);
 		if (r < 0)
-			log_msg("cannot write the spool: %s; %" PRIu64 " events recorded are lost",
+			log_msg(LOG_LEVEL_ERR,
+			        "cannot write the spool: %s; %" PRIu64 " events recorded are lost",
 			        strerror(-r), spool_waiting(a->spool));
 	}
 }
@@ -350,15 +352,16 @@ static void on_power_changed(const struct power_state *ps, void *data)
 	bool saver = power_saver(ps, a->policy.saver_below_percent);
 	if (saver != filter_saver(&a->filter)) {
 		if (saver)
-			log_msg("battery saver on: motion at most %d Hz, uploads wait",
+			log_msg(LOG_LEVEL_INFO,
+			        "battery saver on: motion at most %d Hz, uploads wait",
 			        SAVER_MOTION_HZ);
 		else
-			log_msg("battery saver off");
+			log_msg(LOG_LEVEL_INFO, "battery saver off");
 		filter_set_saver(&a->filter, saver, now_usec(), on_kept, a);
 	}
 	if (ps->locked != filter_locked(&a->filter)) {
-		log_msg(ps->locked ? "the screen is locked: nothing is recorded"
-		                   : "the screen is unlocked");
+		log_msg(LOG_LEVEL_INFO, ps->locked ? "the screen is locked: nothing is recorded"
+		                                   : "the screen is unlocked");
 		/* What was kept before the lock is still kept. */
 		filter_set_locked(&a->filter, ps->locked, now_usec(), on_kept, a);
 		arm_flush(a);
@@ -377,7 +380,7 @@ void agent_watch_power(struct agent *a)
 static void spool_log(const char *msg, void *data)
 {
 	(void)data;
-	log_msg("%s", msg);
+	log_msg(LOG_LEVEL_WARNING, "%s", msg);
 }
 
 static void arm_at(struct loop_timer *t, uint64_t due)
@@ -505,7 +508,8 @@ static void storage_update(struct agent *a)
 		          (uint64_t)((now - f->since) / USEC_PER_SEC),
 		          lost ? "some events could not be kept" : "nothing recorded was lost");
 		if (lost)
-			log_msg("%" PRIu64 " events could not be kept while the disk failed", lost);
+			log_msg(LOG_LEVEL_ERR,
+			        "%" PRIu64 " events could not be kept while the disk failed", lost);
 	}
 	free(words);
 	agent_counters_touch(a);
@@ -528,7 +532,8 @@ static void on_checkpoint(struct loop_timer *t, void *data)
 		f->backoff =
 		    f->backoff * 2 > STORAGE_BACKOFF_MAX ? STORAGE_BACKOFF_MAX : f->backoff * 2;
 		f->retry_at = now + f->backoff;
-		log_msg("cannot write the spool: %s; trying again within %" PRIu64 " s",
+		log_msg(LOG_LEVEL_ERR,
+		        "cannot write the spool: %s; trying again within %" PRIu64 " s",
 		        strerror(-r), (uint64_t)(f->backoff / USEC_PER_SEC));
 	}
 	storage_update(a);
@@ -726,9 +731,9 @@ static int save_state(struct agent *a, const struct control *c, const uint64_t *
 	    a->store ? state_save(a->store, c, &a->consent, a->counts, &up, now_usec()) : -ENOENT;
 	state_upload_fini(&up);
 	if (r < 0)
-		log_msg("cannot save state to %s: %s", a->state_path, strerror(-r));
+		log_msg(LOG_LEVEL_ERR, "cannot save state to %s: %s", a->state_path, strerror(-r));
 	else if (a->activity && activity_flush(a->activity, now_usec()) < 0)
-		log_msg("cannot write the activity minutes");
+		log_msg(LOG_LEVEL_ERR, "cannot write the activity minutes");
 	return r;
 }
 

@@ -117,10 +117,16 @@ struct agent {
 };
 
 /* What the command line asks of the agent. */
+/* The build's LOCALSTATEDIR (make LOCALSTATEDIR=...), under which the
+ * system agent keeps its state by default; /var when compiled by hand. */
+#ifndef CAPCTL_LOCALSTATEDIR
+#define CAPCTL_LOCALSTATEDIR "/var"
+#endif
+
 struct agent_options {
-	bool system;             /* the system bus, not the session bus */
-	const char *config;      /* --config, or NULL */
-	const char *state_dir;   /* --state-dir, or NULL for the default */
+	bool system;           /* the system bus, not the session bus */
+	const char *config;    /* --config, or NULL */
+	const char *state_dir; /* --state-dir, or NULL: $STATE_DIRECTORY, else the bus's default */
 	const char *source_spec; /* the source as given or chosen, for History */
 	enum source_kind source;
 	uint64_t seed;        /* synthetic */

@@ -19,13 +19,13 @@
 static void warn_line(const char *msg, void *data)
 {
 	(void)data;
-	fprintf(stderr, "%s\n", msg);
+	log_msg(LOG_LEVEL_WARNING, "%s", msg);
 }
 
 static void on_quit(int signo, void *data)
 {
 	struct agent *a = data;
-	log_msg("%s received; stopping", signo == SIGINT ? "SIGINT" : "SIGTERM");
+	log_msg(LOG_LEVEL_INFO, "%s received; stopping", signo == SIGINT ? "SIGINT" : "SIGTERM");
 	loop_quit(a->loop, 0);
 }
 
@@ -35,11 +35,25 @@ static void on_hup(int signo, void *data)
 	agent_reload(data);
 }
 
-static char *default_state_dir(bool system)
+/* --state-dir, else systemd's StateDirectory= ($STATE_DIRECTORY: absolute
+ * paths joined by ':', ours the first), else the default of the bus: the
+ * directory (heap), or NULL when $STATE_DIRECTORY is not absolute. */
+static char *state_dir_of(const struct agent_options *o)
 {
-	const char *xdg = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
-	if (system)
-		return xstrdup("/var/lib/capctl");
+	const char *sd = getenv("STATE_DIRECTORY"), *xdg = getenv("XDG_STATE_HOME"),
+	           *home = getenv("HOME");
+	if (o->state_dir)
+		return xstrdup(o->state_dir);
+	if (sd && *sd) {
+		if (*sd != '/') {
+			log_msg(LOG_LEVEL_ERR,
+			        "STATE_DIRECTORY=%s is not an absolute path; not using it", sd);
+			return NULL;
+		}
+		return xstrndup(sd, strcspn(sd, ":"));
+	}
+	if (o->system)
+		return xstrdup(CAPCTL_LOCALSTATEDIR "/lib/capctl");
 	if (xdg && *xdg)
 		return xasprintf("%s/capctl", xdg);
 	return xasprintf("%s/.local/state/capctl", home ? home : "");
@@ -53,12 +67,14 @@ static int secure_state_dir(const char *dir)
 	struct stat st;
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), r = -1;
 	if (fd < 0 || fstat(fd, &st) < 0) {
-		log_msg("cannot open the state directory %s: %s", dir, strerror(errno));
+		log_msg(LOG_LEVEL_ERR, "cannot open the state directory %s: %s", dir,
+		        strerror(errno));
 		goto out;
 	}
 	mode_t mode = st.st_mode & 07777;
 	if (st.st_uid != geteuid()) {
-		log_msg("the state directory %s belongs to uid %lu, not to uid %lu that runs the "
+		log_msg(LOG_LEVEL_ERR,
+		        "the state directory %s belongs to uid %lu, not to uid %lu that runs the "
 		        "agent; not using it",
 		        dir, (unsigned long)st.st_uid, (unsigned long)geteuid());
 		goto out;
@@ -66,12 +82,14 @@ static int secure_state_dir(const char *dir)
 	if (mode & 077) {
 		if (fchmod(fd, 0700) < 0) {
 			log_msg(
+			    LOG_LEVEL_ERR,
 			    "the state directory %s is mode %04o, open to others, and cannot be "
 			    "made 0700: %s; not using it",
 			    dir, (unsigned)mode, strerror(errno));
 			goto out;
 		}
-		log_msg("the state directory %s was mode %04o, open to others; it is 0700 now", dir,
+		log_msg(LOG_LEVEL_WARNING,
+		        "the state directory %s was mode %04o, open to others; it is 0700 now", dir,
 		        (unsigned)mode);
 	}
 	r = 0;
@@ -90,7 +108,7 @@ static int load_state(struct agent *a)
 	int err;
 	a->store = state_open(a->state_path, now_usec(), &s, &rep, &err);
 	if (!a->store) {
-		log_msg("cannot read %s: %s", a->state_path, strerror(-err));
+		log_msg(LOG_LEVEL_ERR, "cannot read %s: %s", a->state_path, strerror(-err));
 		return -1;
 	}
 	/* The limits are the policy's, not the file's. */
@@ -105,7 +123,7 @@ static int load_state(struct agent *a)
 	a->upload_saved = xmalloc(sizeof *a->upload_saved);
 	*a->upload_saved = s.upload;
 	if (rep.note)
-		log_msg("%s", rep.note);
+		log_msg(LOG_LEVEL_WARNING, "%s", rep.note);
 	if (rep.recovered)
 		agent_log(a, "state-recovered", CAPCTL_UID_AGENT, "%s", rep.recovered);
 	state_report_fini(&rep);
@@ -120,9 +138,9 @@ static int load_policy(struct agent *a)
 	int r = policy_load(&a->written, path, &error, warn_line, NULL);
 	if ((r == -ENOENT && a->config_arg) || r == -EINVAL) {
 		if (r == -ENOENT)
-			fprintf(stderr, "%s: cannot read: %s\n", path, strerror(ENOENT));
+			log_msg(LOG_LEVEL_ERR, "%s: cannot read: %s", path, strerror(ENOENT));
 		else
-			fprintf(stderr, "%s\n", error);
+			log_msg(LOG_LEVEL_ERR, "%s", error);
 		free(error);
 		free(path);
 		return -1;
@@ -153,19 +171,20 @@ static int open_bus(struct agent *a, bool system)
 	dbus_error_init(&err);
 	a->bus = bus_open(system, &err);
 	if (!a->bus) {
-		log_msg("cannot connect to the %s bus: %s", system ? "system" : "session",
-		        err.message);
+		log_msg(LOG_LEVEL_ERR, "cannot connect to the %s bus: %s",
+		        system ? "system" : "session", err.message);
 		dbus_error_free(&err);
 		return -1;
 	}
 	int r = bus_own_name(a->bus, CAPCTL_BUS_NAME, &err);
 	if (r == -EEXIST) {
-		log_msg("another agent already owns %s on this bus; not starting a second one",
+		log_msg(LOG_LEVEL_ERR,
+		        "another agent already owns %s on this bus; not starting a second one",
 		        CAPCTL_BUS_NAME);
 		return -1;
 	}
 	if (r < 0) {
-		log_msg("cannot own %s: %s", CAPCTL_BUS_NAME, err.message);
+		log_msg(LOG_LEVEL_ERR, "cannot own %s: %s", CAPCTL_BUS_NAME, err.message);
 		dbus_error_free(&err);
 		return -1;
 	}
@@ -176,10 +195,12 @@ static int open_bus(struct agent *a, bool system)
  * file in it: the directory (heap), or NULL. */
 static char *open_state(struct agent *a, const struct agent_options *o)
 {
-	char *dir = o->state_dir ? xstrdup(o->state_dir) : default_state_dir(o->system);
+	char *dir = state_dir_of(o);
 	int r;
+	if (!dir)
+		return NULL;
 	if ((r = mkdir_p(dir)) < 0) {
-		log_msg("cannot create %s: %s", dir, strerror(-r));
+		log_msg(LOG_LEVEL_ERR, "cannot create %s: %s", dir, strerror(-r));
 		goto fail;
 	}
 	if (secure_state_dir(dir) < 0)
@@ -188,7 +209,7 @@ static char *open_state(struct agent *a, const struct agent_options *o)
 	char *history_path = xasprintf("%s/history", dir);
 	a->history = history_open(history_path, &r);
 	if (!a->history)
-		log_msg("cannot open %s: %s", history_path, strerror(-r));
+		log_msg(LOG_LEVEL_ERR, "cannot open %s: %s", history_path, strerror(-r));
 	free(history_path);
 	if (!a->history)
 		goto fail;
@@ -196,7 +217,7 @@ static char *open_state(struct agent *a, const struct agent_options *o)
 		agent_log(a, "state-recovered", CAPCTL_UID_AGENT, "%s",
 		          history_recovered(a->history));
 	if (history_chained_on_open(a->history))
-		log_msg("History: chained the %zu entries that had no hash",
+		log_msg(LOG_LEVEL_INFO, "History: chained the %zu entries that had no hash",
 		        history_chained_on_open(a->history));
 	control_init(&a->control, a->policy.max_pause_minutes * 60,
 	             a->policy.daily_pause_budget_minutes * 60, a->policy.max_pending_exemptions);
@@ -216,7 +237,7 @@ static int start(struct agent *a, const struct agent_options *o, const char *sta
 	bus_attach(a->bus, a->loop);
 	agent_init_control_timer(a);
 	if (service_start(a) < 0) {
-		log_msg("cannot register %s", CAPCTL_PATH);
+		log_msg(LOG_LEVEL_ERR, "cannot register %s", CAPCTL_PATH);
 		return -1;
 	}
 	a->started = true;
@@ -227,7 +248,7 @@ static int start(struct agent *a, const struct agent_options *o, const char *sta
 	agent_watch_power(a);
 	int r = agent_open_spool(a, state_dir, &error);
 	if (r < 0 || agent_start_source(a, &error) < 0) {
-		log_msg("%s", error);
+		log_msg(LOG_LEVEL_ERR, "%s", error);
 		free(error);
 		return -1;
 	}

@@ -39,7 +39,7 @@ static bool authorized(DBusMessage *reply)
 	dbus_bool_t yes = FALSE;
 	if (dbus_message_get_type(reply) != DBUS_MESSAGE_TYPE_METHOD_RETURN) {
 		const char *name = dbus_message_get_error_name(reply);
-		log_msg("polkit did not answer (%s); only admin_uids may decide",
+		log_msg(LOG_LEVEL_WARNING, "polkit did not answer (%s); only admin_uids may decide",
 		        name ? name : "?");
 		return false;
 	}

@@ -315,7 +315,7 @@ static DBusHandlerResult on_local(DBusConnection *c, DBusMessage *m, void *data)
 	struct agent *a = data;
 	(void)c;
 	if (dbus_message_is_signal(m, DBUS_INTERFACE_LOCAL, "Disconnected")) {
-		log_msg("the bus went away; stopping");
+		log_msg(LOG_LEVEL_ERR, "the bus went away; stopping");
 		loop_quit(a->loop, 1);
 		return DBUS_HANDLER_RESULT_HANDLED;
 	}

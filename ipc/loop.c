@@ -311,7 +311,7 @@ int loop_run(struct loop *l)
 		int timeout = next_timeout(l, mono_usec());
 		int r = poll(pfds, n, timeout);
 		if (r < 0 && errno != EINTR) {
-			log_msg("poll: %s", strerror(errno));
+			log_msg(LOG_LEVEL_ERR, "poll: %s", strerror(errno));
 			loop_quit(l, 1);
 			break;
 		}

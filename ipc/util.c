@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 static const char *log_prog = "capctl";
+static bool log_journal; /* stderr is the journal: sd-daemon priority prefixes */
 
 static void *check(void *p)
 {
@@ -41,6 +42,11 @@ void *xrealloc(void *p, size_t n)
 char *xstrdup(const char *s)
 {
 	return check(strdup(s));
+}
+
+char *xstrndup(const char *s, size_t n)
+{
+	return check(strndup(s, n));
 }
 
 char *xvasprintf(const char *fmt, va_list ap)
@@ -77,19 +83,57 @@ uint64_t mono_usec(void)
 	return clock_usec(CLOCK_BOOTTIME); /* counts suspend, unlike MONOTONIC */
 }
 
+/* $JOURNAL_STREAM is "DEV:INODE" of the stream systemd connected; it says
+ * stderr is the journal only while stderr is still that stream (a child's
+ * 2>file keeps the variable but not the stream). */
+static bool stderr_is_journal(void)
+{
+	const char *js = getenv("JOURNAL_STREAM");
+	char *end;
+	struct stat st;
+	if (!js || *js < '0' || *js > '9')
+		return false;
+	errno = 0;
+	unsigned long long dev = strtoull(js, &end, 10), ino;
+	if (errno || *end != ':' || end[1] < '0' || end[1] > '9')
+		return false;
+	ino = strtoull(end + 1, &end, 10);
+	if (errno || *end || fstat(STDERR_FILENO, &st) < 0)
+		return false;
+	return (unsigned long long)st.st_dev == dev && (unsigned long long)st.st_ino == ino;
+}
+
 void log_init(const char *prog)
 {
 	log_prog = prog;
+	log_journal = stderr_is_journal();
 }
 
-void log_msg(const char *fmt, ...)
+/* To the journal, every line of the message gets the priority (<3> ...), so
+ * a line break in it cannot start a line of another priority; elsewhere
+ * the message is prefixed with the program's name. */
+void log_msg(enum log_level level, const char *fmt, ...)
 {
-	char line[1024];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(line, sizeof line, fmt, ap);
+	char *msg = xvasprintf(fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "%s: %s\n", log_prog, line);
+	if (!log_journal) {
+		fprintf(stderr, "%s: %s\n", log_prog, msg);
+		free(msg);
+		return;
+	}
+	for (const char *line = msg;;) {
+		size_t len = strcspn(line, "\n");
+		fprintf(stderr, "<%d>", (int)level);
+		fwrite(line, 1, len, stderr);
+		fputc('\n', stderr);
+		line += len;
+		if (!*line || !line[1])
+			break;
+		line++;
+	}
+	free(msg);
 }
 
 int write_file_atomic(const char *path, const void *data, size_t len)

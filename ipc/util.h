@@ -17,6 +17,8 @@ void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
+/* At most n bytes of s, NUL-terminated. */
+char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
@@ -24,9 +26,19 @@ char *xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0
 uint64_t now_usec(void);
 uint64_t mono_usec(void);
 
-/* One log line on stderr, prefixed with the program name set by log_init. */
+/* The priorities of sd-daemon(3) (those of syslog(3)) that log lines have. */
+enum log_level {
+	LOG_LEVEL_ERR = 3,     /* something failed */
+	LOG_LEVEL_WARNING = 4, /* something is not as it should be; the agent goes on */
+	LOG_LEVEL_INFO = 6,    /* what happened: History, the source, uploads */
+	LOG_LEVEL_DEBUG = 7,
+};
+/* Sets the program name of the log lines, and finds out once whether stderr
+ * is the journal ($JOURNAL_STREAM names stderr's device and inode). */
 void log_init(const char *prog);
-void log_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* One log line on stderr: "<3>message" (each line of it so prefixed) when
+ * stderr is the journal, else "prog: message". */
+void log_msg(enum log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Writes len bytes to path through a temporary file in the same directory,
  * fsync and rename, mode 0600. Returns 0 or -errno. */

@@ -12,6 +12,12 @@
 #include <strings.h>
 #include <unistd.h>
 
+/* The build's SYSCONFDIR (make SYSCONFDIR=...); /etc when compiled by hand. */
+#ifndef CAPCTL_SYSCONFDIR
+#define CAPCTL_SYSCONFDIR "/etc"
+#endif
+#define POLICY_SYSTEM_FILE CAPCTL_SYSCONFDIR "/capctl/captured.conf"
+
 static const char *const stream_ids[N_STREAMS] = {
     "pointer.motion", "pointer.button", "pointer.scroll", "keyboard", "window.focus",
 };
@@ -289,8 +295,8 @@ char *policy_resolve(const char *arg)
 	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
 	if (arg)
 		return xstrdup(arg);
-	if (access("/etc/capctl/captured.conf", F_OK) == 0)
-		return xstrdup("/etc/capctl/captured.conf");
+	if (access(POLICY_SYSTEM_FILE, F_OK) == 0)
+		return xstrdup(POLICY_SYSTEM_FILE);
 	if (xdg && *xdg)
 		return xasprintf("%s/capctl/captured.conf", xdg);
 	return xasprintf("%s/.config/capctl/captured.conf", home ? home : "");

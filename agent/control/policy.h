@@ -70,8 +70,8 @@ int policy_load(struct policy *p, const char *path, char **error, conf_warn_fn w
                 void *warn_data);
 
 /* The policy file to read (heap): arg if given, else
- * /etc/capctl/captured.conf if it exists, else
- * $XDG_CONFIG_HOME/capctl/captured.conf. */
+ * SYSCONFDIR/capctl/captured.conf (/etc/capctl/captured.conf by default)
+ * if it exists, else $XDG_CONFIG_HOME/capctl/captured.conf. */
 char *policy_resolve(const char *arg);
 
 enum fidelity policy_fidelity(const struct policy *p, enum stream s);

@@ -161,9 +161,10 @@ static void on_readable(struct loop_io *io, int fd, short revents, void *data)
 	if ((r == -EAGAIN || r >= 0) && !hangup)
 		return;
 	if (r == -ENODEV || r == -EAGAIN || r >= 0)
-		log_msg("%s/%s is gone", INPUT_DIR, d->node);
+		log_msg(LOG_LEVEL_INFO, "%s/%s is gone", INPUT_DIR, d->node);
 	else
-		log_msg("%s/%s: %s; not reading it any more", INPUT_DIR, d->node, strerror(-r));
+		log_msg(LOG_LEVEL_WARNING, "%s/%s: %s; not reading it any more", INPUT_DIR, d->node,
+		        strerror(-r));
 	dev_close(s, d);
 	report(s);
 }
@@ -207,8 +208,8 @@ static int dev_open(struct evdev_source *s, const char *node)
 	d->next = s->devs;
 	s->devs = d;
 	s->n_devs++;
-	log_msg("reading %s (%s%s%s)", path, libevdev_get_name(dev), kbd ? ", keyboard" : "",
-	        ptr ? ", pointer" : "");
+	log_msg(LOG_LEVEL_INFO, "reading %s (%s%s%s)", path, libevdev_get_name(dev),
+	        kbd ? ", keyboard" : "", ptr ? ", pointer" : "");
 	return 0;
 }
 
@@ -227,7 +228,8 @@ static void on_inotify(struct loop_io *io, int fd, short revents, void *data)
 			const struct inotify_event *ie = (const struct inotify_event *)p;
 			p += sizeof *ie + ie->len;
 			if (ie->mask & IN_Q_OVERFLOW) {
-				log_msg("%s: missed some device changes; rescanning", INPUT_DIR);
+				log_msg(LOG_LEVEL_WARNING,
+				        "%s: missed some device changes; rescanning", INPUT_DIR);
 				DIR *dir = opendir(INPUT_DIR);
 				for (struct dirent *de; dir && (de = readdir(dir));)
 					if (is_event_node(de->d_name))
@@ -245,7 +247,8 @@ static void on_inotify(struct loop_io *io, int fd, short revents, void *data)
 			if ((r == -EACCES || r == -EPERM) && !s->warned_permission &&
 			    (ie->mask & IN_ATTRIB)) {
 				s->warned_permission = true;
-				log_msg("%s/%s: %s", INPUT_DIR, ie->name, PERMISSION_HINT);
+				log_msg(LOG_LEVEL_WARNING, "%s/%s: %s", INPUT_DIR, ie->name,
+				        PERMISSION_HINT);
 			}
 		}
 	}
@@ -296,7 +299,8 @@ struct source *source_evdev_new(struct loop *l, const struct source_cb *cb, char
 	    inotify_add_watch(s->inotify_fd, INPUT_DIR, IN_CREATE | IN_ATTRIB | IN_MOVED_TO) >= 0) {
 		s->inotify_io = loop_io_add(l, s->inotify_fd, POLLIN, on_inotify, s);
 	} else {
-		log_msg("cannot watch " INPUT_DIR " (%s): devices plugged in later are not read",
+		log_msg(LOG_LEVEL_WARNING,
+		        "cannot watch " INPUT_DIR " (%s): devices plugged in later are not read",
 		        strerror(errno));
 		if (s->inotify_fd >= 0)
 			close(s->inotify_fd);
@@ -318,7 +322,8 @@ struct source *source_evdev_new(struct loop *l, const struct source_cb *cb, char
 		return NULL;
 	}
 	if (denied)
-		log_msg("%d input device%s under " INPUT_DIR " could not be opened: permission "
+		log_msg(LOG_LEVEL_WARNING,
+		        "%d input device%s under " INPUT_DIR " could not be opened: permission "
 		        "denied",
 		        denied, plural(denied));
 	/* Reported from the loop: the agent does not have the source yet. */

@@ -297,8 +297,8 @@ static uint64_t batch_done(struct uploader *u, uint64_t sent, const char *host)
 		else
 			spool_set_uploaded(u->spool, u->batch[i]);
 	}
-	log_msg("uploaded %zu segment%s (%" PRId64 " bytes) to %s", u->batch_n, plural(u->batch_n),
-	        (int64_t)sent, host);
+	log_msg(LOG_LEVEL_INFO, "uploaded %zu segment%s (%" PRId64 " bytes) to %s", u->batch_n,
+	        plural(u->batch_n), (int64_t)sent, host);
 	return newest;
 }
 
@@ -318,7 +318,8 @@ static void finish(struct uploader *u, CURLcode code)
 			set_error(u, "%s (%s)", curl_easy_strerror(code), host);
 		else
 			set_error(u, "the server %s answered HTTP %ld", host, status);
-		log_msg("upload to %s failed: %s; retrying later", host, u->last_error);
+		log_msg(LOG_LEVEL_WARNING, "upload to %s failed: %s; retrying later", host,
+		        u->last_error);
 	} else {
 		u->last_error[0] = '\0';
 		if (u->batch)

@@ -267,11 +267,14 @@ class Bus:
 
 class Agent:
     """captured on a Bus. policy: the policy file's text (None: an empty file,
-    so every default), or policy_path: an existing file."""
+    so every default), or policy_path: an existing file. state_dir="" gives
+    no --state-dir (the agent picks its own: self.state_dir is then None).
+    journal: its stderr is taken for the journal (JOURNAL_STREAM). wrap: a
+    command line that runs it (setpriv ...)."""
 
     def __init__(self, suite, bus, policy=None, policy_path=None, source="none",
                  state_dir=None, system=False, extra=(), wait=True, env=None, uid=None,
-                 as_written=False):
+                 as_written=False, journal=False, wrap=()):
         self.suite = suite
         self.bus = bus
         n = suite.counter()
@@ -281,10 +284,12 @@ class Agent:
                 text = policy if policy is not None else "version = 1;\n"
                 f.write(text if as_written else before_consent(text))
         self.policy_path = policy_path
-        self.state_dir = state_dir or os.path.join(suite.tmp, "state-%d" % n)
+        self.state_dir = None if state_dir == "" else \
+            state_dir or os.path.join(suite.tmp, "state-%d" % n)
         self.system = system
-        self.args = [CAPTURED, "--system" if system else "--session", "--config", policy_path,
-                     "--state-dir", self.state_dir, "--source", source] + list(extra)
+        self.args = [CAPTURED, "--system" if system else "--session", "--config", policy_path] + \
+            (["--state-dir", self.state_dir] if self.state_dir else []) + \
+            ["--source", source] + list(extra)
         if uid is not None:
             # The agent as another user: its binary, policy and state where
             # that user reaches them.
@@ -300,9 +305,10 @@ class Agent:
             self.args = ["setpriv", "--reuid", str(uid), "--regid", str(uid), "--clear-groups",
                          binary] + self.args[1:]
             self.args[self.args.index("--state-dir") + 1] = self.state_dir
+        self.args = list(wrap) + self.args
         self.env = dict(os.environ)
         for k in ("DBUS_SESSION_BUS_ADDRESS", "DBUS_SYSTEM_BUS_ADDRESS", "DISPLAY",
-                  "WAYLAND_DISPLAY", "XDG_RUNTIME_DIR"):
+                  "WAYLAND_DISPLAY", "XDG_RUNTIME_DIR", "STATE_DIRECTORY", "JOURNAL_STREAM"):
             self.env.pop(k, None)
         self.env["XDG_STATE_HOME"] = os.path.join(suite.tmp, "xdg-state-%d" % n)
         self.env["XDG_CONFIG_HOME"] = os.path.join(suite.tmp, "xdg-config-%d" % n)
@@ -312,6 +318,12 @@ class Agent:
         if env:
             self.env.update(env)
         self.log = os.path.join(suite.tmp, "captured-%d.log" % n)
+        if journal:
+            # Its stderr as systemd's journal stream would be: the log file's
+            # device and inode in JOURNAL_STREAM.
+            open(self.log, "ab").close()
+            st = os.stat(self.log)
+            self.env["JOURNAL_STREAM"] = "%d:%d" % (st.st_dev, st.st_ino)
         self.proc = None
         self.start(wait)
 
@@ -391,7 +403,8 @@ class Agent:
 def run_captured(args, env_extra=None, timeout=10):
     """Runs captured to completion with no bus at all; returns (rc, stdout, stderr)."""
     env = dict(os.environ)
-    for k in ("DBUS_SESSION_BUS_ADDRESS", "DBUS_SYSTEM_BUS_ADDRESS", "DISPLAY"):
+    for k in ("DBUS_SESSION_BUS_ADDRESS", "DBUS_SYSTEM_BUS_ADDRESS", "DISPLAY",
+              "STATE_DIRECTORY", "JOURNAL_STREAM"):
         env.pop(k, None)
     if env_extra:
         env.update(env_extra)

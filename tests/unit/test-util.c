@@ -1,5 +1,6 @@
 /* The helpers: escaping, UTF-8, local days, the atomic write, History on
- * disk, and the loop's timers, fds and signals. */
+ * disk, the loop's timers, fds and signals, and the log lines (plain, or
+ * with sd-daemon priorities when stderr is the journal). */
 #define _GNU_SOURCE
 #include <setjmp.h>
 #include <stdarg.h>
@@ -272,13 +273,103 @@ static void test_loop(void **state)
 	close(p[1]);
 }
 
+/* What log_msg(level, "%s", msg) wrote on stderr, with $JOURNAL_STREAM set
+ * to js (NULL: unset; "=": stderr's own DEV:INODE; "+ino", "+dev": one off
+ * in that field). Heap. */
+static char *logged(const char *js, enum log_level level, const char *msg)
+{
+	FILE *f = tmpfile();
+	struct stat st;
+	char own[64];
+	assert_non_null(f);
+	assert_int_equal(fstat(fileno(f), &st), 0);
+	fflush(stderr);
+	int saved = dup(STDERR_FILENO);
+	assert_true(saved >= 0);
+	assert_int_equal(dup2(fileno(f), STDERR_FILENO), STDERR_FILENO);
+	if (js && (!strcmp(js, "=") || !strcmp(js, "+ino") || !strcmp(js, "+dev"))) {
+		snprintf(own, sizeof own, "%llu:%llu",
+		         (unsigned long long)st.st_dev + !strcmp(js, "+dev"),
+		         (unsigned long long)st.st_ino + !strcmp(js, "+ino"));
+		js = own;
+	}
+	if (js)
+		setenv("JOURNAL_STREAM", js, 1);
+	else
+		unsetenv("JOURNAL_STREAM");
+	log_init("captured");
+	log_msg(level, "%s", msg);
+	fflush(stderr);
+	assert_int_equal(dup2(saved, STDERR_FILENO), STDERR_FILENO);
+	close(saved);
+	unsetenv("JOURNAL_STREAM");
+	log_init("captured");
+	long n = ftell(f);
+	assert_true(n >= 0);
+	char *out = calloc(1, (size_t)n + 1);
+	assert_non_null(out);
+	rewind(f);
+	assert_int_equal(fread(out, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	return out;
+}
+
+static void expect_log(const char *js, enum log_level level, const char *msg, const char *want)
+{
+	char *got = logged(js, level, msg);
+	assert_string_equal(got, want);
+	free(got);
+}
+
+static void test_log(void **state)
+{
+	(void)state;
+	expect_log(NULL, LOG_LEVEL_ERR, "cannot own it", "captured: cannot own it\n");
+	expect_log(NULL, LOG_LEVEL_INFO, "a\nb", "captured: a\nb\n");
+	/* stderr is the journal: the priority, no program name */
+	expect_log("=", LOG_LEVEL_ERR, "cannot own it", "<3>cannot own it\n");
+	expect_log("=", LOG_LEVEL_WARNING, "mode tightened", "<4>mode tightened\n");
+	expect_log("=", LOG_LEVEL_INFO, "uploaded", "<6>uploaded\n");
+	expect_log("=", LOG_LEVEL_DEBUG, "detail", "<7>detail\n");
+	/* every line of a message has its priority: none can claim another */
+	expect_log("=", LOG_LEVEL_WARNING, "one\ntwo\n", "<4>one\n<4>two\n");
+	expect_log("=", LOG_LEVEL_INFO, "a\n\n<0>b", "<6>a\n<6>\n<6><0>b\n");
+	expect_log("=", LOG_LEVEL_INFO, "", "<6>\n");
+	/* JOURNAL_STREAM of another stream (stderr redirected since), or not
+	 * DEV:INODE at all: plain */
+	expect_log("+ino", LOG_LEVEL_ERR, "x", "captured: x\n");
+	expect_log("+dev", LOG_LEVEL_ERR, "x", "captured: x\n");
+	static const char *const bad[] = {
+	    "",     "abc",   "1:",   ":1",   "-1:2", " 1:2",
+	    "1:2x", "1:2:3", "+1:2", "1: 2", "1:-2", "99999999999999999999999:1",
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++)
+		expect_log(bad[i], LOG_LEVEL_ERR, "x", "captured: x\n");
+	/* no cap on the length */
+	char *big = malloc(5001);
+	assert_non_null(big);
+	memset(big, 'y', 5000);
+	big[5000] = '\0';
+	char *got = logged("=", LOG_LEVEL_INFO, big);
+	assert_int_equal(strlen(got), 5004);
+	assert_memory_equal(got, "<6>yyy", 6);
+	assert_int_equal(got[5003], '\n');
+	free(got);
+	free(big);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_escape),          cmocka_unit_test(test_utf8),
-	    cmocka_unit_test(test_utf8_cut),        cmocka_unit_test(test_local_days),
-	    cmocka_unit_test(test_days_from_civil), cmocka_unit_test(test_write_atomic),
-	    cmocka_unit_test(test_history),         cmocka_unit_test(test_loop),
+	    cmocka_unit_test(test_escape),
+	    cmocka_unit_test(test_utf8),
+	    cmocka_unit_test(test_utf8_cut),
+	    cmocka_unit_test(test_local_days),
+	    cmocka_unit_test(test_days_from_civil),
+	    cmocka_unit_test(test_write_atomic),
+	    cmocka_unit_test(test_history),
+	    cmocka_unit_test(test_loop),
+	    cmocka_unit_test(test_log),
 	};
 	return cmocka_run_group_tests(tests, make_dir, remove_dir);
 }

@@ -22,6 +22,7 @@
 
 /* ---- output ---- */
 
+static void vsay_to(FILE *f, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 static void vsay_to(FILE *f, const char *fmt, va_list ap)
 {
 	char *s = xvasprintf(fmt, ap);
