@@ -514,3 +514,18 @@ size_t utf8_cut(const char *s, size_t len, size_t max)
 		n--;
 	return n;
 }
+
+bool parse_decimal(const char *s, uint64_t *v)
+{
+	uint64_t n = 0;
+	if (*s < '0' || *s > '9' || (s[0] == '0' && s[1]))
+		return false;
+	for (; *s; s++) {
+		unsigned d = (unsigned)(*s - '0');
+		if (*s < '0' || *s > '9' || n > (UINT64_MAX - d) / 10)
+			return false;
+		n = n * 10 + d;
+	}
+	*v = n;
+	return true;
+}

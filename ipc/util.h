@@ -115,4 +115,8 @@ bool utf8_cp_unsafe(uint32_t cp);
  * bytes and does not end inside a UTF-8 sequence. */
 size_t utf8_cut(const char *s, size_t len, size_t max);
 
+/* A decimal number as printf writes it (digits, no sign, no leading zero),
+ * the whole of s, within 64 bits: for the files capctl writes. */
+bool parse_decimal(const char *s, uint64_t *v);
+
 #endif

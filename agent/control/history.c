@@ -41,22 +41,6 @@ static void push_offset(struct history *h, uint64_t off)
 	h->offsets[++h->n] = off;
 }
 
-/* A decimal number as printf writes it, the whole of s. */
-static bool whole_u64(const char *s, uint64_t *v)
-{
-	uint64_t n = 0;
-	if (*s < '0' || *s > '9' || (s[0] == '0' && s[1]))
-		return false;
-	for (; *s; s++) {
-		unsigned d = (unsigned)(*s - '0');
-		if (*s < '0' || *s > '9' || n > (UINT64_MAX - d) / 10)
-			return false;
-		n = n * 10 + d;
-	}
-	*v = n;
-	return true;
-}
-
 static bool action_ok(const char *s)
 {
 	if (!*s)
@@ -71,7 +55,7 @@ static bool action_ok(const char *s)
 static void parse_link(char **f, size_t n, struct history_entry *out)
 {
 	uint64_t seq;
-	if (n < 7 || !whole_u64(f[4], &seq) || seq == 0 || !chain_hex_valid(f[5]) ||
+	if (n < 7 || !parse_decimal(f[4], &seq) || seq == 0 || !chain_hex_valid(f[5]) ||
 	    !chain_hex_valid(f[6]))
 		return;
 	out->seq = seq;
@@ -106,9 +90,9 @@ static const char *parse_line(char *line, size_t len, struct history_entry *out,
 	if (n < 4)
 		return n == 1 ? "it has none of the fields time, uid, action and detail"
 		              : "it lacks some of the fields time, uid, action and detail";
-	if (!whole_u64(f[0], &time))
+	if (!parse_decimal(f[0], &time))
 		return "its time is not a whole number";
-	if (!whole_u64(f[1], &uid) || uid > UINT32_MAX)
+	if (!parse_decimal(f[1], &uid) || uid > UINT32_MAX)
 		return "its uid is not a uid";
 	if (!action_ok(f[2]))
 		return "its action is not a word";

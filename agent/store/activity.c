@@ -202,22 +202,16 @@ int activity_flush(struct activity *a, uint64_t now)
 
 /* ---- the file ---- */
 
-/* One line: 11 numbers, each in range. */
-static bool parse_line(const char *text, struct act_minute *m)
+/* One line: 11 numbers separated by single spaces, each in range. */
+static bool parse_line(char *text, struct act_minute *m)
 {
 	uint64_t v[11];
-	const char *p = text;
-	for (int i = 0; i < 11; i++) {
-		char *end;
-		if (*p < '0' || *p > '9')
+	char *save = text, *tok;
+	for (int i = 0; i < 11; i++)
+		if (!(tok = strsep(&save, " ")) || !parse_decimal(tok, &v[i]))
 			return false;
-		errno = 0;
-		unsigned long long x = strtoull(p, &end, 10);
-		if (errno || end == p || (i < 10 && *end != ' ') || (i == 10 && *end != '\0'))
-			return false;
-		v[i] = x;
-		p = end + (i < 10);
-	}
+	if (save)
+		return false;
 	uint64_t ms = 0;
 	for (int k = 0; k < N_ACT_STATES; k++)
 		ms += v[6 + k];

@@ -19,7 +19,7 @@
  * state no longer fits, the save fails and changes nothing.
  *
  * The payload is text, one item a line, numbers in decimal:
- *   capctl-state 2
+ *   capctl-state 3
  *   saved TIME                       when this slot was written
  *   pause UNTIL CHARGE_FROM          0 0 when not paused
  *   budget DAY USED                  local day number, µs charged to it

@@ -243,22 +243,6 @@ char *verify_seen_path(void)
 	return NULL;
 }
 
-/* A decimal number as capctl writes it, the whole of s. */
-static bool whole_number(const char *s, uint64_t *v)
-{
-	uint64_t n = 0;
-	if (*s < '0' || *s > '9' || (s[0] == '0' && s[1]))
-		return false;
-	for (; *s; s++) {
-		unsigned d = (unsigned)(*s - '0');
-		if (*s < '0' || *s > '9' || n > (UINT64_MAX - d) / 10)
-			return false;
-		n = n * 10 + d;
-	}
-	*v = n;
-	return true;
-}
-
 /* One line (NUL-terminated, no newline) into both[]: NULL, or what is
  * wrong with it. */
 static const char *seen_line(char *line, struct verify_seen both[2])
@@ -275,11 +259,11 @@ static const char *seen_line(char *line, struct verify_seen both[2])
 		return "its bus is neither session nor system";
 	if (both[b].have)
 		return "it names a bus an earlier line named";
-	if (!whole_number(f[1], &s.seq) || s.seq == 0)
+	if (!parse_decimal(f[1], &s.seq) || s.seq == 0)
 		return "its sequence number is not a whole number from 1";
 	if (!chain_hex_valid(f[2]))
 		return "its hash is not 64 lowercase hex digits";
-	if (!whole_number(f[3], &s.time) || !whole_number(f[4], &s.checked))
+	if (!parse_decimal(f[3], &s.time) || !parse_decimal(f[4], &s.checked))
 		return "its times are not whole numbers";
 	memcpy(s.hash, f[2], sizeof s.hash);
 	both[b] = s;
