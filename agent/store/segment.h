@@ -100,13 +100,13 @@ struct seg_header {
 	enum stream stream;
 };
 
-/* A closed segment file from columns, compressed at level. */
-int segment_encode(const struct seg_cols *c, enum stream s, uint64_t id, int level,
-                   struct buf *out);
+/* A closed segment file (format 2) from columns: 0, or -EIO if the columns
+ * do not decode (they always do: they were built by seg_cols_add). */
+int segment_encode(const struct seg_cols *c, enum stream s, uint64_t id, struct buf *out);
 /* Checks magic, sizes and checksum of a whole file and reads its header:
  * 0 or -EBADMSG. */
 int segment_check(const void *data, size_t len, struct seg_header *h);
-/* segment_check, then decompresses and decodes: 0 or -EBADMSG. */
+/* segment_check, then decodes (either format): 0 or -EBADMSG. */
 int segment_decode(const void *data, size_t len, struct seg_header *h, struct seg_events *out);
 
 /* Why a file is refused. The agent needs only -EBADMSG; captured --decode
@@ -114,8 +114,8 @@ int segment_decode(const void *data, size_t len, struct seg_header *h, struct se
 enum seg_fault {
 	SEG_OK,
 	SEG_SHORT,       /* shorter than the header */
-	SEG_MAGIC,       /* not "CAPSEG\0\1" */
-	SEG_VERSION,     /* a format version other than 1 */
+	SEG_MAGIC,       /* not "CAPSEG\0" and a format byte */
+	SEG_VERSION,     /* a format other than 1 and 2 */
 	SEG_HEADER,      /* a stream, size, count or span no segment has */
 	SEG_LENGTH,      /* stored_len is not what follows the header */
 	SEG_CHECKSUM,    /* the CRC-32C does not match */

@@ -24,7 +24,7 @@ static void check_round_trip(const struct event *in, size_t n, enum stream st)
 	seg_cols_init(&c, n ? in[0].time : 0);
 	for (size_t i = 0; i < n; i++)
 		seg_cols_add(&c, &in[i]);
-	assert_int_equal(segment_encode(&c, st, 77, 3, &file), 0);
+	assert_int_equal(segment_encode(&c, st, 77, &file), 0);
 	assert_int_equal(segment_decode(file.p, file.len, &h, &ev), 0);
 	assert_int_equal(h.id, 77);
 	assert_int_equal(h.stream, st);
@@ -106,7 +106,7 @@ static void test_flipped_bytes(void **state)
 		    .time = 1000 + (uint64_t)i * 8000, .kind = EV_MOTION, .x = i, .y = 2 * i};
 		seg_cols_add(&c, &e);
 	}
-	assert_int_equal(segment_encode(&c, STREAM_MOTION, 5, 3, &file), 0);
+	assert_int_equal(segment_encode(&c, STREAM_MOTION, 5, &file), 0);
 	/* Every single flipped bit anywhere in the file is caught. */
 	for (size_t i = 0; i < file.len; i++)
 		for (int bit = 0; bit < 8; bit++) {
@@ -262,7 +262,7 @@ static void test_compact(void **state)
 		                  .y = 300 + (i / 7) % 40};
 		seg_cols_add(&c, &e);
 	}
-	assert_int_equal(segment_encode(&c, STREAM_MOTION, 1, 9, &file), 0);
+	assert_int_equal(segment_encode(&c, STREAM_MOTION, 1, &file), 0);
 	assert_true(file.len < 2 * 10000);
 	assert_int_equal(crc32c(0, "123456789", 9), 0xe3069283); /* the check value */
 	seg_cols_fini(&c);
