@@ -56,10 +56,10 @@ static inline void rc_update(struct rc_bit *m, unsigned bit)
 struct rc_enc {
 	uint64_t low;
 	uint32_t range;
-	uint8_t cache;     /* the byte waiting for a possible carry */
-	bool first;        /* cache is still the zero byte never stored */
-	uint64_t pending;  /* 0xff bytes after cache, waiting too */
-	uint8_t *out;      /* heap, grown as needed */
+	uint8_t cache;    /* the byte waiting for a possible carry */
+	bool first;       /* cache is still the zero byte never stored */
+	uint64_t pending; /* 0xff bytes after cache, waiting too */
+	uint8_t *out;     /* heap, grown as needed */
 	size_t len, cap;
 };
 

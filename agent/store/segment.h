@@ -1,7 +1,8 @@
-/* The segment format: how one stream's events are kept on disk.
+/* The segment formats: how one stream's events are kept on disk. The agent
+ * writes format 2 (below) and reads both.
  *
- * A closed segment is one file: a 64-byte header, then a zstd frame
- * holding the payload.
+ * A closed segment of format 1 is one file: a 64-byte header, then a zstd
+ * frame holding the payload.
  *
  *   offset size  header field (little-endian)
  *        0    8  magic "CAPSEG\0\1"
@@ -30,7 +31,30 @@
  * plus one followed by the bytes. Kinds are numbered as enum event_kind.
  *
  * The same payload, uncompressed, is what an open segment's journal
- * records carry (see spool.c). */
+ * records carry (see spool.c).
+ *
+ * Format 2, what the agent writes since 0.2 (segment2.c); format 1 files
+ * are still read:
+ *
+ *   magic "CAPSEG\0\2" (8 bytes), CRC-32C of everything after it (4
+ *   bytes, little-endian), then LEB128 varints: id, zigzag(start - id),
+ *   end - start, events; a byte stream, a byte mask of the constant
+ *   columns (1 kind, 2 x, 4 y, 8 code, 16 text); the first event's kind,
+ *   zigzag x, y and code, its text's length and bytes; then, to the end of
+ *   the file, the range-coded events (rangecoder.h).
+ *
+ * A constant column is not coded at all: its value is the header's. For
+ * each event, in this order: the time's difference from the previous one
+ * (from start for the first), in the context of the previous difference's
+ * bit length; the kind down a 3-level tree in the context of the previous
+ * kind; x and y as differences from the previous event's, in the context
+ * of the previous difference and of whether it is a motion; the code as
+ * "the same as the previous of this kind" or its difference; the text as
+ * "the previous one", one of the 15 before it, or new: length, then bytes
+ * each in the context of the byte before. A number is its bit length
+ * (coded as a walk from the predicted one), its sign, then the bits below
+ * the leading one, the first ones down an adaptive tree of the length.
+ * Every model starts fresh in every segment: a segment is read on its own. */
 #ifndef CAPTURED_SEGMENT_H
 #define CAPTURED_SEGMENT_H
 

@@ -331,8 +331,7 @@ static void scan_dir(struct spool *s, DIR *d)
 struct spool *spool_open(const char *dir, spool_log_fn log, void *log_data, char **error)
 {
 	struct spool *s = xcalloc(1, sizeof *s);
-	*s = (struct spool){
-	    .dir = xstrdup(dir), .log = log, .log_data = log_data, .next_id = 1};
+	*s = (struct spool){.dir = xstrdup(dir), .log = log, .log_data = log_data, .next_id = 1};
 	int r = mkdir_p(dir);
 	DIR *d = r < 0 ? NULL : opendir(dir);
 	if (!d) {

@@ -269,12 +269,70 @@ static void test_compact(void **state)
 	buf_free(&file);
 }
 
+static void encode_events(const struct event *in, size_t n, enum stream st, struct buf *file)
+{
+	struct seg_cols c;
+	seg_cols_init(&c, n ? in[0].time : 0);
+	for (size_t i = 0; i < n; i++)
+		seg_cols_add(&c, &in[i]);
+	assert_int_equal(segment_encode(&c, st, in[0].time, file), 0);
+	seg_cols_fini(&c);
+}
+
+/* Format 2: a sparse stream's segment costs a few bytes, not a fixed
+ * hundred; a cut anywhere is refused; every key code and huge jumps in
+ * time come back. */
+static void test_format2(void **state)
+{
+	(void)state;
+	struct buf file = {0};
+	struct seg_header h;
+	struct seg_events ev;
+	struct event one = {
+	    .time = 1800000000000000ULL, .kind = EV_BUTTON_PRESS, .x = 10, .y = 20, .code = 1};
+	encode_events(&one, 1, STREAM_BUTTON, &file);
+	assert_memory_equal(file.p, "CAPSEG\0\2", 8);
+	assert_true(file.len <= 32);
+	check_round_trip(&one, 1, STREAM_BUTTON);
+	/* Equal times, every key code, a jump of years and back. */
+	static struct event keys[2 * 768];
+	for (int i = 0; i < 768; i++) {
+		uint64_t t = one.time + (uint64_t)(i / 3) * 1000;
+		keys[2 * i] = (struct event){.time = t, .kind = EV_KEY_PRESS, .code = i};
+		keys[2 * i + 1] = (struct event){.time = t, .kind = EV_KEY_RELEASE, .code = i};
+	}
+	keys[700].time = UINT64_MAX - 1;
+	keys[701].time = 1;
+	check_round_trip(keys, 2 * 768, STREAM_KEYBOARD);
+	/* Focus titles that come back after others, and long ones. */
+	static struct event focus[40];
+	for (int i = 0; i < 40; i++) {
+		focus[i] = (struct event){.time = one.time + (uint64_t)i, .kind = EV_FOCUS};
+		if (i % 7 == 6)
+			memset(focus[i].text, 'a' + i % 26, EVENT_TEXT_MAX - 1);
+		else
+			snprintf(focus[i].text, sizeof focus[i].text, "app%d\ttitle %d", i % 17,
+			         i % 5);
+	}
+	check_round_trip(focus, 40, STREAM_FOCUS);
+	/* Every shorter file is refused. */
+	buf_free(&file);
+	encode_events(focus, 40, STREAM_FOCUS, &file);
+	for (size_t len = 0; len < file.len; len++)
+		assert_int_equal(segment_decode(file.p, len, &h, &ev), -EBADMSG);
+	assert_int_equal(segment_decode(file.p, file.len, &h, &ev), 0);
+	assert_int_equal(ev.n, 40);
+	seg_events_fini(&ev);
+	buf_free(&file);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_edge_values),   cmocka_unit_test(test_random),
 	    cmocka_unit_test(test_flipped_bytes), cmocka_unit_test(test_bad_payloads),
 	    cmocka_unit_test(test_faults),        cmocka_unit_test(test_compact),
+	    cmocka_unit_test(test_format2),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
