@@ -37,7 +37,9 @@
  * are still read:
  *
  *   magic "CAPSEG\0\2" (8 bytes), CRC-32C of everything after it (4
- *   bytes, little-endian), then LEB128 varints: id, zigzag(start - id),
+ *   bytes, little-endian), then LEB128 varints: the number of bytes after
+ *   this one (at most 4 bytes long, at most SEGMENT_MAX_RAW), so that
+ *   segments one after another can be told apart; id, zigzag(start - id),
  *   end - start, events; a byte stream, a byte mask of the constant
  *   columns (1 kind, 2 x, 4 y, 8 code, 16 text); the first event's kind,
  *   zigzag x, y and code, its text's length and bytes; then, to the end of
@@ -151,9 +153,10 @@ enum seg_fault {
 enum seg_fault segment_check_fault(const void *data, size_t len, struct seg_header *h);
 enum seg_fault segment_decode_fault(const void *data, size_t len, struct seg_header *h,
                                     struct seg_events *out);
-/* From a header alone (the first len bytes of a file, len >= 64 for all of
- * it), the size of the whole segment in *size: so segments that follow one
- * another (an upload body) can be told apart before each is read whole. */
+/* From a header alone (the first len bytes of a file: 64 are always
+ * enough, a format 2 header needs 16 at most), the size of the whole
+ * segment in *size: so segments that follow one another (an upload body)
+ * can be told apart before each is read whole. */
 enum seg_fault segment_size(const void *head, size_t len, size_t *size);
 
 uint32_t crc32c(uint32_t crc, const void *data, size_t len);

@@ -421,8 +421,8 @@ enum seg_fault seg2_size(const uint8_t *head, size_t len, size_t *size)
 {
 	if (len < FIXED)
 		return SEG_SHORT;
-	struct reader r = {head + FIXED, head + (len < FIXED + SIZE_BYTES ? len : FIXED + SIZE_BYTES),
-	                   false};
+	struct reader r = {head + FIXED,
+	                   head + (len < FIXED + SIZE_BYTES ? len : FIXED + SIZE_BYTES), false};
 	uint64_t rest = get_varint(&r);
 	if (r.bad)
 		return len < FIXED + SIZE_BYTES ? SEG_SHORT : SEG_HEADER;
@@ -592,7 +592,7 @@ enum seg_fault seg2_decode(const uint8_t *p, size_t len, struct seg_header *h,
 		lo = out->time[i] < lo ? out->time[i] : lo;
 		hi = out->time[i] > hi ? out->time[i] : hi;
 	}
-	f = !ok || !rc_dec_done(&md->c.d) ? SEG_PAYLOAD
+	f = !ok || !rc_dec_done(&md->c.d)                   ? SEG_PAYLOAD
 	    : h->events && (lo != h->start || hi != h->end) ? SEG_SUMMARY
 	                                                    : SEG_OK;
 	models_free(md);
