@@ -562,6 +562,24 @@ def segment2_size(head):
     return r.pos + rest
 
 
+def split_body(body):
+    """The segments of an upload body (segment files one after another), each
+    by the size its header gives: [bytes]."""
+    out = []
+    while body:
+        if body[:8] == MAGIC2:
+            size = segment2_size(body)
+        elif body[:8] == MAGIC:
+            size = HEADER_SIZE + parse_header(body)["stored_len"]
+        else:
+            raise FormatError("not a segment: %r" % body[:8])
+        if size > len(body):
+            raise FormatError("a segment of %d bytes, %d left" % (size, len(body)))
+        out.append(body[:size])
+        body = body[size:]
+    return out
+
+
 def parse_header2(data):
     """The header of a format 2 segment, checked: its fields, the
     constant columns' values, and where the coded bytes begin."""
@@ -596,6 +614,20 @@ def parse_header2(data):
             "events": n, "stream": stream, "mask": mask,
             "first": {"kind": kind, "x": x, "y": y, "code": code, "text": text},
             "coded": r.pos + tlen}
+
+
+def make_segment2(h, coded):
+    """A format 2 file from a header (as parse_header2 gives it, fields
+    changed at will) and range-coded bytes: the size and the CRC made
+    right."""
+    f = h["first"]
+    body = (put_varint(h["id"]) + put_varint(zigzag(_signed64((h["start"] - h["id"]) & M64)))
+            + put_varint(h["end"] - h["start"]) + put_varint(h["events"])
+            + bytes([h["stream"], h["mask"]]) + put_varint(f["kind"])
+            + put_varint(zigzag(f["x"])) + put_varint(zigzag(f["y"]))
+            + put_varint(zigzag(f["code"])) + put_varint(len(f["text"])) + f["text"] + coded)
+    rest = put_varint(len(body)) + body
+    return MAGIC2 + struct.pack("<I", crc32c(rest)) + rest
 
 
 class _Texts:
