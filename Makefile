@@ -133,6 +133,11 @@ $(BUILD)/synth-evemu: tests/bench/synth-evemu.c $(BUILD)/libagent.a $(BUILD)/lib
 	$(CC) $(BASE_CFLAGS) -Iagent $(CFLAGS) -o $@ $(filter %.c %.a,$^) \
 		$(call pkg_libs,$(AGENT_PKGS)) -lm
 
+# Another: the segment formats measured on a spool's files.
+$(BUILD)/seg-bench: tests/bench/seg-bench.c $(BUILD)/libagent.a $(BUILD)/libipc.a
+	$(CC) $(BASE_CFLAGS) -Iagent $(CFLAGS) -o $@ $(filter %.c %.a,$^) \
+		$(call pkg_libs,$(AGENT_PKGS))
+
 deps:
 	@scripts/install-deps
 
@@ -153,7 +158,7 @@ check-chroot:
 
 bench:
 	@scripts/install-deps bench
-	@$(MAKE) --no-print-directory all $(BUILD)/synth-evemu
+	@$(MAKE) --no-print-directory all $(BUILD)/synth-evemu $(BUILD)/seg-bench
 	@BUILD=$(BUILD) tests/bench/run
 
 install: all

@@ -11,7 +11,8 @@
  * byte goes out. The first byte the classic coder emits is always zero
  * and is not stored; at the end the coder emits the fewest bytes that pin
  * a value inside the final range, and the decoder reads zeros past the
- * end (at most 4). */
+ * end (at most 4). Bits with no model (rc_enc_direct) split the range
+ * into equal parts instead. */
 #ifndef CAPTURED_RANGECODER_H
 #define CAPTURED_RANGECODER_H
 
@@ -85,6 +86,20 @@ static inline void rc_enc_bit(struct rc_enc *e, struct rc_bit *m, unsigned bit)
 	}
 }
 
+/* n bits of v (n at most RC_DIRECT_MAX), each even odds, with no model:
+ * the range is cut into 2^n equal parts and v's is kept. */
+#define RC_DIRECT_MAX 8
+
+static inline void rc_enc_direct(struct rc_enc *e, uint32_t v, unsigned n)
+{
+	e->range >>= n;
+	e->low += (uint64_t)v * e->range;
+	while (e->range < (1u << 24)) {
+		e->range <<= 8;
+		rc_enc_shift(e);
+	}
+}
+
 /* ---- decoding ---- */
 
 struct rc_dec {
@@ -124,6 +139,22 @@ static inline unsigned rc_dec_bit(struct rc_dec *d, struct rc_bit *m)
 		d->code = (d->code << 8) | rc_dec_byte(d);
 	}
 	return bit;
+}
+
+/* The n bits rc_enc_direct wrote. Damaged input may give a part past
+ * the last; it is taken as the last. */
+static inline uint32_t rc_dec_direct(struct rc_dec *d, unsigned n)
+{
+	d->range >>= n;
+	uint32_t v = d->code / d->range;
+	if (v >> n)
+		v = (1u << n) - 1;
+	d->code -= v * d->range;
+	while (d->range < (1u << 24)) {
+		d->range <<= 8;
+		d->code = (d->code << 8) | rc_dec_byte(d);
+	}
+	return v;
 }
 
 #endif

@@ -42,20 +42,40 @@
  *   segments one after another can be told apart; id, zigzag(start - id),
  *   end - start, events; a byte stream, a byte mask of the constant
  *   columns (1 kind, 2 x, 4 y, 8 code, 16 text); the first event's kind,
- *   zigzag x, y and code, its text's length and bytes; then, to the end of
- *   the file, the range-coded events (rangecoder.h).
+ *   zigzag x, y and code, its text's length and bytes; the period (0 for
+ *   none, at most 2^24 µs); then, to the end of the file, the range-coded
+ *   events (rangecoder.h).
  *
  * A constant column is not coded at all: its value is the header's. For
- * each event, in this order: the time's difference from the previous one
- * (from start for the first), in the context of the previous difference's
- * bit length; the kind down a 3-level tree in the context of the previous
- * kind; x and y as differences from the previous event's, in the context
- * of the previous difference and of whether it is a motion; the code as
- * "the same as the previous of this kind" or its difference; the text as
- * "the previous one", one of the 15 before it, or new: length, then bytes
- * each in the context of the byte before. A number is its bit length
- * (coded as a walk from the predicted one), its sign, then the bits below
- * the leading one, the first ones down an adaptive tree of the length.
+ * each event, in this order:
+ *
+ * - the time. Without a period: its difference from the previous one
+ *   (from start for the first), in the context of the previous
+ *   difference's bit length, with one of four models chosen by the two
+ *   bits below that difference's leading one. With a period P (the agent
+ *   finds one when most times lie on a steady clock's ticks, as a
+ *   touchpad's frames do): the difference from a grid (start at first) as
+ *   k periods, in the context of the previous k's bit length, and an
+ *   offset j in [-P/2, P/2), in the context of k's bit length (at most 3)
+ *   predicted at the bit length of the offsets' running mean magnitude
+ *   (m += |j| - m/16, predicted from m/16); the time is grid + kP + j, and
+ *   the grid moves by kP + j/32 (in 1/256 µs, floored), so that it follows
+ *   the device's clock and the mean delay;
+ * - the kind down a 3-level tree in the context of the previous kind;
+ * - x and y as differences from the previous event's, in the context of
+ *   the sum of the two differences before (its value from -4 to 4, else
+ *   its bit length and sign), of whether it is a motion and, for a
+ *   motion's y, of whether its x difference was 0;
+ * - the code as "the same as the previous of this kind" or its
+ *   difference;
+ * - the text as "the previous one", one of the 15 before it, or new:
+ *   length, then bytes each in the context of the byte before.
+ *
+ * A number is its bit length (coded as a walk from the predicted one),
+ * its sign, then the bits below the leading one: the first ones down an
+ * adaptive tree of the length (6 levels for a time difference and x and y,
+ * 4 for k, 2 for j, 8 for codes and text lengths), the rest with no model,
+ * 8 at a time, each part of the range equal (rc_enc_direct).
  * Every model starts fresh in every segment: a segment is read on its own. */
 #ifndef CAPTURED_SEGMENT_H
 #define CAPTURED_SEGMENT_H

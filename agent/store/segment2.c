@@ -17,6 +17,12 @@
 #define NUM_CTX 72
 #define NUM_STEPS 8
 #define RECENT 15 /* texts remembered besides the previous one */
+#define TIME_SETS 4
+#define TIME_DEPTH 6
+#define OFFSET_DEPTH 2
+#define GRID_SHIFT 5
+#define MAX_PERIOD (1u << 24)
+#define Y_EXTRA(md) ((md)->x.prev_d == 0 ? 46u : 0u)
 
 /* The constant columns: bits of the header's mask. */
 enum { K_KIND = 1, K_X = 2, K_Y = 4, K_CODE = 8, K_TEXT = 16, K_ALL = 31 };
@@ -32,7 +38,9 @@ struct coder {
 };
 
 /* Encodes b and returns it, or decodes a bit (b is then ignored). */
-static inline unsigned code_bit(struct coder *c, struct rc_bit *m, unsigned b)
+#define HOT static inline __attribute__((always_inline))
+
+HOT unsigned code_bit(struct coder *c, struct rc_bit *m, unsigned b)
 {
 	if (c->enc) {
 		rc_enc_bit(&c->e, m, b);
@@ -41,8 +49,18 @@ static inline unsigned code_bit(struct coder *c, struct rc_bit *m, unsigned b)
 	return rc_dec_bit(&c->d, m);
 }
 
+/* n bits with no model. */
+HOT uint32_t code_direct(struct coder *c, uint32_t v, unsigned n)
+{
+	if (c->enc) {
+		rc_enc_direct(&c->e, v, n);
+		return v;
+	}
+	return rc_dec_direct(&c->d, n);
+}
+
 /* A value below 2^bits as a walk down a binary tree, high bit first. */
-static unsigned code_tree(struct coder *c, struct rc_bit *tree, unsigned bits, unsigned v)
+HOT unsigned code_tree(struct coder *c, struct rc_bit *tree, unsigned bits, unsigned v)
 {
 	unsigned node = 1;
 	for (unsigned i = bits; i-- > 0;)
@@ -59,7 +77,6 @@ static unsigned code_tree(struct coder *c, struct rc_bit *tree, unsigned bits, u
  * in a model of its position. */
 struct num_model {
 	struct rc_bit hit[NUM_CTX], up[NUM_CTX], away[NUM_CTX][2][NUM_STEPS], sign[NUM_CTX];
-	struct rc_bit low[CLASSES][64];
 	struct rc_bit *tree[CLASSES]; /* made on first use */
 	unsigned depth;
 };
@@ -81,8 +98,8 @@ static void num_fini(struct num_model *nm)
 		free(nm->tree[k]);
 }
 
-static unsigned code_class(struct coder *c, struct num_model *nm, unsigned ctx, unsigned kp,
-                           unsigned k)
+HOT unsigned code_class(struct coder *c, struct num_model *nm, unsigned ctx, unsigned kp,
+                        unsigned k)
 {
 	if (code_bit(c, &nm->hit[ctx], k == kp))
 		return kp;
@@ -99,8 +116,8 @@ static unsigned code_class(struct coder *c, struct num_model *nm, unsigned ctx, 
 
 /* Codes v (two's complement) in context ctx with kp the predicted class;
  * returns the value (decoded, when decoding) and its class in *k_out. */
-static uint64_t code_num(struct coder *c, struct num_model *nm, unsigned ctx, unsigned kp,
-                         uint64_t v, unsigned *k_out)
+HOT uint64_t code_num(struct coder *c, struct num_model *nm, unsigned ctx, unsigned kp, uint64_t v,
+                      unsigned *k_out)
 {
 	unsigned neg = (int64_t)v < 0;
 	uint64_t m = neg ? 0 - v : v;
@@ -113,16 +130,17 @@ static uint64_t code_num(struct coder *c, struct num_model *nm, unsigned ctx, un
 		nm->tree[k] = xcalloc((size_t)1 << nm->depth, sizeof *nm->tree[k]);
 	struct rc_bit *tree = nm->tree[k];
 	uint64_t got = 1;
-	unsigned node = 1;
-	for (unsigned j = 0; j + 1 < k; j++) {
-		unsigned bit = (m >> (k - 2 - j)) & 1;
-		if (j < nm->depth) {
-			bit = code_bit(c, &tree[node], bit);
-			node = 2 * node + bit;
-		} else {
-			bit = code_bit(c, &nm->low[k][j], bit);
-		}
+	unsigned node = 1, below = k - 1, modelled = below < nm->depth ? below : nm->depth;
+	for (unsigned j = 0; j < modelled; j++) {
+		unsigned bit = code_bit(c, &tree[node], (m >> (below - 1 - j)) & 1);
+		node = 2 * node + bit;
 		got = got << 1 | bit;
+	}
+	/* The rest, high first, RC_DIRECT_MAX at a time, with no model. */
+	for (unsigned left = below - modelled; left > 0;) {
+		unsigned n = left < RC_DIRECT_MAX ? left : RC_DIRECT_MAX;
+		left -= n;
+		got = got << n | code_direct(c, (uint32_t)(m >> left) & ((1u << n) - 1), n);
 	}
 	return neg ? 0 - got : got;
 }
@@ -142,7 +160,7 @@ static unsigned delta_ctx(uint64_t v, unsigned k)
 
 struct axis {
 	struct num_model m;
-	uint64_t prev_d; /* the previous difference */
+	uint64_t prev_d, prev_d2; /* the previous difference, the one before */
 	unsigned prev_k;
 };
 
@@ -159,8 +177,15 @@ struct texts {
 struct models {
 	struct coder c;
 	unsigned mask; /* the constant columns */
-	struct num_model time;
+	struct num_model time[TIME_SETS];
 	unsigned time_k;
+	uint64_t time_d; /* the previous difference */
+	/* With a period: the grid, its number of periods and offset. */
+	uint64_t period, grid;
+	unsigned grid_frac; /* the grid's 1/256 µs */
+	struct num_model steps, offset;
+	unsigned steps_k;
+	uint64_t offset_mean; /* of the offsets' magnitudes, times 16 */
 	uint64_t t;
 	struct rc_bit kind[N_EVENT_KINDS][8];
 	unsigned kind_prev;
@@ -172,13 +197,17 @@ struct models {
 	struct texts text;
 };
 
-static struct models *models_new(bool enc, unsigned mask, uint64_t start)
+static struct models *models_new(bool enc, unsigned mask, uint64_t start, uint64_t period)
 {
 	struct models *md = xcalloc(1, sizeof *md);
 	md->c.enc = enc;
 	md->mask = mask;
-	md->t = start;
-	num_init(&md->time, 12);
+	md->t = md->grid = start;
+	md->period = period;
+	num_init(&md->steps, 4);
+	num_init(&md->offset, OFFSET_DEPTH);
+	for (int k = 0; k < TIME_SETS; k++)
+		num_init(&md->time[k], TIME_DEPTH);
 	num_init(&md->x.m, 6);
 	num_init(&md->y.m, 6);
 	num_init(&md->code, 8);
@@ -191,7 +220,10 @@ static struct models *models_new(bool enc, unsigned mask, uint64_t start)
 
 static void models_free(struct models *md)
 {
-	num_fini(&md->time);
+	for (int k = 0; k < TIME_SETS; k++)
+		num_fini(&md->time[k]);
+	num_fini(&md->steps);
+	num_fini(&md->offset);
 	num_fini(&md->x.m);
 	num_fini(&md->y.m);
 	num_fini(&md->code);
@@ -202,10 +234,14 @@ static void models_free(struct models *md)
 
 /* A position: its difference from the previous one of its axis, in the
  * context of that difference and of whether the event is a motion. */
-static int64_t code_axis(struct models *md, struct axis *a, unsigned kind, int64_t prev, int64_t v)
+static int64_t code_axis(struct models *md, struct axis *a, unsigned kind, int64_t prev, int64_t v,
+                         unsigned extra)
 {
-	unsigned ctx = delta_ctx(a->prev_d, a->prev_k) + (kind == EV_MOTION ? 0 : 23);
+	uint64_t sum = a->prev_d + a->prev_d2;
+	unsigned ctx = delta_ctx(sum, class_of((int64_t)sum < 0 ? 0 - sum : sum));
+	ctx += kind == EV_MOTION ? extra : 23;
 	uint64_t d = code_num(&md->c, &a->m, ctx, a->prev_k, (uint64_t)(v - prev), &a->prev_k);
+	a->prev_d2 = a->prev_d;
 	a->prev_d = d;
 	return (int64_t)((uint64_t)prev + d);
 }
@@ -219,6 +255,49 @@ static int64_t code_code(struct models *md, unsigned kind, int64_t v)
 	uint64_t d = code_num(&md->c, &md->code, kind, md->code_k[kind], (uint64_t)(v - prev),
 	                      &md->code_k[kind]);
 	return (int64_t)((uint64_t)prev + d);
+}
+
+/* A time: its difference from the previous event's, in the context of the
+ * previous difference's class and of the two bits below its leading one
+ * (which of four models). */
+/* With a period P: t - grid as k periods and an offset j in [-P/2, P/2),
+ * k in the context of the previous k, j of this k; the grid then moves k
+ * periods and 1/2^GRID_SHIFT of j, so that it follows the device's clock
+ * and the mean delay. */
+static uint64_t code_grid(struct models *md, uint64_t t)
+{
+	int64_t P = (int64_t)md->period, r = (int64_t)(t - md->grid), k = r / P, j = r % P;
+	if (j < 0) {
+		k--;
+		j += P;
+	}
+	if (j >= (P + 1) / 2) {
+		k++;
+		j -= P;
+	}
+	unsigned kc = md->steps_k;
+	k = (int64_t)code_num(&md->c, &md->steps, kc, kc, (uint64_t)k, &md->steps_k);
+	unsigned jc = md->steps_k < 3 ? md->steps_k : 3;
+	unsigned jk;
+	j = (int64_t)code_num(&md->c, &md->offset, jc, class_of(md->offset_mean >> 4), (uint64_t)j,
+	                      &jk);
+	md->offset_mean += (uint64_t)(j < 0 ? -j : j) - (md->offset_mean >> 4);
+	uint64_t at = md->grid + (uint64_t)k * md->period + (uint64_t)j;
+	int64_t frac = (int64_t)md->grid_frac + j * (256 >> GRID_SHIFT);
+	int64_t whole = frac >= 0 ? frac / 256 : -((255 - frac) / 256);
+	md->grid += (uint64_t)k * md->period + (uint64_t)whole;
+	md->grid_frac = (unsigned)(frac - whole * 256);
+	return at;
+}
+
+static uint64_t code_time(struct models *md, uint64_t d)
+{
+	if (md->period)
+		return code_grid(md, md->t + d) - md->t;
+	unsigned k = md->time_k;
+	unsigned set = k >= 3 ? (unsigned)(md->time_d >> (k - 3)) & 3 : 0;
+	md->time_d = code_num(&md->c, &md->time[set], k, k, d, &md->time_k);
+	return md->time_d;
 }
 
 static struct rc_bit *byte_models(struct texts *tx, unsigned prev)
@@ -268,16 +347,16 @@ static void put_text(struct models *md, const struct seg_events *ev, unsigned ki
 static void put_event(struct models *md, const struct seg_events *ev, uint32_t i)
 {
 	unsigned kind = ev->kind[i];
-	code_num(&md->c, &md->time, md->time_k, md->time_k, ev->time[i] - md->t, &md->time_k);
+	code_time(md, ev->time[i] - md->t);
 	md->t = ev->time[i];
 	if (!(md->mask & K_KIND))
 		code_tree(&md->c, md->kind[md->kind_prev], 3, kind);
 	md->kind_prev = kind;
 	int64_t px = i ? ev->x[i - 1] : ev->x[0], py = i ? ev->y[i - 1] : ev->y[0];
 	if (!(md->mask & K_X))
-		code_axis(md, &md->x, kind, px, ev->x[i]);
+		code_axis(md, &md->x, kind, px, ev->x[i], 0);
 	if (!(md->mask & K_Y))
-		code_axis(md, &md->y, kind, py, ev->y[i]);
+		code_axis(md, &md->y, kind, py, ev->y[i], Y_EXTRA(md));
 	if (!(md->mask & K_CODE))
 		md->code_prev[kind] = (int32_t)code_code(md, kind, ev->code[i]);
 	if (!(md->mask & K_TEXT))
@@ -320,7 +399,7 @@ static unsigned constant_columns(const struct seg_events *ev)
 }
 
 static void put_header(struct buf *out, const struct seg_events *ev, enum stream s, uint64_t id,
-                       uint64_t start, uint64_t end, unsigned mask)
+                       uint64_t start, uint64_t end, unsigned mask, uint64_t period)
 {
 	put_varint(out, id);
 	put_varint(out, zigzag((int64_t)(start - id))); /* an id is about its start */
@@ -337,6 +416,110 @@ static void put_header(struct buf *out, const struct seg_events *ev, enum stream
 	size_t len = strlen(text);
 	put_varint(out, len);
 	buf_put(out, text, len);
+	put_varint(out, period);
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return (x > y) - (x < y);
+}
+
+#define SAMPLE 1024
+
+/* The median of v[0..n), which it sorts. */
+static uint32_t median(uint32_t *v, size_t n)
+{
+	qsort(v, n, sizeof *v, cmp_u32);
+	return v[n / 2];
+}
+
+/* The grid of period P run over a sample of the times, as the decoder
+ * will follow it: the offsets' sum of magnitudes, their sum and the
+ * periods' (of steps of 1 to 7 periods), and how many were within a
+ * quarter period. */
+struct grid_run {
+	int64_t abs_j, sum_j, sum_k;
+	uint32_t held, tried;
+};
+
+static struct grid_run run_grid(const struct seg_events *ev, uint64_t P)
+{
+	struct grid_run g = {0};
+	uint64_t grid = ev->time[0];
+	int64_t frac = 0;
+	for (uint32_t i = 1; i < ev->n && g.tried < SAMPLE; i++, g.tried++) {
+		int64_t r = (int64_t)(ev->time[i] - grid), k = r / (int64_t)P, j = r % (int64_t)P;
+		if (j < 0) {
+			k--;
+			j += (int64_t)P;
+		}
+		if (j >= ((int64_t)P + 1) / 2) {
+			k++;
+			j -= (int64_t)P;
+		}
+		g.abs_j += j < 0 ? -j : j;
+		if (k > 0 && k < 8) {
+			g.sum_j += j;
+			g.sum_k += k;
+		}
+		g.held += 4 * (j < 0 ? -j : j) < (int64_t)P;
+		frac += j * (256 >> GRID_SHIFT);
+		int64_t whole = frac >= 0 ? frac / 256 : -((255 - frac) / 256);
+		grid += (uint64_t)k * P + (uint64_t)whole;
+		frac -= whole * 256;
+	}
+	return g;
+}
+
+/* The median of the differences near the median difference, or 0. */
+static uint64_t period_guess(const struct seg_events *ev)
+{
+	uint32_t d[SAMPLE], near[SAMPLE];
+	size_t n = 0, m = 0;
+	for (uint32_t i = 1; i < ev->n && n < SAMPLE; i++) {
+		uint64_t v = ev->time[i] - ev->time[i - 1];
+		if (ev->time[i] >= ev->time[i - 1] && v > 0 && v < MAX_PERIOD)
+			d[n++] = (uint32_t)v;
+	}
+	if (n < 64)
+		return 0;
+	uint64_t mid = median(d, n);
+	for (size_t i = 0; i < n; i++)
+		if (3 * (uint64_t)d[i] >= 2 * mid && 3 * (uint64_t)d[i] < 4 * mid)
+			near[m++] = d[i];
+	return m ? median(near, m) : 0;
+}
+
+/* The period of a device that reports at a steady rate (a touchpad's
+ * frames), or 0 when the times follow none: a guess, corrected twice by
+ * the drift of the grid it makes, then the best of it and its two
+ * neighbours; kept when its grid holds three quarters of the times within
+ * a quarter period. */
+static uint64_t find_period(const struct seg_events *ev)
+{
+	uint64_t P = period_guess(ev);
+	if (P < 16)
+		return 0;
+	for (int round = 0; round < 2; round++) {
+		struct grid_run g = run_grid(ev, P);
+		if (!g.sum_k)
+			return 0;
+		int64_t fix = g.sum_j / (g.sum_k << GRID_SHIFT);
+		if ((int64_t)P + fix < 16 || (int64_t)P + fix >= MAX_PERIOD)
+			return 0;
+		P = (uint64_t)((int64_t)P + fix);
+	}
+	struct grid_run best = run_grid(ev, P);
+	uint64_t at = P;
+	for (uint64_t c = P - 1; c <= P + 1; c += 2) {
+		struct grid_run g = run_grid(ev, c);
+		if (g.abs_j < best.abs_j) {
+			best = g;
+			at = c;
+		}
+	}
+	return 4 * (uint64_t)best.held >= 3 * (uint64_t)best.tried ? at : 0;
 }
 
 void seg2_encode(const struct seg_events *ev, enum stream s, uint64_t id, struct buf *out)
@@ -347,9 +530,10 @@ void seg2_encode(const struct seg_events *ev, enum stream s, uint64_t id, struct
 		end = ev->time[i] > end ? ev->time[i] : end;
 	}
 	unsigned mask = constant_columns(ev);
+	uint64_t period = find_period(ev);
 	struct buf body = {0};
-	put_header(&body, ev, s, id, start, end, mask);
-	struct models *md = models_new(true, mask, start);
+	put_header(&body, ev, s, id, start, end, mask, period);
+	struct models *md = models_new(true, mask, start, period);
 	rc_enc_init(&md->c.e);
 	for (uint32_t i = 0; i < ev->n; i++)
 		put_event(md, ev, i);
@@ -410,6 +594,7 @@ struct head2 {
 	unsigned mask;
 	uint8_t kind;
 	int32_t x, y, code;
+	uint64_t period;
 	const uint8_t *text;
 	size_t text_len, coded; /* coded: where the range coded bytes begin */
 };
@@ -455,7 +640,11 @@ static enum seg_fault read_header(const uint8_t *p, size_t len, struct seg_heade
 	    memchr(r.p, '\0', x->text_len) || (n == 0 && (span || mask != K_ALL)))
 		return SEG_HEADER;
 	x->text = r.p;
-	x->coded = (size_t)(r.p + x->text_len - p);
+	r.p += x->text_len;
+	x->period = get_varint(&r);
+	if (r.bad || x->period > MAX_PERIOD || (n == 0 && x->period))
+		return SEG_HEADER;
+	x->coded = (size_t)(r.p - p);
 	*h = (struct seg_header){.id = id,
 	                         .start = start,
 	                         .end = start + span,
@@ -531,7 +720,7 @@ static bool get_text(struct models *md, struct seg_events *out, size_t *cap, uns
 static bool get_event(struct models *md, const struct head2 *x, const struct seg_header *h,
                       struct seg_events *out, size_t *cap, uint32_t i)
 {
-	uint64_t t = md->t + code_num(&md->c, &md->time, md->time_k, md->time_k, 0, &md->time_k);
+	uint64_t t = md->t + code_time(md, 0);
 	unsigned kind = x->kind;
 	if (!(md->mask & K_KIND))
 		kind = code_tree(&md->c, md->kind[md->kind_prev], 3, 0);
@@ -540,11 +729,11 @@ static bool get_event(struct models *md, const struct head2 *x, const struct seg
 	md->t = out->time[i] = t;
 	md->kind_prev = out->kind[i] = (uint8_t)kind;
 	int64_t px = i ? out->x[i - 1] : x->x, py = i ? out->y[i - 1] : x->y, v;
-	v = md->mask & K_X ? x->x : code_axis(md, &md->x, kind, px, 0);
+	v = md->mask & K_X ? x->x : code_axis(md, &md->x, kind, px, 0, 0);
 	out->x[i] = (int32_t)v;
 	if (!fits_i32(v))
 		return false;
-	v = md->mask & K_Y ? x->y : code_axis(md, &md->y, kind, py, 0);
+	v = md->mask & K_Y ? x->y : code_axis(md, &md->y, kind, py, 0, Y_EXTRA(md));
 	out->y[i] = (int32_t)v;
 	if (!fits_i32(v))
 		return false;
@@ -583,7 +772,7 @@ enum seg_fault seg2_decode(const uint8_t *p, size_t len, struct seg_header *h,
 		return f;
 	size_t cap = x.text_len + 2 + 256;
 	events_alloc(out, h->events, &x, cap);
-	struct models *md = models_new(false, x.mask, h->start);
+	struct models *md = models_new(false, x.mask, h->start, x.period);
 	rc_dec_init(&md->c.d, p + x.coded, len - x.coded);
 	uint64_t lo = UINT64_MAX, hi = 0;
 	bool ok = true;

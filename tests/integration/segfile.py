@@ -388,6 +388,7 @@ def read_journal(path):
 M64 = (1 << 64) - 1
 SEG2_MAX_EVENTS = 512 << 10
 SEGMENT_MAX_RAW = 256 << 20
+MAX_PERIOD = 1 << 24
 EVENT_TEXT_MAX = 160
 CONSTANT = {"kind": 1, "x": 2, "y": 4, "code": 8, "text": 16}
 RC_LIMIT = 254
@@ -446,6 +447,16 @@ class RangeDecoder:
         self.count[self.column] = self.count.get(self.column, 0) + 1
         return b
 
+    def direct(self, n):
+        """n bits with no model: the range cut into 2^n equal parts."""
+        self.range >>= n
+        v = min(self.code // self.range, (1 << n) - 1)
+        self.code -= v * self.range
+        while self.range < (1 << 24):
+            self.range <<= 8
+            self.code = ((self.code << 8) | self._byte()) & 0xFFFFFFFF
+        return v
+
     def tree(self, models, bits):
         node = 1
         for _ in range(bits):
@@ -468,7 +479,6 @@ class NumModel:
         self.depth = depth
         self.hit, self.up, self.sign = _models(NUM_CTX), _models(NUM_CTX), _models(NUM_CTX)
         self.away = [[_models(NUM_STEPS), _models(NUM_STEPS)] for _ in range(NUM_CTX)]
-        self.low = [_models(64) for _ in range(CLASSES)]
         self.trees = {}
 
     def klass(self, d, ctx, kp):
@@ -494,13 +504,16 @@ class NumModel:
         if tree is None:
             tree = self.trees[k] = _models(1 << self.depth)
         got, node = 1, 1
-        for j in range(k - 1):
-            if j < self.depth:
-                b = d.bit(tree[node])
-                node = 2 * node + b
-            else:
-                b = d.bit(self.low[k][j])
+        below = k - 1
+        for _ in range(min(below, self.depth)):
+            b = d.bit(tree[node])
+            node = 2 * node + b
             got = (got << 1) | b
+        left = below - min(below, self.depth)
+        while left > 0:
+            n = min(left, 8)
+            left -= n
+            got = (got << n) | d.direct(n)
         return ((-got) & M64 if neg else got), k
 
 
@@ -516,16 +529,63 @@ def _delta_ctx(v, k):
 
 
 class _Axis:
+    """x or y: the difference from the previous event's, in the context of
+    the sum of the two differences before (its value when small, else its
+    bit length and sign), of whether the event is a motion, and (for y) of
+    whether x stayed."""
+
     def __init__(self):
         self.m = NumModel(6)
-        self.prev_d = 0
+        self.prev_d = self.prev_d2 = 0
         self.prev_k = 0
 
-    def read(self, d, kind, prev):
-        ctx = _delta_ctx(self.prev_d, self.prev_k) + (0 if kind == 0 else 23)
+    def read(self, d, kind, prev, extra=0):
+        s = (self.prev_d + self.prev_d2) & M64
+        ctx = _delta_ctx(s, abs(_signed64(s)).bit_length() if s != 1 << 63 else 64)
+        ctx += extra if kind == 0 else 23
         v, self.prev_k = self.m.read(d, ctx, self.prev_k)
-        self.prev_d = v
+        self.prev_d2, self.prev_d = self.prev_d, v
         return _signed64((prev + v) & M64)
+
+
+class _Time:
+    """The times: without a period, each one's difference from the
+    previous one, in the context of the previous difference's class and of
+    the two bits below its leading one (which of four models); with a
+    period P, the difference from a grid as k periods and an offset j in
+    [-P/2, P/2), the grid then moving k periods and j/32."""
+
+    def __init__(self, start, period):
+        self.t = self.grid = start
+        self.period = period
+        self.sets = [NumModel(6) for _ in range(4)]
+        self.k = 0
+        self.d = 0
+        self.frac = 0
+        self.steps, self.offset = NumModel(4), NumModel(2)
+        self.steps_k = 0
+        self.mean = 0
+
+    def read(self, d):
+        if not self.period:
+            k = self.k
+            s = (self.d >> (k - 3)) & 3 if k >= 3 else 0
+            self.d, self.k = self.sets[s].read(d, k, k)
+            self.t = (self.t + self.d) & M64
+            return self.t
+        kc = self.steps_k
+        k, self.steps_k = self.steps.read(d, kc, kc)
+        jc = min(self.steps_k, 3)
+        kp = (self.mean >> 4).bit_length()
+        j, _ = self.offset.read(d, jc, kp)
+        k, j = _signed64(k), _signed64(j)
+        self.mean += abs(j) - (self.mean >> 4)
+        self.t = (self.grid + k * self.period + j) & M64
+        frac = self.frac + j * 8
+        whole = frac // 256
+        self.grid = (self.grid + k * self.period + whole) & M64
+        self.frac = frac - whole * 256
+        return self.t
 
 
 class _Reader:
@@ -610,10 +670,14 @@ def parse_header2(data):
             or len(text) != tlen or b"\0" in text or (n == 0 and (span or mask != 31))):
         raise FormatError("stream %d, mask %d, kind %d, text %r, %d events"
                           % (stream, mask, kind, text, n))
+    r.pos += tlen
+    period = r.varint()
+    if period > MAX_PERIOD or (n == 0 and period):
+        raise FormatError("period %d with %d events" % (period, n))
     return {"magic": MAGIC2, "version": 2, "id": sid, "start": start, "end": start + span,
-            "events": n, "stream": stream, "mask": mask,
+            "events": n, "stream": stream, "mask": mask, "period": period,
             "first": {"kind": kind, "x": x, "y": y, "code": code, "text": text},
-            "coded": r.pos + tlen}
+            "coded": r.pos}
 
 
 def make_segment2(h, coded):
@@ -625,7 +689,8 @@ def make_segment2(h, coded):
             + put_varint(h["end"] - h["start"]) + put_varint(h["events"])
             + bytes([h["stream"], h["mask"]]) + put_varint(f["kind"])
             + put_varint(zigzag(f["x"])) + put_varint(zigzag(f["y"]))
-            + put_varint(zigzag(f["code"])) + put_varint(len(f["text"])) + f["text"] + coded)
+            + put_varint(zigzag(f["code"])) + put_varint(len(f["text"])) + f["text"]
+            + put_varint(h["period"]) + coded)
     rest = put_varint(len(body)) + body
     return MAGIC2 + struct.pack("<I", crc32c(rest)) + rest
 
@@ -688,7 +753,7 @@ def read_segment2(data):
     h = parse_header2(data)
     mask, first = h["mask"], h["first"]
     d = RangeDecoder(data[h["coded"]:])
-    time_m, time_k, t = NumModel(12), 0, h["start"]
+    clock = _Time(h["start"], h["period"])
     kind_m, kind_prev = [_models(8) for _ in KINDS], 0
     ax, ay = _Axis(), _Axis()
     code_m, code_same = NumModel(8), _models(len(KINDS))
@@ -697,8 +762,7 @@ def read_segment2(data):
     events, stored = [], []
     for i in range(h["events"]):
         d.column = "time"
-        v, time_k = time_m.read(d, time_k, time_k)
-        t = (t + v) & M64
+        t = clock.read(d)
         kind = first["kind"]
         d.column = "kind"
         if not mask & 1:
@@ -711,7 +775,7 @@ def read_segment2(data):
         d.column = "x"
         x = first["x"] if mask & 2 else ax.read(d, kind, px)
         d.column = "y"
-        y = first["y"] if mask & 4 else ay.read(d, kind, py)
+        y = first["y"] if mask & 4 else ay.read(d, kind, py, 46 if ax.prev_d == 0 else 0)
         d.column = "code"
         if mask & 8:
             code = first["code"]
