@@ -42,14 +42,12 @@ static inline uint32_t rc_p(const struct rc_bit *m)
 
 static inline void rc_update(struct rc_bit *m, unsigned bit)
 {
-	uint32_t p = rc_p(m), r = rc_rate[m->n];
-	if (bit)
-		p += ((65535 - p) * r) >> 16;
-	else
-		p -= (p * r) >> 16;
+	/* Without a branch on bit: both moves are computed, one is kept. */
+	uint32_t p = rc_p(m), r = rc_rate[m->n], keep = 0u - bit;
+	uint32_t up = ((65535 - p) * r) >> 16, down = (p * r) >> 16;
+	p += (up & keep) - (down & ~keep);
 	m->q = (int16_t)((int32_t)p - 32768);
-	if (m->n < RC_LIMIT)
-		m->n++;
+	m->n = (uint16_t)(m->n + (m->n < RC_LIMIT));
 }
 
 /* ---- encoding ---- */
@@ -72,13 +70,9 @@ void rc_enc_finish(struct rc_enc *e);
 
 static inline void rc_enc_bit(struct rc_enc *e, struct rc_bit *m, unsigned bit)
 {
-	uint32_t bound = (uint32_t)(((uint64_t)e->range * rc_p(m)) >> 16);
-	if (bit) {
-		e->range = bound;
-	} else {
-		e->low += bound;
-		e->range -= bound;
-	}
+	uint32_t bound = (uint32_t)(((uint64_t)e->range * rc_p(m)) >> 16), keep = 0u - bit;
+	e->low += bound & ~keep;
+	e->range = (bound & keep) | ((e->range - bound) & ~keep);
 	rc_update(m, bit);
 	while (e->range < (1u << 24)) {
 		e->range <<= 8;

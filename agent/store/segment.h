@@ -51,8 +51,7 @@
  *
  * - the time. Without a period: its difference from the previous one
  *   (from start for the first), in the context of the previous
- *   difference's bit length, with one of four models chosen by the two
- *   bits below that difference's leading one. With a period P (the agent
+ *   difference's bit length. With a period P (the agent
  *   finds one when most times lie on a steady clock's ticks, as a
  *   touchpad's frames do): the difference from a grid (start at first) as
  *   k periods, in the context of the previous k's bit length, and an
@@ -60,7 +59,9 @@
  *   predicted at the bit length of the offsets' running mean magnitude
  *   (m += |j| - m/16, predicted from m/16); the time is grid + kP + j, and
  *   the grid moves by kP + j/32 (in 1/256 µs, floored), so that it follows
- *   the device's clock and the mean delay;
+ *   the device's clock and the mean delay, except after a pause (k > 4)
+ *   that leaves the time far off it (2|j| > m + 16): then the grid is the
+ *   time, its fraction 0, as the device's clock may have started again;
  * - the kind down a 3-level tree in the context of the previous kind;
  * - x and y as differences from the previous event's, in the context of
  *   the sum of the two differences before (its value from -4 to 4, else
@@ -73,8 +74,9 @@
  *
  * A number is its bit length (coded as a walk from the predicted one),
  * its sign, then the bits below the leading one: the first ones down an
- * adaptive tree of the length (6 levels for a time difference and x and y,
- * 4 for k, 2 for j, 8 for codes and text lengths), the rest with no model,
+ * adaptive tree of the length (12 levels for a time difference, 6 for x and
+ * y, 4 for k, 2 for j, 8 for codes and text lengths), the rest each with a
+ * model of its position, except j's: those are noise, coded with no model,
  * 8 at a time, each part of the range equal (rc_enc_direct).
  * Every model starts fresh in every segment: a segment is read on its own. */
 #ifndef CAPTURED_SEGMENT_H

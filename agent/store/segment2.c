@@ -17,11 +17,15 @@
 #define NUM_CTX 72
 #define NUM_STEPS 8
 #define RECENT 15 /* texts remembered besides the previous one */
-#define TIME_SETS 4
-#define TIME_DEPTH 6
+#define TIME_DEPTH 12
 #define OFFSET_DEPTH 2
 #define GRID_SHIFT 5
 #define MAX_PERIOD (1u << 24)
+#define ABS(j) ((j) < 0 ? -(j) : (j))
+/* After a pause (more than 4 periods), a time further from the grid than
+ * 8 times the offsets' mean magnitude (mean is 16 times it) moves the grid
+ * to itself. */
+#define SNAP(k, j, mean) ((k) > 4 && 2 * ABS(j) > (int64_t)(mean) + 16)
 #define Y_EXTRA(md) ((md)->x.prev_d == 0 ? 46u : 0u)
 
 /* The constant columns: bits of the header's mask. */
@@ -79,6 +83,7 @@ struct num_model {
 	struct rc_bit hit[NUM_CTX], up[NUM_CTX], away[NUM_CTX][2][NUM_STEPS], sign[NUM_CTX];
 	struct rc_bit *tree[CLASSES]; /* made on first use */
 	unsigned depth;
+	bool direct; /* the bits past the tree with no model */
 };
 
 static unsigned class_of(uint64_t m)
@@ -86,10 +91,11 @@ static unsigned class_of(uint64_t m)
 	return m ? 64 - (unsigned)__builtin_clzll(m) : 0;
 }
 
-static void num_init(struct num_model *nm, unsigned depth)
+static void num_init(struct num_model *nm, unsigned depth, bool direct)
 {
 	memset(nm, 0, sizeof *nm);
 	nm->depth = depth;
+	nm->direct = direct;
 }
 
 static void num_fini(struct num_model *nm)
@@ -127,7 +133,7 @@ HOT uint64_t code_num(struct coder *c, struct num_model *nm, unsigned ctx, unsig
 		return 0;
 	neg = code_bit(c, &nm->sign[ctx], neg);
 	if (!nm->tree[k])
-		nm->tree[k] = xcalloc((size_t)1 << nm->depth, sizeof *nm->tree[k]);
+		nm->tree[k] = xcalloc(((size_t)1 << nm->depth) + 64, sizeof *nm->tree[k]);
 	struct rc_bit *tree = nm->tree[k];
 	uint64_t got = 1;
 	unsigned node = 1, below = k - 1, modelled = below < nm->depth ? below : nm->depth;
@@ -136,8 +142,14 @@ HOT uint64_t code_num(struct coder *c, struct num_model *nm, unsigned ctx, unsig
 		node = 2 * node + bit;
 		got = got << 1 | bit;
 	}
-	/* The rest, high first, RC_DIRECT_MAX at a time, with no model. */
-	for (unsigned left = below - modelled; left > 0;) {
+	/* The rest: each with a model of its position, or, for a model
+	 * whose low bits are noise, RC_DIRECT_MAX at a time with none. */
+	for (unsigned j = modelled; j < below && !nm->direct; j++) {
+		unsigned bit =
+		    code_bit(c, &tree[(1u << nm->depth) + j], (m >> (below - 1 - j)) & 1);
+		got = got << 1 | bit;
+	}
+	for (unsigned left = nm->direct ? below - modelled : 0; left > 0;) {
 		unsigned n = left < RC_DIRECT_MAX ? left : RC_DIRECT_MAX;
 		left -= n;
 		got = got << n | code_direct(c, (uint32_t)(m >> left) & ((1u << n) - 1), n);
@@ -177,9 +189,8 @@ struct texts {
 struct models {
 	struct coder c;
 	unsigned mask; /* the constant columns */
-	struct num_model time[TIME_SETS];
+	struct num_model time;
 	unsigned time_k;
-	uint64_t time_d; /* the previous difference */
 	/* With a period: the grid, its number of periods and offset. */
 	uint64_t period, grid;
 	unsigned grid_frac; /* the grid's 1/256 µs */
@@ -204,14 +215,13 @@ static struct models *models_new(bool enc, unsigned mask, uint64_t start, uint64
 	md->mask = mask;
 	md->t = md->grid = start;
 	md->period = period;
-	num_init(&md->steps, 4);
-	num_init(&md->offset, OFFSET_DEPTH);
-	for (int k = 0; k < TIME_SETS; k++)
-		num_init(&md->time[k], TIME_DEPTH);
-	num_init(&md->x.m, 6);
-	num_init(&md->y.m, 6);
-	num_init(&md->code, 8);
-	num_init(&md->text.len, 8);
+	num_init(&md->steps, 4, false);
+	num_init(&md->offset, OFFSET_DEPTH, true);
+	num_init(&md->time, TIME_DEPTH, false);
+	num_init(&md->x.m, 6, false);
+	num_init(&md->y.m, 6, false);
+	num_init(&md->code, 8, false);
+	num_init(&md->text.len, 8, false);
 	if (!(mask & K_TEXT))
 		md->text.bytes = xmalloc(256 * sizeof *md->text.bytes);
 	md->text.count = 1; /* "", the text before the first event, at 0 */
@@ -220,8 +230,7 @@ static struct models *models_new(bool enc, unsigned mask, uint64_t start, uint64
 
 static void models_free(struct models *md)
 {
-	for (int k = 0; k < TIME_SETS; k++)
-		num_fini(&md->time[k]);
+	num_fini(&md->time);
 	num_fini(&md->steps);
 	num_fini(&md->offset);
 	num_fini(&md->x.m);
@@ -257,9 +266,23 @@ static int64_t code_code(struct models *md, unsigned kind, int64_t v)
 	return (int64_t)((uint64_t)prev + d);
 }
 
-/* A time: its difference from the previous event's, in the context of the
- * previous difference's class and of the two bits below its leading one
- * (which of four models). */
+/* The grid after a time k periods and j from it: moved kP and j/32 (in
+ * 1/256 µs), or, when the time is far off it after a pause (the device's
+ * clock started again), moved to the time. */
+static void grid_step(uint64_t *grid, unsigned *frac256, uint64_t P, int64_t k, int64_t j,
+                      uint64_t mean)
+{
+	if (SNAP(k, j, mean)) {
+		*grid += (uint64_t)k * P + (uint64_t)j;
+		*frac256 = 0;
+		return;
+	}
+	int64_t frac = (int64_t)*frac256 + j * (256 >> GRID_SHIFT);
+	int64_t whole = frac >= 0 ? frac / 256 : -((255 - frac) / 256);
+	*grid += (uint64_t)k * P + (uint64_t)whole;
+	*frac256 = (unsigned)(frac - whole * 256);
+}
+
 /* With a period P: t - grid as k periods and an offset j in [-P/2, P/2),
  * k in the context of the previous k, j of this k; the grid then moves k
  * periods and 1/2^GRID_SHIFT of j, so that it follows the device's clock
@@ -283,21 +306,18 @@ static uint64_t code_grid(struct models *md, uint64_t t)
 	                      &jk);
 	md->offset_mean += (uint64_t)(j < 0 ? -j : j) - (md->offset_mean >> 4);
 	uint64_t at = md->grid + (uint64_t)k * md->period + (uint64_t)j;
-	int64_t frac = (int64_t)md->grid_frac + j * (256 >> GRID_SHIFT);
-	int64_t whole = frac >= 0 ? frac / 256 : -((255 - frac) / 256);
-	md->grid += (uint64_t)k * md->period + (uint64_t)whole;
-	md->grid_frac = (unsigned)(frac - whole * 256);
+	grid_step(&md->grid, &md->grid_frac, md->period, k, j, md->offset_mean);
 	return at;
 }
 
+/* A time: with a period, by the grid; without, its difference from the
+ * previous event's, in the context of the previous difference's class. */
 static uint64_t code_time(struct models *md, uint64_t d)
 {
 	if (md->period)
 		return code_grid(md, md->t + d) - md->t;
 	unsigned k = md->time_k;
-	unsigned set = k >= 3 ? (unsigned)(md->time_d >> (k - 3)) & 3 : 0;
-	md->time_d = code_num(&md->c, &md->time[set], k, k, d, &md->time_k);
-	return md->time_d;
+	return code_num(&md->c, &md->time, k, k, d, &md->time_k);
 }
 
 static struct rc_bit *byte_models(struct texts *tx, unsigned prev)
@@ -419,19 +439,38 @@ static void put_header(struct buf *out, const struct seg_events *ev, enum stream
 	put_varint(out, period);
 }
 
-static int cmp_u32(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-	return (x > y) - (x < y);
-}
+#define SAMPLE 1024 /* times a period is tried on */
+#define GUESS 1024  /* differences it is guessed from */
 
-#define SAMPLE 1024
-
-/* The median of v[0..n), which it sorts. */
+/* The median of v[0..n), n > 0, which it reorders (Hoare's selection). */
 static uint32_t median(uint32_t *v, size_t n)
 {
-	qsort(v, n, sizeof *v, cmp_u32);
-	return v[n / 2];
+	size_t lo = 0, hi = n - 1, want = n / 2;
+	while (lo < hi) {
+		uint32_t pivot = v[lo + (hi - lo) / 2];
+		size_t i = lo, j = hi;
+		while (i <= j) {
+			while (v[i] < pivot)
+				i++;
+			while (v[j] > pivot)
+				j--;
+			if (i <= j) {
+				uint32_t t = v[i];
+				v[i++] = v[j];
+				v[j] = t;
+				if (j == 0)
+					break;
+				j--;
+			}
+		}
+		if (want <= j)
+			hi = j;
+		else if (want >= i)
+			lo = i;
+		else
+			break;
+	}
+	return v[want];
 }
 
 /* The grid of period P run over a sample of the times, as the decoder
@@ -446,8 +485,8 @@ struct grid_run {
 static struct grid_run run_grid(const struct seg_events *ev, uint64_t P)
 {
 	struct grid_run g = {0};
-	uint64_t grid = ev->time[0];
-	int64_t frac = 0;
+	uint64_t grid = ev->time[0], mean = 0;
+	unsigned frac = 0;
 	for (uint32_t i = 1; i < ev->n && g.tried < SAMPLE; i++, g.tried++) {
 		int64_t r = (int64_t)(ev->time[i] - grid), k = r / (int64_t)P, j = r % (int64_t)P;
 		if (j < 0) {
@@ -458,16 +497,15 @@ static struct grid_run run_grid(const struct seg_events *ev, uint64_t P)
 			k++;
 			j -= (int64_t)P;
 		}
-		g.abs_j += j < 0 ? -j : j;
-		if (k > 0 && k < 8) {
+		/* A time far off the grid says little of the period. */
+		g.abs_j += 8 * ABS(j) < (int64_t)P ? ABS(j) : (int64_t)P / 8;
+		if (k > 0 && k < 8 && 8 * ABS(j) < (int64_t)P) {
 			g.sum_j += j;
 			g.sum_k += k;
 		}
 		g.held += 4 * (j < 0 ? -j : j) < (int64_t)P;
-		frac += j * (256 >> GRID_SHIFT);
-		int64_t whole = frac >= 0 ? frac / 256 : -((255 - frac) / 256);
-		grid += (uint64_t)k * P + (uint64_t)whole;
-		frac -= whole * 256;
+		mean += (uint64_t)ABS(j) - (mean >> 4);
+		grid_step(&grid, &frac, P, k, j, mean);
 	}
 	return g;
 }
@@ -475,9 +513,9 @@ static struct grid_run run_grid(const struct seg_events *ev, uint64_t P)
 /* The median of the differences near the median difference, or 0. */
 static uint64_t period_guess(const struct seg_events *ev)
 {
-	uint32_t d[SAMPLE], near[SAMPLE];
+	uint32_t d[GUESS], near[GUESS];
 	size_t n = 0, m = 0;
-	for (uint32_t i = 1; i < ev->n && n < SAMPLE; i++) {
+	for (uint32_t i = 1; i < ev->n && n < GUESS; i++) {
 		uint64_t v = ev->time[i] - ev->time[i - 1];
 		if (ev->time[i] >= ev->time[i - 1] && v > 0 && v < MAX_PERIOD)
 			d[n++] = (uint32_t)v;

@@ -8,6 +8,9 @@
  *
  *   seg-bench FILE...
  *
+ * With SEG_BENCH_DUMP=DIR, each file's format 2 encoding is written there
+ * too, as ID.seg.
+ *
  * Output, one line per stream with events, then "all":
  *   STREAM EVENTS SEGMENTS F1_BYTES F2_BYTES F1_B/EV F2_B/EV
  * then "encode US/EV" and "decode US/EV" of format 2. */
@@ -132,6 +135,16 @@ static void load(const char *path, struct seg *s, uint64_t sizes[N_STREAMS][4])
 		same_events(&ev, &(struct seg_events){.n = UINT32_MAX}, "format 2");
 	same_events(&ev, &again, "format 2");
 	seg_events_fini(&again);
+	const char *dump = getenv("SEG_BENCH_DUMP");
+	if (dump) {
+		char *out = xasprintf("%s/%016llx.seg", dump, (unsigned long long)s->h.id);
+		FILE *f = fopen(out, "wb");
+		if (!f || fwrite(s->v2.p, 1, s->v2.len, f) != s->v2.len || fclose(f) != 0) {
+			fprintf(stderr, "seg-bench: %s: %s\n", out, strerror(errno));
+			exit(1);
+		}
+		free(out);
+	}
 	uint64_t *z = sizes[s->h.stream];
 	z[0] += ev.n;
 	z[1] += 1;

@@ -473,13 +473,15 @@ NUM_CTX, NUM_STEPS, CLASSES = 72, 8, 65
 class NumModel:
     """A number: its class (bit length of the magnitude) as a walk from a
     predicted class, its sign, then the bits below the leading one, the
-    first depth of them down a tree of the class."""
+    first depth of them down a tree of the class, the others each with a
+    model of its position, or (direct) 8 at a time with none."""
 
-    def __init__(self, depth):
-        self.depth = depth
+    def __init__(self, depth, direct=False):
+        self.depth, self.direct = depth, direct
         self.hit, self.up, self.sign = _models(NUM_CTX), _models(NUM_CTX), _models(NUM_CTX)
         self.away = [[_models(NUM_STEPS), _models(NUM_STEPS)] for _ in range(NUM_CTX)]
         self.trees = {}
+        self.lows = {}
 
     def klass(self, d, ctx, kp):
         if d.bit(self.hit[ctx]):
@@ -509,7 +511,12 @@ class NumModel:
             b = d.bit(tree[node])
             node = 2 * node + b
             got = (got << 1) | b
-        left = below - min(below, self.depth)
+        low = self.lows.get(k)
+        for j in range(min(below, self.depth), below if not self.direct else 0):
+            if low is None:
+                low = self.lows[k] = _models(64)
+            got = (got << 1) | d.bit(low[j])
+        left = below - min(below, self.depth) if self.direct else 0
         while left > 0:
             n = min(left, 8)
             left -= n
@@ -550,28 +557,26 @@ class _Axis:
 
 class _Time:
     """The times: without a period, each one's difference from the
-    previous one, in the context of the previous difference's class and of
-    the two bits below its leading one (which of four models); with a
+    previous one, in the context of the previous difference's class; with a
     period P, the difference from a grid as k periods and an offset j in
-    [-P/2, P/2), the grid then moving k periods and j/32."""
+    [-P/2, P/2), the grid then moving k periods and j/32, or to the time
+    after a pause (k > 4) that leaves it far off (|j| > 8 times the
+    offsets' mean magnitude, and 8)."""
 
     def __init__(self, start, period):
         self.t = self.grid = start
         self.period = period
-        self.sets = [NumModel(6) for _ in range(4)]
+        self.delta = NumModel(12)
         self.k = 0
-        self.d = 0
         self.frac = 0
-        self.steps, self.offset = NumModel(4), NumModel(2)
+        self.steps, self.offset = NumModel(4), NumModel(2, direct=True)
         self.steps_k = 0
         self.mean = 0
 
     def read(self, d):
         if not self.period:
-            k = self.k
-            s = (self.d >> (k - 3)) & 3 if k >= 3 else 0
-            self.d, self.k = self.sets[s].read(d, k, k)
-            self.t = (self.t + self.d) & M64
+            v, self.k = self.delta.read(d, self.k, self.k)
+            self.t = (self.t + v) & M64
             return self.t
         kc = self.steps_k
         k, self.steps_k = self.steps.read(d, kc, kc)
@@ -581,6 +586,10 @@ class _Time:
         k, j = _signed64(k), _signed64(j)
         self.mean += abs(j) - (self.mean >> 4)
         self.t = (self.grid + k * self.period + j) & M64
+        if k > 4 and 2 * abs(j) > self.mean + 16:
+            # After a pause the device's clock may start again elsewhere.
+            self.grid, self.frac = self.t, 0
+            return self.t
         frac = self.frac + j * 8
         whole = frac // 256
         self.grid = (self.grid + k * self.period + whole) & M64
