@@ -211,6 +211,11 @@ $(BUILD)/synth-evemu: tests/bench/synth-evemu.c $(BUILD)/libagent.a $(BUILD)/lib
 	$(call compile,-Iagent) $(CAPCTL_LDFLAGS) $(LDFLAGS) -o $@ $(filter %.c %.a,$^) \
 		$(call pkg_libs,$(AGENT_PKGS)) -lm $(LDLIBS)
 
+# Another: the segment formats measured on a spool's files.
+$(BUILD)/seg-bench: tests/bench/seg-bench.c $(BUILD)/libagent.a $(BUILD)/libipc.a
+	$(CC) $(BASE_CFLAGS) -Iagent $(CFLAGS) -o $@ $(filter %.c %.a,$^) \
+		$(call pkg_libs,$(AGENT_PKGS))
+
 deps:
 	@scripts/install-deps
 
@@ -239,7 +244,7 @@ check-chroot:
 
 bench:
 	@scripts/install-deps bench
-	@$(MAKE) --no-print-directory all $(BUILD)/synth-evemu
+	@$(MAKE) --no-print-directory all $(BUILD)/synth-evemu $(BUILD)/seg-bench
 	@BUILD=$(BUILD) tests/bench/run
 
 # The man pages and the example files name the default paths (so man -l

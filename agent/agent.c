@@ -585,7 +585,7 @@ static void on_retention_timer(struct loop_timer *t, void *data)
 int agent_open_spool(struct agent *a, const char *state_dir, char **error)
 {
 	char *dir = xasprintf("%s/spool", state_dir);
-	a->spool = spool_open(dir, 12, spool_log, a, error);
+	a->spool = spool_open(dir, spool_log, a, error);
 	free(dir);
 	if (!a->spool)
 		return -1;

@@ -16,13 +16,15 @@
 
 /* What every segment format keeps, so that the version can be read before
  * the format is known: the magic's first seven bytes, and the version in
- * byte 45. */
+ * its eighth. */
 static const uint8_t magic_prefix[7] = {'C', 'A', 'P', 'S', 'E', 'G', 0};
-#define VERSION_AT 45
+#define VERSION_AT 7
 
 /* A segment format --decode reads. A new format plugs in as one more row:
- * from the first bytes of a segment (up to SEGMENT_HEADER_SIZE) its whole
- * size; from all of it, its events. */
+ * from the first bytes of a segment (up to SEGMENT_HEADER_SIZE, or fewer
+ * at the end of the file) its whole size, which may be less than what was
+ * read (a short format 2 segment, and the next one after it); from all of
+ * it, its events. */
 struct format {
 	uint8_t version;
 	enum seg_fault (*size)(const void *head, size_t len, size_t *size);
@@ -32,6 +34,7 @@ struct format {
 
 static const struct format formats[] = {
     {1, segment_size, segment_decode_fault},
+    {2, segment_size, segment_decode_fault},
 };
 
 static const struct format *format_of(uint8_t version)
@@ -122,15 +125,15 @@ static void print_events(const struct seg_header *h, const struct seg_events *ev
 	}
 }
 
-/* The segment at r->at, whose first got bytes are in seg: read whole,
- * decoded and printed. 1 when done, or what decode_stream returns. */
-static int one_segment(struct reader *r, struct buf *seg, FILE *out)
+/* The segment at r->at, whose first bytes are in seg (maybe some of the
+ * next segment's too): read whole, decoded and printed, its size in
+ * *size. 1 when done, or what decode_stream returns. */
+static int one_segment(struct reader *r, struct buf *seg, FILE *out, size_t *size)
 {
 	const uint8_t *head = seg->p;
-	size_t got = seg->len, size;
+	size_t got = seg->len;
 	int error = 0;
-	if (got < sizeof magic_prefix ? memcmp(head, magic_prefix, got) != 0
-	                              : memcmp(head, magic_prefix, sizeof magic_prefix) != 0)
+	if (memcmp(head, magic_prefix, got < sizeof magic_prefix ? got : sizeof magic_prefix) != 0)
 		return say(r, -EBADMSG,
 		           r->at ? "not a capctl segment (bad magic)"
 		                 : "not a capctl segment or upload body (bad magic)");
@@ -140,27 +143,25 @@ static int one_segment(struct reader *r, struct buf *seg, FILE *out)
 	if (!fmt)
 		return say(r, -EBADMSG, "segment format %u, which this captured does not read",
 		           head[VERSION_AT]);
-	enum seg_fault f = fmt->size(head, got, &size);
+	enum seg_fault f = fmt->size(head, got, size);
 	if (f == SEG_SHORT)
 		return say(r, -EBADMSG, "truncated (%zu bytes, less than a header)", got);
 	if (f != SEG_OK)
 		return say(r, -EBADMSG, "%s", fault_words(f));
-	if (size < got)
-		return say(r, -EBADMSG, "%s", fault_words(SEG_LENGTH));
-	while (seg->len < size) {
+	while (seg->len < *size) {
 		uint8_t chunk[65536];
-		size_t want = size - seg->len < sizeof chunk ? size - seg->len : sizeof chunk;
+		size_t want = *size - seg->len < sizeof chunk ? *size - seg->len : sizeof chunk;
 		size_t n = take(r->in, chunk, want, &error);
 		buf_put(seg, chunk, n);
 		if (error)
 			return say(r, -error, "cannot read: %s", strerror(error));
 		if (n < want)
 			return say(r, -EBADMSG, "truncated (%zu of the segment's %zu bytes)",
-			           seg->len, size);
+			           seg->len, *size);
 	}
 	struct seg_header h;
 	struct seg_events ev;
-	f = fmt->decode(seg->p, size, &h, &ev);
+	f = fmt->decode(seg->p, *size, &h, &ev);
 	if (f != SEG_OK)
 		return say(r, -EBADMSG, "%s", fault_words(f));
 	print_events(&h, &ev, out);
@@ -174,25 +175,29 @@ int decode_stream(FILE *in, const char *name, FILE *out, FILE *err)
 	struct buf seg = {0};
 	int ret = 0;
 	for (;;) {
+		/* seg holds what was read past the segment before, if anything:
+		 * topped up to a header's worth. */
 		uint8_t head[SEGMENT_HEADER_SIZE];
 		int error = 0;
-		size_t got = take(in, head, sizeof head, &error);
+		size_t got = take(in, head, sizeof head - seg.len, &error);
 		if (error) {
 			ret = say(&r, -error, "cannot read: %s", strerror(error));
 			break;
 		}
-		if (got == 0) {
+		buf_put(&seg, head, got);
+		if (seg.len == 0) {
 			if (!r.segs)
 				ret = say(&r, -EBADMSG,
 				          "not a capctl segment or upload body (empty)");
 			break;
 		}
-		seg.len = 0;
-		buf_put(&seg, head, got);
-		if ((ret = one_segment(&r, &seg, out)) <= 0)
+		size_t size = 0;
+		if ((ret = one_segment(&r, &seg, out, &size)) <= 0)
 			break;
 		ret = 0;
-		r.at += seg.len;
+		memmove(seg.p, seg.p + size, seg.len - size);
+		seg.len -= size;
+		r.at += size;
 		r.segs++;
 	}
 	buf_free(&seg);

@@ -21,7 +21,7 @@ static void round_trip(const struct seg_events *ev)
 		seg_events_get(ev, i, STREAM_FOCUS, &e);
 		seg_cols_add(&c, &e);
 	}
-	if (segment_encode(&c, STREAM_FOCUS, 1, 1, &file) != 0 ||
+	if (segment_encode(&c, STREAM_FOCUS, 1, &file) != 0 ||
 	    segment_decode(file.p, file.len, &h, &again) != 0 || again.n != ev->n)
 		abort();
 	for (uint32_t i = 0; i < ev->n; i++)

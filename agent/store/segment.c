@@ -1,6 +1,7 @@
 /* The segment codec. Pure: bytes in, bytes out. The decoder trusts
  * nothing: every length is checked before it is used. */
 #include "store/segment.h"
+#include "store/segment2.h"
 #include "util.h"
 
 #include <errno.h>
@@ -11,7 +12,7 @@
 #include <unistd.h>
 #include <zstd.h>
 
-static const uint8_t magic[8] = {'C', 'A', 'P', 'S', 'E', 'G', 0, 1};
+static const uint8_t magic[7] = {'C', 'A', 'P', 'S', 'E', 'G', 0};
 
 _Static_assert(ZSTD_COMPRESSBOUND(SEGMENT_MAX_RAW) <= SEGMENT_MAX_STORED,
                "a segment of SEGMENT_MAX_RAW always fits SEGMENT_MAX_STORED");
@@ -267,12 +268,6 @@ void seg_events_get(const struct seg_events *ev, uint32_t i, enum stream s, stru
 
 /* ---- files ---- */
 
-static void put_le(uint8_t *p, uint64_t v, int n)
-{
-	for (int i = 0; i < n; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
 static uint64_t get_le(const uint8_t *p, int n)
 {
 	uint64_t v = 0;
@@ -299,49 +294,27 @@ uint32_t crc32c(uint32_t crc, const void *data, size_t len)
 	return ~crc;
 }
 
-int segment_encode(const struct seg_cols *c, enum stream s, uint64_t id, int level, struct buf *out)
+int segment_encode(const struct seg_cols *c, enum stream s, uint64_t id, struct buf *out)
 {
 	struct buf payload = {0};
+	struct seg_events ev;
 	seg_cols_payload(c, &payload);
-	size_t bound = ZSTD_compressBound(payload.len);
-	out->len = 0;
-	uint8_t header[SEGMENT_HEADER_SIZE] = {0};
-	buf_put(out, header, sizeof header);
-	buf_put(out, NULL, 0);
-	if (out->cap < SEGMENT_HEADER_SIZE + bound) {
-		out->cap = SEGMENT_HEADER_SIZE + bound;
-		out->p = xrealloc(out->p, out->cap);
-	}
-	size_t z =
-	    ZSTD_compress(out->p + SEGMENT_HEADER_SIZE, bound, payload.p, payload.len, level);
-	if (ZSTD_isError(z)) {
-		buf_free(&payload);
-		return -EIO;
-	}
-	uint8_t *h = out->p;
-	memcpy(h, magic, 8);
-	put_le(h + 8, id, 8);
-	put_le(h + 16, c->first, 8);
-	put_le(h + 24, c->last, 8);
-	put_le(h + 32, c->n, 4);
-	put_le(h + 36, payload.len, 4);
-	put_le(h + 40, z, 4);
-	h[44] = (uint8_t)s;
-	h[45] = 1;
-	out->len = SEGMENT_HEADER_SIZE + z;
-	put_le(h + 48, crc32c(0, out->p, out->len), 4);
+	int r = payload_decode(payload.p, payload.len, &ev);
 	buf_free(&payload);
+	if (r < 0)
+		return -EIO;
+	seg2_encode(&ev, s, id, out);
+	seg_events_fini(&ev);
 	return 0;
 }
 
-/* The header's fields, checked as far as the header alone can be: magic,
- * version, stream and limits. */
-static enum seg_fault header_read(const uint8_t *p, size_t len, struct seg_header *h)
+/* Format 1, which the release before wrote: kept readable. The header's
+ * fields, checked as far as the header alone can be: version, stream and
+ * limits. */
+static enum seg_fault seg1_header(const uint8_t *p, size_t len, struct seg_header *h)
 {
 	if (len < SEGMENT_HEADER_SIZE)
 		return SEG_SHORT;
-	if (memcmp(p, magic, 8) != 0)
-		return SEG_MAGIC;
 	if (p[45] != 1)
 		return SEG_VERSION;
 	*h = (struct seg_header){
@@ -360,19 +333,18 @@ static enum seg_fault header_read(const uint8_t *p, size_t len, struct seg_heade
 	return SEG_OK;
 }
 
-enum seg_fault segment_size(const void *head, size_t len, size_t *size)
+static enum seg_fault seg1_size(const uint8_t *head, size_t len, size_t *size)
 {
 	struct seg_header h;
-	enum seg_fault f = header_read(head, len, &h);
+	enum seg_fault f = seg1_header(head, len, &h);
 	if (f == SEG_OK)
 		*size = SEGMENT_HEADER_SIZE + (size_t)h.stored_len;
 	return f;
 }
 
-enum seg_fault segment_check_fault(const void *data, size_t len, struct seg_header *h)
+static enum seg_fault seg1_check(const uint8_t *p, size_t len, struct seg_header *h)
 {
-	const uint8_t *p = data;
-	enum seg_fault f = header_read(p, len, h);
+	enum seg_fault f = seg1_header(p, len, h);
 	if (f != SEG_OK)
 		return f;
 	if (h->stored_len != len - SEGMENT_HEADER_SIZE)
@@ -384,21 +356,14 @@ enum seg_fault segment_check_fault(const void *data, size_t len, struct seg_head
 	return crc == (uint32_t)get_le(p + 48, 4) ? SEG_OK : SEG_CHECKSUM;
 }
 
-int segment_check(const void *data, size_t len, struct seg_header *h)
+static enum seg_fault seg1_decode(const uint8_t *data, size_t len, struct seg_header *h,
+                                  struct seg_events *out)
 {
-	return segment_check_fault(data, len, h) == SEG_OK ? 0 : -EBADMSG;
-}
-
-enum seg_fault segment_decode_fault(const void *data, size_t len, struct seg_header *h,
-                                    struct seg_events *out)
-{
-	enum seg_fault f = segment_check_fault(data, len, h);
-	memset(out, 0, sizeof *out);
+	enum seg_fault f = seg1_check(data, len, h);
 	if (f != SEG_OK)
 		return f;
 	void *raw = xmalloc(h->raw_len ? h->raw_len : 1);
-	size_t n = ZSTD_decompress(raw, h->raw_len, (const uint8_t *)data + SEGMENT_HEADER_SIZE,
-	                           h->stored_len);
+	size_t n = ZSTD_decompress(raw, h->raw_len, data + SEGMENT_HEADER_SIZE, h->stored_len);
 	if (ZSTD_isError(n) || n != h->raw_len) {
 		free(raw);
 		return SEG_COMPRESSION;
@@ -417,6 +382,74 @@ enum seg_fault segment_decode_fault(const void *data, size_t len, struct seg_hea
 		return SEG_SUMMARY;
 	}
 	return SEG_OK;
+}
+
+/* The format is the last byte of the magic: SEG_SHORT, SEG_MAGIC or SEG_OK
+ * with the format in *version. */
+static enum seg_fault format_of(const void *data, size_t len, unsigned *version)
+{
+	const uint8_t *p = data;
+	if (memcmp(p, magic, len < sizeof magic ? len : sizeof magic) != 0)
+		return SEG_MAGIC;
+	if (len < sizeof magic + 1)
+		return SEG_SHORT;
+	*version = p[sizeof magic];
+	return SEG_OK;
+}
+
+enum seg_fault segment_size(const void *head, size_t len, size_t *size)
+{
+	unsigned v = 0;
+	enum seg_fault f = format_of(head, len, &v);
+	if (f != SEG_OK)
+		return f;
+	switch (v) {
+	case 1:
+		return seg1_size(head, len, size);
+	case 2:
+		return seg2_size(head, len, size);
+	default:
+		return SEG_VERSION;
+	}
+}
+
+enum seg_fault segment_check_fault(const void *data, size_t len, struct seg_header *h)
+{
+	unsigned v = 0;
+	enum seg_fault f = format_of(data, len, &v);
+	if (f != SEG_OK)
+		return f;
+	switch (v) {
+	case 1:
+		return seg1_check(data, len, h);
+	case 2:
+		return seg2_check(data, len, h);
+	default:
+		return SEG_VERSION;
+	}
+}
+
+enum seg_fault segment_decode_fault(const void *data, size_t len, struct seg_header *h,
+                                    struct seg_events *out)
+{
+	unsigned v = 0;
+	enum seg_fault f = format_of(data, len, &v);
+	memset(out, 0, sizeof *out);
+	if (f != SEG_OK)
+		return f;
+	switch (v) {
+	case 1:
+		return seg1_decode(data, len, h, out);
+	case 2:
+		return seg2_decode(data, len, h, out);
+	default:
+		return SEG_VERSION;
+	}
+}
+
+int segment_check(const void *data, size_t len, struct seg_header *h)
+{
+	return segment_check_fault(data, len, h) == SEG_OK ? 0 : -EBADMSG;
 }
 
 int segment_decode(const void *data, size_t len, struct seg_header *h, struct seg_events *out)

@@ -1,7 +1,8 @@
-/* The segment format: how one stream's events are kept on disk.
+/* The segment formats: how one stream's events are kept on disk. The agent
+ * writes format 2 (below) and reads both.
  *
- * A closed segment is one file: a 64-byte header, then a zstd frame
- * holding the payload.
+ * A closed segment of format 1 is one file: a 64-byte header, then a zstd
+ * frame holding the payload.
  *
  *   offset size  header field (little-endian)
  *        0    8  magic "CAPSEG\0\1"
@@ -30,7 +31,54 @@
  * plus one followed by the bytes. Kinds are numbered as enum event_kind.
  *
  * The same payload, uncompressed, is what an open segment's journal
- * records carry (see spool.c). */
+ * records carry (see spool.c).
+ *
+ * Format 2, what the agent writes since 0.2 (segment2.c); format 1 files
+ * are still read:
+ *
+ *   magic "CAPSEG\0\2" (8 bytes), CRC-32C of everything after it (4
+ *   bytes, little-endian), then LEB128 varints: the number of bytes after
+ *   this one (at most 4 bytes long, at most SEGMENT_MAX_RAW), so that
+ *   segments one after another can be told apart; id, zigzag(start - id),
+ *   end - start, events; a byte stream, a byte mask of the constant
+ *   columns (1 kind, 2 x, 4 y, 8 code, 16 text); the first event's kind,
+ *   zigzag x, y and code, its text's length and bytes; the period (0 for
+ *   none, at most 2^24 µs); then, to the end of the file, the range-coded
+ *   events (rangecoder.h).
+ *
+ * A constant column is not coded at all: its value is the header's. For
+ * each event, in this order:
+ *
+ * - the time. Without a period: its difference from the previous one
+ *   (from start for the first), in the context of the previous
+ *   difference's bit length. With a period P (the agent
+ *   finds one when most times lie on a steady clock's ticks, as a
+ *   touchpad's frames do): the difference from a grid (start at first) as
+ *   k periods, in the context of the previous k's bit length, and an
+ *   offset j in [-P/2, P/2), in the context of k's bit length (at most 3)
+ *   predicted at the bit length of the offsets' running mean magnitude
+ *   (m += |j| - m/16, predicted from m/16); the time is grid + kP + j, and
+ *   the grid moves by kP + j/32 (in 1/256 µs, floored), so that it follows
+ *   the device's clock and the mean delay, except after a pause (k > 4)
+ *   that leaves the time far off it (2|j| > m + 16): then the grid is the
+ *   time, its fraction 0, as the device's clock may have started again;
+ * - the kind down a 3-level tree in the context of the previous kind;
+ * - x and y as differences from the previous event's, in the context of
+ *   the sum of the two differences before (its value from -4 to 4, else
+ *   its bit length and sign), of whether it is a motion and, for a
+ *   motion's y, of whether its x difference was 0;
+ * - the code as "the same as the previous of this kind" or its
+ *   difference;
+ * - the text as "the previous one", one of the 15 before it, or new:
+ *   length, then bytes each in the context of the byte before.
+ *
+ * A number is its bit length (coded as a walk from the predicted one),
+ * its sign, then the bits below the leading one: the first ones down an
+ * adaptive tree of the length (12 levels for a time difference, 6 for x and
+ * y, 4 for k, 2 for j, 8 for codes and text lengths), the rest each with a
+ * model of its position, except j's: those are noise, coded with no model,
+ * 8 at a time, each part of the range equal (rc_enc_direct).
+ * Every model starts fresh in every segment: a segment is read on its own. */
 #ifndef CAPTURED_SEGMENT_H
 #define CAPTURED_SEGMENT_H
 
@@ -102,13 +150,13 @@ struct seg_header {
 	enum stream stream;
 };
 
-/* A closed segment file from columns, compressed at level. */
-int segment_encode(const struct seg_cols *c, enum stream s, uint64_t id, int level,
-                   struct buf *out);
+/* A closed segment file (format 2) from columns: 0, or -EIO if the columns
+ * do not decode (they always do: they were built by seg_cols_add). */
+int segment_encode(const struct seg_cols *c, enum stream s, uint64_t id, struct buf *out);
 /* Checks magic, sizes and checksum of a whole file and reads its header:
  * 0 or -EBADMSG. */
 int segment_check(const void *data, size_t len, struct seg_header *h);
-/* segment_check, then decompresses and decodes: 0 or -EBADMSG. */
+/* segment_check, then decodes (either format): 0 or -EBADMSG. */
 int segment_decode(const void *data, size_t len, struct seg_header *h, struct seg_events *out);
 
 /* Why a file is refused. The agent needs only -EBADMSG; captured --decode
@@ -116,8 +164,8 @@ int segment_decode(const void *data, size_t len, struct seg_header *h, struct se
 enum seg_fault {
 	SEG_OK,
 	SEG_SHORT,       /* shorter than the header */
-	SEG_MAGIC,       /* not "CAPSEG\0\1" */
-	SEG_VERSION,     /* a format version other than 1 */
+	SEG_MAGIC,       /* not "CAPSEG\0" and a format byte */
+	SEG_VERSION,     /* a format other than 1 and 2 */
 	SEG_HEADER,      /* a stream, size, count or span no segment has */
 	SEG_LENGTH,      /* stored_len is not what follows the header */
 	SEG_CHECKSUM,    /* the CRC-32C does not match */
@@ -129,9 +177,10 @@ enum seg_fault {
 enum seg_fault segment_check_fault(const void *data, size_t len, struct seg_header *h);
 enum seg_fault segment_decode_fault(const void *data, size_t len, struct seg_header *h,
                                     struct seg_events *out);
-/* From a header alone (the first len bytes of a file, len >= 64 for all of
- * it), the size of the whole segment in *size: so segments that follow one
- * another (an upload body) can be told apart before each is read whole. */
+/* From a header alone (the first len bytes of a file: 64 are always
+ * enough, a format 2 header needs 16 at most), the size of the whole
+ * segment in *size: so segments that follow one another (an upload body)
+ * can be told apart before each is read whole. */
 enum seg_fault segment_size(const void *head, size_t len, size_t *size);
 
 uint32_t crc32c(uint32_t crc, const void *data, size_t len);

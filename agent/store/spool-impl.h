@@ -20,7 +20,6 @@ struct mem_seg {
 
 struct spool {
 	char *dir;
-	int level;
 	spool_log_fn log;
 	void *log_data;
 	struct spool_seg *segs; /* sorted by (start, id) */

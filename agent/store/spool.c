@@ -138,7 +138,7 @@ int spool_write_segment(struct spool *s, const struct seg_cols *cols, enum strea
                         bool uploaded, struct spool_seg *seg)
 {
 	struct buf file = {0};
-	int r = segment_encode(cols, st, id, s->level, &file);
+	int r = segment_encode(cols, st, id, &file);
 	if (r == 0) {
 		char *path = id_path(s, id, uploaded);
 		r = write_file_atomic(path, file.p, file.len);
@@ -313,11 +313,10 @@ static void scan_dir(struct spool *s, DIR *d)
 	free(jnls);
 }
 
-struct spool *spool_open(const char *dir, int level, spool_log_fn log, void *log_data, char **error)
+struct spool *spool_open(const char *dir, spool_log_fn log, void *log_data, char **error)
 {
 	struct spool *s = xcalloc(1, sizeof *s);
-	*s = (struct spool){
-	    .dir = xstrdup(dir), .level = level, .log = log, .log_data = log_data, .next_id = 1};
+	*s = (struct spool){.dir = xstrdup(dir), .log = log, .log_data = log_data, .next_id = 1};
 	int r = mkdir_p(dir);
 	DIR *d = r < 0 ? NULL : opendir(dir);
 	if (!d) {

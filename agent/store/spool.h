@@ -39,8 +39,7 @@ typedef void (*spool_log_fn)(const char *msg, void *data);
  * that cannot be written now wait in memory, and spool_fault says why),
  * sets the reserve aside. NULL with
  * *error set (heap) on failure. */
-struct spool *spool_open(const char *dir, int zstd_level, spool_log_fn log, void *log_data,
-                         char **error);
+struct spool *spool_open(const char *dir, spool_log_fn log, void *log_data, char **error);
 /* Closes every open segment first. */
 void spool_free(struct spool *s);
 

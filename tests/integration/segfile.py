@@ -3,7 +3,14 @@
 comment), so that the tests can look at what is on disk without trusting
 the agent's own codec, and can make segments and journals by hand.
 
-A closed segment: a 64-byte little-endian header (magic "CAPSEG\\0\\1", id,
+A closed segment of format 2: "CAPSEG\\0\\2", a CRC-32C of the rest, then
+varints (the size of the rest, id, zigzag(start - id), end - start, events),
+the stream and the mask of constant columns (a byte each), the first event's
+kind, x, y, code and text, then the range-coded events (see read_segment2;
+written from agent/store/segment.h, agent/store/rangecoder.h and
+doc/formats.md).
+
+A closed segment of format 1: a 64-byte little-endian header (magic "CAPSEG\\0\\1", id,
 start, end, events, raw_len, stored_len, stream, version 1, CRC-32C of the
 header with its CRC field zero and of the compressed bytes), then a zstd
 frame of the payload. The payload: n, base, six column lengths, then the
@@ -27,6 +34,7 @@ import subprocess
 import tempfile
 
 MAGIC = b"CAPSEG\x00\x01"
+MAGIC2 = b"CAPSEG\x00\x02"
 JNL_MAGIC = b"CAPJNL\x00\x01"
 HEADER_SIZE = 64
 STREAMS = ["pointer.motion", "pointer.button", "pointer.scroll", "keyboard", "window.focus"]
@@ -237,8 +245,16 @@ def header_crc(data):
 
 
 def read_segment(data):
-    """Checks and decodes a whole segment file: (header, events, columns).
-    Raises FormatError with what is wrong."""
+    """Checks and decodes a whole segment file of either format: (header,
+    events, columns). Raises FormatError with what is wrong."""
+    if data[:8] == MAGIC2:
+        return read_segment2(data)
+    return read_segment1(data)
+
+
+def read_segment1(data):
+    """A format 1 file: (header, events, columns as stored, see
+    decode_payload)."""
     h = parse_header(data)
     if h["magic"] != MAGIC:
         raise FormatError("magic %r" % h["magic"])
@@ -365,3 +381,433 @@ def read_journal(path):
     if j["id"] is None:
         raise FormatError("not a journal, or a damaged header: %r" % data[:24])
     return j["id"], j["stream"], [evs for _, evs in j["records"]], j["bad"]
+
+
+# ---- format 2 ----
+
+M64 = (1 << 64) - 1
+SEG2_MAX_EVENTS = 512 << 10
+SEGMENT_MAX_RAW = 256 << 20
+MAX_PERIOD = 1 << 24
+EVENT_TEXT_MAX = 160
+CONSTANT = {"kind": 1, "x": 2, "y": 4, "code": 8, "text": 16}
+RC_LIMIT = 254
+RC_RATE = [65536 // (n + 2) for n in range(RC_LIMIT + 1)]
+
+
+def _model():
+    """An adaptive bit model: [probability of a 1 in 1/65536, decisions
+    seen up to RC_LIMIT]."""
+    return [32768, 0]
+
+
+def _models(n):
+    return [_model() for _ in range(n)]
+
+
+class RangeDecoder:
+    """The binary range decoder of rangecoder.h: a 32-bit range and code;
+    bytes past the end read as zero (the encoder leaves trailing zeros
+    off), and counted. count[column] is how many decisions each column
+    took."""
+
+    def __init__(self, data):
+        self.data, self.pos, self.past = data, 0, 0
+        self.range, self.code = 0xFFFFFFFF, 0
+        self.column = None
+        self.count = {}
+        for _ in range(4):
+            self.code = (self.code << 8) | self._byte()
+
+    def _byte(self):
+        if self.pos < len(self.data):
+            self.pos += 1
+            return self.data[self.pos - 1]
+        self.past += 1
+        return 0
+
+    def bit(self, m):
+        p = m[0]
+        bound = (self.range * p) >> 16
+        if self.code < bound:
+            self.range = bound
+            b = 1
+            p += ((65535 - p) * RC_RATE[m[1]]) >> 16
+        else:
+            self.code -= bound
+            self.range -= bound
+            b = 0
+            p -= (p * RC_RATE[m[1]]) >> 16
+        m[0] = p
+        if m[1] < RC_LIMIT:
+            m[1] += 1
+        while self.range < (1 << 24):
+            self.range <<= 8
+            self.code = ((self.code << 8) | self._byte()) & 0xFFFFFFFF
+        self.count[self.column] = self.count.get(self.column, 0) + 1
+        return b
+
+    def direct(self, n):
+        """n bits with no model: the range cut into 2^n equal parts."""
+        self.range >>= n
+        v = min(self.code // self.range, (1 << n) - 1)
+        self.code -= v * self.range
+        while self.range < (1 << 24):
+            self.range <<= 8
+            self.code = ((self.code << 8) | self._byte()) & 0xFFFFFFFF
+        return v
+
+    def tree(self, models, bits):
+        node = 1
+        for _ in range(bits):
+            node = 2 * node + self.bit(models[node])
+        return node - (1 << bits)
+
+    def done(self):
+        return self.pos == len(self.data) and self.past <= 4 and self.code < self.range
+
+
+NUM_CTX, NUM_STEPS, CLASSES = 72, 8, 65
+
+
+class NumModel:
+    """A number: its class (bit length of the magnitude) as a walk from a
+    predicted class, its sign, then the bits below the leading one, the
+    first depth of them down a tree of the class, the others each with a
+    model of its position, or (direct) 8 at a time with none."""
+
+    def __init__(self, depth, direct=False):
+        self.depth, self.direct = depth, direct
+        self.hit, self.up, self.sign = _models(NUM_CTX), _models(NUM_CTX), _models(NUM_CTX)
+        self.away = [[_models(NUM_STEPS), _models(NUM_STEPS)] for _ in range(NUM_CTX)]
+        self.trees = {}
+        self.lows = {}
+
+    def klass(self, d, ctx, kp):
+        if d.bit(self.hit[ctx]):
+            return kp
+        up = kp == 0 or (kp < 64 and d.bit(self.up[ctx]))
+        s = 1
+        while True:
+            cand = kp + s if up else kp - s
+            if cand == (64 if up else 0):
+                return cand
+            if d.bit(self.away[ctx][1 if up else 0][min(s - 1, NUM_STEPS - 1)]):
+                return cand
+            s += 1
+
+    def read(self, d, ctx, kp):
+        """(the value as an unsigned 64-bit two's complement, its class)."""
+        k = self.klass(d, ctx, kp)
+        if k == 0:
+            return 0, 0
+        neg = d.bit(self.sign[ctx])
+        tree = self.trees.get(k)
+        if tree is None:
+            tree = self.trees[k] = _models(1 << self.depth)
+        got, node = 1, 1
+        below = k - 1
+        for _ in range(min(below, self.depth)):
+            b = d.bit(tree[node])
+            node = 2 * node + b
+            got = (got << 1) | b
+        low = self.lows.get(k)
+        for j in range(min(below, self.depth), below if not self.direct else 0):
+            if low is None:
+                low = self.lows[k] = _models(64)
+            got = (got << 1) | d.bit(low[j])
+        left = below - min(below, self.depth) if self.direct else 0
+        while left > 0:
+            n = min(left, 8)
+            left -= n
+            got = (got << n) | d.direct(n)
+        return ((-got) & M64 if neg else got), k
+
+
+def _signed64(v):
+    return v - (1 << 64) if v >> 63 else v
+
+
+def _delta_ctx(v, k):
+    s = _signed64(v)
+    if -4 <= s <= 4:
+        return s + 4
+    return 9 + 2 * min(k - 3, 6) + (1 if s < 0 else 0)
+
+
+class _Axis:
+    """x or y: the difference from the previous event's, in the context of
+    the sum of the two differences before (its value when small, else its
+    bit length and sign), of whether the event is a motion, and (for y) of
+    whether x stayed."""
+
+    def __init__(self):
+        self.m = NumModel(6)
+        self.prev_d = self.prev_d2 = 0
+        self.prev_k = 0
+
+    def read(self, d, kind, prev, extra=0):
+        s = (self.prev_d + self.prev_d2) & M64
+        ctx = _delta_ctx(s, abs(_signed64(s)).bit_length() if s != 1 << 63 else 64)
+        ctx += extra if kind == 0 else 23
+        v, self.prev_k = self.m.read(d, ctx, self.prev_k)
+        self.prev_d2, self.prev_d = self.prev_d, v
+        return _signed64((prev + v) & M64)
+
+
+class _Time:
+    """The times: without a period, each one's difference from the
+    previous one, in the context of the previous difference's class; with a
+    period P, the difference from a grid as k periods and an offset j in
+    [-P/2, P/2), the grid then moving k periods and j/32, or to the time
+    after a pause (k > 4) that leaves it far off (|j| > 8 times the
+    offsets' mean magnitude, and 8)."""
+
+    def __init__(self, start, period):
+        self.t = self.grid = start
+        self.period = period
+        self.delta = NumModel(12)
+        self.k = 0
+        self.frac = 0
+        self.steps, self.offset = NumModel(4), NumModel(2, direct=True)
+        self.steps_k = 0
+        self.mean = 0
+
+    def read(self, d):
+        if not self.period:
+            v, self.k = self.delta.read(d, self.k, self.k)
+            self.t = (self.t + v) & M64
+            return self.t
+        kc = self.steps_k
+        k, self.steps_k = self.steps.read(d, kc, kc)
+        jc = min(self.steps_k, 3)
+        kp = (self.mean >> 4).bit_length()
+        j, _ = self.offset.read(d, jc, kp)
+        k, j = _signed64(k), _signed64(j)
+        self.mean += abs(j) - (self.mean >> 4)
+        self.t = (self.grid + k * self.period + j) & M64
+        if k > 4 and 2 * abs(j) > self.mean + 16:
+            # After a pause the device's clock may start again elsewhere.
+            self.grid, self.frac = self.t, 0
+            return self.t
+        frac = self.frac + j * 8
+        whole = frac // 256
+        self.grid = (self.grid + k * self.period + whole) & M64
+        self.frac = frac - whole * 256
+        return self.t
+
+
+class _Reader:
+    def __init__(self, data, pos):
+        self.data, self.pos = data, pos
+
+    def varint(self):
+        v = 0
+        for shift in range(0, 64, 7):
+            if self.pos >= len(self.data):
+                break
+            b = self.data[self.pos]
+            self.pos += 1
+            v |= ((b & 0x7F) << shift) & M64
+            if not b & 0x80:
+                return v
+        raise FormatError("a varint runs past its end or past 64 bits")
+
+    def i32(self):
+        v = unzigzag(self.varint())
+        if not -2**31 <= v < 2**31:
+            raise FormatError("a header value %d does not fit 32 bits" % v)
+        return v
+
+
+def segment2_size(head):
+    """The whole size of a format 2 segment from its first bytes."""
+    if len(head) < 12:
+        raise FormatError("%d bytes, shorter than the header" % len(head))
+    r = _Reader(head[:16], 12)
+    rest = r.varint()
+    if rest > SEGMENT_MAX_RAW:
+        raise FormatError("size %d" % rest)
+    return r.pos + rest
+
+
+def split_body(body):
+    """The segments of an upload body (segment files one after another), each
+    by the size its header gives: [bytes]."""
+    out = []
+    while body:
+        if body[:8] == MAGIC2:
+            size = segment2_size(body)
+        elif body[:8] == MAGIC:
+            size = HEADER_SIZE + parse_header(body)["stored_len"]
+        else:
+            raise FormatError("not a segment: %r" % body[:8])
+        if size > len(body):
+            raise FormatError("a segment of %d bytes, %d left" % (size, len(body)))
+        out.append(body[:size])
+        body = body[size:]
+    return out
+
+
+def parse_header2(data):
+    """The header of a format 2 segment, checked: its fields, the
+    constant columns' values, and where the coded bytes begin."""
+    if data[:8] != MAGIC2:
+        raise FormatError("magic %r" % data[:8])
+    size = segment2_size(data)
+    if size != len(data):
+        raise FormatError("the header says %d bytes, the file has %d" % (size, len(data)))
+    crc = crc32c(data[12:])
+    if crc != struct.unpack("<I", data[8:12])[0]:
+        raise FormatError("CRC-32C %08x, the header says %08x"
+                          % (crc, struct.unpack("<I", data[8:12])[0]))
+    r = _Reader(data, 12)
+    r.varint()
+    sid = r.varint()
+    start = (sid + (unzigzag(r.varint()) & M64)) & M64
+    span = r.varint()
+    n = r.varint()
+    if span > M64 - start or n > SEG2_MAX_EVENTS or len(data) - r.pos < 2:
+        raise FormatError("span %d from %d, %d events" % (span, start, n))
+    stream, mask = data[r.pos], data[r.pos + 1]
+    r.pos += 2
+    kind = r.varint()
+    x, y, code = r.i32(), r.i32(), r.i32()
+    tlen = r.varint()
+    text = data[r.pos:r.pos + tlen]
+    if (stream >= len(STREAMS) or mask > 31 or kind >= len(KINDS) or tlen >= EVENT_TEXT_MAX
+            or len(text) != tlen or b"\0" in text or (n == 0 and (span or mask != 31))):
+        raise FormatError("stream %d, mask %d, kind %d, text %r, %d events"
+                          % (stream, mask, kind, text, n))
+    r.pos += tlen
+    period = r.varint()
+    if period > MAX_PERIOD or (n == 0 and period):
+        raise FormatError("period %d with %d events" % (period, n))
+    return {"magic": MAGIC2, "version": 2, "id": sid, "start": start, "end": start + span,
+            "events": n, "stream": stream, "mask": mask, "period": period,
+            "first": {"kind": kind, "x": x, "y": y, "code": code, "text": text},
+            "coded": r.pos}
+
+
+def make_segment2(h, coded):
+    """A format 2 file from a header (as parse_header2 gives it, fields
+    changed at will) and range-coded bytes: the size and the CRC made
+    right."""
+    f = h["first"]
+    body = (put_varint(h["id"]) + put_varint(zigzag(_signed64((h["start"] - h["id"]) & M64)))
+            + put_varint(h["end"] - h["start"]) + put_varint(h["events"])
+            + bytes([h["stream"], h["mask"]]) + put_varint(f["kind"])
+            + put_varint(zigzag(f["x"])) + put_varint(zigzag(f["y"]))
+            + put_varint(zigzag(f["code"])) + put_varint(len(f["text"])) + f["text"]
+            + put_varint(h["period"]) + coded)
+    rest = put_varint(len(body)) + body
+    return MAGIC2 + struct.pack("<I", crc32c(rest)) + rest
+
+
+class _Texts:
+    RECENT = 15
+
+    def __init__(self):
+        self.same = _models(len(KINDS))
+        self.recent = _models(16)
+        self.len = NumModel(8)
+        self.len_k = 0
+        self.rows = {}
+        self.at = [b""]
+
+    def seen(self, found, text):
+        if found >= len(self.at):
+            found = len(self.at) if len(self.at) < self.RECENT + 1 else self.RECENT
+            self.at.append(None)
+        self.at[1:found + 1] = self.at[0:found]
+        self.at[0] = text
+        del self.at[self.RECENT + 1:]
+
+    def read(self, d, kind):
+        """(the text, the bytes coded for it or None when it was one seen
+        before)."""
+        if d.bit(self.same[kind]):
+            return self.at[0], None
+        found = d.tree(self.recent, 4)
+        if found >= len(self.at):
+            raise FormatError("text %d of %d seen" % (found, len(self.at)))
+        if found:
+            text, new = self.at[found], None
+        else:
+            n, self.len_k = self.len.read(d, 0, self.len_k)
+            if n >= EVENT_TEXT_MAX:
+                raise FormatError("a text of %d bytes" % n)
+            out, prev = bytearray(), 0
+            for _ in range(n):
+                row = self.rows.get(prev)
+                if row is None:
+                    row = self.rows[prev] = _models(256)
+                prev = d.tree(row, 8)
+                if prev == 0:
+                    raise FormatError("a NUL in a text")
+                out.append(prev)
+            text = new = bytes(out)
+            found = len(self.at)
+        self.seen(found, text)
+        return text, new
+
+
+def read_segment2(data):
+    """A format 2 file: (header, events, columns). columns: "constant",
+    the set of the columns the header holds (every event has the header's
+    value); "text", per event the bytes coded for its text (None when it was
+    the previous text or one seen before, or the column is constant);
+    "decisions", the binary decisions coded for each column; "coded", the
+    range-coded bytes."""
+    h = parse_header2(data)
+    mask, first = h["mask"], h["first"]
+    d = RangeDecoder(data[h["coded"]:])
+    clock = _Time(h["start"], h["period"])
+    kind_m, kind_prev = [_models(8) for _ in KINDS], 0
+    ax, ay = _Axis(), _Axis()
+    code_m, code_same = NumModel(8), _models(len(KINDS))
+    code_prev, code_k = [0] * len(KINDS), [0] * len(KINDS)
+    texts = _Texts()
+    events, stored = [], []
+    for i in range(h["events"]):
+        d.column = "time"
+        t = clock.read(d)
+        kind = first["kind"]
+        d.column = "kind"
+        if not mask & 1:
+            kind = d.tree(kind_m[kind_prev], 3)
+        if not h["start"] <= t <= h["end"] or kind >= len(KINDS):
+            raise FormatError("event %d: time %d outside [%d, %d], or kind %d"
+                              % (i, t, h["start"], h["end"], kind))
+        kind_prev = kind
+        px, py = (events[-1][2], events[-1][3]) if i else (first["x"], first["y"])
+        d.column = "x"
+        x = first["x"] if mask & 2 else ax.read(d, kind, px)
+        d.column = "y"
+        y = first["y"] if mask & 4 else ay.read(d, kind, py, 46 if ax.prev_d == 0 else 0)
+        d.column = "code"
+        if mask & 8:
+            code = first["code"]
+        elif d.bit(code_same[kind]):
+            code = code_prev[kind]
+        else:
+            v, code_k[kind] = code_m.read(d, kind, code_k[kind])
+            code = _signed64((code_prev[kind] + v) & M64)
+        code_prev[kind] = code
+        for v in (x, y, code):
+            if not -2**31 <= v < 2**31:
+                raise FormatError("event %d: %d does not fit 32 bits" % (i, v))
+        d.column = "text"
+        text, new = (first["text"], None) if mask & 16 else texts.read(d, kind)
+        stored.append(new)
+        events.append((t, KINDS[kind], x, y, code, text.decode("utf-8", errors="replace")))
+    if not d.done():
+        raise FormatError("the coded bytes are not all read, or run out (%d of %d, %d past)"
+                          % (d.pos, len(d.data), d.past))
+    if events and (min(e[0] for e in events), max(e[0] for e in events)) != (h["start"],
+                                                                          h["end"]):
+        raise FormatError("the events do not span the header's start and end")
+    cols = {"constant": {c for c, bit in CONSTANT.items() if mask & bit}, "text": stored,
+            "decisions": {c: d.count.get(c, 0) for c in ["time"] + list(CONSTANT)},
+            "coded": data[h["coded"]:]}
+    return h, events, cols

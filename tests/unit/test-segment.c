@@ -24,7 +24,7 @@ static void check_round_trip(const struct event *in, size_t n, enum stream st)
 	seg_cols_init(&c, n ? in[0].time : 0);
 	for (size_t i = 0; i < n; i++)
 		seg_cols_add(&c, &in[i]);
-	assert_int_equal(segment_encode(&c, st, 77, 3, &file), 0);
+	assert_int_equal(segment_encode(&c, st, 77, &file), 0);
 	assert_int_equal(segment_decode(file.p, file.len, &h, &ev), 0);
 	assert_int_equal(h.id, 77);
 	assert_int_equal(h.stream, st);
@@ -106,7 +106,7 @@ static void test_flipped_bytes(void **state)
 		    .time = 1000 + (uint64_t)i * 8000, .kind = EV_MOTION, .x = i, .y = 2 * i};
 		seg_cols_add(&c, &e);
 	}
-	assert_int_equal(segment_encode(&c, STREAM_MOTION, 5, 3, &file), 0);
+	assert_int_equal(segment_encode(&c, STREAM_MOTION, 5, &file), 0);
 	/* Every single flipped bit anywhere in the file is caught. */
 	for (size_t i = 0; i < file.len; i++)
 		for (int bit = 0; bit < 8; bit++) {
@@ -162,6 +162,39 @@ static void recrc(struct buf *file)
 	put32(file->p + 48, crc);
 }
 
+static void put64(uint8_t *p, uint64_t v)
+{
+	for (int i = 0; i < 8; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+/* A format 1 file, as the release before wrote it (doc/formats.md): the
+ * agent writes only format 2 now, and must still read these. */
+static void encode_v1(const struct seg_cols *c, enum stream s, uint64_t id, struct buf *out)
+{
+	struct buf payload = {0};
+	seg_cols_payload(c, &payload);
+	size_t bound = ZSTD_compressBound(payload.len);
+	uint8_t *z = xmalloc(bound);
+	size_t zn = ZSTD_compress(z, bound, payload.p, payload.len, 3);
+	assert_false(ZSTD_isError(zn));
+	uint8_t h[SEGMENT_HEADER_SIZE] = {'C', 'A', 'P', 'S', 'E', 'G', 0, 1};
+	put64(h + 8, id);
+	put64(h + 16, c->first);
+	put64(h + 24, c->last);
+	put32(h + 32, c->n);
+	put32(h + 36, (uint32_t)payload.len);
+	put32(h + 40, (uint32_t)zn);
+	h[44] = (uint8_t)s;
+	h[45] = 1;
+	out->len = 0;
+	buf_put(out, h, sizeof h);
+	buf_put(out, z, zn);
+	recrc(out);
+	free(z);
+	buf_free(&payload);
+}
+
 static enum seg_fault fault_of(const struct buf *file, size_t len)
 {
 	struct seg_header h;
@@ -198,7 +231,7 @@ static void test_faults(void **state)
 		struct event e = {.time = 1000 + (uint64_t)i * 10, .kind = EV_KEY_PRESS, .code = i};
 		seg_cols_add(&c, &e);
 	}
-	assert_int_equal(segment_encode(&c, STREAM_KEYBOARD, 9, 3, &good), 0);
+	encode_v1(&c, STREAM_KEYBOARD, 9, &good);
 	assert_int_equal(fault_of(&good, good.len), SEG_OK);
 	assert_int_equal(segment_size(good.p, SEGMENT_HEADER_SIZE, &size), SEG_OK);
 	assert_int_equal(size, good.len);
@@ -207,7 +240,9 @@ static void test_faults(void **state)
 	assert_int_equal(segment_size(good.p, SEGMENT_HEADER_SIZE - 1, &size), SEG_SHORT);
 	assert_int_equal(fault_of(&good, good.len - 1), SEG_LENGTH);
 	assert_int_equal(fault_with(&good, 0, 'X', false), SEG_MAGIC);
-	assert_int_equal(fault_with(&good, 7, 2, false), SEG_MAGIC);
+	assert_int_equal(fault_with(&good, 6, 1, false), SEG_MAGIC);
+	assert_int_equal(fault_with(&good, 7, 3, false), SEG_VERSION);
+	assert_int_equal(fault_with(&good, 7, 0, false), SEG_VERSION);
 	assert_int_equal(fault_with(&good, 45, 2, false), SEG_VERSION);
 	assert_int_equal(fault_with(&good, 44, N_STREAMS, true), SEG_HEADER);
 	assert_int_equal(fault_with(&good, 35, 0x01, true), SEG_HEADER); /* 16 M events */
@@ -248,6 +283,77 @@ static void test_faults(void **state)
 	buf_free(&b);
 }
 
+/* The CRC of a format 2 file written again after a change on purpose. */
+static void recrc2(struct buf *file)
+{
+	put32(file->p + 8, crc32c(0, file->p + 12, file->len - 12));
+}
+
+static enum seg_fault fault2_with(const struct buf *good, size_t at, uint8_t v)
+{
+	struct buf b = {0};
+	buf_put(&b, good->p, good->len);
+	b.p[at] = v;
+	recrc2(&b);
+	enum seg_fault f = fault_of(&b, b.len);
+	buf_free(&b);
+	return f;
+}
+
+/* Format 2's faults, each named. The header of this file, byte by byte:
+ * magic 0-7, CRC 8-11, size 12, id 13, zigzag(start - id) 14-15,
+ * end - start 16-17, events 18, stream 19, mask 20. */
+static void test_faults2(void **state)
+{
+	(void)state;
+	struct seg_cols c;
+	struct buf good = {0}, b = {0};
+	size_t size = 0;
+	seg_cols_init(&c, 1000);
+	for (int i = 0; i < 20; i++) {
+		struct event e = {.time = 1000 + (uint64_t)i * 10, .kind = EV_KEY_PRESS, .code = i};
+		seg_cols_add(&c, &e);
+	}
+	assert_int_equal(segment_encode(&c, STREAM_KEYBOARD, 9, &good), 0);
+	assert_int_equal(good.p[12], good.len - 13);
+	assert_int_equal(good.p[13], 9);
+	assert_int_equal(good.p[16] | (good.p[17] & 0x7f) << 7, 190);
+	assert_int_equal(good.p[18], 20);
+	assert_int_equal(good.p[19], STREAM_KEYBOARD);
+	assert_int_equal(good.p[20], 1 | 2 | 4 | 16); /* all but the code constant */
+	assert_int_equal(fault_of(&good, good.len), SEG_OK);
+	assert_int_equal(segment_size(good.p, 13, &size), SEG_OK);
+	assert_int_equal(size, good.len);
+	assert_int_equal(segment_size(good.p, 12, &size), SEG_SHORT);
+	assert_int_equal(fault_of(&good, 7), SEG_SHORT);
+	assert_int_equal(fault_of(&good, 12), SEG_SHORT);
+	assert_int_equal(fault_of(&good, good.len - 1), SEG_LENGTH);
+	buf_put(&b, good.p, good.len);
+	buf_put(&b, "", 1);
+	assert_int_equal(fault_of(&b, b.len), SEG_LENGTH);
+	/* A size that never ends, and the largest one. */
+	memcpy(b.p + 12, "\x80\x80\x80\x80", 4);
+	assert_int_equal(segment_size(b.p, 16, &size), SEG_HEADER);
+	assert_int_equal(segment_size(b.p, 15, &size), SEG_SHORT);
+	memcpy(b.p + 12, "\xff\xff\xff\x7f", 4);
+	assert_int_equal(segment_size(b.p, 16, &size), SEG_OK);
+	assert_int_equal(size, 16 + (size_t)0x0fffffff);
+	assert_int_equal(fault2_with(&good, 0, 'X'), SEG_MAGIC);
+	assert_int_equal(fault2_with(&good, 7, 3), SEG_VERSION);
+	assert_int_equal(fault_with(&good, good.len - 1, good.p[good.len - 1] ^ 1, false),
+	                 SEG_CHECKSUM);
+	assert_int_equal(fault_with(&good, 9, good.p[9] ^ 1, false), SEG_CHECKSUM);
+	assert_int_equal(fault2_with(&good, 19, N_STREAMS), SEG_HEADER);
+	assert_int_equal(fault2_with(&good, 20, 32), SEG_HEADER);
+	assert_int_equal(fault2_with(&good, 18, 0x80), SEG_HEADER); /* the varints shift */
+	assert_int_equal(fault2_with(&good, 16, (uint8_t)(good.p[16] + 1)), SEG_SUMMARY);
+	assert_int_equal(fault2_with(&good, 16, (uint8_t)(good.p[16] - 1)), SEG_PAYLOAD);
+	assert_int_equal(fault2_with(&good, 18, 21), SEG_PAYLOAD);
+	seg_cols_fini(&c);
+	buf_free(&good);
+	buf_free(&b);
+}
+
 static void test_compact(void **state)
 {
 	/* Regular pointer motion costs well under 2 bytes an event. */
@@ -262,10 +368,67 @@ static void test_compact(void **state)
 		                  .y = 300 + (i / 7) % 40};
 		seg_cols_add(&c, &e);
 	}
-	assert_int_equal(segment_encode(&c, STREAM_MOTION, 1, 9, &file), 0);
+	assert_int_equal(segment_encode(&c, STREAM_MOTION, 1, &file), 0);
 	assert_true(file.len < 2 * 10000);
 	assert_int_equal(crc32c(0, "123456789", 9), 0xe3069283); /* the check value */
 	seg_cols_fini(&c);
+	buf_free(&file);
+}
+
+static void encode_events(const struct event *in, size_t n, enum stream st, struct buf *file)
+{
+	struct seg_cols c;
+	seg_cols_init(&c, n ? in[0].time : 0);
+	for (size_t i = 0; i < n; i++)
+		seg_cols_add(&c, &in[i]);
+	assert_int_equal(segment_encode(&c, st, in[0].time, file), 0);
+	seg_cols_fini(&c);
+}
+
+/* Format 2: a sparse stream's segment costs a few bytes, not a fixed
+ * hundred; a cut anywhere is refused; every key code and huge jumps in
+ * time come back. */
+static void test_format2(void **state)
+{
+	(void)state;
+	struct buf file = {0};
+	struct seg_header h;
+	struct seg_events ev;
+	struct event one = {
+	    .time = 1800000000000000ULL, .kind = EV_BUTTON_PRESS, .x = 10, .y = 20, .code = 1};
+	encode_events(&one, 1, STREAM_BUTTON, &file);
+	assert_memory_equal(file.p, "CAPSEG\0\2", 8);
+	assert_true(file.len <= 32);
+	check_round_trip(&one, 1, STREAM_BUTTON);
+	/* Equal times, every key code, a jump of years and back. */
+	static struct event keys[2 * 768];
+	for (int i = 0; i < 768; i++) {
+		uint64_t t = one.time + (uint64_t)(i / 3) * 1000;
+		keys[2 * i] = (struct event){.time = t, .kind = EV_KEY_PRESS, .code = i};
+		keys[2 * i + 1] = (struct event){.time = t, .kind = EV_KEY_RELEASE, .code = i};
+	}
+	keys[700].time = UINT64_MAX - 1;
+	keys[701].time = 1;
+	check_round_trip(keys, 2 * 768, STREAM_KEYBOARD);
+	/* Focus titles that come back after others, and long ones. */
+	static struct event focus[40];
+	for (int i = 0; i < 40; i++) {
+		focus[i] = (struct event){.time = one.time + (uint64_t)i, .kind = EV_FOCUS};
+		if (i % 7 == 6)
+			memset(focus[i].text, 'a' + i % 26, EVENT_TEXT_MAX - 1);
+		else
+			snprintf(focus[i].text, sizeof focus[i].text, "app%d\ttitle %d", i % 17,
+			         i % 5);
+	}
+	check_round_trip(focus, 40, STREAM_FOCUS);
+	/* Every shorter file is refused. */
+	buf_free(&file);
+	encode_events(focus, 40, STREAM_FOCUS, &file);
+	for (size_t len = 0; len < file.len; len++)
+		assert_int_equal(segment_decode(file.p, len, &h, &ev), -EBADMSG);
+	assert_int_equal(segment_decode(file.p, file.len, &h, &ev), 0);
+	assert_int_equal(ev.n, 40);
+	seg_events_fini(&ev);
 	buf_free(&file);
 }
 
@@ -275,6 +438,7 @@ int main(void)
 	    cmocka_unit_test(test_edge_values),   cmocka_unit_test(test_random),
 	    cmocka_unit_test(test_flipped_bytes), cmocka_unit_test(test_bad_payloads),
 	    cmocka_unit_test(test_faults),        cmocka_unit_test(test_compact),
+	    cmocka_unit_test(test_faults2),       cmocka_unit_test(test_format2),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
