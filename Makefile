@@ -290,6 +290,14 @@ uninstall:
 	for m in man/*.[1-8]; do s=$${m##*.}; rm -f $(DESTDIR)$(MANDIR)/man$$s/$${m#man/}; done
 	rm -rf $(DESTDIR)$(DATADIR)/doc/capctl
 
+# The Debian packages (debian/): `make deb` builds them into build/deb/;
+# `make deb-check` builds them in a clean Debian 12 chroot (root), runs
+# lintian and the autopkgtest there. Both skip, saying why, without the tools.
+deb:
+	@debian/make-deb
+deb-check:
+	@debian/deb-check
+
 FORMAT_SRC = $(wildcard ipc/*.[ch] agent/*.[ch] agent/*/*.[ch] tui/*.[ch] tui/*/*.[ch] \
 	tests/unit/*.c fuzz/*.c tests/bench/*.c)
 
@@ -330,6 +338,6 @@ clean:
 
 FORCE:
 
-.PHONY: all deps test check check-chroot demo bench fuzz fuzz-build fuzz-cc install uninstall format format-check clean
+.PHONY: all deps test check check-chroot deb deb-check demo bench fuzz fuzz-build fuzz-cc install uninstall format format-check clean
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
