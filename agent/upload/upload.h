@@ -8,8 +8,9 @@
  * The wire format: POST to the endpoint with
  *   Content-Type: application/vnd.capctl.segments
  *   X-Capctl-Segments: <id>,<id>,...   (decimal ids, so a repeat is ignored)
- *   body: the segment files, one after another (each has its length in its
- *         header; see segment.h)
+ *   body: the segment files, one after another (each has its format in
+ *         the last byte of its magic and its length in its header, so
+ *         formats 1 and 2 may be mixed; see segment.h)
  * and for deletions, POST with
  *   Content-Type: application/json
  *   X-Capctl-Request: delete
