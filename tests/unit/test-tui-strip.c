@@ -6,15 +6,18 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "text/strip.h"
 
-#define DAY 1700000000u /* any start will do */
+#define S 1000000ULL         /* µs a second */
+#define DAY (1700000000 * S) /* any start will do */
 
 static struct contract_step st(uint32_t k, uint32_t step, enum contract_state s, uint32_t keys)
 {
-	struct contract_step r = {.start = DAY + (uint64_t)k * step, .state = s};
+	struct contract_step r = {.start = DAY + (uint64_t)k * step * S, .state = s};
 	r.events[0] = keys;
 	return r;
 }
@@ -42,12 +45,12 @@ static void test_hourly(void **state)
 	};
 	char buf[256];
 	(void)state;
-	render(s, 11, 3600, DAY + 10 * 3600 + 5, 24, false, buf, sizeof buf);
+	render(s, 11, 3600, DAY + (10 * 3600 + 5) * S, 24, false, buf, sizeof buf);
 	assert_string_equal(buf, " - .:=#PXS|             ");
-	render(s, 11, 3600, DAY + 10 * 3600 + 5, 24, true, buf, sizeof buf);
+	render(s, 11, 3600, DAY + (10 * 3600 + 5) * S, 24, true, buf, sizeof buf);
 	assert_string_equal(buf, " · ░▒▓█PXS│             ");
 	/* Without now in the day: the last step is drawn, the rest blank. */
-	render(s, 11, 3600, DAY + 86400, 80, false, buf, sizeof buf);
+	render(s, 11, 3600, DAY + 86400 * S, 80, false, buf, sizeof buf);
 	assert_string_equal(buf, " - .:=#PXS.             ");
 }
 
@@ -68,14 +71,14 @@ static void test_merged(void **state)
 	char buf[256];
 	(void)state;
 	/* 48 steps in 30 columns: 2 a cell, 24 cells. */
-	assert_int_equal(strip_cells(&d, s, 12, DAY + 86400, 30, c), 24);
+	assert_int_equal(strip_cells(&d, s, 12, DAY + 86400 * S, 30, c), 24);
 	assert_int_equal(c[0].kind, STRIP_KEPT);
 	assert_int_equal(c[0].level, 4);
-	render(s, 12, 1800, DAY + 86400, 30, false, buf, sizeof buf);
+	render(s, 12, 1800, DAY + 86400 * S, 30, false, buf, sizeof buf);
 	assert_string_equal(buf, "#P  SX                  ");
 	/* One cell a step when it fits. */
-	assert_int_equal(strip_cells(&d, s, 12, DAY + 86400, 48, c), 48);
-	render(s, 12, 1800, DAY + 86400, 48, true, buf, sizeof buf);
+	assert_int_equal(strip_cells(&d, s, 12, DAY + 86400 * S, 48, c), 48);
+	render(s, 12, 1800, DAY + 86400 * S, 48, true, buf, sizeof buf);
 	assert_string_equal(buf, "▓░█P·   SS░X"
 	                         "                                    ");
 }
@@ -92,7 +95,7 @@ static void test_bounds(void **state)
 	struct strip_cell c[STRIP_MAX_CELLS];
 	char buf[256];
 	(void)state;
-	s[0].start = DAY - 3600;
+	s[0].start = DAY - 3600 * S;
 	render(s, 2, 3600, 0, 24, false, buf, sizeof buf);
 	assert_string_equal(buf, "                        ");
 	assert_int_equal(strip_cells(&d, s, 2, 0, 23, c), 0);
@@ -126,13 +129,30 @@ static void test_hours_legend(void **state)
 	                    "░▒▓█ kept  P paused  X exempt  S suspended  · idle  │ now");
 }
 
+/* Today in local time: UTC and a zone whose clocks went forward. */
+static void test_today(void **state)
+{
+	struct strip_day d;
+	(void)state;
+	setenv("TZ", "UTC", 1);
+	tzset();
+	strip_today((1700000000 + 5) * S, 300, &d); /* 2023-11-14 22:13:25 UTC */
+	assert_int_equal(d.start, 1699920000 * S);
+	assert_int_equal(d.length, 86400);
+	assert_int_equal(d.step, 300);
+	setenv("TZ", "Europe/Berlin", 1);
+	tzset();
+	strip_today(1711880000 * S, 300, &d); /* 2024-03-31 12:13:20 in Berlin */
+	assert_int_equal(d.start, 1711839600 * S);
+	assert_int_equal(d.length, 23 * 3600);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_hourly),
-	    cmocka_unit_test(test_merged),
-	    cmocka_unit_test(test_bounds),
-	    cmocka_unit_test(test_hours_legend),
+	    cmocka_unit_test(test_hourly), cmocka_unit_test(test_merged),
+	    cmocka_unit_test(test_bounds), cmocka_unit_test(test_hours_legend),
+	    cmocka_unit_test(test_today),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -3,6 +3,7 @@
 #include "text/strip.h"
 
 #include <string.h>
+#include <time.h>
 
 #define N_STATES (CONTRACT_STATE_OFF + 1)
 #define LEVELS 4
@@ -64,12 +65,13 @@ size_t strip_cells(const struct strip_day *d, const struct contract_step *steps,
 		return 0;
 	size_t per = (size_t)((nsteps + width - 1) / width);
 	size_t cells = (size_t)((nsteps + per - 1) / per);
+	uint64_t step = (uint64_t)d->step * 1000000, length = (uint64_t)d->length * 1000000;
 	memset(tally, 0, sizeof tally[0] * cells);
 	memset(sum, 0, sizeof sum[0] * cells);
 	for (size_t i = 0; i < n; i++) {
 		if (steps[i].start < d->start || (unsigned)steps[i].state >= N_STATES)
 			continue;
-		uint64_t k = (steps[i].start - d->start) / d->step;
+		uint64_t k = (steps[i].start - d->start) / step;
 		if (k >= nsteps)
 			continue;
 		size_t c = (size_t)k / per;
@@ -84,8 +86,8 @@ size_t strip_cells(const struct strip_day *d, const struct contract_step *steps,
 	for (size_t c = 0; c < cells; c++)
 		if (out[c].kind == STRIP_KEPT && sum[c])
 			out[c].level = (unsigned)((LEVELS * sum[c] + most - 1) / most);
-	if (now >= d->start && now - d->start < d->length) {
-		size_t c = (size_t)((now - d->start) / d->step) / per;
+	if (now >= d->start && now - d->start < length) {
+		size_t c = (size_t)((now - d->start) / step) / per;
 		out[c] = (struct strip_cell){STRIP_NOW, 0};
 		for (c++; c < cells; c++)
 			out[c] = (struct strip_cell){STRIP_BLANK, 0};
@@ -152,4 +154,28 @@ const char *strip_legend(bool utf8)
 {
 	return utf8 ? "░▒▓█ kept  P paused  X exempt  S suspended  · idle  │ now"
 	            : ".:=# kept  P paused  X exempt  S suspended  - idle  | now";
+}
+
+/* Local midnight at or before t, by the calendar, so a day the clocks
+ * change on is 23 or 25 hours long. */
+static time_t midnight(time_t t, int days)
+{
+	struct tm tm;
+	localtime_r(&t, &tm);
+	tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+	tm.tm_mday += days;
+	tm.tm_isdst = -1;
+	return mktime(&tm);
+}
+
+void strip_today(uint64_t now, uint32_t step, struct strip_day *d)
+{
+	time_t t = (time_t)(now / 1000000);
+	time_t start = midnight(t, 0), end = midnight(t, 1);
+	if (start == (time_t)-1 || end <= start || start > t) {
+		/* No calendar for it: the UTC day. */
+		start = t - t % 86400;
+		end = start + 86400;
+	}
+	*d = (struct strip_day){(uint64_t)start * 1000000, (uint32_t)(end - start), step};
 }

@@ -31,9 +31,9 @@ struct strip_cell {
 	unsigned level; /* STRIP_KEPT: 0 (nothing) to 4 (the day's most) */
 };
 
-/* The day: its start (local midnight, seconds since the epoch), its length
- * in seconds (86400, or 23 or 25 hours when the clocks change) and the
- * length of a step. */
+/* The day: its start (local midnight, realtime µs as the contract's times
+ * are), its length in seconds (86400, or 23 or 25 hours when the clocks
+ * change) and the length of a step in seconds. */
 struct strip_day {
 	uint64_t start;
 	uint32_t length;
@@ -44,7 +44,7 @@ struct strip_day {
  * as many steps to a cell as make the day fit in width. A merged cell
  * takes the state most of its steps had (a mark before collecting before
  * idle before off when they tie) and the sum of their counts. Steps
- * outside the day are ignored; steps not given are blank. now (seconds)
+ * outside the day are ignored; steps not given are blank. now (µs)
  * marks its cell when it falls in the day. Returns the number of cells, 0
  * when width is below STRIP_MIN_WIDTH or the day is not valid (step 0,
  * step longer than the day, more than STRIP_MAX_CELLS steps). */
@@ -55,6 +55,8 @@ size_t strip_cells(const struct strip_day *d, const struct contract_step *steps,
  * " .:=#", '-' idle, '|' now; 'P', 'X', 'S' for paused, exempt and
  * suspended in both. A static string. */
 const char *strip_glyph(const struct strip_cell *c, bool utf8);
+/* The local day now (realtime µs) falls in, in steps of step seconds. */
+void strip_today(uint64_t now, uint32_t step, struct strip_day *d);
 /* The cells as text in buf (truncated, always terminated). */
 void strip_text(const struct strip_cell *c, size_t n, bool utf8, char *buf, size_t size);
 /* The hour labels under n cells: "00", "06", "12", "18" at the quarters
