@@ -105,7 +105,15 @@ static void test_bounds(void **state)
 	d.length = 86400 + 3600 * 2; /* 1560 steps: more than a cell a minute */
 	assert_int_equal(strip_cells(&d, s, 2, 0, 80, c), 0);
 	d.length = 86400 + 3600; /* 25 hours: 1500 minutes */
-	assert_int_equal(strip_cells(&d, s, 2, 0, 80, c), 79);
+	assert_int_equal(strip_cells(&d, s, 2, 0, 80, c), 75);
+	/* 288 steps of five minutes in 68 columns: 6 a cell (half an hour),
+	 * not 5. */
+	d = (struct strip_day){DAY, 86400, 300};
+	assert_int_equal(strip_cells(&d, s, 0, 0, 68, c), 48);
+	assert_int_equal(strip_cells(&d, s, 0, 0, 188, c), 144);
+	/* 23 hours (a prime number of steps of an hour: no divisor fits). */
+	d = (struct strip_day){DAY, 23 * 3600, 3600};
+	assert_int_equal(strip_cells(&d, s, 0, 0, 24, c), 23);
 	/* A short buffer: whole glyphs only, always terminated. */
 	struct strip_cell full[3] = {{STRIP_KEPT, 4}, {STRIP_KEPT, 4}, {STRIP_KEPT, 4}};
 	strip_text(full, 3, true, buf, 8);

@@ -63,7 +63,13 @@ size_t strip_cells(const struct strip_day *d, const struct contract_step *steps,
 	uint64_t nsteps = ((uint64_t)d->length + d->step - 1) / d->step;
 	if (nsteps > STRIP_MAX_CELLS)
 		return 0;
-	size_t per = (size_t)((nsteps + width - 1) / width);
+	/* As few steps a cell as fit; a few more if that many divide the day
+	 * evenly, so the hours fall on the edges of cells. */
+	size_t least = (size_t)((nsteps + width - 1) / width), per = least;
+	while (nsteps % per && per < 2 * least)
+		per++;
+	if (nsteps % per)
+		per = least;
 	size_t cells = (size_t)((nsteps + per - 1) / per);
 	uint64_t step = (uint64_t)d->step * 1000000, length = (uint64_t)d->length * 1000000;
 	memset(tally, 0, sizeof tally[0] * cells);

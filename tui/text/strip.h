@@ -41,7 +41,9 @@ struct strip_day {
 };
 
 /* Fills out (room for width cells) with the day's cells: one per step, or
- * as many steps to a cell as make the day fit in width. A merged cell
+ * as many steps to a cell as make the day fit in width (up to twice as
+ * many when that divides the day evenly, so the hours fall on the edges
+ * of cells). A merged cell
  * takes the state most of its steps had (a mark before collecting before
  * idle before off when they tie) and the sum of their counts. Steps
  * outside the day are ignored; steps not given are blank. now (µs)
