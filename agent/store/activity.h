@@ -8,11 +8,11 @@
  *   capctl-activity 1
  *   MINUTE C C C C C S S S S S
  * MINUTE is the minute since the epoch, C the events kept per stream in
- * the contract's order, S the seconds of collecting, paused, exempt,
- * suspended and idle in it (at most 60 in all). A later line for the same
- * minute replaces an earlier one. Every value is checked; a file that does
- * not read is kept aside and the agent starts with no activity. A SIGKILL
- * loses at most the minute under way. */
+ * the contract's order, S the milliseconds of collecting, paused,
+ * exempt, suspended and idle in it (at most 60000 in all). A later line
+ * for the same minute replaces an earlier one. Every value is checked; a
+ * file that does not read is kept aside and the agent starts with no
+ * activity. A SIGKILL loses at most the minute under way. */
 #ifndef CAPTURED_ACTIVITY_H
 #define CAPTURED_ACTIVITY_H
 

@@ -77,6 +77,7 @@ SHAPE_REPLIES = {
     "ListSegments": ("ta(tsst)", [dbus.UInt64(T64), [(dbus.UInt64(1), ESC, BIDI, dbus.UInt64(2))]]),
     "ReadSegment": ("ua(tiiiis)", [dbus.UInt32(T32), [(dbus.UInt64(NOW), 1, 2, 3, 4, ESC)] * 2]),
     "RecentEvents": ("a(tsiiis)", [[(dbus.UInt64(NOW), "motion", 1, 2, 3, ESC)]]),
+    "Activity": ("a(tus)", [[(dbus.UInt64(NOW), dbus.UInt32(1), ESC)]]),
     "Pause": ("s", [ESC + BIDI]),
     "Forget": ("t", [dbus.UInt64(T64)]),
     "DeleteSegments": ("s", [HUGE]),
@@ -142,6 +143,9 @@ COUNTS_REPLIES = {
     "ReadSegment": ("ua(tsiiis)", [dbus.UInt32(T32), dbus.Array(
         [(dbus.UInt64(NOW), "key-press", 0, 0, 30, ""),
          (dbus.UInt64(NOW + 1), "key-release", 0, 0, 30, "")], signature="(tsiiis)")]),
+    "Activity": ("a(taus)", [dbus.Array(
+        [(dbus.UInt64(NOW), dbus.Array([1, 2, 3, 4, 5], signature="u"), "paused")],
+        signature="(taus)")]),
 }
 
 
@@ -185,6 +189,9 @@ STRINGS_REPLIES = {
     "History": ("ta(tssu)", [dbus.UInt64(1), dbus.Array(
         [(dbus.UInt64(NOW), "pause" + ESC, "detail" + BIDI + LINE, dbus.UInt32(0))],
         signature="(tssu)")]),
+    "Activity": ("a(taus)", [dbus.Array(
+        [(dbus.UInt64(NOW), dbus.Array([1, 2, 3, 4, 5], signature="u"), "paused")],
+        signature="(taus)")]),
 }
 
 

@@ -3,10 +3,16 @@
 #include "cli/cli-int.h"
 #include "model/summary.h"
 #include "text/human.h"
+#include "text/strip.h"
 #include "text/text.h"
 #include "util.h"
 
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+/* The day's Activity is asked in steps of five minutes, as the console's. */
+#define STATUS_TODAY_STEP 300
 
 static const char *state_color(const char *state)
 {
@@ -55,9 +61,76 @@ static void json_stream(struct json *j, const struct model_stream *s)
 	json_object_end(j);
 }
 
+/* Today's Activity, from local midnight to now: 0 with *a filled (free
+ * it), else the exit status with the reason printed. */
+static int load_today(struct cli *c, uint64_t now, struct strip_day *d, struct contract_activity *a)
+{
+	int rc = 0;
+	struct contract_fault f = {0};
+	strip_today(now, STATUS_TODAY_STEP, d);
+	dbus_uint64_t from = d->start, to = now > d->start ? now : d->start + 1;
+	dbus_uint32_t step = STATUS_TODAY_STEP;
+	uint64_t len = (uint64_t)step * 1000000;
+	*a = (struct contract_activity){0};
+	DBusMessage *reply =
+	    cli_call(c, &rc, CAPCTL_IFACE, "Activity", DBUS_TYPE_UINT64, &from, DBUS_TYPE_UINT64,
+	             &to, DBUS_TYPE_UINT32, &step, DBUS_TYPE_INVALID);
+	if (!reply)
+		return rc;
+	/* At most a day of 25 hours: 300 steps. */
+	enum contract_result r =
+	    contract_read_activity(reply, (uint32_t)((to - from + len - 1) / len), a, &f);
+	dbus_message_unref(reply);
+	return cli_outcome(c, r, &f);
+}
+
+/* The strip as the console's Overview draws it, in plain text across the
+ * terminal. */
+static void print_today(const struct cli *c, const struct strip_day *d,
+                        const struct contract_activity *a, uint64_t now)
+{
+	struct strip_cell cell[STRIP_MAX_CELLS];
+	char buf[STRIP_MAX_CELLS * 3 + 1];
+	struct winsize ws;
+	int cols = 80;
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		cols = ws.ws_col;
+	size_t n = strip_cells(d, a->rows, a->n, now, cols > 11 ? (size_t)(cols - 11) : 0, cell);
+	if (!n)
+		return;
+	strip_text(cell, n, c->utf8, buf, sizeof buf);
+	size_t len = strlen(buf);
+	while (len && buf[len - 1] == ' ')
+		buf[--len] = '\0';
+	say("\n%-9s %s\n", "Today", buf);
+	strip_hours(n, buf, sizeof buf);
+	say("%-9s %s\n", "", buf);
+	say("%-9s %s\n", "", strip_legend(c->utf8));
+}
+
+static void json_activity(struct json *j, const struct contract_activity *a)
+{
+	json_array_begin(j);
+	for (size_t i = 0; i < a->n; i++) {
+		json_object_begin(j);
+		json_key(j, "start");
+		json_uint(j, a->rows[i].start);
+		json_key(j, "events");
+		json_array_begin(j);
+		for (size_t k = 0; k < N_STREAMS; k++)
+			json_uint(j, a->rows[i].events[k]);
+		json_array_end(j);
+		json_key(j, "state");
+		json_string(j, contract_state_name(a->rows[i].state));
+		json_object_end(j);
+	}
+	json_array_end(j);
+}
+
 /* The properties by their contract names in snake case, as the decoder
- * read them. */
-static void status_json(const struct model *m, const struct contract_props *p, uint64_t now)
+ * read them, and today's steps. */
+static void status_json(const struct model *m, const struct contract_props *p,
+                        const struct contract_activity *a, uint64_t now)
 {
 	struct json j;
 	json_init(&j, stdout);
@@ -102,6 +175,10 @@ static void status_json(const struct model *m, const struct contract_props *p, u
 	json_array_end(&j);
 	json_key(&j, "consent");
 	json_contract_dict(&j, CONTRACT_PROP_CONSENT, &p->consent);
+	json_key(&j, "activity_step_seconds");
+	json_uint(&j, STATUS_TODAY_STEP);
+	json_key(&j, "activity");
+	json_activity(&j, a);
 	json_object_end(&j);
 	json_finish(&j);
 }
@@ -116,8 +193,13 @@ int cli_status(struct cli *c, char **args, int n_args)
 	if (rc)
 		return rc;
 	uint64_t now = now_usec();
+	struct strip_day day;
+	struct contract_activity act = {0};
+	bool today = c->json || isatty(STDOUT_FILENO);
+	if (today && (rc = load_today(c, now, &day, &act)) != 0)
+		goto out;
 	if (c->json) {
-		status_json(&m, &p, now);
+		status_json(&m, &p, &act, now);
 	} else {
 		char a[32], b[32];
 		cli_print_state(c, &m);
@@ -150,8 +232,12 @@ int cli_status(struct cli *c, char **args, int n_args)
 		int n = summary_all(&m, now, c->utf8, true, lines);
 		for (int i = 0; i < n; i++)
 			say("%-9s %s\n", lines[i].label, cli_line(lines[i].text));
+		if (today)
+			print_today(c, &day, &act, now);
 	}
+out:
+	contract_activity_fini(&act);
 	contract_props_fini(&p);
 	model_fini(&m);
-	return 0;
+	return rc;
 }

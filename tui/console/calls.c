@@ -208,6 +208,7 @@ static void on_forget_reply(DBusMessage *reply, void *data)
 		pages_refresh(&c->model.segs);
 		pages_refresh(&c->model.segev);
 		c->live_last = 0;
+		c->today_due = 0; /* the day's counts dropped with them */
 	}
 	contract_fault_fini(&f);
 	console_reread(c, reply);
@@ -257,6 +258,7 @@ static void on_delete_reply(DBusMessage *reply, void *data)
 			model_segev_open(&c->model, 0);
 		}
 		pages_refresh(&c->model.segs);
+		c->today_due = 0; /* the day's counts dropped with it */
 	}
 	contract_fault_fini(&f);
 	console_reread(c, reply);

@@ -568,11 +568,75 @@ static void request_live(struct console *c)
 	}
 }
 
+/* The Overview's "Today": asked when it is shown and nothing is known,
+ * then as each step ends, and never while another view is shown. */
+struct today_req {
+	struct console *c;
+	struct strip_day day;
+	uint64_t to;
+};
+
+static void request_today(struct console *c);
+
+/* When the step under way ends, plus a second for the agent to close it. */
+static void today_schedule(struct console *c, const struct strip_day *d, uint64_t now)
+{
+	uint64_t len = (uint64_t)d->step * 1000000, into = (now - d->start) % len;
+	c->today_due = mono_usec() + (len - into) + 1000000;
+	loop_timer_arm(c->today_timer, c->today_due);
+}
+
+static void on_today(DBusMessage *reply, void *data)
+{
+	struct today_req *r = data;
+	struct console *c = r->c;
+	c->today_waiting = false;
+	if (!from_owner(c, reply) && !client_error_name(reply))
+		return;
+	unsigned dirty = model_today_reply(&c->model, &r->day, r->to, reply);
+	show_fault(c);
+	today_schedule(c, &r->day, r->to);
+	console_dirty(c, dirty);
+}
+
+static void on_today_timer(struct loop_timer *t, void *data)
+{
+	(void)t;
+	request_today(data);
+}
+
+static void request_today(struct console *c)
+{
+	if (c->ui.view != UI_VIEW_OVERVIEW || !c->client || c->model.link != MODEL_LINK_LIVE) {
+		loop_timer_disarm(c->today_timer);
+		return;
+	}
+	if (c->today_waiting)
+		return;
+	if (c->model.today.known && mono_usec() < c->today_due) {
+		loop_timer_arm(c->today_timer, c->today_due);
+		return;
+	}
+	struct today_req *r = xmalloc(sizeof *r);
+	r->c = c;
+	r->to = now_usec();
+	strip_today(r->to, CONSOLE_TODAY_STEP, &r->day);
+	dbus_uint64_t from = r->day.start, to = r->to;
+	dbus_uint32_t step = CONSOLE_TODAY_STEP;
+	if (to <= from)
+		to = from + 1;
+	r->to = to;
+	if (client_call(c->client, CAPCTL_IFACE, "Activity", on_today, r, free, DBUS_TYPE_UINT64,
+	                &from, DBUS_TYPE_UINT64, &to, DBUS_TYPE_UINT32, &step, DBUS_TYPE_INVALID))
+		c->today_waiting = true;
+}
+
 /* After each frame: the pages the views now show and do not have. */
 static void request_pages(struct console *c)
 {
 	if (!c->client || c->model.link != MODEL_LINK_LIVE) {
 		loop_timer_disarm(c->live_timer);
+		loop_timer_disarm(c->today_timer);
 		return;
 	}
 	request_history(c);
@@ -583,6 +647,7 @@ static void request_pages(struct console *c)
 			request_segments(c);
 	}
 	request_live(c);
+	request_today(c);
 }
 
 /* ---- the terminal ---- */
@@ -672,6 +737,7 @@ int console_run(const struct settings *s, bool system_bus, bool color)
 	c->tick_timer = loop_timer_new(c->loop, on_tick, c);
 	c->reconnect_timer = loop_timer_new(c->loop, on_reconnect, c);
 	c->live_timer = loop_timer_new(c->loop, on_live_timer, c);
+	c->today_timer = loop_timer_new(c->loop, on_today_timer, c);
 
 	if (!(c->screen = term_start(color, &c->ui.theme))) {
 		char *type = safe_str(getenv("TERM"), 0);
@@ -697,6 +763,7 @@ out:
 	loop_timer_free(c->tick_timer);
 	loop_timer_free(c->reconnect_timer);
 	loop_timer_free(c->live_timer);
+	loop_timer_free(c->today_timer);
 	loop_free(c->loop);
 	model_fini(&c->model);
 	console_verify_free(c);

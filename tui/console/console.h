@@ -38,6 +38,9 @@ struct console {
 	struct loop_timer *live_timer;      /* the Live view's next RecentEvents */
 	uint64_t live_last;                 /* when RecentEvents was last asked (monotonic) */
 	bool live_waiting;                  /* an answer is due */
+	struct loop_timer *today_timer;     /* the Overview's next Activity */
+	uint64_t today_due;                 /* when the next step ends (monotonic) */
+	bool today_waiting;                 /* an answer is due */
 
 	/* The export running, if any: the job, its file being written (a
 	 * temporary name, renamed when complete) and a generation number
@@ -68,6 +71,10 @@ struct console {
  * and runs it until quit. Returns the exit status: 0, 2 when there is no
  * terminal, 3 when the bus cannot be reached at start. */
 int console_run(const struct settings *s, bool system_bus, bool color);
+
+/* The Overview's "Today" asks Activity in steps of this many seconds:
+ * 288 a day, merged to fit the width. */
+#define CONSOLE_TODAY_STEP 300
 
 /* What actions return, for the one place that acts on it. */
 #define CONSOLE_PAINT 1u

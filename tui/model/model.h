@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "model/pages.h"
+#include "text/strip.h"
 
 struct contract_props;
 
@@ -60,6 +61,8 @@ enum model_prop {
 /* Consent or the person's limits changed: the "What changed" page, the
  * banner and the Overview's levels. */
 #define MODEL_DIRTY_CONSENT (1u << 9)
+/* Activity for today arrived: the Overview's strip. */
+#define MODEL_DIRTY_TODAY (1u << 10)
 #define MODEL_DIRTY_URGENT (~(MODEL_DIRTY_COUNTERS | MODEL_DIRTY_SPOOL))
 
 enum model_state {
@@ -203,6 +206,16 @@ struct model {
 	bool recent_known;
 	char *recent_error;
 
+	/* The Overview's "Today": Activity's last answer for the day, or
+	 * the agent's refusal or the decoder's sentence in error. */
+	struct model_today {
+		struct strip_day day;
+		struct contract_step *steps;
+		size_t n;
+		bool known;
+		char *error;
+	} today;
+
 	struct model_spark upload_rate; /* Upload's rate_bps */
 	struct model_spark power_mw;    /* Power's estimated_mw */
 };
@@ -302,6 +315,12 @@ unsigned model_segev_reply(struct model *m, uint64_t id, uint64_t page, unsigned
 unsigned model_recent_reply(struct model *m, DBusMessage *reply);
 /* Forgets the recent events (the Live view was left: they go stale). */
 void model_recent_reset(struct model *m);
+
+/* today.c: an Activity reply (or error) to the question for day d, from
+ * its start to asked_to (realtime µs); and forgotten. */
+unsigned model_today_reply(struct model *m, const struct strip_day *d, uint64_t asked_to,
+                           DBusMessage *reply);
+void model_today_reset(struct model *m);
 
 /* Records a value heard at now. */
 void model_spark_add(struct model_spark *s, uint64_t now, double value);

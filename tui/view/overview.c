@@ -3,6 +3,7 @@
  * who is not an engineer reads at a glance. Columns are dropped, not
  * squeezed, as the terminal narrows. */
 #include "text/human.h"
+#include "text/strip.h"
 #include "model/summary.h"
 #include "text/text.h"
 #include "util.h"
@@ -514,6 +515,53 @@ static int compact_costs(const struct model *m, uint64_t now, bool utf8, struct 
 	return 2;
 }
 
+/* The colour of a cell of the "Today" strip: the marks as the state's
+ * badge is (reversed, so they stand out without colour too). */
+static attr_t today_attr(const struct theme *t, enum strip_kind k)
+{
+	switch (k) {
+	case STRIP_KEPT:
+		return theme_attr(t, THEME_GOOD);
+	case STRIP_PAUSED:
+		return theme_attr(t, THEME_STATE_PAUSED);
+	case STRIP_EXEMPT:
+		return theme_attr(t, THEME_STATE_EXEMPT);
+	case STRIP_SUSPENDED:
+		return theme_attr(t, THEME_STATE_SUSPENDED);
+	case STRIP_NOW:
+		return theme_attr(t, THEME_VALUE);
+	case STRIP_IDLE:
+	case STRIP_BLANK:
+		break;
+	}
+	return theme_attr(t, THEME_DIM);
+}
+
+/* "Today": the day's cells after the label, the hours under them and the
+ * legend under those. Returns the rows drawn. */
+static int draw_today(WINDOW *w, const struct model *m, struct ui *ui, struct rect r)
+{
+	const struct theme *t = &ui->theme;
+	struct strip_cell c[STRIP_MAX_CELLS];
+	char hours[STRIP_MAX_CELLS + 1];
+	int x = r.x + 1 + LABEL_COLS, cols = r.x + r.w - x - 1;
+	if (r.h < 3 || cols < STRIP_MIN_WIDTH || !m->today.known)
+		return 0;
+	widget_text(w, t, r.y, r.x + 1, LABEL_COLS, theme_attr(t, THEME_LABEL), "Today");
+	if (m->today.error) {
+		widget_text_cut(w, t, r.y, x, cols, theme_attr(t, THEME_WARN), m->today.error);
+		return 1;
+	}
+	size_t n = strip_cells(&m->today.day, m->today.steps, m->today.n, ui->now, (size_t)cols, c);
+	for (size_t i = 0; i < n; i++)
+		widget_text(w, t, r.y, x + (int)i, 1, today_attr(t, c[i].kind),
+		            strip_glyph(&c[i], t->utf8));
+	strip_hours(n, hours, sizeof hours);
+	widget_text(w, t, r.y + 1, x, cols, theme_attr(t, THEME_DIM), hours);
+	widget_text_cut(w, t, r.y + 2, x, cols, theme_attr(t, THEME_DIM), strip_legend(t->utf8));
+	return 3;
+}
+
 void view_overview_draw(WINDOW *w, const struct model *m, struct ui *ui, struct rect r)
 {
 	const struct theme *t = &ui->theme;
@@ -560,6 +608,11 @@ void view_overview_draw(WINDOW *w, const struct model *m, struct ui *ui, struct 
 		}
 		widget_text_cut(w, t, y, x, r.x + r.w - x - 1, theme_attr(t, tones[info[i].tone]),
 		                info[i].text);
+	}
+	/* The day so far, before what happened last. */
+	if (bottom - y >= 4 && m->today.known) {
+		y++;
+		y += draw_today(w, m, ui, (struct rect){y, r.x, bottom - y, r.w});
 	}
 	/* A tall terminal has room for the requests in force or waiting,
 	 * and for what happened last. */
