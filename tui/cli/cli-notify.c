@@ -11,6 +11,7 @@
 #include "text/safe.h"
 #include "util.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -20,6 +21,9 @@
 #define NOTIFY_NAME "org.freedesktop.Notifications"
 #define NOTIFY_PATH "/org/freedesktop/Notifications"
 #define NOTIFY_TIMEOUT_MS 10000
+/* Held on the session bus so that one notifier runs per session, whether
+ * autostart or the user unit (or both) started it. */
+#define NOTIFIER_NAME "org.capctl.Notify"
 
 enum note {
 	NOTE_PAUSE_ENDED,
@@ -425,19 +429,30 @@ static const struct client_ops notify_ops = {
     .disconnected = on_disconnected,
 };
 
+/* The session bus and the notifier's name on it: 0; -1 when another
+ * notifier has it (said on stdout); or the exit status. */
 static int open_session(struct notifier *n)
 {
 	DBusError err;
 	dbus_error_init(&err);
 	n->session = bus_open(false, &err);
-	if (n->session) {
+	if (!n->session) {
+		complain("cannot reach the session bus for desktop notifications (%s)\n",
+		         cli_line(err.message ? err.message : "DBUS_SESSION_BUS_ADDRESS is not set"));
 		dbus_error_free(&err);
-		return 0;
+		return CLI_UNREACHABLE;
 	}
-	complain("cannot reach the session bus for desktop notifications (%s)\n",
-	         cli_line(err.message ? err.message : "DBUS_SESSION_BUS_ADDRESS is not set"));
+	int r = bus_own_name(n->session, NOTIFIER_NAME, &err);
+	if (r == -EEXIST)
+		say("capctl notify runs already in this session.\n");
+	else if (r < 0)
+		complain("cannot own %s on the session bus (%s)\n", NOTIFIER_NAME,
+		         cli_line(err.message ? err.message : "no reason given"));
 	dbus_error_free(&err);
-	return CLI_UNREACHABLE;
+	if (r == 0)
+		return 0;
+	bus_close(n->session);
+	return r == -EEXIST ? -1 : CLI_UNREACHABLE;
 }
 
 int cli_notify(struct cli *c, char **args, int n_args)
@@ -451,7 +466,7 @@ int cli_notify(struct cli *c, char **args, int n_args)
 	if ((rc = cli_connect(c)))
 		return rc;
 	if ((rc = open_session(&n)))
-		return rc;
+		return rc < 0 ? 0 : rc;
 	n.loop = loop_new();
 	n.soon = loop_timer_new(n.loop, on_soon, &n);
 	loop_signal(n.loop, SIGTERM, on_stop, &n);
