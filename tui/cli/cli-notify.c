@@ -93,7 +93,10 @@ static char *markup_safe(const char *s)
 		n += *p == '&' ? 5 : (*p == '<' || *p == '>') ? 4 : 1;
 	char *out = xmalloc(n + 1), *o = out;
 	for (const char *p = safe; *p; p++) {
-		const char *e = *p == '&' ? "&amp;" : *p == '<' ? "&lt;" : *p == '>' ? "&gt;" : NULL;
+		const char *e = *p == '&'   ? "&amp;"
+		                : *p == '<' ? "&lt;"
+		                : *p == '>' ? "&gt;"
+		                            : NULL;
 		if (e) {
 			memcpy(o, e, strlen(e));
 			o += strlen(e);
@@ -386,8 +389,8 @@ static void on_owner(const char *owner, void *data)
 
 /* The properties a notification depends on. */
 static const enum contract_prop followed[] = {
-    CONTRACT_PROP_STATE,   CONTRACT_PROP_STATE_REASON, CONTRACT_PROP_PAUSED_UNTIL,
-    CONTRACT_PROP_EXEMPTIONS, CONTRACT_PROP_CONSENT, CONTRACT_PROP_UPLOAD,
+    CONTRACT_PROP_STATE,      CONTRACT_PROP_STATE_REASON, CONTRACT_PROP_PAUSED_UNTIL,
+    CONTRACT_PROP_EXEMPTIONS, CONTRACT_PROP_CONSENT,      CONTRACT_PROP_UPLOAD,
 };
 
 static void on_changed(DBusMessage *sig, void *data)
@@ -437,8 +440,9 @@ static int open_session(struct notifier *n)
 	dbus_error_init(&err);
 	n->session = bus_open(false, &err);
 	if (!n->session) {
-		complain("cannot reach the session bus for desktop notifications (%s)\n",
-		         cli_line(err.message ? err.message : "DBUS_SESSION_BUS_ADDRESS is not set"));
+		complain(
+		    "cannot reach the session bus for desktop notifications (%s)\n",
+		    cli_line(err.message ? err.message : "DBUS_SESSION_BUS_ADDRESS is not set"));
 		dbus_error_free(&err);
 		return CLI_UNREACHABLE;
 	}
