@@ -124,6 +124,21 @@ static void on_notified(DBusMessage *reply, void *data)
 	         cli_line(dbus_message_get_error_name(reply)), cli_line(msg));
 }
 
+/* --json: a document per notification, as sent. */
+static void print_note(const char *summary, const char *body)
+{
+	struct json j;
+	json_init(&j, stdout);
+	json_object_begin(&j);
+	json_key(&j, "summary");
+	json_string(&j, summary);
+	json_key(&j, "body");
+	json_string(&j, body);
+	json_object_end(&j);
+	json_finish(&j);
+	fflush(stdout);
+}
+
 /* The fields are the %s of the note's summary first, then of its body. */
 static void send_note(struct notifier *n, enum note which, ...)
 {
@@ -142,6 +157,8 @@ static void send_note(struct notifier *n, enum note which, ...)
 	char *summary = markup_safe(s), *body = markup_safe(b);
 	free(s);
 	free(b);
+	if (n->c->json)
+		print_note(summary, body);
 	DBusMessage *m =
 	    dbus_message_new_method_call(NOTIFY_NAME, NOTIFY_PATH, NOTIFY_NAME, "Notify");
 	if (!m)

@@ -261,6 +261,8 @@ const struct cli_command cli_commands[CLI_N_COMMANDS] = {
                     "chosen as for every command and keeps waiting while no agent runs; the "
                     "notifications always go to the session bus. It exits 3 when a bus goes "
                     "away.",
+            .json = "a document per notification sent: {\"summary\": ..., \"body\": ...}, as sent "
+                    "(made safe, markup escaped)",
             .example = "capctl notify --before 1m",
         },
     [CLI_CMD_HELP] =
