@@ -258,7 +258,8 @@ install: all
 		$(DESTDIR)$(DATADIR)/dbus-1/interfaces $(DESTDIR)$(DATADIR)/dbus-1/services \
 		$(DESTDIR)$(DATADIR)/dbus-1/system.d $(DESTDIR)$(SYSTEMDSYSTEMUNITDIR) \
 		$(DESTDIR)$(SYSTEMDUSERUNITDIR) $(DESTDIR)$(SYSUSERSDIR) \
-		$(DESTDIR)$(DATADIR)/doc/capctl/examples $(DESTDIR)$(DATADIR)/polkit-1/actions
+		$(DESTDIR)$(DATADIR)/doc/capctl/examples $(DESTDIR)$(DATADIR)/polkit-1/actions \
+		$(DESTDIR)$(SYSCONFDIR)/xdg/autostart
 	install -m 0755 $(BUILD)/captured $(DESTDIR)$(SBINDIR)/captured
 	$(if $(filter %/capctl,$(PROGRAMS)),install -m 0755 $(BUILD)/capctl $(DESTDIR)$(BINDIR)/capctl)
 	for m in man/*.[1-8]; do s=$${m##*.}; \
@@ -274,6 +275,9 @@ install: all
 	sed 's|@SBINDIR@|$(SBINDIR)|g' etc/captured-system.service.in \
 		> $(DESTDIR)$(SYSTEMDSYSTEMUNITDIR)/captured.service
 	install -m 0644 etc/capctl.sysusers $(DESTDIR)$(SYSUSERSDIR)/capctl.conf
+	sed 's|@BINDIR@|$(BINDIR)|g' etc/capctl-notify.service.in \
+		> $(DESTDIR)$(SYSTEMDUSERUNITDIR)/capctl-notify.service
+	install -m 0644 etc/capctl-notify.desktop $(DESTDIR)$(SYSCONFDIR)/xdg/autostart/
 	for f in etc/*.conf.example; do \
 		$(INSTALL_PATHS) $$f > $(DESTDIR)$(DATADIR)/doc/capctl/examples/$${f#etc/} && \
 		chmod 0644 $(DESTDIR)$(DATADIR)/doc/capctl/examples/$${f#etc/} || exit 1; done
@@ -285,6 +289,8 @@ uninstall:
 		$(DESTDIR)$(DATADIR)/dbus-1/system.d/org.capctl.Agent1.conf \
 		$(DESTDIR)$(DATADIR)/polkit-1/actions/org.capctl.Agent1.policy \
 		$(DESTDIR)$(SYSTEMDUSERUNITDIR)/captured.service \
+		$(DESTDIR)$(SYSTEMDUSERUNITDIR)/capctl-notify.service \
+		$(DESTDIR)$(SYSCONFDIR)/xdg/autostart/capctl-notify.desktop \
 		$(DESTDIR)$(SYSTEMDSYSTEMUNITDIR)/captured.service \
 		$(DESTDIR)$(SYSUSERSDIR)/capctl.conf
 	for m in man/*.[1-8]; do s=$${m##*.}; rm -f $(DESTDIR)$(MANDIR)/man$$s/$${m#man/}; done

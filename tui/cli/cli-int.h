@@ -33,6 +33,7 @@ enum cli_opt {
 	CLI_OPT_VERIFY,
 	CLI_OPT_YES,
 	CLI_OPT_FORMAT,
+	CLI_OPT_BEFORE,
 	CLI_N_OPTS
 };
 
@@ -100,6 +101,7 @@ enum cli_command_id {
 	CLI_CMD_LIMIT,
 	CLI_CMD_CHANGES,
 	CLI_CMD_ACKNOWLEDGE,
+	CLI_CMD_NOTIFY,
 	CLI_CMD_HELP,
 	CLI_N_COMMANDS
 };
@@ -253,6 +255,7 @@ int cli_history_verify(struct cli *c);
 int cli_limit(struct cli *c, char **args, int n_args);       /* cli-consent.c */
 int cli_changes(struct cli *c, char **args, int n_args);     /* cli-consent.c */
 int cli_acknowledge(struct cli *c, char **args, int n_args); /* cli-consent.c */
+int cli_notify(struct cli *c, char **args, int n_args);      /* cli-notify.c */
 int cli_help(struct cli *c, char **args, int n_args);        /* cli-help.c */
 
 /* ---- help (cli-help.c) ---- */

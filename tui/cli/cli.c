@@ -77,6 +77,7 @@ const struct cli_option cli_options[CLI_N_OPTS] = {
     [CLI_OPT_VERIFY] = {"--verify", NULL, NULL},
     [CLI_OPT_YES] = {"--yes", NULL, NULL},
     [CLI_OPT_FORMAT] = {"--format", NULL, "FORMAT"},
+    [CLI_OPT_BEFORE] = {"--before", NULL, "DURATION"},
 };
 
 const struct cli_option cli_common[CLI_N_COMMON] = {

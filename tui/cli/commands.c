@@ -245,6 +245,26 @@ const struct cli_command cli_commands[CLI_N_COMMANDS] = {
             .json = "{\"acknowledged\": digest}; needs --yes",
             .example = "capctl acknowledge",
         },
+    [CLI_CMD_NOTIFY] =
+        {
+            .name = "notify",
+            .args = "[--before DURATION]",
+            .options = {{CLI_OPT_BEFORE, "also tell DURATION before a pause ends, like 1m"}},
+            .run = cli_notify,
+            .summary = "desktop notifications for what changes (runs\n"
+                       "until stopped; for the session's autostart or\n"
+                       "its systemd user unit)",
+            .more = "Sends a notification when a pause ends, when an exemption is approved or "
+                    "ends (recording of its streams stops or starts), when a policy change "
+                    "waits for your acknowledgment, and when uploads are deferred because the "
+                    "daily cap is reached; nothing otherwise. It follows the agent on the bus "
+                    "chosen as for every command and keeps waiting while no agent runs; the "
+                    "notifications always go to the session bus. It exits 3 when a bus goes "
+                    "away.",
+            .json = "a document per notification sent: {\"summary\": ..., \"body\": ...}, as sent "
+                    "(made safe, markup escaped)",
+            .example = "capctl notify --before 1m",
+        },
     [CLI_CMD_HELP] =
         {
             .name = "help",
