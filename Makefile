@@ -11,6 +11,7 @@ BINDIR = $(PREFIX)/bin
 SBINDIR = $(PREFIX)/sbin
 DATADIR = $(PREFIX)/share
 MANDIR = $(DATADIR)/man
+LOCALEDIR = $(DATADIR)/locale
 SYSCONFDIR ?= /etc
 # The system agent's state is LOCALSTATEDIR/lib/capctl (unless systemd's
 # StateDirectory= names another).
@@ -32,7 +33,7 @@ WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat
 	-Wconversion -Wno-sign-conversion -Wvla
 CAPCTL_CPPFLAGS := -D_POSIX_C_SOURCE=200809L -DCAPCTL_VERSION='"$(VERSION)"' \
 	-DCAPCTL_SYSCONFDIR='"$(SYSCONFDIR)"' -DCAPCTL_LOCALSTATEDIR='"$(LOCALSTATEDIR)"' \
-	-Iipc -I$(BUILD)
+	-DCAPCTL_LOCALEDIR='"$(LOCALEDIR)"' -Iipc -I$(BUILD)
 # -ffile-prefix-map: the debug info names no build directory, so two builds
 # of the same tree from different paths give the same bytes.
 CAPCTL_CFLAGS := -std=c11 $(WARN) -MMD -MP -ffile-prefix-map=$(CURDIR)=.
@@ -96,9 +97,13 @@ AGENT_OBJ := $(AGENT_SRC:%.c=$(BUILD)/%.o) $(BUILD)/agent1-xml.o
 TUI_OBJ := $(TUI_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
+# The languages of po/, built into $(BUILD)/locale.
+LINGUAS := de
+MO_FILES := $(LINGUAS:%=$(BUILD)/locale/%/LC_MESSAGES/capctl.mo)
+
 PROGRAMS := $(BUILD)/captured $(if $(wildcard tui/main.c),$(BUILD)/capctl)
 
-all: $(PROGRAMS)
+all: $(PROGRAMS) $(MO_FILES)
 
 $(FLAGS_STAMP): FORCE
 	@mkdir -p $(dir $@)
@@ -216,6 +221,28 @@ $(BUILD)/seg-bench: tests/bench/seg-bench.c $(BUILD)/libagent.a $(BUILD)/libipc.
 	$(CC) $(BASE_CFLAGS) -Iagent $(CFLAGS) -o $@ $(filter %.c %.a,$^) \
 		$(call pkg_libs,$(AGENT_PKGS))
 
+# Translations: one catalog, "capctl", for both programs. `make pot`
+# writes the template from the sources; po/LANG.po is each language (see
+# po/README), built into $(BUILD)/locale, where the tests find it through
+# $CAPCTL_LOCALEDIR.
+POT_SRC = $(sort $(IPC_SRC) $(AGENT_SRC) agent/main.c $(TUI_SRC) tui/main.c $(wildcard ipc/*.h agent/*.h agent/*/*.h tui/*/*.h))
+XGETTEXT = xgettext --force-po --language=C --from-code=UTF-8 --keyword=_ --keyword=N_ --keyword=P_:1,2 \
+	--add-comments=TRANSLATORS: --package-name=capctl --package-version=$(VERSION) \
+	--msgid-bugs-address='capctl maintainers' --sort-by-file
+
+$(BUILD)/capctl.pot: $(POT_SRC)
+	@mkdir -p $(dir $@)
+	$(XGETTEXT) -o $@ $(POT_SRC)
+pot: $(BUILD)/capctl.pot
+	cp $< po/capctl.pot
+
+# msgfmt --check: a translation whose printf conversions differ from the
+# English is an error here, not a crash later.
+.SECONDEXPANSION:
+$(BUILD)/locale/%/LC_MESSAGES/capctl.mo: $$(sort $$(wildcard po/$$*.po po/$$*-*.po))
+	@mkdir -p $(dir $@)
+	msgcat --force-po --use-first $^ | msgfmt --check --output-file=$@ -
+
 deps:
 	@scripts/install-deps
 
@@ -223,7 +250,7 @@ deps:
 # build: no network, not root); without clang it says so and skips the
 # libFuzzer targets (the bus fuzzer still runs). `make check` is the same
 # after `make deps`, for newcomers.
-test: all $(UNIT_BIN)
+test: all $(UNIT_BIN) $(BUILD)/capctl.pot
 	@$(if $(fuzz_missing),echo 'make test: skipping the libFuzzer targets: $(FUZZ_NEEDS): $(fuzz_missing)', \
 		$(MAKE) --no-print-directory fuzz-build)
 	@BUILD=$(BUILD) $(if $(fuzz_missing),FUZZ_SKIP='$(FUZZ_NEEDS): $(fuzz_missing)') tests/run
@@ -275,6 +302,8 @@ install: all
 	sed 's|@SBINDIR@|$(SBINDIR)|g' etc/captured-system.service.in \
 		> $(DESTDIR)$(SYSTEMDSYSTEMUNITDIR)/captured.service
 	install -m 0644 etc/capctl.sysusers $(DESTDIR)$(SYSUSERSDIR)/capctl.conf
+	for l in $(LINGUAS); do install -D -m 0644 $(BUILD)/locale/$$l/LC_MESSAGES/capctl.mo \
+		$(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/capctl.mo || exit 1; done
 	sed 's|@BINDIR@|$(BINDIR)|g' etc/capctl-notify.service.in \
 		> $(DESTDIR)$(SYSTEMDUSERUNITDIR)/capctl-notify.service
 	install -m 0644 etc/capctl-notify.desktop $(DESTDIR)$(SYSCONFDIR)/xdg/autostart/
@@ -295,6 +324,7 @@ uninstall:
 		$(DESTDIR)$(SYSUSERSDIR)/capctl.conf
 	for m in man/*.[1-8]; do s=$${m##*.}; rm -f $(DESTDIR)$(MANDIR)/man$$s/$${m#man/}; done
 	rm -rf $(DESTDIR)$(DATADIR)/doc/capctl
+	for l in $(LINGUAS); do rm -f $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/capctl.mo; done
 
 # The Debian packages (debian/): `make deb` builds them into build/deb/;
 # `make deb-check` builds them in a clean Debian 12 chroot (root), runs
@@ -344,6 +374,6 @@ clean:
 
 FORCE:
 
-.PHONY: all deps test check check-chroot deb deb-check demo bench fuzz fuzz-build fuzz-cc install uninstall format format-check clean
+.PHONY: all pot deps test check check-chroot deb deb-check demo bench fuzz fuzz-build fuzz-cc install uninstall format format-check clean
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -3,6 +3,7 @@
 #define _GNU_SOURCE
 #include "agent.h"
 #include "decode.h"
+#include "i18n.h"
 #include "util.h"
 
 #include <dirent.h>
@@ -291,6 +292,7 @@ int main(int argc, char **argv)
 	struct agent_options o;
 	int code;
 	log_init("captured");
+	i18n_init();
 	if (!parse_options(argc, argv, &o, &code))
 		return code;
 	struct agent *a = agent_new(&o, &code);

@@ -2,6 +2,7 @@
  * options and an example, all from the table (commands.c), as text or
  * as JSON. */
 #include "cli/cli-int.h"
+#include "i18n.h"
 #include "text/text.h"
 #include "util.h"
 
@@ -12,11 +13,11 @@
 #define HELP_COLUMN 25 /* where the second column of a help starts */
 #define HELP_WIDTH 80
 
-static const char *const usage_text =
+static const char *const usage_text = N_(
     "Usage: capctl [OPTIONS]                 open the console\n"
-    "       capctl [OPTIONS] COMMAND [ARGS]   do one thing and exit\n";
+    "       capctl [OPTIONS] COMMAND [ARGS]   do one thing and exit\n");
 
-static const char *const options_text =
+static const char *const options_text = N_(
     "Options:\n"
     "  --session, --system    which bus the agent is on (default: bus in\n"
     "                         capctl.conf, else the session bus); not both\n"
@@ -24,16 +25,16 @@ static const char *const options_text =
     "  --json                 print one JSON document on stdout (every command)\n"
     "  --no-color             no colour (also when NO_COLOR is set)\n"
     "  -h, --help             show this help\n"
-    "  -V, --version          show the version\n";
+    "  -V, --version          show the version\n");
 
-static const char *const footer_text =
+static const char *const footer_text = N_(
     "DURATION is like 90s, 15m, 1h or 1h30m. SCOPE is all, pointer.motion,\n"
     "pointer.button, pointer.scroll, keyboard or window.focus; CATEGORY is medical,\n"
     "legal, accessibility, works-council, personal or other.\n"
     "Exit status: 0 done, 1 the agent refused or a segment to delete is not\n"
     "kept, 2 usage or configuration error or an export file that exists,\n"
     "3 the agent cannot be reached or does not keep to its D-Bus contract.\n"
-    "See capctl(1).\n";
+    "See capctl(1).\n");
 
 const char *const cli_common_help[CLI_N_COMMON] = {
     [CLI_COMMON_SESSION] = "the agent on the session bus",
@@ -85,13 +86,13 @@ static char *one_line(const char *summary)
 
 void cli_help_all(void)
 {
-	say("%s\nCommands:\n", usage_text);
+	say("%s\n%s\n", _(usage_text), _("Commands:"));
 	for (int i = 0; i < CLI_N_COMMANDS; i++) {
 		char *syn = synopsis(&cli_commands[i]);
 		two_columns(syn, cli_commands[i].summary);
 		free(syn);
 	}
-	say("\n%s\n%s", options_text, footer_text);
+	say("\n%s\n%s", _(options_text), _(footer_text));
 }
 
 /* "-o, --output FILE" */
