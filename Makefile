@@ -12,6 +12,7 @@ SBINDIR = $(PREFIX)/sbin
 DATADIR = $(PREFIX)/share
 MANDIR = $(DATADIR)/man
 LOCALEDIR = $(DATADIR)/locale
+DOCDIR ?= $(DATADIR)/doc/capctl
 SYSCONFDIR ?= /etc
 # The system agent's state is LOCALSTATEDIR/lib/capctl (unless systemd's
 # StateDirectory= names another).
@@ -275,9 +276,10 @@ bench:
 	@BUILD=$(BUILD) tests/bench/run
 
 # The man pages and the example files name the default paths (so man -l
-# reads them as they are); installed, they name the paths of this install.
+# reads them as they are); installed, they name the paths of this install,
+# and the man pages' footer names the version.
 INSTALL_PATHS = sed -e 's|/usr/local|$(PREFIX)|g' -e 's|/etc/capctl|$(SYSCONFDIR)/capctl|g' \
-	-e 's|/var/lib/capctl|$(LOCALSTATEDIR)/lib/capctl|g'
+	-e 's|/var/lib/capctl|$(LOCALSTATEDIR)/lib/capctl|g' -e 's|^\.Os$$|.Os capctl $(VERSION)|'
 
 install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
@@ -285,7 +287,7 @@ install: all
 		$(DESTDIR)$(DATADIR)/dbus-1/interfaces $(DESTDIR)$(DATADIR)/dbus-1/services \
 		$(DESTDIR)$(DATADIR)/dbus-1/system.d $(DESTDIR)$(SYSTEMDSYSTEMUNITDIR) \
 		$(DESTDIR)$(SYSTEMDUSERUNITDIR) $(DESTDIR)$(SYSUSERSDIR) \
-		$(DESTDIR)$(DATADIR)/doc/capctl/examples $(DESTDIR)$(DATADIR)/polkit-1/actions \
+		$(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(DATADIR)/polkit-1/actions \
 		$(DESTDIR)$(SYSCONFDIR)/xdg/autostart
 	install -m 0755 $(BUILD)/captured $(DESTDIR)$(SBINDIR)/captured
 	$(if $(filter %/capctl,$(PROGRAMS)),install -m 0755 $(BUILD)/capctl $(DESTDIR)$(BINDIR)/capctl)
@@ -308,8 +310,8 @@ install: all
 		> $(DESTDIR)$(SYSTEMDUSERUNITDIR)/capctl-notify.service
 	install -m 0644 etc/capctl-notify.desktop $(DESTDIR)$(SYSCONFDIR)/xdg/autostart/
 	for f in etc/*.conf.example; do \
-		$(INSTALL_PATHS) $$f > $(DESTDIR)$(DATADIR)/doc/capctl/examples/$${f#etc/} && \
-		chmod 0644 $(DESTDIR)$(DATADIR)/doc/capctl/examples/$${f#etc/} || exit 1; done
+		$(INSTALL_PATHS) $$f > $(DESTDIR)$(DOCDIR)/examples/$${f#etc/} && \
+		chmod 0644 $(DESTDIR)$(DOCDIR)/examples/$${f#etc/} || exit 1; done
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/captured $(DESTDIR)$(BINDIR)/capctl \
@@ -323,7 +325,7 @@ uninstall:
 		$(DESTDIR)$(SYSTEMDSYSTEMUNITDIR)/captured.service \
 		$(DESTDIR)$(SYSUSERSDIR)/capctl.conf
 	for m in man/*.[1-8]; do s=$${m##*.}; rm -f $(DESTDIR)$(MANDIR)/man$$s/$${m#man/}; done
-	rm -rf $(DESTDIR)$(DATADIR)/doc/capctl
+	rm -rf $(DESTDIR)$(DOCDIR)
 	for l in $(LINGUAS); do rm -f $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/capctl.mo; done
 
 # The Debian packages (debian/): `make deb` builds them into build/deb/;
