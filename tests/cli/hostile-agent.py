@@ -15,6 +15,7 @@ each call, so one run can switch modes:
   strings the right shapes, every string hostile: escape sequences,
           bidi overrides and line breaks in the state's reason, the
           notice, an exemption, History; Pause refused with such a message
+  replies the right properties, every method answered in a wrong shape
 
 It answers only on the private bus whose address is in the environment
 (DBUS_SESSION_BUS_ADDRESS); the test starts and ends it."""
@@ -85,6 +86,13 @@ SHAPE_REPLIES = {
     "RequestExemption": ("u", [dbus.UInt32(5)]),
     "WithdrawExemption": ("u", [dbus.UInt32(5)]),
     "DecideExemption": ("u", [dbus.UInt32(5)]),
+}
+
+# ---- replies: the properties right, the replies as in shape ----
+
+REPLIES_REPLIES = SHAPE_REPLIES | {
+    "LimitStream": ("s", [ESC + BIDI]),
+    "AcknowledgePolicy": ("u", [dbus.UInt32(5)]),
 }
 
 # ---- dict: the right types, but two dictionaries broken ----
@@ -226,7 +234,8 @@ def answer(msg):
             if n == name:
                 return "v", [v(s, val)]
         return "v", [v("s", ESC)]
-    table = {"shape": SHAPE_REPLIES, "strings": STRINGS_REPLIES}.get(m, COUNTS_REPLIES)
+    table = {"shape": SHAPE_REPLIES, "strings": STRINGS_REPLIES,
+             "replies": REPLIES_REPLIES}.get(m, COUNTS_REPLIES)
     return table.get(member)
 
 

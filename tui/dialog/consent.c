@@ -5,6 +5,7 @@
 #include "dialog/consent.h"
 #include "console/console.h"
 #include "model/summary.h"
+#include "text/safe.h"
 #include "util.h"
 #include "view/view.h"
 
@@ -64,7 +65,11 @@ static size_t paragraphs(const struct model *m, bool utf8, char out[][400], size
 		if (first && strncmp(mc->changes[i].key, "notice.", 7) == 0)
 			continue;
 		summary_change(&mc->changes[i], first, utf8, line, sizeof line);
-		snprintf(out[n++], 400, "%s %s", utf8 ? "•" : "-", line);
+		/* A change is one line: a line break in its value is shown,
+		 * as the notice's own paragraphs are not. */
+		char *one = safe_str(line, 0);
+		snprintf(out[n++], 400, "%s %s", utf8 ? "•" : "-", one);
+		free(one);
 	}
 	struct summary_notice_part parts[SUMMARY_NOTICE_PARTS];
 	summary_notice_parts(&m->notice, parts);

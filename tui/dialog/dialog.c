@@ -84,8 +84,13 @@ void dialog_answered(struct ui *ui, const struct dialog_ops *d)
 
 void dialog_refused(struct ui *ui, const struct dialog_ops *d, const char *error)
 {
-	if (d->answer)
-		d->answer(dialog_state(ui, d), error);
+	if (!d->answer)
+		return;
+	/* A refusal is one line, as the command line prints it: a line
+	 * break in the agent's message is shown, not obeyed. */
+	char *one = safe_str(error, 0);
+	d->answer(dialog_state(ui, d), one);
+	free(one);
 }
 
 void dialog_all_answered(struct ui *ui)
