@@ -4,6 +4,7 @@
 #include "i18n.h"
 #include "model/form.h"
 #include "names.h"
+#include "text/text.h"
 #include "util.h"
 
 #include <stdlib.h>
@@ -19,18 +20,32 @@ static void full_time(uint64_t usec, char *buf, size_t size)
 	strftime(buf, size, "%Y-%m-%d %H:%M", &tm);
 }
 
+/* TRANSLATORS: an exemption's status in capctl exempt list. */
+static const char *const status_known[] = {N_("pending"), N_("approved"), N_("denied"),
+                                           N_("withdrawn"), N_("expired")};
+
 /* An exemption's status in the person's words; one this version does not
  * know (a newer agent's) as the agent sent it. */
 static const char *status_words(const char *status)
 {
-	/* TRANSLATORS: an exemption's status in capctl exempt list; at most 9
-	 * columns. */
-	static const char *const known[] = {N_("pending"), N_("approved"), N_("denied"),
-	                                    N_("withdrawn"), N_("expired")};
-	for (size_t i = 0; i < ARRAY_SIZE(known); i++)
-		if (strcmp(status, known[i]) == 0)
-			return _(known[i]);
+	for (size_t i = 0; i < ARRAY_SIZE(status_known); i++)
+		if (strcmp(status, status_known[i]) == 0)
+			return _(status_known[i]);
 	return status;
+}
+
+/* The status column: as wide as the widest status in the person's
+ * language, at least 9. */
+static int status_width(void)
+{
+	int w = 9;
+	for (size_t i = 0; i < ARRAY_SIZE(status_known); i++) {
+		const char *s = _(status_known[i]);
+		int sw = text_width(s, strlen(s));
+		if (sw > w)
+			w = sw;
+	}
+	return w;
 }
 
 /* {"id": id, "status": status}: what a request, a withdrawal and a
@@ -173,12 +188,13 @@ int cli_exempt_list(struct cli *c, char **args, int n_args)
 	} else if (m.n_ex == 0) {
 		say("%s", _("No exemption requests.\n"));
 	} else {
+		int sw = status_width();
 		for (size_t i = 0; i < m.n_ex; i++) {
 			const struct model_exemption *e = &m.ex[i];
 			char asked[32], until[32];
 			full_time(e->created, asked, sizeof asked);
 			say("%s %s %s %s ", cli_cell(e->id, 6),
-			    cli_cell(status_words(e->status), 9), cli_cell(e->scope, 15),
+			    cli_cell(status_words(e->status), sw), cli_cell(e->scope, 15),
 			    cli_cell(e->category, 14));
 			/* TRANSLATORS: after an exemption's id, status, scope and category. */
 			say(_("asked %s"), asked);

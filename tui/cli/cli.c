@@ -109,20 +109,22 @@ int cli_usage(const char *fmt, ...)
 
 /* ---- parsing ---- */
 
+/* TRANSLATORS: the values in capitals are the words of the help's
+ * synopses ("--since TIME"). */
 const struct cli_option cli_options[CLI_N_OPTS] = {
-    [CLI_OPT_SCOPE] = {"--scope", NULL, "SCOPE"},
-    [CLI_OPT_CATEGORY] = {"--category", NULL, "CATEGORY"},
-    [CLI_OPT_DAYS] = {"--days", NULL, "N"},
-    [CLI_OPT_REASON] = {"--reason", NULL, "TEXT"},
-    [CLI_OPT_NOTE] = {"--note", NULL, "TEXT"},
-    [CLI_OPT_LIMIT] = {"--limit", NULL, "N"},
-    [CLI_OPT_SINCE] = {"--since", NULL, "TIME"},
-    [CLI_OPT_OUTPUT] = {"-o", "--output", "FILE"},
+    [CLI_OPT_SCOPE] = {"--scope", NULL, N_("SCOPE")},
+    [CLI_OPT_CATEGORY] = {"--category", NULL, N_("CATEGORY")},
+    [CLI_OPT_DAYS] = {"--days", NULL, N_("N")},
+    [CLI_OPT_REASON] = {"--reason", NULL, N_("TEXT")},
+    [CLI_OPT_NOTE] = {"--note", NULL, N_("TEXT")},
+    [CLI_OPT_LIMIT] = {"--limit", NULL, N_("N")},
+    [CLI_OPT_SINCE] = {"--since", NULL, N_("TIME")},
+    [CLI_OPT_OUTPUT] = {"-o", "--output", N_("FILE")},
     [CLI_OPT_FORCE] = {"--force", NULL, NULL},
     [CLI_OPT_VERIFY] = {"--verify", NULL, NULL},
     [CLI_OPT_YES] = {"--yes", NULL, NULL},
-    [CLI_OPT_FORMAT] = {"--format", NULL, "FORMAT"},
-    [CLI_OPT_BEFORE] = {"--before", NULL, "DURATION"},
+    [CLI_OPT_FORMAT] = {"--format", NULL, N_("FORMAT")},
+    [CLI_OPT_BEFORE] = {"--before", NULL, N_("DURATION")},
 };
 
 const struct cli_option cli_common[CLI_N_COMMON] = {
