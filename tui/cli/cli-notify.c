@@ -166,8 +166,9 @@ static char *note_text(enum note which, bool body, bool translate, const char *c
 }
 
 /* The fields are the %s of the note's summary first, then of its body;
- * those whose bit is set in words are phrases of this file (N_()), said
- * in the person's language with the rest. */
+ * those named in words (NOTE_WORD(i) for field i) are phrases of this
+ * file (N_()), said in the person's language with the rest. */
+#define NOTE_WORD(i) (1u << (i))
 static void send_note(struct notifier *n, enum note which, unsigned words, ...)
 {
 	const char *f[4] = {NULL}, *tr[4];
@@ -219,10 +220,10 @@ static const char *scope_words(const char *scope)
 	return strcmp(scope, "all") == 0 ? N_("all streams") : scope;
 }
 
-/* Bit 0 of send_note's words when scope_words(scope) is a phrase. */
+/* NOTE_WORD(0) for send_note when scope_words(scope) is a phrase. */
 static unsigned scope_word_bit(const char *scope)
 {
-	return strcmp(scope, "all") == 0;
+	return strcmp(scope, "all") == 0 ? NOTE_WORD(0) : 0;
 }
 
 static void reminder_rearm(struct notifier *n)
@@ -297,7 +298,7 @@ static void exemptions_update(struct notifier *n, const struct contract_exemptio
 		if (is && !was)
 			exemption_stopped(n, &e[i]);
 		else if (was && !is)
-			send_note(n, NOTE_STREAM_STARTED, scope_word_bit(e[i].scope) | 4u,
+			send_note(n, NOTE_STREAM_STARTED, scope_word_bit(e[i].scope) | NOTE_WORD(2),
 			          scope_words(e[i].scope), e[i].id, ended_words(e[i].status), NULL);
 	}
 	for (size_t i = 0; notify && i < n->n_ex; i++) {
@@ -305,7 +306,8 @@ static void exemptions_update(struct notifier *n, const struct contract_exemptio
 		for (size_t j = 0; gone && j < k; j++)
 			gone = strcmp(e[j].id, n->ex[i].id) != 0;
 		if (gone && n->ex[i].status == CONTRACT_STATUS_APPROVED)
-			send_note(n, NOTE_STREAM_STARTED, scope_word_bit(n->ex[i].scope) | 4u,
+			send_note(n, NOTE_STREAM_STARTED,
+			          scope_word_bit(n->ex[i].scope) | NOTE_WORD(2),
 			          scope_words(n->ex[i].scope), n->ex[i].id, N_("ended"), NULL);
 	}
 	exemptions_free(n->ex, n->n_ex);
