@@ -144,7 +144,7 @@ void cli_complain(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 const char *cli_line(const char *s);
 /* The same, padded with spaces to cols display columns: after s, or
  * before it when cols is negative (figures); never cut. printf's %-9s
- * pads by bytes, which misaligns "Größe". Shares cli_line's 16. */
+ * pads by bytes, which misaligns "Größe". Takes two of cli_line's 16. */
 const char *cli_cell(const char *s, int cols);
 
 /* A column of a plain-text table: its header (an N_() string, translated
