@@ -6,9 +6,9 @@
 #include "text/text.h"
 #include "util.h"
 
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wctype.h>
 
 #define HELP_COLUMN 25 /* where the second column of a help starts */
 #define HELP_WIDTH 80
@@ -88,6 +88,19 @@ static char *one_line(const char *summary)
 	return s;
 }
 
+/* The summary made a sentence, its first letter up (in any language: "über"
+ * becomes "Über"), a full stop after it, then more. */
+static char *sentence(const char *what, const char *more)
+{
+	uint32_t cp = 0;
+	size_t n = *what ? text_decode(what, strlen(what), &cp) : 0;
+	char up[4];
+	size_t k = n ? text_encode((uint32_t)towupper((wint_t)cp), up) : 0;
+	if (!k)
+		return xasprintf("%s.%s", what, more);
+	return xasprintf("%.*s%s.%s", (int)k, up, what + n, more);
+}
+
 void cli_help_all(void)
 {
 	say("%s\n%s\n", _(usage_text), _("Commands:"));
@@ -111,9 +124,7 @@ void cli_help_one(const struct cli_command *cmd)
 {
 	char *syn = synopsis(cmd, true), *what = one_line(_(cmd->summary));
 	char *more = cmd->more ? xasprintf(" %s", _(cmd->more)) : xstrdup("");
-	/* The summary made a sentence: its first letter up (an ASCII one:
-	 * each language's summaries start so), a full stop after it. */
-	char *para = xasprintf("%c%s.%s", toupper((unsigned char)what[0]), what + 1, more);
+	char *para = sentence(what, more);
 	/* TRANSLATORS: as the first line of capctl --help: "Usage:" and the
 	 * words in capitals, then a command's synopsis. */
 	char *usage = xasprintf(_("Usage: capctl [OPTIONS] %s"), syn);
