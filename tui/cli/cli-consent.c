@@ -2,6 +2,7 @@
  * person acknowledged it, acknowledging it, and keeping less of a stream
  * than the policy allows. */
 #include "cli/cli-int.h"
+#include "i18n.h"
 #include "model/summary.h"
 #include "names.h"
 #include "util.h"
@@ -30,13 +31,15 @@ static void local_minute(uint64_t usec, char *buf, size_t size)
 static void say_waiting(const struct model_consent *mc, bool hint)
 {
 	if (!mc->wait)
-		say("The policy does not wait for your acknowledgment: all of it is in force.\n");
+		say("%s", _("The policy does not wait for your acknowledgment: all of it is in "
+		            "force.\n"));
 	else if (mc->waiting)
-		say("What keeps more waits until you acknowledge it%s;\n"
-		    "what keeps less is in force already.\n",
+		/* TRANSLATORS: %s is " ('capctl acknowledge')" or nothing. */
+		say(_("What keeps more waits until you acknowledge it%s;\n"
+		      "what keeps less is in force already.\n"),
 		    hint ? " ('capctl acknowledge')" : "");
 	else
-		say("Each change keeps less, and is in force already.\n");
+		say("%s", _("Each change keeps less, and is in force already.\n"));
 }
 
 /* What capctl changes says, and capctl acknowledge shows before it asks:
@@ -49,18 +52,19 @@ static void print_changes(const struct cli *c, const struct model *m, bool hint)
 	char when[40], line[400];
 	if (!first && mc->n_changes == 0) {
 		local_minute(mc->acknowledged, when, sizeof when);
-		say("Nothing changed since you acknowledged the policy on %s.\n", when);
+		say(_("Nothing changed since you acknowledged the policy on %s.\n"), when);
 		return;
 	}
 	if (first && mc->wait)
-		say("Nothing is recorded until you acknowledge the policy%s. It keeps:\n",
+		/* TRANSLATORS: %s is " ('capctl acknowledge')" or nothing. */
+		say(_("Nothing is recorded until you acknowledge the policy%s. It keeps:\n"),
 		    hint ? " ('capctl acknowledge')" : "");
 	else if (first)
-		say("You have not acknowledged the policy; it does not wait for that, and is in "
-		    "force. It keeps:\n");
+		say("%s", _("You have not acknowledged the policy; it does not wait for that, and "
+		            "is in force. It keeps:\n"));
 	else {
 		local_minute(mc->acknowledged, when, sizeof when);
-		say("The policy changed since you acknowledged it on %s:\n", when);
+		say(_("The policy changed since you acknowledged it on %s:\n"), when);
 	}
 	for (size_t i = 0; i < mc->n_changes; i++) {
 		/* The first time, the notice is a text of its own. */
@@ -70,7 +74,7 @@ static void print_changes(const struct cli *c, const struct model *m, bool hint)
 		say("  %s\n", cli_line(line));
 	}
 	if (first && hint)
-		say("Its privacy notice: 'capctl notice'.\n");
+		say("%s", _("Its privacy notice: 'capctl notice'.\n"));
 	else if (!first)
 		say_waiting(mc, hint);
 }
@@ -98,19 +102,26 @@ int cli_changes(struct cli *c, char **args, int n_args)
 	return 0;
 }
 
-/* The person's answer on the terminal: true for y or yes. */
+/* The person's answer on the terminal: true for y or yes, or for the
+ * words of their language. */
 static bool ask(const char *question)
 {
 	char *answer = NULL;
 	size_t size = 0;
-	say("%s [y/N] ", question);
+	/* TRANSLATORS: the choices after a question; the capital one is what
+	 * Enter picks (no). */
+	say("%s %s ", question, _("[y/N]"));
 	fflush(stdout);
 	ssize_t n = getline(&answer, &size, stdin);
 	if (n < 0)
 		say("\n"); /* end of input: the prompt's line ends */
 	while (n > 0 && (answer[n - 1] == '\n' || answer[n - 1] == '\r' || answer[n - 1] == ' '))
 		answer[--n] = '\0';
-	bool yes = n > 0 && (strcasecmp(answer, "y") == 0 || strcasecmp(answer, "yes") == 0);
+	/* TRANSLATORS: the short and the long yes of [y/N]; y and yes are
+	 * taken too, in every language. */
+	const char *y = _("y"), *yes_word = _("yes");
+	bool yes = n > 0 && (strcasecmp(answer, "y") == 0 || strcasecmp(answer, "yes") == 0 ||
+	                     strcasecmp(answer, y) == 0 || strcasecmp(answer, yes_word) == 0);
 	free(answer);
 	return yes;
 }
@@ -129,11 +140,11 @@ static int acknowledge_call(struct cli *c, const char *digest)
 	dbus_message_unref(reply);
 	const char *why = NULL;
 	if (r == CONTRACT_REFUSED && strcmp(f.name, CAPCTL_ERR_POLICY_CHANGED) == 0)
-		why = "the policy changed while you read it, so nothing was acknowledged: see what "
-		      "it says now with 'capctl changes'";
+		why = _("the policy changed while you read it, so nothing was acknowledged: see "
+		        "what it says now with 'capctl changes'");
 	else if (r == CONTRACT_REFUSED && strcmp(f.name, DBUS_ERR_ACCESS_DENIED) == 0)
-		why = "only the monitored user may acknowledge the policy, not an administrator "
-		      "for them";
+		why = _("only the monitored user may acknowledge the policy, not an administrator "
+		        "for them");
 	if (why) {
 		complain("%s: %s\n", cli_line(f.name), why);
 		contract_fault_fini(&f);
@@ -162,9 +173,9 @@ static bool show_and_ask(const struct cli *c, const struct model *m, bool yes)
 	say("\n");
 	cli_print_notice(&m->notice);
 	say("\n");
-	if (yes || ask("Acknowledge this policy?"))
+	if (yes || ask(_("Acknowledge this policy?")))
 		return true;
-	say("Nothing acknowledged.\n");
+	say("%s", _("Nothing acknowledged.\n"));
 	return false;
 }
 
@@ -176,11 +187,11 @@ int cli_acknowledge(struct cli *c, char **args, int n_args)
 	struct model m;
 	int rc;
 	if (c->json && !yes)
-		return cli_usage("%s --json needs --yes: it prints JSON, so it cannot ask",
+		return cli_usage(_("%s --json needs --yes: it prints JSON, so it cannot ask"),
 		                 CLI_NAME(CLI_CMD_ACKNOWLEDGE));
 	if (!yes && !isatty(STDIN_FILENO))
-		return cli_usage("%s asks on the terminal, and stdin is not one: read 'capctl "
-		                 "changes' and 'capctl notice', then use --yes",
+		return cli_usage(_("%s asks on the terminal, and stdin is not one: read 'capctl "
+		                   "changes' and 'capctl notice', then use --yes"),
 		                 CLI_NAME(CLI_CMD_ACKNOWLEDGE));
 	if ((rc = cli_load_model(c, &m, NULL)))
 		return rc;
@@ -197,7 +208,8 @@ int cli_acknowledge(struct cli *c, char **args, int n_args)
 	if (!rc && (go || done) && c->json) {
 		json_acknowledged(digest);
 	} else if (!rc && go && !(rc = cli_load_model(c, &m, NULL))) {
-		say("Acknowledged. Now ");
+		/* TRANSLATORS: followed by the state and why: "collecting: ...". */
+		say("%s", _("Acknowledged. Now "));
 		cli_print_state(c, &m);
 		model_fini(&m);
 	}
@@ -244,16 +256,16 @@ static int limit_result(struct cli *c, const char *stream, const char *level)
 		if (strcmp(m.streams[i].id, stream) == 0)
 			s = &m.streams[i];
 	if (!s) {
-		complain("the agent's Streams property has no stream %s\n", stream);
+		complain(_("the agent's Streams property has no stream %s\n"), stream);
 		rc = CLI_UNREACHABLE;
 	} else if (c->json) {
 		json_limit(stream, level, s);
 	} else {
 		if (*level)
-			say("Limited %s to %s.\n", stream, level);
+			say(_("Limited %s to %s.\n"), stream, level);
 		else
-			say("Lifted your limit on %s.\n", stream);
-		say("%s is kept at %s now: %s\n", stream, cli_line(s->fidelity),
+			say(_("Lifted your limit on %s.\n"), stream);
+		say(_("%s is kept at %s now: %s\n"), stream, cli_line(s->fidelity),
 		    cli_line(s->description));
 	}
 	model_fini(&m);
@@ -266,12 +278,12 @@ int cli_limit(struct cli *c, char **args, int n_args)
 	const char *stream = args[0], *word = args[1];
 	if (parse_stream(stream) < 0)
 		return cli_usage(
-		    "invalid stream '%s': the stream is pointer.motion, pointer.button, "
-		    "pointer.scroll, keyboard or window.focus",
+		    _("invalid stream '%s': the stream is pointer.motion, pointer.button, "
+		      "pointer.scroll, keyboard or window.focus"),
 		    stream);
 	if (!*word)
 		return cli_usage(
-		    "invalid level '': write a level of %s, or none to lift your limit", stream);
+		    _("invalid level '': write a level of %s, or none to lift your limit"), stream);
 	const char *level = strcmp(word, "none") == 0 ? "" : word;
 	int rc = 0;
 	struct contract_fault f;

@@ -2,6 +2,7 @@
  * exporting everything as JSON Lines or CSV. */
 #define _GNU_SOURCE /* fopencookie */
 #include "cli/cli-int.h"
+#include "i18n.h"
 #include "model/export.h"
 #include "model/summary.h"
 #include "names.h"
@@ -31,8 +32,8 @@ static int parse_segment_id(const char *word, uint64_t *id)
 	errno = 0;
 	unsigned long long v = strtoull(word, &end, 10);
 	if (!*word || *end || errno || word[0] == '-' || word[0] == '+' || v == 0)
-		return cli_usage("invalid segment id '%s': a number as 'capctl %s' shows it", word,
-		                 CLI_NAME(CLI_CMD_DATA_LIST));
+		return cli_usage(_("invalid segment id '%s': a number as 'capctl %s' shows it"),
+		                 word, CLI_NAME(CLI_CMD_DATA_LIST));
 	*id = v;
 	return 0;
 }
@@ -50,10 +51,20 @@ static void local_stamp(uint64_t usec, uint64_t ref, char *buf, size_t size)
 		strftime(buf, size, "%Y-%m-%d %H:%M:%S", &tm);
 }
 
+/* The columns of data list, each as wide as its header in the person's
+ * language when that is wider. */
+static const struct cli_column segment_cols[] = {
+    {N_("ID"), 17, false, 0},      {N_("Stream"), 15, false, 1}, {N_("From"), 19, false, 1},
+    {N_("To"), 19, false, 1},      {N_("Events"), 9, true, 1},   {N_("Size"), 9, true, 1},
+    {N_("Expires"), 10, false, 2}, {N_("Upload"), 0, false, 2},
+};
+#define N_SEGMENT_COLS ARRAY_SIZE(segment_cols)
+
 static void segment_header(void)
 {
-	say("%-17s %-15s %-19s %-19s %9s %9s  %-10s  %s\n", "ID", "Stream", "From", "To", "Events",
-	    "Size", "Expires", "Upload");
+	int w[N_SEGMENT_COLS];
+	cli_columns_fit(segment_cols, N_SEGMENT_COLS, w);
+	cli_row(segment_cols, w, N_SEGMENT_COLS, NULL);
 }
 
 static enum contract_result segments_read(DBusMessage *reply, uint32_t limit, struct cli_page *pg,
@@ -91,7 +102,7 @@ static void segment_row(const struct cli_page *pg, size_t i, struct json *j, con
 		json_bool(j, r->uploaded);
 		json_object_end(j);
 	} else {
-		char from[32], to[32], ev[32], size[32], exp[32], fate[64];
+		char id[32], from[32], to[32], ev[32], size[32], exp[32], fate[64];
 		struct model_segment ms = {.id = r->id,
 		                           .start = r->start,
 		                           .end = r->end,
@@ -107,15 +118,20 @@ static void segment_row(const struct cli_page *pg, size_t i, struct json *j, con
 		if (r->end)
 			local_stamp(r->end, r->start, to, sizeof to);
 		else
-			snprintf(to, sizeof to, "recording");
+			/* TRANSLATORS: in data list's To column: the segment is still
+			 * being written. */
+			snprintf(to, sizeof to, "%s", _("recording"));
 		human_count(r->events, ev, sizeof ev);
 		human_bytes(r->bytes, size, sizeof size);
 		if (r->expires)
 			format_local_date(r->expires, exp, sizeof exp);
 		else
 			snprintf(exp, sizeof exp, "-");
-		say("%-17" PRIu64 " %-15s %-19s %-19s %9s %9s  %-10s  %s\n", r->id, stream, from,
-		    to, ev, size, exp, fate);
+		snprintf(id, sizeof id, "%" PRIu64, r->id);
+		const char *cells[N_SEGMENT_COLS] = {id, stream, from, to, ev, size, exp, fate};
+		int w[N_SEGMENT_COLS];
+		cli_columns_fit(segment_cols, N_SEGMENT_COLS, w);
+		cli_row(segment_cols, w, N_SEGMENT_COLS, cells);
 	}
 }
 
@@ -144,12 +160,12 @@ int cli_data_list(struct cli *c, char **args, int n_args)
 	if (rc)
 		return rc;
 	if (p.got == 0) {
-		say("No segment is kept yet.\n");
+		say("%s", _("No segment is kept yet.\n"));
 	} else if (p.got < p.total) {
 		char a[32], b[32];
 		human_count(p.got, a, sizeof a);
 		human_count(p.total, b, sizeof b);
-		say("(the newest %s of %s; --limit shows more)\n", a, b);
+		say(_("(the newest %s of %s; --limit shows more)\n"), a, b);
 	}
 	return 0;
 }
@@ -218,7 +234,7 @@ static void show_event(struct show *s, const struct contract_event *ce)
 		local_stamp(e.time, 0, when, sizeof when);
 		snprintf(ms, sizeof ms, ".%03u", (unsigned)(e.time % USEC_PER_SEC / 1000));
 		evtext_detail(&e, what, sizeof what);
-		cli_say_to(s->f, "%s%s  %-14s %s\n", when, ms, e.kind, what);
+		cli_say_to(s->f, "%s%s  %s %s\n", when, ms, cli_cell(e.kind, 14), what);
 	}
 }
 
@@ -291,10 +307,11 @@ int cli_data_show(struct cli *c, char **args, int n_args)
 		local_stamp(s.first_t, 0, from, sizeof from);
 		local_stamp(s.last_t, s.first_t, to, sizeof to);
 		if (s.got)
-			say("Segment %" PRIu64 ": %s, %s event%s from %s to %s\n\n", id, s.stream,
-			    n, plural(s.got), from, to);
+			say(P_("Segment %" PRIu64 ": %s, %s event from %s to %s\n\n",
+			       "Segment %" PRIu64 ": %s, %s events from %s to %s\n\n", s.got),
+			    id, s.stream, n, from, to);
 		else
-			say("Segment %" PRIu64 ": no events\n", id);
+			say(_("Segment %" PRIu64 ": no events\n"), id);
 		fwrite(doc, 1, doc_len, stdout);
 	}
 	free(doc);
@@ -386,16 +403,20 @@ static void delete_report(const struct cli *c, const uint64_t *ids, const bool *
 		json_object_end(&j);
 		json_finish(&j);
 	} else if (deleted == (uint64_t)n_known && n_known) {
-		say("Deleted %" PRIu64 " segment%s.\n", deleted, plural(deleted));
+		say(P_("Deleted %" PRIu64 " segment.\n", "Deleted %" PRIu64 " segments.\n",
+		       deleted),
+		    deleted);
 	} else if (n_known) {
-		say("Deleted %" PRIu64 " of %d segments; the others were not kept any more.\n",
+		say(P_("Deleted %" PRIu64 " of %d segment; the others were not kept any more.\n",
+		       "Deleted %" PRIu64 " of %d segments; the others were not kept any more.\n",
+		       (unsigned long)n_known),
 		    deleted, n_known);
 	}
 	for (int i = 0; i < n; i++)
 		if (!known[i])
-			complain("no segment %" PRIu64
-			         " is kept (capctl %s shows those that are)\n",
-			         ids[i], CLI_NAME(CLI_CMD_DATA_LIST));
+			complain(
+			    _("no segment %" PRIu64 " is kept (capctl %s shows those that are)\n"),
+			    ids[i], CLI_NAME(CLI_CMD_DATA_LIST));
 }
 
 /* Deletes the segments named; an id the agent does not keep is named on
@@ -476,7 +497,7 @@ static int export_run(struct cli *c, struct export *x, int *rc)
 /* What cannot be written to the file the person chose, naming it. */
 static int cannot_write(const struct cli *c, int err)
 {
-	complain("cannot write '%s': %s\n", cli_line(c->opt[CLI_OPT_OUTPUT]), strerror(err));
+	complain(_("cannot write '%s': %s\n"), cli_line(c->opt[CLI_OPT_OUTPUT]), strerror(err));
 	return CLI_USAGE;
 }
 
@@ -489,14 +510,15 @@ static int export_since(const struct cli *c, uint64_t *since)
 		return 0;
 	int r = timearg_parse(word, now_usec(), since);
 	if (r == -ERANGE)
-		return cli_usage("invalid time '%s': a duration must be from 1s to 366 days, a "
-		                 "time from 1970 on",
+		return cli_usage(_("invalid time '%s': a duration must be from 1s to 366 days, a "
+		                   "time from 1970 on"),
 		                 word);
 	if (r < 0)
-		return cli_usage("invalid time '%s': write an ISO 8601 time like "
-		                 "2026-11-29T07:00:00Z or 2026-11-29, or a duration back from now "
-		                 "like 2h or 1h30m",
-		                 word);
+		return cli_usage(
+		    _("invalid time '%s': write an ISO 8601 time like "
+		      "2026-11-29T07:00:00Z or 2026-11-29, or a duration back from now "
+		      "like 2h or 1h30m"),
+		    word);
 	return 0;
 }
 
@@ -510,7 +532,7 @@ static int export_format(const struct cli *c, enum export_format *format)
 			*format = (enum export_format)f;
 	if (!word || strcmp(word, export_format_names[*format]) == 0)
 		return 0;
-	return cli_usage("invalid format '%s': use jsonl or csv", word);
+	return cli_usage(_("invalid format '%s': use jsonl or csv"), word);
 }
 
 /* CSV keeps a text's control characters as they are, where JSON escapes
@@ -580,15 +602,15 @@ static int export_open(const struct cli *c, struct out_file *file, FILE **out)
 	bool force = c->opt[CLI_OPT_FORCE];
 	*out = stdout;
 	if (output && !*output)
-		return cli_usage("-o needs a file name");
+		return cli_usage("%s", _("-o needs a file name"));
 	if (force && !output)
-		return cli_usage("--force goes with -o FILE: it allows replacing FILE");
+		return cli_usage("%s", _("--force goes with -o FILE: it allows replacing FILE"));
 	if (!output)
 		return 0;
 	int r = out_file_open(file, output, force);
 	if (r == -EEXIST)
-		return cli_usage("'%s' exists already: choose another name, or add --force to "
-		                 "replace it",
+		return cli_usage(_("'%s' exists already: choose another name, or add --force to "
+		                   "replace it"),
 		                 output);
 	if (r < 0)
 		return cannot_write(c, -r);
@@ -610,7 +632,7 @@ static int export_all(struct cli *c, FILE *out, uint64_t since, enum export_form
 		complain("%s\n", cli_line(x.error));
 		rc = CLI_UNREACHABLE;
 	} else if (r < 0) {
-		complain("the export failed: %s\n", cli_line(x.error));
+		complain(_("the export failed: %s\n"), cli_line(x.error));
 		rc = CLI_REFUSED;
 	}
 	*events = x.events_written;
@@ -626,8 +648,8 @@ static int export_commit(const struct cli *c, struct out_file *file, uint64_t ev
 	const char *output = c->opt[CLI_OPT_OUTPUT];
 	int r = out_file_commit(file, c->opt[CLI_OPT_FORCE] != NULL);
 	if (r == -EEXIST)
-		return cli_usage("'%s' appeared while the export was written: it is left as it "
-		                 "was; add --force to replace it",
+		return cli_usage(_("'%s' appeared while the export was written: it is left as it "
+		                   "was; add --force to replace it"),
 		                 output);
 	if (r < 0)
 		return cannot_write(c, -r);
@@ -647,8 +669,9 @@ static int export_commit(const struct cli *c, struct out_file *file, uint64_t ev
 		char n[32], sg[32];
 		human_count(events, n, sizeof n);
 		human_count(segs, sg, sizeof sg);
-		say("Exported %s event%s from %s segment%s to %s.\n", n, plural(events), sg,
-		    plural(segs), output);
+		/* TRANSLATORS: followed by "from 3 segments to FILE.\n". */
+		say(P_("Exported %s event ", "Exported %s events ", events), n);
+		say(P_("from %s segment to %s.\n", "from %s segments to %s.\n", segs), sg, output);
 	}
 	return 0;
 }
@@ -668,14 +691,14 @@ int cli_data_export(struct cli *c, char **args, int n_args)
 		return rc;
 	bool shown = out == stdout && format == EXPORT_CSV && isatty(STDOUT_FILENO);
 	if (shown && !(out = safe_lines_open())) {
-		complain("cannot write the export: %s\n", strerror(errno));
+		complain(_("cannot write the export: %s\n"), strerror(errno));
 		return CLI_USAGE;
 	}
 	if (!(rc = cli_connect(c)))
 		rc = export_all(c, out, since, format, &events, &segs);
 	if (!c->opt[CLI_OPT_OUTPUT]) {
 		if (((shown && fclose(out) != 0) || fflush(stdout) != 0) && !rc) {
-			complain("cannot write the export: %s\n", strerror(errno));
+			complain(_("cannot write the export: %s\n"), strerror(errno));
 			rc = CLI_USAGE;
 		}
 		return rc;

@@ -1,8 +1,10 @@
 /* capctl exempt: asking to be exempted from recording, the requests and
  * their status, withdrawing one, and deciding one (administrators). */
 #include "cli/cli-int.h"
+#include "i18n.h"
 #include "model/form.h"
 #include "names.h"
+#include "text/text.h"
 #include "util.h"
 
 #include <stdlib.h>
@@ -16,6 +18,34 @@ static void full_time(uint64_t usec, char *buf, size_t size)
 	struct tm tm;
 	localtime_r(&t, &tm);
 	strftime(buf, size, "%Y-%m-%d %H:%M", &tm);
+}
+
+/* TRANSLATORS: an exemption's status in capctl exempt list. */
+static const char *const status_known[] = {N_("pending"), N_("approved"), N_("denied"),
+                                           N_("withdrawn"), N_("expired")};
+
+/* An exemption's status in the person's words; one this version does not
+ * know (a newer agent's) as the agent sent it. */
+static const char *status_words(const char *status)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(status_known); i++)
+		if (strcmp(status, status_known[i]) == 0)
+			return _(status_known[i]);
+	return status;
+}
+
+/* The status column: as wide as the widest status in the person's
+ * language, at least 9. */
+static int status_width(void)
+{
+	int w = 9;
+	for (size_t i = 0; i < ARRAY_SIZE(status_known); i++) {
+		const char *s = _(status_known[i]);
+		int sw = text_width(s, strlen(s));
+		if (sw > w)
+			w = sw;
+	}
+	return w;
 }
 
 /* {"id": id, "status": status}: what a request, a withdrawal and a
@@ -47,7 +77,7 @@ static int request_needs(const struct cli *c)
 		size_t at = strlen(all);
 		snprintf(all + at, sizeof all - at, "%s%s",
 		         i == 0       ? ""
-		         : i == n - 1 ? " and "
+		         : i == n - 1 ? _(" and ")
 		                      : ", ",
 		         cli_options[o].name);
 		if (missing < 0 && !c->opt[o])
@@ -55,8 +85,8 @@ static int request_needs(const struct cli *c)
 	}
 	if (missing < 0)
 		return 0;
-	return cli_usage("%s needs %s %s (it takes %s)", cmd->name, cli_options[missing].name,
-	                 cli_options[missing].value, all);
+	return cli_usage(_("%s needs %s %s (it takes %s)"), cmd->name, cli_options[missing].name,
+	                 _(cli_options[missing].value), all);
 }
 
 int cli_exempt_request(struct cli *c, char **args, int n_args)
@@ -72,13 +102,13 @@ int cli_exempt_request(struct cli *c, char **args, int n_args)
 	if ((rc = request_needs(c)))
 		return rc;
 	if ((why = form_check_scope(scope)))
-		return cli_usage("invalid scope '%s': %s", scope, why);
+		return cli_usage(_("invalid scope '%s': %s"), scope, why);
 	if ((why = form_check_category(category)))
-		return cli_usage("invalid category '%s': %s", category, why);
+		return cli_usage(_("invalid category '%s': %s"), category, why);
 	if ((why = form_check_days_text(days_text, &days)))
-		return cli_usage("invalid days '%s': %s", days_text, why);
+		return cli_usage(_("invalid days '%s': %s"), days_text, why);
 	if ((why = form_check_reason(reason, buf, sizeof buf)))
-		return cli_usage("invalid reason: %s", why);
+		return cli_usage(_("invalid reason: %s"), why);
 	if ((rc = cli_connect(c)))
 		return rc;
 	dbus_uint32_t d = days;
@@ -96,7 +126,7 @@ int cli_exempt_request(struct cli *c, char **args, int n_args)
 	if (c->json)
 		id_status_json(id, "pending");
 	else
-		say("Requested %s; it waits for a decision.\n", cli_line(id));
+		say(_("Requested %s; it waits for a decision.\n"), cli_line(id));
 	free(id);
 	return 0;
 }
@@ -156,22 +186,26 @@ int cli_exempt_list(struct cli *c, char **args, int n_args)
 		json_object_end(&j);
 		json_finish(&j);
 	} else if (m.n_ex == 0) {
-		say("No exemption requests.\n");
+		say("%s", _("No exemption requests.\n"));
 	} else {
+		int sw = status_width();
 		for (size_t i = 0; i < m.n_ex; i++) {
 			const struct model_exemption *e = &m.ex[i];
 			char asked[32], until[32];
 			full_time(e->created, asked, sizeof asked);
-			say("%-6s %-9s %-15s %-14s asked %s", cli_line(e->id), e->status, e->scope,
-			    e->category, asked);
+			say("%s %s %s %s ", cli_cell(e->id, 6),
+			    cli_cell(status_words(e->status), sw), cli_cell(e->scope, 15),
+			    cli_cell(e->category, 14));
+			/* TRANSLATORS: after an exemption's id, status, scope and category. */
+			say(_("asked %s"), asked);
 			if (e->expires) {
 				full_time(e->expires, until, sizeof until);
-				say(", until %s", until);
+				say(_(", until %s"), until);
 			}
 			say("\n");
 			indented("    ", e->reason);
 			if (*e->note) {
-				say("    Note:\n");
+				say("    %s\n", _("Note:"));
 				indented("    ", e->note);
 			}
 		}
@@ -199,7 +233,7 @@ int cli_exempt_withdraw(struct cli *c, char **args, int n_args)
 	if (c->json)
 		id_status_json(id, "withdrawn");
 	else
-		say("%s withdrawn.\n", id);
+		say(_("%s withdrawn.\n"), id);
 	return 0;
 }
 
@@ -215,11 +249,11 @@ int cli_exempt_decide(struct cli *c, char **args, int n_args)
 	else if (strcmp(verdict, "deny") == 0)
 		approve = FALSE;
 	else
-		return cli_usage("%s: '%s' is neither approve nor deny", c->cmd->name, verdict);
+		return cli_usage(_("%s: '%s' is neither approve nor deny"), c->cmd->name, verdict);
 	if (*note && form_check_reason(note, buf, sizeof buf))
 		return cli_usage(
-		    "invalid note: it must be at most %d bytes of text with no control "
-		    "characters but line breaks",
+		    _("invalid note: it must be at most %d bytes of text with no control "
+		      "characters but line breaks"),
 		    FORM_REASON_MAX);
 	int rc = cli_connect(c);
 	if (rc)
@@ -237,7 +271,9 @@ int cli_exempt_decide(struct cli *c, char **args, int n_args)
 	const char *status = approve ? "approved" : "denied";
 	if (c->json)
 		id_status_json(id, status);
+	else if (approve)
+		say(_("%s approved.\n"), id);
 	else
-		say("%s %s.\n", id, status);
+		say(_("%s denied.\n"), id);
 	return 0;
 }

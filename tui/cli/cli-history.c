@@ -2,6 +2,7 @@
  * privacy notice of the policy in force. history --verify is in
  * cli-verify.c. */
 #include "cli/cli-int.h"
+#include "i18n.h"
 #include "model/summary.h"
 #include "names.h"
 #include "text/human.h"
@@ -52,7 +53,7 @@ static void history_row(const struct cli_page *pg, size_t i, struct json *j, con
 		localtime_r(&tt, &tm);
 		strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
 		user_name(e->uid, who, sizeof who);
-		say("%s  %-26s %-10s %s\n", when, cli_line(e->action), cli_line(who),
+		say("%s  %s %s %s\n", when, cli_cell(e->action, 26), cli_cell(who, 10),
 		    cli_line(e->detail));
 	}
 }
@@ -73,7 +74,7 @@ int cli_history(struct cli *c, char **args, int n_args)
 	    (rc = cli_page_through(c, &p)))
 		return rc;
 	if (!c->json && p.got == 0)
-		say("Nothing logged yet.\n");
+		say("%s", _("Nothing logged yet.\n"));
 	return 0;
 }
 
@@ -92,9 +93,9 @@ void cli_print_notice(const struct model_notice *n)
 	summary_notice_parts(n, parts);
 	bool any = false;
 	if (n->version && *n->version)
-		say("Privacy notice, version %s\n", cli_line(n->version));
+		say(_("Privacy notice, version %s\n"), cli_line(n->version));
 	else
-		say("Privacy notice\n");
+		say("%s", _("Privacy notice\n"));
 	for (size_t i = 0; i < ARRAY_SIZE(parts); i++) {
 		if (!parts[i].text || !*parts[i].text)
 			continue;
@@ -103,7 +104,7 @@ void cli_print_notice(const struct model_notice *n)
 		wrapped(parts[i].text, 76);
 	}
 	if (!any)
-		say("\nThe policy in force has no privacy notice.\n");
+		say("\n%s", _("The policy in force has no privacy notice.\n"));
 }
 
 int cli_notice(struct cli *c, char **args, int n_args)

@@ -134,12 +134,34 @@ struct cli {
  * obeyed. JSON output has its own escaping (text/json.h). */
 
 void cli_say_to(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* "capctl: " and the message, on stderr. */
+void cli_complain(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 #define say(...) cli_say_to(stdout, __VA_ARGS__)
-#define complain(...) cli_say_to(stderr, "capctl: " __VA_ARGS__)
+#define complain(...) cli_complain(__VA_ARGS__)
 
 /* s made safe as one line, for a field of a line of output: valid until
  * 16 further calls (enough for the fields of one line). */
 const char *cli_line(const char *s);
+/* The same, padded with spaces to cols display columns: after s, or
+ * before it when cols is negative (figures); never cut. printf's %-9s
+ * pads by bytes, which misaligns "Größe". Takes two of cli_line's 16. */
+const char *cli_cell(const char *s, int cols);
+
+/* A column of a plain-text table: its header (an N_() string, translated
+ * where shown), the least width, whether it is right-aligned (figures)
+ * and the spaces before it. */
+struct cli_column {
+	const char *head;
+	int min;
+	bool right;
+	int gap;
+};
+/* The width of each of cols[n] into w[]: the least, or its translated
+ * header's display width when that is wider. */
+void cli_columns_fit(const struct cli_column *cols, size_t n, int *w);
+/* One line of the table, cells[n] in the widths w[] (the last one not
+ * padded); the header when cells is NULL. */
+void cli_row(const struct cli_column *cols, const int *w, size_t n, const char *const *cells);
 
 /* Prints the usage error on stderr with the pointer to --help; returns
  * CLI_USAGE. */

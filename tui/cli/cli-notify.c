@@ -6,6 +6,7 @@
 #include "bus.h"
 #include "cli/cli-int.h"
 #include "client.h"
+#include "i18n.h"
 #include "loop.h"
 #include "text/human.h"
 #include "text/safe.h"
@@ -38,21 +39,31 @@ enum note {
 
 /* Every word a notification says: summary and body, each a format whose
  * %s are filled in from the agent's values (made safe, then escaped for
- * the markup notification servers render). */
+ * the markup notification servers render). The desktop gets them in the
+ * person's language, --json in English. */
 static const struct {
 	const char *summary, *body;
 } notes[N_NOTES] = {
-    [NOTE_PAUSE_ENDED] = {"Pause ended", "Recording has resumed."},
-    [NOTE_PAUSE_ENDED_NOT_RECORDING] = {"Pause ended", "Recording has not resumed: %s."},
-    [NOTE_PAUSE_ENDS_SOON] = {"Pause ends soon", "Recording resumes in %s."},
-    [NOTE_STREAM_STOPPED] = {"Recording of %s stopped",
-                             "Exemption %s (%s) was approved; it lasts until %s."},
-    [NOTE_STREAM_STARTED] = {"Recording of %s started", "Exemption %s %s."},
-    [NOTE_POLICY_WAITS] = {"A policy change waits for you",
-                           "The policy now keeps more than you acknowledged; that waits until "
-                           "you acknowledge it (capctl changes, capctl acknowledge)."},
-    [NOTE_UPLOAD_CAP] = {"Uploads deferred",
-                         "Today's upload cap of %s is reached; uploads resume tomorrow."},
+    [NOTE_PAUSE_ENDED] = {N_("Pause ended"), N_("Recording has resumed.")},
+    /* TRANSLATORS: %s is the agent's reason, such as "no input source". */
+    [NOTE_PAUSE_ENDED_NOT_RECORDING] = {N_("Pause ended"), N_("Recording has not resumed: %s.")},
+    /* TRANSLATORS: %s is a length of time: "2 min". */
+    [NOTE_PAUSE_ENDS_SOON] = {N_("Pause ends soon"), N_("Recording resumes in %s.")},
+    /* TRANSLATORS: %s is a stream id (keyboard) or "all streams". */
+    [NOTE_STREAM_STOPPED] = {N_("Recording of %s stopped"),
+                             /* TRANSLATORS: the exemption's id, its category (an
+                              * id such as medical) and when it ends. */
+                             N_("Exemption %s (%s) was approved; it lasts until %s.")},
+    /* TRANSLATORS: %s is a stream id (keyboard) or "all streams". */
+    [NOTE_STREAM_STARTED] = {N_("Recording of %s started"),
+                             /* TRANSLATORS: the exemption's id, then "expired",
+                              * "was withdrawn" or "ended". */
+                             N_("Exemption %s %s.")},
+    [NOTE_POLICY_WAITS] = {N_("A policy change waits for you"),
+                           N_("The policy now keeps more than you acknowledged; that waits "
+                              "until you acknowledge it (capctl changes, capctl acknowledge).")},
+    [NOTE_UPLOAD_CAP] = {N_("Uploads deferred"),
+                         N_("Today's upload cap of %s is reached; uploads resume tomorrow.")},
 };
 
 struct known_exemption {
@@ -120,7 +131,7 @@ static void on_notified(DBusMessage *reply, void *data)
 	if (!dbus_message_get_args(reply, &err, DBUS_TYPE_STRING, &msg, DBUS_TYPE_INVALID))
 		msg = "";
 	dbus_error_free(&err);
-	complain("the notification service refused a notification: %s: %s\n",
+	complain(_("the notification service refused a notification: %s: %s\n"),
 	         cli_line(dbus_message_get_error_name(reply)), cli_line(msg));
 }
 
@@ -139,26 +150,42 @@ static void print_note(const char *summary, const char *body)
 	fflush(stdout);
 }
 
-/* The fields are the %s of the note's summary first, then of its body. */
-static void send_note(struct notifier *n, enum note which, ...)
+/* The note's summary (body false) or body with its fields f[], made safe
+ * and escaped; heap. */
+static char *note_text(enum note which, bool body, bool translate, const char *const f[4])
 {
-	const char *f[4] = {NULL};
-	va_list ap;
-	va_start(ap, which);
-	for (size_t i = 0; i < 4; i++)
-		f[i] = va_arg(ap, const char *);
-	va_end(ap);
-	size_t in_summary = strstr(notes[which].summary, "%s") ? 1 : 0;
+	const char *fmt = body ? notes[which].body : notes[which].summary;
+	size_t at = body && strstr(notes[which].summary, "%s") ? 1 : 0;
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
-	char *s = xasprintf(notes[which].summary, f[0]);
-	char *b = xasprintf(notes[which].body, f[in_summary], f[in_summary + 1], f[in_summary + 2]);
+	char *s = xasprintf(translate ? _(fmt) : fmt, f[at], f[at + 1], f[at + 2]);
 #pragma GCC diagnostic pop
-	char *summary = markup_safe(s), *body = markup_safe(b);
+	char *out = markup_safe(s);
 	free(s);
-	free(b);
-	if (n->c->json)
-		print_note(summary, body);
+	return out;
+}
+
+/* The fields are the %s of the note's summary first, then of its body;
+ * those named in words (NOTE_WORD(i) for field i) are phrases of this
+ * file (N_()), said in the person's language with the rest. */
+#define NOTE_WORD(i) (1u << (i))
+static void send_note(struct notifier *n, enum note which, unsigned words, ...)
+{
+	const char *f[4] = {NULL}, *tr[4];
+	va_list ap;
+	va_start(ap, words);
+	for (size_t i = 0; i < 4; i++) {
+		f[i] = va_arg(ap, const char *);
+		tr[i] = f[i] && (words >> i & 1u) ? _(f[i]) : f[i];
+	}
+	va_end(ap);
+	if (n->c->json) {
+		char *s = note_text(which, false, false, f), *b = note_text(which, true, false, f);
+		print_note(s, b);
+		free(s);
+		free(b);
+	}
+	char *summary = note_text(which, false, true, tr), *body = note_text(which, true, true, tr);
 	DBusMessage *m =
 	    dbus_message_new_method_call(NOTIFY_NAME, NOTIFY_PATH, NOTIFY_NAME, "Notify");
 	if (!m)
@@ -180,7 +207,7 @@ static void send_note(struct notifier *n, enum note which, ...)
 	dict_close(&it, &sub);
 	dbus_message_iter_append_basic(&it, DBUS_TYPE_INT32, &expire);
 	if (!bus_call_async(n->session, m, NOTIFY_TIMEOUT_MS, on_notified, NULL, NULL))
-		complain("could not send a notification on the session bus\n");
+		complain("%s", _("could not send a notification on the session bus\n"));
 	dbus_message_unref(m);
 	free(summary);
 	free(body);
@@ -190,7 +217,13 @@ static void send_note(struct notifier *n, enum note which, ...)
 
 static const char *scope_words(const char *scope)
 {
-	return strcmp(scope, "all") == 0 ? "all streams" : scope;
+	return strcmp(scope, "all") == 0 ? N_("all streams") : scope;
+}
+
+/* NOTE_WORD(0) for send_note when scope_words(scope) is a phrase. */
+static unsigned scope_word_bit(const char *scope)
+{
+	return strcmp(scope, "all") == 0 ? NOTE_WORD(0) : 0;
 }
 
 static void reminder_rearm(struct notifier *n)
@@ -211,7 +244,7 @@ static void on_soon(struct loop_timer *t, void *data)
 	if (n->state != CONTRACT_STATE_PAUSED)
 		return;
 	human_minutes(n->before, len, sizeof len);
-	send_note(n, NOTE_PAUSE_ENDS_SOON, len, NULL, NULL, NULL);
+	send_note(n, NOTE_PAUSE_ENDS_SOON, 0, len, NULL, NULL, NULL);
 }
 
 static void exemptions_free(struct known_exemption *ex, size_t n)
@@ -236,11 +269,11 @@ static const char *ended_words(enum contract_status s)
 {
 	switch (s) {
 	case CONTRACT_STATUS_EXPIRED:
-		return "expired";
+		return N_("expired");
 	case CONTRACT_STATUS_WITHDRAWN:
-		return "was withdrawn";
+		return N_("was withdrawn");
 	default:
-		return "ended";
+		return N_("ended");
 	}
 }
 
@@ -248,7 +281,8 @@ static void exemption_stopped(struct notifier *n, const struct contract_exemptio
 {
 	char until[32];
 	format_local_end(e->expires, now_usec(), until, sizeof until);
-	send_note(n, NOTE_STREAM_STOPPED, scope_words(e->scope), e->id, e->category, until);
+	send_note(n, NOTE_STREAM_STOPPED, scope_word_bit(e->scope), scope_words(e->scope), e->id,
+	          e->category, until);
 }
 
 /* Compares the new list with the old: an exemption that became approved
@@ -264,16 +298,17 @@ static void exemptions_update(struct notifier *n, const struct contract_exemptio
 		if (is && !was)
 			exemption_stopped(n, &e[i]);
 		else if (was && !is)
-			send_note(n, NOTE_STREAM_STARTED, scope_words(e[i].scope), e[i].id,
-			          ended_words(e[i].status), NULL);
+			send_note(n, NOTE_STREAM_STARTED, scope_word_bit(e[i].scope) | NOTE_WORD(2),
+			          scope_words(e[i].scope), e[i].id, ended_words(e[i].status), NULL);
 	}
 	for (size_t i = 0; notify && i < n->n_ex; i++) {
 		bool gone = true;
 		for (size_t j = 0; gone && j < k; j++)
 			gone = strcmp(e[j].id, n->ex[i].id) != 0;
 		if (gone && n->ex[i].status == CONTRACT_STATUS_APPROVED)
-			send_note(n, NOTE_STREAM_STARTED, scope_words(n->ex[i].scope), n->ex[i].id,
-			          "ended", NULL);
+			send_note(n, NOTE_STREAM_STARTED,
+			          scope_word_bit(n->ex[i].scope) | NOTE_WORD(2),
+			          scope_words(n->ex[i].scope), n->ex[i].id, N_("ended"), NULL);
 	}
 	exemptions_free(n->ex, n->n_ex);
 	n->ex = k ? xcalloc(k, sizeof *n->ex) : NULL;
@@ -294,9 +329,9 @@ static void state_update(struct notifier *n, const struct contract_props *p, boo
 	if (!notify || old != CONTRACT_STATE_PAUSED || p->state == CONTRACT_STATE_PAUSED)
 		return;
 	if (p->state == CONTRACT_STATE_COLLECTING)
-		send_note(n, NOTE_PAUSE_ENDED, NULL, NULL, NULL, NULL);
+		send_note(n, NOTE_PAUSE_ENDED, 0, NULL, NULL, NULL, NULL);
 	else
-		send_note(n, NOTE_PAUSE_ENDED_NOT_RECORDING, n->reason, NULL, NULL, NULL);
+		send_note(n, NOTE_PAUSE_ENDED_NOT_RECORDING, 0, n->reason, NULL, NULL, NULL);
 }
 
 static void upload_update(struct notifier *n, const struct contract_upload *u, bool notify)
@@ -311,7 +346,7 @@ static void upload_update(struct notifier *n, const struct contract_upload *u, b
 	if (notify && !was && strcmp(u->deferred, "cap-reached") == 0) {
 		char cap[32];
 		human_bytes(n->daily_cap, cap, sizeof cap);
-		send_note(n, NOTE_UPLOAD_CAP, cap, NULL, NULL, NULL);
+		send_note(n, NOTE_UPLOAD_CAP, 0, cap, NULL, NULL, NULL);
 	}
 	free(n->deferred);
 	n->deferred = xstrdup(u->deferred);
@@ -337,7 +372,7 @@ static void apply(struct notifier *n, const struct contract_props *p, bool notif
 	    contract_key_present(CONTRACT_PROP_CONSENT, p->consent.has,
 	                         offsetof(struct contract_consent, waiting))) {
 		if (notify && !n->waiting && p->consent.waiting)
-			send_note(n, NOTE_POLICY_WAITS, NULL, NULL, NULL, NULL);
+			send_note(n, NOTE_POLICY_WAITS, 0, NULL, NULL, NULL, NULL);
 		n->waiting = p->consent.waiting;
 	}
 	if (HAS(p, CONTRACT_PROP_UPLOAD))
@@ -356,7 +391,7 @@ struct pending {
 static void say_fault(enum contract_result r, struct contract_fault *f)
 {
 	if (r == CONTRACT_REFUSED)
-		complain("the capture agent refused to be read: %s: %s\n", cli_line(f->name),
+		complain(_("the capture agent refused to be read: %s: %s\n"), cli_line(f->name),
 		         cli_line(f->message));
 	else
 		complain("%s\n", cli_line(f->message));
@@ -391,7 +426,7 @@ static void ask(struct notifier *n, enum contract_prop prop)
 	                ? client_get_all(n->client, on_props, q, free)
 	                : client_get(n->client, contract_prop_name(prop), on_props, q, free);
 	if (!sent)
-		complain("could not ask the capture agent for its properties\n");
+		complain("%s", _("could not ask the capture agent for its properties\n"));
 }
 
 static void on_owner(const char *owner, void *data)
@@ -432,7 +467,7 @@ static void on_changed(DBusMessage *sig, void *data)
 static void on_disconnected(void *data)
 {
 	struct notifier *n = data;
-	complain("the bus the capture agent is on went away\n");
+	complain("%s", _("the bus the capture agent is on went away\n"));
 	loop_quit(n->loop, CLI_UNREACHABLE);
 }
 
@@ -458,17 +493,17 @@ static int open_session(struct notifier *n)
 	n->session = bus_open(false, &err);
 	if (!n->session) {
 		complain(
-		    "cannot reach the session bus for desktop notifications (%s)\n",
-		    cli_line(err.message ? err.message : "DBUS_SESSION_BUS_ADDRESS is not set"));
+		    _("cannot reach the session bus for desktop notifications (%s)\n"),
+		    cli_line(err.message ? err.message : _("DBUS_SESSION_BUS_ADDRESS is not set")));
 		dbus_error_free(&err);
 		return CLI_UNREACHABLE;
 	}
 	int r = bus_own_name(n->session, NOTIFIER_NAME, &err);
 	if (r == -EEXIST)
-		say("capctl notify runs already in this session.\n");
+		say("%s", _("capctl notify runs already in this session.\n"));
 	else if (r < 0)
-		complain("cannot own %s on the session bus (%s)\n", NOTIFIER_NAME,
-		         cli_line(err.message ? err.message : "no reason given"));
+		complain(_("cannot own %s on the session bus (%s)\n"), NOTIFIER_NAME,
+		         cli_line(err.message ? err.message : _("no reason given")));
 	dbus_error_free(&err);
 	if (r == 0)
 		return 0;

@@ -1,6 +1,7 @@
 /* capctl pause, resume, toggle and forget: the requests that stop, start
  * and erase recording. */
 #include "cli/cli-int.h"
+#include "i18n.h"
 #include "names.h"
 #include "text/human.h"
 #include "util.h"
@@ -50,7 +51,7 @@ static int do_pause(struct cli *c, const char *word, const char *action_key)
 		char when[32], len[32];
 		cli_when_text(until, when, sizeof when);
 		human_minutes(seconds, len, sizeof len);
-		say("Paused until %s (%s).\n", when, len);
+		say(_("Paused until %s (%s).\n"), when, len);
 	}
 	return 0;
 }
@@ -84,7 +85,8 @@ static int do_resume(struct cli *c, const char *action_key)
 		json_object_end(&j);
 		json_finish(&j);
 	} else {
-		say("Resumed. Now ");
+		/* TRANSLATORS: followed by the state and why: "collecting: ...". */
+		say("%s", _("Resumed. Now "));
 		cli_print_state(c, &m);
 	}
 	model_fini(&m);
@@ -155,10 +157,11 @@ int cli_forget(struct cli *c, char **args, int n_args)
 		human_minutes(seconds, len, sizeof len);
 		human_count(removed, n, sizeof n);
 		if (removed)
-			say("Forgot %s event%s recorded in the last %s.\n", n, plural(removed),
-			    len);
+			say(P_("Forgot %s event recorded in the last %s.\n",
+			       "Forgot %s events recorded in the last %s.\n", removed),
+			    n, len);
 		else
-			say("Nothing was kept from the last %s.\n", len);
+			say(_("Nothing was kept from the last %s.\n"), len);
 	}
 	return 0;
 }

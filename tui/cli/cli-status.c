@@ -1,6 +1,7 @@
 /* capctl status: the state, the pause, the streams and what it all costs,
  * as a table for a person or the properties as JSON. */
 #include "cli/cli-int.h"
+#include "i18n.h"
 #include "model/summary.h"
 #include "text/human.h"
 #include "text/strip.h"
@@ -27,12 +28,26 @@ static const char *state_color(const char *state)
 	return "\033[1m";
 }
 
+/* The state in the person's words; one this version does not know (a
+ * newer agent's) as the agent sent it. */
+static const char *state_words(const char *state)
+{
+	/* TRANSLATORS: the agent's state, as capctl status begins:
+	 * "collecting: <the agent's reason>". */
+	static const char *const known[] = {N_("collecting"), N_("paused"), N_("exempt"),
+	                                    N_("suspended"),  N_("idle"),   N_("unknown")};
+	for (size_t i = 0; i < ARRAY_SIZE(known); i++)
+		if (strcmp(state, known[i]) == 0)
+			return _(known[i]);
+	return state;
+}
+
 void cli_print_state(const struct cli *c, const struct model *m)
 {
 	const char *state = m->state ? m->state : "unknown";
 	if (c->color)
 		fputs(state_color(state), stdout);
-	say("%s", cli_line(state));
+	say("%s", cli_line(state_words(state)));
 	if (c->color)
 		fputs("\033[0m", stdout);
 	say(": %s\n", cli_line(m->state_reason));
@@ -87,7 +102,7 @@ static int load_today(struct cli *c, uint64_t now, struct strip_day *d, struct c
 /* The strip as the console's Overview draws it, in plain text across the
  * terminal. */
 static void print_today(const struct cli *c, const struct strip_day *d,
-                        const struct contract_activity *a, uint64_t now)
+                        const struct contract_activity *a, uint64_t now, int lw)
 {
 	struct strip_cell cell[STRIP_MAX_CELLS];
 	char buf[STRIP_MAX_CELLS * 3 + 1];
@@ -95,17 +110,18 @@ static void print_today(const struct cli *c, const struct strip_day *d,
 	int cols = 80;
 	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
 		cols = ws.ws_col;
-	size_t n = strip_cells(d, a->rows, a->n, now, cols > 11 ? (size_t)(cols - 11) : 0, cell);
+	size_t n =
+	    strip_cells(d, a->rows, a->n, now, cols > lw + 2 ? (size_t)(cols - lw - 2) : 0, cell);
 	if (!n)
 		return;
 	strip_text(cell, n, c->utf8, buf, sizeof buf);
 	size_t len = strlen(buf);
 	while (len && buf[len - 1] == ' ')
 		buf[--len] = '\0';
-	say("\n%-9s %s\n", "Today", buf);
+	say("\n%s %s\n", cli_cell(_("Today"), lw), buf);
 	strip_hours(n, buf, sizeof buf);
-	say("%-9s %s\n", "", buf);
-	say("%-9s %s\n", "", strip_legend(c->utf8));
+	say("%*s %s\n", lw, "", buf);
+	say("%*s %s\n", lw, "", strip_legend(c->utf8));
 }
 
 static void json_activity(struct json *j, const struct contract_activity *a)
@@ -183,6 +199,77 @@ static void status_json(const struct model *m, const struct contract_props *p,
 	json_finish(&j);
 }
 
+/* The streams as a table whose description column is as wide as its
+ * widest entry (in a pipe nothing is cut), every column as wide as its
+ * header in the person's language. */
+static void streams_table(const struct model *m)
+{
+	struct cli_column cols[] = {
+	    {N_("Stream"), 15, false, 0}, {N_("Now"), 4, false, 1},
+	    {N_("Level"), 9, false, 1},   {N_("What is kept"), 0, false, 1},
+	    {N_("Events"), 10, true, 1},  {N_("Stored"), 9, true, 1},
+	};
+	int w[ARRAY_SIZE(cols)];
+	for (size_t i = 0; i < m->n_streams; i++) {
+		const char *d = m->streams[i].description;
+		int dw = text_width(d, strlen(d));
+		if (dw > cols[3].min)
+			cols[3].min = dw;
+	}
+	cli_columns_fit(cols, ARRAY_SIZE(cols), w);
+	say("\n");
+	cli_row(cols, w, ARRAY_SIZE(cols), NULL);
+	for (size_t i = 0; i < m->n_streams; i++) {
+		const struct model_stream *s = &m->streams[i];
+		char ev[32], size[32];
+		human_count(s->events, ev, sizeof ev);
+		human_bytes(s->bytes, size, sizeof size);
+		const char *cells[] = {s->id,       s->recording ? _("yes") : _("no"),
+		                       s->fidelity, s->description,
+		                       ev,          size};
+		cli_row(cols, w, ARRAY_SIZE(cols), cells);
+	}
+}
+
+/* The width of the labels before the summary's lines, "Paused" and
+ * "Today": the widest of them in the person's language, at least 9. */
+static int label_width(const struct model *m, uint64_t now, bool utf8)
+{
+	struct summary_line lines[SUMMARY_MAX_LINES];
+	int n = summary_all(m, now, utf8, true, lines), lw = 9;
+	const char *own[] = {_("Paused"), _("Today")};
+	for (int i = 0; i < n + (int)ARRAY_SIZE(own); i++) {
+		const char *l = i < n ? lines[i].label : own[i - n];
+		int w = text_width(l, strlen(l));
+		if (w > lw)
+			lw = w;
+	}
+	return lw;
+}
+
+/* capctl status for a person: the state, the pause, the streams and the
+ * summary's lines under their labels; returns the labels' width. */
+static int status_text(const struct cli *c, const struct model *m, uint64_t now)
+{
+	char a[32], b[32];
+	int lw = label_width(m, now, c->utf8);
+	cli_print_state(c, m);
+	if (model_state(m) == MODEL_STATE_PAUSED && m->paused_until) {
+		cli_when_text(m->paused_until, a, sizeof a);
+		human_countdown(model_pause_left(m, now), b, sizeof b);
+		say("%s ", cli_cell(_("Paused"), lw));
+		/* TRANSLATORS: after "Paused" in capctl status: "until 10:15 (12:34 left)". */
+		say(_("until %s (%s left)\n"), a, b);
+	}
+	streams_table(m);
+	say("\n");
+	struct summary_line lines[SUMMARY_MAX_LINES];
+	int n = summary_all(m, now, c->utf8, true, lines);
+	for (int i = 0; i < n; i++)
+		say("%s %s\n", cli_cell(lines[i].label, lw), cli_line(lines[i].text));
+	return lw;
+}
+
 int cli_status(struct cli *c, char **args, int n_args)
 {
 	(void)args;
@@ -201,39 +288,9 @@ int cli_status(struct cli *c, char **args, int n_args)
 	if (c->json) {
 		status_json(&m, &p, &act, now);
 	} else {
-		char a[32], b[32];
-		cli_print_state(c, &m);
-		if (model_state(&m) == MODEL_STATE_PAUSED && m.paused_until) {
-			cli_when_text(m.paused_until, a, sizeof a);
-			human_countdown(model_pause_left(&m, now), b, sizeof b);
-			say("%-9s until %s (%s left)\n", "Paused", a, b);
-		}
-		/* A table whose description column is as wide as its widest
-		 * entry: in a pipe nothing is cut. */
-		int dw = (int)strlen("What is kept");
-		for (size_t i = 0; i < m.n_streams; i++) {
-			int w =
-			    text_width(m.streams[i].description, strlen(m.streams[i].description));
-			if (w > dw)
-				dw = w;
-		}
-		say("\n%-15s %-4s %-9s %-*s %10s %9s\n", "Stream", "Now", "Level", dw,
-		    "What is kept", "Events", "Stored");
-		for (size_t i = 0; i < m.n_streams; i++) {
-			const struct model_stream *s = &m.streams[i];
-			int pad = dw - text_width(s->description, strlen(s->description));
-			human_count(s->events, a, sizeof a);
-			human_bytes(s->bytes, b, sizeof b);
-			say("%-15s %-4s %-9s %s%*s %10s %9s\n", s->id, s->recording ? "yes" : "no",
-			    s->fidelity, cli_line(s->description), pad, "", a, b);
-		}
-		say("\n");
-		struct summary_line lines[SUMMARY_MAX_LINES];
-		int n = summary_all(&m, now, c->utf8, true, lines);
-		for (int i = 0; i < n; i++)
-			say("%-9s %s\n", lines[i].label, cli_line(lines[i].text));
+		int lw = status_text(c, &m, now);
 		if (today)
-			print_today(c, &day, &act, now);
+			print_today(c, &day, &act, now, lw);
 	}
 out:
 	contract_activity_fini(&act);

@@ -3,6 +3,7 @@
  * entry this user found intact last time (model/verify.h), which is kept
  * when the check passes. */
 #include "cli/cli-int.h"
+#include "i18n.h"
 #include "model/verify.h"
 #include "names.h"
 #include "util.h"
@@ -70,7 +71,7 @@ static int verify_fetch(struct cli *c, struct verify *v, const struct verify_see
 		if (r <= 0)
 			return -r;
 	}
-	complain("History kept growing while it was read, %d times; try again\n", VERIFY_TRIES);
+	complain(_("History kept growing while it was read, %d times; try again\n"), VERIFY_TRIES);
 	return CLI_REFUSED;
 }
 
@@ -125,16 +126,17 @@ int cli_history_verify(struct cli *c)
 	struct verify v;
 	char *why = NULL, sentence[2048];
 	if (c->opt[CLI_OPT_LIMIT])
-		return cli_usage("--verify checks the whole History; it takes no --limit");
+		return cli_usage("%s", _("--verify checks the whole History; it takes no --limit"));
 	char *path = verify_seen_path();
 	if (!path) {
-		complain("neither XDG_STATE_HOME nor HOME is set, so there is nowhere to keep "
-		         "what you saw\n");
+		complain("%s",
+		         _("neither XDG_STATE_HOME nor HOME is set, so there is nowhere to keep "
+		           "what you saw\n"));
 		return CLI_USAGE;
 	}
 	if (verify_seen_load(path, bus, &seen, &why) < 0) {
-		complain("cannot compare with what you saw last time: %s (remove the file to "
-		         "start again)\n",
+		complain(_("cannot compare with what you saw last time: %s (remove the file to "
+		           "start again)\n"),
 		         cli_line(why));
 		free(why);
 		free(path);
@@ -152,12 +154,12 @@ int cli_history_verify(struct cli *c)
 		else if (v.fault == VERIFY_OK)
 			say("%s.\n", sentence);
 		else
-			say("History check failed: %s.\n", sentence);
+			say(_("History check failed: %s.\n"), sentence);
 		rc = v.fault == VERIFY_OK ? CLI_OK : CLI_REFUSED;
 	}
 	struct verify_seen newest = verify_newest(&v, now_usec());
 	if (rc == CLI_OK && newest.have && verify_seen_store(path, bus, &newest, &why) < 0) {
-		complain("%s, so the next check cannot compare with this one\n", cli_line(why));
+		complain(_("%s, so the next check cannot compare with this one\n"), cli_line(why));
 		free(why);
 	}
 	verify_fini(&v);

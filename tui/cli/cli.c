@@ -6,9 +6,11 @@
 #include "cli/cli-int.h"
 #include "client.h"
 #include "console/console.h"
+#include "i18n.h"
 #include "names.h"
 #include "text/duration.h"
 #include "text/safe.h"
+#include "text/text.h"
 #include "util.h"
 
 #include <errno.h>
@@ -51,6 +53,48 @@ const char *cli_line(const char *s)
 	return *slot;
 }
 
+const char *cli_cell(const char *s, int cols)
+{
+	const char *safe = cli_line(s);
+	bool right = cols < 0;
+	int want = right ? -cols : cols, pad = want - text_width(safe, strlen(safe));
+	if (pad <= 0)
+		return safe;
+	char *cell = right ? xasprintf("%*s%s", pad, "", safe) : xasprintf("%s%*s", safe, pad, "");
+	const char *shown = cli_line(cell);
+	free(cell);
+	return shown;
+}
+
+void cli_columns_fit(const struct cli_column *cols, size_t n, int *w)
+{
+	for (size_t i = 0; i < n; i++) {
+		const char *head = _(cols[i].head);
+		int hw = text_width(head, strlen(head));
+		w[i] = hw > cols[i].min ? hw : cols[i].min;
+	}
+}
+
+void cli_row(const struct cli_column *cols, const int *w, size_t n, const char *const *cells)
+{
+	for (size_t i = 0; i < n; i++) {
+		const char *cell = cells ? cells[i] : _(cols[i].head);
+		int width = i + 1 == n && !cols[i].right ? 0 : w[i];
+		say("%*s%s", i ? cols[i].gap : 0, "",
+		    cli_cell(cell, cols[i].right ? -width : width));
+	}
+	say("\n");
+}
+
+void cli_complain(const char *fmt, ...)
+{
+	va_list ap;
+	fputs("capctl: ", stderr);
+	va_start(ap, fmt);
+	vsay_to(stderr, fmt, ap);
+	va_end(ap);
+}
+
 int cli_usage(const char *fmt, ...)
 {
 	va_list ap;
@@ -58,26 +102,29 @@ int cli_usage(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsay_to(stderr, fmt, ap);
 	va_end(ap);
-	fputs("\nTry 'capctl --help' for more information.\n", stderr);
+	fputs("\n", stderr);
+	fputs(_("Try 'capctl --help' for more information.\n"), stderr);
 	return CLI_USAGE;
 }
 
 /* ---- parsing ---- */
 
+/* TRANSLATORS: the values in capitals are the words of the help's
+ * synopses ("--since TIME"). */
 const struct cli_option cli_options[CLI_N_OPTS] = {
-    [CLI_OPT_SCOPE] = {"--scope", NULL, "SCOPE"},
-    [CLI_OPT_CATEGORY] = {"--category", NULL, "CATEGORY"},
-    [CLI_OPT_DAYS] = {"--days", NULL, "N"},
-    [CLI_OPT_REASON] = {"--reason", NULL, "TEXT"},
-    [CLI_OPT_NOTE] = {"--note", NULL, "TEXT"},
-    [CLI_OPT_LIMIT] = {"--limit", NULL, "N"},
-    [CLI_OPT_SINCE] = {"--since", NULL, "TIME"},
-    [CLI_OPT_OUTPUT] = {"-o", "--output", "FILE"},
+    [CLI_OPT_SCOPE] = {"--scope", NULL, N_("SCOPE")},
+    [CLI_OPT_CATEGORY] = {"--category", NULL, N_("CATEGORY")},
+    [CLI_OPT_DAYS] = {"--days", NULL, N_("N")},
+    [CLI_OPT_REASON] = {"--reason", NULL, N_("TEXT")},
+    [CLI_OPT_NOTE] = {"--note", NULL, N_("TEXT")},
+    [CLI_OPT_LIMIT] = {"--limit", NULL, N_("N")},
+    [CLI_OPT_SINCE] = {"--since", NULL, N_("TIME")},
+    [CLI_OPT_OUTPUT] = {"-o", "--output", N_("FILE")},
     [CLI_OPT_FORCE] = {"--force", NULL, NULL},
     [CLI_OPT_VERIFY] = {"--verify", NULL, NULL},
     [CLI_OPT_YES] = {"--yes", NULL, NULL},
-    [CLI_OPT_FORMAT] = {"--format", NULL, "FORMAT"},
-    [CLI_OPT_BEFORE] = {"--before", NULL, "DURATION"},
+    [CLI_OPT_FORMAT] = {"--format", NULL, N_("FORMAT")},
+    [CLI_OPT_BEFORE] = {"--before", NULL, N_("DURATION")},
 };
 
 const struct cli_option cli_common[CLI_N_COMMON] = {
@@ -140,9 +187,9 @@ static int command_option(struct cli *c, int argc, char **argv, int *i)
 			r = option_value(argc, argv, i, name = o->alias, &c->opt[k]);
 	}
 	if (r < 0)
-		return cli_usage("option '%s' needs a value", name);
+		return cli_usage(_("option '%s' needs a value"), name);
 	if (r == 0)
-		return cli_usage("unknown option '%s'", argv[*i]);
+		return cli_usage(_("unknown option '%s'"), argv[*i]);
 	return 0;
 }
 
@@ -169,7 +216,8 @@ static int parse(struct cli *c, int argc, char **argv)
 			int bus =
 			    k == CLI_COMMON_SYSTEM ? SETTINGS_BUS_SYSTEM : SETTINGS_BUS_SESSION;
 			if (c->bus >= 0 && c->bus != bus)
-				return cli_usage("--session and --system cannot be used together");
+				return cli_usage(
+				    "%s", _("--session and --system cannot be used together"));
 			c->bus = bus;
 		} else if (k == CLI_COMMON_JSON) {
 			c->json = true;
@@ -201,18 +249,20 @@ static int only_options(const struct cli *c, const struct cli_command *cmd)
 {
 	for (int k = 0; k < CLI_N_OPTS; k++)
 		if (c->opt[k] && !takes(cmd, (enum cli_opt)k))
-			return cli_usage("%s does not take %s", cmd ? cmd->name : "the console",
-			                 cli_options[k].name);
+			return cmd ? cli_usage(_("%s does not take %s"), cmd->name,
+			                       cli_options[k].name)
+			           : cli_usage(_("the console does not take %s"),
+			                       cli_options[k].name);
 	return 0;
 }
 
 static int arg_count(const struct cli_command *cmd, char **args, int n)
 {
 	if (n > cmd->max_args)
-		return cli_usage("unexpected argument '%s' after %s", args[cmd->max_args],
+		return cli_usage(_("unexpected argument '%s' after %s"), args[cmd->max_args],
 		                 cmd->name);
 	if (n < cmd->min_args)
-		return cli_usage("%s needs %s", cmd->name, cmd->needs);
+		return cli_usage(_("%s needs %s"), cmd->name, _(cmd->needs));
 	return 0;
 }
 
@@ -259,7 +309,8 @@ static int subcommands(const char *word, char *buf, size_t size)
 	size_t at = 0, len = strlen(word);
 	buf[0] = '\0';
 	for (int k = 0; k < n && at < size; k++) {
-		const char *sep = k == 0 ? "" : k == n - 1 ? " or " : ", ";
+		/* TRANSLATORS: the words between the last two of a list: "list, show or export". */
+		const char *sep = k == 0 ? "" : k == n - 1 ? _(" or ") : ", ";
 		at += (size_t)snprintf(buf + at, size - at, "%s%s", sep,
 		                       cli_commands[first + k].name + len + 1);
 	}
@@ -270,30 +321,34 @@ int cli_unknown(char **words, int n)
 {
 	char subs[256];
 	if (!subcommands(words[0], subs, sizeof subs))
-		return cli_usage("unknown command '%s'", words[0]);
+		return cli_usage(_("unknown command '%s'"), words[0]);
 	if (n == 1)
-		return cli_usage("%s needs %s", words[0], subs);
-	return cli_usage("unknown %s command '%s': use %s", words[0], words[1], subs);
+		return cli_usage(_("%s needs %s"), words[0], subs);
+	return cli_usage(_("unknown %s command '%s': use %s"), words[0], words[1], subs);
 }
 
 int cli_parse_duration(const char *word, uint32_t *seconds)
 {
 	int r = duration_parse(word, seconds);
 	if (r == -ERANGE)
-		return cli_usage("invalid duration '%s': it must be from 1s to 366 days", word);
+		return cli_usage(_("invalid duration '%s': it must be from 1s to 366 days"), word);
 	if (r < 0)
 		return cli_usage(
-		    "invalid duration '%s': write a number and a unit, like 90s, 15m, 1h "
-		    "or 1h30m",
+		    _("invalid duration '%s': write a number and a unit, like 90s, 15m, 1h "
+		      "or 1h30m"),
 		    word);
 	return 0;
 }
 
 /* ---- talking to the agent ---- */
 
+/* The bus as the first part of "the %sbus" (German makes one word of it). */
 static const char *bus_word(const struct cli *c)
 {
-	return c->bus == SETTINGS_BUS_SYSTEM ? "system" : "session";
+	/* TRANSLATORS: "system" and "session" are the first part of "the %sbus":
+	 * "the system bus", "the session bus"; keep the space if your language
+	 * writes two words. */
+	return c->bus == SETTINGS_BUS_SYSTEM ? _("system ") : _("session ");
 }
 
 int cli_connect(struct cli *c)
@@ -304,12 +359,13 @@ int cli_connect(struct cli *c)
 	if (c->conn)
 		return 0;
 	if (c->bus != SETTINGS_BUS_SYSTEM && !getenv("DBUS_SESSION_BUS_ADDRESS"))
-		complain("there is no session bus to reach the capture agent on "
-		         "(DBUS_SESSION_BUS_ADDRESS is not set): run capctl in your desktop "
-		         "session, or use --system\n");
+		complain("%s",
+		         _("there is no session bus to reach the capture agent on "
+		           "(DBUS_SESSION_BUS_ADDRESS is not set): run capctl in your desktop "
+		           "session, or use --system\n"));
 	else
-		complain("cannot reach the %s bus (%s), so no capture agent can be asked\n",
-		         bus_word(c), cli_line(err.message ? err.message : "no reason given"));
+		complain(_("cannot reach the %sbus (%s), so no capture agent can be asked\n"),
+		         bus_word(c), cli_line(err.message ? err.message : _("no reason given")));
 	dbus_error_free(&err);
 	return CLI_UNREACHABLE;
 }
@@ -319,17 +375,17 @@ static void say_unreachable(const struct cli *c, const char *name)
 {
 	if (strcmp(name, DBUS_ERROR_SERVICE_UNKNOWN) == 0 ||
 	    strcmp(name, DBUS_ERROR_NAME_HAS_NO_OWNER) == 0)
-		complain("no capture agent is running on the %s bus\n", bus_word(c));
+		complain(_("no capture agent is running on the %sbus\n"), bus_word(c));
 	else if (strncmp(name, "org.freedesktop.DBus.Error.Spawn.", 33) == 0)
-		complain("no capture agent is running on the %s bus, and it could not be "
-		         "started\n",
+		complain(_("no capture agent is running on the %sbus, and it could not be "
+		           "started\n"),
 		         bus_word(c));
 	else if (strcmp(name, DBUS_ERROR_NO_REPLY) == 0 || strcmp(name, DBUS_ERROR_TIMEOUT) == 0 ||
 	         strcmp(name, DBUS_ERROR_TIMED_OUT) == 0)
-		complain("the capture agent on the %s bus did not answer within %d seconds\n",
+		complain(_("the capture agent on the %sbus did not answer within %d seconds\n"),
 		         bus_word(c), CALL_TIMEOUT_MS / 1000);
 	else
-		complain("the connection to the %s bus is lost\n", bus_word(c));
+		complain(_("the connection to the %sbus is lost\n"), bus_word(c));
 }
 
 /* Sends a call and waits for its answer, an error reply included: the
@@ -339,7 +395,7 @@ DBusMessage *cli_call_answer(struct cli *c, int *rc, DBusMessage *m)
 {
 	DBusPendingCall *pc = NULL;
 	if (!dbus_connection_send_with_reply(c->conn, m, &pc, CALL_TIMEOUT_MS) || !pc) {
-		complain("the connection to the %s bus is lost\n", bus_word(c));
+		complain(_("the connection to the %sbus is lost\n"), bus_word(c));
 		*rc = CLI_UNREACHABLE;
 		return NULL;
 	}
@@ -347,7 +403,7 @@ DBusMessage *cli_call_answer(struct cli *c, int *rc, DBusMessage *m)
 	DBusMessage *reply = dbus_pending_call_steal_reply(pc);
 	dbus_pending_call_unref(pc);
 	if (!reply) {
-		complain("the connection to the %s bus is lost\n", bus_word(c));
+		complain(_("the connection to the %sbus is lost\n"), bus_word(c));
 		*rc = CLI_UNREACHABLE;
 	}
 	return reply;
@@ -450,7 +506,7 @@ int cli_parse_limit(const struct cli *c, uint64_t def, uint64_t *limit)
 		errno = 0;
 		unsigned long long v = strtoull(word, &end, 10);
 		if (!*word || *end || errno || word[0] == '-' || v < 1 || v > CLI_LIMIT_MAX)
-			return cli_usage("invalid limit '%s': a whole number from 1 to %d", word,
+			return cli_usage(_("invalid limit '%s': a whole number from 1 to %d"), word,
 			                 CLI_LIMIT_MAX);
 		*limit = v;
 	}
@@ -543,7 +599,7 @@ static int load_settings(struct cli *c)
 	char *error = NULL;
 	int r = path ? settings_load(&c->settings, path, &error, warn, NULL) : -ENOENT;
 	if (r == -ENOENT && c->config) {
-		complain("%s: no such file\n", path);
+		complain(_("%s: no such file\n"), path);
 		free(path);
 		return CLI_USAGE;
 	}
@@ -564,7 +620,7 @@ static int run(struct cli *c)
 		if ((rc = only_options(c, NULL)))
 			return rc;
 		if (c->json)
-			return cli_usage("--json needs a command, such as 'capctl %s --json'",
+			return cli_usage(_("--json needs a command, such as 'capctl %s --json'"),
 			                 CLI_NAME(CLI_CMD_STATUS));
 		return console_run(&c->settings, c->bus == SETTINGS_BUS_SYSTEM, c->color);
 	}
