@@ -1,5 +1,6 @@
 /* The console's own state, apart from the model. */
 #define _GNU_SOURCE /* vasprintf */
+#include "i18n.h"
 #include "console/ui.h"
 #include "dialog/dialog.h"
 #include "names.h"
@@ -118,7 +119,7 @@ const char *ui_unavailable(const struct model *m, enum action a)
 {
 	bool known = m->link == MODEL_LINK_LIVE && (m->loaded & (1u << MODEL_PROP_RETENTION));
 	if ((a == ACTION_DELETE || a == ACTION_FORGET) && known && !m->retention.deletion_allowed)
-		return "the policy does not let you delete what is recorded";
+		return _("the policy does not let you delete what is recorded");
 	return NULL;
 }
 
