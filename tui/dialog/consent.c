@@ -1,7 +1,8 @@
-/* "What changed": the policy's changes since the person last acknowledged
+/* _("What changed"): the policy's changes since the person last acknowledged
  * it (or, the first time, what it keeps), the notice beside them, and a
  * to acknowledge. It opens on its own when a change waits; Esc leaves it
  * for later and the Overview's banner stays. */
+#include "i18n.h"
 #include "dialog/consent.h"
 #include "console/console.h"
 #include "model/summary.h"
@@ -50,14 +51,14 @@ static size_t paragraphs(const struct model *m, bool utf8, char out[][400], size
 	size_t n = 0;
 	if (first)
 		snprintf(out[n++], 400,
-		         "Nothing is recorded until you acknowledge this privacy notice. The "
-		         "policy keeps:");
+		         _("Nothing is recorded until you acknowledge this privacy notice. The "
+		         "policy keeps:"));
 	else if (mc->waiting)
 		snprintf(out[n++], 400,
-		         "The policy changed since you acknowledged it. What keeps more waits for "
-		         "you; what keeps less is in force already:");
+		         _("The policy changed since you acknowledged it. What keeps more waits for "
+		         "you; what keeps less is in force already:"));
 	else
-		snprintf(out[n++], 400, "The policy changed since you acknowledged it:");
+		snprintf(out[n++], 400, _("The policy changed since you acknowledged it:"));
 	for (size_t i = 0; i < mc->n_changes && n < max; i++) {
 		char line[360];
 		/* The first time, the notice itself follows. */
@@ -91,7 +92,7 @@ static void consent_draw(WINDOW *w, const struct model *m, struct ui *ui, void *
 		want += 1 + dialog_rows(d->error, cols);
 	struct rect b = dialog_centre(s, want, width);
 	bool first = !m->consent.acknowledged_digest || !*m->consent.acknowledged_digest;
-	widget_box(w, t, b, first ? "Privacy notice" : "What changed");
+	widget_box(w, t, b, first ? _("Privacy notice") : "What changed");
 	struct rect in = dialog_inside(b);
 	int rows = in.h - (d->error ? 1 + dialog_rows(d->error, in.w) : 0);
 	int64_t line = 0, top = (int64_t)d->scroll.top;
@@ -115,8 +116,8 @@ static int consent_fkeys(const struct model *m, const struct ui *ui, const void 
                          struct widget_fkey *fk, char names[][16])
 {
 	(void)m, (void)ui, (void)st, (void)names;
-	fk[0] = (struct widget_fkey){"a", "Acknowledge", false};
-	fk[1] = (struct widget_fkey){"Esc", "Later", false};
+	fk[0] = (struct widget_fkey){"a", _("Acknowledge"), false};
+	fk[1] = (struct widget_fkey){"Esc", _("Later"), false};
 	return 2;
 }
 
