@@ -368,7 +368,8 @@ unsigned action_key(struct console *c, int key)
 	const char *why = ui_unavailable(&c->model, a);
 	if (why) {
 		/* Said before it is asked, not offered and then refused. */
-		ui_message(&c->ui, true, _("%s is not available: %s."), _(keys_info(a)->label), why);
+		ui_message(&c->ui, true, _("%s is not available: %s."), _(keys_info(a)->label),
+		           why);
 		return flags | CONSOLE_PAINT;
 	}
 	return flags | (actions[a] ? actions[a](c, a) : 0);

@@ -76,7 +76,8 @@ static bool good(struct console *c, const struct check_req *r, DBusMessage *repl
 	if (current && res == CONTRACT_MALFORMED)
 		warn(c, _("History could not be checked: "), f->message, ".");
 	else if (current && res == CONTRACT_REFUSED && !client_error_unreachable(f->name))
-		warn(c, _("History could not be checked: "), *f->message ? f->message : f->name, "");
+		warn(c, _("History could not be checked: "), *f->message ? f->message : f->name,
+		     "");
 	if (res != CONTRACT_OK)
 		contract_fault_fini(f);
 	return current && res == CONTRACT_OK;
@@ -129,7 +130,8 @@ static void on_chain(DBusMessage *reply, void *data)
 	if (moved && ++s->tries < CHECK_TRIES)
 		begin(c);
 	else if (moved)
-		warn(c, _("History could not be checked: "), _("it kept growing while it was read"), ".");
+		warn(c, _("History could not be checked: "), _("it kept growing while it was read"),
+		     ".");
 	else if (n == CHECK_PAGE && (s->offset += n) < s->total)
 		request(c, "History", on_history);
 	else

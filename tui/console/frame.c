@@ -23,6 +23,9 @@ static const struct {
 	const char *name;
 	void (*draw)(WINDOW *w, const struct model *m, struct ui *ui, struct rect r);
 } views[] = {
+    /* TRANSLATORS: the tab names: " 1 Overview " and the five
+       others in one row of 80 columns, with room for " (1)"
+       after Exemptions */
     {UI_VIEW_OVERVIEW, N_("Overview"), view_overview_draw},
     {UI_VIEW_DATA, N_("Data"), view_data_draw},
     {UI_VIEW_EXEMPTIONS, N_("Exemptions"), view_exemptions_draw},
@@ -59,8 +62,8 @@ static bool link_words(enum model_link link, const char *bus, char *badge, size_
 	case MODEL_LINK_NO_BUS:
 		snprintf(badge, badge_size, _("AGENT NOT REACHABLE"));
 		*color = THEME_STATE_UNREACHABLE;
-		snprintf(reason, reason_size, _("the connection to the %s bus is lost; reconnecting"),
-		         bus);
+		snprintf(reason, reason_size,
+		         _("the connection to the %s bus is lost; reconnecting"), bus);
 		return true;
 	case MODEL_LINK_LIVE:
 		break;
@@ -78,6 +81,7 @@ void frame_state_words(const struct model *m, const struct ui *ui, char *badge, 
 	snprintf(reason, reason_size, "%s", m->state_reason ? m->state_reason : "");
 	switch (model_state(m)) {
 	case MODEL_STATE_COLLECTING:
+		/* TRANSLATORS: the state badge, in capitals as a sign is */
 		snprintf(badge, badge_size, _("COLLECTING"));
 		*color = THEME_STATE_COLLECTING;
 		return;
@@ -111,7 +115,8 @@ void frame_state_words(const struct model *m, const struct ui *ui, char *badge, 
 	if (!m->state && m->refusal) {
 		snprintf(badge, badge_size, _("REFUSED"));
 		*color = THEME_STATE_UNREACHABLE;
-		snprintf(reason, reason_size, _("the agent would not say its state: %s"), m->refusal);
+		snprintf(reason, reason_size, _("the agent would not say its state: %s"),
+		         m->refusal);
 		return;
 	}
 	if (!m->state) {
@@ -317,9 +322,10 @@ void frame_paint(WINDOW *w, const struct model *m, struct ui *ui)
 	if (ui->view == UI_VIEW_OVERVIEW && m->consent.waiting && bottom - top >= 4) {
 		bool first = !m->consent.acknowledged_digest || !*m->consent.acknowledged_digest;
 		widget_text_cut(w, &ui->theme, top, 0, cols, theme_attr(&ui->theme, THEME_WARN),
-		                first ? _("Nothing is recorded until you acknowledge the privacy "
-		                          "notice: press a.")
-		                      : _("A policy change waits for your acknowledgment: press a."));
+		                first
+		                    ? _("Nothing is recorded until you acknowledge the privacy "
+		                        "notice: press a.")
+		                    : _("A policy change waits for your acknowledgment: press a."));
 		top++;
 	}
 	/* So does a History whose chain did not check. */

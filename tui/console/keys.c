@@ -11,13 +11,19 @@
 #include <strings.h>
 
 static const struct keys_info infos[N_ACTIONS] = {
+    /* TRANSLATORS: labels of the function bar (Pause, Resume,
+       ...): a view shows up to eight of them, each after its
+       key, in 80 columns: keep them to about 10 columns. The
+       help texts after them are at most 60 columns. */
     [ACTION_PAUSE] = {"pause", N_("Pause"), N_("pause recording for the default duration"), NULL},
-    [ACTION_PAUSE_FOR] = {"pause_for", N_("Pause…"), N_("pause for a duration you pick or type"), NULL},
+    [ACTION_PAUSE_FOR] = {"pause_for", N_("Pause…"), N_("pause for a duration you pick or type"),
+                          NULL},
     [ACTION_RESUME] = {"resume", N_("Resume"), N_("resume recording now"), NULL},
-    [ACTION_FORGET] = {"forget", N_("Forget"), N_("forget what was recorded in the last minutes or hours"),
-                       NULL},
+    [ACTION_FORGET] = {"forget", N_("Forget"),
+                       N_("forget what was recorded in the last minutes or hours"), NULL},
     [ACTION_EXEMPT] = {"exempt", N_("Exempt"), N_("request an exemption (a form)"), NULL},
-    [ACTION_EXPORT] = {"export", N_("Export"), N_("export to a JSON Lines or CSV file (asks where)"), NULL},
+    [ACTION_EXPORT] = {"export", N_("Export"),
+                       N_("export to a JSON Lines or CSV file (asks where)"), NULL},
     [ACTION_HELP] = {"help", N_("Help"), N_("this help"), NULL},
     [ACTION_QUIT] = {"quit", N_("Quit"), N_("quit (the agent keeps running)"), NULL},
     [ACTION_VIEW_OVERVIEW] = {NULL, NULL, N_("Overview: state, streams, upload, power"), NULL},
@@ -34,14 +40,17 @@ static const struct keys_info infos[N_ACTIONS] = {
     [ACTION_PAGE_DOWN] = {NULL, NULL, N_("down one page"), NULL},
     [ACTION_HOME] = {NULL, NULL, N_("to the top"), NULL},
     [ACTION_END] = {NULL, NULL, N_("to the bottom"), NULL},
-    [ACTION_OPEN] = {NULL, N_("Open"), N_("open the selected request or segment"), N_("Exemptions, Data")},
-    [ACTION_DELETE] = {"delete", N_("Delete"), N_("delete the selected segment (asks first)"), N_("Data")},
+    [ACTION_OPEN] = {NULL, N_("Open"), N_("open the selected request or segment"),
+                     N_("Exemptions, Data")},
+    [ACTION_DELETE] = {"delete", N_("Delete"), N_("delete the selected segment (asks first)"),
+                       N_("Data")},
     [ACTION_WITHDRAW] = {NULL, N_("Withdraw"), N_("withdraw the selected request (asks first)"),
                          N_("Exemptions")},
     [ACTION_REDRAW] = {NULL, NULL, N_("redraw the screen"), NULL},
     [ACTION_ACKNOWLEDGE] = {"acknowledge", N_("Changes"),
                             N_("what the policy changed, to read and acknowledge"), NULL},
-    [ACTION_LIMIT] = {"limit", N_("Limit"), N_("keep less of a stream than the policy allows"), NULL},
+    [ACTION_LIMIT] = {"limit", N_("Limit"), N_("keep less of a stream than the policy allows"),
+                      NULL},
 };
 
 static const struct keys_binding defaults[] = {

@@ -104,7 +104,8 @@ static char *check_key(const void *value)
 		if (i == (int)b->id || settings_key_action((enum settings_key)i) == ACTION_NONE ||
 		    keys_parse(b->peer->keys[i].name, &other) < 0 || other != key)
 			continue;
-		return xasprintf(_("is '%s', which is already the key for %s"), b->name, key_names[i]);
+		return xasprintf(_("is '%s', which is already the key for %s"), b->name,
+		                 key_names[i]);
 	}
 	return NULL;
 }

@@ -1,4 +1,4 @@
-/* _("What changed"): the policy's changes since the person last acknowledged
+/* "What changed": the policy's changes since the person last acknowledged
  * it (or, the first time, what it keeps), the notice beside them, and a
  * to acknowledge. It opens on its own when a change waits; Esc leaves it
  * for later and the Overview's banner stays. */
@@ -52,11 +52,12 @@ static size_t paragraphs(const struct model *m, bool utf8, char out[][400], size
 	if (first)
 		snprintf(out[n++], 400,
 		         _("Nothing is recorded until you acknowledge this privacy notice. The "
-		         "policy keeps:"));
+		           "policy keeps:"));
 	else if (mc->waiting)
-		snprintf(out[n++], 400,
-		         _("The policy changed since you acknowledged it. What keeps more waits for "
-		         "you; what keeps less is in force already:"));
+		snprintf(
+		    out[n++], 400,
+		    _("The policy changed since you acknowledged it. What keeps more waits for "
+		      "you; what keeps less is in force already:"));
 	else
 		snprintf(out[n++], 400, _("The policy changed since you acknowledged it:"));
 	for (size_t i = 0; i < mc->n_changes && n < max; i++) {
@@ -92,7 +93,7 @@ static void consent_draw(WINDOW *w, const struct model *m, struct ui *ui, void *
 		want += 1 + dialog_rows(d->error, cols);
 	struct rect b = dialog_centre(s, want, width);
 	bool first = !m->consent.acknowledged_digest || !*m->consent.acknowledged_digest;
-	widget_box(w, t, b, first ? _("Privacy notice") : "What changed");
+	widget_box(w, t, b, first ? _("Privacy notice") : _("What changed"));
 	struct rect in = dialog_inside(b);
 	int rows = in.h - (d->error ? 1 + dialog_rows(d->error, in.w) : 0);
 	int64_t line = 0, top = (int64_t)d->scroll.top;

@@ -51,7 +51,7 @@ static void delete_draw(WINDOW *w, const struct model *m, struct ui *ui, void *s
 	bool server = seg->uploaded && m->upload.endpoint && *m->upload.endpoint;
 	snprintf(buf, sizeof buf,
 	         _("%s, %s, %s, %s. It is deleted from disk now and cannot be "
-	         "undone.%s"),
+	           "undone.%s"),
 	         seg->stream, span, n, size,
 	         server ? _(" The server is asked to delete its copy.") : "");
 	/* As tall as the text at full width, a blank line and the answer. */

@@ -68,7 +68,8 @@ static void draw_text(WINDOW *w, const struct theme *t, const struct model_exemp
 	const struct {
 		const char *label, *value;
 	} fields[] = {
-	    {_("Status"), view_status_word(e->status)},
+	    /* TRANSLATORS: labels at most 9 columns */
+	    {_("Status"), view_word(e->status)},
 	    {_("Scope"), e->scope},
 	    {_("Category"), e->category},
 	    {_("Asked"), e->created ? created : ""},

@@ -67,6 +67,8 @@ static int draw_fields(WINDOW *w, struct ui *ui, const struct form *f, struct re
 	int y = in.y, bottom = in.y + in.h, fx = in.x + lw, fw = in.w - lw;
 	if (y < bottom) {
 		if (lw)
+			/* TRANSLATORS: the form's labels (Scope, Category, Days, Reason)
+			   are at most 9 columns */
 			widget_text(w, t, y, in.x, lw, theme_attr(t, THEME_LABEL), _("Scope"));
 		picker(w, t, y, fx, fw, form_scopes[f->scope], f->focus == FORM_SCOPE);
 		if (fw >= 44)
@@ -142,7 +144,9 @@ static void exempt_draw(WINDOW *w, const struct model *m, struct ui *ui, void *s
 		y++;
 	}
 	if (y < bottom) {
-		button(w, t, y, in.x, in.w, _("Send request"), f->focus == FORM_SEND, form_ready(f));
+		/* TRANSLATORS: at most 15 columns */
+		button(w, t, y, in.x, in.w, _("Send request"), f->focus == FORM_SEND,
+		       form_ready(f));
 		button(w, t, y, in.x + 20, in.w - 20, _("Cancel"), f->focus == FORM_CANCEL, true);
 		y++;
 	}

@@ -68,8 +68,8 @@ void dialog_export_progress(const struct ui *ui, char *buf, size_t size)
 		human_count(e->events_written, a, sizeof a);
 		human_counted(e->events_expected, _("event"), _("events"), b, sizeof b);
 		unsigned pct = (unsigned)(e->events_written * 100 / e->events_expected);
-		snprintf(buf, size, _("Exporting: %u%%, %s of %s, to %s"), pct > 100 ? 100 : pct, a, b,
-		         e->path);
+		snprintf(buf, size, _("Exporting: %u%%, %s of %s, to %s"), pct > 100 ? 100 : pct, a,
+		         b, e->path);
 	} else {
 		human_counted(e->events_written, _("event"), _("events"), a, sizeof a);
 		snprintf(buf, size, _("Exporting: %s, to %s"), a, e->path);
@@ -111,7 +111,7 @@ static void draw_running(WINDOW *w, struct ui *ui, struct rect s)
 	if (y < bottom)
 		widget_text_cut(w, t, y, in.x, in.w, theme_attr(t, THEME_DIM),
 		                _("c stops it and removes the file; Esc closes this, the export "
-		                "goes on."));
+		                  "goes on."));
 }
 
 /* "‹ word ›", the focused choice's look. */
@@ -148,6 +148,7 @@ static void export_draw(WINDOW *w, const struct model *m, struct ui *ui, void *s
 	int y = in.y, bottom = in.y + in.h, lw = in.w >= 30 ? 8 : 0;
 	struct rect row = {y, in.x + lw, 1, in.w - lw};
 	if (y < bottom) {
+		/* TRANSLATORS: the labels What, Format and File are at most 7 columns */
 		draw_label(w, t, y, in.x, lw, _("What"));
 		if (x->seg.id) {
 			snprintf(buf, sizeof buf, _("segment %llu"), (unsigned long long)x->seg.id);

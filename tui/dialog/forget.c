@@ -57,7 +57,7 @@ static void draw_question(WINDOW *w, const struct model *m, struct ui *ui, struc
 	bool server = m->upload.endpoint && *m->upload.endpoint;
 	snprintf(buf, sizeof buf,
 	         _("Everything recorded in the last %s is erased, from memory and from "
-	         "disk. It cannot be undone.%s"),
+	           "disk. It cannot be undone.%s"),
 	         len, server ? _(" The server is asked to delete what it received of it.") : "");
 	int lines = dialog_rows(buf, 60 - 6);
 	int answer = f->error ? dialog_rows(f->error, 60 - 6) : 1;
@@ -92,7 +92,8 @@ static void forget_draw(WINDOW *w, const struct model *m, struct ui *ui, void *s
 	struct rect in = dialog_inside(b);
 	int y = in.y, bottom = in.y + in.h;
 	if (y < bottom)
-		widget_text_cut(w, t, y++, in.x, in.w, A_NORMAL, _("How far back? From 1 s to 24 h."));
+		widget_text_cut(w, t, y++, in.x, in.w, A_NORMAL,
+		                _("How far back? From 1 s to 24 h."));
 	y = picker_draw(w, ui, in, y, &f->pick, true, _("like 90s, 15m, 2h"), answer ? answer : 1);
 	if (f->error)
 		dialog_message(w, t, in, y, theme_attr(t, THEME_ERROR), f->error);

@@ -42,6 +42,7 @@ static size_t help_lines(const struct model *m, const struct ui *ui, struct help
                          size_t max)
 {
 	static const char *const extra[][2] = {
+	    /* TRANSLATORS: the help texts, at most 60 columns each */
 	    {"Esc", N_("close a dialog without doing anything")},
 	    {"Tab", N_("in a dialog: the next field (Shift-Tab: the one before)")},
 	    {"Left, Right", N_("in the form: change a choice; in text: move the cursor")},
@@ -70,7 +71,8 @@ static size_t help_lines(const struct model *m, const struct ui *ui, struct help
 	}
 	if (n < max)
 		out[n++] = (struct help_line){
-		    "", _("Keys (those of capctl.conf's keys group can be moved)"), NULL, true, NULL};
+		    "", _("Keys (those of capctl.conf's keys group can be moved)"), NULL, true,
+		    NULL};
 	for (int a = ACTION_NONE + 1; a < N_ACTIONS && n < max; a++) {
 		int keys[6];
 		size_t k = keys_for(ui->keys, (enum action)a, keys, 6);
@@ -79,8 +81,8 @@ static size_t help_lines(const struct model *m, const struct ui *ui, struct help
 		struct help_line *l = &out[n++];
 		const char *off = ui_unavailable(m, (enum action)a);
 		const struct keys_info *info = keys_info((enum action)a);
-		*l = (struct help_line){"", _(info->help), info->where ? _(info->where) : NULL, false,
-		                        off};
+		*l = (struct help_line){"", _(info->help), info->where ? _(info->where) : NULL,
+		                        false, off};
 		for (size_t i = 0; i < k; i++) {
 			char name[16];
 			keys_name(keys[i], name, sizeof name);

@@ -1,5 +1,5 @@
 /* The limit dialog: each stream with what is kept of it now, and the level
- * the person picks for it. Choice 0 is _("as the policy allows") (no limit of
+ * the person picks for it. Choice 0 is "as the policy allows" (no limit of
  * theirs); the others are the stream's levels from the most kept down.
  * Enter sends the one picked for the selected stream; the agent refuses a
  * level above the policy's, and says which it allows, in place. */
@@ -38,7 +38,7 @@ static const char *choice_level(const char *id, size_t i, const char **words)
 {
 	if (i == 0) {
 		if (words)
-			*words = "as the policy allows";
+			*words = _("as the policy allows");
 		return "";
 	}
 	return summary_level(id, i - 1, words);
@@ -94,7 +94,7 @@ static void limit_draw(WINDOW *w, const struct model *m, struct ui *ui, void *st
 	int y = in.y;
 	y += view_paragraph(w, t, y, in.x, in.w, 2, 0, A_NORMAL,
 	                    _("What you keep of a stream, at most what the policy allows. "
-	                    "Up/Down: stream, Left/Right: level."));
+	                      "Up/Down: stream, Left/Right: level."));
 	y++;
 	for (size_t i = 0; i < m->n_streams && i < N_STREAMS && y < in.y + in.h - err; i++, y++) {
 		const char *words = "";

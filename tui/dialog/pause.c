@@ -105,7 +105,7 @@ static unsigned pause_enter(struct console *c, struct pause *p)
 		ui_set_string(&p->error, _("A pause is at least 1s."));
 	} else if (r < 0) {
 		char *msg = xasprintf(_("'%s' is not a duration: write it like 90s, 15m, 1h "
-		                      "or 1h30m."),
+		                        "or 1h30m."),
 		                      text);
 		ui_set_string(&p->error, msg);
 		free(msg);

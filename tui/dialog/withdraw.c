@@ -34,7 +34,7 @@ unsigned dialog_withdraw_open(struct console *c, const struct model_exemption *e
 	if (strcmp(e->status, "pending") != 0 && strcmp(e->status, "approved") != 0) {
 		ui_message(&c->ui, true,
 		           _("%s is %s: only a pending or approved request can be "
-		           "withdrawn."),
+		             "withdrawn."),
 		           e->id, e->status);
 		dialog_close(&c->ui);
 		return CONSOLE_PAINT;
@@ -63,7 +63,7 @@ static void withdraw_draw(WINDOW *w, const struct model *m, struct ui *ui, void 
 	} else if (strcmp(m->ex[i].status, "approved") == 0) {
 		snprintf(text, sizeof text,
 		         _("The exemption ends now and recording of %s starts again as the "
-		         "policy allows."),
+		           "policy allows."),
 		         strcmp(m->ex[i].scope, "all") == 0 ? _("all streams") : m->ex[i].scope);
 	} else {
 		snprintf(text, sizeof text,

@@ -18,11 +18,17 @@ static const struct {
 } streams[] = {
     {"pointer_motion",
      N_("pointer movement"),
-     {{"off", N_("not recorded")}, {"full", N_("every position")}, {"reduced", N_("position, downsampled")}}},
+     {{"off", N_("not recorded")},
+      {"full", N_("every position")},
+      {"reduced", N_("position, downsampled")}}},
     {"pointer_button",
      N_("clicks"),
-     {{"off", N_("not recorded")}, {"full", N_("button and position")}, {"reduced", N_("which button only")}}},
-    {"pointer_scroll", N_("scrolling"), {{"off", N_("not recorded")}, {"full", N_("direction and position")}}},
+     {{"off", N_("not recorded")},
+      {"full", N_("button and position")},
+      {"reduced", N_("which button only")}}},
+    {"pointer_scroll",
+     N_("scrolling"),
+     {{"off", N_("not recorded")}, {"full", N_("direction and position")}}},
     {"keyboard",
      N_("keyboard"),
      {{"off", N_("not recorded")},
@@ -99,11 +105,12 @@ void summary_change(const struct model_change *c, bool first, bool utf8, char *b
 		}
 	}
 	if (strcmp(c->key, "streams.pointer_motion.rate_hz") == 0)
-		span(buf, size, _("pointer movement, at most: "), then, now, _(" positions a second"),
-		     utf8);
+		span(buf, size, _("pointer movement, at most: "), then, now,
+		     _(" positions a second"), utf8);
 	else if (strcmp(c->key, "exclude_apps") == 0)
-		span(buf, size, _("never recorded in: "), *then || first ? then : _("no application"),
-		     *now ? now : _("no application"), "", utf8);
+		span(buf, size, _("never recorded in: "),
+		     *then || first ? then : _("no application"), *now ? now : _("no application"),
+		     "", utf8);
 	else if (strcmp(c->key, "retention.days") == 0)
 		span(buf, size, _("kept for "), then, now, _(" days"), utf8);
 	else if (strcmp(c->key, "upload.endpoint") == 0)
@@ -116,12 +123,12 @@ void summary_change(const struct model_change *c, bool first, bool utf8, char *b
 		span(buf, size, _("deleted here once uploaded: "), *then ? yes_no(then) : "",
 		     yes_no(now), "", utf8);
 	else if (strcmp(c->key, "policy.allow_personal_limits") == 0)
-		span(buf, size,
-		     _("you may keep less than the policy allows: "), *then ? yes_no(then) : "",
-		     yes_no(now), "", utf8);
+		span(buf, size, _("you may keep less than the policy allows: "),
+		     *then ? yes_no(then) : "", yes_no(now), "", utf8);
 	else if (strncmp(c->key, "notice.", 7) == 0)
 		snprintf(buf, size, _("privacy notice, %s: %s"), c->key + 7,
-		         first ? (*now ? _("as shown") : _("(empty)")) : _("changed, see the notice"));
+		         first ? (*now ? _("as shown") : _("(empty)"))
+		               : _("changed, see the notice"));
 	else {
 		snprintf(head, sizeof head, "%s: ", c->key);
 		span(buf, size, head, then, now, "", utf8);
@@ -147,6 +154,7 @@ void summary_segment_fate(const struct model *m, const struct model_segment *s, 
 	uint64_t leaves = s->end + (uint64_t)u->hold_seconds * USEC_PER_SEC;
 	char when[40];
 	if (s->uploaded)
+		/* TRANSLATORS: the brief words (sent, local, open, next) are at most 8 columns */
 		snprintf(buf, size, "%s", brief ? _("sent") : _("uploaded"));
 	else if (!u->endpoint || !*u->endpoint)
 		snprintf(buf, size, "%s", brief ? _("local") : _("local only"));
@@ -171,10 +179,11 @@ void summary_held(const struct model *m, uint64_t now, int variant, char *buf, s
 	if (u->next_release > now)
 		local_second(u->next_release, now, when, sizeof when);
 	if (variant == 0 && *when)
-		snprintf(buf, size, _("Held for your review: %s; the next part leaves at %s"), bytes,
-		         when);
+		snprintf(buf, size, _("Held for your review: %s; the next part leaves at %s"),
+		         bytes, when);
 	else if (variant == 0)
-		snprintf(buf, size, _("Held for your review: %s; the next part may leave now"), bytes);
+		snprintf(buf, size, _("Held for your review: %s; the next part may leave now"),
+		         bytes);
 	else if (*when)
 		snprintf(buf, size, _("Held %s, next leaves %s"), bytes, when);
 	else

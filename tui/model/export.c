@@ -180,8 +180,8 @@ static void read_reply(struct export *x, DBusMessage *reply)
 		c->reading = false;
 		x->segs_done++;
 	} else if (r == CONTRACT_REFUSED) {
-		fail(x,
-		     xasprintf(_("the agent would not give the events: %s (%s)"), f.message, f.name));
+		fail(x, xasprintf(_("the agent would not give the events: %s (%s)"), f.message,
+		                  f.name));
 	} else if (r == CONTRACT_MALFORMED) {
 		fail_malformed(x, &f);
 	}

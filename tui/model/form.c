@@ -29,7 +29,7 @@ const char *form_check_scope(const char *scope)
 {
 	return in_list(form_scopes, scope) ? NULL
 	                                   : _("the scope is all, pointer.motion, pointer.button, "
-	                                     "pointer.scroll, keyboard or window.focus");
+	                                       "pointer.scroll, keyboard or window.focus");
 }
 
 const char *form_check_category(const char *category)
@@ -37,7 +37,7 @@ const char *form_check_category(const char *category)
 	return in_list(form_categories, category)
 	           ? NULL
 	           : _("the category is medical, legal, "
-	             "accessibility, works-council, personal or other");
+	               "accessibility, works-council, personal or other");
 }
 
 const char *form_check_days_text(const char *text, uint32_t *days)

@@ -59,7 +59,8 @@ void summary_deferred(const struct model *m, uint64_t now, char *buf, size_t siz
 		snprintf(buf, size, _("Waiting: the network is metered"));
 	} else if (strcmp(why, "on-battery") == 0) {
 		snprintf(buf, size, _("Waiting: %s"),
-		         m->power.saver ? _("the battery saver is on") : _("the machine is on battery"));
+		         m->power.saver ? _("the battery saver is on")
+		                        : _("the machine is on battery"));
 	} else if (strcmp(why, "cap-reached") == 0) {
 		human_bytes(m->upload.daily_cap, cap, sizeof cap);
 		if (m->upload.next_upload > now) {
@@ -67,8 +68,8 @@ void summary_deferred(const struct model *m, uint64_t now, char *buf, size_t siz
 				snprintf(when, sizeof when, _("midnight"));
 			else
 				format_local_time(m->upload.next_upload, now, when, sizeof when);
-			snprintf(buf, size, _("Waiting: today's cap of %s is reached, until %s"), cap,
-			         when);
+			snprintf(buf, size, _("Waiting: today's cap of %s is reached, until %s"),
+			         cap, when);
 		} else {
 			snprintf(buf, size, _("Waiting: today's cap of %s is reached"), cap);
 		}
@@ -111,6 +112,8 @@ void summary_battery(const struct model *m, char *buf, size_t size)
 {
 	const struct model_power *p = &m->power;
 	if (p->on_battery && p->battery_percent >= 0)
+		/* TRANSLATORS: these four also continue a sentence, their first letter
+		   made lower case: start them with an ASCII capital. */
 		snprintf(buf, size, _("On battery, %.0f%% left"), p->battery_percent);
 	else if (p->on_battery)
 		snprintf(buf, size, _("On battery"));
@@ -126,7 +129,8 @@ void summary_saver(const struct model *m, int variant, char *buf, size_t size)
 	if (!m->power.saver)
 		buf[0] = '\0';
 	else if (variant == 0)
-		snprintf(buf, size, _("Battery saver on: motion 10 Hz%s"), up ? _(", uploads wait") : "");
+		snprintf(buf, size, _("Battery saver on: motion 10 Hz%s"),
+		         up ? _(", uploads wait") : "");
 	else if (variant == 1)
 		snprintf(buf, size, _("Saver on: motion 10 Hz%s"), up ? _(", uploads wait") : "");
 	else
@@ -142,6 +146,8 @@ int summary_upload(const struct model *m, uint64_t now, struct summary_line *out
 	struct summary_line *l;
 
 	if (!summary_uploads(m)) {
+		/* TRANSLATORS: the labels Upload, Power, Pausing and Storage are at most 9 columns
+		 */
 		l = line(out, &n, _("Upload"), SUMMARY_GOOD);
 		add(l, _("Local only: nothing leaves this machine."));
 		return n;
@@ -196,7 +202,7 @@ int summary_power(const struct model *m, bool utf8, bool wide, struct summary_li
 	if (wide)
 		add(l, _(", %.1f wakeups a second"), p->wakeups_per_second);
 	summary_battery(m, text, sizeof text);
-	/* _("On battery") continues the sentence in lower case. */
+	/* "On battery" continues the sentence in lower case. */
 	text[0] = (char)(text[0] - 'A' + 'a');
 	add(l, "; %s", text);
 	if (p->saver) {

@@ -74,15 +74,19 @@ int view_position(WINDOW *w, const struct theme *t, int y, struct rect r, uint64
 	                         theme_attr(t, THEME_PANEL_HEADER), pos);
 }
 
-const char *view_status_word(const char *status)
+const char *view_word(const char *value)
 {
-	/* TRANSLATORS: an exemption's status, in a column of 9. */
+	/* TRANSLATORS: an exemption's status (at most 9 columns), then the
+	   recording state as the Live view's heading says it. */
 	static const char *const words[][2] = {
-	    {"pending", N_("pending")}, {"approved", N_("approved")}, {"denied", N_("denied")},
-	    {"withdrawn", N_("withdrawn")}, {"expired", N_("expired")},
+	    {"pending", N_("pending")},     {"approved", N_("approved")},
+	    {"denied", N_("denied")},       {"withdrawn", N_("withdrawn")},
+	    {"expired", N_("expired")},     {"collecting", N_("collecting")},
+	    {"paused", N_("paused")},       {"exempt", N_("exempt")},
+	    {"suspended", N_("suspended")}, {"idle", N_("idle")},
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(words); i++)
-		if (strcmp(status, words[i][0]) == 0)
+		if (strcmp(value, words[i][0]) == 0)
 			return _(words[i][1]);
-	return status;
+	return value;
 }

@@ -118,6 +118,8 @@ static int list_heads(WINDOW *w, const struct model *m, struct ui *ui, struct re
 	}
 	if (heads >= 2) {
 		int x = r.x + 1;
+		/* TRANSLATORS: column headings of the Data view: When at most 11 columns,
+		   Stream 15, Events 7, Size 8, Expires 11, Upload 8 */
 		widget_text(w, t, y, x, c->when, lab, _("When"));
 		x += c->when;
 		widget_text(w, t, y, x, c->stream, lab, _("Stream"));
@@ -196,9 +198,10 @@ static void draw_list(WINDOW *w, const struct model *m, struct ui *ui, struct re
 		return;
 	}
 	if (m->segs.known && m->segs.total == 0) {
-		view_paragraph(w, t, y, r.x + 1, r.w - 2, rows, 0, theme_attr(t, THEME_DIM),
-		               _("No segment is kept yet. What is being recorded now is in the Live "
-		               "view (6); it is stored here once its segment closes."));
+		view_paragraph(
+		    w, t, y, r.x + 1, r.w - 2, rows, 0, theme_attr(t, THEME_DIM),
+		    _("No segment is kept yet. What is being recorded now is in the Live "
+		      "view (6); it is stored here once its segment closes."));
 		ui->data_sel = 0;
 		return;
 	}

@@ -62,7 +62,7 @@ static void ex_row(WINDOW *w, const struct theme *t, int y, struct rect r, const
 	widget_text_cut(w, t, y, x, c->id - 1, base, e->id);
 	x += c->id;
 	widget_text(w, t, y, x, c->status - 1, sel ? base : theme_attr(t, status_color(e->status)),
-	            view_status_word(e->status));
+	            view_word(e->status));
 	x += c->status;
 	widget_text_cut(w, t, y, x, c->scope - 1, base, e->scope);
 	x += c->scope;
@@ -100,6 +100,7 @@ void view_exemptions_draw(WINDOW *w, const struct model *m, struct ui *ui, struc
 	const struct {
 		int width;
 		const char *name;
+		/* TRANSLATORS: column headings: ID at most 6 columns, Status 9, Scope 15 */
 	} heads[] = {{c.id, _("ID")},         {c.status, _("Status")},
 	             {c.scope, _("Scope")},   {c.category, _("Category")},
 	             {c.created, _("Asked")}, {c.expires, _("Until")},
@@ -116,7 +117,8 @@ void view_exemptions_draw(WINDOW *w, const struct model *m, struct ui *ui, struc
 		int k;
 		if (keys_for(ui->keys, ACTION_EXEMPT, &k, 1) == 1)
 			keys_name(k, key, sizeof key);
-		snprintf(text, sizeof text, _("No exemption requests. Press %s to ask for one."), key);
+		snprintf(text, sizeof text, _("No exemption requests. Press %s to ask for one."),
+		         key);
 		view_paragraph(w, t, r.y + 1, r.x + 1, r.w - 2, rows, 0, A_NORMAL, text);
 		return;
 	}

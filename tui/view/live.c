@@ -29,14 +29,17 @@ void view_live_draw(WINDOW *w, const struct model *m, struct ui *ui, struct rect
 			snprintf(buf, sizeof buf,
 			         _("This is what is being kept right now, newest first"));
 		else
-			snprintf(buf, sizeof buf,
-			         _("Nothing new is kept now (%s); the last events kept, newest first"),
-			         m->state);
+			snprintf(
+			    buf, sizeof buf,
+			    _("Nothing new is kept now (%s); the last events kept, newest first"),
+			    view_word(m->state));
 		widget_text_cut(w, t, y, r.x + 1, r.w - 2, ph, buf);
 		y++;
 	}
 	if (heads >= 2) {
 		int x = r.x + 1;
+		/* TRANSLATORS: column headings of Live: Time at most 13 columns, Stream 15, Kind 14
+		 */
 		widget_text(w, t, y, x, 13, lab, _("Time"));
 		x += 14;
 		if (r.w - 2 >= 60) {
@@ -63,7 +66,7 @@ void view_live_draw(WINDOW *w, const struct model *m, struct ui *ui, struct rect
 		view_paragraph(
 		    w, t, y, r.x + 1, r.w - 2, rows, 0, theme_attr(t, THEME_DIM),
 		    _("Nothing is kept in memory now: nothing was recorded since the agent "
-		    "started, or it was forgotten."));
+		      "started, or it was forgotten."));
 		return;
 	}
 	for (int i = 0; i < rows && (size_t)i < m->n_recent; i++)

@@ -56,7 +56,7 @@ void view_notice_draw(WINDOW *w, const struct model *m, struct ui *ui, struct re
 	if (!any) {
 		view_paragraph(w, t, r.y + 2, r.x + 1, r.w - 2, rows - 1, 0, A_NORMAL,
 		               _("The policy in force has no privacy notice. Ask whoever set up "
-		               "the recording on this machine for one."));
+		                 "the recording on this machine for one."));
 		line = 0;
 	}
 	ui->notice.lines = line > 0 ? (uint64_t)(line - 1) : 0;

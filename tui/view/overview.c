@@ -50,11 +50,14 @@ static int draw_streams(WINDOW *w, const struct model *m, struct ui *ui, struct 
 	widget_fill(w, y, r.x, r.w, theme_attr(t, THEME_PANEL_HEADER));
 	int x = r.x + 1;
 	attr_t ph = theme_attr(t, THEME_PANEL_HEADER);
+	/* TRANSLATORS: column heading, at most 14 columns */
 	widget_text(w, t, y, x, c.id, ph, _("Stream"));
 	x += c.id;
+	/* TRANSLATORS: column heading over yes/no, at most 4 columns */
 	widget_text(w, t, y, x, c.now, ph, _("Now"));
 	x += c.now + 1;
 	if (c.level) {
+		/* TRANSLATORS: column heading, at most 9 columns */
 		widget_text(w, t, y, x, c.level, ph, _("Level"));
 		x += c.level;
 	}
@@ -63,8 +66,10 @@ static int draw_streams(WINDOW *w, const struct model *m, struct ui *ui, struct 
 		x += c.desc;
 	}
 	if (c.events) {
+		/* TRANSLATORS: column heading, right-aligned, at most 8 columns */
 		widget_text_right(w, t, y, x, c.events, ph, _("Events"));
 		x += c.events;
+		/* TRANSLATORS: column heading (bytes stored), right-aligned, at most 8 columns */
 		widget_text_right(w, t, y, x, c.stored, ph, _("Stored"));
 	}
 	y++;
@@ -74,6 +79,7 @@ static int draw_streams(WINDOW *w, const struct model *m, struct ui *ui, struct 
 		widget_text_cut(w, t, y, x, c.id - 1, A_NORMAL, s->id);
 		x += c.id;
 		widget_text(w, t, y, x, c.now, theme_attr(t, s->recording ? THEME_GOOD : THEME_DIM),
+		            /* TRANSLATORS: at most 4 columns */
 		            s->recording ? _("yes") : _("no"));
 		x += c.now + 1;
 		if (c.level) {
@@ -172,7 +178,7 @@ static int draw_exemptions(WINDOW *w, const struct model *m, struct ui *ui, stru
 		widget_text(w, t, y, x, 7, A_NORMAL, e->id);
 		x += 7;
 		widget_text(w, t, y, x, 9, theme_attr(t, approved ? THEME_GOOD : THEME_WARN),
-		            view_status_word(e->status));
+		            view_word(e->status));
 		x += 10;
 		widget_text_cut(w, t, y, x, r.x + r.w - x - 1, A_NORMAL, line);
 		y++;
@@ -198,8 +204,8 @@ static void draw_waiting(WINDOW *w, const struct model *m, struct ui *ui, struct
 	if (m->link == MODEL_LINK_GONE)
 		snprintf(text, sizeof text,
 		         _("The capture agent (captured) is not running on the %s bus, so it is "
-		         "recording nothing now. This console waits for it and shows its state "
-		         "as soon as it starts."),
+		           "recording nothing now. This console waits for it and shows its state "
+		           "as soon as it starts."),
 		         ui->bus_name);
 	else if (m->link == MODEL_LINK_NO_BUS)
 		snprintf(text, sizeof text,
@@ -294,7 +300,8 @@ static void upload_panel(const struct model *m, uint64_t now, bool utf8, struct 
 		l = pline_add(p, PLINE_TEXT, 5, THEME_DEFAULT);
 		human_bytes(u->pending_bytes, a, sizeof a);
 		human_bytes(u->bytes_total, b, sizeof b);
-		snprintf(l->text[0], sizeof l->text[0], _("%s waiting to go, %s sent in all"), a, b);
+		snprintf(l->text[0], sizeof l->text[0], _("%s waiting to go, %s sent in all"), a,
+		         b);
 		snprintf(l->text[1], sizeof l->text[1], _("%s waiting, %s in all"), a, b);
 	}
 	summary_held(m, now, 0, held, sizeof held);
@@ -306,7 +313,8 @@ static void upload_panel(const struct model *m, uint64_t now, bool utf8, struct 
 	if (u->last_error && *u->last_error) {
 		l = pline_add(p, PLINE_TEXT, 2, THEME_ERROR);
 		l->wrap = true;
-		snprintf(l->text[0], sizeof l->text[0], _("Last attempt failed: %s"), u->last_error);
+		snprintf(l->text[0], sizeof l->text[0], _("Last attempt failed: %s"),
+		         u->last_error);
 	}
 }
 
@@ -342,8 +350,8 @@ static void power_panel(const struct model *m, bool utf8, struct panel *p)
 	if (pw->measured_mw >= 0) {
 		human_power(pw->measured_mw, mw, sizeof mw);
 		l = pline_add(p, PLINE_TEXT, 4, THEME_DEFAULT);
-		snprintf(l->text[0], sizeof l->text[0], _("The processor draws %s in all (measured)"),
-		         mw);
+		snprintf(l->text[0], sizeof l->text[0],
+		         _("The processor draws %s in all (measured)"), mw);
 		snprintf(l->text[1], sizeof l->text[1], _("Processor %s (measured)"), mw);
 	}
 }
@@ -516,7 +524,7 @@ static int compact_costs(const struct model *m, uint64_t now, bool utf8, struct 
 	return 2;
 }
 
-/* The colour of a cell of the _("Today") strip: the marks as the state's
+/* The colour of a cell of the "Today" strip: the marks as the state's
  * badge is (reversed, so they stand out without colour too). */
 static attr_t today_attr(const struct theme *t, enum strip_kind k)
 {
@@ -538,7 +546,7 @@ static attr_t today_attr(const struct theme *t, enum strip_kind k)
 	return theme_attr(t, THEME_DIM);
 }
 
-/* _("Today"): the day's cells after the label, the hours under them and the
+/* "Today": the day's cells after the label, the hours under them and the
  * legend under those. Returns the rows drawn. */
 static int draw_today(WINDOW *w, const struct model *m, struct ui *ui, struct rect r)
 {
@@ -548,6 +556,7 @@ static int draw_today(WINDOW *w, const struct model *m, struct ui *ui, struct re
 	int x = r.x + 1 + LABEL_COLS, cols = r.x + r.w - x - 1;
 	if (r.h < 3 || cols < STRIP_MIN_WIDTH || !m->today.known)
 		return 0;
+	/* TRANSLATORS: a label, at most 9 columns */
 	widget_text(w, t, r.y, r.x + 1, LABEL_COLS, theme_attr(t, THEME_LABEL), _("Today"));
 	if (m->today.error) {
 		widget_text_cut(w, t, r.y, x, cols, theme_attr(t, THEME_WARN), m->today.error);
