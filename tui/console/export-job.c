@@ -5,6 +5,7 @@
 #include "i18n.h"
 #include "console/console.h"
 #include "names.h"
+#include "model/summary.h"
 #include "text/human.h"
 
 #include <errno.h>
@@ -49,8 +50,10 @@ static void export_finish(struct console *c, const char *why)
 		why = _("the file appeared meanwhile and is left as it was");
 	else if (r < 0)
 		why = strerror(-r);
-	human_counted(c->job.events_written, _("event"), _("events"), n, sizeof n);
-	human_counted(export_segments(&c->job), _("segment"), _("segments"), sg, sizeof sg);
+	summary_counted(c->job.events_written, P_("event", "events", c->job.events_written), n,
+	                sizeof n);
+	summary_counted(export_segments(&c->job),
+	                P_("segment", "segments", export_segments(&c->job)), sg, sizeof sg);
 	if (why)
 		ui_message(&c->ui, true, _("Export stopped: %s. Nothing was written to %s."), why,
 		           shown);

@@ -2,6 +2,7 @@
 #include "i18n.h"
 #include "dialog/delete.h"
 #include "console/console.h"
+#include "model/summary.h"
 #include "text/human.h"
 #include "text/text.h"
 #include "util.h"
@@ -46,7 +47,7 @@ static void delete_draw(WINDOW *w, const struct model *m, struct ui *ui, void *s
 	char title[64], span[64], n[48], size[32], buf[400];
 
 	view_span(seg->start, seg->end, 30, span, sizeof span);
-	human_counted(seg->events, _("event"), _("events"), n, sizeof n);
+	summary_counted(seg->events, P_("event", "events", seg->events), n, sizeof n);
 	human_bytes(seg->bytes, size, sizeof size);
 	bool server = seg->uploaded && m->upload.endpoint && *m->upload.endpoint;
 	snprintf(buf, sizeof buf,

@@ -3,6 +3,7 @@
 #include "i18n.h"
 #include "dialog/export.h"
 #include "console/console.h"
+#include "model/summary.h"
 #include "text/human.h"
 #include "util.h"
 
@@ -66,12 +67,14 @@ void dialog_export_progress(const struct ui *ui, char *buf, size_t size)
 		snprintf(buf, size, _("Exporting: listing the segments, for %s"), e->path);
 	} else if (e->events_expected) {
 		human_count(e->events_written, a, sizeof a);
-		human_counted(e->events_expected, _("event"), _("events"), b, sizeof b);
+		summary_counted(e->events_expected, P_("event", "events", e->events_expected), b,
+		                sizeof b);
 		unsigned pct = (unsigned)(e->events_written * 100 / e->events_expected);
 		snprintf(buf, size, _("Exporting: %u%%, %s of %s, to %s"), pct > 100 ? 100 : pct, a,
 		         b, e->path);
 	} else {
-		human_counted(e->events_written, _("event"), _("events"), a, sizeof a);
+		summary_counted(e->events_written, P_("event", "events", e->events_written), a,
+		                sizeof a);
 		snprintf(buf, size, _("Exporting: %s, to %s"), a, e->path);
 	}
 }
@@ -92,8 +95,10 @@ static void draw_running(WINDOW *w, struct ui *ui, struct rect s)
 	if (e->listing) {
 		snprintf(buf, sizeof buf, _("Listing the segments%s"), theme_glyph(t, "…", "..."));
 	} else {
-		human_counted(e->events_expected, _("event"), _("events"), b, sizeof b);
-		human_counted(e->segs_total, _("segment"), _("segments"), c, sizeof c);
+		summary_counted(e->events_expected, P_("event", "events", e->events_expected), b,
+		                sizeof b);
+		summary_counted(e->segs_total, P_("segment", "segments", e->segs_total), c,
+		                sizeof c);
 		snprintf(buf, sizeof buf, _("%s of %s, %zu of %s"), a, b, e->segs_done, c);
 	}
 	if (y < bottom)

@@ -255,7 +255,7 @@ int summary_storage(const struct model *m, struct summary_line *out)
 
 	char days[48], count[48];
 	human_bytes(r->bytes, size, sizeof size);
-	human_counted(r->days, _("day"), _("days"), days, sizeof days);
+	summary_counted(r->days, P_("day", "days", r->days), days, sizeof days);
 	if (r->segments == 0 && r->bytes == 0) {
 		add(l, _("Nothing stored yet; kept %s"), days);
 		return n;
@@ -266,7 +266,7 @@ int summary_storage(const struct model *m, struct summary_line *out)
 		add(l, _("%s being recorded, no segment closed yet; kept %s"), size, days);
 		return n;
 	}
-	human_counted(r->segments, _("segment"), _("segments"), count, sizeof count);
+	summary_counted(r->segments, P_("segment", "segments", r->segments), count, sizeof count);
 	add(l, _("%s, %s, kept %s"), count, size, days);
 	if (r->oldest) {
 		format_local_date(r->oldest, date, sizeof date);

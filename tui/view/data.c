@@ -108,7 +108,8 @@ static int list_heads(WINDOW *w, const struct model *m, struct ui *ui, struct re
 			pos =
 			    view_position(w, t, r.y, r, ui->data.top, ui->data.rows, m->segs.total);
 		if (m->segs.known && m->segs.total) {
-			human_counted(m->segs.total, _("segment"), _("segments"), a, sizeof a);
+			summary_counted(m->segs.total, P_("segment", "segments", m->segs.total), a,
+			                sizeof a);
 			snprintf(buf, sizeof buf, _("%s kept, newest first"), a);
 		} else {
 			snprintf(buf, sizeof buf, _("Segments kept"));
@@ -284,7 +285,7 @@ static void draw_segment(WINDOW *w, const struct model *m, struct ui *ui, struct
 		widget_fill(w, y, r.x, r.w, ph);
 		if (total && r.w >= 40)
 			pos = view_position(w, t, r.y, r, ui->segev.top, ui->segev.rows, total);
-		human_counted(total, _("event"), _("events"), n, sizeof n);
+		summary_counted(total, P_("event", "events", total), n, sizeof n);
 		snprintf(buf, sizeof buf, _("Segment %llu: %s, %s"), (unsigned long long)s->id,
 		         s->stream, n);
 		widget_text_cut(w, t, y, r.x + 1, r.w - 2 - pos, ph, buf);
