@@ -1,7 +1,6 @@
 /* What keys do. As in htop's Action.c, actions change state and return
  * flags; they never draw. An open dialog sees every key first (dialog/),
  * so typing a reason never pauses anything. */
-#include "i18n.h"
 #include "console/console.h"
 #include "console/frame.h"
 #include "dialog/consent.h"
@@ -14,6 +13,7 @@
 #include "dialog/limit.h"
 #include "dialog/pause.h"
 #include "dialog/withdraw.h"
+#include "i18n.h"
 #include "util.h"
 
 #include <stdio.h>

@@ -3,7 +3,6 @@
  * DeleteSegments, and what their replies say, on the status line or in the
  * dialog that asked. */
 #define _GNU_SOURCE
-#include "i18n.h"
 #include "console/console-impl.h"
 #include "contract.h"
 #include "dialog/consent.h"
@@ -13,6 +12,7 @@
 #include "dialog/limit.h"
 #include "dialog/pause.h"
 #include "dialog/withdraw.h"
+#include "i18n.h"
 #include "names.h"
 #include "text/evtext.h"
 #include "text/human.h"

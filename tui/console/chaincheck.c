@@ -3,9 +3,9 @@
  * by page, one request at a time, on start and each time the History
  * view opens. A check that fails leaves a banner (ui.chain_warning) over
  * every view; one that passes keeps what it found in history-seen. */
-#include "i18n.h"
 #include "console/console-impl.h"
 #include "contract.h"
+#include "i18n.h"
 #include "model/verify.h"
 #include "names.h"
 #include "util.h"

@@ -4,13 +4,13 @@
  * requests of actions and dialogs are in calls.c, the export in
  * export-job.c. */
 #define _GNU_SOURCE
-#include "i18n.h"
 #include "console/console-impl.h"
 #include "console/frame.h"
 #include "console/term.h"
 #include "contract.h"
 #include "dialog/consent.h"
 #include "dialog/dialog.h"
+#include "i18n.h"
 #include "names.h"
 #include "text/safe.h"
 #include "util.h"

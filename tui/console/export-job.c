@@ -2,8 +2,8 @@
  * one at a time, into a temporary file renamed when complete; a
  * generation number makes the replies to a cancelled one stale. */
 #define _GNU_SOURCE
-#include "i18n.h"
 #include "console/console.h"
+#include "i18n.h"
 #include "names.h"
 #include "model/summary.h"
 #include "text/human.h"

@@ -2,11 +2,11 @@
  * line and the function bar, and how the screen is split between them at
  * any size (a 20x5 terminal still shows the state and the keys). The
  * views and the open dialog are drawn into it. */
-#include "i18n.h"
 #include "console/frame.h"
 #include "console/keys.h"
 #include "dialog/dialog.h"
 #include "dialog/export.h"
+#include "i18n.h"
 #include "text/human.h"
 #include "text/text.h"
 #include "util.h"

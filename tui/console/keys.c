@@ -1,8 +1,8 @@
 /* The table behind every key press. Fixed bindings (views, movement) are
  * kept apart from the rebindable ones so a configuration can never take
  * away the way to switch views or to quit. */
-#include "i18n.h"
 #include "console/keys.h"
+#include "i18n.h"
 #include "text/text.h"
 
 #include <errno.h>

@@ -2,8 +2,8 @@
  * pass over the file, because a clash can only be judged once every
  * binding has its final value (the file may swap two keys), and the
  * reader reports errors with the line of the setting being checked. */
-#include "i18n.h"
 #include "console/settings.h"
+#include "i18n.h"
 #include "util.h"
 
 #include <errno.h>

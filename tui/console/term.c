@@ -3,9 +3,9 @@
  * signals and they restore the terminal with write() and tcsetattr()
  * alone. */
 #define _GNU_SOURCE
-#include "i18n.h"
 #include "console/term.h"
 #include "console/keys.h"
+#include "i18n.h"
 #include "text/safe.h"
 #include "util.h"
 

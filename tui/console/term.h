@@ -5,13 +5,13 @@
 #ifndef CAPCTL_TERM_H
 #define CAPCTL_TERM_H
 
-#include "i18n.h"
 #include <curses.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <wchar.h>
 
 #include "console/theme.h"
+#include "i18n.h"
 
 /* What every "no console here" sentence ends with. */
 /* Translated where it is used: _(TERM_ONE_SHOT). */

@@ -1,8 +1,8 @@
 /* The console's own state, apart from the model. */
 #define _GNU_SOURCE /* vasprintf */
-#include "i18n.h"
 #include "console/ui.h"
 #include "dialog/dialog.h"
+#include "i18n.h"
 #include "names.h"
 #include "text/human.h"
 #include "util.h"

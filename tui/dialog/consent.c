@@ -2,9 +2,9 @@
  * it (or, the first time, what it keeps), the notice beside them, and a
  * to acknowledge. It opens on its own when a change waits; Esc leaves it
  * for later and the Overview's banner stays. */
-#include "i18n.h"
 #include "dialog/consent.h"
 #include "console/console.h"
+#include "i18n.h"
 #include "model/summary.h"
 #include "util.h"
 #include "view/view.h"

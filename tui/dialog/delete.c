@@ -1,7 +1,7 @@
 /* The delete question. */
-#include "i18n.h"
 #include "dialog/delete.h"
 #include "console/console.h"
+#include "i18n.h"
 #include "model/summary.h"
 #include "text/human.h"
 #include "text/text.h"

@@ -1,8 +1,8 @@
 /* An exemption's details. */
-#include "i18n.h"
 #include "dialog/details.h"
 #include "console/console.h"
 #include "dialog/withdraw.h"
+#include "i18n.h"
 #include "text/text.h"
 #include "util.h"
 #include "view/view.h"

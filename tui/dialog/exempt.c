@@ -1,7 +1,7 @@
 /* The exemption form. */
-#include "i18n.h"
 #include "dialog/exempt.h"
 #include "console/console.h"
+#include "i18n.h"
 #include "util.h"
 
 #include <stdio.h>

@@ -1,8 +1,8 @@
 /* The export dialog: the question (what, in which format, where), then
  * the progress. */
-#include "i18n.h"
 #include "dialog/export.h"
 #include "console/console.h"
+#include "i18n.h"
 #include "model/summary.h"
 #include "text/human.h"
 #include "util.h"

@@ -1,9 +1,9 @@
 /* The forget dialog: first how far back, then whether, since it cannot be
  * undone. */
-#include "i18n.h"
 #include "dialog/forget.h"
 #include "console/console.h"
 #include "dialog/picker.h"
+#include "i18n.h"
 #include "text/human.h"
 #include "text/text.h"
 #include "util.h"

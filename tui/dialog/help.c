@@ -1,7 +1,7 @@
 /* The help screen. */
-#include "i18n.h"
 #include "dialog/help.h"
 #include "console/console.h"
+#include "i18n.h"
 #include "util.h"
 
 #include <stdio.h>

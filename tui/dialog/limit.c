@@ -3,9 +3,9 @@
  * theirs); the others are the stream's levels from the most kept down.
  * Enter sends the one picked for the selected stream; the agent refuses a
  * level above the policy's, and says which it allows, in place. */
-#include "i18n.h"
 #include "dialog/limit.h"
 #include "console/console.h"
+#include "i18n.h"
 #include "model/summary.h"
 #include "util.h"
 #include "view/view.h"

@@ -1,8 +1,8 @@
 /* The pause dialog. */
-#include "i18n.h"
 #include "dialog/pause.h"
 #include "console/console.h"
 #include "dialog/picker.h"
+#include "i18n.h"
 #include "text/human.h"
 #include "util.h"
 

@@ -1,8 +1,8 @@
 /* The duration picker. */
-#include "i18n.h"
 #include "dialog/picker.h"
 #include "console/keys.h"
 #include "dialog/dialog.h"
+#include "i18n.h"
 #include "text/duration.h"
 #include "text/human.h"
 

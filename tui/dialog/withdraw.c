@@ -1,7 +1,7 @@
 /* The withdraw question. */
-#include "i18n.h"
 #include "dialog/withdraw.h"
 #include "console/console.h"
+#include "i18n.h"
 #include "util.h"
 #include "view/view.h"
 

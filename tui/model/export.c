@@ -3,9 +3,9 @@
  * at hand; a stream with nothing at hand is read further first. A segment
  * that went away between listing and reading (deleted, expired) is
  * skipped: it is not the agent's to give any more. */
-#include "i18n.h"
 #include "model/export.h"
 #include "contract.h"
+#include "i18n.h"
 #include "names.h"
 #include "util.h"
 

@@ -1,8 +1,8 @@
 /* The agent's rules for a request, restated on this side of the bus: the
  * same limits as RequestExemption in dbus-api.md. The agent still checks
  * everything; this only spares a round trip and says it in place. */
-#include "i18n.h"
 #include "model/form.h"
+#include "i18n.h"
 #include "util.h"
 
 #include <stdio.h>

@@ -1,7 +1,7 @@
 /* Sentences, not tables: "Uploaded today 1.2 MB of 50 MB", "Agent ≈ 40
  * mW, 0.3% CPU". Sizes in SI units, as the policy counts megabytes. */
-#include "i18n.h"
 #include "model/summary.h"
+#include "i18n.h"
 #include "text/human.h"
 #include "util.h"
 

@@ -1,7 +1,7 @@
 /* The "Today" strip: steps to cells, cells to glyphs. Nothing here draws
  * or asks the agent; see strip.h. */
-#include "i18n.h"
 #include "text/strip.h"
+#include "i18n.h"
 
 #include <string.h>
 #include <time.h>
