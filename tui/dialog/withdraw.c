@@ -35,7 +35,7 @@ unsigned dialog_withdraw_open(struct console *c, const struct model_exemption *e
 		ui_message(&c->ui, true,
 		           _("%s is %s: only a pending or approved request can be "
 		             "withdrawn."),
-		           e->id, e->status);
+		           e->id, view_word(e->status));
 		dialog_close(&c->ui);
 		return CONSOLE_PAINT;
 	}
