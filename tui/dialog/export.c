@@ -114,6 +114,7 @@ static void draw_running(WINDOW *w, struct ui *ui, struct rect s)
 	if (y < bottom)
 		y++;
 	if (y < bottom)
+		/* TRANSLATORS: one line of at most 66 columns */
 		widget_text_cut(w, t, y, in.x, in.w, theme_attr(t, THEME_DIM),
 		                _("c stops it and removes the file; Esc closes this, the export "
 		                  "goes on."));
@@ -182,6 +183,7 @@ static void export_draw(WINDOW *w, const struct model *m, struct ui *ui, void *s
 	if (y < bottom)
 		widget_text_cut(
 		    w, t, y++, in.x, in.w, theme_attr(t, THEME_DIM),
+		    /* TRANSLATORS: one line each, of at most 66 columns */
 		    x->format == EXPORT_CSV
 		        ? _("A header row, then one event a row; the file must not exist yet.")
 		        : _("One event a line, oldest first; the file must not exist yet."));

@@ -67,6 +67,7 @@ static void draw_question(WINDOW *w, const struct model *m, struct ui *ui, struc
 	int used = view_paragraph(w, t, in.y, in.x, in.w, in.h - 2, 0, A_NORMAL, buf);
 	int y = in.y + (used < in.h - 2 ? used + 1 : in.h - 2);
 	if (y < in.y + in.h)
+		/* TRANSLATORS: the keys stay y and n; at most 54 columns */
 		widget_text_cut(w, t, y++, in.x, in.w, A_BOLD, _("y: forget it    n: back"));
 	if (y < in.y + in.h) {
 		if (f->sending)

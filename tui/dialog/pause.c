@@ -74,6 +74,7 @@ static void pause_draw(WINDOW *w, const struct model *m, struct ui *ui, void *st
 	int y = in.y, bottom = in.y + in.h;
 
 	human_minutes(model_pause_limit(m, ui->now), len, sizeof len);
+	/* TRANSLATORS: one line of at most 50 columns */
 	snprintf(buf, sizeof buf, _("For how long? At most %s now."), len);
 	if (y < bottom)
 		widget_text_cut(w, t, y++, in.x, in.w, A_NORMAL, buf);
