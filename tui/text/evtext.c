@@ -2,6 +2,7 @@
  * codes evdev and the agent use: X keycode - 8), named as a US keyboard
  * labels its keys; what a key types depends on the layout, which the
  * agent never records. */
+#include "i18n.h"
 #include "text/evtext.h"
 #include "util.h"
 
@@ -151,15 +152,15 @@ static const char *button_name(int32_t code)
 {
 	switch (code) {
 	case 1:
-		return "left button";
+		return _("left button");
 	case 2:
-		return "middle button";
+		return _("middle button");
 	case 3:
-		return "right button";
+		return _("right button");
 	case 8:
-		return "back button";
+		return _("back button");
 	case 9:
-		return "forward button";
+		return _("forward button");
 	default:
 		return NULL;
 	}
@@ -168,15 +169,15 @@ static const char *button_name(int32_t code)
 static const char *category_words(const char *cat)
 {
 	static const char *const words[][2] = {
-	    {"letter", "a letter key"},           {"digit", "a digit key"},
-	    {"space", "the space bar"},           {"enter", "Enter"},
-	    {"backspace", "Backspace"},           {"modifier", "a modifier key"},
-	    {"navigation", "a navigation key"},   {"function", "a function key"},
-	    {"punctuation", "a punctuation key"}, {"other", "another key"},
+	    {"letter", N_("a letter key")},           {"digit", N_("a digit key")},
+	    {"space", N_("the space bar")},           {"enter", N_("Enter")},
+	    {"backspace", N_("Backspace")},           {"modifier", N_("a modifier key")},
+	    {"navigation", N_("a navigation key")},   {"function", N_("a function key")},
+	    {"punctuation", N_("a punctuation key")}, {"other", N_("another key")},
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(words); i++)
 		if (strcmp(cat, words[i][0]) == 0)
-			return words[i][1];
+			return _(words[i][1]);
 	return NULL;
 }
 
@@ -184,7 +185,7 @@ static const char *category_words(const char *cat)
 static void at(const struct evjson_event *e, char *buf, size_t size)
 {
 	if (e->x || e->y)
-		snprintf(buf, size, " at %d, %d", e->x, e->y);
+		snprintf(buf, size, _(" at %d, %d"), e->x, e->y);
 	else
 		buf[0] = '\0';
 }
@@ -196,40 +197,41 @@ void evtext_detail(const struct evjson_event *e, char *buf, size_t size)
 
 	at(e, pos, sizeof pos);
 	if (strcmp(k, "motion") == 0) {
-		snprintf(buf, size, "at %d, %d", e->x, e->y);
+		snprintf(buf, size, _("at %d, %d"), e->x, e->y);
 	} else if (strncmp(k, "button-", 7) == 0) {
 		if ((name = button_name(e->code)))
 			snprintf(buf, size, "%s%s", name, pos);
 		else
-			snprintf(buf, size, "button %d%s", e->code, pos);
+			snprintf(buf, size, _("button %d%s"), e->code, pos);
 	} else if (strcmp(k, "scroll") == 0) {
-		static const char *const dirs[] = {"left", "down", "", "up", "right"};
+		static const char *const dirs[] = {N_("left"), N_("down"), "", N_("up"),
+		                                   N_("right")};
 		if (e->code >= -2 && e->code <= 2 && e->code != 0)
-			snprintf(buf, size, "%s%s", dirs[e->code + 2], pos);
+			snprintf(buf, size, "%s%s", _(dirs[e->code + 2]), pos);
 		else
-			snprintf(buf, size, "scroll %d%s", e->code, pos);
+			snprintf(buf, size, _("scroll %d%s"), e->code, pos);
 	} else if (strncmp(k, "key-", 4) == 0) {
 		if (e->code && (name = evtext_key_name(e->code)))
-			snprintf(buf, size, "key %d (%s)", e->code, name);
+			snprintf(buf, size, _("key %d (%s)"), e->code, name);
 		else if (e->code)
-			snprintf(buf, size, "key %d", e->code);
+			snprintf(buf, size, _("key %d"), e->code);
 		else if (*e->text && (name = category_words(e->text)))
 			snprintf(buf, size, "%s", name);
 		else if (*e->text)
-			snprintf(buf, size, "a key: %s", e->text);
+			snprintf(buf, size, _("a key: %s"), e->text);
 		else
-			snprintf(buf, size, "which key is not kept");
+			snprintf(buf, size, _("which key is not kept"));
 	} else if (strcmp(k, "focus") == 0) {
 		size_t app = strcspn(e->text, "\t");
 		if (!*e->text)
-			snprintf(buf, size, "which application is not kept");
+			snprintf(buf, size, _("which application is not kept"));
 		else if (e->text[app] == '\t')
 			snprintf(buf, size, "%.*s: %s", (int)app, e->text, e->text + app + 1);
 		else
 			snprintf(buf, size, "%s", e->text);
 	} else {
 		/* A kind from a newer agent: everything it sent. */
-		snprintf(buf, size, "x %d, y %d, code %d%s%s", e->x, e->y, e->code,
+		snprintf(buf, size, _("x %d, y %d, code %d%s%s"), e->x, e->y, e->code,
 		         *e->text ? ", " : "", e->text);
 	}
 }
