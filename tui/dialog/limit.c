@@ -63,24 +63,21 @@ unsigned dialog_limit_open(struct console *c)
 	return CONSOLE_PAINT;
 }
 
-/* A stream's row: its id and level in columns (counted in display
- * columns, not bytes), then what it would keep. */
+/* A stream's row: its id, its level and what it would keep, each from
+ * its own display column (not padded with bytes). */
 static void draw_row(WINDOW *w, const struct theme *t, int y, struct rect in, attr_t a,
                      const char *id, const char *level, const char *words)
 {
+	static const int col[] = {0, 16, 26};
 	char line[160];
-	widget_fill(w, y, in.x, in.w, a);
-	int x = in.x + widget_text(w, t, y, in.x, in.w < 16 ? in.w : 16, a, id);
-	x = in.x + 16 > x ? in.x + 16 : x + 1;
-	if (x >= in.x + in.w)
-		return;
-	int lw = in.x + in.w - x < 10 ? in.x + in.w - x : 10;
-	int end = x + widget_text(w, t, y, x, lw, a, level);
-	x = x + 10 > end ? x + 10 : end + 1;
-	if (x >= in.x + in.w)
-		return;
 	snprintf(line, sizeof line, "%s %s", theme_glyph(t, "→", "->"), words);
-	widget_text_cut(w, t, y, x, in.x + in.w - x, a, line);
+	const char *text[] = {id, level, line};
+	widget_fill(w, y, in.x, in.w, a);
+	for (size_t i = 0; i < ARRAY_SIZE(col) && col[i] < in.w; i++) {
+		int end = i + 1 < ARRAY_SIZE(col) ? col[i + 1] - 1 : in.w;
+		widget_text_cut(w, t, y, in.x + col[i], (end < in.w ? end : in.w) - col[i], a,
+		                text[i]);
+	}
 }
 
 static void limit_draw(WINDOW *w, const struct model *m, struct ui *ui, void *st, struct rect s)
