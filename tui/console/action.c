@@ -13,6 +13,7 @@
 #include "dialog/limit.h"
 #include "dialog/pause.h"
 #include "dialog/withdraw.h"
+#include "i18n.h"
 #include "util.h"
 
 #include <stdio.h>
@@ -44,7 +45,7 @@ static bool agent_here(struct console *c, const char *what)
 {
 	if (c->model.link == MODEL_LINK_LIVE && c->client)
 		return true;
-	ui_message(&c->ui, true, "%s: the agent is not reachable.", what);
+	ui_message(&c->ui, true, _("%s: the agent is not reachable."), what);
 	ui_message_bind(&c->ui, UI_MSG_WHILE_UNREACHABLE, 0);
 	return false;
 }
@@ -100,7 +101,7 @@ static void data_close(struct console *c)
 static unsigned do_pause(struct console *c, enum action a)
 {
 	(void)a;
-	if (!agent_here(c, "Not paused"))
+	if (!agent_here(c, _("Not paused")))
 		return CONSOLE_PAINT;
 	uint64_t now = now_usec();
 	console_pause(c, model_default_pause(&c->model, c->settings->default_pause_minutes, now));
@@ -110,7 +111,7 @@ static unsigned do_pause(struct console *c, enum action a)
 static unsigned do_pause_for(struct console *c, enum action a)
 {
 	(void)a;
-	if (agent_here(c, "Not paused"))
+	if (agent_here(c, _("Not paused")))
 		dialog_pause_open(c);
 	return CONSOLE_PAINT;
 }
@@ -118,7 +119,7 @@ static unsigned do_pause_for(struct console *c, enum action a)
 static unsigned do_resume(struct console *c, enum action a)
 {
 	(void)a;
-	if (agent_here(c, "Not resumed"))
+	if (agent_here(c, _("Not resumed")))
 		console_resume(c);
 	return CONSOLE_PAINT;
 }
@@ -126,7 +127,7 @@ static unsigned do_resume(struct console *c, enum action a)
 static unsigned do_exempt(struct console *c, enum action a)
 {
 	(void)a;
-	if (agent_here(c, "No request"))
+	if (agent_here(c, _("No request")))
 		dialog_exempt_open(c);
 	return CONSOLE_PAINT;
 }
@@ -134,7 +135,7 @@ static unsigned do_exempt(struct console *c, enum action a)
 static unsigned do_forget(struct console *c, enum action a)
 {
 	(void)a;
-	if (agent_here(c, "Nothing forgotten"))
+	if (agent_here(c, _("Nothing forgotten")))
 		dialog_forget_open(c);
 	return CONSOLE_PAINT;
 }
@@ -144,12 +145,12 @@ static unsigned do_delete(struct console *c, enum action a)
 	struct ui_segment seg;
 	(void)a;
 	if (c->ui.view != UI_VIEW_DATA) {
-		ui_message(&c->ui, true, "Pick a segment to delete in the Data view (2).");
+		ui_message(&c->ui, true, _("Pick a segment to delete in the Data view (2)."));
 		return CONSOLE_PAINT;
 	}
 	if (!data_target(c, &seg))
 		return 0;
-	if (!agent_here(c, "Not deleted"))
+	if (!agent_here(c, _("Not deleted")))
 		return CONSOLE_PAINT;
 	if (!c->settings->confirm_delete) {
 		console_delete(c, &seg);
@@ -168,7 +169,7 @@ static unsigned do_export(struct console *c, enum action a)
 		dialog_export_show(c);
 		return CONSOLE_PAINT;
 	}
-	if (!agent_here(c, "Not exported"))
+	if (!agent_here(c, _("Not exported")))
 		return CONSOLE_PAINT;
 	/* Everything, or the segment the Data view points at; the open one
 	 * is what is meant when one is open. */
@@ -367,7 +368,8 @@ unsigned action_key(struct console *c, int key)
 	const char *why = ui_unavailable(&c->model, a);
 	if (why) {
 		/* Said before it is asked, not offered and then refused. */
-		ui_message(&c->ui, true, "%s is not available: %s.", keys_info(a)->label, why);
+		ui_message(&c->ui, true, _("%s is not available: %s."), _(keys_info(a)->label),
+		           why);
 		return flags | CONSOLE_PAINT;
 	}
 	return flags | (actions[a] ? actions[a](c, a) : 0);

@@ -12,6 +12,7 @@
 #include "dialog/limit.h"
 #include "dialog/pause.h"
 #include "dialog/withdraw.h"
+#include "i18n.h"
 #include "names.h"
 #include "text/evtext.h"
 #include "text/human.h"
@@ -34,12 +35,12 @@ static void on_pause_reply(DBusMessage *reply, void *data)
 		else if (r == CONTRACT_MALFORMED)
 			ui_message(&c->ui, true, "%s", why);
 		else
-			ui_message(&c->ui, true, "Not paused: %s", why);
+			ui_message(&c->ui, true, _("Not paused: %s"), why);
 	} else {
 		if (in_dialog)
 			dialog_close(&c->ui);
 		human_until(until, now_usec(), when, sizeof when);
-		ui_message(&c->ui, false, "Paused until %s.", when);
+		ui_message(&c->ui, false, _("Paused until %s."), when);
 		/* Gone as soon as the pause is: a resume from elsewhere must
 		 * not leave it saying otherwise. */
 		ui_message_bind(&c->ui, UI_MSG_WHILE_PAUSED_UNTIL, until);
@@ -54,7 +55,7 @@ void console_pause(struct console *c, uint32_t seconds)
 	dbus_uint32_t s = seconds;
 	if (!c->client || !client_call(c->client, CAPCTL_IFACE, "Pause", on_pause_reply, c, NULL,
 	                               DBUS_TYPE_UINT32, &s, DBUS_TYPE_INVALID)) {
-		ui_message(&c->ui, true, "Not paused: the agent is not reachable.");
+		ui_message(&c->ui, true, _("Not paused: the agent is not reachable."));
 		ui_message_bind(&c->ui, UI_MSG_WHILE_UNREACHABLE, 0);
 		dialog_answered(&c->ui, &dialog_pause);
 		return;
@@ -69,9 +70,9 @@ static void on_resume_reply(DBusMessage *reply, void *data)
 	if (r == CONTRACT_MALFORMED) {
 		ui_message(&c->ui, true, "%s", console_failure(r, &f));
 	} else if (r == CONTRACT_REFUSED) {
-		ui_message(&c->ui, true, "Not resumed: %s", console_failure(r, &f));
+		ui_message(&c->ui, true, _("Not resumed: %s"), console_failure(r, &f));
 	} else {
-		ui_message(&c->ui, false, "Resumed.");
+		ui_message(&c->ui, false, _("Resumed."));
 		ui_message_bind(&c->ui, UI_MSG_WHILE_NOT_PAUSED, 0);
 	}
 	contract_fault_fini(&f);
@@ -83,7 +84,7 @@ void console_resume(struct console *c)
 {
 	if (!c->client || !client_call(c->client, CAPCTL_IFACE, "Resume", on_resume_reply, c, NULL,
 	                               DBUS_TYPE_INVALID)) {
-		ui_message(&c->ui, true, "Not resumed: the agent is not reachable.");
+		ui_message(&c->ui, true, _("Not resumed: the agent is not reachable."));
 		ui_message_bind(&c->ui, UI_MSG_WHILE_UNREACHABLE, 0);
 	}
 }
@@ -104,7 +105,7 @@ static void on_request_reply(DBusMessage *reply, void *data)
 		else if (r == CONTRACT_MALFORMED)
 			ui_message(&c->ui, true, "%s", why);
 		else
-			ui_message(&c->ui, true, "The request was refused: %s", why);
+			ui_message(&c->ui, true, _("The request was refused: %s"), why);
 	} else {
 		if (dialog_is_open(&c->ui, &dialog_exempt))
 			dialog_close(&c->ui);
@@ -112,7 +113,7 @@ static void on_request_reply(DBusMessage *reply, void *data)
 		ui_set_string(&c->ui.ex_select_id, id);
 		action_view(c, UI_VIEW_EXEMPTIONS);
 		console_select_pending(c);
-		ui_message(&c->ui, false, "Request %s sent; it waits for a decision.", id);
+		ui_message(&c->ui, false, _("Request %s sent; it waits for a decision."), id);
 		free(id);
 	}
 	contract_fault_fini(&fault);
@@ -135,7 +136,7 @@ void console_request_exemption(struct console *c)
 	                 DBUS_TYPE_STRING, &scope, DBUS_TYPE_STRING, &category, DBUS_TYPE_STRING,
 	                 &reason, DBUS_TYPE_UINT32, &d, DBUS_TYPE_INVALID)) {
 		f->sending = false;
-		form_set_refusal(f, "The agent is not reachable.");
+		form_set_refusal(f, _("The agent is not reachable."));
 	}
 }
 
@@ -153,13 +154,13 @@ static void on_withdraw_reply(DBusMessage *reply, void *data)
 		else if (r == CONTRACT_MALFORMED)
 			ui_message(&c->ui, true, "%s", why);
 		else
-			ui_message(&c->ui, true, "Not withdrawn: %s", why);
+			ui_message(&c->ui, true, _("Not withdrawn: %s"), why);
 	} else {
 		if (in_dialog) {
-			ui_message(&c->ui, false, "%s withdrawn.", c->withdrawing);
+			ui_message(&c->ui, false, _("%s withdrawn."), c->withdrawing);
 			dialog_close(&c->ui);
 		} else {
-			ui_message(&c->ui, false, "Withdrawn.");
+			ui_message(&c->ui, false, _("Withdrawn."));
 		}
 	}
 	contract_fault_fini(&f);
@@ -173,7 +174,7 @@ void console_withdraw(struct console *c, const char *id)
 	if (!c->client ||
 	    !client_call(c->client, CAPCTL_IFACE, "WithdrawExemption", on_withdraw_reply, c, NULL,
 	                 DBUS_TYPE_STRING, &id, DBUS_TYPE_INVALID))
-		dialog_refused(&c->ui, &dialog_withdraw, "The agent is not reachable.");
+		dialog_refused(&c->ui, &dialog_withdraw, _("The agent is not reachable."));
 }
 
 static void on_forget_reply(DBusMessage *reply, void *data)
@@ -194,16 +195,18 @@ static void on_forget_reply(DBusMessage *reply, void *data)
 		else if (r == CONTRACT_MALFORMED)
 			ui_message(&c->ui, true, "%s", why);
 		else
-			ui_message(&c->ui, true, "Nothing forgotten: %s", why);
+			ui_message(&c->ui, true, _("Nothing forgotten: %s"), why);
 	} else {
 		if (in_dialog)
 			dialog_close(&c->ui);
 		human_count(removed, n, sizeof n);
 		if (removed)
-			ui_message(&c->ui, false, "Forgot %s event%s recorded in the last %s.", n,
-			           removed == 1 ? "" : "s", len);
+			ui_message(&c->ui, false,
+			           P_("Forgot %s event recorded in the last %s.",
+			              "Forgot %s events recorded in the last %s.", removed),
+			           n, len);
 		else
-			ui_message(&c->ui, false, "Nothing was kept from the last %s.", len);
+			ui_message(&c->ui, false, _("Nothing was kept from the last %s."), len);
 		/* What is shown of the data is fetched again at once. */
 		pages_refresh(&c->model.segs);
 		pages_refresh(&c->model.segev);
@@ -221,7 +224,7 @@ void console_forget(struct console *c, uint32_t seconds)
 	c->forget_seconds = seconds;
 	if (!c->client || !client_call(c->client, CAPCTL_IFACE, "Forget", on_forget_reply, c, NULL,
 	                               DBUS_TYPE_UINT32, &s, DBUS_TYPE_INVALID))
-		dialog_refused(&c->ui, &dialog_forget, "The agent is not reachable.");
+		dialog_refused(&c->ui, &dialog_forget, _("The agent is not reachable."));
 }
 
 static void on_delete_reply(DBusMessage *reply, void *data)
@@ -242,16 +245,16 @@ static void on_delete_reply(DBusMessage *reply, void *data)
 		else if (r == CONTRACT_MALFORMED)
 			ui_message(&c->ui, true, "%s", why);
 		else
-			ui_message(&c->ui, true, "Not deleted: %s", why);
+			ui_message(&c->ui, true, _("Not deleted: %s"), why);
 	} else {
 		if (in_dialog)
 			dialog_close(&c->ui);
 		evtext_local(seg->start, when, sizeof when);
 		if (deleted)
-			ui_message(&c->ui, false, "Deleted segment %llu (%s from %s).",
+			ui_message(&c->ui, false, _("Deleted segment %llu (%s from %s)."),
 			           (unsigned long long)seg->id, seg->stream, when);
 		else
-			ui_message(&c->ui, false, "Segment %llu was already gone.",
+			ui_message(&c->ui, false, _("Segment %llu was already gone."),
 			           (unsigned long long)seg->id);
 		if (c->ui.open.id == seg->id) {
 			c->ui.open.id = 0;
@@ -274,9 +277,9 @@ void console_delete(struct console *c, const struct ui_segment *seg)
 	    !client_call(c->client, CAPCTL_IFACE, "DeleteSegments", on_delete_reply, c, NULL,
 	                 DBUS_TYPE_ARRAY, DBUS_TYPE_UINT64, &ids, 1, DBUS_TYPE_INVALID)) {
 		if (dialog_is_open(&c->ui, &dialog_delete))
-			dialog_refused(&c->ui, &dialog_delete, "The agent is not reachable.");
+			dialog_refused(&c->ui, &dialog_delete, _("The agent is not reachable."));
 		else
-			ui_message(&c->ui, true, "Not deleted: the agent is not reachable.");
+			ui_message(&c->ui, true, _("Not deleted: the agent is not reachable."));
 	}
 }
 
@@ -292,9 +295,9 @@ static void on_acknowledge_reply(DBusMessage *reply, void *data)
 		if (in_dialog)
 			dialog_refused(&c->ui, &dialog_consent, why);
 		else
-			ui_message(&c->ui, true, "Not acknowledged: %s", why);
+			ui_message(&c->ui, true, _("Not acknowledged: %s"), why);
 	} else {
-		ui_message(&c->ui, false, "Acknowledged: the policy shown is in force.");
+		ui_message(&c->ui, false, _("Acknowledged: the policy shown is in force."));
 		if (in_dialog)
 			dialog_close(&c->ui);
 	}
@@ -308,7 +311,7 @@ void console_acknowledge(struct console *c, const char *digest)
 	if (!c->client ||
 	    !client_call(c->client, CAPCTL_IFACE, "AcknowledgePolicy", on_acknowledge_reply, c,
 	                 NULL, DBUS_TYPE_STRING, &digest, DBUS_TYPE_INVALID))
-		dialog_refused(&c->ui, &dialog_consent, "The agent is not reachable.");
+		dialog_refused(&c->ui, &dialog_consent, _("The agent is not reachable."));
 }
 
 static void on_limit_reply(DBusMessage *reply, void *data)
@@ -323,9 +326,9 @@ static void on_limit_reply(DBusMessage *reply, void *data)
 		if (in_dialog)
 			dialog_refused(&c->ui, &dialog_limit, why);
 		else
-			ui_message(&c->ui, true, "Not changed: %s", why);
+			ui_message(&c->ui, true, _("Not changed: %s"), why);
 	} else {
-		ui_message(&c->ui, false, "Done: the Overview shows what is kept now.");
+		ui_message(&c->ui, false, _("Done: the Overview shows what is kept now."));
 		if (in_dialog)
 			dialog_close(&c->ui);
 	}
@@ -339,5 +342,5 @@ void console_limit(struct console *c, const char *stream, const char *level)
 	if (!c->client ||
 	    !client_call(c->client, CAPCTL_IFACE, "LimitStream", on_limit_reply, c, NULL,
 	                 DBUS_TYPE_STRING, &stream, DBUS_TYPE_STRING, &level, DBUS_TYPE_INVALID))
-		dialog_refused(&c->ui, &dialog_limit, "The agent is not reachable.");
+		dialog_refused(&c->ui, &dialog_limit, _("The agent is not reachable."));
 }

@@ -5,6 +5,7 @@
  * every view; one that passes keeps what it found in history-seen. */
 #include "console/console-impl.h"
 #include "contract.h"
+#include "i18n.h"
 #include "model/verify.h"
 #include "names.h"
 #include "util.h"
@@ -73,9 +74,10 @@ static bool good(struct console *c, const struct check_req *r, DBusMessage *repl
 	bool current = r->gen == c->verify->gen && c->model.owner && sender &&
 	               strcmp(sender, c->model.owner) == 0;
 	if (current && res == CONTRACT_MALFORMED)
-		warn(c, "History could not be checked: ", f->message, ".");
+		warn(c, _("History could not be checked: "), f->message, ".");
 	else if (current && res == CONTRACT_REFUSED && !client_error_unreachable(f->name))
-		warn(c, "History could not be checked: ", *f->message ? f->message : f->name, "");
+		warn(c, _("History could not be checked: "), *f->message ? f->message : f->name,
+		     "");
 	if (res != CONTRACT_OK)
 		contract_fault_fini(f);
 	return current && res == CONTRACT_OK;
@@ -88,13 +90,13 @@ static void finish(struct console *c)
 	verify_finish(&s->v);
 	verify_sentence(&s->v, sentence, sizeof sentence);
 	if (s->v.fault != VERIFY_OK) {
-		warn(c, "History check failed: ", sentence, ".");
+		warn(c, _("History check failed: "), sentence, ".");
 		return;
 	}
 	struct verify_seen newest = verify_newest(&s->v, now_usec());
 	char *path = verify_seen_path();
 	if (newest.have && path && verify_seen_store(path, c->ui.bus_name, &newest, &why) < 0)
-		warn(c, "History is intact, but ", why, ".");
+		warn(c, _("History is intact, but "), why, ".");
 	else if (c->ui.chain_warning) {
 		ui_set_string(&c->ui.chain_warning, NULL);
 		console_dirty(c, MODEL_DIRTY_STATE);
@@ -128,7 +130,8 @@ static void on_chain(DBusMessage *reply, void *data)
 	if (moved && ++s->tries < CHECK_TRIES)
 		begin(c);
 	else if (moved)
-		warn(c, "History could not be checked: ", "it kept growing while it was read", ".");
+		warn(c, _("History could not be checked: "), _("it kept growing while it was read"),
+		     ".");
 	else if (n == CHECK_PAGE && (s->offset += n) < s->total)
 		request(c, "History", on_history);
 	else
@@ -161,16 +164,16 @@ void console_verify(struct console *c)
 		c->verify = xcalloc(1, sizeof *c->verify);
 	char *path = verify_seen_path(), *why = NULL;
 	if (!path) {
-		warn(c, "History cannot be checked: ",
-		     "neither XDG_STATE_HOME nor HOME is set, so there is nowhere to keep what you "
-		     "saw",
+		warn(c, _("History cannot be checked: "),
+		     _("neither XDG_STATE_HOME nor HOME is set, so there is nowhere to keep what "
+		       "you saw"),
 		     ".");
 		return;
 	}
 	int r = verify_seen_load(path, c->ui.bus_name, &c->verify->seen, &why);
 	free(path);
 	if (r < 0) {
-		warn(c, "History cannot be compared with what you saw last time: ", why, ".");
+		warn(c, _("History cannot be compared with what you saw last time: "), why, ".");
 		free(why);
 		c->verify->gen++; /* a run under way is moot */
 		return;

@@ -10,6 +10,7 @@
 #include "contract.h"
 #include "dialog/consent.h"
 #include "dialog/dialog.h"
+#include "i18n.h"
 #include "names.h"
 #include "text/safe.h"
 #include "util.h"
@@ -718,7 +719,7 @@ int console_run(const struct settings *s, bool system_bus, bool color)
 	dbus_error_init(&err);
 	c->conn = bus_open(system_bus, &err);
 	if (!c->conn) {
-		fprintf(stderr, "capctl: cannot connect to the %s bus: ",
+		fprintf(stderr, _("capctl: cannot connect to the %s bus: "),
 		        system_bus ? "system" : "session");
 		safe_fputs(err.message, 0, stderr);
 		fputc('\n', stderr);
@@ -741,8 +742,8 @@ int console_run(const struct settings *s, bool system_bus, bool color)
 
 	if (!(c->screen = term_start(color, &c->ui.theme))) {
 		char *type = safe_str(getenv("TERM"), 0);
-		fprintf(stderr,
-		        "capctl: the terminal '%s' could not be set up; " TERM_ONE_SHOT "\n", type);
+		fprintf(stderr, _("capctl: the terminal '%s' could not be set up; %s\n"), type,
+		        _(TERM_ONE_SHOT));
 		free(type);
 		c->exit_code = 2;
 		goto out;

@@ -3,7 +3,9 @@
  * generation number makes the replies to a cancelled one stale. */
 #define _GNU_SOURCE
 #include "console/console.h"
+#include "i18n.h"
 #include "names.h"
+#include "model/summary.h"
 #include "text/human.h"
 
 #include <errno.h>
@@ -45,16 +47,18 @@ static void export_finish(struct console *c, const char *why)
 	if (why)
 		out_file_abort(&c->job_out);
 	else if ((r = out_file_commit(&c->job_out, false)) == -EEXIST)
-		why = "the file appeared meanwhile and is left as it was";
+		why = _("the file appeared meanwhile and is left as it was");
 	else if (r < 0)
 		why = strerror(-r);
-	human_counted(c->job.events_written, "event", "events", n, sizeof n);
-	human_counted(export_segments(&c->job), "segment", "segments", sg, sizeof sg);
+	summary_counted(c->job.events_written, P_("event", "events", c->job.events_written), n,
+	                sizeof n);
+	summary_counted(export_segments(&c->job),
+	                P_("segment", "segments", export_segments(&c->job)), sg, sizeof sg);
 	if (why)
-		ui_message(&c->ui, true, "Export stopped: %s. Nothing was written to %s.", why,
+		ui_message(&c->ui, true, _("Export stopped: %s. Nothing was written to %s."), why,
 		           shown);
 	else
-		ui_message(&c->ui, false, "Exported %s (%s) to %s.", n, sg, shown);
+		ui_message(&c->ui, false, _("Exported %s (%s) to %s."), n, sg, shown);
 	free(shown);
 	export_fini(&c->job);
 	c->job_gen++;
@@ -107,7 +111,7 @@ static void export_step(struct console *c)
 	if (!c->client)
 		free(jr);
 	if (!sent)
-		export_finish(c, "the agent is not reachable");
+		export_finish(c, _("the agent is not reachable"));
 }
 
 /* "~/x" is in the home directory. Heap. */
@@ -123,19 +127,19 @@ int console_export_start(struct console *c, const char *path, uint64_t only,
                          enum export_format format, char **why)
 {
 	if (!*path) {
-		*why = xstrdup("Say where to write it.");
+		*why = xstrdup(_("Say where to write it."));
 		return -1;
 	}
 	if (c->model.link != MODEL_LINK_LIVE || !c->client) {
-		*why = xstrdup("The agent is not reachable.");
+		*why = xstrdup(_("The agent is not reachable."));
 		return -1;
 	}
 	char *full = expand_home(path);
 	int r = out_file_open(&c->job_out, full, false);
 	if (r == -EEXIST)
-		*why = xasprintf("%s exists already: choose another name.", full);
+		*why = xasprintf(_("%s exists already: choose another name."), full);
 	else if (r < 0)
-		*why = xasprintf("Cannot write %s: %s.", full, strerror(-r));
+		*why = xasprintf(_("Cannot write %s: %s."), full, strerror(-r));
 	if (r < 0) {
 		free(full);
 		return -1;
@@ -159,7 +163,7 @@ void console_export_cancel(struct console *c)
 	c->job_gen++;
 	char *shown = shown_path(c->job_out.path);
 	out_file_abort(&c->job_out);
-	ui_message(&c->ui, false, "Export cancelled; nothing was written to %s.", shown);
+	ui_message(&c->ui, false, _("Export cancelled; nothing was written to %s."), shown);
 	free(shown);
 	export_fini(&c->job);
 	c->ui.export.running = false;

@@ -6,6 +6,7 @@
 #include "console/keys.h"
 #include "dialog/dialog.h"
 #include "dialog/export.h"
+#include "i18n.h"
 #include "text/human.h"
 #include "text/text.h"
 #include "util.h"
@@ -22,12 +23,15 @@ static const struct {
 	const char *name;
 	void (*draw)(WINDOW *w, const struct model *m, struct ui *ui, struct rect r);
 } views[] = {
-    {UI_VIEW_OVERVIEW, "Overview", view_overview_draw},
-    {UI_VIEW_DATA, "Data", view_data_draw},
-    {UI_VIEW_EXEMPTIONS, "Exemptions", view_exemptions_draw},
-    {UI_VIEW_HISTORY, "History", view_history_draw},
-    {UI_VIEW_NOTICE, "Notice", view_notice_draw},
-    {UI_VIEW_LIVE, "Live", view_live_draw},
+    /* TRANSLATORS: the tab names: " 1 Overview " and the five
+       others in one row of 80 columns, with room for " (1)"
+       after Exemptions */
+    {UI_VIEW_OVERVIEW, N_("Overview"), view_overview_draw},
+    {UI_VIEW_DATA, N_("Data"), view_data_draw},
+    {UI_VIEW_EXEMPTIONS, N_("Exemptions"), view_exemptions_draw},
+    {UI_VIEW_HISTORY, N_("History"), view_history_draw},
+    {UI_VIEW_NOTICE, N_("Notice"), view_notice_draw},
+    {UI_VIEW_LIVE, N_("Live"), view_live_draw},
 };
 
 enum ui_view frame_next_view(enum ui_view v, int step)
@@ -45,21 +49,21 @@ static bool link_words(enum model_link link, const char *bus, char *badge, size_
 {
 	switch (link) {
 	case MODEL_LINK_CONNECTING:
-		snprintf(badge, badge_size, "CONNECTING");
+		snprintf(badge, badge_size, _("CONNECTING"));
 		*color = THEME_STATE_UNKNOWN;
-		snprintf(reason, reason_size, "asking the %s bus for the agent", bus);
+		snprintf(reason, reason_size, _("asking the %s bus for the agent"), bus);
 		return true;
 	case MODEL_LINK_GONE:
-		snprintf(badge, badge_size, "AGENT NOT REACHABLE");
+		snprintf(badge, badge_size, _("AGENT NOT REACHABLE"));
 		*color = THEME_STATE_UNREACHABLE;
 		snprintf(reason, reason_size,
-		         "captured is not running on the %s bus; waiting for it to start", bus);
+		         _("captured is not running on the %s bus; waiting for it to start"), bus);
 		return true;
 	case MODEL_LINK_NO_BUS:
-		snprintf(badge, badge_size, "AGENT NOT REACHABLE");
+		snprintf(badge, badge_size, _("AGENT NOT REACHABLE"));
 		*color = THEME_STATE_UNREACHABLE;
-		snprintf(reason, reason_size, "the connection to the %s bus is lost; reconnecting",
-		         bus);
+		snprintf(reason, reason_size,
+		         _("the connection to the %s bus is lost; reconnecting"), bus);
 		return true;
 	case MODEL_LINK_LIVE:
 		break;
@@ -77,30 +81,31 @@ void frame_state_words(const struct model *m, const struct ui *ui, char *badge, 
 	snprintf(reason, reason_size, "%s", m->state_reason ? m->state_reason : "");
 	switch (model_state(m)) {
 	case MODEL_STATE_COLLECTING:
-		snprintf(badge, badge_size, "COLLECTING");
+		/* TRANSLATORS: the state badge, in capitals as a sign is */
+		snprintf(badge, badge_size, _("COLLECTING"));
 		*color = THEME_STATE_COLLECTING;
 		return;
 	case MODEL_STATE_PAUSED:
 		human_countdown(model_pause_left(m, ui->now), count, sizeof count);
-		snprintf(badge, badge_size, "PAUSED %s", count);
+		snprintf(badge, badge_size, _("PAUSED %s"), count);
 		*color = THEME_STATE_PAUSED;
 		/* The agent says the end to the minute, rounded down: said
 		 * here to the second when near, never earlier than it is. */
 		if (m->paused_until) {
 			human_until(m->paused_until, ui->now, count, sizeof count);
-			snprintf(reason, reason_size, "paused until %s", count);
+			snprintf(reason, reason_size, _("paused until %s"), count);
 		}
 		return;
 	case MODEL_STATE_EXEMPT:
-		snprintf(badge, badge_size, "EXEMPT");
+		snprintf(badge, badge_size, _("EXEMPT"));
 		*color = THEME_STATE_EXEMPT;
 		return;
 	case MODEL_STATE_SUSPENDED:
-		snprintf(badge, badge_size, "SUSPENDED");
+		snprintf(badge, badge_size, _("SUSPENDED"));
 		*color = THEME_STATE_SUSPENDED;
 		return;
 	case MODEL_STATE_IDLE:
-		snprintf(badge, badge_size, "IDLE");
+		snprintf(badge, badge_size, _("IDLE"));
 		*color = THEME_STATE_IDLE;
 		return;
 	case MODEL_STATE_UNKNOWN:
@@ -108,14 +113,15 @@ void frame_state_words(const struct model *m, const struct ui *ui, char *badge, 
 	}
 	*color = THEME_STATE_UNKNOWN;
 	if (!m->state && m->refusal) {
-		snprintf(badge, badge_size, "REFUSED");
+		snprintf(badge, badge_size, _("REFUSED"));
 		*color = THEME_STATE_UNREACHABLE;
-		snprintf(reason, reason_size, "the agent would not say its state: %s", m->refusal);
+		snprintf(reason, reason_size, _("the agent would not say its state: %s"),
+		         m->refusal);
 		return;
 	}
 	if (!m->state) {
-		snprintf(badge, badge_size, "CONNECTING");
-		snprintf(reason, reason_size, "reading the agent's state");
+		snprintf(badge, badge_size, _("CONNECTING"));
+		snprintf(reason, reason_size, _("reading the agent's state"));
 		return;
 	}
 	/* A state word from a newer agent: show it as it is. */
@@ -156,7 +162,7 @@ static void draw_tabs(WINDOW *w, const struct model *m, const struct ui *ui, int
 	for (int style = 0; style < 2; style++) {
 		int width = 0;
 		for (size_t i = 0; i < ARRAY_SIZE(views); i++) {
-			const char *name = views[i].name;
+			const char *name = _(views[i].name);
 			bool on = ui->view == views[i].view;
 			if (style == 1 && !on)
 				snprintf(labels[i], sizeof labels[i], " %d ", (int)views[i].view);
@@ -218,10 +224,10 @@ static int view_keys(const struct ui *ui, enum action *out, const char **labels)
 	}
 	for (size_t i = 0; i < n; i++) {
 		out[i] = list[i];
-		labels[i] = list[i] == ACTION_NONE     ? "Back"
-		            : list[i] != ACTION_OPEN   ? keys_info(list[i])->label
-		            : ui->view == UI_VIEW_DATA ? "Open"
-		                                       : "Details";
+		labels[i] = list[i] == ACTION_NONE     ? _("Back")
+		            : list[i] != ACTION_OPEN   ? _(keys_info(list[i])->label)
+		            : ui->view == UI_VIEW_DATA ? _("Open")
+		                                       : _("Details");
 	}
 	return (int)n;
 }
@@ -307,7 +313,7 @@ void frame_paint(WINDOW *w, const struct model *m, struct ui *ui)
 	const char *storage = m->retention.last_error;
 	if (storage && *storage && bottom - top >= 3) {
 		char line[1024];
-		snprintf(line, sizeof line, "Not saved to disk: %s", storage);
+		snprintf(line, sizeof line, _("Not saved to disk: %s"), storage);
 		widget_text_cut(w, &ui->theme, top, 0, cols, theme_attr(&ui->theme, THEME_ERROR),
 		                line);
 		top++;
@@ -316,9 +322,10 @@ void frame_paint(WINDOW *w, const struct model *m, struct ui *ui)
 	if (ui->view == UI_VIEW_OVERVIEW && m->consent.waiting && bottom - top >= 4) {
 		bool first = !m->consent.acknowledged_digest || !*m->consent.acknowledged_digest;
 		widget_text_cut(w, &ui->theme, top, 0, cols, theme_attr(&ui->theme, THEME_WARN),
-		                first ? "Nothing is recorded until you acknowledge the privacy "
-		                        "notice: press a."
-		                      : "A policy change waits for your acknowledgment: press a.");
+		                first
+		                    ? _("Nothing is recorded until you acknowledge the privacy "
+		                        "notice: press a.")
+		                    : _("A policy change waits for your acknowledgment: press a."));
 		top++;
 	}
 	/* So does a History whose chain did not check. */

@@ -2,6 +2,7 @@
  * kept apart from the rebindable ones so a configuration can never take
  * away the way to switch views or to quit. */
 #include "console/keys.h"
+#include "i18n.h"
 #include "text/text.h"
 
 #include <errno.h>
@@ -10,37 +11,46 @@
 #include <strings.h>
 
 static const struct keys_info infos[N_ACTIONS] = {
-    [ACTION_PAUSE] = {"pause", "Pause", "pause recording for the default duration", NULL},
-    [ACTION_PAUSE_FOR] = {"pause_for", "Pause…", "pause for a duration you pick or type", NULL},
-    [ACTION_RESUME] = {"resume", "Resume", "resume recording now", NULL},
-    [ACTION_FORGET] = {"forget", "Forget", "forget what was recorded in the last minutes or hours",
-                       NULL},
-    [ACTION_EXEMPT] = {"exempt", "Exempt", "request an exemption (a form)", NULL},
-    [ACTION_EXPORT] = {"export", "Export", "export to a JSON Lines or CSV file (asks where)", NULL},
-    [ACTION_HELP] = {"help", "Help", "this help", NULL},
-    [ACTION_QUIT] = {"quit", "Quit", "quit (the agent keeps running)", NULL},
-    [ACTION_VIEW_OVERVIEW] = {NULL, NULL, "Overview: state, streams, upload, power", NULL},
-    [ACTION_VIEW_DATA] = {NULL, NULL, "Data: the segments kept, newest first", NULL},
-    [ACTION_VIEW_EXEMPTIONS] = {NULL, NULL, "Exemptions: your requests and their status", NULL},
-    [ACTION_VIEW_HISTORY] = {NULL, NULL, "History: everything the agent logged", NULL},
-    [ACTION_VIEW_NOTICE] = {NULL, NULL, "Notice: the privacy notice", NULL},
-    [ACTION_VIEW_LIVE] = {NULL, NULL, "Live: what is being kept right now", NULL},
-    [ACTION_NEXT_VIEW] = {NULL, NULL, "next view", NULL},
-    [ACTION_PREV_VIEW] = {NULL, NULL, "previous view", NULL},
-    [ACTION_UP] = {NULL, NULL, "up one line", NULL},
-    [ACTION_DOWN] = {NULL, NULL, "down one line", NULL},
-    [ACTION_PAGE_UP] = {NULL, NULL, "up one page", NULL},
-    [ACTION_PAGE_DOWN] = {NULL, NULL, "down one page", NULL},
-    [ACTION_HOME] = {NULL, NULL, "to the top", NULL},
-    [ACTION_END] = {NULL, NULL, "to the bottom", NULL},
-    [ACTION_OPEN] = {NULL, "Open", "open the selected request or segment", "Exemptions, Data"},
-    [ACTION_DELETE] = {"delete", "Delete", "delete the selected segment (asks first)", "Data"},
-    [ACTION_WITHDRAW] = {NULL, "Withdraw", "withdraw the selected request (asks first)",
-                         "Exemptions"},
-    [ACTION_REDRAW] = {NULL, NULL, "redraw the screen", NULL},
-    [ACTION_ACKNOWLEDGE] = {"acknowledge", "Changes",
-                            "what the policy changed, to read and acknowledge", NULL},
-    [ACTION_LIMIT] = {"limit", "Limit", "keep less of a stream than the policy allows", NULL},
+    /* TRANSLATORS: labels of the function bar (Pause, Resume,
+       ...): a view shows up to eight of them, each after its
+       key, in 80 columns: keep them to about 10 columns. The
+       help texts after them are at most 60 columns. */
+    [ACTION_PAUSE] = {"pause", N_("Pause"), N_("pause recording for the default duration"), NULL},
+    [ACTION_PAUSE_FOR] = {"pause_for", N_("Pause…"), N_("pause for a duration you pick or type"),
+                          NULL},
+    [ACTION_RESUME] = {"resume", N_("Resume"), N_("resume recording now"), NULL},
+    [ACTION_FORGET] = {"forget", N_("Forget"),
+                       N_("forget what was recorded in the last minutes or hours"), NULL},
+    [ACTION_EXEMPT] = {"exempt", N_("Exempt"), N_("request an exemption (a form)"), NULL},
+    [ACTION_EXPORT] = {"export", N_("Export"),
+                       N_("export to a JSON Lines or CSV file (asks where)"), NULL},
+    [ACTION_HELP] = {"help", N_("Help"), N_("this help"), NULL},
+    [ACTION_QUIT] = {"quit", N_("Quit"), N_("quit (the agent keeps running)"), NULL},
+    [ACTION_VIEW_OVERVIEW] = {NULL, NULL, N_("Overview: state, streams, upload, power"), NULL},
+    [ACTION_VIEW_DATA] = {NULL, NULL, N_("Data: the segments kept, newest first"), NULL},
+    [ACTION_VIEW_EXEMPTIONS] = {NULL, NULL, N_("Exemptions: your requests and their status"), NULL},
+    [ACTION_VIEW_HISTORY] = {NULL, NULL, N_("History: everything the agent logged"), NULL},
+    [ACTION_VIEW_NOTICE] = {NULL, NULL, N_("Notice: the privacy notice"), NULL},
+    [ACTION_VIEW_LIVE] = {NULL, NULL, N_("Live: what is being kept right now"), NULL},
+    [ACTION_NEXT_VIEW] = {NULL, NULL, N_("next view"), NULL},
+    [ACTION_PREV_VIEW] = {NULL, NULL, N_("previous view"), NULL},
+    [ACTION_UP] = {NULL, NULL, N_("up one line"), NULL},
+    [ACTION_DOWN] = {NULL, NULL, N_("down one line"), NULL},
+    [ACTION_PAGE_UP] = {NULL, NULL, N_("up one page"), NULL},
+    [ACTION_PAGE_DOWN] = {NULL, NULL, N_("down one page"), NULL},
+    [ACTION_HOME] = {NULL, NULL, N_("to the top"), NULL},
+    [ACTION_END] = {NULL, NULL, N_("to the bottom"), NULL},
+    [ACTION_OPEN] = {NULL, N_("Open"), N_("open the selected request or segment"),
+                     N_("Exemptions, Data")},
+    [ACTION_DELETE] = {"delete", N_("Delete"), N_("delete the selected segment (asks first)"),
+                       N_("Data")},
+    [ACTION_WITHDRAW] = {NULL, N_("Withdraw"), N_("withdraw the selected request (asks first)"),
+                         N_("Exemptions")},
+    [ACTION_REDRAW] = {NULL, NULL, N_("redraw the screen"), NULL},
+    [ACTION_ACKNOWLEDGE] = {"acknowledge", N_("Changes"),
+                            N_("what the policy changed, to read and acknowledge"), NULL},
+    [ACTION_LIMIT] = {"limit", N_("Limit"), N_("keep less of a stream than the policy allows"),
+                      NULL},
 };
 
 static const struct keys_binding defaults[] = {

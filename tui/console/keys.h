@@ -77,7 +77,8 @@ enum action {
 };
 
 struct keys_info {
-	const char *name;  /* its key in capctl.conf's keys group; NULL: fixed */
+	const char *name; /* its key in capctl.conf's keys group; NULL: fixed */
+	/* Marked with N_(), translated where they are shown. */
 	const char *label; /* in the function bar; NULL: not shown there */
 	const char *help;  /* one line on the help screen */
 	const char *where; /* NULL: every view; else the view it acts in */

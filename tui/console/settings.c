@@ -3,6 +3,7 @@
  * binding has its final value (the file may swap two keys), and the
  * reader reports errors with the line of the setting being checked. */
 #include "console/settings.h"
+#include "i18n.h"
 #include "util.h"
 
 #include <errno.h>
@@ -76,8 +77,8 @@ static char *check_key(const void *value)
 	int key;
 
 	if (keys_parse(b->name, &key) < 0)
-		return xasprintf("must be one character or one of F1..F12, Tab, Enter, Esc, "
-		                 "Space, not '%s'",
+		return xasprintf(_("must be one character or one of F1..F12, Tab, Enter, Esc, "
+		                   "Space, not '%s'"),
 		                 b->name);
 	enum action a = settings_key_action(b->id);
 	if (a == ACTION_NONE)
@@ -91,9 +92,9 @@ static char *check_key(const void *value)
 		char name[32];
 		keys_name(key, name, sizeof name);
 		if (k.b[i].action >= ACTION_VIEW_OVERVIEW && k.b[i].action <= ACTION_VIEW_LIVE)
-			return xasprintf("cannot be '%s': the keys 1 to 6 select views", name);
-		return xasprintf("cannot be '%s': that key always means '%s'", name,
-		                 keys_info(k.b[i].action)->help);
+			return xasprintf(_("cannot be '%s': the keys 1 to 6 select views"), name);
+		return xasprintf(_("cannot be '%s': that key always means '%s'"), name,
+		                 _(keys_info(k.b[i].action)->help));
 	}
 	if (!b->peer)
 		return NULL;
@@ -103,7 +104,8 @@ static char *check_key(const void *value)
 		if (i == (int)b->id || settings_key_action((enum settings_key)i) == ACTION_NONE ||
 		    keys_parse(b->peer->keys[i].name, &other) < 0 || other != key)
 			continue;
-		return xasprintf("is '%s', which is already the key for %s", b->name, key_names[i]);
+		return xasprintf(_("is '%s', which is already the key for %s"), b->name,
+		                 key_names[i]);
 	}
 	return NULL;
 }
@@ -171,7 +173,7 @@ int settings_load(struct settings *s, const char *path, char **error, conf_warn_
 			again.keys[i].peer = &next;
 		r = conf_load(path, table, ARRAY_SIZE(table), &again, error, NULL, NULL);
 		if (r == 0) /* not reached: a clash involves a line of the file */
-			*error = xasprintf("%s: keys.%s and keys.%s are the same key", path,
+			*error = xasprintf(_("%s: keys.%s and keys.%s are the same key"), path,
 			                   keys_info(a1)->name, keys_info(a2)->name);
 		settings_fini(&again);
 		settings_fini(&next);

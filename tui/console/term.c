@@ -5,6 +5,7 @@
 #define _GNU_SOURCE
 #include "console/term.h"
 #include "console/keys.h"
+#include "i18n.h"
 #include "text/safe.h"
 #include "util.h"
 
@@ -27,15 +28,19 @@ int term_check(char *buf, size_t size)
 	int err = 0;
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		snprintf(buf, size,
-		         "capctl: the console needs a terminal, and standard %s is not "
-		         "one; " TERM_ONE_SHOT,
-		         isatty(STDIN_FILENO) ? "output" : "input");
+		         isatty(STDIN_FILENO)
+		             ? _("capctl: the console needs a terminal, and standard output is "
+		                 "not one; %s")
+		             : _("capctl: the console needs a terminal, and standard input is not "
+		                 "one; %s"),
+		         _(TERM_ONE_SHOT));
 		return -1;
 	}
 	if (!type || !*type) {
 		snprintf(buf, size,
-		         "capctl: TERM is not set, so the console cannot tell what "
-		         "the terminal can do; " TERM_ONE_SHOT);
+		         _("capctl: TERM is not set, so the console cannot tell what "
+		           "the terminal can do; %s"),
+		         _(TERM_ONE_SHOT));
 		return -1;
 	}
 	char *shown = safe_str(type, 0);
@@ -44,14 +49,14 @@ int term_check(char *buf, size_t size)
 	if (setupterm(type, STDOUT_FILENO, &err) != OK) {
 		if (err == -1)
 			snprintf(buf, size,
-			         "capctl: there is no terminfo database to look up the terminal "
-			         "'%s' in; " TERM_ONE_SHOT,
-			         shown);
+			         _("capctl: there is no terminfo database to look up the terminal "
+			           "'%s' in; %s"),
+			         shown, _(TERM_ONE_SHOT));
 		else
 			snprintf(buf, size,
-			         "capctl: the terminal type '%s' is not known to "
-			         "terminfo; " TERM_ONE_SHOT,
-			         shown);
+			         _("capctl: the terminal type '%s' is not known to "
+			           "terminfo; %s"),
+			         shown, _(TERM_ONE_SHOT));
 		goto out;
 	}
 	const char *cup = tigetstr("cup");
@@ -59,9 +64,9 @@ int term_check(char *buf, size_t size)
 	del_curterm(cur_term);
 	if (hardcopy || !cup || cup == (char *)-1) {
 		snprintf(buf, size,
-		         "capctl: the terminal '%s' cannot move the cursor, so it cannot run the "
-		         "console; " TERM_ONE_SHOT,
-		         shown);
+		         _("capctl: the terminal '%s' cannot move the cursor, so it cannot run "
+		           "the console; %s"),
+		         shown, _(TERM_ONE_SHOT));
 		goto out;
 	}
 	r = 0;

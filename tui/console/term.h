@@ -11,10 +11,12 @@
 #include <wchar.h>
 
 #include "console/theme.h"
+#include "i18n.h"
 
 /* What every "no console here" sentence ends with. */
+/* Translated where it is used: _(TERM_ONE_SHOT). */
 #define TERM_ONE_SHOT                                                                              \
-	"use the one-shot commands instead (capctl status, capctl pause, capctl --help)"
+	N_("use the one-shot commands instead (capctl status, capctl pause, capctl --help)")
 
 /* Whether this terminal can run the console: standard input and output
  * are terminals, TERM names a type terminfo knows, and that type can move

@@ -2,6 +2,7 @@
 #define _GNU_SOURCE /* vasprintf */
 #include "console/ui.h"
 #include "dialog/dialog.h"
+#include "i18n.h"
 #include "names.h"
 #include "text/human.h"
 #include "util.h"
@@ -118,7 +119,7 @@ const char *ui_unavailable(const struct model *m, enum action a)
 {
 	bool known = m->link == MODEL_LINK_LIVE && (m->loaded & (1u << MODEL_PROP_RETENTION));
 	if ((a == ACTION_DELETE || a == ACTION_FORGET) && known && !m->retention.deletion_allowed)
-		return "the policy does not let you delete what is recorded";
+		return _("the policy does not let you delete what is recorded");
 	return NULL;
 }
 

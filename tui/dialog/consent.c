@@ -4,6 +4,7 @@
  * for later and the Overview's banner stays. */
 #include "dialog/consent.h"
 #include "console/console.h"
+#include "i18n.h"
 #include "model/summary.h"
 #include "text/safe.h"
 #include "util.h"
@@ -51,14 +52,15 @@ static size_t paragraphs(const struct model *m, bool utf8, char out[][400], size
 	size_t n = 0;
 	if (first)
 		snprintf(out[n++], 400,
-		         "Nothing is recorded until you acknowledge this privacy notice. The "
-		         "policy keeps:");
+		         _("Nothing is recorded until you acknowledge this privacy notice. The "
+		           "policy keeps:"));
 	else if (mc->waiting)
-		snprintf(out[n++], 400,
-		         "The policy changed since you acknowledged it. What keeps more waits for "
-		         "you; what keeps less is in force already:");
+		snprintf(
+		    out[n++], 400,
+		    _("The policy changed since you acknowledged it. What keeps more waits for "
+		      "you; what keeps less is in force already:"));
 	else
-		snprintf(out[n++], 400, "The policy changed since you acknowledged it:");
+		snprintf(out[n++], 400, _("The policy changed since you acknowledged it:"));
 	for (size_t i = 0; i < mc->n_changes && n < max; i++) {
 		char line[360];
 		/* The first time, the notice itself follows. */
@@ -96,7 +98,7 @@ static void consent_draw(WINDOW *w, const struct model *m, struct ui *ui, void *
 		want += 1 + dialog_rows(d->error, cols);
 	struct rect b = dialog_centre(s, want, width);
 	bool first = !m->consent.acknowledged_digest || !*m->consent.acknowledged_digest;
-	widget_box(w, t, b, first ? "Privacy notice" : "What changed");
+	widget_box(w, t, b, first ? _("Privacy notice") : _("What changed"));
 	struct rect in = dialog_inside(b);
 	int rows = in.h - (d->error ? 1 + dialog_rows(d->error, in.w) : 0);
 	int64_t line = 0, top = (int64_t)d->scroll.top;
@@ -120,8 +122,8 @@ static int consent_fkeys(const struct model *m, const struct ui *ui, const void 
                          struct widget_fkey *fk, char names[][16])
 {
 	(void)m, (void)ui, (void)st, (void)names;
-	fk[0] = (struct widget_fkey){"a", "Acknowledge", false};
-	fk[1] = (struct widget_fkey){"Esc", "Later", false};
+	fk[0] = (struct widget_fkey){"a", _("Acknowledge"), false};
+	fk[1] = (struct widget_fkey){"Esc", _("Later"), false};
 	return 2;
 }
 

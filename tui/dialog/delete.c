@@ -1,6 +1,8 @@
 /* The delete question. */
 #include "dialog/delete.h"
 #include "console/console.h"
+#include "i18n.h"
+#include "model/summary.h"
 #include "text/human.h"
 #include "text/text.h"
 #include "util.h"
@@ -45,26 +47,26 @@ static void delete_draw(WINDOW *w, const struct model *m, struct ui *ui, void *s
 	char title[64], span[64], n[48], size[32], buf[400];
 
 	view_span(seg->start, seg->end, 30, span, sizeof span);
-	human_counted(seg->events, "event", "events", n, sizeof n);
+	summary_counted(seg->events, P_("event", "events", seg->events), n, sizeof n);
 	human_bytes(seg->bytes, size, sizeof size);
 	bool server = seg->uploaded && m->upload.endpoint && *m->upload.endpoint;
 	snprintf(buf, sizeof buf,
-	         "%s, %s, %s, %s. It is deleted from disk now and cannot be "
-	         "undone.%s",
+	         _("%s, %s, %s, %s. It is deleted from disk now and cannot be "
+	           "undone.%s"),
 	         seg->stream, span, n, size,
-	         server ? " The server is asked to delete its copy." : "");
+	         server ? _(" The server is asked to delete its copy.") : "");
 	/* As tall as the text at full width, a blank line and the answer. */
 	int lines = dialog_rows(buf, 64 - 6);
 	int answer = d->error && !d->sending ? dialog_rows(d->error, 64 - 6) : 1;
 	struct rect b = dialog_centre(s, lines + 3 + answer, 64);
-	snprintf(title, sizeof title, "Delete segment %llu?", (unsigned long long)seg->id);
+	snprintf(title, sizeof title, _("Delete segment %llu?"), (unsigned long long)seg->id);
 	widget_box(w, t, b, title);
 	struct rect in = dialog_inside(b);
 	int used = view_paragraph(w, t, in.y, in.x, in.w, in.h - 1, 0, A_NORMAL, buf);
 	int y = in.y + (used < in.h - 1 ? used + (used < in.h - 2) : in.h - 1);
 	if (d->sending)
 		widget_text_cut(w, t, y, in.x, in.w, A_NORMAL,
-		                theme_glyph(t, "Deleting…", "Deleting..."));
+		                theme_glyph(t, _("Deleting…"), _("Deleting...")));
 	else if (d->error)
 		view_paragraph(w, t, y, in.x, in.w, in.y + in.h - y, 0, theme_attr(t, THEME_ERROR),
 		               d->error);
@@ -74,8 +76,8 @@ static int delete_fkeys(const struct model *m, const struct ui *ui, const void *
                         struct widget_fkey *fk, char names[][16])
 {
 	(void)m, (void)ui, (void)st, (void)names;
-	fk[0] = (struct widget_fkey){"y", "Delete", false};
-	fk[1] = (struct widget_fkey){"n", "Keep it", false};
+	fk[0] = (struct widget_fkey){"y", _("Delete"), false};
+	fk[1] = (struct widget_fkey){"n", _("Keep it"), false};
 	return 2;
 }
 

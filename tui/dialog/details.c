@@ -2,6 +2,7 @@
 #include "dialog/details.h"
 #include "console/console.h"
 #include "dialog/withdraw.h"
+#include "i18n.h"
 #include "text/text.h"
 #include "util.h"
 #include "view/view.h"
@@ -67,11 +68,12 @@ static void draw_text(WINDOW *w, const struct theme *t, const struct model_exemp
 	const struct {
 		const char *label, *value;
 	} fields[] = {
-	    {"Status", e->status},
-	    {"Scope", e->scope},
-	    {"Category", e->category},
-	    {"Asked", e->created ? created : ""},
-	    {"Until", e->expires ? until : theme_glyph(t, "—", "-")},
+	    /* TRANSLATORS: labels at most 9 columns */
+	    {_("Status"), view_word(e->status)},
+	    {_("Scope"), e->scope},
+	    {_("Category"), e->category},
+	    {_("Asked"), e->created ? created : ""},
+	    {_("Until"), e->expires ? until : theme_glyph(t, "—", "-")},
 	};
 	int rows = in.h, lw = 10;
 	int64_t line = 0, top = (int64_t)d->scroll.top;
@@ -86,7 +88,7 @@ static void draw_text(WINDOW *w, const struct theme *t, const struct model_exemp
 	}
 	const struct {
 		const char *label, *text;
-	} paras[] = {{"Reason", e->reason}, {"Decision note", e->note}};
+	} paras[] = {{_("Reason"), e->reason}, {_("Decision note"), e->note}};
 	for (size_t k = 0; k < ARRAY_SIZE(paras); k++) {
 		if (!*paras[k].text)
 			continue;
@@ -112,12 +114,12 @@ static void details_draw(WINDOW *w, const struct model *m, struct ui *ui, void *
 	char title[64];
 
 	struct rect b = dialog_centre(s, i >= 0 ? wanted_rows(&m->ex[i]) : 4, 76);
-	snprintf(title, sizeof title, "Exemption %s", d->id ? d->id : "");
+	snprintf(title, sizeof title, _("Exemption %s"), d->id ? d->id : "");
 	widget_box(w, t, b, title);
 	struct rect in = dialog_inside(b);
 	if (i < 0) {
 		view_paragraph(w, t, in.y, in.x, in.w, in.h, 0, theme_attr(t, THEME_DIM),
-		               "This request is no longer listed by the agent.");
+		               _("This request is no longer listed by the agent."));
 		return;
 	}
 	draw_text(w, t, &m->ex[i], d, in);
@@ -139,11 +141,11 @@ static int details_fkeys(const struct model *m, const struct ui *ui, const void 
 	int n = 0, key;
 	if (withdrawable(m, d->id) && keys_for(ui->keys, ACTION_WITHDRAW, &key, 1) == 1) {
 		keys_name(key, names[n], sizeof names[n]);
-		fk[n] = (struct widget_fkey){names[n], "Withdraw", false};
+		fk[n] = (struct widget_fkey){names[n], _("Withdraw"), false};
 		n++;
 	}
-	fk[n++] = (struct widget_fkey){theme_glyph(&ui->theme, "↑↓", "Up/Dn"), "Scroll", false};
-	fk[n++] = (struct widget_fkey){"Esc", "Close", false};
+	fk[n++] = (struct widget_fkey){theme_glyph(&ui->theme, "↑↓", "Up/Dn"), _("Scroll"), false};
+	fk[n++] = (struct widget_fkey){"Esc", _("Close"), false};
 	return n;
 }
 

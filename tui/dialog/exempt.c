@@ -1,6 +1,7 @@
 /* The exemption form. */
 #include "dialog/exempt.h"
 #include "console/console.h"
+#include "i18n.h"
 #include "util.h"
 
 #include <stdio.h>
@@ -66,22 +67,24 @@ static int draw_fields(WINDOW *w, struct ui *ui, const struct form *f, struct re
 	int y = in.y, bottom = in.y + in.h, fx = in.x + lw, fw = in.w - lw;
 	if (y < bottom) {
 		if (lw)
-			widget_text(w, t, y, in.x, lw, theme_attr(t, THEME_LABEL), "Scope");
+			/* TRANSLATORS: the form's labels (Scope, Category, Days, Reason)
+			   are at most 9 columns */
+			widget_text(w, t, y, in.x, lw, theme_attr(t, THEME_LABEL), _("Scope"));
 		picker(w, t, y, fx, fw, form_scopes[f->scope], f->focus == FORM_SCOPE);
 		if (fw >= 44)
 			widget_text(w, t, y, fx + 20, fw - 20, theme_attr(t, THEME_DIM),
-			            f->scope == 0 ? "all recording" : "this stream only");
+			            f->scope == 0 ? _("all recording") : _("this stream only"));
 		y++;
 	}
 	if (y < bottom) {
 		if (lw)
-			widget_text(w, t, y, in.x, lw, theme_attr(t, THEME_LABEL), "Category");
+			widget_text(w, t, y, in.x, lw, theme_attr(t, THEME_LABEL), _("Category"));
 		picker(w, t, y, fx, fw, form_categories[f->category], f->focus == FORM_CATEGORY);
 		y++;
 	}
 	if (y < bottom) {
 		if (lw)
-			widget_text(w, t, y, in.x, lw, theme_attr(t, THEME_LABEL), "Days");
+			widget_text(w, t, y, in.x, lw, theme_attr(t, THEME_LABEL), _("Days"));
 		int dw = fw < 6 ? fw : 6;
 		bool focus = f->focus == FORM_DAYS && !f->sending;
 		widget_edit(w, t, (struct rect){y, fx, 1, dw}, &f->days, focus, &ui->cursor_y,
@@ -91,14 +94,14 @@ static int draw_fields(WINDOW *w, struct ui *ui, const struct form *f, struct re
 		const char *why = form_check_days_text(f->days.buf, NULL);
 		widget_text_cut(w, t, y, fx + dw + 1, fw - dw - 1,
 		                theme_attr(t, why ? THEME_ERROR : THEME_DIM),
-		                why ? why : "1 to 365, counted from approval");
+		                why ? why : _("1 to 365, counted from approval"));
 		y++;
 	}
 	if (y < bottom) {
 		if (lw)
-			widget_text(w, t, y, in.x, lw, theme_attr(t, THEME_LABEL), "Reason");
+			widget_text(w, t, y, in.x, lw, theme_attr(t, THEME_LABEL), _("Reason"));
 		widget_text_cut(w, t, y, fx, fw, theme_attr(t, THEME_DIM),
-		                "for whoever decides; Enter starts a new line");
+		                _("for whoever decides; Enter starts a new line"));
 		y++;
 	}
 	return y;
@@ -114,7 +117,7 @@ static void exempt_draw(WINDOW *w, const struct model *m, struct ui *ui, void *s
 	struct rect b = dialog_centre(s, 21 + answer, 76);
 	char buf[160];
 	(void)m;
-	widget_box(w, t, b, "Request an exemption");
+	widget_box(w, t, b, _("Request an exemption"));
 	struct rect in = dialog_inside(b);
 	int bottom = in.y + in.h;
 	int y = draw_fields(w, ui, f, in, in.w >= 40 ? 10 : 0);
@@ -134,20 +137,22 @@ static void exempt_draw(WINDOW *w, const struct model *m, struct ui *ui, void *s
 	if (y < bottom) {
 		const char *why = form_check_reason(f->reason.buf, buf, sizeof buf);
 		char count[64];
-		snprintf(count, sizeof count, "%zu of %d bytes", f->reason.len, FORM_REASON_MAX);
+		snprintf(count, sizeof count, _("%zu of %d bytes"), f->reason.len, FORM_REASON_MAX);
 		bool show = why && (f->reason.len > 0 || f->focus > FORM_REASON);
 		widget_text_cut(w, t, y, in.x, in.w, theme_attr(t, show ? THEME_ERROR : THEME_DIM),
 		                show ? why : count);
 		y++;
 	}
 	if (y < bottom) {
-		button(w, t, y, in.x, in.w, "Send request", f->focus == FORM_SEND, form_ready(f));
-		button(w, t, y, in.x + 20, in.w - 20, "Cancel", f->focus == FORM_CANCEL, true);
+		/* TRANSLATORS: at most 15 columns */
+		button(w, t, y, in.x, in.w, _("Send request"), f->focus == FORM_SEND,
+		       form_ready(f));
+		button(w, t, y, in.x + 20, in.w - 20, _("Cancel"), f->focus == FORM_CANCEL, true);
 		y++;
 	}
 	if (f->sending && y < bottom)
 		widget_text_cut(w, t, y, in.x, in.w, A_NORMAL,
-		                theme_glyph(t, "Sending…", "Sending..."));
+		                theme_glyph(t, _("Sending…"), _("Sending...")));
 	else if (!f->sending && f->refusal)
 		dialog_message(w, t, in, y, theme_attr(t, THEME_ERROR), f->refusal);
 }
@@ -158,17 +163,17 @@ static int exempt_fkeys(const struct model *m, const struct ui *ui, const void *
 	const struct form *f = &((const struct exempt *)st)->form;
 	int n = 0;
 	(void)m, (void)names;
-	fk[n++] = (struct widget_fkey){"Tab", "Next", false};
+	fk[n++] = (struct widget_fkey){"Tab", _("Next"), false};
 	if (f->focus == FORM_SCOPE || f->focus == FORM_CATEGORY)
 		fk[n++] = (struct widget_fkey){theme_glyph(&ui->theme, "←→", "Left/Right"),
-		                               "Choose", false};
+		                               _("Choose"), false};
 	fk[n++] = (struct widget_fkey){"Enter",
-	                               f->focus == FORM_REASON   ? "New line"
-	                               : f->focus == FORM_SEND   ? "Send"
-	                               : f->focus == FORM_CANCEL ? "Cancel"
-	                                                         : "Next",
+	                               f->focus == FORM_REASON   ? _("New line")
+	                               : f->focus == FORM_SEND   ? _("Send")
+	                               : f->focus == FORM_CANCEL ? _("Cancel")
+	                                                         : _("Next"),
 	                               false};
-	fk[n++] = (struct widget_fkey){"Esc", "Cancel", false};
+	fk[n++] = (struct widget_fkey){"Esc", _("Cancel"), false};
 	return n;
 }
 

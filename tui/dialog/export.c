@@ -2,6 +2,8 @@
  * the progress. */
 #include "dialog/export.h"
 #include "console/console.h"
+#include "i18n.h"
+#include "model/summary.h"
 #include "text/human.h"
 #include "util.h"
 
@@ -62,16 +64,18 @@ void dialog_export_progress(const struct ui *ui, char *buf, size_t size)
 	char a[48], b[48];
 	/* The figures first: a long path is what gets cut. */
 	if (e->listing) {
-		snprintf(buf, size, "Exporting: listing the segments, for %s", e->path);
+		snprintf(buf, size, _("Exporting: listing the segments, for %s"), e->path);
 	} else if (e->events_expected) {
 		human_count(e->events_written, a, sizeof a);
-		human_counted(e->events_expected, "event", "events", b, sizeof b);
+		summary_counted(e->events_expected, P_("event", "events", e->events_expected), b,
+		                sizeof b);
 		unsigned pct = (unsigned)(e->events_written * 100 / e->events_expected);
-		snprintf(buf, size, "Exporting: %u%%, %s of %s, to %s", pct > 100 ? 100 : pct, a, b,
-		         e->path);
+		snprintf(buf, size, _("Exporting: %u%%, %s of %s, to %s"), pct > 100 ? 100 : pct, a,
+		         b, e->path);
 	} else {
-		human_counted(e->events_written, "event", "events", a, sizeof a);
-		snprintf(buf, size, "Exporting: %s, to %s", a, e->path);
+		summary_counted(e->events_written, P_("event", "events", e->events_written), a,
+		                sizeof a);
+		snprintf(buf, size, _("Exporting: %s, to %s"), a, e->path);
 	}
 }
 
@@ -81,19 +85,21 @@ static void draw_running(WINDOW *w, struct ui *ui, struct rect s)
 	const struct ui_export *e = &ui->export;
 	char buf[4200], a[32], b[48], c[48];
 	struct rect bx = dialog_centre(s, 8, 70);
-	widget_box(w, t, bx, "Exporting");
+	widget_box(w, t, bx, _("Exporting"));
 	struct rect in = dialog_inside(bx);
 	int y = in.y, bottom = in.y + in.h;
-	snprintf(buf, sizeof buf, "To %s", e->path);
+	snprintf(buf, sizeof buf, _("To %s"), e->path);
 	if (y < bottom)
 		widget_text_cut(w, t, y++, in.x, in.w, A_NORMAL, buf);
 	human_count(e->events_written, a, sizeof a);
 	if (e->listing) {
-		snprintf(buf, sizeof buf, "Listing the segments%s", theme_glyph(t, "…", "..."));
+		snprintf(buf, sizeof buf, _("Listing the segments%s"), theme_glyph(t, "…", "..."));
 	} else {
-		human_counted(e->events_expected, "event", "events", b, sizeof b);
-		human_counted(e->segs_total, "segment", "segments", c, sizeof c);
-		snprintf(buf, sizeof buf, "%s of %s, %zu of %s", a, b, e->segs_done, c);
+		summary_counted(e->events_expected, P_("event", "events", e->events_expected), b,
+		                sizeof b);
+		summary_counted(e->segs_total, P_("segment", "segments", e->segs_total), c,
+		                sizeof c);
+		snprintf(buf, sizeof buf, _("%s of %s, %zu of %s"), a, b, e->segs_done, c);
 	}
 	if (y < bottom)
 		widget_text_cut(w, t, y++, in.x, in.w, A_NORMAL, buf);
@@ -108,9 +114,10 @@ static void draw_running(WINDOW *w, struct ui *ui, struct rect s)
 	if (y < bottom)
 		y++;
 	if (y < bottom)
+		/* TRANSLATORS: one line of at most 66 columns */
 		widget_text_cut(w, t, y, in.x, in.w, theme_attr(t, THEME_DIM),
-		                "c stops it and removes the file; Esc closes this, the export "
-		                "goes on.");
+		                _("c stops it and removes the file; Esc closes this, the export "
+		                  "goes on."));
 }
 
 /* "‹ word ›", the focused choice's look. */
@@ -142,30 +149,31 @@ static void export_draw(WINDOW *w, const struct model *m, struct ui *ui, void *s
 	}
 	int answer = x->error ? dialog_rows(x->error, 70 - 4) : 1;
 	struct rect bx = dialog_centre(s, (x->seg.id ? 8 : 7) + answer, 70);
-	widget_box(w, t, bx, "Export to a file");
+	widget_box(w, t, bx, _("Export to a file"));
 	struct rect in = dialog_inside(bx);
 	int y = in.y, bottom = in.y + in.h, lw = in.w >= 30 ? 8 : 0;
 	struct rect row = {y, in.x + lw, 1, in.w - lw};
 	if (y < bottom) {
-		draw_label(w, t, y, in.x, lw, "What");
+		/* TRANSLATORS: the labels What, Format and File are at most 7 columns */
+		draw_label(w, t, y, in.x, lw, _("What"));
 		if (x->seg.id) {
-			snprintf(buf, sizeof buf, "segment %llu", (unsigned long long)x->seg.id);
+			snprintf(buf, sizeof buf, _("segment %llu"), (unsigned long long)x->seg.id);
 			draw_choice(w, t, row, x->focus == FIELD_WHAT,
-			            x->what ? buf : "everything kept");
+			            x->what ? buf : _("everything kept"));
 		} else {
 			widget_text_cut(w, t, y, row.x, row.w, A_NORMAL,
-			                "everything kept, in time order");
+			                _("everything kept, in time order"));
 		}
 		row.y = ++y;
 	}
 	if (y < bottom) {
-		draw_label(w, t, y, in.x, lw, "Format");
+		draw_label(w, t, y, in.x, lw, _("Format"));
 		draw_choice(w, t, row, x->focus == FIELD_FORMAT,
 		            x->format == EXPORT_CSV ? "CSV" : "JSON Lines");
 		row.y = ++y;
 	}
 	if (y < bottom) {
-		draw_label(w, t, y, in.x, lw, "File");
+		draw_label(w, t, y, in.x, lw, _("File"));
 		bool focus = x->focus == FIELD_PATH;
 		widget_edit(w, t, row, &x->path, focus, &ui->cursor_y, &ui->cursor_x);
 		if (focus)
@@ -175,9 +183,10 @@ static void export_draw(WINDOW *w, const struct model *m, struct ui *ui, void *s
 	if (y < bottom)
 		widget_text_cut(
 		    w, t, y++, in.x, in.w, theme_attr(t, THEME_DIM),
+		    /* TRANSLATORS: one line each, of at most 66 columns */
 		    x->format == EXPORT_CSV
-		        ? "A header row, then one event a row; the file must not exist yet."
-		        : "One event a line, oldest first; the file must not exist yet.");
+		        ? _("A header row, then one event a row; the file must not exist yet.")
+		        : _("One event a line, oldest first; the file must not exist yet."));
 	if (y < bottom)
 		y++;
 	if (x->error)
@@ -191,16 +200,16 @@ static int export_fkeys(const struct model *m, const struct ui *ui, const void *
 	int n = 0;
 	(void)m, (void)names;
 	if (ui->export.running) {
-		fk[n++] = (struct widget_fkey){"c", "Stop it", false};
-		fk[n++] = (struct widget_fkey){"Esc", "Close", false};
+		fk[n++] = (struct widget_fkey){"c", _("Stop it"), false};
+		fk[n++] = (struct widget_fkey){"Esc", _("Close"), false};
 		return n;
 	}
-	fk[n++] = (struct widget_fkey){"Enter", "Export", false};
-	fk[n++] = (struct widget_fkey){"Tab", "Next", false};
+	fk[n++] = (struct widget_fkey){"Enter", _("Export"), false};
+	fk[n++] = (struct widget_fkey){"Tab", _("Next"), false};
 	if (x->focus != FIELD_PATH)
 		fk[n++] = (struct widget_fkey){theme_glyph(&ui->theme, "←→", "Left/Right"),
-		                               "Choose", false};
-	fk[n++] = (struct widget_fkey){"Esc", "Cancel", false};
+		                               _("Choose"), false};
+	fk[n++] = (struct widget_fkey){"Esc", _("Cancel"), false};
 	return n;
 }
 

@@ -3,6 +3,7 @@
 #include "dialog/forget.h"
 #include "console/console.h"
 #include "dialog/picker.h"
+#include "i18n.h"
 #include "text/human.h"
 #include "text/text.h"
 #include "util.h"
@@ -52,12 +53,12 @@ static void draw_question(WINDOW *w, const struct model *m, struct ui *ui, struc
 	char buf[320], len[32], title[64];
 
 	human_minutes(f->seconds, len, sizeof len);
-	snprintf(title, sizeof title, "Forget the last %s?", len);
+	snprintf(title, sizeof title, _("Forget the last %s?"), len);
 	bool server = m->upload.endpoint && *m->upload.endpoint;
 	snprintf(buf, sizeof buf,
-	         "Everything recorded in the last %s is erased, from memory and from "
-	         "disk. It cannot be undone.%s",
-	         len, server ? " The server is asked to delete what it received of it." : "");
+	         _("Everything recorded in the last %s is erased, from memory and from "
+	           "disk. It cannot be undone.%s"),
+	         len, server ? _(" The server is asked to delete what it received of it.") : "");
 	int lines = dialog_rows(buf, 60 - 6);
 	int answer = f->error ? dialog_rows(f->error, 60 - 6) : 1;
 	struct rect b = dialog_centre(s, lines + 4 + answer, 60);
@@ -66,11 +67,12 @@ static void draw_question(WINDOW *w, const struct model *m, struct ui *ui, struc
 	int used = view_paragraph(w, t, in.y, in.x, in.w, in.h - 2, 0, A_NORMAL, buf);
 	int y = in.y + (used < in.h - 2 ? used + 1 : in.h - 2);
 	if (y < in.y + in.h)
-		widget_text_cut(w, t, y++, in.x, in.w, A_BOLD, "y: forget it    n: back");
+		/* TRANSLATORS: the keys stay y and n; at most 54 columns */
+		widget_text_cut(w, t, y++, in.x, in.w, A_BOLD, _("y: forget it    n: back"));
 	if (y < in.y + in.h) {
 		if (f->sending)
 			widget_text_cut(w, t, y, in.x, in.w, A_NORMAL,
-			                theme_glyph(t, "Forgetting…", "Forgetting..."));
+			                theme_glyph(t, _("Forgetting…"), _("Forgetting...")));
 		else if (f->error)
 			view_paragraph(w, t, y, in.x, in.w, in.y + in.h - y, 0,
 			               theme_attr(t, THEME_ERROR), f->error);
@@ -87,12 +89,13 @@ static void forget_draw(WINDOW *w, const struct model *m, struct ui *ui, void *s
 	}
 	int answer = f->error ? dialog_rows(f->error, 54 - 4) : 0;
 	struct rect b = dialog_centre(s, (int)f->pick.n + 6 + (answer > 1 ? answer - 1 : 0), 54);
-	widget_box(w, t, b, "Forget what was recorded");
+	widget_box(w, t, b, _("Forget what was recorded"));
 	struct rect in = dialog_inside(b);
 	int y = in.y, bottom = in.y + in.h;
 	if (y < bottom)
-		widget_text_cut(w, t, y++, in.x, in.w, A_NORMAL, "How far back? From 1 s to 24 h.");
-	y = picker_draw(w, ui, in, y, &f->pick, true, "like 90s, 15m, 2h", answer ? answer : 1);
+		widget_text_cut(w, t, y++, in.x, in.w, A_NORMAL,
+		                _("How far back? From 1 s to 24 h."));
+	y = picker_draw(w, ui, in, y, &f->pick, true, _("like 90s, 15m, 2h"), answer ? answer : 1);
 	if (f->error)
 		dialog_message(w, t, in, y, theme_attr(t, THEME_ERROR), f->error);
 }
@@ -104,14 +107,14 @@ static int forget_fkeys(const struct model *m, const struct ui *ui, const void *
 	int n = 0;
 	(void)m, (void)names;
 	if (f->confirm) {
-		fk[n++] = (struct widget_fkey){"y", "Forget", false};
-		fk[n++] = (struct widget_fkey){"n", "Back", false};
+		fk[n++] = (struct widget_fkey){"y", _("Forget"), false};
+		fk[n++] = (struct widget_fkey){"n", _("Back"), false};
 	} else {
-		fk[n++] = (struct widget_fkey){"Enter", "Next", false};
+		fk[n++] = (struct widget_fkey){"Enter", _("Next"), false};
 		fk[n++] =
-		    (struct widget_fkey){theme_glyph(&ui->theme, "↑↓", "Up/Dn"), "Pick", false};
+		    (struct widget_fkey){theme_glyph(&ui->theme, "↑↓", "Up/Dn"), _("Pick"), false};
 	}
-	fk[n++] = (struct widget_fkey){"Esc", "Cancel", false};
+	fk[n++] = (struct widget_fkey){"Esc", _("Cancel"), false};
 	return n;
 }
 
@@ -143,9 +146,9 @@ static unsigned forget_enter(struct forget *f)
 	if (r == 0 && sec > DIALOG_FORGET_MAX_SECONDS)
 		r = -ERANGE;
 	if (r == -ERANGE && *text) {
-		ui_set_string(&f->error, "From 1s to 24h back.");
+		ui_set_string(&f->error, _("From 1s to 24h back."));
 	} else if (r < 0) {
-		char *msg = xasprintf("'%s' is not a duration like 90s, 15m or 2h.", text);
+		char *msg = xasprintf(_("'%s' is not a duration like 90s, 15m or 2h."), text);
 		ui_set_string(&f->error, msg);
 		free(msg);
 	} else {

@@ -1,6 +1,7 @@
 /* The help screen. */
 #include "dialog/help.h"
 #include "console/console.h"
+#include "i18n.h"
 #include "util.h"
 
 #include <stdio.h>
@@ -41,17 +42,18 @@ static size_t help_lines(const struct model *m, const struct ui *ui, struct help
                          size_t max)
 {
 	static const char *const extra[][2] = {
-	    {"Esc", "close a dialog without doing anything"},
-	    {"Tab", "in a dialog: the next field (Shift-Tab: the one before)"},
-	    {"Left, Right", "in the form: change a choice; in text: move the cursor"},
-	    {"Home, End", "in text: to the start, the end of the line (Ctrl-A, Ctrl-E too)"},
-	    {"Ctrl-U", "in text: remove what is before the cursor on its line"},
-	    {"Ctrl-W", "in text: remove the word before the cursor"},
-	    {"Enter", "in a dialog: confirm; in the reason: a new line"},
-	    {"Up, Down", "in the pause and forget dialogs: pick a length, or type one"},
-	    {"Esc", "in a segment's events (Data): back to the list; Backspace too"},
-	    {"y, n", "answer a question: delete, forget, withdraw"},
-	    {"c", "while an export runs, in its dialog (x): stop it"},
+	    /* TRANSLATORS: the help texts, at most 60 columns each */
+	    {"Esc", N_("close a dialog without doing anything")},
+	    {"Tab", N_("in a dialog: the next field (Shift-Tab: the one before)")},
+	    {"Left, Right", N_("in the form: change a choice; in text: move the cursor")},
+	    {"Home, End", N_("in text: to the start, the end of the line (Ctrl-A, Ctrl-E too)")},
+	    {"Ctrl-U", N_("in text: remove what is before the cursor on its line")},
+	    {"Ctrl-W", N_("in text: remove the word before the cursor")},
+	    {"Enter", N_("in a dialog: confirm; in the reason: a new line")},
+	    {"Up, Down", N_("in the pause and forget dialogs: pick a length, or type one")},
+	    {"Esc", N_("in a segment's events (Data): back to the list; Backspace too")},
+	    {"y, n", N_("answer a question: delete, forget, withdraw")},
+	    {"c", N_("while an export runs, in its dialog (x): stop it")},
 	};
 	size_t n = 0;
 	/* Where the agent is, so another terminal can reach the same one
@@ -63,13 +65,14 @@ static size_t help_lines(const struct model *m, const struct ui *ui, struct help
 	if (addr && *addr && max >= 3) {
 		snprintf(how, sizeof how, "export %s='%s'", env, addr);
 		out[n++] = (struct help_line){
-		    "", "To reach this agent from another terminal, first:", NULL, true, NULL};
+		    "", _("To reach this agent from another terminal, first:"), NULL, true, NULL};
 		out[n++] = (struct help_line){"", how, NULL, true, NULL}; /* the whole width */
 		out[n++] = (struct help_line){"", "", NULL, false, NULL};
 	}
 	if (n < max)
 		out[n++] = (struct help_line){
-		    "", "Keys (those of capctl.conf's keys group can be moved)", NULL, true, NULL};
+		    "", _("Keys (those of capctl.conf's keys group can be moved)"), NULL, true,
+		    NULL};
 	for (int a = ACTION_NONE + 1; a < N_ACTIONS && n < max; a++) {
 		int keys[6];
 		size_t k = keys_for(ui->keys, (enum action)a, keys, 6);
@@ -77,13 +80,14 @@ static size_t help_lines(const struct model *m, const struct ui *ui, struct help
 			continue;
 		struct help_line *l = &out[n++];
 		const char *off = ui_unavailable(m, (enum action)a);
-		*l = (struct help_line){"", keys_info((enum action)a)->help,
-		                        keys_info((enum action)a)->where, false, off};
+		const struct keys_info *info = keys_info((enum action)a);
+		*l = (struct help_line){"", _(info->help), info->where ? _(info->where) : NULL,
+		                        false, off};
 		for (size_t i = 0; i < k; i++) {
 			char name[16];
 			keys_name(keys[i], name, sizeof name);
 			size_t len = strlen(l->keys);
-			snprintf(l->keys + len, sizeof l->keys - len, "%s%s", i ? " or " : "",
+			snprintf(l->keys + len, sizeof l->keys - len, "%s%s", i ? _(" or ") : "",
 			         name);
 		}
 		/* Greyed, and why on the line below: the key is there, it does
@@ -94,9 +98,9 @@ static size_t help_lines(const struct model *m, const struct ui *ui, struct help
 	if (n < max)
 		out[n++] = (struct help_line){"", "", NULL, false, NULL};
 	if (n < max)
-		out[n++] = (struct help_line){"", "In dialogs", NULL, true, NULL};
+		out[n++] = (struct help_line){"", _("In dialogs"), NULL, true, NULL};
 	for (size_t i = 0; i < ARRAY_SIZE(extra) && n < max; i++) {
-		out[n] = (struct help_line){"", extra[i][1], NULL, false, NULL};
+		out[n] = (struct help_line){"", _(extra[i][1]), NULL, false, NULL};
 		snprintf(out[n].keys, sizeof out[n].keys, "%s", extra[i][0]);
 		n++;
 	}
@@ -111,7 +115,7 @@ static void help_draw(WINDOW *w, const struct model *m, struct ui *ui, void *st,
 	size_t n = help_lines(m, ui, lines, ARRAY_SIZE(lines));
 	struct rect b = dialog_centre(s, (int)n + 2, 84);
 	char title[64];
-	snprintf(title, sizeof title, "capctl %s help", CAPCTL_VERSION);
+	snprintf(title, sizeof title, _("capctl %s help"), CAPCTL_VERSION);
 	widget_box(w, t, b, title);
 	struct rect in = dialog_inside(b);
 	h->scroll.rows = in.h;
@@ -147,8 +151,8 @@ static int help_fkeys(const struct model *m, const struct ui *ui, const void *st
                       struct widget_fkey *fk, char names[][16])
 {
 	(void)m, (void)st, (void)names;
-	fk[0] = (struct widget_fkey){"Esc", "Close", false};
-	fk[1] = (struct widget_fkey){theme_glyph(&ui->theme, "↑↓", "Up/Dn"), "Scroll", false};
+	fk[0] = (struct widget_fkey){"Esc", _("Close"), false};
+	fk[1] = (struct widget_fkey){theme_glyph(&ui->theme, "↑↓", "Up/Dn"), _("Scroll"), false};
 	return 2;
 }
 

@@ -5,6 +5,7 @@
  * level above the policy's, and says which it allows, in place. */
 #include "dialog/limit.h"
 #include "console/console.h"
+#include "i18n.h"
 #include "model/summary.h"
 #include "util.h"
 #include "view/view.h"
@@ -37,7 +38,7 @@ static const char *choice_level(const char *id, size_t i, const char **words)
 {
 	if (i == 0) {
 		if (words)
-			*words = "as the policy allows";
+			*words = _("as the policy allows");
 		return "";
 	}
 	return summary_level(id, i - 1, words);
@@ -62,31 +63,45 @@ unsigned dialog_limit_open(struct console *c)
 	return CONSOLE_PAINT;
 }
 
+/* A stream's row: its id, its level and what it would keep, each from
+ * its own display column (not padded with bytes). */
+static void draw_row(WINDOW *w, const struct theme *t, int y, struct rect in, attr_t a,
+                     const char *id, const char *level, const char *words)
+{
+	static const int col[] = {0, 16, 26};
+	char line[160];
+	snprintf(line, sizeof line, "%s %s", theme_glyph(t, "→", "->"), words);
+	const char *text[] = {id, level, line};
+	widget_fill(w, y, in.x, in.w, a);
+	for (size_t i = 0; i < ARRAY_SIZE(col) && col[i] < in.w; i++) {
+		int end = i + 1 < ARRAY_SIZE(col) ? col[i + 1] - 1 : in.w;
+		widget_text_cut(w, t, y, in.x + col[i], (end < in.w ? end : in.w) - col[i], a,
+		                text[i]);
+	}
+}
+
 static void limit_draw(WINDOW *w, const struct model *m, struct ui *ui, void *st, struct rect s)
 {
 	struct limit *d = st;
 	const struct theme *t = &ui->theme;
 	int err = d->error ? 1 + dialog_rows(d->error, 70 - 4) : 0;
 	struct rect b = dialog_centre(s, 7 + (int)m->n_streams + err, 70);
-	widget_box(w, t, b, "Keep less");
+	widget_box(w, t, b, _("Keep less"));
 	struct rect in = dialog_inside(b);
 	int y = in.y;
 	y += view_paragraph(w, t, y, in.x, in.w, 2, 0, A_NORMAL,
-	                    "What you keep of a stream, at most what the policy allows. "
-	                    "Up/Down: stream, Left/Right: level.");
+	                    _("What you keep of a stream, at most what the policy allows. "
+	                      "Up/Down: stream, Left/Right: level."));
 	y++;
 	for (size_t i = 0; i < m->n_streams && i < N_STREAMS && y < in.y + in.h - err; i++, y++) {
 		const char *words = "";
 		choice_level(m->streams[i].id, d->choice[i], &words);
-		char line[160];
-		snprintf(line, sizeof line, "%-15s %-9s %s %s", m->streams[i].id,
-		         m->streams[i].fidelity, theme_glyph(t, "→", "->"), words);
 		attr_t a = i == d->sel ? theme_attr(t, THEME_SELECTION) : A_NORMAL;
-		widget_text_cut(w, t, y, in.x, in.w, a, line);
+		draw_row(w, t, y, in, a, m->streams[i].id, m->streams[i].fidelity, words);
 	}
 	if (d->sending)
 		widget_text_cut(w, t, y + 1, in.x, in.w, A_NORMAL,
-		                theme_glyph(t, "Sending…", "Sending..."));
+		                theme_glyph(t, _("Sending…"), _("Sending...")));
 	else if (d->error)
 		dialog_message(w, t, in, y + 1, theme_attr(t, THEME_ERROR), d->error);
 }
@@ -95,8 +110,8 @@ static int limit_fkeys(const struct model *m, const struct ui *ui, const void *s
                        struct widget_fkey *fk, char names[][16])
 {
 	(void)m, (void)ui, (void)st, (void)names;
-	fk[0] = (struct widget_fkey){"Enter", "Keep this", false};
-	fk[1] = (struct widget_fkey){"Esc", "Close", false};
+	fk[0] = (struct widget_fkey){"Enter", _("Keep this"), false};
+	fk[1] = (struct widget_fkey){"Esc", _("Close"), false};
 	return 2;
 }
 

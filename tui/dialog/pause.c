@@ -2,6 +2,7 @@
 #include "dialog/pause.h"
 #include "console/console.h"
 #include "dialog/picker.h"
+#include "i18n.h"
 #include "text/human.h"
 #include "util.h"
 
@@ -68,18 +69,19 @@ static void pause_draw(WINDOW *w, const struct model *m, struct ui *ui, void *st
 	/* The answer, whole, under the field. */
 	int answer = p->error && !p->sending ? dialog_rows(p->error, 54 - 4) : 1;
 	struct rect b = dialog_centre(s, (int)p->pick.n + 6 + answer, 54);
-	widget_box(w, t, b, "Pause recording");
+	widget_box(w, t, b, _("Pause recording"));
 	struct rect in = dialog_inside(b);
 	int y = in.y, bottom = in.y + in.h;
 
 	human_minutes(model_pause_limit(m, ui->now), len, sizeof len);
-	snprintf(buf, sizeof buf, "For how long? At most %s now.", len);
+	/* TRANSLATORS: one line of at most 50 columns */
+	snprintf(buf, sizeof buf, _("For how long? At most %s now."), len);
 	if (y < bottom)
 		widget_text_cut(w, t, y++, in.x, in.w, A_NORMAL, buf);
-	y = picker_draw(w, ui, in, y, &p->pick, !p->sending, "like 90s, 15m, 1h30m", answer);
+	y = picker_draw(w, ui, in, y, &p->pick, !p->sending, _("like 90s, 15m, 1h30m"), answer);
 	if (p->sending && y < bottom)
 		widget_text_cut(w, t, y, in.x, in.w, A_NORMAL,
-		                theme_glyph(t, "Pausing…", "Pausing..."));
+		                theme_glyph(t, _("Pausing…"), _("Pausing...")));
 	else if (!p->sending && p->error)
 		dialog_message(w, t, in, y, theme_attr(t, THEME_ERROR), p->error);
 }
@@ -89,9 +91,9 @@ static int pause_fkeys(const struct model *m, const struct ui *ui, const void *s
 {
 	(void)m, (void)st, (void)names;
 	int n = 0;
-	fk[n++] = (struct widget_fkey){"Enter", "Pause", false};
-	fk[n++] = (struct widget_fkey){theme_glyph(&ui->theme, "↑↓", "Up/Dn"), "Pick", false};
-	fk[n++] = (struct widget_fkey){"Esc", "Cancel", false};
+	fk[n++] = (struct widget_fkey){"Enter", _("Pause"), false};
+	fk[n++] = (struct widget_fkey){theme_glyph(&ui->theme, "↑↓", "Up/Dn"), _("Pick"), false};
+	fk[n++] = (struct widget_fkey){"Esc", _("Cancel"), false};
 	return n;
 }
 
@@ -101,10 +103,10 @@ static unsigned pause_enter(struct console *c, struct pause *p)
 	uint32_t s;
 	int r = picker_read(&p->pick, &s, text, sizeof text);
 	if (r == -ERANGE && *text) {
-		ui_set_string(&p->error, "A pause is at least 1s.");
+		ui_set_string(&p->error, _("A pause is at least 1s."));
 	} else if (r < 0) {
-		char *msg = xasprintf("'%s' is not a duration: write it like 90s, 15m, 1h "
-		                      "or 1h30m.",
+		char *msg = xasprintf(_("'%s' is not a duration: write it like 90s, 15m, 1h "
+		                        "or 1h30m."),
 		                      text);
 		ui_set_string(&p->error, msg);
 		free(msg);

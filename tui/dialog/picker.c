@@ -2,6 +2,7 @@
 #include "dialog/picker.h"
 #include "console/keys.h"
 #include "dialog/dialog.h"
+#include "i18n.h"
 #include "text/duration.h"
 #include "text/human.h"
 
@@ -79,7 +80,7 @@ int picker_draw(WINDOW *w, struct ui *ui, struct rect in, int y, struct picker *
 	if (y < bottom)
 		y++;
 	if (y < bottom) {
-		int x = in.x + widget_text(w, t, y, in.x, in.w, A_NORMAL, "Or type: ");
+		int x = in.x + widget_text(w, t, y, in.x, in.w, A_NORMAL, _("Or type: "));
 		int fw = in.x + in.w - x < 12 ? in.x + in.w - x : 12;
 		if (fw >= 2) {
 			widget_edit(w, t, (struct rect){y, x, 1, fw}, &p->text, true, &ui->cursor_y,

@@ -1,6 +1,7 @@
 /* The withdraw question. */
 #include "dialog/withdraw.h"
 #include "console/console.h"
+#include "i18n.h"
 #include "util.h"
 #include "view/view.h"
 
@@ -32,9 +33,9 @@ unsigned dialog_withdraw_open(struct console *c, const struct model_exemption *e
 	struct withdraw *d = dialog_state(&c->ui, &dialog_withdraw);
 	if (strcmp(e->status, "pending") != 0 && strcmp(e->status, "approved") != 0) {
 		ui_message(&c->ui, true,
-		           "%s is %s: only a pending or approved request can be "
-		           "withdrawn.",
-		           e->id, e->status);
+		           _("%s is %s: only a pending or approved request can be "
+		             "withdrawn."),
+		           e->id, view_word(e->status));
 		dialog_close(&c->ui);
 		return CONSOLE_PAINT;
 	}
@@ -54,19 +55,19 @@ static void withdraw_draw(WINDOW *w, const struct model *m, struct ui *ui, void 
 	struct rect b = dialog_centre(s, 6 + answer, 60);
 	char title[64], text[256];
 
-	snprintf(title, sizeof title, "Withdraw %s?", d->id ? d->id : "");
+	snprintf(title, sizeof title, _("Withdraw %s?"), d->id ? d->id : "");
 	widget_box(w, t, b, title);
 	struct rect in = dialog_inside(b);
 	if (i < 0) {
-		snprintf(text, sizeof text, "This request is no longer listed by the agent.");
+		snprintf(text, sizeof text, _("This request is no longer listed by the agent."));
 	} else if (strcmp(m->ex[i].status, "approved") == 0) {
 		snprintf(text, sizeof text,
-		         "The exemption ends now and recording of %s starts again as the "
-		         "policy allows.",
-		         strcmp(m->ex[i].scope, "all") == 0 ? "all streams" : m->ex[i].scope);
+		         _("The exemption ends now and recording of %s starts again as the "
+		           "policy allows."),
+		         strcmp(m->ex[i].scope, "all") == 0 ? _("all streams") : m->ex[i].scope);
 	} else {
 		snprintf(text, sizeof text,
-		         "The request (%s, %s) will not be decided. You can ask again later.",
+		         _("The request (%s, %s) will not be decided. You can ask again later."),
 		         m->ex[i].scope, m->ex[i].category);
 	}
 	int room = in.h - answer;
@@ -74,7 +75,7 @@ static void withdraw_draw(WINDOW *w, const struct model *m, struct ui *ui, void 
 	int y = in.y + (used < room ? used + (used < room - 1) : room);
 	if (d->sending)
 		widget_text_cut(w, t, y, in.x, in.w, A_NORMAL,
-		                theme_glyph(t, "Withdrawing…", "Withdrawing..."));
+		                theme_glyph(t, _("Withdrawing…"), _("Withdrawing...")));
 	else if (d->error)
 		dialog_message(w, t, in, y, theme_attr(t, THEME_ERROR), d->error);
 }
@@ -83,8 +84,8 @@ static int withdraw_fkeys(const struct model *m, const struct ui *ui, const void
                           struct widget_fkey *fk, char names[][16])
 {
 	(void)m, (void)ui, (void)st, (void)names;
-	fk[0] = (struct widget_fkey){"y", "Withdraw", false};
-	fk[1] = (struct widget_fkey){"n", "Keep it", false};
+	fk[0] = (struct widget_fkey){"y", _("Withdraw"), false};
+	fk[1] = (struct widget_fkey){"n", _("Keep it"), false};
 	return 2;
 }
 

@@ -2,6 +2,7 @@
  * `capctl changes`: one line a key, then → now, for a person; and what the
  * review hold keeps back, per segment and in all. */
 #define _GNU_SOURCE
+#include "i18n.h"
 #include "model/summary.h"
 #include "text/human.h"
 #include "util.h"
@@ -16,30 +17,36 @@ static const struct {
 	const char *levels[4][2]; /* level, words */
 } streams[] = {
     {"pointer_motion",
-     "pointer movement",
-     {{"off", "not recorded"}, {"full", "every position"}, {"reduced", "position, downsampled"}}},
+     N_("pointer movement"),
+     {{"off", N_("not recorded")},
+      {"full", N_("every position")},
+      {"reduced", N_("position, downsampled")}}},
     {"pointer_button",
-     "clicks",
-     {{"off", "not recorded"}, {"full", "button and position"}, {"reduced", "which button only"}}},
-    {"pointer_scroll", "scrolling", {{"off", "not recorded"}, {"full", "direction and position"}}},
+     N_("clicks"),
+     {{"off", N_("not recorded")},
+      {"full", N_("button and position")},
+      {"reduced", N_("which button only")}}},
+    {"pointer_scroll",
+     N_("scrolling"),
+     {{"off", N_("not recorded")}, {"full", N_("direction and position")}}},
     {"keyboard",
-     "keyboard",
-     {{"off", "not recorded"},
-      {"full", "which key you press"},
-      {"category", "the kind of key (letter, digit, ...)"},
-      {"timing", "timing only"}}},
+     N_("keyboard"),
+     {{"off", N_("not recorded")},
+      {"full", N_("which key you press")},
+      {"category", N_("the kind of key (letter, digit, ...)")},
+      {"timing", N_("timing only")}}},
     {"window_focus",
-     "window focus",
-     {{"off", "not recorded"},
-      {"full", "application and window title"},
-      {"app", "application only"}}},
+     N_("window focus"),
+     {{"off", N_("not recorded")},
+      {"full", N_("application and window title")},
+      {"app", N_("application only")}}},
 };
 
 static const char *level_words(size_t s, const char *level)
 {
 	for (size_t i = 0; i < 4 && streams[s].levels[i][0]; i++)
 		if (strcmp(streams[s].levels[i][0], level) == 0)
-			return streams[s].levels[i][1];
+			return _(streams[s].levels[i][1]);
 	return level;
 }
 
@@ -62,7 +69,7 @@ const char *summary_level(const char *stream_id, size_t i, const char **words)
 			return NULL;
 		size_t k = i + 1 < n ? i + 1 : 0; /* full .. least, then off */
 		if (words)
-			*words = streams[s].levels[k][1];
+			*words = _(streams[s].levels[k][1]);
 		return streams[s].levels[k][0];
 	}
 	return NULL;
@@ -70,7 +77,7 @@ const char *summary_level(const char *stream_id, size_t i, const char **words)
 
 static const char *yes_no(const char *v)
 {
-	return strcmp(v, "true") == 0 ? "yes" : strcmp(v, "false") == 0 ? "no" : v;
+	return strcmp(v, "true") == 0 ? _("yes") : strcmp(v, "false") == 0 ? _("no") : v;
 }
 
 /* "then → now", or "now" alone before the first acknowledgment. */
@@ -91,36 +98,37 @@ void summary_change(const struct model_change *c, bool first, bool utf8, char *b
 		char key[64];
 		snprintf(key, sizeof key, "streams.%s.fidelity", streams[s].stream);
 		if (strcmp(c->key, key) == 0) {
-			snprintf(head, sizeof head, "%s: ", streams[s].label);
+			snprintf(head, sizeof head, "%s: ", _(streams[s].label));
 			span(buf, size, head, *then ? level_words(s, then) : "",
 			     level_words(s, now), "", utf8);
 			return;
 		}
 	}
 	if (strcmp(c->key, "streams.pointer_motion.rate_hz") == 0)
-		span(buf, size, "pointer movement, at most: ", then, now, " positions a second",
-		     utf8);
+		span(buf, size, _("pointer movement, at most: "), then, now,
+		     _(" positions a second"), utf8);
 	else if (strcmp(c->key, "exclude_apps") == 0)
-		span(buf, size, "never recorded in: ", *then || first ? then : "no application",
-		     *now ? now : "no application", "", utf8);
+		span(buf, size, _("never recorded in: "),
+		     *then || first ? then : _("no application"), *now ? now : _("no application"),
+		     "", utf8);
 	else if (strcmp(c->key, "retention.days") == 0)
-		span(buf, size, "kept for ", then, now, " days", utf8);
+		span(buf, size, _("kept for "), then, now, _(" days"), utf8);
 	else if (strcmp(c->key, "upload.endpoint") == 0)
-		span(buf, size, "uploaded to: ", *then || first ? then : "nowhere",
-		     *now ? now : "nowhere", "", utf8);
+		span(buf, size, _("uploaded to: "), *then || first ? then : _("nowhere"),
+		     *now ? now : _("nowhere"), "", utf8);
 	else if (strcmp(c->key, "upload.hold_minutes") == 0)
-		span(buf, size, "yours to review before it is sent: ", then, now,
-		     strcmp(now, "1") == 0 ? " minute" : " minutes", utf8);
+		span(buf, size, _("yours to review before it is sent: "), then, now,
+		     strcmp(now, "1") == 0 ? _(" minute") : _(" minutes"), utf8);
 	else if (strcmp(c->key, "upload.delete_after_upload") == 0)
-		span(buf, size, "deleted here once uploaded: ", *then ? yes_no(then) : "",
+		span(buf, size, _("deleted here once uploaded: "), *then ? yes_no(then) : "",
 		     yes_no(now), "", utf8);
 	else if (strcmp(c->key, "policy.allow_personal_limits") == 0)
-		span(buf, size,
-		     "you may keep less than the policy allows: ", *then ? yes_no(then) : "",
-		     yes_no(now), "", utf8);
+		span(buf, size, _("you may keep less than the policy allows: "),
+		     *then ? yes_no(then) : "", yes_no(now), "", utf8);
 	else if (strncmp(c->key, "notice.", 7) == 0)
-		snprintf(buf, size, "privacy notice, %s: %s", c->key + 7,
-		         first ? (*now ? "as shown" : "(empty)") : "changed, see the notice");
+		snprintf(buf, size, _("privacy notice, %s: %s"), c->key + 7,
+		         first ? (*now ? _("as shown") : _("(empty)"))
+		               : _("changed, see the notice"));
 	else {
 		snprintf(head, sizeof head, "%s: ", c->key);
 		span(buf, size, head, then, now, "", utf8);
@@ -146,16 +154,17 @@ void summary_segment_fate(const struct model *m, const struct model_segment *s, 
 	uint64_t leaves = s->end + (uint64_t)u->hold_seconds * USEC_PER_SEC;
 	char when[40];
 	if (s->uploaded)
-		snprintf(buf, size, brief ? "sent" : "uploaded");
+		/* TRANSLATORS: the brief words (sent, local, open, next) are at most 8 columns */
+		snprintf(buf, size, "%s", brief ? _("sent") : _("uploaded"));
 	else if (!u->endpoint || !*u->endpoint)
-		snprintf(buf, size, brief ? "local" : "local only");
+		snprintf(buf, size, "%s", brief ? _("local") : _("local only"));
 	else if (!s->end)
-		snprintf(buf, size, brief ? "open" : "recording");
+		snprintf(buf, size, "%s", brief ? _("open") : _("recording"));
 	else if (u->hold_seconds && leaves > now) {
 		local_second(leaves, now, when, sizeof when);
-		snprintf(buf, size, brief ? "%s" : "leaves at %s", when);
+		snprintf(buf, size, brief ? "%s" : _("leaves at %s"), when);
 	} else
-		snprintf(buf, size, brief ? "next" : "waiting to be sent");
+		snprintf(buf, size, "%s", brief ? _("next") : _("waiting to be sent"));
 }
 
 void summary_held(const struct model *m, uint64_t now, int variant, char *buf, size_t size)
@@ -170,12 +179,13 @@ void summary_held(const struct model *m, uint64_t now, int variant, char *buf, s
 	if (u->next_release > now)
 		local_second(u->next_release, now, when, sizeof when);
 	if (variant == 0 && *when)
-		snprintf(buf, size, "Held for your review: %s; the next part leaves at %s", bytes,
-		         when);
+		snprintf(buf, size, _("Held for your review: %s; the next part leaves at %s"),
+		         bytes, when);
 	else if (variant == 0)
-		snprintf(buf, size, "Held for your review: %s; the next part may leave now", bytes);
+		snprintf(buf, size, _("Held for your review: %s; the next part may leave now"),
+		         bytes);
 	else if (*when)
-		snprintf(buf, size, "Held %s, next leaves %s", bytes, when);
+		snprintf(buf, size, _("Held %s, next leaves %s"), bytes, when);
 	else
-		snprintf(buf, size, "Held %s, next may leave now", bytes);
+		snprintf(buf, size, _("Held %s, next may leave now"), bytes);
 }

@@ -5,6 +5,7 @@
  * skipped: it is not the agent's to give any more. */
 #include "model/export.h"
 #include "contract.h"
+#include "i18n.h"
 #include "names.h"
 #include "util.h"
 
@@ -138,7 +139,7 @@ static void list_reply(struct export *x, DBusMessage *reply)
 	struct contract_fault f;
 	enum contract_result r = contract_read_segments(reply, x->pending.limit, &s, &f);
 	if (r == CONTRACT_REFUSED)
-		fail(x, xasprintf("the agent would not list the segments: %s (%s)", f.message,
+		fail(x, xasprintf(_("the agent would not list the segments: %s (%s)"), f.message,
 		                  f.name));
 	else if (r == CONTRACT_MALFORMED)
 		fail_malformed(x, &f);
@@ -179,8 +180,8 @@ static void read_reply(struct export *x, DBusMessage *reply)
 		c->reading = false;
 		x->segs_done++;
 	} else if (r == CONTRACT_REFUSED) {
-		fail(x,
-		     xasprintf("the agent would not give the events: %s (%s)", f.message, f.name));
+		fail(x, xasprintf(_("the agent would not give the events: %s (%s)"), f.message,
+		                  f.name));
 	} else if (r == CONTRACT_MALFORMED) {
 		fail_malformed(x, &f);
 	}
@@ -231,7 +232,7 @@ void export_reply(struct export *x, DBusMessage *reply)
 int export_next(struct export *x, struct export_req *req)
 {
 	if (!x->error && ferror(x->out))
-		fail(x, xstrdup("the file could not be written"));
+		fail(x, xstrdup(_("the file could not be written")));
 	if (x->error)
 		return -1;
 	if (x->done)
@@ -280,7 +281,7 @@ int export_next(struct export *x, struct export_req *req)
 			x->done = true;
 			if (!ferror(x->out))
 				return 0;
-			fail(x, xstrdup("the file could not be written"));
+			fail(x, xstrdup(_("the file could not be written")));
 			return -1;
 		}
 		if (x->format == EXPORT_CSV)

@@ -2,6 +2,7 @@
  * same limits as RequestExemption in dbus-api.md. The agent still checks
  * everything; this only spares a round trip and says it in place. */
 #include "model/form.h"
+#include "i18n.h"
 #include "util.h"
 
 #include <stdio.h>
@@ -27,32 +28,32 @@ static bool in_list(const char *const *list, const char *s)
 const char *form_check_scope(const char *scope)
 {
 	return in_list(form_scopes, scope) ? NULL
-	                                   : "the scope is all, pointer.motion, pointer.button, "
-	                                     "pointer.scroll, keyboard or window.focus";
+	                                   : _("the scope is all, pointer.motion, pointer.button, "
+	                                       "pointer.scroll, keyboard or window.focus");
 }
 
 const char *form_check_category(const char *category)
 {
 	return in_list(form_categories, category)
 	           ? NULL
-	           : "the category is medical, legal, "
-	             "accessibility, works-council, personal or other";
+	           : _("the category is medical, legal, "
+	               "accessibility, works-council, personal or other");
 }
 
 const char *form_check_days_text(const char *text, uint32_t *days)
 {
 	uint32_t n = 0;
 	if (!*text)
-		return "say for how many days (1 to 365)";
+		return _("say for how many days (1 to 365)");
 	for (const char *p = text; *p; p++) {
 		if (*p < '0' || *p > '9')
-			return "days is a whole number from 1 to 365";
+			return _("days is a whole number from 1 to 365");
 		n = n * 10 + (uint32_t)(*p - '0');
 		if (n > FORM_DAYS_MAX)
-			return "at most 365 days";
+			return _("at most 365 days");
 	}
 	if (n < 1)
-		return "at least 1 day";
+		return _("at least 1 day");
 	if (days)
 		*days = n;
 	return NULL;
@@ -62,15 +63,15 @@ const char *form_check_reason(const char *reason, char *buf, size_t size)
 {
 	size_t n = strlen(reason);
 	if (!utf8_valid(reason, n))
-		return "the reason is not valid UTF-8";
+		return _("the reason is not valid UTF-8");
 	for (const unsigned char *p = (const unsigned char *)reason; *p; p++) {
 		if ((*p < 0x20 && *p != '\n') || *p == 0x7f)
-			return "the reason may hold no control characters but line breaks";
+			return _("the reason may hold no control characters but line breaks");
 	}
 	if (n == 0)
-		return "write the reason for the request";
+		return _("write the reason for the request");
 	if (n > FORM_REASON_MAX) {
-		snprintf(buf, size, "the reason is %zu bytes long; at most %d are allowed", n,
+		snprintf(buf, size, _("the reason is %zu bytes long; at most %d are allowed"), n,
 		         FORM_REASON_MAX);
 		return buf;
 	}

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "model/model.h"
+#include "text/human.h"
 
 enum summary_tone { SUMMARY_NORMAL, SUMMARY_VALUE, SUMMARY_GOOD, SUMMARY_WARN, SUMMARY_ERROR };
 
@@ -81,5 +82,12 @@ const char *summary_level(const char *stream_id, size_t i, const char **words);
  * "open", "15:30:12", "next". */
 void summary_segment_fate(const struct model *m, const struct model_segment *s, uint64_t now,
                           bool brief, char *buf, size_t size);
+
+/* "12 events" in the person's language: word is P_(one, many, n) where it
+ * is called, so the catalog has both forms and picks the one for n. */
+static inline void summary_counted(uint64_t n, const char *word, char *buf, size_t size)
+{
+	human_counted(n, word, word, buf, size);
+}
 
 #endif

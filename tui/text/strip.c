@@ -1,6 +1,7 @@
 /* The "Today" strip: steps to cells, cells to glyphs. Nothing here draws
  * or asks the agent; see strip.h. */
 #include "text/strip.h"
+#include "i18n.h"
 
 #include <string.h>
 #include <time.h>
@@ -158,8 +159,11 @@ void strip_hours(size_t n, char *buf, size_t size)
 
 const char *strip_legend(bool utf8)
 {
-	return utf8 ? "░▒▓█ kept  P paused  X exempt  S suspended  · idle  │ now"
-	            : ".:=# kept  P paused  X exempt  S suspended  - idle  | now";
+	/* TRANSLATORS: the legend under the Overview's Today strip, at most 68
+	   columns; the glyphs and the letters P, X, S are those drawn in the
+	   strip and stay as they are. */
+	return utf8 ? _("░▒▓█ kept  P paused  X exempt  S suspended  · idle  │ now")
+	            : _(".:=# kept  P paused  X exempt  S suspended  - idle  | now");
 }
 
 /* Local midnight at or before t, by the calendar, so a day the clocks

@@ -1,5 +1,6 @@
 /* What the views share: wrapped paragraphs, the "waiting" text, the
  * position in a list, a History entry's time. */
+#include "i18n.h"
 #include "text/human.h"
 #include "text/safe.h"
 #include "text/text.h"
@@ -52,8 +53,8 @@ int view_paragraph(WINDOW *w, const struct theme *t, int y, int x, int cols, int
 void view_waiting(WINDOW *w, const struct model *m, struct ui *ui, struct rect r)
 {
 	const char *text = m->link == MODEL_LINK_LIVE
-	                       ? "Waiting for the agent's answer."
-	                       : "Not available: the agent is not reachable.";
+	                       ? _("Waiting for the agent's answer.")
+	                       : _("Not available: the agent is not reachable.");
 	view_paragraph(w, &ui->theme, r.y + (r.h >= 4), r.x + 1, r.w - 2, r.h, 0,
 	               theme_attr(&ui->theme, THEME_DIM), text);
 }
@@ -68,7 +69,24 @@ int view_position(WINDOW *w, const struct theme *t, int y, struct rect r, uint64
 	human_count(top + 1, a, sizeof a);
 	human_count(last, b, sizeof b);
 	human_count(total, c, sizeof c);
-	snprintf(pos, sizeof pos, "%s-%s of %s ", a, b, c);
+	snprintf(pos, sizeof pos, _("%s-%s of %s "), a, b, c);
 	return widget_text_right(w, t, y, r.x + r.w / 2, r.w - r.w / 2,
 	                         theme_attr(t, THEME_PANEL_HEADER), pos);
+}
+
+const char *view_word(const char *value)
+{
+	/* TRANSLATORS: an exemption's status (at most 9 columns), then the
+	   recording state as the Live view's heading says it. */
+	static const char *const words[][2] = {
+	    {"pending", N_("pending")},     {"approved", N_("approved")},
+	    {"denied", N_("denied")},       {"withdrawn", N_("withdrawn")},
+	    {"expired", N_("expired")},     {"collecting", N_("collecting")},
+	    {"paused", N_("paused")},       {"exempt", N_("exempt")},
+	    {"suspended", N_("suspended")}, {"idle", N_("idle")},
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(words); i++)
+		if (strcmp(value, words[i][0]) == 0)
+			return _(words[i][1]);
+	return value;
 }

@@ -1,6 +1,7 @@
 /* The Data view: the segments the agent keeps, newest first, paged from
  * the agent as History is (rows not fetched yet show as "…" and arrive on
  * their own); Enter opens one segment's events, paged the same way. */
+#include "i18n.h"
 #include "model/summary.h"
 #include "text/evtext.h"
 #include "text/human.h"
@@ -72,10 +73,10 @@ void view_span(uint64_t start, uint64_t end, int width, char *buf, size_t size)
 	bool same_day = local_day(start) == local_day(end);
 	if (!end && width >= 25) { /* the segment a stream is writing now */
 		stamp(start, STAMP_DATE_TIME, a, sizeof a);
-		snprintf(buf, size, "%s - now", a);
+		snprintf(buf, size, _("%s - now"), a);
 	} else if (!end && width >= 18) {
 		stamp(start, STAMP_MONTH_TIME, a, sizeof a);
-		snprintf(buf, size, "%s-now", a);
+		snprintf(buf, size, _("%s-now"), a);
 	} else if (!end) {
 		stamp(start, STAMP_MONTH_HM, buf, size);
 	} else if (width >= 30) {
@@ -107,32 +108,35 @@ static int list_heads(WINDOW *w, const struct model *m, struct ui *ui, struct re
 			pos =
 			    view_position(w, t, r.y, r, ui->data.top, ui->data.rows, m->segs.total);
 		if (m->segs.known && m->segs.total) {
-			human_counted(m->segs.total, "segment", "segments", a, sizeof a);
-			snprintf(buf, sizeof buf, "%s kept, newest first", a);
+			summary_counted(m->segs.total, P_("segment", "segments", m->segs.total), a,
+			                sizeof a);
+			snprintf(buf, sizeof buf, _("%s kept, newest first"), a);
 		} else {
-			snprintf(buf, sizeof buf, "Segments kept");
+			snprintf(buf, sizeof buf, _("Segments kept"));
 		}
 		widget_text_cut(w, t, y, r.x + 1, r.w - 2 - pos, ph, buf);
 		y++;
 	}
 	if (heads >= 2) {
 		int x = r.x + 1;
-		widget_text(w, t, y, x, c->when, lab, "When");
+		/* TRANSLATORS: column headings of the Data view: When at most 11 columns,
+		   Stream 15, Events 7, Size 8, Expires 11, Upload 8 */
+		widget_text(w, t, y, x, c->when, lab, _("When"));
 		x += c->when;
-		widget_text(w, t, y, x, c->stream, lab, "Stream");
+		widget_text(w, t, y, x, c->stream, lab, _("Stream"));
 		x += c->stream;
 		if (c->events) {
-			widget_text_right(w, t, y, x, c->events - 1, lab, "Events");
+			widget_text_right(w, t, y, x, c->events - 1, lab, _("Events"));
 			x += c->events;
 		}
 		if (c->size) {
-			widget_text_right(w, t, y, x, c->size - 1, lab, "Size");
+			widget_text_right(w, t, y, x, c->size - 1, lab, _("Size"));
 			x += c->size + 1;
 		}
 		if (c->expires) {
-			widget_text(w, t, y, x, c->expires, lab, "Expires");
+			widget_text(w, t, y, x, c->expires, lab, _("Expires"));
 			x += c->expires;
-			widget_text(w, t, y, x, c->uploaded, lab, "Upload");
+			widget_text(w, t, y, x, c->uploaded, lab, _("Upload"));
 		}
 		y++;
 	}
@@ -195,9 +199,10 @@ static void draw_list(WINDOW *w, const struct model *m, struct ui *ui, struct re
 		return;
 	}
 	if (m->segs.known && m->segs.total == 0) {
-		view_paragraph(w, t, y, r.x + 1, r.w - 2, rows, 0, theme_attr(t, THEME_DIM),
-		               "No segment is kept yet. What is being recorded now is in the Live "
-		               "view (6); it is stored here once its segment closes.");
+		view_paragraph(
+		    w, t, y, r.x + 1, r.w - 2, rows, 0, theme_attr(t, THEME_DIM),
+		    _("No segment is kept yet. What is being recorded now is in the Live "
+		      "view (6); it is stored here once its segment closes."));
 		ui->data_sel = 0;
 		return;
 	}
@@ -280,8 +285,8 @@ static void draw_segment(WINDOW *w, const struct model *m, struct ui *ui, struct
 		widget_fill(w, y, r.x, r.w, ph);
 		if (total && r.w >= 40)
 			pos = view_position(w, t, r.y, r, ui->segev.top, ui->segev.rows, total);
-		human_counted(total, "event", "events", n, sizeof n);
-		snprintf(buf, sizeof buf, "Segment %llu: %s, %s", (unsigned long long)s->id,
+		summary_counted(total, P_("event", "events", total), n, sizeof n);
+		snprintf(buf, sizeof buf, _("Segment %llu: %s, %s"), (unsigned long long)s->id,
 		         s->stream, n);
 		widget_text_cut(w, t, y, r.x + 1, r.w - 2 - pos, ph, buf);
 		y++;
@@ -291,10 +296,10 @@ static void draw_segment(WINDOW *w, const struct model *m, struct ui *ui, struct
 		human_bytes(s->bytes, size, sizeof size);
 		stamp(s->expires, STAMP_DATE, exp, sizeof exp);
 		if (s->end)
-			snprintf(buf, sizeof buf, "%s, %s, %s, expires %s", span, size,
-			         s->uploaded ? "uploaded" : "not uploaded", exp);
+			snprintf(buf, sizeof buf, _("%s, %s, %s, expires %s"), span, size,
+			         s->uploaded ? _("uploaded") : _("not uploaded"), exp);
 		else
-			snprintf(buf, sizeof buf, "%s, %s so far, still recording", span, size);
+			snprintf(buf, sizeof buf, _("%s, %s so far, still recording"), span, size);
 		widget_text_cut(w, t, y, r.x + 1, r.w - 2, theme_attr(t, THEME_LABEL), buf);
 		y++;
 	}

@@ -1,6 +1,7 @@
 /* The two lists: Exemptions (a selection, Enter opens it) and History
  * (paged from the agent: rows not fetched yet show as "…" and arrive on
  * their own, so scrolling never waits). */
+#include "i18n.h"
 #include "text/human.h"
 #include "util.h"
 #include "view/view.h"
@@ -61,7 +62,7 @@ static void ex_row(WINDOW *w, const struct theme *t, int y, struct rect r, const
 	widget_text_cut(w, t, y, x, c->id - 1, base, e->id);
 	x += c->id;
 	widget_text(w, t, y, x, c->status - 1, sel ? base : theme_attr(t, status_color(e->status)),
-	            e->status);
+	            view_word(e->status));
 	x += c->status;
 	widget_text_cut(w, t, y, x, c->scope - 1, base, e->scope);
 	x += c->scope;
@@ -99,10 +100,11 @@ void view_exemptions_draw(WINDOW *w, const struct model *m, struct ui *ui, struc
 	const struct {
 		int width;
 		const char *name;
-	} heads[] = {{c.id, "ID"},         {c.status, "Status"},
-	             {c.scope, "Scope"},   {c.category, "Category"},
-	             {c.created, "Asked"}, {c.expires, "Until"},
-	             {c.reason, "Reason"}};
+		/* TRANSLATORS: column headings: ID at most 6 columns, Status 9, Scope 15 */
+	} heads[] = {{c.id, _("ID")},         {c.status, _("Status")},
+	             {c.scope, _("Scope")},   {c.category, _("Category")},
+	             {c.created, _("Asked")}, {c.expires, _("Until")},
+	             {c.reason, _("Reason")}};
 	for (size_t i = 0; i < ARRAY_SIZE(heads); i++) {
 		widget_text(w, t, r.y, x, heads[i].width, ph, heads[i].name);
 		x += heads[i].width;
@@ -115,7 +117,8 @@ void view_exemptions_draw(WINDOW *w, const struct model *m, struct ui *ui, struc
 		int k;
 		if (keys_for(ui->keys, ACTION_EXEMPT, &k, 1) == 1)
 			keys_name(k, key, sizeof key);
-		snprintf(text, sizeof text, "No exemption requests. Press %s to ask for one.", key);
+		snprintf(text, sizeof text, _("No exemption requests. Press %s to ask for one."),
+		         key);
 		view_paragraph(w, t, r.y + 1, r.x + 1, r.w - 2, rows, 0, A_NORMAL, text);
 		return;
 	}
@@ -156,18 +159,18 @@ void view_history_draw(WINDOW *w, const struct model *m, struct ui *ui, struct r
 
 	widget_fill(w, r.y, r.x, r.w, ph);
 	int x = r.x + 1;
-	widget_text(w, t, r.y, x, tw, ph, "Time");
+	widget_text(w, t, r.y, x, tw, ph, _("Time"));
 	x += tw;
-	widget_text(w, t, r.y, x, who, ph, "Who");
+	widget_text(w, t, r.y, x, who, ph, _("Who"));
 	x += who;
-	widget_text(w, t, r.y, x, act, ph, "Action");
+	widget_text(w, t, r.y, x, act, ph, _("Action"));
 	x += act;
-	widget_text(w, t, r.y, x, r.x + r.w - x, ph, "Detail");
+	widget_text(w, t, r.y, x, r.x + r.w - x, ph, _("Detail"));
 	if (m->hist.known && m->hist.total && r.w >= 40)
 		view_position(w, t, r.y, r, ui->hist.top, rows, m->hist.total);
 	if (m->hist.known && m->hist.total == 0)
 		widget_text(w, t, r.y + 1, r.x + 1, r.w - 2, theme_attr(t, THEME_DIM),
-		            "Nothing logged yet.");
+		            _("Nothing logged yet."));
 	for (int i = 0; i < rows; i++) {
 		uint64_t idx = ui->hist.top + (uint64_t)i;
 		int y = r.y + 1 + i;

@@ -2,6 +2,7 @@
  * RecentEvents gives them (fetched at most four times a second, and only
  * while this view is on screen): what the policy lets through, exactly as
  * it is stored. */
+#include "i18n.h"
 #include "text/human.h"
 #include "util.h"
 #include "view/view.h"
@@ -26,25 +27,28 @@ void view_live_draw(WINDOW *w, const struct model *m, struct ui *ui, struct rect
 		widget_fill(w, y, r.x, r.w, ph);
 		if (st == MODEL_STATE_COLLECTING || st == MODEL_STATE_UNKNOWN)
 			snprintf(buf, sizeof buf,
-			         "This is what is being kept right now, newest first");
+			         _("This is what is being kept right now, newest first"));
 		else
-			snprintf(buf, sizeof buf,
-			         "Nothing new is kept now (%s); the last events kept, newest first",
-			         m->state);
+			snprintf(
+			    buf, sizeof buf,
+			    _("Nothing new is kept now (%s); the last events kept, newest first"),
+			    view_word(m->state));
 		widget_text_cut(w, t, y, r.x + 1, r.w - 2, ph, buf);
 		y++;
 	}
 	if (heads >= 2) {
 		int x = r.x + 1;
-		widget_text(w, t, y, x, 13, lab, "Time");
+		/* TRANSLATORS: column headings of Live: Time at most 13 columns, Stream 15, Kind 14
+		 */
+		widget_text(w, t, y, x, 13, lab, _("Time"));
 		x += 14;
 		if (r.w - 2 >= 60) {
-			widget_text(w, t, y, x, 15, lab, "Stream");
+			widget_text(w, t, y, x, 15, lab, _("Stream"));
 			x += 16;
 		}
-		widget_text(w, t, y, x, 14, lab, "Kind");
+		widget_text(w, t, y, x, 14, lab, _("Kind"));
 		x += 15;
-		widget_text(w, t, y, x, r.x + r.w - x, lab, "What");
+		widget_text(w, t, y, x, r.x + r.w - x, lab, _("What"));
 		y++;
 	}
 	if (m->recent_error) {
@@ -61,8 +65,8 @@ void view_live_draw(WINDOW *w, const struct model *m, struct ui *ui, struct rect
 	if (m->n_recent == 0) {
 		view_paragraph(
 		    w, t, y, r.x + 1, r.w - 2, rows, 0, theme_attr(t, THEME_DIM),
-		    "Nothing is kept in memory now: nothing was recorded since the agent "
-		    "started, or it was forgotten.");
+		    _("Nothing is kept in memory now: nothing was recorded since the agent "
+		      "started, or it was forgotten."));
 		return;
 	}
 	for (int i = 0; i < rows && (size_t)i < m->n_recent; i++)

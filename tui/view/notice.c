@@ -1,5 +1,6 @@
 /* The privacy notice as the policy states it, wrapped to the terminal and
  * scrolled a line or a page at a time. */
+#include "i18n.h"
 #include "model/summary.h"
 #include "text/text.h"
 #include "util.h"
@@ -21,9 +22,9 @@ void view_notice_draw(WINDOW *w, const struct model *m, struct ui *ui, struct re
 		return;
 	}
 	if (n->version && *n->version)
-		snprintf(title, sizeof title, "Privacy notice, version %s", n->version);
+		snprintf(title, sizeof title, _("Privacy notice, version %s"), n->version);
 	else
-		snprintf(title, sizeof title, "Privacy notice");
+		snprintf(title, sizeof title, _("Privacy notice"));
 	widget_fill(w, r.y, r.x, r.w, theme_attr(t, THEME_PANEL_HEADER));
 	widget_text_cut(w, t, r.y, r.x + 1, r.w - 2, theme_attr(t, THEME_PANEL_HEADER), title);
 
@@ -54,8 +55,8 @@ void view_notice_draw(WINDOW *w, const struct model *m, struct ui *ui, struct re
 	}
 	if (!any) {
 		view_paragraph(w, t, r.y + 2, r.x + 1, r.w - 2, rows - 1, 0, A_NORMAL,
-		               "The policy in force has no privacy notice. Ask whoever set up "
-		               "the recording on this machine for one.");
+		               _("The policy in force has no privacy notice. Ask whoever set up "
+		                 "the recording on this machine for one."));
 		line = 0;
 	}
 	ui->notice.lines = line > 0 ? (uint64_t)(line - 1) : 0;

@@ -2,6 +2,7 @@
  * bandwidth and power, and how much pausing is left — in words a person
  * who is not an engineer reads at a glance. Columns are dropped, not
  * squeezed, as the terminal narrows. */
+#include "i18n.h"
 #include "text/human.h"
 #include "text/strip.h"
 #include "model/summary.h"
@@ -49,22 +50,27 @@ static int draw_streams(WINDOW *w, const struct model *m, struct ui *ui, struct 
 	widget_fill(w, y, r.x, r.w, theme_attr(t, THEME_PANEL_HEADER));
 	int x = r.x + 1;
 	attr_t ph = theme_attr(t, THEME_PANEL_HEADER);
-	widget_text(w, t, y, x, c.id, ph, "Stream");
+	/* TRANSLATORS: column heading, at most 14 columns */
+	widget_text(w, t, y, x, c.id, ph, _("Stream"));
 	x += c.id;
-	widget_text(w, t, y, x, c.now, ph, "Now");
+	/* TRANSLATORS: column heading over yes/no, at most 4 columns */
+	widget_text(w, t, y, x, c.now, ph, _("Now"));
 	x += c.now + 1;
 	if (c.level) {
-		widget_text(w, t, y, x, c.level, ph, "Level");
+		/* TRANSLATORS: column heading, at most 9 columns */
+		widget_text(w, t, y, x, c.level, ph, _("Level"));
 		x += c.level;
 	}
 	if (c.desc) {
-		widget_text(w, t, y, x, c.desc, ph, "What is kept");
+		widget_text(w, t, y, x, c.desc, ph, _("What is kept"));
 		x += c.desc;
 	}
 	if (c.events) {
-		widget_text_right(w, t, y, x, c.events, ph, "Events");
+		/* TRANSLATORS: column heading, right-aligned, at most 8 columns */
+		widget_text_right(w, t, y, x, c.events, ph, _("Events"));
 		x += c.events;
-		widget_text_right(w, t, y, x, c.stored, ph, "Stored");
+		/* TRANSLATORS: column heading (bytes stored), right-aligned, at most 8 columns */
+		widget_text_right(w, t, y, x, c.stored, ph, _("Stored"));
 	}
 	y++;
 	for (size_t i = 0; i < m->n_streams && y < r.y + r.h; i++, y++) {
@@ -73,7 +79,8 @@ static int draw_streams(WINDOW *w, const struct model *m, struct ui *ui, struct 
 		widget_text_cut(w, t, y, x, c.id - 1, A_NORMAL, s->id);
 		x += c.id;
 		widget_text(w, t, y, x, c.now, theme_attr(t, s->recording ? THEME_GOOD : THEME_DIM),
-		            s->recording ? "yes" : "no");
+		            /* TRANSLATORS: at most 4 columns */
+		            s->recording ? _("yes") : _("no"));
 		x += c.now + 1;
 		if (c.level) {
 			widget_text_cut(w, t, y, x, c.level - 1, theme_attr(t, THEME_LABEL),
@@ -107,14 +114,14 @@ static int draw_recent(WINDOW *w, const struct model *m, struct ui *ui, struct r
 		return 0;
 	widget_fill(w, r.y, r.x, r.w, theme_attr(t, THEME_PANEL_HEADER));
 	widget_text(w, t, r.y, r.x + 1, r.w - 1, theme_attr(t, THEME_PANEL_HEADER),
-	            "Recent activity");
+	            _("Recent activity"));
 	int rows = r.h - 1;
 	if (m->hist.known && (uint64_t)rows > m->hist.total)
 		rows = (int)m->hist.total;
 	ui->overview_hist_rows = (uint64_t)rows;
 	if (m->hist.known && m->hist.total == 0)
 		widget_text(w, t, r.y + 1, r.x + 1, r.w - 1, theme_attr(t, THEME_DIM),
-		            "Nothing logged yet.");
+		            _("Nothing logged yet."));
 	for (int i = 0; i < rows; i++) {
 		const struct model_hist_entry *e = model_hist_entry(m, (uint64_t)i);
 		char when[32], line[600];
@@ -148,7 +155,7 @@ static int draw_exemptions(WINDOW *w, const struct model *m, struct ui *ui, stru
 	size_t shown = 0, open = 0;
 	widget_fill(w, y, r.x, r.w, theme_attr(t, THEME_PANEL_HEADER));
 	widget_text(w, t, y, r.x + 1, r.w - 1, theme_attr(t, THEME_PANEL_HEADER),
-	            "Exemptions in force or waiting");
+	            _("Exemptions in force or waiting"));
 	y++;
 	for (size_t i = 0; i < m->n_ex; i++) {
 		const struct model_exemption *e = &m->ex[i];
@@ -161,17 +168,17 @@ static int draw_exemptions(WINDOW *w, const struct model *m, struct ui *ui, stru
 		char line[256], until[32];
 		if (approved && e->expires) {
 			human_until(e->expires, ui->now, until, sizeof until);
-			snprintf(line, sizeof line, "%s, %s, until %s", e->scope, e->category,
+			snprintf(line, sizeof line, _("%s, %s, until %s"), e->scope, e->category,
 			         until);
 		} else {
-			snprintf(line, sizeof line, "%s, %s, waiting for a decision", e->scope,
+			snprintf(line, sizeof line, _("%s, %s, waiting for a decision"), e->scope,
 			         e->category);
 		}
 		int x = r.x + 1;
 		widget_text(w, t, y, x, 7, A_NORMAL, e->id);
 		x += 7;
 		widget_text(w, t, y, x, 9, theme_attr(t, approved ? THEME_GOOD : THEME_WARN),
-		            e->status);
+		            view_word(e->status));
 		x += 10;
 		widget_text_cut(w, t, y, x, r.x + r.w - x - 1, A_NORMAL, line);
 		y++;
@@ -179,10 +186,10 @@ static int draw_exemptions(WINDOW *w, const struct model *m, struct ui *ui, stru
 	}
 	if (open == 0) {
 		widget_text(w, t, y++, r.x + 1, r.w - 2, theme_attr(t, THEME_DIM),
-		            "None: everything the policy allows is recorded.");
+		            _("None: everything the policy allows is recorded."));
 	} else if (shown < open && y > r.y + 1) {
 		char more[64];
-		snprintf(more, sizeof more, "and %zu more in view 3", open - shown + 1);
+		snprintf(more, sizeof more, _("and %zu more in view 3"), open - shown + 1);
 		y--;
 		widget_fill(w, y, r.x, r.w, A_NORMAL);
 		widget_text(w, t, y++, r.x + 1, r.w - 2, theme_attr(t, THEME_DIM), more);
@@ -196,18 +203,18 @@ static void draw_waiting(WINDOW *w, const struct model *m, struct ui *ui, struct
 	char text[512];
 	if (m->link == MODEL_LINK_GONE)
 		snprintf(text, sizeof text,
-		         "The capture agent (captured) is not running on the %s bus, so it is "
-		         "recording nothing now. This console waits for it and shows its state "
-		         "as soon as it starts.",
+		         _("The capture agent (captured) is not running on the %s bus, so it is "
+		           "recording nothing now. This console waits for it and shows its state "
+		           "as soon as it starts."),
 		         ui->bus_name);
 	else if (m->link == MODEL_LINK_NO_BUS)
 		snprintf(text, sizeof text,
-		         "The connection to the %s bus is lost. capctl reconnects on its own.",
+		         _("The connection to the %s bus is lost. capctl reconnects on its own."),
 		         ui->bus_name);
 	else if (m->refusal)
-		snprintf(text, sizeof text, "The agent would not say its state: %s", m->refusal);
+		snprintf(text, sizeof text, _("The agent would not say its state: %s"), m->refusal);
 	else
-		snprintf(text, sizeof text, "Waiting for the agent's answer%s",
+		snprintf(text, sizeof text, _("Waiting for the agent's answer%s"),
 		         theme_glyph(t, "…", "..."));
 	int y = r.h >= 6 ? r.y + 1 : r.y;
 	view_paragraph(w, t, y, r.x + 1, r.w - 2, r.y + r.h - y, 0, A_NORMAL, text);
@@ -255,12 +262,12 @@ static void upload_panel(const struct model *m, uint64_t now, bool utf8, struct 
 	p->n = 0;
 	*changes = UINT64_MAX;
 	if (!summary_uploads(m)) {
-		snprintf(p->title, sizeof p->title, "Upload: local only");
+		snprintf(p->title, sizeof p->title, _("Upload: local only"));
 		l = pline_add(p, PLINE_TEXT, 0, THEME_GOOD);
-		snprintf(l->text[0], sizeof l->text[0], "Nothing leaves this machine.");
+		snprintf(l->text[0], sizeof l->text[0], _("Nothing leaves this machine."));
 		return;
 	}
-	snprintf(p->title, sizeof p->title, "Upload to %s", u->endpoint);
+	snprintf(p->title, sizeof p->title, _("Upload to %s"), u->endpoint);
 	l = pline_add(p, PLINE_TEXT, 0, THEME_VALUE);
 	summary_today(m, l->text[0], sizeof l->text[0]);
 	if (u->daily_cap) {
@@ -274,7 +281,7 @@ static void upload_panel(const struct model *m, uint64_t now, bool utf8, struct 
 	l = pline_add(p, PLINE_SPARK, 4, THEME_LABEL);
 	l->spark = &m->upload_rate;
 	human_rate(u->rate_bps, a, sizeof a);
-	snprintf(l->text[0], sizeof l->text[0], "%s now", a);
+	snprintf(l->text[0], sizeof l->text[0], _("%s now"), a);
 	l = pline_add(p, PLINE_TEXT, 1, THEME_DEFAULT);
 	summary_deferred(m, now, l->text[0], sizeof l->text[0]);
 	if (l->text[0][0]) {
@@ -283,18 +290,19 @@ static void upload_panel(const struct model *m, uint64_t now, bool utf8, struct 
 		summary_next_upload(m, now, l->text[0], sizeof l->text[0], changes);
 		if (!l->text[0][0] && u->last_upload) {
 			format_local_time(u->last_upload, now, a, sizeof a);
-			snprintf(l->text[0], sizeof l->text[0], "Last sent at %s; nothing waits",
+			snprintf(l->text[0], sizeof l->text[0], _("Last sent at %s; nothing waits"),
 			         a);
 		} else if (!l->text[0][0]) {
-			snprintf(l->text[0], sizeof l->text[0], "Nothing sent yet");
+			snprintf(l->text[0], sizeof l->text[0], _("Nothing sent yet"));
 		}
 	}
 	if (u->pending_bytes || u->bytes_total) {
 		l = pline_add(p, PLINE_TEXT, 5, THEME_DEFAULT);
 		human_bytes(u->pending_bytes, a, sizeof a);
 		human_bytes(u->bytes_total, b, sizeof b);
-		snprintf(l->text[0], sizeof l->text[0], "%s waiting to go, %s sent in all", a, b);
-		snprintf(l->text[1], sizeof l->text[1], "%s waiting, %s in all", a, b);
+		snprintf(l->text[0], sizeof l->text[0], _("%s waiting to go, %s sent in all"), a,
+		         b);
+		snprintf(l->text[1], sizeof l->text[1], _("%s waiting, %s in all"), a, b);
 	}
 	summary_held(m, now, 0, held, sizeof held);
 	if (*held) {
@@ -305,7 +313,8 @@ static void upload_panel(const struct model *m, uint64_t now, bool utf8, struct 
 	if (u->last_error && *u->last_error) {
 		l = pline_add(p, PLINE_TEXT, 2, THEME_ERROR);
 		l->wrap = true;
-		snprintf(l->text[0], sizeof l->text[0], "Last attempt failed: %s", u->last_error);
+		snprintf(l->text[0], sizeof l->text[0], _("Last attempt failed: %s"),
+		         u->last_error);
 	}
 }
 
@@ -314,21 +323,21 @@ static void power_panel(const struct model *m, bool utf8, struct panel *p)
 	const struct model_power *pw = &m->power;
 	char mw[32];
 	struct pline *l;
-	const char *approx = utf8 ? "≈" : "about";
+	const char *approx = utf8 ? "≈" : _("about");
 
 	p->n = 0;
-	snprintf(p->title, sizeof p->title, "Power");
+	snprintf(p->title, sizeof p->title, _("Power"));
 	human_power(pw->estimated_mw, mw, sizeof mw);
 	l = pline_add(p, PLINE_TEXT, 0, THEME_VALUE);
-	snprintf(l->text[0], sizeof l->text[0], "Agent %s %s, %.1f%% CPU", approx, mw,
+	snprintf(l->text[0], sizeof l->text[0], _("Agent %s %s, %.1f%% CPU"), approx, mw,
 	         pw->cpu_percent);
 	l = pline_add(p, PLINE_TEXT, 3, THEME_DEFAULT);
-	snprintf(l->text[0], sizeof l->text[0], "%.1f wakeups a second, %.1f s CPU in all",
+	snprintf(l->text[0], sizeof l->text[0], _("%.1f wakeups a second, %.1f s CPU in all"),
 	         pw->wakeups_per_second, pw->cpu_seconds);
-	snprintf(l->text[1], sizeof l->text[1], "%.1f wakeups a second", pw->wakeups_per_second);
+	snprintf(l->text[1], sizeof l->text[1], _("%.1f wakeups a second"), pw->wakeups_per_second);
 	l = pline_add(p, PLINE_SPARK, 5, THEME_LABEL);
 	l->spark = &m->power_mw;
-	snprintf(l->text[0], sizeof l->text[0], "%s now", mw);
+	snprintf(l->text[0], sizeof l->text[0], _("%s now"), mw);
 	l = pline_add(p, PLINE_TEXT, 1, THEME_DEFAULT);
 	summary_battery(m, l->text[0], sizeof l->text[0]);
 	if (pw->on_battery)
@@ -341,9 +350,9 @@ static void power_panel(const struct model *m, bool utf8, struct panel *p)
 	if (pw->measured_mw >= 0) {
 		human_power(pw->measured_mw, mw, sizeof mw);
 		l = pline_add(p, PLINE_TEXT, 4, THEME_DEFAULT);
-		snprintf(l->text[0], sizeof l->text[0], "The processor draws %s in all (measured)",
-		         mw);
-		snprintf(l->text[1], sizeof l->text[1], "Processor %s (measured)", mw);
+		snprintf(l->text[0], sizeof l->text[0],
+		         _("The processor draws %s in all (measured)"), mw);
+		snprintf(l->text[1], sizeof l->text[1], _("Processor %s (measured)"), mw);
 	}
 }
 
@@ -353,7 +362,7 @@ static void draw_spark(WINDOW *w, struct ui *ui, int y, int x, int cols, const s
                        attr_t attr)
 {
 	const struct theme *t = &ui->theme;
-	int tw = (int)strlen(l->text[0]) + 1;
+	int tw = text_width(l->text[0], strlen(l->text[0])) + 1;
 	int n = cols - tw;
 	if (n > MODEL_SPARK_SLOTS)
 		n = MODEL_SPARK_SLOTS;
@@ -493,11 +502,11 @@ static int draw_costs(WINDOW *w, const struct model *m, struct ui *ui, struct re
 static int compact_costs(const struct model *m, uint64_t now, bool utf8, struct summary_line *out)
 {
 	char text[320], battery[96], mw[32];
-	out[0] = (struct summary_line){.label = "Upload", .tone = SUMMARY_NORMAL};
+	out[0] = (struct summary_line){.label = _("Upload"), .tone = SUMMARY_NORMAL};
 	summary_deferred(m, now, text, sizeof text);
 	if (!summary_uploads(m)) {
 		snprintf(out[0].text, sizeof out[0].text,
-		         "Local only: nothing leaves this machine.");
+		         _("Local only: nothing leaves this machine."));
 		out[0].tone = SUMMARY_GOOD;
 	} else if (*text) {
 		snprintf(out[0].text, sizeof out[0].text, "%s", text);
@@ -505,13 +514,13 @@ static int compact_costs(const struct model *m, uint64_t now, bool utf8, struct 
 	} else {
 		summary_today(m, out[0].text, sizeof out[0].text);
 	}
-	out[1] = (struct summary_line){.label = "Power", .tone = SUMMARY_NORMAL};
+	out[1] = (struct summary_line){.label = _("Power"), .tone = SUMMARY_NORMAL};
 	human_power(m->power.estimated_mw, mw, sizeof mw);
 	summary_battery(m, battery, sizeof battery);
 	battery[0] = (char)(battery[0] - 'A' + 'a'); /* it goes on the sentence */
-	snprintf(out[1].text, sizeof out[1].text, "Agent %s %s, %.1f%% CPU; %s%s",
-	         utf8 ? "≈" : "about", mw, m->power.cpu_percent, battery,
-	         m->power.saver ? "; saver on" : "");
+	snprintf(out[1].text, sizeof out[1].text, _("Agent %s %s, %.1f%% CPU; %s%s"),
+	         utf8 ? "≈" : _("about"), mw, m->power.cpu_percent, battery,
+	         m->power.saver ? _("; saver on") : "");
 	return 2;
 }
 
@@ -547,7 +556,8 @@ static int draw_today(WINDOW *w, const struct model *m, struct ui *ui, struct re
 	int x = r.x + 1 + LABEL_COLS, cols = r.x + r.w - x - 1;
 	if (r.h < 3 || cols < STRIP_MIN_WIDTH || !m->today.known)
 		return 0;
-	widget_text(w, t, r.y, r.x + 1, LABEL_COLS, theme_attr(t, THEME_LABEL), "Today");
+	/* TRANSLATORS: a label, at most 9 columns */
+	widget_text(w, t, r.y, r.x + 1, LABEL_COLS, theme_attr(t, THEME_LABEL), _("Today"));
 	if (m->today.error) {
 		widget_text_cut(w, t, r.y, x, cols, theme_attr(t, THEME_WARN), m->today.error);
 		return 1;

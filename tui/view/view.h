@@ -38,6 +38,10 @@ void view_event_row(WINDOW *w, const struct theme *t, int y, int x, int cols,
 /* "Not available: the agent is not reachable." or "Waiting for the
  * agent's answer." in a view's area. */
 void view_waiting(WINDOW *w, const struct model *m, struct ui *ui, struct rect r);
+/* A word of the agent's (a D-Bus value: an exemption's status, the
+ * recording state) in the person's words; a word it does not know as it
+ * is. */
+const char *view_word(const char *value);
 
 /* "1-20 of 3,000" right-aligned in the right half of a panel header;
  * returns the columns it took. */
