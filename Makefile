@@ -227,7 +227,7 @@ $(BUILD)/seg-bench: tests/bench/seg-bench.c $(BUILD)/libagent.a $(BUILD)/libipc.
 # po/README), built into $(BUILD)/locale, where the tests find it through
 # $CAPCTL_LOCALEDIR.
 POT_SRC = $(sort $(IPC_SRC) $(AGENT_SRC) agent/main.c $(TUI_SRC) tui/main.c $(wildcard ipc/*.h agent/*.h agent/*/*.h tui/*/*.h))
-XGETTEXT = xgettext --force-po --language=C --from-code=UTF-8 --keyword=_ --keyword=N_ --keyword=P_:1,2 \
+XGETTEXT = xgettext --force-po --language=C --from-code=UTF-8 --keyword=_ --keyword=N_ --keyword=P_:1,2 --keyword=L_:2 --keyword=LP_:2,3 \
 	--add-comments=TRANSLATORS: --package-name=capctl --package-version=$(VERSION) \
 	--msgid-bugs-address='capctl maintainers' --sort-by-file
 

@@ -69,7 +69,7 @@ static const char *check(const struct verify_seen *seen, int from, int skip, str
 			            r->hash);
 	}
 	verify_finish(v);
-	verify_sentence(v, buf, sizeof buf);
+	verify_sentence(v, false, buf, sizeof buf);
 	verify_fini(v);
 	return buf;
 }
@@ -198,7 +198,7 @@ static void test_seen(void **state)
 	verify_init(&v, &s);
 	verify_finish(&v);
 	char buf[512];
-	verify_sentence(&v, buf, sizeof buf);
+	verify_sentence(&v, false, buf, sizeof buf);
 	assert_string_equal(buf, "entries you saw are gone; you last saw entry 2 (2026-12-03 "
 	                         "12:13:21) on 2026-12-03 13:13, and History is empty now");
 	assert_false(verify_newest(&v, 1).have);

@@ -148,7 +148,7 @@ int cli_history_verify(struct cli *c)
 		rc = verify_fetch(c, &v, &seen);
 	if (!rc) {
 		verify_finish(&v);
-		verify_sentence(&v, sentence, sizeof sentence);
+		verify_sentence(&v, !c->json, sentence, sizeof sentence);
 		if (c->json)
 			verify_json(&v, sentence);
 		else if (v.fault == VERIFY_OK)

@@ -88,7 +88,7 @@ static void finish(struct console *c)
 	struct console_verify *s = c->verify;
 	char sentence[2048], *why = NULL;
 	verify_finish(&s->v);
-	verify_sentence(&s->v, sentence, sizeof sentence);
+	verify_sentence(&s->v, true, sentence, sizeof sentence);
 	if (s->v.fault != VERIFY_OK) {
 		warn(c, _("History check failed: "), sentence, ".");
 		return;

@@ -4,6 +4,7 @@
  * cannot rewrite it. */
 #define _GNU_SOURCE
 #include "model/verify.h"
+#include "i18n.h"
 #include "util.h"
 
 #include <errno.h>
@@ -117,47 +118,50 @@ static const char *when(uint64_t usec, bool seconds, char *buf, size_t size)
 }
 
 /* "entries you saw are gone: ..." */
-static void gone_sentence(const struct verify *v, char *buf, size_t size)
+static void gone_sentence(const struct verify *v, bool local, char *buf, size_t size)
 {
 	char t1[32], t2[32], d[32];
-	int k = snprintf(buf, size,
-	                 "entries you saw are gone; you last saw entry %" PRIu64 " (%s) on %s, ",
-	                 v->seen.seq, when(v->seen.time, true, t1, sizeof t1),
-	                 when(v->seen.checked, false, d, sizeof d));
+	int k = snprintf(
+	    buf, size,
+	    L_(local, "entries you saw are gone; you last saw entry %" PRIu64 " (%s) on %s, "),
+	    v->seen.seq, when(v->seen.time, true, t1, sizeof t1),
+	    when(v->seen.checked, false, d, sizeof d));
 	if (k < 0 || (size_t)k >= size)
 		return;
 	if (!v->any)
-		snprintf(buf + k, size - (size_t)k, "and History is empty now");
+		snprintf(buf + k, size - (size_t)k, L_(local, "and History is empty now"));
 	else if (v->seen.seq < v->oldest_seq)
 		snprintf(buf + k, size - (size_t)k,
-		         "and the oldest entry kept now is entry %" PRIu64, v->oldest_seq);
+		         L_(local, "and the oldest entry kept now is entry %" PRIu64),
+		         v->oldest_seq);
 	else
-		snprintf(buf + k, size - (size_t)k, "and the newest now is entry %" PRIu64 " (%s)",
-		         v->newest_seq, when(v->newest_time, true, t2, sizeof t2));
+		snprintf(buf + k, size - (size_t)k,
+		         L_(local, "and the newest now is entry %" PRIu64 " (%s)"), v->newest_seq,
+		         when(v->newest_time, true, t2, sizeof t2));
 }
 
 /* "entry 17 (2026-12-03 14:05:09) does not follow entry 15: ..." */
-static void gap_sentence(const struct verify *v, const char *t, char *buf, size_t size)
+static void gap_sentence(const struct verify *v, bool local, const char *t, char *buf, size_t size)
 {
 	uint64_t s = v->fault_seq, b = v->fault_before;
 	if (b >= s)
 		snprintf(buf, size,
-		         "entry %" PRIu64 " (%s) does not follow entry %" PRIu64
-		         "; History is out of order",
+		         L_(local, "entry %" PRIu64 " (%s) does not follow entry %" PRIu64
+		                   "; History is out of order"),
 		         s, t, b);
 	else if (b + 2 == s)
 		snprintf(buf, size,
-		         "entry %" PRIu64 " (%s) does not follow entry %" PRIu64 "; entry %" PRIu64
-		         " is missing",
+		         L_(local, "entry %" PRIu64 " (%s) does not follow entry %" PRIu64
+		                   "; entry %" PRIu64 " is missing"),
 		         s, t, b, b + 1);
 	else
 		snprintf(buf, size,
-		         "entry %" PRIu64 " (%s) does not follow entry %" PRIu64
-		         "; entries %" PRIu64 " to %" PRIu64 " are missing",
+		         L_(local, "entry %" PRIu64 " (%s) does not follow entry %" PRIu64
+		                   "; entries %" PRIu64 " to %" PRIu64 " are missing"),
 		         s, t, b, b + 1, s - 1);
 }
 
-static void fault_sentence(const struct verify *v, char *buf, size_t size)
+static void fault_sentence(const struct verify *v, bool local, char *buf, size_t size)
 {
 	char t[32], d[32];
 	when(v->fault_time, true, t, sizeof t);
@@ -166,66 +170,77 @@ static void fault_sentence(const struct verify *v, char *buf, size_t size)
 		break;
 	case VERIFY_HASH:
 		if (v->fault_detail)
-			snprintf(buf, size, "entry %" PRIu64 " cannot be read by the agent: %s",
+			snprintf(buf, size,
+			         L_(local, "entry %" PRIu64 " cannot be read by the agent: %s"),
 			         v->fault_seq, v->fault_detail);
 		else
 			snprintf(buf, size,
-			         "entry %" PRIu64 " (%s) does not match its hash; it was changed "
-			         "after it was written",
+			         L_(local, "entry %" PRIu64
+			                   " (%s) does not match its hash; it was changed "
+			                   "after it was written"),
 			         v->fault_seq, t);
 		break;
 	case VERIFY_LINK:
 		snprintf(buf, size,
-		         "entry %" PRIu64 " (%s) does not follow entry %" PRIu64
-		         "; the hash it follows is not entry %" PRIu64 "'s",
+		         L_(local, "entry %" PRIu64 " (%s) does not follow entry %" PRIu64
+		                   "; the hash it follows is not entry %" PRIu64 "'s"),
 		         v->fault_seq, t, v->fault_before, v->fault_before);
 		break;
 	case VERIFY_GAP:
-		gap_sentence(v, t, buf, size);
+		gap_sentence(v, local, t, buf, size);
 		break;
 	case VERIFY_FIRST:
 		snprintf(buf, size,
-		         "entry 1 (%s) does not start a chain; the hash it follows is not 64 zeros",
+		         L_(local, "entry 1 (%s) does not start a chain; the hash it follows is "
+		                   "not 64 zeros"),
 		         t);
 		break;
 	case VERIFY_OUTSIDE:
 		if (v->fault_before)
-			snprintf(buf, size,
-			         "a line before entry %" PRIu64 " is outside the chain: %s",
-			         v->fault_before, v->fault_detail);
+			snprintf(
+			    buf, size,
+			    L_(local, "a line before entry %" PRIu64 " is outside the chain: %s"),
+			    v->fault_before, v->fault_detail);
 		else
-			snprintf(buf, size, "the newest line is outside the chain: %s",
+			snprintf(buf, size, L_(local, "the newest line is outside the chain: %s"),
 			         v->fault_detail);
 		break;
 	case VERIFY_REPLACED:
 		snprintf(buf, size,
-		         "entry %" PRIu64 " (%s) is not the one you saw on %s; History was "
-		         "rewritten from there",
+		         L_(local,
+		            "entry %" PRIu64 " (%s) is not the one you saw on %s; History was "
+		            "rewritten from there"),
 		         v->fault_seq, t, when(v->seen.checked, false, d, sizeof d));
 		break;
 	case VERIFY_GONE:
-		gone_sentence(v, buf, size);
+		gone_sentence(v, local, buf, size);
 		break;
 	}
 }
 
-void verify_sentence(const struct verify *v, char *buf, size_t size)
+void verify_sentence(const struct verify *v, bool local, char *buf, size_t size)
 {
 	char d[32];
 	if (v->fault != VERIFY_OK) {
-		fault_sentence(v, buf, size);
+		fault_sentence(v, local, buf, size);
 		return;
 	}
-	const char *entries = v->n == 1 ? "entry" : "entries";
 	if (v->seen.have)
-		snprintf(buf, size, "%" PRIu64 " %s, chain intact, extends what you last saw on %s",
-		         v->n, entries, when(v->seen.checked, false, d, sizeof d));
+		snprintf(
+		    buf, size,
+		    LP_(local, "%" PRIu64 " entry, chain intact, extends what you last saw on %s",
+		        "%" PRIu64 " entries, chain intact, extends what you last saw on %s", v->n),
+		    v->n, when(v->seen.checked, false, d, sizeof d));
 	else
 		snprintf(buf, size,
-		         "%" PRIu64
-		         " %s, chain intact; this is the first check, so there is nothing "
-		         "seen before to compare with",
-		         v->n, entries);
+		         LP_(local,
+		             "%" PRIu64
+		             " entry, chain intact; this is the first check, so there is "
+		             "nothing seen before to compare with",
+		             "%" PRIu64 " entries, chain intact; this is the first check, so there "
+		             "is nothing seen before to compare with",
+		             v->n),
+		         v->n);
 }
 
 /* ---- history-seen: "BUS SEQ HASH TIME CHECKED" a line, per bus ---- */

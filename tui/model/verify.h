@@ -55,7 +55,7 @@ void verify_feed(struct verify *v, uint64_t time, const char *action, const char
 void verify_finish(struct verify *v);
 void verify_fini(struct verify *v);
 /* The outcome as one sentence for a person (without a final stop). */
-void verify_sentence(const struct verify *v, char *buf, size_t size);
+void verify_sentence(const struct verify *v, bool local, char *buf, size_t size);
 /* What to keep as seen after a check that passed (have false: nothing,
  * History is empty). */
 struct verify_seen verify_newest(const struct verify *v, uint64_t now);
