@@ -3,6 +3,7 @@
  * watcher, the control timer and the once-a-second counters. */
 #define _GNU_SOURCE
 #include "agent.h"
+#include "phrase.h"
 #include "util.h"
 
 #include <errno.h>
@@ -61,36 +62,35 @@ const char *agent_state(struct agent *a, uint64_t now, char **reason)
 
 	if (control_paused(&a->control, now)) {
 		format_local_end(a->control.paused_until, now, when, sizeof when);
-		*reason = xasprintf("paused until %s", when);
+		*reason = phrase_format(PHRASE_PAUSED_UNTIL, when);
 		return "paused";
 	}
 	if ((ex = control_exemption_for(&a->control, N_STREAMS, now))) {
 		format_local_date(ex->expires, when, sizeof when);
-		*reason = xasprintf("exemption %s approved until %s", ex->id, when);
+		*reason = phrase_format(PHRASE_EXEMPT_UNTIL, ex->id, when);
 		return "exempt";
 	}
 	if (consent_blocked(&a->consent, a->written.wait_for_acknowledgment)) {
-		*reason = xstrdup("waiting for the privacy notice to be acknowledged");
+		*reason = phrase_format(PHRASE_WAIT_NOTICE);
 		return "suspended";
 	}
 	/* Both may hold; the lock is the one the person knows about. */
 	if (filter_locked(&a->filter)) {
-		*reason = xstrdup("the screen is locked");
+		*reason = phrase_format(PHRASE_LOCKED);
 		return "suspended";
 	}
 	if (filter_suspended(&a->filter)) {
-		*reason = xasprintf("excluded application %s has focus", filter_app(&a->filter));
+		*reason = phrase_format(PHRASE_EXCLUDED, filter_app(&a->filter));
 		return "suspended";
 	}
 	if (!a->source || a->source_lost) {
-		*reason = xstrdup(a->source_lost ? a->source_lost : "no input source");
+		*reason =
+		    a->source_lost ? xstrdup(a->source_lost) : phrase_format(PHRASE_NO_SOURCE);
 		return "idle";
 	}
-	*reason = xasprintf(
-	    "recording %" PRIu32 " of %d streams as the policy allows%s%s",
-	    recording_streams(a, now), N_STREAMS,
-	    filter_saver(&a->filter) ? "; battery saver on" : "",
-	    agent_change_waits(a) ? "; a policy change waits for your acknowledgment" : "");
+	enum phrase id =
+	    PHRASE_RECORDING + (filter_saver(&a->filter) ? 1 : 0) + (agent_change_waits(a) ? 2 : 0);
+	*reason = phrase_format(id, recording_streams(a, now), (unsigned)N_STREAMS);
 	return "collecting";
 }
 
@@ -98,28 +98,22 @@ static char *kept_description(const struct policy *p, enum stream s)
 {
 	switch (policy_fidelity(p, s)) {
 	case FID_OFF:
-		return xstrdup("not recorded: the policy turns this stream off");
+		return phrase_format(PHRASE_OFF_BY_POLICY);
 	case FID_REDUCED:
 		if (s == STREAM_MOTION)
-			return xasprintf("position, downsampled to %" PRIu32 " Hz",
-			                 p->motion_rate_hz);
-		return xstrdup("which button, never the pointer position");
+			return phrase_format(PHRASE_DOWNSAMPLED, p->motion_rate_hz);
+		return phrase_format(PHRASE_BUTTON_REDUCED);
 	case FID_CATEGORY:
-		return xstrdup("key category (letter, digit, space, …) and timing; which key "
-		               "is never recorded");
+		return phrase_format(PHRASE_KEY_CATEGORY);
 	case FID_TIMING:
-		return xstrdup("timing only; which key is never recorded");
+		return phrase_format(PHRASE_KEY_TIMING);
 	case FID_APP:
-		return xstrdup("application only; window titles are never recorded");
+		return phrase_format(PHRASE_APP_ONLY);
 	case FID_FULL:
 	default:
 		break;
 	}
-	static const char *const full[N_STREAMS] = {
-	    "every position",      "button and pointer position",  "direction and pointer position",
-	    "which key, and when", "application and window title",
-	};
-	return xstrdup(full[s]);
+	return phrase_format(PHRASE_FULL_MOTION + s);
 }
 
 /* What is kept of stream s, and why it is less than the policy says:
@@ -131,13 +125,13 @@ static char *level_description(const struct agent *a, enum stream s)
 	if (in_force == written)
 		return kept_description(&a->policy, s);
 	/* "not recorded: your choice", or what is kept and "; your choice" */
-	char *kept = in_force == 0 ? xstrdup("not recorded:") : kept_description(&a->policy, s), *d;
-	const char *sep = in_force == 0 ? " " : "; ";
-	if (a->policy.allow_personal_limits && a->consent.limit[s] == in_force)
-		d = xasprintf("%s%syour choice (the policy allows %s)", kept, sep, wrote);
-	else
-		d = xasprintf("%s%sthe policy's change to %s waits for your acknowledgment", kept,
-		              sep, wrote);
+	bool choice = a->policy.allow_personal_limits && a->consent.limit[s] == in_force;
+	if (in_force == 0)
+		return phrase_format(choice ? PHRASE_NOT_YOUR_CHOICE : PHRASE_NOT_CHANGE_WAITS,
+		                     wrote);
+	char *kept = kept_description(&a->policy, s);
+	char *d =
+	    phrase_format(choice ? PHRASE_KEPT_YOUR_CHOICE : PHRASE_KEPT_CHANGE_WAITS, kept, wrote);
 	free(kept);
 	return d;
 }
@@ -146,8 +140,7 @@ bool agent_stream(struct agent *a, enum stream s, uint64_t now, char **descripti
 {
 	const struct exemption *ex;
 	if (consent_blocked(&a->consent, a->written.wait_for_acknowledgment)) {
-		*description = xstrdup("not recorded: waiting for the privacy notice to be "
-		                       "acknowledged");
+		*description = phrase_format(PHRASE_NOT_WAIT_NOTICE);
 		return false;
 	}
 	if (policy_fidelity(&a->policy, s) == FID_OFF) {
@@ -155,30 +148,28 @@ bool agent_stream(struct agent *a, enum stream s, uint64_t now, char **descripti
 		return false;
 	}
 	if (control_paused(&a->control, now)) {
-		*description = xstrdup("not recorded: paused");
+		*description = phrase_format(PHRASE_NOT_PAUSED);
 		return false;
 	}
 	if ((ex = control_exemption_for(&a->control, s, now))) {
-		*description = xasprintf("not recorded: exemption %s", ex->id);
+		*description = phrase_format(PHRASE_NOT_EXEMPT, ex->id);
 		return false;
 	}
 	if (filter_locked(&a->filter)) {
-		*description = xstrdup("not recorded: the screen is locked");
+		*description = phrase_format(PHRASE_NOT_LOCKED);
 		return false;
 	}
 	if (filter_suspended(&a->filter)) {
-		*description = xasprintf("not recorded: excluded application %s has focus",
-		                         filter_app(&a->filter));
+		*description = phrase_format(PHRASE_NOT_EXCLUDED, filter_app(&a->filter));
 		return false;
 	}
 	if (!a->source || a->source_lost) {
-		*description = xstrdup("not recorded: no input source");
+		*description = phrase_format(PHRASE_NOT_NO_SOURCE);
 		return false;
 	}
 	if (s == STREAM_MOTION && filter_saver(&a->filter))
 		*description =
-		    xasprintf("position, downsampled to %" PRIu32 " Hz by the battery saver",
-		              filter_motion_hz(&a->filter));
+		    phrase_format(PHRASE_DOWNSAMPLED_SAVER, filter_motion_hz(&a->filter));
 	else
 		*description = level_description(a, s);
 	return true;

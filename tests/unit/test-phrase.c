@@ -1,0 +1,177 @@
+/* The agent's phrases: every one the agent formats is matched back by a
+ * client, hostile text comes back as it is, and the German catalog gives
+ * the German. */
+#include <limits.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "i18n.h"
+#include "phrase.h"
+#include "util.h"
+
+/* The shape of each phrase's holes, as the agent calls phrase_format. */
+enum shape { NONE, S, SS, U, UU, NESTED };
+static const enum shape shapes[N_PHRASES] = {
+    [PHRASE_PAUSED_UNTIL] = S,
+    [PHRASE_EXEMPT_UNTIL] = SS,
+    [PHRASE_EXCLUDED] = S,
+    [PHRASE_RECORDING] = UU,
+    [PHRASE_RECORDING_SAVER] = UU,
+    [PHRASE_RECORDING_WAITS] = UU,
+    [PHRASE_RECORDING_SAVER_WAITS] = UU,
+    [PHRASE_DOWNSAMPLED] = U,
+    [PHRASE_DOWNSAMPLED_SAVER] = U,
+    [PHRASE_NOT_EXEMPT] = S,
+    [PHRASE_NOT_EXCLUDED] = S,
+    [PHRASE_NOT_YOUR_CHOICE] = S,
+    [PHRASE_NOT_CHANGE_WAITS] = S,
+    [PHRASE_KEPT_YOUR_CHOICE] = NESTED,
+    [PHRASE_KEPT_CHANGE_WAITS] = NESTED,
+};
+
+static char *format(enum phrase id, const char *s1, const char *s2, unsigned u1, unsigned u2)
+{
+	switch (shapes[id]) {
+	case S:
+		return phrase_format(id, s1);
+	case SS:
+		return phrase_format(id, s1, s2);
+	case U:
+		return phrase_format(id, u1);
+	case UU:
+		return phrase_format(id, u1, u2);
+	case NESTED: {
+		char *inner = phrase_format(PHRASE_KEY_TIMING);
+		char *p = phrase_format(id, inner, s2);
+		free(inner);
+		return p;
+	}
+	case NONE:
+	default:
+		return phrase_format(id);
+	}
+}
+
+static void unchanged(const char *s)
+{
+	char *got = phrase_local(s);
+	assert_string_equal(got, s);
+	free(got);
+}
+
+/* In the C locale every phrase comes back as the agent wrote it, with
+ * holes of any text, the extremes of %u among them. */
+static void test_round_trip(void **state)
+{
+	(void)state;
+	static const char *const texts[] = {"", "EX-3", "has focus", "a; b (c)", "%n%s%u"};
+	static const unsigned numbers[] = {0, 7, 20, UINT_MAX};
+	for (int id = 0; id < N_PHRASES; id++)
+		for (size_t t = 0; t < ARRAY_SIZE(texts); t++)
+			for (size_t n = 0; n < ARRAY_SIZE(numbers); n++) {
+				char *p = format((enum phrase)id, texts[t], "full", numbers[n], 5);
+				unchanged(p);
+				free(p);
+			}
+}
+
+static void test_hostile(void **state)
+{
+	(void)state;
+	unchanged("");
+	unchanged("%n");
+	unchanged("%s%s%s%n%n");
+	unchanged("position, downsampled to %n Hz");
+	unchanged("position, downsampled to 123456789012345678901234567890 Hz");
+	unchanged("position, downsampled to 4294967296 Hz");
+	unchanged("position, downsampled to 020 Hz");
+	unchanged("position, downsampled to -1 Hz");
+	unchanged("position, downsampled to  Hz");
+	unchanged("position, downsampled to 20");
+	unchanged("position, downsampled to 20 Hz ");
+	unchanged("position, downsampled to ");
+	unchanged("recording 1 of  streams as the policy allows");
+	unchanged("not recorded: exemption");
+	unchanged("every position; your choice");
+	unchanged("a policy's own words");
+	/* Long, and long with the start of a phrase over and over. */
+	size_t n = 1 << 20;
+	char *big = xmalloc(n + 1);
+	memset(big, 'x', n);
+	big[n] = '\0';
+	unchanged(big);
+	const char *piece = "; your choice (the policy allows ";
+	for (size_t i = 0; i + strlen(piece) <= n; i += strlen(piece))
+		memcpy(big + i, piece, strlen(piece));
+	unchanged(big);
+	memcpy(big, "exemption ", 10);
+	unchanged(big);
+	free(big);
+	char *null = phrase_local(NULL);
+	assert_string_equal(null, "");
+	free(null);
+}
+
+/* The German catalog of the build: exact German, the holes carried over,
+ * a nested description translated inside its phrase. */
+static void test_german(void **state)
+{
+	(void)state;
+	char cwd[4096];
+	const char *dir = getenv("CAPCTL_LOCALEDIR");
+	char *abs = NULL;
+	if (!dir || dir[0] != '/') {
+		assert_non_null(getcwd(cwd, sizeof cwd));
+		abs = xasprintf("%s/%s", cwd, dir ? dir : "build/locale");
+		setenv("CAPCTL_LOCALEDIR", abs, 1);
+	}
+	setenv("LANGUAGE", "de", 1);
+	setenv("LANG", "C.UTF-8", 1);
+	unsetenv("LC_ALL");
+	unsetenv("LC_MESSAGES");
+	i18n_init();
+	static const char *const pairs[][2] = {
+	    {"position, downsampled to 20 Hz", "Position, auf 20 Hz reduziert"},
+	    {"not recorded: exemption EX-3", "nicht aufgezeichnet: Ausnahme EX-3"},
+	    {"timing only; which key is never recorded; your choice (the policy allows full)",
+	     "nur der Zeitpunkt; welche Taste gedrückt wurde, wird nie aufgezeichnet; Ihre Wahl "
+	     "(die Richtlinie erlaubt full)"},
+	    {"recording 3 of 5 streams as the policy allows",
+	     "3 von 5 Datenströmen werden aufgezeichnet, wie die Richtlinie es erlaubt"},
+	    {"an unknown phrase", "an unknown phrase"},
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(pairs); i++) {
+		char *got = phrase_local(pairs[i][0]);
+		assert_string_equal(got, pairs[i][1]);
+		free(got);
+	}
+	/* Every phrase is matched: none comes back in English. */
+	for (int id = 0; id < N_PHRASES; id++) {
+		char *p = format((enum phrase)id, "EX-3", "full", 20, 5), *got = phrase_local(p);
+		assert_string_not_equal(got, p);
+		free(got);
+		free(p);
+	}
+	/* The agent's side stays English in any locale. */
+	char *sent = phrase_format(PHRASE_DOWNSAMPLED, 20u);
+	assert_string_equal(sent, "position, downsampled to 20 Hz");
+	free(sent);
+	free(abs);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_round_trip),
+	    cmocka_unit_test(test_hostile),
+	    cmocka_unit_test(test_german),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
