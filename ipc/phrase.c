@@ -246,3 +246,13 @@ char *phrase_local(const char *english)
 	char *local = translate(english, strlen(english), N_PHRASES);
 	return local ? local : xstrdup(english);
 }
+
+const char *phrase_shown(const char *english)
+{
+	static char *ring[16];
+	static unsigned next;
+	char **slot = &ring[next++ % ARRAY_SIZE(ring)];
+	free(*slot);
+	*slot = phrase_local(english);
+	return *slot;
+}

@@ -62,4 +62,8 @@ char *phrase_format(enum phrase id, ...);
  * its length. Never NULL; the caller frees it. Not for --json output. */
 char *phrase_local(const char *english);
 
+/* phrase_local for a display site that uses the text at once: valid until
+ * 16 further calls (as cli_line's fields), owned here. */
+const char *phrase_shown(const char *english);
+
 #endif

@@ -4,6 +4,7 @@
 #include "cli/cli-int.h"
 #include "model/summary.h"
 #include "names.h"
+#include "phrase.h"
 #include "util.h"
 
 #include <stdlib.h>
@@ -254,7 +255,7 @@ static int limit_result(struct cli *c, const char *stream, const char *level)
 		else
 			say("Lifted your limit on %s.\n", stream);
 		say("%s is kept at %s now: %s\n", stream, cli_line(s->fidelity),
-		    cli_line(s->description));
+		    cli_line(phrase_shown(s->description)));
 	}
 	model_fini(&m);
 	return rc;

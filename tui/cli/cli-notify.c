@@ -7,6 +7,7 @@
 #include "cli/cli-int.h"
 #include "client.h"
 #include "loop.h"
+#include "phrase.h"
 #include "text/human.h"
 #include "text/safe.h"
 #include "util.h"
@@ -296,7 +297,8 @@ static void state_update(struct notifier *n, const struct contract_props *p, boo
 	if (p->state == CONTRACT_STATE_COLLECTING)
 		send_note(n, NOTE_PAUSE_ENDED, NULL, NULL, NULL, NULL);
 	else
-		send_note(n, NOTE_PAUSE_ENDED_NOT_RECORDING, n->reason, NULL, NULL, NULL);
+		send_note(n, NOTE_PAUSE_ENDED_NOT_RECORDING, phrase_shown(n->reason), NULL, NULL,
+		          NULL);
 }
 
 static void upload_update(struct notifier *n, const struct contract_upload *u, bool notify)

@@ -2,6 +2,7 @@
  * as a table for a person or the properties as JSON. */
 #include "cli/cli-int.h"
 #include "model/summary.h"
+#include "phrase.h"
 #include "text/human.h"
 #include "text/strip.h"
 #include "text/text.h"
@@ -35,7 +36,7 @@ void cli_print_state(const struct cli *c, const struct model *m)
 	say("%s", cli_line(state));
 	if (c->color)
 		fputs("\033[0m", stdout);
-	say(": %s\n", cli_line(m->state_reason));
+	say(": %s\n", cli_line(phrase_shown(m->state_reason)));
 }
 
 void cli_when_text(uint64_t usec, char *buf, size_t size)
@@ -212,8 +213,8 @@ int cli_status(struct cli *c, char **args, int n_args)
 		 * entry: in a pipe nothing is cut. */
 		int dw = (int)strlen("What is kept");
 		for (size_t i = 0; i < m.n_streams; i++) {
-			int w =
-			    text_width(m.streams[i].description, strlen(m.streams[i].description));
+			const char *d = phrase_shown(m.streams[i].description);
+			int w = text_width(d, strlen(d));
 			if (w > dw)
 				dw = w;
 		}
@@ -221,11 +222,12 @@ int cli_status(struct cli *c, char **args, int n_args)
 		    "What is kept", "Events", "Stored");
 		for (size_t i = 0; i < m.n_streams; i++) {
 			const struct model_stream *s = &m.streams[i];
-			int pad = dw - text_width(s->description, strlen(s->description));
+			const char *d = phrase_shown(s->description);
+			int pad = dw - text_width(d, strlen(d));
 			human_count(s->events, a, sizeof a);
 			human_bytes(s->bytes, b, sizeof b);
 			say("%-15s %-4s %-9s %s%*s %10s %9s\n", s->id, s->recording ? "yes" : "no",
-			    s->fidelity, cli_line(s->description), pad, "", a, b);
+			    s->fidelity, cli_line(d), pad, "", a, b);
 		}
 		say("\n");
 		struct summary_line lines[SUMMARY_MAX_LINES];

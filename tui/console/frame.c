@@ -6,6 +6,7 @@
 #include "console/keys.h"
 #include "dialog/dialog.h"
 #include "dialog/export.h"
+#include "phrase.h"
 #include "text/human.h"
 #include "text/text.h"
 #include "util.h"
@@ -74,7 +75,7 @@ void frame_state_words(const struct model *m, const struct ui *ui, char *badge, 
 
 	if (link_words(m->link, ui->bus_name, badge, badge_size, color, reason, reason_size))
 		return;
-	snprintf(reason, reason_size, "%s", m->state_reason ? m->state_reason : "");
+	snprintf(reason, reason_size, "%s", phrase_shown(m->state_reason));
 	switch (model_state(m)) {
 	case MODEL_STATE_COLLECTING:
 		snprintf(badge, badge_size, "COLLECTING");

@@ -2,6 +2,7 @@
  * bandwidth and power, and how much pausing is left — in words a person
  * who is not an engineer reads at a glance. Columns are dropped, not
  * squeezed, as the terminal narrows. */
+#include "phrase.h"
 #include "text/human.h"
 #include "text/strip.h"
 #include "model/summary.h"
@@ -83,7 +84,7 @@ static int draw_streams(WINDOW *w, const struct model *m, struct ui *ui, struct 
 		if (c.desc) {
 			widget_text_cut(w, t, y, x, c.desc - 1,
 			                s->recording ? A_NORMAL : theme_attr(t, THEME_DIM),
-			                s->description);
+			                phrase_shown(s->description));
 			x += c.desc;
 		}
 		if (c.events) {
