@@ -3,6 +3,7 @@
  * the reload on SIGHUP, AcknowledgePolicy and LimitStream. */
 #define _GNU_SOURCE
 #include "agent.h"
+#include "i18n.h"
 #include "util.h"
 
 #include <errno.h>
@@ -69,7 +70,7 @@ void agent_reload(struct agent *a)
 	if (r == -ENOENT && a->config_arg)
 		error = xasprintf("%s: cannot read: %s", path, strerror(ENOENT));
 	if (error) {
-		log_msg(LOG_LEVEL_ERR, "%s; keeping the policy in force", error);
+		log_msg(LOG_LEVEL_ERR, _("%s; keeping the policy in force"), error);
 		free(error);
 		free(path);
 		policy_fini(&p);

@@ -3,6 +3,7 @@
  * watcher, the control timer and the once-a-second counters. */
 #define _GNU_SOURCE
 #include "agent.h"
+#include "i18n.h"
 #include "phrase.h"
 #include "util.h"
 
@@ -40,7 +41,7 @@ void agent_log(struct agent *a, const char *action, uint32_t uid, const char *fm
 	if (a->history) {
 		int r = history_append(a->history, now_usec(), action, detail, uid);
 		if (r < 0)
-			log_msg(LOG_LEVEL_ERR, "cannot write history: %s", strerror(-r));
+			log_msg(LOG_LEVEL_ERR, _("cannot write history: %s"), strerror(-r));
 	}
 }
 
@@ -239,10 +240,10 @@ static void feed(struct agent *a, const struct event *e)
 	filter_feed(&a->filter, e, on_kept, a);
 	if (was_suspended != filter_suspended(&a->filter)) {
 		if (filter_suspended(&a->filter))
-			log_msg(LOG_LEVEL_INFO, "suspended: excluded application %s has focus",
+			log_msg(LOG_LEVEL_INFO, _("suspended: excluded application %s has focus"),
 			        filter_app(&a->filter));
 		else
-			log_msg(LOG_LEVEL_INFO, "recording again: %s has focus",
+			log_msg(LOG_LEVEL_INFO, _("recording again: %s has focus"),
 			        filter_app(&a->filter));
 		service_announce(a, immediate_props, ARRAY_SIZE(immediate_props));
 		agent_counters_touch(a);
@@ -261,7 +262,7 @@ static void on_source_status(bool ok, const char *why, void *data)
 	struct agent *a = data;
 	free(a->source_lost);
 	a->source_lost = ok ? NULL : xstrdup(why);
-	log_msg(ok ? LOG_LEVEL_INFO : LOG_LEVEL_WARNING, "%s", ok ? "input source back" : why);
+	log_msg(ok ? LOG_LEVEL_INFO : LOG_LEVEL_WARNING, "%s", ok ? _("input source back") : why);
 	service_announce(a, immediate_props, ARRAY_SIZE(immediate_props));
 	agent_counters_touch(a);
 }
@@ -269,7 +270,7 @@ static void on_source_status(bool ok, const char *why, void *data)
 static void on_source_end(void *data)
 {
 	struct agent *a = data;
-	log_msg(LOG_LEVEL_INFO, "the recording has ended");
+	log_msg(LOG_LEVEL_INFO, _("the recording has ended"));
 	if (a->exit_at_end) {
 		filter_flush(&a->filter, 0, true, on_kept, a);
 		loop_quit(a->loop, 0);
@@ -309,9 +310,10 @@ void agent_stop_source(struct agent *a)
 	if (a->spool) {
 		int r = spool_close_due(a->spool, 0, 0);
 		if (r < 0)
-			log_msg(LOG_LEVEL_ERR,
-			        "cannot write the spool: %s; %" PRIu64 " events recorded are lost",
-			        strerror(-r), spool_waiting(a->spool));
+			log_msg(
+			    LOG_LEVEL_ERR,
+			    _("cannot write the spool: %s; %" PRIu64 " events recorded are lost"),
+			    strerror(-r), spool_waiting(a->spool));
 	}
 }
 
@@ -344,15 +346,16 @@ static void on_power_changed(const struct power_state *ps, void *data)
 	if (saver != filter_saver(&a->filter)) {
 		if (saver)
 			log_msg(LOG_LEVEL_INFO,
-			        "battery saver on: motion at most %d Hz, uploads wait",
+			        _("battery saver on: motion at most %d Hz, uploads wait"),
 			        SAVER_MOTION_HZ);
 		else
-			log_msg(LOG_LEVEL_INFO, "battery saver off");
+			log_msg(LOG_LEVEL_INFO, _("battery saver off"));
 		filter_set_saver(&a->filter, saver, now_usec(), on_kept, a);
 	}
 	if (ps->locked != filter_locked(&a->filter)) {
-		log_msg(LOG_LEVEL_INFO, ps->locked ? "the screen is locked: nothing is recorded"
-		                                   : "the screen is unlocked");
+		log_msg(LOG_LEVEL_INFO, "%s",
+		        ps->locked ? _("the screen is locked: nothing is recorded")
+		                   : _("the screen is unlocked"));
 		/* What was kept before the lock is still kept. */
 		filter_set_locked(&a->filter, ps->locked, now_usec(), on_kept, a);
 		arm_flush(a);
@@ -500,7 +503,8 @@ static void storage_update(struct agent *a)
 		          lost ? "some events could not be kept" : "nothing recorded was lost");
 		if (lost)
 			log_msg(LOG_LEVEL_ERR,
-			        "%" PRIu64 " events could not be kept while the disk failed", lost);
+			        _("%" PRIu64 " events could not be kept while the disk failed"),
+			        lost);
 	}
 	free(words);
 	agent_counters_touch(a);
@@ -524,7 +528,7 @@ static void on_checkpoint(struct loop_timer *t, void *data)
 		    f->backoff * 2 > STORAGE_BACKOFF_MAX ? STORAGE_BACKOFF_MAX : f->backoff * 2;
 		f->retry_at = now + f->backoff;
 		log_msg(LOG_LEVEL_ERR,
-		        "cannot write the spool: %s; trying again within %" PRIu64 " s",
+		        _("cannot write the spool: %s; trying again within %" PRIu64 " s"),
 		        strerror(-r), (uint64_t)(f->backoff / USEC_PER_SEC));
 	}
 	storage_update(a);
@@ -722,9 +726,10 @@ static int save_state(struct agent *a, const struct control *c, const uint64_t *
 	    a->store ? state_save(a->store, c, &a->consent, a->counts, &up, now_usec()) : -ENOENT;
 	state_upload_fini(&up);
 	if (r < 0)
-		log_msg(LOG_LEVEL_ERR, "cannot save state to %s: %s", a->state_path, strerror(-r));
+		log_msg(LOG_LEVEL_ERR, _("cannot save state to %s: %s"), a->state_path,
+		        strerror(-r));
 	else if (a->activity && activity_flush(a->activity, now_usec()) < 0)
-		log_msg(LOG_LEVEL_ERR, "cannot write the activity minutes");
+		log_msg(LOG_LEVEL_ERR, _("cannot write the activity minutes"));
 	return r;
 }
 

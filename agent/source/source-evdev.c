@@ -3,6 +3,7 @@
  * devices share one pointer position; each has its own frame decoder. */
 #define _GNU_SOURCE
 #include "source/evdecode.h"
+#include "i18n.h"
 #include "source/source.h"
 #include "util.h"
 
@@ -161,10 +162,10 @@ static void on_readable(struct loop_io *io, int fd, short revents, void *data)
 	if ((r == -EAGAIN || r >= 0) && !hangup)
 		return;
 	if (r == -ENODEV || r == -EAGAIN || r >= 0)
-		log_msg(LOG_LEVEL_INFO, "%s/%s is gone", INPUT_DIR, d->node);
+		log_msg(LOG_LEVEL_INFO, _("%s/%s is gone"), INPUT_DIR, d->node);
 	else
-		log_msg(LOG_LEVEL_WARNING, "%s/%s: %s; not reading it any more", INPUT_DIR, d->node,
-		        strerror(-r));
+		log_msg(LOG_LEVEL_WARNING, _("%s/%s: %s; not reading it any more"), INPUT_DIR,
+		        d->node, strerror(-r));
 	dev_close(s, d);
 	report(s);
 }
@@ -208,7 +209,7 @@ static int dev_open(struct evdev_source *s, const char *node)
 	d->next = s->devs;
 	s->devs = d;
 	s->n_devs++;
-	log_msg(LOG_LEVEL_INFO, "reading %s (%s%s%s)", path, libevdev_get_name(dev),
+	log_msg(LOG_LEVEL_INFO, _("reading %s (%s%s%s)"), path, libevdev_get_name(dev),
 	        kbd ? ", keyboard" : "", ptr ? ", pointer" : "");
 	return 0;
 }
@@ -229,7 +230,7 @@ static void on_inotify(struct loop_io *io, int fd, short revents, void *data)
 			p += sizeof *ie + ie->len;
 			if (ie->mask & IN_Q_OVERFLOW) {
 				log_msg(LOG_LEVEL_WARNING,
-				        "%s: missed some device changes; rescanning", INPUT_DIR);
+				        _("%s: missed some device changes; rescanning"), INPUT_DIR);
 				DIR *dir = opendir(INPUT_DIR);
 				for (struct dirent *de; dir && (de = readdir(dir));)
 					if (is_event_node(de->d_name))

@@ -13,6 +13,7 @@
  * and corrects warps (which make no raw event) on the next movement. */
 #define _GNU_SOURCE
 #include "source/source.h"
+#include "i18n.h"
 #include "util.h"
 
 #include <X11/Xatom.h>
@@ -690,7 +691,7 @@ struct source *source_x11_new(struct loop *l, const struct source_cb *cb, char *
 	s->focus_timer = loop_timer_new(l, on_focus_timer, s);
 	loop_timer_arm_in(s->focus_timer, 0);
 	XFlush(dpy);
-	log_msg(LOG_LEVEL_INFO, "reading input from the X display %s (XInput %d.%d, focus %s)",
+	log_msg(LOG_LEVEL_INFO, _("reading input from the X display %s (XInput %d.%d, focus %s)"),
 	        name, major, minor, s->ewmh ? "from the window manager" : "from the input focus");
 	return &s->base;
 fail:
