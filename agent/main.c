@@ -300,6 +300,11 @@ int main(int argc, char **argv)
 	i18n_init();
 	if (!parse_options(argc, argv, &o, &code))
 		return code;
+	/* The running agent puts strerror()'s words into what it sends on the
+	 * bus (History, StorageError, error replies), which never changes
+	 * with the language: libc's messages are looked for in capctl's own
+	 * catalog directory, which has none, so they stay English. */
+	bindtextdomain("libc", bindtextdomain("capctl", NULL));
 	struct agent *a = agent_new(&o, &code);
 	if (!a)
 		return code;
