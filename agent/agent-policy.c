@@ -92,8 +92,10 @@ void agent_reload(struct agent *a)
 	control_set_limits(&a->control, a->policy.max_pause_minutes * 60,
 	                   a->policy.daily_pause_budget_minutes * 60,
 	                   a->policy.max_pending_exemptions);
-	agent_log(a, "policy-loaded", CAPCTL_UID_AGENT, "%s",
-	          a->policy_path ? a->policy_path : "no policy file: the defaults");
+	if (a->policy_path)
+		agent_log(a, "policy-loaded", CAPCTL_UID_AGENT, "%s", a->policy_path);
+	else
+		agent_log_phrase(a, "policy-loaded", CAPCTL_UID_AGENT, PHRASE_H_NO_POLICY);
 	if (strcmp(d_before, d_after) != 0) {
 		char *keys = changed_keys(&before, &after);
 		agent_log(a, "policy-changed", CAPCTL_UID_AGENT, "%s%s", keys,

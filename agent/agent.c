@@ -45,6 +45,16 @@ void agent_log(struct agent *a, const char *action, uint32_t uid, const char *fm
 	}
 }
 
+void agent_log_phrase(struct agent *a, const char *action, uint32_t uid, enum phrase id, ...)
+{
+	va_list ap;
+	va_start(ap, id);
+	char *detail = phrase_vformat(id, ap);
+	va_end(ap);
+	agent_log(a, action, uid, "%s", detail);
+	free(detail);
+}
+
 static uint32_t recording_streams(struct agent *a, uint64_t now)
 {
 	uint32_t n = 0;
@@ -659,13 +669,13 @@ static void on_ctl_event(enum ctl_event ev, const struct exemption *ex, void *da
 	a->ticked = true;
 	switch (ev) {
 	case CTL_EV_AUTO_RESUME:
-		agent_log(a, "auto-resume", CAPCTL_UID_AGENT, "the pause ended; recording again");
+		agent_log_phrase(a, "auto-resume", CAPCTL_UID_AGENT, PHRASE_H_AUTO_RESUME);
 		service_resend(a, P_BUDGET_LEFT);
 		break;
 	case CTL_EV_EXPIRED:
 		format_local_date(ex->expires, when, sizeof when);
-		agent_log(a, "exemption-expired", CAPCTL_UID_AGENT, "%s (scope %s) ended on %s",
-		          ex->id, ex->scope, when);
+		agent_log_phrase(a, "exemption-expired", CAPCTL_UID_AGENT, PHRASE_H_EXPIRED, ex->id,
+		                 ex->scope, when);
 		break;
 	case CTL_EV_DROPPED:
 	case CTL_EV_NEW_DAY:

@@ -244,8 +244,10 @@ static int start(struct agent *a, const struct agent_options *o, const char *sta
 	a->started = true;
 	agent_log(a, "agent-started", CAPCTL_UID_AGENT, "captured %s, source %s, uid %" PRIu32,
 	          CAPCTL_VERSION, o->source_spec, a->own_uid);
-	agent_log(a, "policy-loaded", CAPCTL_UID_AGENT, "%s",
-	          a->policy_path ? a->policy_path : "no policy file: the defaults");
+	if (a->policy_path)
+		agent_log(a, "policy-loaded", CAPCTL_UID_AGENT, "%s", a->policy_path);
+	else
+		agent_log_phrase(a, "policy-loaded", CAPCTL_UID_AGENT, PHRASE_H_NO_POLICY);
 	agent_watch_power(a);
 	int r = agent_open_spool(a, state_dir, &error);
 	if (r < 0 || agent_start_source(a, &error) < 0) {
@@ -297,7 +299,7 @@ static void stop(struct agent *a)
 	agent_save_state(a);
 	activity_close(a->activity, now_usec());
 	a->activity = NULL;
-	agent_log(a, "agent-stopped", CAPCTL_UID_AGENT, "stopped");
+	agent_log_phrase(a, "agent-stopped", CAPCTL_UID_AGENT, PHRASE_H_STOPPED);
 	service_stop(a);
 }
 

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define HOLES_MAX 3
+#define HOLES_MAX 4
 
 struct entry {
 	const char *format;
@@ -18,7 +18,9 @@ struct entry {
 };
 
 /* Phrases with a nested hole come last, from N_PLAIN on: a plain one wins
- * a tie, and a nested hole is matched against the plain ones alone. */
+ * a tie, and a nested hole is matched against the plain ones alone. Of
+ * two that may both match, the narrower comes first ("%s (scope %s)"
+ * last of its kind). */
 #define N_PLAIN PHRASE_KEPT_YOUR_CHOICE
 static const struct entry table[N_PHRASES] = {
     [PHRASE_PAUSED_UNTIL] = {N_("paused until %s"), 0},
@@ -67,6 +69,24 @@ static const struct entry table[N_PHRASES] = {
     [PHRASE_NOT_CHANGE_WAITS] = {N_("not recorded: the policy's change to %s waits for your "
                                     "acknowledgment"),
                                  0},
+    /* TRANSLATORS: a History entry: how long, then the end (a time or a
+     * date and time). */
+    [PHRASE_H_PAUSED] = {N_("paused for %s, until %s"), 0},
+    [PHRASE_H_RESUMED] = {N_("resumed; the pause was due to end at %s"), 0},
+    [PHRASE_H_AUTO_RESUME] = {N_("the pause ended; recording again"), 0},
+    /* TRANSLATORS: a History entry: an exemption's id, its scope (all or a
+     * stream id) and category as the bus names them, its days (one). */
+    [PHRASE_H_REQUESTED_DAY] = {N_("%s: scope %s, category %s, %u day"), 0},
+    /* TRANSLATORS: as above, for any other number of days. */
+    [PHRASE_H_REQUESTED_DAYS] = {N_("%s: scope %s, category %s, %u days"), 0},
+    /* TRANSLATORS: a History entry: an exemption's id, its scope (all or a
+     * stream id), its end. */
+    [PHRASE_H_APPROVED] = {N_("%s (scope %s) until %s"), 0},
+    [PHRASE_H_EXPIRED] = {N_("%s (scope %s) ended on %s"), 0},
+    [PHRASE_H_SCOPE] = {N_("%s (scope %s)"), 0},
+    /* TRANSLATORS: a History entry: the agent stopped. */
+    [PHRASE_H_STOPPED] = {N_("stopped"), 0},
+    [PHRASE_H_NO_POLICY] = {N_("no policy file: the defaults"), 0},
     /* TRANSLATORS: the first %s is one of the descriptions above, the
      * second a fidelity level as the policy file names it. */
     [PHRASE_KEPT_YOUR_CHOICE] = {N_("%s; your choice (the policy allows %s)"), 1},
@@ -77,11 +97,16 @@ static const struct entry table[N_PHRASES] = {
                                   1},
 };
 
+char *phrase_vformat(enum phrase id, va_list ap)
+{
+	return xvasprintf(table[id].format, ap);
+}
+
 char *phrase_format(enum phrase id, ...)
 {
 	va_list ap;
 	va_start(ap, id);
-	char *s = xvasprintf(table[id].format, ap);
+	char *s = phrase_vformat(id, ap);
 	va_end(ap);
 	return s;
 }

@@ -8,6 +8,8 @@
 #ifndef CAPCTL_PHRASE_H
 #define CAPCTL_PHRASE_H
 
+#include <stdarg.h>
+
 enum phrase {
 	/* StateReason */
 	PHRASE_PAUSED_UNTIL,
@@ -44,6 +46,17 @@ enum phrase {
 	PHRASE_NOT_NO_SOURCE,
 	PHRASE_NOT_YOUR_CHOICE,
 	PHRASE_NOT_CHANGE_WAITS,
+	/* History entries */
+	PHRASE_H_PAUSED,
+	PHRASE_H_RESUMED,
+	PHRASE_H_AUTO_RESUME,
+	PHRASE_H_REQUESTED_DAY,
+	PHRASE_H_REQUESTED_DAYS,
+	PHRASE_H_APPROVED,
+	PHRASE_H_EXPIRED,
+	PHRASE_H_SCOPE,
+	PHRASE_H_STOPPED,
+	PHRASE_H_NO_POLICY,
 	/* A description (the first hole) with why it is less than the policy
 	 * says. */
 	PHRASE_KEPT_YOUR_CHOICE,
@@ -54,6 +67,7 @@ enum phrase {
 /* Phrase id in English, its holes filled from the arguments in order: an
  * unsigned int for each %u, a const char * for each %s. Never NULL. */
 char *phrase_format(enum phrase id, ...);
+char *phrase_vformat(enum phrase id, va_list ap);
 
 /* A phrase the agent sent, in the language of the messages locale: the
  * translation of the table entry whose English it matches, holes carried

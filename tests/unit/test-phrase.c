@@ -17,7 +17,7 @@
 #include "util.h"
 
 /* The shape of each phrase's holes, as the agent calls phrase_format. */
-enum shape { NONE, S, SS, U, UU, NESTED };
+enum shape { NONE, S, SS, SSS, SSSU, U, UU, NESTED };
 static const enum shape shapes[N_PHRASES] = {
     [PHRASE_PAUSED_UNTIL] = S,
     [PHRASE_EXEMPT_UNTIL] = SS,
@@ -32,6 +32,13 @@ static const enum shape shapes[N_PHRASES] = {
     [PHRASE_NOT_EXCLUDED] = S,
     [PHRASE_NOT_YOUR_CHOICE] = S,
     [PHRASE_NOT_CHANGE_WAITS] = S,
+    [PHRASE_H_PAUSED] = SS,
+    [PHRASE_H_RESUMED] = S,
+    [PHRASE_H_REQUESTED_DAY] = SSSU,
+    [PHRASE_H_REQUESTED_DAYS] = SSSU,
+    [PHRASE_H_APPROVED] = SSS,
+    [PHRASE_H_EXPIRED] = SSS,
+    [PHRASE_H_SCOPE] = SS,
     [PHRASE_KEPT_YOUR_CHOICE] = NESTED,
     [PHRASE_KEPT_CHANGE_WAITS] = NESTED,
 };
@@ -43,6 +50,10 @@ static char *format(enum phrase id, const char *s1, const char *s2, unsigned u1,
 		return phrase_format(id, s1);
 	case SS:
 		return phrase_format(id, s1, s2);
+	case SSS:
+		return phrase_format(id, s1, s2, s1);
+	case SSSU:
+		return phrase_format(id, s1, s2, s1, u1);
 	case U:
 		return phrase_format(id, u1);
 	case UU:

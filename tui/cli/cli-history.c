@@ -4,6 +4,7 @@
 #include "cli/cli-int.h"
 #include "model/summary.h"
 #include "names.h"
+#include "phrase.h"
 #include "text/human.h"
 #include "text/text.h"
 #include "util.h"
@@ -53,7 +54,7 @@ static void history_row(const struct cli_page *pg, size_t i, struct json *j, con
 		strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
 		user_name(e->uid, who, sizeof who);
 		say("%s  %-26s %-10s %s\n", when, cli_line(e->action), cli_line(who),
-		    cli_line(e->detail));
+		    cli_line(phrase_shown(e->detail)));
 	}
 }
 

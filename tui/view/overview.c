@@ -132,9 +132,9 @@ static int draw_recent(WINDOW *w, const struct model *m, struct ui *ui, struct r
 		if (r.w >= 60) {
 			widget_text_cut(w, t, y, x, 21, theme_attr(t, THEME_VALUE), e->action);
 			x += 22;
-			snprintf(line, sizeof line, "%s", e->detail);
+			snprintf(line, sizeof line, "%s", phrase_shown(e->detail));
 		} else {
-			snprintf(line, sizeof line, "%s %s", e->action, e->detail);
+			snprintf(line, sizeof line, "%s %s", e->action, phrase_shown(e->detail));
 		}
 		widget_text_cut(w, t, y, x, r.x + r.w - x - 1, A_NORMAL, line);
 	}
