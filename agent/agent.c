@@ -441,14 +441,14 @@ static char *storage_words(const struct agent *a, int err)
 {
 	const char *path = a->state_path ? a->state_path : "";
 	const char *slash = strrchr(path, '/');
-	int len = slash ? (int)(slash - path) : (int)strlen(path);
-	char *w;
+	char *dir = xstrndup(path, slash ? (size_t)(slash - path) : strlen(path)), *w;
 	if (err == -ENOSPC)
-		w = xasprintf("the disk holding %.*s is full", len, path);
+		w = phrase_format(PHRASE_DISK_FULL, dir);
 	else if (err == -EDQUOT)
-		w = xasprintf("the disk quota for %.*s is used up", len, path);
+		w = phrase_format(PHRASE_DISK_QUOTA, dir);
 	else
-		w = xasprintf("cannot write to %.*s/spool: %s", len, path, strerror(-err));
+		w = phrase_format(PHRASE_SPOOL_UNWRITABLE, dir, strerror(-err));
+	free(dir);
 	if (!utf8_valid(w, strlen(w)))
 		for (char *p = w; *p; p++)
 			if ((unsigned char)*p >= 0x80)
@@ -464,12 +464,11 @@ char *agent_storage_error(const struct agent *a)
 	char *words = storage_words(a, err), *out;
 	uint64_t lost = spool_dropped(a->spool) - a->storage.dropped;
 	if (lost)
-		out = xasprintf("%s; %" PRIu64 " events could not be kept (memory holds at most "
-		                "%u MiB of events waiting for the disk)",
-		                words, lost, SPOOL_MEMORY_MAX >> 20);
+		out = phrase_format(PHRASE_STORAGE_LOST, words, lost,
+		                    (unsigned)(SPOOL_MEMORY_MAX >> 20));
 	else
-		out = xasprintf("%s; %" PRIu64 " events wait in memory for it", words,
-		                spool_waiting(a->spool));
+		out =
+		    phrase_format(PHRASE_STORAGE_WAITING, words, (uint64_t)spool_waiting(a->spool));
 	free(words);
 	return out;
 }
@@ -494,8 +493,8 @@ static void storage_update(struct agent *a)
 		/* The reserve the spool just freed makes room for this line. */
 		words = storage_words(a, err);
 		size_t before = a->history ? history_count(a->history) : 0;
-		agent_log(a, "storage-failed", CAPCTL_UID_AGENT,
-		          "%s; what is recorded waits in memory", words);
+		agent_log_phrase(a, "storage-failed", CAPCTL_UID_AGENT, PHRASE_H_STORAGE_FAILED,
+		                 words);
 		f->unlogged = a->history && history_count(a->history) == before;
 		loop_timer_arm_in(a->checkpoint_timer, STORAGE_LOOK_USEC);
 	} else if (!err && f->failed) {

@@ -4,6 +4,7 @@
 #include "i18n.h"
 #include "util.h"
 
+#include <inttypes.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -87,6 +88,12 @@ static const struct entry table[N_PHRASES] = {
     /* TRANSLATORS: a History entry: the agent stopped. */
     [PHRASE_H_STOPPED] = {N_("stopped"), 0},
     [PHRASE_H_NO_POLICY] = {N_("no policy file: the defaults"), 0},
+    /* TRANSLATORS: %s is a directory. */
+    [PHRASE_DISK_FULL] = {N_("the disk holding %s is full"), 0},
+    /* TRANSLATORS: %s is a directory. */
+    [PHRASE_DISK_QUOTA] = {N_("the disk quota for %s is used up"), 0},
+    /* TRANSLATORS: a directory, then the system's words for the error. */
+    [PHRASE_SPOOL_UNWRITABLE] = {N_("cannot write to %s/spool: %s"), 0},
     /* TRANSLATORS: the first %s is one of the descriptions above, the
      * second a fidelity level as the policy file names it. */
     [PHRASE_KEPT_YOUR_CHOICE] = {N_("%s; your choice (the policy allows %s)"), 1},
@@ -95,6 +102,15 @@ static const struct entry table[N_PHRASES] = {
     [PHRASE_KEPT_CHANGE_WAITS] = {N_("%s; the policy's change to %s waits for your "
                                      "acknowledgment"),
                                   1},
+    /* TRANSLATORS: %s is one of the three disk failures above. */
+    [PHRASE_STORAGE_LOST] = {N_("%s; %" PRIu64 " events could not be kept (memory holds at most "
+                                "%u MiB of events waiting for the disk)"),
+                             1},
+    /* TRANSLATORS: %s is one of the three disk failures above. */
+    [PHRASE_STORAGE_WAITING] = {N_("%s; %" PRIu64 " events wait in memory for it"), 1},
+    /* TRANSLATORS: a History entry; %s is one of the three disk failures
+     * above. */
+    [PHRASE_H_STORAGE_FAILED] = {N_("%s; what is recorded waits in memory"), 1},
 };
 
 char *phrase_vformat(enum phrase id, va_list ap)
@@ -115,7 +131,7 @@ char *phrase_format(enum phrase id, ...)
 struct hole {
 	const char *at;
 	size_t len;
-	char type; /* 's' or 'u' */
+	char type; /* 's', 'u' (unsigned int) or 'U' (uint64_t) */
 };
 
 /* The literal text of a format from f up to its next hole or its end. */
@@ -124,63 +140,96 @@ static size_t literal_len(const char *f)
 	return strcspn(f, "%");
 }
 
-/* A %u hole as the agent writes it: decimal digits, no leading zero, at
- * most UINT_MAX. Its length in s, or 0. */
-static size_t number_len(const char *s)
+/* The conversion of a hole at f (past its '%'): its type into *type and
+ * its length, or 0 for one that no table entry has. "%" PRIu64 is "lu" or
+ * "llu", after the platform. */
+static size_t hole_spec(const char *f, char *type)
 {
-	unsigned long long v = 0;
+	size_t l = strspn(f, "l");
+	if (l == 0 && (f[0] == 's' || f[0] == 'u'))
+		*type = f[0];
+	else if (l > 0 && l <= 2 && f[l] == 'u' && strncmp(PRIu64, f, l + 1) == 0)
+		*type = 'U';
+	else
+		return 0;
+	return l + 1;
+}
+
+/* A number hole as the agent writes it: decimal digits, no leading zero,
+ * at most max, checked before each digit is added. Its length in s, or
+ * 0. */
+static size_t number_len(const char *s, uint64_t max)
+{
+	uint64_t v = 0;
 	size_t n = 0;
-	while (s[n] >= '0' && s[n] <= '9') {
-		v = v * 10 + (unsigned)(s[n] - '0');
-		if (++n > 10 || v > UINT_MAX)
+	for (; s[n] >= '0' && s[n] <= '9'; n++) {
+		unsigned d = (unsigned)(s[n] - '0');
+		if (v > (max - d) / 10)
 			return 0;
+		v = v * 10 + d;
 	}
 	return n > 1 && s[0] == '0' ? 0 : n;
 }
 
-/* Whether s (of length n) is format f with its holes filled: each literal
- * must follow its hole where a %u's digits end, or at the leftmost place
- * after a %s, and the last literal ends s. At most HOLES_MAX holes into h;
- * their count in *nh. */
+/* How many places a %s hole may end at, tried in all, for one entry and
+ * one text: enough for any phrase the agent sends, a bound on the work
+ * for a hostile text (which then shows as it came). */
+#define TRIES_MAX 32
+
+/* Whether s[pos..n) is the rest of a format, f (at a hole or the end),
+ * with its holes filled. A number hole takes its digits; a text hole ends
+ * where its literal follows, the leftmost place first, then the next
+ * while tries are left; the last literal ends s. The holes into h from
+ * h[nh] on, their count in *got. */
+static bool match_rest(const char *f, const char *s, size_t n, size_t pos, struct hole *h, int nh,
+                       int *got, unsigned *tries)
+{
+	char type;
+	size_t spec;
+	if (!*f) {
+		*got = nh;
+		return pos == n;
+	}
+	if (nh == HOLES_MAX || !(spec = hole_spec(f + 1, &type)))
+		return false;
+	f += 1 + spec;
+	size_t lit = literal_len(f);
+	if (type != 's') {
+		size_t end = pos + number_len(s + pos, type == 'u' ? UINT_MAX : UINT64_MAX);
+		if (end == pos || n - end < lit || memcmp(s + end, f, lit) != 0)
+			return false;
+		h[nh] = (struct hole){s + pos, end - pos, type};
+		return match_rest(f + lit, s, n, end + lit, h, nh + 1, got, tries);
+	}
+	if (!f[lit]) {
+		if (n - pos < lit || memcmp(s + n - lit, f, lit) != 0)
+			return false;
+		h[nh] = (struct hole){s + pos, n - lit - pos, type};
+		*got = nh + 1;
+		return true;
+	}
+	if (!lit)
+		return false; /* two holes side by side: no table entry has them */
+	/* The literal as f has it, NUL-terminated for strstr. */
+	char *want = xstrndup(f, lit);
+	bool ok = false;
+	for (const char *at = s + pos; !ok && *tries && (at = strstr(at, want)); at++) {
+		(*tries)--;
+		h[nh] = (struct hole){s + pos, (size_t)(at - s) - pos, type};
+		ok = match_rest(f + lit, s, n, (size_t)(at - s) + lit, h, nh + 1, got, tries);
+	}
+	free(want);
+	return ok;
+}
+
+/* Whether s (of length n) is format f with its holes filled; the holes
+ * into h, their count in *nh. */
 static bool match(const char *f, const char *s, size_t n, struct hole *h, int *nh)
 {
-	size_t lit = literal_len(f), pos = lit;
-	if (n < lit || memcmp(s, f, lit) != 0)
-		return false;
-	for (*nh = 0, f += lit; *f; f += lit) {
-		char type = f[1];
-		if (*nh == HOLES_MAX || (type != 's' && type != 'u'))
-			return false;
-		f += 2;
-		lit = literal_len(f);
-		size_t end;
-		if (type == 'u') {
-			size_t digits = number_len(s + pos);
-			if (!digits)
-				return false;
-			end = pos + digits;
-		} else if (!f[lit]) {
-			if (n - pos < lit)
-				return false;
-			end = n - lit;
-		} else {
-			const char *next;
-			if (!lit)
-				return false; /* two holes side by side: no table entry has them */
-			/* The literal in the form it has in f, NUL-terminated for strstr. */
-			char *want = xstrndup(f, lit);
-			next = strstr(s + pos, want);
-			free(want);
-			if (!next)
-				return false;
-			end = (size_t)(next - s);
-		}
-		if (n - end < lit || memcmp(s + end, f, lit) != 0)
-			return false;
-		h[(*nh)++] = (struct hole){s + pos, end - pos, type};
-		pos = end + lit;
-	}
-	return pos == n;
+	size_t lit = literal_len(f);
+	unsigned tries = TRIES_MAX;
+	return n >= lit && memcmp(s, f, lit) == 0 &&
+	       match_rest(f + lit, s, n, lit, h, 0, nh, &tries);
 }
 
 /* The first table entry s matches among the first n_entries, or -1. */
@@ -202,9 +251,11 @@ static int conversion(const char **f, int *next, const struct hole *h, int nh)
 		i = (*f)[0] - '1';
 		*f += 2;
 	}
-	if (i >= nh || **f != h[i].type)
+	char type;
+	size_t spec = hole_spec(*f, &type);
+	if (i >= nh || !spec || type != h[i].type)
 		return -1;
-	(*f)++;
+	*f += spec;
 	return i;
 }
 

@@ -3,8 +3,8 @@
  * D-Bus value never changes with the language. Both sides use this one
  * table: the agent formats its phrases from it, and a client turns a
  * received phrase back into its person's language by matching the same
- * English formats. A hole is %u (an unsigned int, written in decimal) or
- * %s (text, taken as it is). */
+ * English formats. A hole is %u (an unsigned int, written in decimal),
+ * %" PRIu64 " (a uint64_t) or %s (text, taken as it is). */
 #ifndef CAPCTL_PHRASE_H
 #define CAPCTL_PHRASE_H
 
@@ -57,15 +57,24 @@ enum phrase {
 	PHRASE_H_SCOPE,
 	PHRASE_H_STOPPED,
 	PHRASE_H_NO_POLICY,
+	/* StorageError */
+	PHRASE_DISK_FULL,
+	PHRASE_DISK_QUOTA,
+	PHRASE_SPOOL_UNWRITABLE,
 	/* A description (the first hole) with why it is less than the policy
 	 * says. */
 	PHRASE_KEPT_YOUR_CHOICE,
 	PHRASE_KEPT_CHANGE_WAITS,
+	/* One of the three above (the first hole), then what it costs. */
+	PHRASE_STORAGE_LOST,
+	PHRASE_STORAGE_WAITING,
+	PHRASE_H_STORAGE_FAILED,
 	N_PHRASES
 };
 
 /* Phrase id in English, its holes filled from the arguments in order: an
- * unsigned int for each %u, a const char * for each %s. Never NULL. */
+ * unsigned int for each %u, a uint64_t for each %" PRIu64 ", a const
+ * char * for each %s. Never NULL. */
 char *phrase_format(enum phrase id, ...);
 char *phrase_vformat(enum phrase id, va_list ap);
 
