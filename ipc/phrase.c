@@ -30,6 +30,10 @@ static const struct entry table[N_PHRASES] = {
     [PHRASE_LOCKED] = {N_("the screen is locked"), 0},
     [PHRASE_EXCLUDED] = {N_("excluded application %s has focus"), 0},
     [PHRASE_NO_SOURCE] = {N_("no input source"), 0},
+    /* TRANSLATORS: %s is a directory (/dev/input). */
+    [PHRASE_NO_DEVICE] = {N_("no keyboard or pointer under %s"), 0},
+    /* TRANSLATORS: %s is an X display (:0). */
+    [PHRASE_X11_LOST] = {N_("the X connection to %s was lost"), 0},
     [PHRASE_RECORDING] = {N_("recording %u of %u streams as the policy allows"), 0},
     [PHRASE_RECORDING_SAVER] = {N_("recording %u of %u streams as the policy allows; "
                                    "battery saver on"),

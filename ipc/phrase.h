@@ -18,6 +18,8 @@ enum phrase {
 	PHRASE_LOCKED,
 	PHRASE_EXCLUDED,
 	PHRASE_NO_SOURCE,
+	PHRASE_NO_DEVICE,
+	PHRASE_X11_LOST,
 	/* The next four in this order: + 1 with the saver, + 2 with a change
 	 * waiting. */
 	PHRASE_RECORDING,
