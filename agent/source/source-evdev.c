@@ -213,7 +213,7 @@ static int dev_open(struct evdev_source *s, const char *node)
 	s->devs = d;
 	s->n_devs++;
 	log_msg(LOG_LEVEL_INFO, _("reading %s (%s%s%s)"), path, libevdev_get_name(dev),
-	        kbd ? ", keyboard" : "", ptr ? ", pointer" : "");
+	        kbd ? _(", keyboard") : "", ptr ? _(", pointer") : "");
 	return 0;
 }
 
