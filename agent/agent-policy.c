@@ -3,6 +3,7 @@
  * the reload on SIGHUP, AcknowledgePolicy and LimitStream. */
 #define _GNU_SOURCE
 #include "agent.h"
+#include "i18n.h"
 #include "util.h"
 
 #include <errno.h>
@@ -69,7 +70,7 @@ void agent_reload(struct agent *a)
 	if (r == -ENOENT && a->config_arg)
 		error = xasprintf("%s: cannot read: %s", path, strerror(ENOENT));
 	if (error) {
-		log_msg(LOG_LEVEL_ERR, "%s; keeping the policy in force", error);
+		log_msg(LOG_LEVEL_ERR, _("%s; keeping the policy in force"), error);
 		free(error);
 		free(path);
 		policy_fini(&p);
@@ -91,8 +92,10 @@ void agent_reload(struct agent *a)
 	control_set_limits(&a->control, a->policy.max_pause_minutes * 60,
 	                   a->policy.daily_pause_budget_minutes * 60,
 	                   a->policy.max_pending_exemptions);
-	agent_log(a, "policy-loaded", CAPCTL_UID_AGENT, "%s",
-	          a->policy_path ? a->policy_path : "no policy file: the defaults");
+	if (a->policy_path)
+		agent_log(a, "policy-loaded", CAPCTL_UID_AGENT, "%s", a->policy_path);
+	else
+		agent_log_phrase(a, "policy-loaded", CAPCTL_UID_AGENT, PHRASE_H_NO_POLICY);
 	if (strcmp(d_before, d_after) != 0) {
 		char *keys = changed_keys(&before, &after);
 		agent_log(a, "policy-changed", CAPCTL_UID_AGENT, "%s%s", keys,

@@ -3,6 +3,8 @@
  * watcher, the control timer and the once-a-second counters. */
 #define _GNU_SOURCE
 #include "agent.h"
+#include "i18n.h"
+#include "phrase.h"
 #include "util.h"
 
 #include <errno.h>
@@ -39,8 +41,18 @@ void agent_log(struct agent *a, const char *action, uint32_t uid, const char *fm
 	if (a->history) {
 		int r = history_append(a->history, now_usec(), action, detail, uid);
 		if (r < 0)
-			log_msg(LOG_LEVEL_ERR, "cannot write history: %s", strerror(-r));
+			log_msg(LOG_LEVEL_ERR, _("cannot write history: %s"), strerror(-r));
 	}
+}
+
+void agent_log_phrase(struct agent *a, const char *action, uint32_t uid, enum phrase id, ...)
+{
+	va_list ap;
+	va_start(ap, id);
+	char *detail = phrase_vformat(id, ap);
+	va_end(ap);
+	agent_log(a, action, uid, "%s", detail);
+	free(detail);
 }
 
 static uint32_t recording_streams(struct agent *a, uint64_t now)
@@ -61,36 +73,35 @@ const char *agent_state(struct agent *a, uint64_t now, char **reason)
 
 	if (control_paused(&a->control, now)) {
 		format_local_end(a->control.paused_until, now, when, sizeof when);
-		*reason = xasprintf("paused until %s", when);
+		*reason = phrase_format(PHRASE_PAUSED_UNTIL, when);
 		return "paused";
 	}
 	if ((ex = control_exemption_for(&a->control, N_STREAMS, now))) {
 		format_local_date(ex->expires, when, sizeof when);
-		*reason = xasprintf("exemption %s approved until %s", ex->id, when);
+		*reason = phrase_format(PHRASE_EXEMPT_UNTIL, ex->id, when);
 		return "exempt";
 	}
 	if (consent_blocked(&a->consent, a->written.wait_for_acknowledgment)) {
-		*reason = xstrdup("waiting for the privacy notice to be acknowledged");
+		*reason = phrase_format(PHRASE_WAIT_NOTICE);
 		return "suspended";
 	}
 	/* Both may hold; the lock is the one the person knows about. */
 	if (filter_locked(&a->filter)) {
-		*reason = xstrdup("the screen is locked");
+		*reason = phrase_format(PHRASE_LOCKED);
 		return "suspended";
 	}
 	if (filter_suspended(&a->filter)) {
-		*reason = xasprintf("excluded application %s has focus", filter_app(&a->filter));
+		*reason = phrase_format(PHRASE_EXCLUDED, filter_app(&a->filter));
 		return "suspended";
 	}
 	if (!a->source || a->source_lost) {
-		*reason = xstrdup(a->source_lost ? a->source_lost : "no input source");
+		*reason =
+		    a->source_lost ? xstrdup(a->source_lost) : phrase_format(PHRASE_NO_SOURCE);
 		return "idle";
 	}
-	*reason = xasprintf(
-	    "recording %" PRIu32 " of %d streams as the policy allows%s%s",
-	    recording_streams(a, now), N_STREAMS,
-	    filter_saver(&a->filter) ? "; battery saver on" : "",
-	    agent_change_waits(a) ? "; a policy change waits for your acknowledgment" : "");
+	enum phrase id =
+	    PHRASE_RECORDING + (filter_saver(&a->filter) ? 1 : 0) + (agent_change_waits(a) ? 2 : 0);
+	*reason = phrase_format(id, recording_streams(a, now), (unsigned)N_STREAMS);
 	return "collecting";
 }
 
@@ -98,28 +109,22 @@ static char *kept_description(const struct policy *p, enum stream s)
 {
 	switch (policy_fidelity(p, s)) {
 	case FID_OFF:
-		return xstrdup("not recorded: the policy turns this stream off");
+		return phrase_format(PHRASE_OFF_BY_POLICY);
 	case FID_REDUCED:
 		if (s == STREAM_MOTION)
-			return xasprintf("position, downsampled to %" PRIu32 " Hz",
-			                 p->motion_rate_hz);
-		return xstrdup("which button, never the pointer position");
+			return phrase_format(PHRASE_DOWNSAMPLED, p->motion_rate_hz);
+		return phrase_format(PHRASE_BUTTON_REDUCED);
 	case FID_CATEGORY:
-		return xstrdup("key category (letter, digit, space, …) and timing; which key "
-		               "is never recorded");
+		return phrase_format(PHRASE_KEY_CATEGORY);
 	case FID_TIMING:
-		return xstrdup("timing only; which key is never recorded");
+		return phrase_format(PHRASE_KEY_TIMING);
 	case FID_APP:
-		return xstrdup("application only; window titles are never recorded");
+		return phrase_format(PHRASE_APP_ONLY);
 	case FID_FULL:
 	default:
 		break;
 	}
-	static const char *const full[N_STREAMS] = {
-	    "every position",      "button and pointer position",  "direction and pointer position",
-	    "which key, and when", "application and window title",
-	};
-	return xstrdup(full[s]);
+	return phrase_format(PHRASE_FULL_MOTION + s);
 }
 
 /* What is kept of stream s, and why it is less than the policy says:
@@ -131,13 +136,13 @@ static char *level_description(const struct agent *a, enum stream s)
 	if (in_force == written)
 		return kept_description(&a->policy, s);
 	/* "not recorded: your choice", or what is kept and "; your choice" */
-	char *kept = in_force == 0 ? xstrdup("not recorded:") : kept_description(&a->policy, s), *d;
-	const char *sep = in_force == 0 ? " " : "; ";
-	if (a->policy.allow_personal_limits && a->consent.limit[s] == in_force)
-		d = xasprintf("%s%syour choice (the policy allows %s)", kept, sep, wrote);
-	else
-		d = xasprintf("%s%sthe policy's change to %s waits for your acknowledgment", kept,
-		              sep, wrote);
+	bool choice = a->policy.allow_personal_limits && a->consent.limit[s] == in_force;
+	if (in_force == 0)
+		return phrase_format(choice ? PHRASE_NOT_YOUR_CHOICE : PHRASE_NOT_CHANGE_WAITS,
+		                     wrote);
+	char *kept = kept_description(&a->policy, s);
+	char *d =
+	    phrase_format(choice ? PHRASE_KEPT_YOUR_CHOICE : PHRASE_KEPT_CHANGE_WAITS, kept, wrote);
 	free(kept);
 	return d;
 }
@@ -146,8 +151,7 @@ bool agent_stream(struct agent *a, enum stream s, uint64_t now, char **descripti
 {
 	const struct exemption *ex;
 	if (consent_blocked(&a->consent, a->written.wait_for_acknowledgment)) {
-		*description = xstrdup("not recorded: waiting for the privacy notice to be "
-		                       "acknowledged");
+		*description = phrase_format(PHRASE_NOT_WAIT_NOTICE);
 		return false;
 	}
 	if (policy_fidelity(&a->policy, s) == FID_OFF) {
@@ -155,30 +159,28 @@ bool agent_stream(struct agent *a, enum stream s, uint64_t now, char **descripti
 		return false;
 	}
 	if (control_paused(&a->control, now)) {
-		*description = xstrdup("not recorded: paused");
+		*description = phrase_format(PHRASE_NOT_PAUSED);
 		return false;
 	}
 	if ((ex = control_exemption_for(&a->control, s, now))) {
-		*description = xasprintf("not recorded: exemption %s", ex->id);
+		*description = phrase_format(PHRASE_NOT_EXEMPT, ex->id);
 		return false;
 	}
 	if (filter_locked(&a->filter)) {
-		*description = xstrdup("not recorded: the screen is locked");
+		*description = phrase_format(PHRASE_NOT_LOCKED);
 		return false;
 	}
 	if (filter_suspended(&a->filter)) {
-		*description = xasprintf("not recorded: excluded application %s has focus",
-		                         filter_app(&a->filter));
+		*description = phrase_format(PHRASE_NOT_EXCLUDED, filter_app(&a->filter));
 		return false;
 	}
 	if (!a->source || a->source_lost) {
-		*description = xstrdup("not recorded: no input source");
+		*description = phrase_format(PHRASE_NOT_NO_SOURCE);
 		return false;
 	}
 	if (s == STREAM_MOTION && filter_saver(&a->filter))
 		*description =
-		    xasprintf("position, downsampled to %" PRIu32 " Hz by the battery saver",
-		              filter_motion_hz(&a->filter));
+		    phrase_format(PHRASE_DOWNSAMPLED_SAVER, filter_motion_hz(&a->filter));
 	else
 		*description = level_description(a, s);
 	return true;
@@ -248,10 +250,10 @@ static void feed(struct agent *a, const struct event *e)
 	filter_feed(&a->filter, e, on_kept, a);
 	if (was_suspended != filter_suspended(&a->filter)) {
 		if (filter_suspended(&a->filter))
-			log_msg(LOG_LEVEL_INFO, "suspended: excluded application %s has focus",
+			log_msg(LOG_LEVEL_INFO, _("suspended: excluded application %s has focus"),
 			        filter_app(&a->filter));
 		else
-			log_msg(LOG_LEVEL_INFO, "recording again: %s has focus",
+			log_msg(LOG_LEVEL_INFO, _("recording again: %s has focus"),
 			        filter_app(&a->filter));
 		service_announce(a, immediate_props, ARRAY_SIZE(immediate_props));
 		agent_counters_touch(a);
@@ -270,7 +272,7 @@ static void on_source_status(bool ok, const char *why, void *data)
 	struct agent *a = data;
 	free(a->source_lost);
 	a->source_lost = ok ? NULL : xstrdup(why);
-	log_msg(ok ? LOG_LEVEL_INFO : LOG_LEVEL_WARNING, "%s", ok ? "input source back" : why);
+	log_msg(ok ? LOG_LEVEL_INFO : LOG_LEVEL_WARNING, "%s", ok ? _("input source back") : why);
 	service_announce(a, immediate_props, ARRAY_SIZE(immediate_props));
 	agent_counters_touch(a);
 }
@@ -278,7 +280,7 @@ static void on_source_status(bool ok, const char *why, void *data)
 static void on_source_end(void *data)
 {
 	struct agent *a = data;
-	log_msg(LOG_LEVEL_INFO, "the recording has ended");
+	log_msg(LOG_LEVEL_INFO, _("the recording has ended"));
 	if (a->exit_at_end) {
 		filter_flush(&a->filter, 0, true, on_kept, a);
 		loop_quit(a->loop, 0);
@@ -318,9 +320,10 @@ void agent_stop_source(struct agent *a)
 	if (a->spool) {
 		int r = spool_close_due(a->spool, 0, 0);
 		if (r < 0)
-			log_msg(LOG_LEVEL_ERR,
-			        "cannot write the spool: %s; %" PRIu64 " events recorded are lost",
-			        strerror(-r), spool_waiting(a->spool));
+			log_msg(
+			    LOG_LEVEL_ERR,
+			    _("cannot write the spool: %s; %" PRIu64 " events recorded are lost"),
+			    strerror(-r), spool_waiting(a->spool));
 	}
 }
 
@@ -353,15 +356,16 @@ static void on_power_changed(const struct power_state *ps, void *data)
 	if (saver != filter_saver(&a->filter)) {
 		if (saver)
 			log_msg(LOG_LEVEL_INFO,
-			        "battery saver on: motion at most %d Hz, uploads wait",
+			        _("battery saver on: motion at most %d Hz, uploads wait"),
 			        SAVER_MOTION_HZ);
 		else
-			log_msg(LOG_LEVEL_INFO, "battery saver off");
+			log_msg(LOG_LEVEL_INFO, _("battery saver off"));
 		filter_set_saver(&a->filter, saver, now_usec(), on_kept, a);
 	}
 	if (ps->locked != filter_locked(&a->filter)) {
-		log_msg(LOG_LEVEL_INFO, ps->locked ? "the screen is locked: nothing is recorded"
-		                                   : "the screen is unlocked");
+		log_msg(LOG_LEVEL_INFO, "%s",
+		        ps->locked ? _("the screen is locked: nothing is recorded")
+		                   : _("the screen is unlocked"));
 		/* What was kept before the lock is still kept. */
 		filter_set_locked(&a->filter, ps->locked, now_usec(), on_kept, a);
 		arm_flush(a);
@@ -437,14 +441,14 @@ static char *storage_words(const struct agent *a, int err)
 {
 	const char *path = a->state_path ? a->state_path : "";
 	const char *slash = strrchr(path, '/');
-	int len = slash ? (int)(slash - path) : (int)strlen(path);
-	char *w;
+	char *dir = xstrndup(path, slash ? (size_t)(slash - path) : strlen(path)), *w;
 	if (err == -ENOSPC)
-		w = xasprintf("the disk holding %.*s is full", len, path);
+		w = phrase_format(PHRASE_DISK_FULL, dir);
 	else if (err == -EDQUOT)
-		w = xasprintf("the disk quota for %.*s is used up", len, path);
+		w = phrase_format(PHRASE_DISK_QUOTA, dir);
 	else
-		w = xasprintf("cannot write to %.*s/spool: %s", len, path, strerror(-err));
+		w = phrase_format(PHRASE_SPOOL_UNWRITABLE, dir, strerror(-err));
+	free(dir);
 	if (!utf8_valid(w, strlen(w)))
 		for (char *p = w; *p; p++)
 			if ((unsigned char)*p >= 0x80)
@@ -460,12 +464,11 @@ char *agent_storage_error(const struct agent *a)
 	char *words = storage_words(a, err), *out;
 	uint64_t lost = spool_dropped(a->spool) - a->storage.dropped;
 	if (lost)
-		out = xasprintf("%s; %" PRIu64 " events could not be kept (memory holds at most "
-		                "%u MiB of events waiting for the disk)",
-		                words, lost, SPOOL_MEMORY_MAX >> 20);
+		out = phrase_format(PHRASE_STORAGE_LOST, words, lost,
+		                    (unsigned)(SPOOL_MEMORY_MAX >> 20));
 	else
-		out = xasprintf("%s; %" PRIu64 " events wait in memory for it", words,
-		                spool_waiting(a->spool));
+		out =
+		    phrase_format(PHRASE_STORAGE_WAITING, words, (uint64_t)spool_waiting(a->spool));
 	free(words);
 	return out;
 }
@@ -490,8 +493,8 @@ static void storage_update(struct agent *a)
 		/* The reserve the spool just freed makes room for this line. */
 		words = storage_words(a, err);
 		size_t before = a->history ? history_count(a->history) : 0;
-		agent_log(a, "storage-failed", CAPCTL_UID_AGENT,
-		          "%s; what is recorded waits in memory", words);
+		agent_log_phrase(a, "storage-failed", CAPCTL_UID_AGENT, PHRASE_H_STORAGE_FAILED,
+		                 words);
 		f->unlogged = a->history && history_count(a->history) == before;
 		loop_timer_arm_in(a->checkpoint_timer, STORAGE_LOOK_USEC);
 	} else if (!err && f->failed) {
@@ -509,7 +512,8 @@ static void storage_update(struct agent *a)
 		          lost ? "some events could not be kept" : "nothing recorded was lost");
 		if (lost)
 			log_msg(LOG_LEVEL_ERR,
-			        "%" PRIu64 " events could not be kept while the disk failed", lost);
+			        _("%" PRIu64 " events could not be kept while the disk failed"),
+			        lost);
 	}
 	free(words);
 	agent_counters_touch(a);
@@ -533,7 +537,7 @@ static void on_checkpoint(struct loop_timer *t, void *data)
 		    f->backoff * 2 > STORAGE_BACKOFF_MAX ? STORAGE_BACKOFF_MAX : f->backoff * 2;
 		f->retry_at = now + f->backoff;
 		log_msg(LOG_LEVEL_ERR,
-		        "cannot write the spool: %s; trying again within %" PRIu64 " s",
+		        _("cannot write the spool: %s; trying again within %" PRIu64 " s"),
 		        strerror(-r), (uint64_t)(f->backoff / USEC_PER_SEC));
 	}
 	storage_update(a);
@@ -664,13 +668,13 @@ static void on_ctl_event(enum ctl_event ev, const struct exemption *ex, void *da
 	a->ticked = true;
 	switch (ev) {
 	case CTL_EV_AUTO_RESUME:
-		agent_log(a, "auto-resume", CAPCTL_UID_AGENT, "the pause ended; recording again");
+		agent_log_phrase(a, "auto-resume", CAPCTL_UID_AGENT, PHRASE_H_AUTO_RESUME);
 		service_resend(a, P_BUDGET_LEFT);
 		break;
 	case CTL_EV_EXPIRED:
 		format_local_date(ex->expires, when, sizeof when);
-		agent_log(a, "exemption-expired", CAPCTL_UID_AGENT, "%s (scope %s) ended on %s",
-		          ex->id, ex->scope, when);
+		agent_log_phrase(a, "exemption-expired", CAPCTL_UID_AGENT, PHRASE_H_EXPIRED, ex->id,
+		                 ex->scope, when);
 		break;
 	case CTL_EV_DROPPED:
 	case CTL_EV_NEW_DAY:
@@ -731,9 +735,10 @@ static int save_state(struct agent *a, const struct control *c, const uint64_t *
 	    a->store ? state_save(a->store, c, &a->consent, a->counts, &up, now_usec()) : -ENOENT;
 	state_upload_fini(&up);
 	if (r < 0)
-		log_msg(LOG_LEVEL_ERR, "cannot save state to %s: %s", a->state_path, strerror(-r));
+		log_msg(LOG_LEVEL_ERR, _("cannot save state to %s: %s"), a->state_path,
+		        strerror(-r));
 	else if (a->activity && activity_flush(a->activity, now_usec()) < 0)
-		log_msg(LOG_LEVEL_ERR, "cannot write the activity minutes");
+		log_msg(LOG_LEVEL_ERR, _("cannot write the activity minutes"));
 	return r;
 }
 

@@ -14,6 +14,7 @@
 #include "control/filter.h"
 #include "control/history.h"
 #include "loop.h"
+#include "phrase.h"
 #include "control/policy.h"
 #include "power/power.h"
 #include "source/source.h"
@@ -159,6 +160,9 @@ void agent_tick(struct agent *a);
 /* One History entry and one log line. */
 void agent_log(struct agent *a, const char *action, uint32_t uid, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* The same with a phrase of ipc/phrase.h as its text (that a client can
+ * show in its person's language). */
+void agent_log_phrase(struct agent *a, const char *action, uint32_t uid, enum phrase id, ...);
 /* Marks the counters (Streams, Upload, Power, Retention) for a check. */
 void agent_counters_touch(struct agent *a);
 /* agent-policy.c. SIGHUP: reload the policy; a bad file keeps the old

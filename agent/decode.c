@@ -5,6 +5,7 @@
 #include "decode.h"
 #include "control/policy.h"
 #include "evjson.h"
+#include "i18n.h"
 #include "store/segment.h"
 #include "util.h"
 
@@ -51,25 +52,25 @@ static const char *fault_words(enum seg_fault f)
 	case SEG_OK:
 		break;
 	case SEG_SHORT:
-		return "truncated";
+		return _("truncated");
 	case SEG_MAGIC:
-		return "not a capctl segment (bad magic)";
+		return _("not a capctl segment (bad magic)");
 	case SEG_VERSION:
-		return "a segment format this captured does not read";
+		return _("a segment format this captured does not read");
 	case SEG_HEADER:
-		return "bad header (a stream, size, count or time out of range)";
+		return _("bad header (a stream, size, count or time out of range)");
 	case SEG_LENGTH:
-		return "the header's length is not the segment's";
+		return _("the header's length is not the segment's");
 	case SEG_CHECKSUM:
-		return "checksum mismatch";
+		return _("checksum mismatch");
 	case SEG_COMPRESSION:
-		return "damaged compressed data";
+		return _("damaged compressed data");
 	case SEG_PAYLOAD:
-		return "damaged events (the payload does not decode)";
+		return _("damaged events (the payload does not decode)");
 	case SEG_SUMMARY:
-		return "the events do not match the header's count or times";
+		return _("the events do not match the header's count or times");
 	}
-	return "damaged";
+	return _("damaged");
 }
 
 /* One file's reading: where it is, for the messages. */
@@ -90,7 +91,7 @@ static int say(struct reader *r, int ret, const char *fmt, ...)
 	va_list ap;
 	fprintf(r->err, "captured: %s: ", r->name);
 	if (r->at)
-		fprintf(r->err, "at byte %llu (segment %u): ", (unsigned long long)r->at,
+		fprintf(r->err, _("at byte %llu (segment %u): "), (unsigned long long)r->at,
 		        r->segs + 1);
 	va_start(ap, fmt);
 	vfprintf(r->err, fmt, ap);
@@ -135,17 +136,17 @@ static int one_segment(struct reader *r, struct buf *seg, FILE *out, size_t *siz
 	int error = 0;
 	if (memcmp(head, magic_prefix, got < sizeof magic_prefix ? got : sizeof magic_prefix) != 0)
 		return say(r, -EBADMSG,
-		           r->at ? "not a capctl segment (bad magic)"
-		                 : "not a capctl segment or upload body (bad magic)");
+		           r->at ? _("not a capctl segment (bad magic)")
+		                 : _("not a capctl segment or upload body (bad magic)"));
 	if (got <= VERSION_AT)
-		return say(r, -EBADMSG, "truncated (%zu bytes, less than a header)", got);
+		return say(r, -EBADMSG, _("truncated (%zu bytes, less than a header)"), got);
 	const struct format *fmt = format_of(head[VERSION_AT]);
 	if (!fmt)
-		return say(r, -EBADMSG, "segment format %u, which this captured does not read",
+		return say(r, -EBADMSG, _("segment format %u, which this captured does not read"),
 		           head[VERSION_AT]);
 	enum seg_fault f = fmt->size(head, got, size);
 	if (f == SEG_SHORT)
-		return say(r, -EBADMSG, "truncated (%zu bytes, less than a header)", got);
+		return say(r, -EBADMSG, _("truncated (%zu bytes, less than a header)"), got);
 	if (f != SEG_OK)
 		return say(r, -EBADMSG, "%s", fault_words(f));
 	while (seg->len < *size) {
@@ -154,9 +155,9 @@ static int one_segment(struct reader *r, struct buf *seg, FILE *out, size_t *siz
 		size_t n = take(r->in, chunk, want, &error);
 		buf_put(seg, chunk, n);
 		if (error)
-			return say(r, -error, "cannot read: %s", strerror(error));
+			return say(r, -error, _("cannot read: %s"), strerror(error));
 		if (n < want)
-			return say(r, -EBADMSG, "truncated (%zu of the segment's %zu bytes)",
+			return say(r, -EBADMSG, _("truncated (%zu of the segment's %zu bytes)"),
 			           seg->len, *size);
 	}
 	struct seg_header h;
@@ -181,14 +182,14 @@ int decode_stream(FILE *in, const char *name, FILE *out, FILE *err)
 		int error = 0;
 		size_t got = take(in, head, sizeof head - seg.len, &error);
 		if (error) {
-			ret = say(&r, -error, "cannot read: %s", strerror(error));
+			ret = say(&r, -error, _("cannot read: %s"), strerror(error));
 			break;
 		}
 		buf_put(&seg, head, got);
 		if (seg.len == 0) {
 			if (!r.segs)
 				ret = say(&r, -EBADMSG,
-				          "not a capctl segment or upload body (empty)");
+				          _("not a capctl segment or upload body (empty)"));
 			break;
 		}
 		size_t size = 0;
@@ -209,10 +210,10 @@ int decode_files(char *const *paths, int n, FILE *out, FILE *err)
 	int status = 0;
 	for (int i = 0; i < n; i++) {
 		bool std_in = strcmp(paths[i], "-") == 0;
-		const char *name = std_in ? "standard input" : paths[i];
+		const char *name = std_in ? _("standard input") : paths[i];
 		FILE *in = std_in ? stdin : fopen(paths[i], "rb");
 		if (!in) {
-			fprintf(err, "captured: %s: cannot read: %s\n", name, strerror(errno));
+			fprintf(err, _("captured: %s: cannot read: %s\n"), name, strerror(errno));
 			status = 1;
 			continue;
 		}
@@ -221,7 +222,7 @@ int decode_files(char *const *paths, int n, FILE *out, FILE *err)
 		if (!std_in)
 			fclose(in);
 		if (fflush(out) != 0 || ferror(out)) {
-			fprintf(err, "captured: cannot write the output: %s\n", strerror(errno));
+			fprintf(err, _("captured: cannot write the output: %s\n"), strerror(errno));
 			return 1;
 		}
 	}

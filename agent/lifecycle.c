@@ -3,6 +3,7 @@
  * the loop, agent_free stops it and lets go of everything. */
 #define _GNU_SOURCE
 #include "agent.h"
+#include "i18n.h"
 #include "names.h"
 #include "util.h"
 
@@ -25,7 +26,7 @@ static void warn_line(const char *msg, void *data)
 static void on_quit(int signo, void *data)
 {
 	struct agent *a = data;
-	log_msg(LOG_LEVEL_INFO, "%s received; stopping", signo == SIGINT ? "SIGINT" : "SIGTERM");
+	log_msg(LOG_LEVEL_INFO, _("%s received; stopping"), signo == SIGINT ? "SIGINT" : "SIGTERM");
 	loop_quit(a->loop, 0);
 }
 
@@ -47,7 +48,7 @@ static char *state_dir_of(const struct agent_options *o)
 	if (sd && *sd) {
 		if (*sd != '/') {
 			log_msg(LOG_LEVEL_ERR,
-			        "STATE_DIRECTORY=%s is not an absolute path; not using it", sd);
+			        _("STATE_DIRECTORY=%s is not an absolute path; not using it"), sd);
 			return NULL;
 		}
 		return xstrndup(sd, strcspn(sd, ":"));
@@ -67,15 +68,15 @@ static int secure_state_dir(const char *dir)
 	struct stat st;
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), r = -1;
 	if (fd < 0 || fstat(fd, &st) < 0) {
-		log_msg(LOG_LEVEL_ERR, "cannot open the state directory %s: %s", dir,
+		log_msg(LOG_LEVEL_ERR, _("cannot open the state directory %s: %s"), dir,
 		        strerror(errno));
 		goto out;
 	}
 	mode_t mode = st.st_mode & 07777;
 	if (st.st_uid != geteuid()) {
 		log_msg(LOG_LEVEL_ERR,
-		        "the state directory %s belongs to uid %lu, not to uid %lu that runs the "
-		        "agent; not using it",
+		        _("the state directory %s belongs to uid %lu, not to uid %lu that runs the "
+		          "agent; not using it"),
 		        dir, (unsigned long)st.st_uid, (unsigned long)geteuid());
 		goto out;
 	}
@@ -83,14 +84,14 @@ static int secure_state_dir(const char *dir)
 		if (fchmod(fd, 0700) < 0) {
 			log_msg(
 			    LOG_LEVEL_ERR,
-			    "the state directory %s is mode %04o, open to others, and cannot be "
-			    "made 0700: %s; not using it",
+			    _("the state directory %s is mode %04o, open to others, and cannot be "
+			      "made 0700: %s; not using it"),
 			    dir, (unsigned)mode, strerror(errno));
 			goto out;
 		}
 		log_msg(LOG_LEVEL_WARNING,
-		        "the state directory %s was mode %04o, open to others; it is 0700 now", dir,
-		        (unsigned)mode);
+		        _("the state directory %s was mode %04o, open to others; it is 0700 now"),
+		        dir, (unsigned)mode);
 	}
 	r = 0;
 out:
@@ -108,7 +109,7 @@ static int load_state(struct agent *a)
 	int err;
 	a->store = state_open(a->state_path, now_usec(), &s, &rep, &err);
 	if (!a->store) {
-		log_msg(LOG_LEVEL_ERR, "cannot read %s: %s", a->state_path, strerror(-err));
+		log_msg(LOG_LEVEL_ERR, _("cannot read %s: %s"), a->state_path, strerror(-err));
 		return -1;
 	}
 	/* The limits are the policy's, not the file's. */
@@ -138,7 +139,7 @@ static int load_policy(struct agent *a)
 	int r = policy_load(&a->written, path, &error, warn_line, NULL);
 	if ((r == -ENOENT && a->config_arg) || r == -EINVAL) {
 		if (r == -ENOENT)
-			log_msg(LOG_LEVEL_ERR, "%s: cannot read: %s", path, strerror(ENOENT));
+			log_msg(LOG_LEVEL_ERR, _("%s: cannot read: %s"), path, strerror(ENOENT));
 		else
 			log_msg(LOG_LEVEL_ERR, "%s", error);
 		free(error);
@@ -171,7 +172,7 @@ static int open_bus(struct agent *a, bool system)
 	dbus_error_init(&err);
 	a->bus = bus_open(system, &err);
 	if (!a->bus) {
-		log_msg(LOG_LEVEL_ERR, "cannot connect to the %s bus: %s",
+		log_msg(LOG_LEVEL_ERR, _("cannot connect to the %s bus: %s"),
 		        system ? "system" : "session", err.message);
 		dbus_error_free(&err);
 		return -1;
@@ -179,12 +180,12 @@ static int open_bus(struct agent *a, bool system)
 	int r = bus_own_name(a->bus, CAPCTL_BUS_NAME, &err);
 	if (r == -EEXIST) {
 		log_msg(LOG_LEVEL_ERR,
-		        "another agent already owns %s on this bus; not starting a second one",
+		        _("another agent already owns %s on this bus; not starting a second one"),
 		        CAPCTL_BUS_NAME);
 		return -1;
 	}
 	if (r < 0) {
-		log_msg(LOG_LEVEL_ERR, "cannot own %s: %s", CAPCTL_BUS_NAME, err.message);
+		log_msg(LOG_LEVEL_ERR, _("cannot own %s: %s"), CAPCTL_BUS_NAME, err.message);
 		dbus_error_free(&err);
 		return -1;
 	}
@@ -200,7 +201,7 @@ static char *open_state(struct agent *a, const struct agent_options *o)
 	if (!dir)
 		return NULL;
 	if ((r = mkdir_p(dir)) < 0) {
-		log_msg(LOG_LEVEL_ERR, "cannot create %s: %s", dir, strerror(-r));
+		log_msg(LOG_LEVEL_ERR, _("cannot create %s: %s"), dir, strerror(-r));
 		goto fail;
 	}
 	if (secure_state_dir(dir) < 0)
@@ -209,7 +210,7 @@ static char *open_state(struct agent *a, const struct agent_options *o)
 	char *history_path = xasprintf("%s/history", dir);
 	a->history = history_open(history_path, &r);
 	if (!a->history)
-		log_msg(LOG_LEVEL_ERR, "cannot open %s: %s", history_path, strerror(-r));
+		log_msg(LOG_LEVEL_ERR, _("cannot open %s: %s"), history_path, strerror(-r));
 	free(history_path);
 	if (!a->history)
 		goto fail;
@@ -217,7 +218,7 @@ static char *open_state(struct agent *a, const struct agent_options *o)
 		agent_log(a, "state-recovered", CAPCTL_UID_AGENT, "%s",
 		          history_recovered(a->history));
 	if (history_chained_on_open(a->history))
-		log_msg(LOG_LEVEL_INFO, "History: chained the %zu entries that had no hash",
+		log_msg(LOG_LEVEL_INFO, _("History: chained the %zu entries that had no hash"),
 		        history_chained_on_open(a->history));
 	control_init(&a->control, a->policy.max_pause_minutes * 60,
 	             a->policy.daily_pause_budget_minutes * 60, a->policy.max_pending_exemptions);
@@ -237,14 +238,16 @@ static int start(struct agent *a, const struct agent_options *o, const char *sta
 	bus_attach(a->bus, a->loop);
 	agent_init_control_timer(a);
 	if (service_start(a) < 0) {
-		log_msg(LOG_LEVEL_ERR, "cannot register %s", CAPCTL_PATH);
+		log_msg(LOG_LEVEL_ERR, _("cannot register %s"), CAPCTL_PATH);
 		return -1;
 	}
 	a->started = true;
 	agent_log(a, "agent-started", CAPCTL_UID_AGENT, "captured %s, source %s, uid %" PRIu32,
 	          CAPCTL_VERSION, o->source_spec, a->own_uid);
-	agent_log(a, "policy-loaded", CAPCTL_UID_AGENT, "%s",
-	          a->policy_path ? a->policy_path : "no policy file: the defaults");
+	if (a->policy_path)
+		agent_log(a, "policy-loaded", CAPCTL_UID_AGENT, "%s", a->policy_path);
+	else
+		agent_log_phrase(a, "policy-loaded", CAPCTL_UID_AGENT, PHRASE_H_NO_POLICY);
 	agent_watch_power(a);
 	int r = agent_open_spool(a, state_dir, &error);
 	if (r < 0 || agent_start_source(a, &error) < 0) {
@@ -296,7 +299,7 @@ static void stop(struct agent *a)
 	agent_save_state(a);
 	activity_close(a->activity, now_usec());
 	a->activity = NULL;
-	agent_log(a, "agent-stopped", CAPCTL_UID_AGENT, "stopped");
+	agent_log_phrase(a, "agent-stopped", CAPCTL_UID_AGENT, PHRASE_H_STOPPED);
 	service_stop(a);
 }
 

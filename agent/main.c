@@ -16,22 +16,26 @@
 
 static void usage(FILE *out)
 {
-	fputs("Usage: captured [--session | --system] [--config FILE] [--state-dir DIR]\n"
-	      "                [--source x11 | evdev | synthetic[:SEED] | replay:FILE | none]\n"
-	      "                [--speed FACTOR] [--exit-at-end]\n"
-	      "       captured --check-config FILE\n"
-	      "       captured --decode FILE...\n"
-	      "       captured -h | --help | -V | --version\n"
-	      "\n"
-	      "The reference capture agent of capctl: records input as the policy allows\n"
-	      "and answers org.capctl.Agent1 on D-Bus.\n"
-	      "\n"
-	      "  --session            use the session bus (the default)\n"
+	fputs(_("Usage: captured [--session | --system] [--config FILE] [--state-dir DIR]\n"
+	        "                [--source x11 | evdev | synthetic[:SEED] | replay:FILE | none]\n"
+	        "                [--speed FACTOR] [--exit-at-end]\n"
+	        "       captured --check-config FILE\n"
+	        "       captured --decode FILE...\n"
+	        "       captured -h | --help | -V | --version\n"
+	        "\n"
+	        "The reference capture agent of capctl: records input as the policy allows\n"
+	        "and answers org.capctl.Agent1 on D-Bus.\n"
+	        "\n"),
+	      out);
+	/* TRANSLATORS: keep the option names; %s is a directory such as /var. */
+	fprintf(
+	    out,
+	    _("  --session            use the session bus (the default)\n"
 	      "  --system             use the system bus\n"
 	      "  --config FILE        read the policy from FILE\n"
 	      "  --state-dir DIR      keep state here (default $STATE_DIRECTORY when systemd\n"
 	      "                       sets it, else $XDG_STATE_HOME/capctl, or\n"
-	      "                       " CAPCTL_LOCALSTATEDIR "/lib/capctl with --system)\n"
+	      "                       %s/lib/capctl with --system)\n"
 	      "  --source SOURCE      x11 (XInput2 on $DISPLAY), evdev (/dev/input),\n"
 	      "                       synthetic[:SEED] (generated input), replay:FILE (an\n"
 	      "                       evemu-record recording) or none; the default is x11\n"
@@ -45,8 +49,8 @@ static void usage(FILE *out)
 	      "  -h, --help           show this help and exit\n"
 	      "  -V, --version        show the version and exit\n"
 	      "\n"
-	      "See captured(8) and captured.conf(5).\n",
-	      out);
+	      "See captured(8) and captured.conf(5).\n"),
+	    CAPCTL_LOCALSTATEDIR);
 }
 
 static void warn_line(const char *msg, void *data)
@@ -63,7 +67,7 @@ static int check_config(const char *path)
 	int r = policy_load(&p, path, &error, warn_line, NULL);
 	policy_fini(&p);
 	if (r == -ENOENT) {
-		fprintf(stderr, "%s: cannot read: %s\n", path, strerror(ENOENT));
+		fprintf(stderr, _("%s: cannot read: %s\n"), path, strerror(ENOENT));
 		return 2;
 	}
 	if (r < 0) {
@@ -71,7 +75,7 @@ static int check_config(const char *path)
 		free(error);
 		return 2;
 	}
-	printf("%s: policy is valid\n", path);
+	printf(_("%s: policy is valid\n"), path);
 	return 0;
 }
 
@@ -96,7 +100,7 @@ static int parse_source(const char *arg, struct agent_options *a)
 		char *error = NULL;
 		a->source = SOURCE_REPLAY;
 		if (!arg[7]) {
-			fprintf(stderr, "captured: --source replay:FILE needs a file\n");
+			fprintf(stderr, _("captured: --source replay:FILE needs a file\n"));
 			return -1;
 		}
 		source_replay_discard(a->replay);
@@ -115,8 +119,8 @@ static int parse_source(const char *arg, struct agent_options *a)
 			a->seed = strtoull(arg + 10, &end, 10);
 			if (errno || end == arg + 10 || *end || arg[10] == '-') {
 				fprintf(stderr,
-				        "captured: --source synthetic:SEED takes a whole "
-				        "number, not '%s'\n",
+				        _("captured: --source synthetic:SEED takes a whole "
+				          "number, not '%s'\n"),
 				        arg + 10);
 				return -1;
 			}
@@ -124,8 +128,8 @@ static int parse_source(const char *arg, struct agent_options *a)
 		return 0;
 	}
 	fprintf(stderr,
-	        "captured: unknown source '%s'; the sources are x11, evdev, synthetic[:SEED], "
-	        "replay:FILE and none\n",
+	        _("captured: unknown source '%s'; the sources are x11, evdev, synthetic[:SEED], "
+	          "replay:FILE and none\n"),
 	        arg);
 	return -1;
 }
@@ -138,8 +142,8 @@ static int parse_speed(const char *arg, struct agent_options *a)
 	if (errno || end == arg || *end || !(v >= 0) || v > 1e9) {
 		fprintf(
 		    stderr,
-		    "captured: --speed takes a number of 0 or more (1 as recorded, 0 as fast as "
-		    "possible), not '%s'\n",
+		    _("captured: --speed takes a number of 0 or more (1 as recorded, 0 as fast as "
+		      "possible), not '%s'\n"),
 		    arg);
 		return -1;
 	}
@@ -225,13 +229,14 @@ static int take_option(int c, const char *arg, struct agent_options *o, struct m
 static int decode_mode(const struct mode *m, int argc, char **argv)
 {
 	if (m->agent_opt) {
-		fprintf(stderr, "captured: --decode cannot be combined with --%s\n", m->agent_opt);
+		fprintf(stderr, _("captured: --decode cannot be combined with --%s\n"),
+		        m->agent_opt);
 		usage(stderr);
 		return 2;
 	}
 	if (optind == argc) {
 		fprintf(stderr,
-		        "captured: --decode needs at least one FILE (- for standard input)\n");
+		        _("captured: --decode needs at least one FILE (- for standard input)\n"));
 		usage(stderr);
 		return 2;
 	}
@@ -274,7 +279,7 @@ static int parse_options(int argc, char **argv, struct agent_options *o, int *co
 		goto fail;
 	}
 	if (optind < argc) {
-		fprintf(stderr, "captured: unexpected argument '%s'\n", argv[optind]);
+		fprintf(stderr, _("captured: unexpected argument '%s'\n"), argv[optind]);
 		usage(stderr);
 		*code = 2;
 		goto fail;
@@ -295,6 +300,11 @@ int main(int argc, char **argv)
 	i18n_init();
 	if (!parse_options(argc, argv, &o, &code))
 		return code;
+	/* The running agent puts strerror()'s words into what it sends on the
+	 * bus (History, StorageError, error replies), which never changes
+	 * with the language: libc's messages are looked for in capctl's own
+	 * catalog directory, which has none, so they stay English. */
+	bindtextdomain("libc", bindtextdomain("capctl", NULL));
 	struct agent *a = agent_new(&o, &code);
 	if (!a)
 		return code;

@@ -6,6 +6,7 @@
  * an authentication dialog. Without polkit, admin_uids alone decide. */
 #define _GNU_SOURCE
 #include "polkit.h"
+#include "i18n.h"
 #include "bus.h"
 #include "util.h"
 
@@ -39,7 +40,8 @@ static bool authorized(DBusMessage *reply)
 	dbus_bool_t yes = FALSE;
 	if (dbus_message_get_type(reply) != DBUS_MESSAGE_TYPE_METHOD_RETURN) {
 		const char *name = dbus_message_get_error_name(reply);
-		log_msg(LOG_LEVEL_WARNING, "polkit did not answer (%s); only admin_uids may decide",
+		log_msg(LOG_LEVEL_WARNING,
+		        _("polkit did not answer (%s); only admin_uids may decide"),
 		        name ? name : "?");
 		return false;
 	}

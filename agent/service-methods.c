@@ -127,7 +127,7 @@ static DBusMessage *m_pause(struct agent *a, DBusMessage *m, uint32_t uid)
 		return storage_failed(a, m, err);
 	format_local_end(until, now, when, sizeof when);
 	format_duration(seconds, dur, sizeof dur);
-	agent_log(a, "pause", uid, "paused for %s, until %s", dur, when);
+	agent_log_phrase(a, "pause", uid, PHRASE_H_PAUSED, dur, when);
 	DBusMessage *reply = dbus_message_new_method_return(m);
 	dbus_message_append_args(reply, DBUS_TYPE_UINT64, &until, DBUS_TYPE_INVALID);
 	return reply;
@@ -146,7 +146,7 @@ static DBusMessage *m_resume(struct agent *a, DBusMessage *m, uint32_t uid)
 		if (err < 0)
 			return storage_failed(a, m, err);
 		format_local_end(until, now, when, sizeof when);
-		agent_log(a, "resume", uid, "resumed; the pause was due to end at %s", when);
+		agent_log_phrase(a, "resume", uid, PHRASE_H_RESUMED, when);
 	}
 	return dbus_message_new_method_return(m);
 }
@@ -172,8 +172,9 @@ static DBusMessage *m_request(struct agent *a, DBusMessage *m, uint32_t uid)
 	if (err < 0)
 		return storage_failed(a, m, err);
 	/* The reason stays out of History and the log: it may be medical. */
-	agent_log(a, "exemption-requested", uid, "%s: scope %s, category %s, %" PRIu32 " day%s",
-	          ex->id, ex->scope, ex->category, ex->days, plural(ex->days));
+	agent_log_phrase(a, "exemption-requested", uid,
+	                 ex->days == 1 ? PHRASE_H_REQUESTED_DAY : PHRASE_H_REQUESTED_DAYS, ex->id,
+	                 ex->scope, ex->category, ex->days);
 	const char *id = ex->id;
 	DBusMessage *reply = dbus_message_new_method_return(m);
 	dbus_message_append_args(reply, DBUS_TYPE_STRING, &id, DBUS_TYPE_INVALID);
@@ -196,7 +197,7 @@ static DBusMessage *m_withdraw(struct agent *a, DBusMessage *m, uint32_t uid)
 	int err = agent_commit_control(a, &next);
 	if (err < 0)
 		return storage_failed(a, m, err);
-	agent_log(a, "exemption-withdrawn", uid, "%s (scope %s)", ex->id, ex->scope);
+	agent_log_phrase(a, "exemption-withdrawn", uid, PHRASE_H_SCOPE, ex->id, ex->scope);
 	return dbus_message_new_method_return(m);
 }
 
@@ -221,10 +222,10 @@ static DBusMessage *m_decide(struct agent *a, DBusMessage *m, uint32_t uid)
 		return storage_failed(a, m, err);
 	if (approve) {
 		format_local_date(ex->expires, when, sizeof when);
-		agent_log(a, "exemption-approved", uid, "%s (scope %s) until %s", ex->id, ex->scope,
-		          when);
+		agent_log_phrase(a, "exemption-approved", uid, PHRASE_H_APPROVED, ex->id, ex->scope,
+		                 when);
 	} else {
-		agent_log(a, "exemption-denied", uid, "%s (scope %s)", ex->id, ex->scope);
+		agent_log_phrase(a, "exemption-denied", uid, PHRASE_H_SCOPE, ex->id, ex->scope);
 	}
 	return dbus_message_new_method_return(m);
 }

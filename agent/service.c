@@ -5,6 +5,7 @@
  * names and sentences in these three files, and only there. */
 #define _GNU_SOURCE
 #include "service-impl.h"
+#include "i18n.h"
 #include "polkit.h"
 #include "busstr.h"
 #include "names.h"
@@ -315,7 +316,7 @@ static DBusHandlerResult on_local(DBusConnection *c, DBusMessage *m, void *data)
 	struct agent *a = data;
 	(void)c;
 	if (dbus_message_is_signal(m, DBUS_INTERFACE_LOCAL, "Disconnected")) {
-		log_msg(LOG_LEVEL_ERR, "the bus went away; stopping");
+		log_msg(LOG_LEVEL_ERR, _("the bus went away; stopping"));
 		loop_quit(a->loop, 1);
 		return DBUS_HANDLER_RESULT_HANDLED;
 	}

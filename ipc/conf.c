@@ -2,6 +2,7 @@
  * offending setting, and a walk of the whole tree for unknown keys. The
  * file's text passes a scanner first that makes every integer 64-bit. */
 #include "conf.h"
+#include "i18n.h"
 #include "util.h"
 
 #include <errno.h>
@@ -71,13 +72,13 @@ static bool get_int(struct ctx *c, const config_setting_t *s, const struct conf_
 {
 	char text[48];
 	if (!is_int(s)) {
-		fail(c, s, "%s must be a whole number", k->path);
+		fail(c, s, _("%s must be a whole number"), k->path);
 		return false;
 	}
 	int64_t v = config_setting_get_int64(s), lo = (int64_t)k->min, hi = (int64_t)k->max;
 	if (v < lo || v > hi) {
 		int_text(c, s, v, text, sizeof text);
-		fail(c, s, "%s must be from %" PRId64 " to %" PRId64 ", not %s", k->path, lo, hi,
+		fail(c, s, _("%s must be from %" PRId64 " to %" PRId64 ", not %s"), k->path, lo, hi,
 		     text);
 		return false;
 	}
@@ -91,7 +92,7 @@ static bool get_double(struct ctx *c, const config_setting_t *s, const struct co
 	int64_t v;
 	if (config_setting_type(s) != CONFIG_TYPE_FLOAT) {
 		if (!is_int(s)) {
-			fail(c, s, "%s must be a number", k->path);
+			fail(c, s, _("%s must be a number"), k->path);
 			return false;
 		}
 		v = config_setting_get_int64(s);
@@ -102,16 +103,17 @@ static bool get_double(struct ctx *c, const config_setting_t *s, const struct co
 		}
 		char text[48];
 		int_text(c, s, v, text, sizeof text);
-		fail(c, s, "%s must be from %.15g to %.15g, not %s", k->path, k->min, k->max, text);
+		fail(c, s, _("%s must be from %.15g to %.15g, not %s"), k->path, k->min, k->max,
+		     text);
 		return false;
 	}
 	*out = config_setting_get_float(s);
 	if (isnan(*out)) {
-		fail(c, s, "%s must be a number", k->path);
+		fail(c, s, _("%s must be a number"), k->path);
 		return false;
 	}
 	if (*out < k->min || *out > k->max) {
-		fail(c, s, "%s must be from %.15g to %.15g, not %.15g", k->path, k->min, k->max,
+		fail(c, s, _("%s must be from %.15g to %.15g, not %.15g"), k->path, k->min, k->max,
 		     *out);
 		return false;
 	}
@@ -124,9 +126,9 @@ static const char *get_string(struct ctx *c, const config_setting_t *s, const st
 {
 	const char *v = config_setting_get_string(s);
 	if (!v)
-		fail(c, s, "%s must %s", k->path, what);
+		fail(c, s, _("%s must %s"), k->path, what);
 	else if (!utf8_valid(v, strlen(v)))
-		fail(c, s, "%s must be UTF-8 text", k->path);
+		fail(c, s, _("%s must be UTF-8 text"), k->path);
 	else
 		return v;
 	return NULL;
@@ -136,7 +138,7 @@ static void store_list(struct ctx *c, const config_setting_t *s, const struct co
 {
 	int n = config_setting_length(s);
 	if (!config_setting_is_aggregate(s) || config_setting_is_group(s)) {
-		fail(c, s, "%s must be a list in [ ]", k->path);
+		fail(c, s, _("%s must be a list in [ ]"), k->path);
 		return;
 	}
 	if (k->type == CONF_UINT_LIST) {
@@ -156,7 +158,7 @@ static void store_list(struct ctx *c, const config_setting_t *s, const struct co
 	                    nl = {xcalloc((size_t)n, sizeof(char *)), 0};
 	for (int i = 0; i < n && !c->error; i++) {
 		const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
-		const char *v = get_string(c, e, k, "hold only strings");
+		const char *v = get_string(c, e, k, _("hold only strings"));
 		if (v)
 			nl.v[nl.n++] = xstrdup(v);
 	}
@@ -176,11 +178,11 @@ static void store_enum(struct ctx *c, const config_setting_t *s, const struct co
 		         k->values[i]);
 	}
 	if (!v)
-		fail(c, s, "%s must be a string: one of %s", k->path, list);
+		fail(c, s, _("%s must be a string: one of %s"), k->path, list);
 	else if (idx < 0 && !utf8_valid(v, strlen(v)))
-		fail(c, s, "%s must be one of %s", k->path, list);
+		fail(c, s, _("%s must be one of %s"), k->path, list);
 	else if (idx < 0)
-		fail(c, s, "%s must be one of %s, not '%s'", k->path, list, v);
+		fail(c, s, _("%s must be one of %s, not '%s'"), k->path, list, v);
 	else
 		*(int *)p = idx;
 }
@@ -208,12 +210,12 @@ static void store(struct ctx *c, const config_setting_t *s, const struct conf_ke
 	}
 	case CONF_BOOL:
 		if (config_setting_type(s) != CONFIG_TYPE_BOOL)
-			fail(c, s, "%s must be true or false", k->path);
+			fail(c, s, _("%s must be true or false"), k->path);
 		else
 			*(bool *)p = config_setting_get_bool(s);
 		break;
 	case CONF_STRING:
-		if ((str = get_string(c, s, k, "be a string in double quotes"))) {
+		if ((str = get_string(c, s, k, _("be a string in double quotes")))) {
 			free(*(char **)p);
 			*(char **)p = xstrdup(str);
 		}
@@ -262,11 +264,11 @@ static void walk(struct ctx *c, const config_setting_t *g, const char *prefix, c
 		char *path = *prefix ? xasprintf("%s.%s", prefix, name) : xstrdup(name);
 		int k = known(c, path);
 		if (k == 2 && !config_setting_is_group(s))
-			fail(c, s, "%s must be a group in { }", path);
+			fail(c, s, _("%s must be a group in { }"), path);
 		else if (k == 2)
 			walk(c, s, path, warn, warn_data);
 		else if (k == 0 && warn) {
-			char *msg = xasprintf("%s:%u: unknown key '%s' ignored", c->file,
+			char *msg = xasprintf(_("%s:%u: unknown key '%s' ignored"), c->file,
 			                      config_setting_source_line(s), path);
 			warn(msg, warn_data);
 			free(msg);
@@ -414,8 +416,8 @@ static char *widen(struct ctx *c, const char *text, size_t len)
 			copy_to(&sc, end);
 		} else if (ch == '@' && strncmp(text + sc.i, "@include", 8) == 0) {
 			c->error =
-			    xasprintf("%s:%u: @include is not supported: every setting is in "
-			              "this one file",
+			    xasprintf(_("%s:%u: @include is not supported: every setting is in "
+			                "this one file"),
 			              c->file, sc.line);
 		} else if (is_digit(ch) || ((ch == '-' || ch == '+') && is_digit(next))) {
 			scan_number(&sc);
@@ -478,7 +480,7 @@ static int parse(struct ctx *c, config_t *cfg)
 	if (r == -ENOENT)
 		return r;
 	if (r < 0) {
-		c->error = xasprintf("%s: cannot read: %s", c->file, strerror(-r));
+		c->error = xasprintf(_("%s: cannot read: %s"), c->file, strerror(-r));
 		return -EINVAL;
 	}
 	const char *nul = memchr(text, '\0', len);
@@ -487,7 +489,7 @@ static int parse(struct ctx *c, config_t *cfg)
 		unsigned line = 1;
 		for (const char *q = text; q < nul; q++)
 			line += *q == '\n';
-		c->error = xasprintf("%s:%u: the file holds a NUL byte", c->file, line);
+		c->error = xasprintf(_("%s:%u: the file holds a NUL byte"), c->file, line);
 		free(text);
 		return -EINVAL;
 	}

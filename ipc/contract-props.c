@@ -1,6 +1,7 @@
 /* The contract's table, its a{sv} dictionaries and the properties:
  * GetAll, Get and PropertiesChanged. */
 #include "contract-read.h"
+#include "i18n.h"
 #include "util.h"
 
 #include <errno.h>
@@ -383,10 +384,10 @@ static int read_dict(struct contract_ctx *x, DBusMessageIter *it, void *base, si
 		if (i == n)
 			continue;
 		if (*has & (1u << i))
-			return contract_bad(x, "has the key %s twice", keys[i].k.name);
+			return contract_bad(x, _("has the key %s twice"), keys[i].k.name);
 		char *sig = contract_signature(&v);
 		if (strcmp(sig, keys[i].k.sig) != 0) {
-			r = contract_bad(x, "has %s of type %s, not %s", keys[i].k.name, sig,
+			r = contract_bad(x, _("has %s of type %s, not %s"), keys[i].k.name, sig,
 			                 keys[i].k.sig);
 			dbus_free(sig);
 			return r;
@@ -398,7 +399,7 @@ static int read_dict(struct contract_ctx *x, DBusMessageIter *it, void *base, si
 	}
 	for (size_t i = 0; i < n; i++)
 		if (keys[i].k.required && !(*has & (1u << i)))
-			return contract_bad(x, "has no key %s", keys[i].k.name);
+			return contract_bad(x, _("has no key %s"), keys[i].k.name);
 	return 0;
 }
 
@@ -478,13 +479,13 @@ void contract_props_fini(struct contract_props *p)
 static void read_prop(struct contract_props *p, enum contract_prop which, DBusMessageIter *v,
                       char **out)
 {
-	struct contract_ctx x = {"property", table[which].k.name, NULL};
+	struct contract_ctx x = {N_("property"), table[which].k.name, NULL};
 	DBusMessageIter val;
 	dbus_message_iter_recurse(v, &val);
 	char *sig = contract_signature(&val);
 	int r = 0;
 	if (strcmp(sig, table[which].k.sig) != 0)
-		r = contract_bad(&x, "is not %s", table[which].k.sig);
+		r = contract_bad(&x, _("is not %s"), table[which].k.sig);
 	dbus_free(sig);
 	if (r == 0)
 		r = table[which].read(&x, &val, p, table[which].k.offset);
@@ -520,7 +521,7 @@ static void read_props(struct contract_ctx *x, DBusMessageIter *it, struct contr
 			/* Which of the two is meant cannot be told. */
 			prop_clear(p, which);
 			p->bad |= 1u << which;
-			contract_bad(x, "has the property %s twice", table[which].k.name);
+			contract_bad(x, _("has the property %s twice"), table[which].k.name);
 			continue;
 		}
 		read_prop(p, which, &e, &x->error);
@@ -530,7 +531,7 @@ static void read_props(struct contract_ctx *x, DBusMessageIter *it, struct contr
 enum contract_result contract_read_get_all(DBusMessage *reply, struct contract_props *p,
                                            struct contract_fault *f)
 {
-	struct contract_ctx x = {"reply to", "GetAll", NULL};
+	struct contract_ctx x = {N_("reply to"), "GetAll", NULL};
 	DBusMessageIter it;
 	*p = (struct contract_props){0};
 	enum contract_result r = contract_check_reply(reply, "GetAll", f);
@@ -548,7 +549,7 @@ enum contract_result contract_read_get_all(DBusMessage *reply, struct contract_p
 		if (!table[i].k.required || ((p->has | p->bad) & (1u << i)))
 			continue;
 		p->bad |= 1u << i;
-		contract_bad(&x, "has no property %s", table[i].k.name);
+		contract_bad(&x, _("has no property %s"), table[i].k.name);
 	}
 	return x.error ? contract_malformed(f, x.error) : CONTRACT_OK;
 }
@@ -564,8 +565,8 @@ enum contract_result contract_read_get(DBusMessage *reply, enum contract_prop pr
 	    strcmp(f->name, DBUS_ERR_UNKNOWN_PROPERTY) == 0) {
 		contract_fault_fini(f);
 		return contract_malformed(
-		    f,
-		    xasprintf("the agent does not implement the property %s", table[prop].k.name));
+		    f, xasprintf(_("the agent does not implement the property %s"),
+		                 table[prop].k.name));
 	}
 	if (r != CONTRACT_OK)
 		return r;
@@ -577,13 +578,13 @@ enum contract_result contract_read_get(DBusMessage *reply, enum contract_prop pr
 enum contract_result contract_read_changed(DBusMessage *sig, struct contract_changed *c,
                                            struct contract_fault *f)
 {
-	struct contract_ctx x = {"signal", "PropertiesChanged", NULL};
+	struct contract_ctx x = {N_("signal"), "PropertiesChanged", NULL};
 	DBusMessageIter it, arr;
 	const char *iface;
 	*c = (struct contract_changed){0};
 	*f = (struct contract_fault){0};
 	if (!dbus_message_has_signature(sig, "sa{sv}as")) {
-		contract_bad(&x, "is not sa{sv}as");
+		contract_bad(&x, _("is not %s"), "sa{sv}as");
 		return contract_malformed(f, x.error);
 	}
 	dbus_message_iter_init(sig, &it);

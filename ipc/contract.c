@@ -7,6 +7,7 @@
  * the method replies; contract-props.c: the table and the properties. */
 #define _GNU_SOURCE /* vasprintf */
 #include "contract-read.h"
+#include "i18n.h"
 #include "util.h"
 
 #include <errno.h>
@@ -25,8 +26,11 @@ int contract_bad(struct contract_ctx *x, const char *fmt, ...)
 	int r = vasprintf(&tail, fmt, ap);
 	va_end(ap);
 	if (r < 0)
-		tail = xstrdup("is not as the contract has it");
-	x->error = xasprintf("the agent's %s %s %s", x->kind, x->name, tail);
+		tail = xstrdup(_("is not as the contract has it"));
+	/* TRANSLATORS: "the agent's property Streams has no key id": the kind
+	 * (property, reply to, signal, error reply to), a D-Bus name, what is
+	 * wrong. */
+	x->error = xasprintf(_("the agent's %s %s %s"), _(x->kind), x->name, tail);
 	free(tail);
 	return -EBADMSG;
 }
@@ -81,12 +85,14 @@ enum stream contract_kind_stream(enum contract_kind k)
 /* "a, b or c". */
 static char *word_list(const char *const *w, size_t n)
 {
+	/* TRANSLATORS: before the last of a list of words: "a, b or c". */
+	const char * or = _(" or ");
 	size_t len = 1;
 	for (size_t i = 0; i < n; i++)
-		len += strlen(w[i]) + 4;
+		len += strlen(w[i]) + strlen(or) + 2;
 	char *s = xmalloc(len), *p = s;
 	for (size_t i = 0; i < n; i++)
-		p += sprintf(p, "%s%s", i == 0 ? "" : i + 1 == n ? " or " : ", ", w[i]);
+		p += sprintf(p, "%s%s", i == 0 ? "" : i + 1 == n ? or : ", ", w[i]);
 	return s;
 }
 
@@ -138,7 +144,7 @@ int contract_get_str(struct contract_ctx *x, DBusMessageIter *it, char **out)
 	dbus_message_iter_get_basic(it, &s);
 	dbus_message_iter_next(it);
 	if (!utf8_valid(s, strlen(s)))
-		return contract_bad(x, "has text that is not UTF-8");
+		return contract_bad(x, _("has text that is not UTF-8"));
 	*out = xstrdup(s);
 	return 0;
 }
@@ -158,9 +164,9 @@ static int get_word(struct contract_ctx *x, DBusMessageIter *it, const char *con
 		}
 	char *list = word_list(words, n);
 	if (what)
-		contract_bad(x, "has %s that is not %s", what, list);
+		contract_bad(x, _("has %s that is not %s"), _(what), list);
 	else
-		contract_bad(x, "is not %s", list);
+		contract_bad(x, _("is not %s"), list);
 	free(list);
 	return -EBADMSG;
 }
@@ -168,7 +174,7 @@ static int get_word(struct contract_ctx *x, DBusMessageIter *it, const char *con
 int contract_get_stream(struct contract_ctx *x, DBusMessageIter *it, enum stream *out)
 {
 	int v = 0;
-	int r = get_word(x, it, stream_words, ARRAY_SIZE(stream_words), "a stream", &v);
+	int r = get_word(x, it, stream_words, ARRAY_SIZE(stream_words), N_("a stream"), &v);
 	*out = (enum stream)v;
 	return r;
 }
@@ -176,7 +182,7 @@ int contract_get_stream(struct contract_ctx *x, DBusMessageIter *it, enum stream
 int contract_get_status(struct contract_ctx *x, DBusMessageIter *it, enum contract_status *out)
 {
 	int v = 0;
-	int r = get_word(x, it, status_words, ARRAY_SIZE(status_words), "a status", &v);
+	int r = get_word(x, it, status_words, ARRAY_SIZE(status_words), N_("a status"), &v);
 	*out = (enum contract_status)v;
 	return r;
 }
@@ -201,7 +207,7 @@ int contract_get_hash(struct contract_ctx *x, DBusMessageIter *it, bool empty_ok
 	if (n == 0 && empty_ok)
 		return 0;
 	if (n != 64 || strspn(*out, "0123456789abcdef") != 64)
-		return contract_bad(x, "has a hash that is not 64 lowercase hex digits");
+		return contract_bad(x, _("has a hash that is not 64 lowercase hex digits"));
 	return 0;
 }
 
@@ -219,7 +225,7 @@ int contract_rows(struct contract_ctx *x, DBusMessageIter *it, size_t size, cont
 	dbus_message_iter_recurse(it, &arr);
 	while (dbus_message_iter_get_arg_type(&arr) != DBUS_TYPE_INVALID) {
 		if (limit && k == limit) {
-			r = contract_bad(x, "has more rows than the %u asked for", limit);
+			r = contract_bad(x, _("has more rows than the %u asked for"), limit);
 			break;
 		}
 		if (k == cap) {
@@ -272,7 +278,7 @@ void contract_fault_fini(struct contract_fault *f)
 enum contract_result contract_read_error(DBusMessage *reply, const char *method,
                                          struct contract_fault *f)
 {
-	struct contract_ctx x = {"error reply to", method, NULL};
+	struct contract_ctx x = {N_("error reply to"), method, NULL};
 	const struct contract_key *m = contract_entry(method);
 	DBusMessageIter it;
 	const char *msg = "";
@@ -282,20 +288,21 @@ enum contract_result contract_read_error(DBusMessage *reply, const char *method,
 	const char *name = dbus_message_get_error_name(reply);
 	const char *sig = dbus_message_get_signature(reply);
 	if (*sig && strcmp(sig, "s") != 0) {
-		contract_bad(&x, "is not s");
+		contract_bad(&x, _("is not %s"), "s");
 		return contract_malformed(f, x.error);
 	}
 	if (*sig) {
 		dbus_message_iter_init(reply, &it);
 		dbus_message_iter_get_basic(&it, &msg);
 		if (!utf8_valid(msg, strlen(msg))) {
-			contract_bad(&x, "has text that is not UTF-8");
+			contract_bad(&x, _("has text that is not UTF-8"));
 			return contract_malformed(f, x.error);
 		}
 	}
 	/* What the agent must serve, it cannot not know. */
 	if (name && m && m->required && strcmp(name, DBUS_ERR_UNKNOWN_METHOD) == 0)
-		return contract_malformed(f, xasprintf("the agent does not implement %s", method));
+		return contract_malformed(f,
+		                          xasprintf(_("the agent does not implement %s"), method));
 	f->name = xstrdup(name ? name : DBUS_ERROR_FAILED);
 	f->message = xstrdup(msg);
 	return CONTRACT_REFUSED;
@@ -312,8 +319,8 @@ enum contract_result contract_check_reply(DBusMessage *reply, const char *method
 	if (r != CONTRACT_OK)
 		return r;
 	if (!dbus_message_has_signature(reply, m->sig))
-		return contract_malformed(f, xasprintf("the agent's reply to %s is not %s", method,
-		                                       *m->sig ? m->sig : "empty"));
+		return contract_malformed(f, xasprintf(_("the agent's reply to %s is not %s"),
+		                                       method, *m->sig ? m->sig : _("empty")));
 	return CONTRACT_OK;
 }
 
@@ -367,7 +374,7 @@ enum contract_result contract_read_delete(DBusMessage *reply, uint32_t *deleted,
 
 enum contract_result contract_read_request(DBusMessage *reply, char **id, struct contract_fault *f)
 {
-	struct contract_ctx x = {"reply to", "RequestExemption", NULL};
+	struct contract_ctx x = {N_("reply to"), "RequestExemption", NULL};
 	DBusMessageIter it;
 	*id = NULL;
 	enum contract_result r = contract_check_reply(reply, "RequestExemption", f);
@@ -383,7 +390,7 @@ static enum contract_result read_page(DBusMessage *reply, const char *method, ui
                                       contract_row_fn row, void (*row_free)(void *), void **rows,
                                       size_t *n, struct contract_fault *f)
 {
-	struct contract_ctx x = {"reply to", method, NULL};
+	struct contract_ctx x = {N_("reply to"), method, NULL};
 	DBusMessageIter it;
 	*rows = NULL;
 	*n = 0;
@@ -548,7 +555,7 @@ enum contract_result contract_read_segment(DBusMessage *reply, uint32_t limit,
 enum contract_result contract_read_recent(DBusMessage *reply, uint32_t limit,
                                           struct contract_events *e, struct contract_fault *f)
 {
-	struct contract_ctx x = {"reply to", "RecentEvents", NULL};
+	struct contract_ctx x = {N_("reply to"), "RecentEvents", NULL};
 	DBusMessageIter it;
 	*e = (struct contract_events){.with_stream = true};
 	enum contract_result r = contract_check_reply(reply, "RecentEvents", f);
@@ -578,19 +585,19 @@ static int step_row(struct contract_ctx *x, DBusMessageIter *st, void *row)
 	dbus_message_iter_recurse(st, &counts);
 	while (dbus_message_iter_get_arg_type(&counts) != DBUS_TYPE_INVALID) {
 		if (n == N_STREAMS)
-			return contract_bad(x, "has a step whose counts are not %d", N_STREAMS);
+			return contract_bad(x, _("has a step whose counts are not %d"), N_STREAMS);
 		s->events[n++] = contract_get_u32(&counts);
 	}
 	if (n != N_STREAMS)
-		return contract_bad(x, "has a step whose counts are not %d", N_STREAMS);
+		return contract_bad(x, _("has a step whose counts are not %d"), N_STREAMS);
 	dbus_message_iter_next(st);
-	return contract_get_state(x, st, true, "a state", &s->state);
+	return contract_get_state(x, st, true, N_("a state"), &s->state);
 }
 
 enum contract_result contract_read_activity(DBusMessage *reply, uint32_t steps,
                                             struct contract_activity *a, struct contract_fault *f)
 {
-	struct contract_ctx x = {"reply to", "Activity", NULL};
+	struct contract_ctx x = {N_("reply to"), "Activity", NULL};
 	DBusMessageIter it;
 	*a = (struct contract_activity){0};
 	enum contract_result r = contract_check_reply(reply, "Activity", f);

@@ -2,6 +2,7 @@
  * not express. */
 #define _GNU_SOURCE
 #include "control/policy.h"
+#include "i18n.h"
 #include "util.h"
 
 #include <errno.h>
@@ -50,30 +51,31 @@ static char *check_host_port(const char *h, size_t n)
 		while (host + 1 < n && h[host + 1] != ']')
 			host++;
 		if (host + 1 >= n || host == 0 || strspn(h + 1, "0123456789abcdefABCDEF:.") < host)
-			return xstrdup("has a bad IPv6 address in [ ]");
+			return xstrdup(_("has a bad IPv6 address in [ ]"));
 		host += 2;
 	} else {
 		host = strcspn(h, ":/?#");
 		if (host > n)
 			host = n;
 		if (host == 0)
-			return xstrdup("has no host: it must be \"\" or an http:// or https:// URL "
-			               "with a host");
+			return xstrdup(
+			    _("has no host: it must be \"\" or an http:// or https:// URL "
+			      "with a host"));
 		size_t good = strspn(h, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 		                        "0123456789.-_~");
 		if (good < host)
-			return xasprintf("has a host with '%c' in it, which no host name holds",
+			return xasprintf(_("has a host with '%c' in it, which no host name holds"),
 			                 h[good]);
 	}
 	if (host == n)
 		return NULL;
 	if (h[host] != ':')
-		return xstrdup("has something after its host that is neither a port nor a path");
+		return xstrdup(_("has something after its host that is neither a port nor a path"));
 	const char *port = h + host + 1;
 	size_t digits = strspn(port, "0123456789");
 	long v = digits >= 1 && digits <= 5 ? strtol(port, NULL, 10) : 0;
 	if (digits != n - host - 1 || v < 1 || v > 65535)
-		return xstrdup("has a bad port: it must be a number from 1 to 65535");
+		return xstrdup(_("has a bad port: it must be a number from 1 to 65535"));
 	return NULL;
 }
 
@@ -89,16 +91,18 @@ static char *check_endpoint(const void *value)
 	else if (strncmp(s, "https://", 8) == 0)
 		auth = s + 8;
 	else
-		return xstrdup("must be \"\" or an http:// or https:// URL");
+		return xstrdup(_("must be \"\" or an http:// or https:// URL"));
 	for (const char *p = s; *p; p++) {
 		unsigned char ch = (unsigned char)*p;
 		if (ch <= ' ' || ch == 0x7f)
-			return xstrdup("has a space or a control character in it; a URL holds "
-			               "neither (write a space in a path as %20)");
+			/* xgettext:no-c-format */
+			return xstrdup(_("has a space or a control character in it; a URL holds "
+			                 "neither (write a space in a path as %20)"));
 		if (ch >= 0x80)
 			return xstrdup(
-			    "must be ASCII: an international host name in its xn-- form, "
-			    "other characters %-encoded");
+			    /* xgettext:no-c-format */
+			    _("must be ASCII: an international host name in its xn-- form, "
+			      "other characters %-encoded"));
 	}
 	size_t n = strcspn(auth, "/?#");
 	/* Credentials end at the last '@' before the path. */
@@ -120,12 +124,12 @@ static char *check_notice(const void *value)
 		uint32_t cp;
 		int n = utf8_decode(s + i, len - i, &cp);
 		if (n < 0)
-			return xstrdup("must be UTF-8 text");
+			return xstrdup(_("must be UTF-8 text"));
 		if (utf8_cp_unsafe(cp) && cp != '\n' && cp != '\t')
 			return xasprintf(
-			    "holds U+%04" PRIX32 " at byte %zu: control characters, "
-			    "escape sequences and bidi controls are not allowed (newlines "
-			    "and tabs are)",
+			    _("holds U+%04" PRIX32 " at byte %zu: control characters, "
+			      "escape sequences and bidi controls are not allowed (newlines "
+			      "and tabs are)"),
 			    cp, i + 1);
 		i += (size_t)n;
 	}
@@ -134,8 +138,9 @@ static char *check_notice(const void *value)
 
 static char *check_budget(const void *value)
 {
-	return *(const uint32_t *)value <= 1440 ? NULL
-	                                        : xstrdup("must be 0 (no limit) or from 1 to 1440");
+	return *(const uint32_t *)value <= 1440
+	           ? NULL
+	           : xstrdup(_("must be 0 (no limit) or from 1 to 1440"));
 }
 
 #define K(path, type, min, max, field)                                                             \

@@ -3,6 +3,8 @@
  * devices share one pointer position; each has its own frame decoder. */
 #define _GNU_SOURCE
 #include "source/evdecode.h"
+#include "i18n.h"
+#include "phrase.h"
 #include "source/source.h"
 #include "util.h"
 
@@ -23,10 +25,10 @@
  * rest comes on the next turn of the loop, after the other sources. */
 #define READ_BATCH 512
 
-#define NO_DEVICE "no keyboard or pointer under " INPUT_DIR
+/* A format: %s is INPUT_DIR. */
 #define PERMISSION_HINT                                                                            \
-	"cannot read the input devices under " INPUT_DIR ": permission denied; add yourself "      \
-	"to the input group (sudo usermod -aG input $USER) and log in again"
+	_("cannot read the input devices under %s: permission denied; add yourself to the input "  \
+	  "group (sudo usermod -aG input $USER) and log in again")
 
 struct evdev_source;
 
@@ -91,7 +93,9 @@ static void report(struct evdev_source *s)
 {
 	if (s->n_devs == 0 && !s->reported_none) {
 		s->reported_none = true;
-		s->cb.status(false, NO_DEVICE, s->cb.data);
+		char *why = phrase_format(PHRASE_NO_DEVICE, INPUT_DIR);
+		s->cb.status(false, why, s->cb.data);
+		free(why);
 	} else if (s->n_devs > 0 && s->reported_none) {
 		s->reported_none = false;
 		s->cb.status(true, "", s->cb.data);
@@ -161,10 +165,10 @@ static void on_readable(struct loop_io *io, int fd, short revents, void *data)
 	if ((r == -EAGAIN || r >= 0) && !hangup)
 		return;
 	if (r == -ENODEV || r == -EAGAIN || r >= 0)
-		log_msg(LOG_LEVEL_INFO, "%s/%s is gone", INPUT_DIR, d->node);
+		log_msg(LOG_LEVEL_INFO, _("%s/%s is gone"), INPUT_DIR, d->node);
 	else
-		log_msg(LOG_LEVEL_WARNING, "%s/%s: %s; not reading it any more", INPUT_DIR, d->node,
-		        strerror(-r));
+		log_msg(LOG_LEVEL_WARNING, _("%s/%s: %s; not reading it any more"), INPUT_DIR,
+		        d->node, strerror(-r));
 	dev_close(s, d);
 	report(s);
 }
@@ -208,8 +212,8 @@ static int dev_open(struct evdev_source *s, const char *node)
 	d->next = s->devs;
 	s->devs = d;
 	s->n_devs++;
-	log_msg(LOG_LEVEL_INFO, "reading %s (%s%s%s)", path, libevdev_get_name(dev),
-	        kbd ? ", keyboard" : "", ptr ? ", pointer" : "");
+	log_msg(LOG_LEVEL_INFO, _("reading %s (%s%s%s)"), path, libevdev_get_name(dev),
+	        kbd ? _(", keyboard") : "", ptr ? _(", pointer") : "");
 	return 0;
 }
 
@@ -229,7 +233,7 @@ static void on_inotify(struct loop_io *io, int fd, short revents, void *data)
 			p += sizeof *ie + ie->len;
 			if (ie->mask & IN_Q_OVERFLOW) {
 				log_msg(LOG_LEVEL_WARNING,
-				        "%s: missed some device changes; rescanning", INPUT_DIR);
+				        _("%s: missed some device changes; rescanning"), INPUT_DIR);
 				DIR *dir = opendir(INPUT_DIR);
 				for (struct dirent *de; dir && (de = readdir(dir));)
 					if (is_event_node(de->d_name))
@@ -247,8 +251,9 @@ static void on_inotify(struct loop_io *io, int fd, short revents, void *data)
 			if ((r == -EACCES || r == -EPERM) && !s->warned_permission &&
 			    (ie->mask & IN_ATTRIB)) {
 				s->warned_permission = true;
-				log_msg(LOG_LEVEL_WARNING, "%s/%s: %s", INPUT_DIR, ie->name,
-				        PERMISSION_HINT);
+				char *hint = xasprintf(PERMISSION_HINT, INPUT_DIR);
+				log_msg(LOG_LEVEL_WARNING, "%s/%s: %s", INPUT_DIR, ie->name, hint);
+				free(hint);
 			}
 		}
 	}
@@ -280,9 +285,10 @@ struct source *source_evdev_new(struct loop *l, const struct source_cb *cb, char
 	DIR *dir = opendir(INPUT_DIR);
 	if (!dir) {
 		*error = errno == ENOENT
-		             ? xstrdup(INPUT_DIR " does not exist: this system has no evdev input "
-		                                 "devices; try --source x11")
-		             : xasprintf("cannot read " INPUT_DIR ": %s", strerror(errno));
+		             ? xasprintf(_("%s does not exist: this system has no evdev input "
+		                           "devices; try --source x11"),
+		                         INPUT_DIR)
+		             : xasprintf(_("cannot read %s: %s"), INPUT_DIR, strerror(errno));
 		return NULL;
 	}
 	struct evdev_source *s = xcalloc(1, sizeof *s);
@@ -317,7 +323,7 @@ struct source *source_evdev_new(struct loop *l, const struct source_cb *cb, char
 	}
 	closedir(dir);
 	if (s->n_devs == 0 && denied) {
-		*error = xstrdup(PERMISSION_HINT);
+		*error = xasprintf(PERMISSION_HINT, INPUT_DIR);
 		evdev_free(&s->base);
 		return NULL;
 	}

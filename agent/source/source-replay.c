@@ -5,6 +5,7 @@
  * feeds what is due, at most REPLAY_CHUNK input events. */
 #define _GNU_SOURCE
 #include "source/evdecode.h"
+#include "i18n.h"
 #include "source/evemu.h"
 #include "source/source.h"
 #include "util.h"
@@ -124,7 +125,7 @@ static int load(const char *path, struct evemu *rec, char **error)
 	int r = read_file(path, &text, &len);
 	*error = NULL;
 	if (r < 0) {
-		*error = xasprintf("%s: cannot read: %s", path, strerror(-r));
+		*error = xasprintf(_("%s: cannot read: %s"), path, strerror(-r));
 		return r;
 	}
 	r = evemu_parse(text, len, path, rec, error);

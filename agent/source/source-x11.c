@@ -13,6 +13,8 @@
  * and corrects warps (which make no raw event) on the next movement. */
 #define _GNU_SOURCE
 #include "source/source.h"
+#include "i18n.h"
+#include "phrase.h"
 #include "util.h"
 
 #include <X11/Xatom.h>
@@ -551,7 +553,7 @@ static void connection_lost(struct x11_source *s)
 	loop_io_remove(s->io);
 	s->io = NULL;
 	loop_timer_disarm(s->focus_timer);
-	char *why = xasprintf("the X connection to %s was lost", s->display_name);
+	char *why = phrase_format(PHRASE_X11_LOST, s->display_name);
 	s->cb.status(false, why, s->cb.data);
 	free(why);
 }
@@ -632,16 +634,16 @@ struct source *source_x11_new(struct loop *l, const struct source_cb *cb, char *
 	int event, err, major = 2, minor = 2;
 	*error = NULL;
 	if (!name || !*name) {
-		*error = xstrdup("DISPLAY is not set: the x11 source needs an X session (or use "
-		                 "--source evdev)");
+		*error = xstrdup(_("DISPLAY is not set: the x11 source needs an X session (or use "
+		                   "--source evdev)"));
 		return NULL;
 	}
 	XSetErrorHandler(ignore_error);
 	XSetIOErrorHandler(quiet_io_error);
 	Display *dpy = XOpenDisplay(NULL);
 	if (!dpy) {
-		*error = xasprintf("cannot open the X display %s: is the X server running, and "
-		                   "may this user connect to it (xhost, XAUTHORITY)?",
+		*error = xasprintf(_("cannot open the X display %s: is the X server running, and "
+		                     "may this user connect to it (xhost, XAUTHORITY)?"),
 		                   name);
 		return NULL;
 	}
@@ -657,14 +659,14 @@ struct source *source_x11_new(struct loop *l, const struct source_cb *cb, char *
 	s->height = DisplayHeight(dpy, DefaultScreen(dpy));
 
 	if (!XQueryExtension(dpy, "XInputExtension", &s->xi_opcode, &event, &err)) {
-		*error = xasprintf("the X server at %s has no XInput extension", name);
+		*error = xasprintf(_("the X server at %s has no XInput extension"), name);
 		goto fail;
 	}
 	/* 2.2: raw events reach every client that selects them, grabs or
 	 * not; 2.1 is the least that has raw events at all. */
 	if (XIQueryVersion(dpy, &major, &minor) != Success || (major == 2 && minor < 1)) {
-		*error = xasprintf("the X server at %s has XInput %d.%d; raw events need 2.1 or "
-		                   "later",
+		*error = xasprintf(_("the X server at %s has XInput %d.%d; raw events need 2.1 or "
+		                     "later"),
 		                   name, major, minor);
 		goto fail;
 	}
@@ -673,7 +675,7 @@ struct source *source_x11_new(struct loop *l, const struct source_cb *cb, char *
 	s->net_wm_name = XInternAtom(dpy, "_NET_WM_NAME", False);
 	s->utf8_string = XInternAtom(dpy, "UTF8_STRING", False);
 	if (select_events(s) < 0) {
-		*error = xasprintf("cannot select XInput raw events on %s", name);
+		*error = xasprintf(_("cannot select XInput raw events on %s"), name);
 		goto fail;
 	}
 	s->ewmh = ewmh_present(s);
@@ -681,7 +683,7 @@ struct source *source_x11_new(struct loop *l, const struct source_cb *cb, char *
 	s->sent_x = (int32_t)s->x;
 	s->sent_y = (int32_t)s->y;
 	if (s->lost) {
-		*error = xasprintf("the X connection to %s was lost while starting", name);
+		*error = xasprintf(_("the X connection to %s was lost while starting"), name);
 		goto fail;
 	}
 	s->io = loop_io_add(l, ConnectionNumber(dpy), POLLIN, on_readable, s);
@@ -690,7 +692,7 @@ struct source *source_x11_new(struct loop *l, const struct source_cb *cb, char *
 	s->focus_timer = loop_timer_new(l, on_focus_timer, s);
 	loop_timer_arm_in(s->focus_timer, 0);
 	XFlush(dpy);
-	log_msg(LOG_LEVEL_INFO, "reading input from the X display %s (XInput %d.%d, focus %s)",
+	log_msg(LOG_LEVEL_INFO, _("reading input from the X display %s (XInput %d.%d, focus %s)"),
 	        name, major, minor, s->ewmh ? "from the window manager" : "from the input focus");
 	return &s->base;
 fail:

@@ -3,6 +3,7 @@
  * decides what is sent and when (planner.c). */
 #define _GNU_SOURCE
 #include "upload/upload.h"
+#include "i18n.h"
 #include "upload/planner.h"
 #include "store/state.h"
 #include "util.h"
@@ -297,8 +298,10 @@ static uint64_t batch_done(struct uploader *u, uint64_t sent, const char *host)
 		else
 			spool_set_uploaded(u->spool, u->batch[i]);
 	}
-	log_msg(LOG_LEVEL_INFO, "uploaded %zu segment%s (%" PRId64 " bytes) to %s", u->batch_n,
-	        plural(u->batch_n), (int64_t)sent, host);
+	log_msg(LOG_LEVEL_INFO,
+	        P_("uploaded %zu segment (%" PRId64 " bytes) to %s",
+	           "uploaded %zu segments (%" PRId64 " bytes) to %s", u->batch_n),
+	        u->batch_n, (int64_t)sent, host);
 	return newest;
 }
 
@@ -318,7 +321,7 @@ static void finish(struct uploader *u, CURLcode code)
 			set_error(u, "%s (%s)", curl_easy_strerror(code), host);
 		else
 			set_error(u, "the server %s answered HTTP %ld", host, status);
-		log_msg(LOG_LEVEL_WARNING, "upload to %s failed: %s; retrying later", host,
+		log_msg(LOG_LEVEL_WARNING, _("upload to %s failed: %s; retrying later"), host,
 		        u->last_error);
 	} else {
 		u->last_error[0] = '\0';

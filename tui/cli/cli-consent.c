@@ -5,6 +5,7 @@
 #include "i18n.h"
 #include "model/summary.h"
 #include "names.h"
+#include "phrase.h"
 #include "util.h"
 
 #include <stdlib.h>
@@ -266,7 +267,7 @@ static int limit_result(struct cli *c, const char *stream, const char *level)
 		else
 			say(_("Lifted your limit on %s.\n"), stream);
 		say(_("%s is kept at %s now: %s\n"), stream, cli_line(s->fidelity),
-		    cli_line(s->description));
+		    cli_line(phrase_shown(s->description)));
 	}
 	model_fini(&m);
 	return rc;

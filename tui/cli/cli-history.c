@@ -5,6 +5,7 @@
 #include "i18n.h"
 #include "model/summary.h"
 #include "names.h"
+#include "phrase.h"
 #include "text/human.h"
 #include "text/text.h"
 #include "util.h"
@@ -54,7 +55,7 @@ static void history_row(const struct cli_page *pg, size_t i, struct json *j, con
 		strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
 		user_name(e->uid, who, sizeof who);
 		say("%s  %s %s %s\n", when, cli_cell(e->action, 26), cli_cell(who, 10),
-		    cli_line(e->detail));
+		    cli_line(phrase_shown(e->detail)));
 	}
 }
 

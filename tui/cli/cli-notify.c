@@ -8,6 +8,7 @@
 #include "client.h"
 #include "i18n.h"
 #include "loop.h"
+#include "phrase.h"
 #include "text/human.h"
 #include "text/safe.h"
 #include "util.h"
@@ -167,8 +168,11 @@ static char *note_text(enum note which, bool body, bool translate, const char *c
 
 /* The fields are the %s of the note's summary first, then of its body;
  * those named in words (NOTE_WORD(i) for field i) are phrases of this
- * file (N_()), said in the person's language with the rest. */
+ * file (N_()), said in the person's language with the rest, and those
+ * named NOTE_AGENT(i) the agent's own phrases (ipc/phrase.h), said so
+ * too where they are known. */
 #define NOTE_WORD(i) (1u << (i))
+#define NOTE_AGENT(i) (1u << (4 + (i)))
 static void send_note(struct notifier *n, enum note which, unsigned words, ...)
 {
 	const char *f[4] = {NULL}, *tr[4];
@@ -176,7 +180,10 @@ static void send_note(struct notifier *n, enum note which, unsigned words, ...)
 	va_start(ap, words);
 	for (size_t i = 0; i < 4; i++) {
 		f[i] = va_arg(ap, const char *);
-		tr[i] = f[i] && (words >> i & 1u) ? _(f[i]) : f[i];
+		tr[i] = !f[i]                   ? f[i]
+		        : words >> i & 1u       ? _(f[i])
+		        : words >> (4 + i) & 1u ? phrase_shown(f[i])
+		                                : f[i];
 	}
 	va_end(ap);
 	if (n->c->json) {
@@ -331,7 +338,8 @@ static void state_update(struct notifier *n, const struct contract_props *p, boo
 	if (p->state == CONTRACT_STATE_COLLECTING)
 		send_note(n, NOTE_PAUSE_ENDED, 0, NULL, NULL, NULL, NULL);
 	else
-		send_note(n, NOTE_PAUSE_ENDED_NOT_RECORDING, 0, n->reason, NULL, NULL, NULL);
+		send_note(n, NOTE_PAUSE_ENDED_NOT_RECORDING, NOTE_AGENT(0), n->reason, NULL, NULL,
+		          NULL);
 }
 
 static void upload_update(struct notifier *n, const struct contract_upload *u, bool notify)

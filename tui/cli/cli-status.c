@@ -3,6 +3,7 @@
 #include "cli/cli-int.h"
 #include "i18n.h"
 #include "model/summary.h"
+#include "phrase.h"
 #include "text/human.h"
 #include "text/strip.h"
 #include "text/text.h"
@@ -50,7 +51,7 @@ void cli_print_state(const struct cli *c, const struct model *m)
 	say("%s", cli_line(state_words(state)));
 	if (c->color)
 		fputs("\033[0m", stdout);
-	say(": %s\n", cli_line(m->state_reason));
+	say(": %s\n", cli_line(phrase_shown(m->state_reason)));
 }
 
 void cli_when_text(uint64_t usec, char *buf, size_t size)
@@ -211,7 +212,7 @@ static void streams_table(const struct model *m)
 	};
 	int w[ARRAY_SIZE(cols)];
 	for (size_t i = 0; i < m->n_streams; i++) {
-		const char *d = m->streams[i].description;
+		const char *d = phrase_shown(m->streams[i].description);
 		int dw = text_width(d, strlen(d));
 		if (dw > cols[3].min)
 			cols[3].min = dw;
@@ -225,7 +226,7 @@ static void streams_table(const struct model *m)
 		human_count(s->events, ev, sizeof ev);
 		human_bytes(s->bytes, size, sizeof size);
 		const char *cells[] = {s->id,       s->recording ? _("yes") : _("no"),
-		                       s->fidelity, s->description,
+		                       s->fidelity, phrase_shown(s->description),
 		                       ev,          size};
 		cli_row(cols, w, ARRAY_SIZE(cols), cells);
 	}

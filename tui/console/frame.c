@@ -7,6 +7,7 @@
 #include "dialog/dialog.h"
 #include "dialog/export.h"
 #include "i18n.h"
+#include "phrase.h"
 #include "text/human.h"
 #include "text/text.h"
 #include "util.h"
@@ -78,7 +79,7 @@ void frame_state_words(const struct model *m, const struct ui *ui, char *badge, 
 
 	if (link_words(m->link, ui->bus_name, badge, badge_size, color, reason, reason_size))
 		return;
-	snprintf(reason, reason_size, "%s", m->state_reason ? m->state_reason : "");
+	snprintf(reason, reason_size, "%s", phrase_shown(m->state_reason));
 	switch (model_state(m)) {
 	case MODEL_STATE_COLLECTING:
 		/* TRANSLATORS: the state badge, in capitals as a sign is */

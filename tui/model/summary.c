@@ -2,6 +2,7 @@
  * mW, 0.3% CPU". Sizes in SI units, as the policy counts megabytes. */
 #include "model/summary.h"
 #include "i18n.h"
+#include "phrase.h"
 #include "text/human.h"
 #include "util.h"
 
@@ -248,7 +249,7 @@ int summary_storage(const struct model *m, struct summary_line *out)
 	const char *label = _("Storage");
 	/* While the agent cannot save, that comes first. */
 	if (r->last_error && *r->last_error) {
-		add(line(out, &n, label, SUMMARY_WARN), _("Not saved to disk: %s"), r->last_error);
+		add(line(out, &n, label, SUMMARY_WARN), _("Not saved to disk: %s"), phrase_shown(r->last_error));
 		label = "";
 	}
 	struct summary_line *l = line(out, &n, label, SUMMARY_NORMAL);

@@ -2,6 +2,7 @@
  * (paged from the agent: rows not fetched yet show as "…" and arrive on
  * their own, so scrolling never waits). */
 #include "i18n.h"
+#include "phrase.h"
 #include "text/human.h"
 #include "util.h"
 #include "view/view.h"
@@ -199,7 +200,7 @@ void view_history_draw(WINDOW *w, const struct model *m, struct ui *ui, struct r
 			                 e->action);
 			x++;
 		}
-		widget_text_cut(w, t, y, x, r.x + r.w - x - 1, A_NORMAL, e->detail);
+		widget_text_cut(w, t, y, x, r.x + r.w - x - 1, A_NORMAL, phrase_shown(e->detail));
 	}
 	if (m->hist.error && r.h >= 3)
 		widget_text_cut(w, t, r.y + r.h - 1, r.x + 1, r.w - 2, theme_attr(t, THEME_ERROR),

@@ -3,6 +3,7 @@
  * who is not an engineer reads at a glance. Columns are dropped, not
  * squeezed, as the terminal narrows. */
 #include "i18n.h"
+#include "phrase.h"
 #include "text/human.h"
 #include "text/strip.h"
 #include "model/summary.h"
@@ -90,7 +91,7 @@ static int draw_streams(WINDOW *w, const struct model *m, struct ui *ui, struct 
 		if (c.desc) {
 			widget_text_cut(w, t, y, x, c.desc - 1,
 			                s->recording ? A_NORMAL : theme_attr(t, THEME_DIM),
-			                s->description);
+			                phrase_shown(s->description));
 			x += c.desc;
 		}
 		if (c.events) {
@@ -138,9 +139,9 @@ static int draw_recent(WINDOW *w, const struct model *m, struct ui *ui, struct r
 		if (r.w >= 60) {
 			widget_text_cut(w, t, y, x, 21, theme_attr(t, THEME_VALUE), e->action);
 			x += 22;
-			snprintf(line, sizeof line, "%s", e->detail);
+			snprintf(line, sizeof line, "%s", phrase_shown(e->detail));
 		} else {
-			snprintf(line, sizeof line, "%s %s", e->action, e->detail);
+			snprintf(line, sizeof line, "%s %s", e->action, phrase_shown(e->detail));
 		}
 		widget_text_cut(w, t, y, x, r.x + r.w - x - 1, A_NORMAL, line);
 	}
