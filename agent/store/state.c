@@ -412,12 +412,14 @@ static char *what_was_kept(const struct state *s, const struct state_found *f, u
 {
 	char when[40];
 	if (f->slot < 0)
-		return xstrdup("nothing in it could be recovered: no pause, exemption, count or "
-		               "deletion request from it is in force");
+		return xstrdup(
+		    "nothing in it could be recovered: no pause, exemption, acknowledgment, "
+		    "personal limit, count or deletion request from it is in force");
 	format_local_time(s->saved, now, when, sizeof when);
-	return xasprintf("the pause, exemptions, counts and deletion requests saved at %s were "
-	                 "recovered from slot %d",
-	                 when, f->slot + 1);
+	return xasprintf(
+	    "the pause, exemptions, acknowledgment, personal limits, counts and deletion "
+	    "requests saved at %s were recovered from slot %d",
+	    when, f->slot + 1);
 }
 
 /* A damaged file: kept aside for a person to read, a new one written from

@@ -661,7 +661,7 @@ static void test_damaged_file_moved_aside(void **state)
 	char *want =
 	    xasprintf("%s could not be read (slot 2 of 2: its checksum does not match); "
 	              "it was moved to %s.damaged-20231114T221320Z; the pause, exemptions, "
-	              "counts and deletion requests saved at ",
+	              "acknowledgment, personal limits, counts and deletion requests saved at ",
 	              path, path);
 	assert_true(strncmp(rep.recovered, want, strlen(want)) == 0);
 	assert_non_null(strstr(rep.recovered, "were recovered from slot 1"));
