@@ -78,6 +78,7 @@ struct model_stream {
 	char *id, *fidelity, *description;
 	bool recording;
 	uint64_t events, bytes;
+	unsigned stream; /* its enum stream: stream_rate's index */
 };
 
 struct model_exemption {
@@ -170,6 +171,31 @@ struct model_spark {
 	bool any;
 };
 
+/* How far a counter the agent re-sends (a stream's events, the bytes
+ * uploaded) moved in each of the last MODEL_TALLY_SLOTS buckets of width
+ * µs. The agent sends a counter within a second of its change and at most
+ * once a second, so what it moved by since the value before happened in
+ * the second before it arrived (or since the value before, if that is
+ * nearer): the move is spread over that time. A counter that went down
+ * was reset (the agent started again): it counts from 0. The first value
+ * heard, and the first after the agent was away (model_tally_gap), is
+ * where counting starts; the buckets before are unknown (NaN). */
+#define MODEL_TALLY_SLOTS 60
+#define MODEL_TALLY_SETTLE_USEC 1000000ULL
+#define MODEL_RATE_USEC 1000000ULL   /* the Live view: events a second */
+#define MODEL_UPLOAD_USEC 60000000ULL /* the upload panel: bytes a minute */
+
+struct model_tally {
+	double v[MODEL_TALLY_SLOTS];
+	uint64_t width;   /* µs a bucket */
+	uint64_t since;   /* when counting started: the first value heard */
+	uint64_t counter; /* the last value heard, and when */
+	uint64_t at;
+	int64_t last;      /* the newest bucket written */
+	int64_t known;     /* the first bucket counted since the last gap */
+	bool any, counting; /* a value was heard; and since the last gap */
+};
+
 struct model {
 	enum model_link link;
 	char *owner;     /* the agent's unique bus name while it has one */
@@ -216,8 +242,10 @@ struct model {
 		char *error;
 	} today;
 
-	struct model_spark upload_rate; /* Upload's rate_bps */
-	struct model_spark power_mw;    /* Power's estimated_mw */
+	struct model_spark power_mw; /* Power's estimated_mw */
+	/* Kept while the agent is away, so its restart leaves a gap. */
+	struct model_tally stream_rate[N_STREAMS]; /* Streams' events */
+	struct model_tally uploaded;               /* Upload's bytes_total */
 };
 
 void model_init(struct model *m);
@@ -327,5 +355,20 @@ void model_spark_add(struct model_spark *s, uint64_t now, double value);
 /* The n slots up to now's, oldest first, into out; NaN for a slot before
  * the first value heard. Returns how many are not NaN. */
 size_t model_spark_values(const struct model_spark *s, uint64_t now, double *out, size_t n);
+
+/* An empty tally of buckets width µs long. */
+void model_tally_init(struct model_tally *t, uint64_t width);
+/* The counter's value heard at now. */
+void model_tally_count(struct model_tally *t, uint64_t now, uint64_t counter);
+/* The agent went away: what it counted after the last value heard, until
+ * it is heard again, is unknown (the model is told no time, and an agent
+ * that counts nothing sends nothing). */
+void model_tally_gap(struct model_tally *t);
+/* The n whole buckets before now, oldest first, into out: a bucket is
+ * whole once it ended MODEL_TALLY_SETTLE_USEC ago (nothing more can come
+ * for it). NaN for one before counting started or in a gap. Returns how
+ * many are not NaN; *end (if not NULL) gets when the last one ends. */
+size_t model_tally_values(const struct model_tally *t, uint64_t now, double *out, size_t n,
+                          uint64_t *end);
 
 #endif
