@@ -13,7 +13,7 @@
 #include "model/model.h"
 #include "text/spark.h"
 
-#define S 1000000ULL          /* µs a second */
+#define S 1000000ULL           /* µs a second */
 #define T0 (1700000040ULL * S) /* a whole minute */
 
 static const char *render(const double *v, size_t n, bool utf8)

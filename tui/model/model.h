@@ -182,7 +182,7 @@ struct model_spark {
  * where counting starts; the buckets before are unknown (NaN). */
 #define MODEL_TALLY_SLOTS 60
 #define MODEL_TALLY_SETTLE_USEC 1000000ULL
-#define MODEL_RATE_USEC 1000000ULL   /* the Live view: events a second */
+#define MODEL_RATE_USEC 1000000ULL    /* the Live view: events a second */
 #define MODEL_UPLOAD_USEC 60000000ULL /* the upload panel: bytes a minute */
 
 struct model_tally {
@@ -191,8 +191,8 @@ struct model_tally {
 	uint64_t since;   /* when counting started: the first value heard */
 	uint64_t counter; /* the last value heard, and when */
 	uint64_t at;
-	int64_t last;      /* the newest bucket written */
-	int64_t known;     /* the first bucket counted since the last gap */
+	int64_t last;       /* the newest bucket written */
+	int64_t known;      /* the first bucket counted since the last gap */
 	bool any, counting; /* a value was heard; and since the last gap */
 };
 

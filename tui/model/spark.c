@@ -98,8 +98,8 @@ void model_tally_count(struct model_tally *t, uint64_t now, uint64_t counter)
 		t->counting = true;
 	} else {
 		uint64_t delta = counter >= t->counter ? counter - t->counter : counter;
-		uint64_t from = now - t->at < MODEL_TALLY_SETTLE_USEC ? t->at
-		                                                      : now - MODEL_TALLY_SETTLE_USEC;
+		uint64_t from =
+		    now - t->at < MODEL_TALLY_SETTLE_USEC ? t->at : now - MODEL_TALLY_SETTLE_USEC;
 		tally_advance(t, b, 0);
 		tally_spread(t, from, now, delta);
 	}

@@ -6,8 +6,8 @@
 
 #include <math.h>
 
-double view_tally_spark(WINDOW *w, struct ui *ui, int y, int x, int n,
-                        const struct model_tally *t, attr_t attr, uint64_t *first)
+double view_tally_spark(WINDOW *w, struct ui *ui, int y, int x, int n, const struct model_tally *t,
+                        attr_t attr, uint64_t *first)
 {
 	double v[MODEL_TALLY_SLOTS];
 	uint64_t end;

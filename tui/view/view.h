@@ -49,7 +49,7 @@ int view_position(WINDOW *w, const struct theme *t, int y, struct rect r, uint64
  * starts (the first bucket's start, or when counting started if later).
  * Returns the last value, which the figure beside it shows (NaN: not
  * known). Asks for a redraw when the next bucket is whole. */
-double view_tally_spark(WINDOW *w, struct ui *ui, int y, int x, int n,
-                        const struct model_tally *t, attr_t attr, uint64_t *first);
+double view_tally_spark(WINDOW *w, struct ui *ui, int y, int x, int n, const struct model_tally *t,
+                        attr_t attr, uint64_t *first);
 
 #endif
