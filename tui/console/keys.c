@@ -2,6 +2,7 @@
  * kept apart from the rebindable ones so a configuration can never take
  * away the way to switch views or to quit. */
 #include "console/keys.h"
+#include "i18n.h"
 #include "text/text.h"
 
 #include <errno.h>
@@ -41,6 +42,12 @@ static const struct keys_info infos[N_ACTIONS] = {
     [ACTION_ACKNOWLEDGE] = {"acknowledge", "Changes",
                             "what the policy changed, to read and acknowledge", NULL},
     [ACTION_LIMIT] = {"limit", "Limit", "keep less of a stream than the policy allows", NULL},
+    [ACTION_MARK_EARLIER] = {NULL, NULL,
+                             N_("the day's mark a cell earlier: the segment there is selected"),
+                             N_("Data")},
+    [ACTION_MARK_LATER] = {NULL, NULL,
+                           N_("the day's mark a cell later: the segment there is selected"),
+                           N_("Data")},
 };
 
 static const struct keys_binding defaults[] = {
@@ -74,6 +81,8 @@ static const struct keys_binding defaults[] = {
     {KEYS_CTRL_L, ACTION_REDRAW, false},
     {'a', ACTION_ACKNOWLEDGE, true},
     {'l', ACTION_LIMIT, true},
+    {'<', ACTION_MARK_EARLIER, false},
+    {'>', ACTION_MARK_LATER, false},
 };
 
 void keys_init(struct keys *k)

@@ -144,6 +144,7 @@ static void lists_clear(struct model *m)
 	m->segev_id = 0;
 	model_recent_reset(m);
 	model_today_reset(m);
+	model_data_day_reset(m);
 }
 
 void model_init(struct model *m)

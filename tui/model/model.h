@@ -241,6 +241,8 @@ struct model {
 		bool known;
 		char *error;
 	} today;
+	/* The Data view's strip: Activity for the selected segment's day. */
+	struct model_today data_day;
 
 	struct model_spark power_mw; /* Power's estimated_mw */
 	/* Kept while the agent is away, so its restart leaves a gap. */
@@ -349,6 +351,15 @@ void model_recent_reset(struct model *m);
 unsigned model_today_reply(struct model *m, const struct strip_day *d, uint64_t asked_to,
                            DBusMessage *reply);
 void model_today_reset(struct model *m);
+/* The same for the Data view's day (its strip, above the segments). */
+unsigned model_data_day_reply(struct model *m, const struct strip_day *d, uint64_t asked_to,
+                              DBusMessage *reply);
+void model_data_day_reset(struct model *m);
+/* The segment among the pages at hand that overlaps from..to (realtime
+ * µs; a segment still open lasts until now), the earliest of them; when
+ * none does, the nearest to it (*covers false). -1 when no page is here. */
+int64_t model_segs_at(const struct model *m, uint64_t from, uint64_t to, uint64_t now,
+                      bool *covers);
 
 /* Records a value heard at now. */
 void model_spark_add(struct model_spark *s, uint64_t now, double value);

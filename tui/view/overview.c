@@ -562,7 +562,7 @@ static int compact_costs(const struct model *m, uint64_t now, bool utf8, struct 
 
 /* The colour of a cell of the "Today" strip: the marks as the state's
  * badge is (reversed, so they stand out without colour too). */
-static attr_t today_attr(const struct theme *t, enum strip_kind k)
+attr_t view_strip_attr(const struct theme *t, enum strip_kind k)
 {
 	switch (k) {
 	case STRIP_KEPT:
@@ -599,7 +599,7 @@ static int draw_today(WINDOW *w, const struct model *m, struct ui *ui, struct re
 	}
 	size_t n = strip_cells(&m->today.day, m->today.steps, m->today.n, ui->now, (size_t)cols, c);
 	for (size_t i = 0; i < n; i++)
-		widget_text(w, t, r.y, x + (int)i, 1, today_attr(t, c[i].kind),
+		widget_text(w, t, r.y, x + (int)i, 1, view_strip_attr(t, c[i].kind),
 		            strip_glyph(&c[i], t->utf8));
 	strip_hours(n, hours, sizeof hours);
 	widget_text(w, t, r.y + 1, x, cols, theme_attr(t, THEME_DIM), hours);
