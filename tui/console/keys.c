@@ -42,11 +42,9 @@ static const struct keys_info infos[N_ACTIONS] = {
     [ACTION_ACKNOWLEDGE] = {"acknowledge", "Changes",
                             "what the policy changed, to read and acknowledge", NULL},
     [ACTION_LIMIT] = {"limit", "Limit", "keep less of a stream than the policy allows", NULL},
-    [ACTION_MARK_EARLIER] = {NULL, NULL,
-                             N_("the day's mark a cell earlier: the segment there is selected"),
+    [ACTION_MARK_EARLIER] = {NULL, NULL, N_("the day's mark a cell earlier, selecting its segment"),
                              N_("Data")},
-    [ACTION_MARK_LATER] = {NULL, NULL,
-                           N_("the day's mark a cell later: the segment there is selected"),
+    [ACTION_MARK_LATER] = {NULL, NULL, N_("the day's mark a cell later, selecting its segment"),
                            N_("Data")},
 };
 
