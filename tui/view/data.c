@@ -324,11 +324,14 @@ static void draw_segment(WINDOW *w, const struct model *m, struct ui *ui, struct
 /* The mark under the strip: "▲ 14:05" at the marked cell, or "14:05 ▲"
  * ending there when the time does not fit after it. */
 static void draw_mark(WINDOW *w, const struct theme *t, int y, int x, int cols, int at,
-                      uint64_t mark, uint64_t now)
+                      uint64_t mark)
 {
 	char when[32], buf[48];
 	const char *glyph = theme_glyph(t, "▲", "^");
-	format_local_time(mark, now, when, sizeof when);
+	time_t tt = (time_t)(mark / USEC_PER_SEC);
+	struct tm tm;
+	localtime_r(&tt, &tm);
+	strftime(when, sizeof when, "%H:%M", &tm); /* the day is the strip's label */
 	int tw = (int)strlen(when) + 2;
 	if (at + tw <= cols) {
 		snprintf(buf, sizeof buf, "%s %s", glyph, when);
@@ -382,7 +385,7 @@ static int draw_day(WINDOW *w, const struct model *m, struct ui *ui, struct rect
 	strip_hours(n, hours, sizeof hours);
 	widget_text(w, t, r.y + 1, x, cols, theme_attr(t, THEME_DIM), hours);
 	if (at < n)
-		draw_mark(w, t, r.y + 2, x, (int)n, (int)at, ui->data_mark, ui->now);
+		draw_mark(w, t, r.y + 2, x, (int)n, (int)at, ui->data_mark);
 	ui->data_strip_start = d.start;
 	ui->data_strip_cell = cell;
 	return 4;
