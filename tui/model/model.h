@@ -158,7 +158,7 @@ struct model_event {
 };
 
 /* The last values of a figure the agent re-sends as it changes (the
- * upload rate, the estimated power), in slots of MODEL_SPARK_SLOT_USEC:
+ * estimated power), in slots of MODEL_SPARK_SLOT_USEC:
  * the largest value heard in each. A slot no update came in holds the
  * value before it, since the agent sends a figure only when it changes. */
 #define MODEL_SPARK_SLOTS 90
