@@ -658,7 +658,8 @@ static void on_data_day_timer(struct loop_timer *t, void *data)
 static void request_data_day(struct console *c)
 {
 	const struct model_segment *s = model_segs_entry(&c->model, c->ui.data_sel);
-	if (c->ui.view != UI_VIEW_DATA || c->ui.open.id || !s) {
+	if (c->ui.view != UI_VIEW_DATA || c->ui.open.id || !s || !c->client ||
+	    c->model.link != MODEL_LINK_LIVE) {
 		loop_timer_disarm(c->data_day_timer);
 		return;
 	}

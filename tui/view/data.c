@@ -355,8 +355,12 @@ static int draw_day(WINDOW *w, const struct model *m, struct ui *ui, struct rect
 	struct strip_day d;
 	int x = r.x + 1 + DAY_LABEL_COLS, cols = r.x + r.w - x - 1;
 	ui->data_strip_cell = 0;
-	if (!s || r.h < 12 || cols < STRIP_MIN_WIDTH)
+	if (r.h < 12 || cols < STRIP_MIN_WIDTH)
 		return 0;
+	/* The rows are kept while the selected row is on its way, so the
+	 * list does not jump when it comes. */
+	if (!s)
+		return m->segs.known && m->segs.total ? 4 : 0;
 	strip_today(s->start, CONSOLE_TODAY_STEP, &d);
 	uint64_t end = d.start + (uint64_t)d.length * USEC_PER_SEC;
 	if (s->id != ui->data_mark_seg || ui->data_mark < d.start || ui->data_mark >= end) {
@@ -376,6 +380,8 @@ static int draw_day(WINDOW *w, const struct model *m, struct ui *ui, struct rect
 	}
 	size_t per = strip_per_cell(&d, (size_t)cols);
 	size_t n = strip_cells(&d, held->steps, held->n, ui->now, (size_t)cols, c);
+	if (!per || !n)
+		return 4;
 	uint64_t cell = (uint64_t)per * d.step * USEC_PER_SEC;
 	size_t at = (size_t)((ui->data_mark - d.start) / cell);
 	for (size_t i = 0; i < n; i++)
