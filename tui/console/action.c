@@ -322,7 +322,8 @@ static unsigned do_mark(struct console *c, enum action a)
 		return 0;
 	if (!cell) {
 		ui_message(ui, true, "%s",
-		           _("The day's strip is not shown: no segment is selected."));
+		           _("The day's strip is not shown: no segment is selected, or there is no "
+		             "room."));
 		return CONSOLE_PAINT;
 	}
 	uint64_t k = ui->data_mark > start ? (ui->data_mark - start) / cell : 0;
