@@ -5,7 +5,6 @@
 #include "text/evtext.h"
 #include "text/human.h"
 #include "text/strip.h"
-#include "console/console.h"
 #include "util.h"
 #include "view/view.h"
 
@@ -361,7 +360,9 @@ static int draw_day(WINDOW *w, const struct model *m, struct ui *ui, struct rect
 	 * list does not jump when it comes. */
 	if (!s)
 		return m->segs.known && m->segs.total ? 4 : 0;
-	strip_today(s->start, CONSOLE_TODAY_STEP, &d);
+	/* The day the segment starts in, in the steps Activity was asked
+	 * in (none yet: only the day is compared). */
+	strip_today(s->start, held->day.step, &d);
 	uint64_t end = d.start + (uint64_t)d.length * USEC_PER_SEC;
 	if (s->id != ui->data_mark_seg || ui->data_mark < d.start || ui->data_mark >= end) {
 		ui->data_mark = s->start;
