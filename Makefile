@@ -239,10 +239,9 @@ pot: $(BUILD)/capctl.pot
 
 # msgfmt --check: a translation whose printf conversions differ from the
 # English is an error here, not a crash later.
-.SECONDEXPANSION:
-$(BUILD)/locale/%/LC_MESSAGES/capctl.mo: $$(sort $$(wildcard po/$$*.po po/$$*-*.po))
+$(BUILD)/locale/%/LC_MESSAGES/capctl.mo: po/%.po
 	@mkdir -p $(dir $@)
-	msgcat --force-po --use-first $^ | msgfmt --check --output-file=$@ -
+	msgfmt --check --output-file=$@ $<
 
 deps:
 	@scripts/install-deps

@@ -890,11 +890,14 @@ static void test_spool_and_costs(void **state)
 	power_measured = -1;
 	feed_changed(&m, changed(CAPCTL_IFACE, fill_power, NULL), T0, &inv);
 	assert_true(m.power.measured_mw < 0);
-	/* The upload rate is kept only when something is uploaded at all. */
+	/* The bytes uploaded are counted only when something is uploaded
+	 * at all; the agent gone, the count waits for it again. */
 	feed_all(&m, get_all("collecting", 0, 0, 1800), T0);
-	assert_true(m.upload_rate.any);
+	assert_true(m.uploaded.any && m.uploaded.counting);
+	assert_true(m.stream_rate[0].any);
 	model_set_link(&m, MODEL_LINK_GONE, NULL);
-	assert_false(m.upload_rate.any);
+	assert_true(m.uploaded.any && !m.uploaded.counting);
+	assert_false(m.stream_rate[0].counting);
 	assert_false(m.power_mw.any);
 	model_fini(&m);
 }

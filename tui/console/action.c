@@ -310,6 +310,49 @@ static unsigned do_limit(struct console *c, enum action a)
 	return dialog_limit_open(c);
 }
 
+/* Moves the Data view's strip mark a cell; the selection follows to the
+ * segment there, or the nearest one, saying so. */
+static unsigned do_mark(struct console *c, enum action a)
+{
+	struct ui *ui = &c->ui;
+	uint64_t cell = ui->data_strip_cell, start = ui->data_strip_start, from;
+	char at[32], to[32], seg_at[32];
+	bool covers;
+	if (ui->view != UI_VIEW_DATA || ui->open.id)
+		return 0;
+	if (!cell) {
+		ui_message(ui, true, "%s",
+		           _("The day's strip is not shown: no segment is selected, or there is no "
+		             "room."));
+		return CONSOLE_PAINT;
+	}
+	uint64_t k = ui->data_mark > start ? (ui->data_mark - start) / cell : 0;
+	if (a == ACTION_MARK_LATER)
+		from = start + (k + 1) * cell;
+	else
+		from = k ? start + (k - 1) * cell : start > cell ? start - cell : 0;
+	uint64_t now = now_usec();
+	int64_t i = model_segs_at(&c->model, from, from + cell, now, &covers);
+	const struct model_segment *s = i >= 0 ? model_segs_entry(&c->model, (uint64_t)i) : NULL;
+	if (!s)
+		return 0;
+	ui->data_sel = (uint64_t)i;
+	ui->data_sel_id = s->id;
+	ui->data_mark = from;
+	ui->data_mark_seg = s->id;
+	if (!covers) {
+		format_local_time(from, now, at, sizeof at);
+		format_local_time(from + cell, now, to, sizeof to);
+		format_local_time(s->start, now, seg_at, sizeof seg_at);
+		/* TRANSLATORS: after < or > in Data: the marked time
+		 * (14:05-14:30), then when the segment selected starts. */
+		ui_message(ui, false,
+		           _("No segment covers %s-%s: the nearest, from %s, is selected."), at, to,
+		           seg_at);
+	}
+	return CONSOLE_PAINT;
+}
+
 static unsigned (*const actions[N_ACTIONS])(struct console *c, enum action a) = {
     [ACTION_PAUSE] = do_pause,
     [ACTION_PAUSE_FOR] = do_pause_for,
@@ -339,6 +382,8 @@ static unsigned (*const actions[N_ACTIONS])(struct console *c, enum action a) = 
     [ACTION_REDRAW] = do_redraw,
     [ACTION_ACKNOWLEDGE] = do_acknowledge,
     [ACTION_LIMIT] = do_limit,
+    [ACTION_MARK_EARLIER] = do_mark,
+    [ACTION_MARK_LATER] = do_mark,
 };
 
 unsigned action_key(struct console *c, int key)

@@ -212,6 +212,7 @@ static void on_forget_reply(DBusMessage *reply, void *data)
 		pages_refresh(&c->model.segev);
 		c->live_last = 0;
 		c->today_due = 0; /* the day's counts dropped with them */
+		c->data_day_due = 0;
 	}
 	contract_fault_fini(&f);
 	console_reread(c, reply);
@@ -262,6 +263,7 @@ static void on_delete_reply(DBusMessage *reply, void *data)
 		}
 		pages_refresh(&c->model.segs);
 		c->today_due = 0; /* the day's counts dropped with it */
+		c->data_day_due = 0;
 	}
 	contract_fault_fini(&f);
 	console_reread(c, reply);

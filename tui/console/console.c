@@ -580,11 +580,12 @@ struct today_req {
 static void request_today(struct console *c);
 
 /* When the step under way ends, plus a second for the agent to close it. */
-static void today_schedule(struct console *c, const struct strip_day *d, uint64_t now)
+static void today_schedule(struct loop_timer *timer, uint64_t *due, const struct strip_day *d,
+                           uint64_t now)
 {
 	uint64_t len = (uint64_t)d->step * 1000000, into = (now - d->start) % len;
-	c->today_due = mono_usec() + (len - into) + 1000000;
-	loop_timer_arm(c->today_timer, c->today_due);
+	*due = mono_usec() + (len - into) + 1000000;
+	loop_timer_arm(timer, *due);
 }
 
 static void on_today(DBusMessage *reply, void *data)
@@ -596,7 +597,7 @@ static void on_today(DBusMessage *reply, void *data)
 		return;
 	unsigned dirty = model_today_reply(&c->model, &r->day, r->to, reply);
 	show_fault(c);
-	today_schedule(c, &r->day, r->to);
+	today_schedule(c->today_timer, &c->today_due, &r->day, r->to);
 	console_dirty(c, dirty);
 }
 
@@ -632,12 +633,70 @@ static void request_today(struct console *c)
 		c->today_waiting = true;
 }
 
+/* The Data view's strip: Activity for the selected segment's day, asked
+ * when another day is selected, and as each step ends while it is today. */
+static void request_data_day(struct console *c);
+
+static void on_data_day(DBusMessage *reply, void *data)
+{
+	struct today_req *r = data;
+	struct console *c = r->c;
+	c->data_day_waiting = false;
+	if (!from_owner(c, reply) && !client_error_name(reply))
+		return;
+	unsigned dirty = model_data_day_reply(&c->model, &r->day, r->to, reply);
+	show_fault(c);
+	today_schedule(c->data_day_timer, &c->data_day_due, &r->day, r->to);
+	console_dirty(c, dirty);
+}
+
+static void on_data_day_timer(struct loop_timer *t, void *data)
+{
+	(void)t;
+	request_data_day(data);
+}
+
+static void request_data_day(struct console *c)
+{
+	const struct model_segment *s = model_segs_entry(&c->model, c->ui.data_sel);
+	if (c->ui.view != UI_VIEW_DATA || c->ui.open.id || !s || !c->client ||
+	    c->model.link != MODEL_LINK_LIVE) {
+		loop_timer_disarm(c->data_day_timer);
+		return;
+	}
+	if (c->data_day_waiting)
+		return;
+	struct today_req *r = xmalloc(sizeof *r);
+	r->c = c;
+	r->to = now_usec();
+	strip_today(s->start, CONSOLE_TODAY_STEP, &r->day);
+	uint64_t end = r->day.start + (uint64_t)r->day.length * 1000000;
+	bool today = r->to >= r->day.start && r->to < end;
+	const struct model_today *held = &c->model.data_day;
+	if (held->known && held->day.start == r->day.start && c->data_day_due &&
+	    (!today || mono_usec() < c->data_day_due)) {
+		if (today)
+			loop_timer_arm(c->data_day_timer, c->data_day_due);
+		free(r);
+		return;
+	}
+	if (!today)
+		r->to = end;
+	dbus_uint64_t from = r->day.start, to = r->to > from ? r->to : from + 1;
+	dbus_uint32_t step = CONSOLE_TODAY_STEP;
+	r->to = to;
+	if (client_call(c->client, CAPCTL_IFACE, "Activity", on_data_day, r, free, DBUS_TYPE_UINT64,
+	                &from, DBUS_TYPE_UINT64, &to, DBUS_TYPE_UINT32, &step, DBUS_TYPE_INVALID))
+		c->data_day_waiting = true;
+}
+
 /* After each frame: the pages the views now show and do not have. */
 static void request_pages(struct console *c)
 {
 	if (!c->client || c->model.link != MODEL_LINK_LIVE) {
 		loop_timer_disarm(c->live_timer);
 		loop_timer_disarm(c->today_timer);
+		loop_timer_disarm(c->data_day_timer);
 		return;
 	}
 	request_history(c);
@@ -649,6 +708,7 @@ static void request_pages(struct console *c)
 	}
 	request_live(c);
 	request_today(c);
+	request_data_day(c);
 }
 
 /* ---- the terminal ---- */
@@ -739,6 +799,7 @@ int console_run(const struct settings *s, bool system_bus, bool color)
 	c->reconnect_timer = loop_timer_new(c->loop, on_reconnect, c);
 	c->live_timer = loop_timer_new(c->loop, on_live_timer, c);
 	c->today_timer = loop_timer_new(c->loop, on_today_timer, c);
+	c->data_day_timer = loop_timer_new(c->loop, on_data_day_timer, c);
 
 	if (!(c->screen = term_start(color, &c->ui.theme))) {
 		char *type = safe_str(getenv("TERM"), 0);
@@ -765,6 +826,7 @@ out:
 	loop_timer_free(c->reconnect_timer);
 	loop_timer_free(c->live_timer);
 	loop_timer_free(c->today_timer);
+	loop_timer_free(c->data_day_timer);
 	loop_free(c->loop);
 	model_fini(&c->model);
 	console_verify_free(c);

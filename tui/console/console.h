@@ -41,6 +41,9 @@ struct console {
 	struct loop_timer *today_timer;     /* the Overview's next Activity */
 	uint64_t today_due;                 /* when the next step ends (monotonic) */
 	bool today_waiting;                 /* an answer is due */
+	struct loop_timer *data_day_timer;  /* the Data view's strip: its next Activity */
+	uint64_t data_day_due;              /* as today_due; 0: ask again */
+	bool data_day_waiting;
 
 	/* The export running, if any: the job, its file being written (a
 	 * temporary name, renamed when complete) and a generation number

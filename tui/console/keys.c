@@ -51,6 +51,10 @@ static const struct keys_info infos[N_ACTIONS] = {
                             N_("what the policy changed, to read and acknowledge"), NULL},
     [ACTION_LIMIT] = {"limit", N_("Limit"), N_("keep less of a stream than the policy allows"),
                       NULL},
+    [ACTION_MARK_EARLIER] = {NULL, NULL, N_("the day's mark a cell earlier, selecting its segment"),
+                             N_("Data")},
+    [ACTION_MARK_LATER] = {NULL, NULL, N_("the day's mark a cell later, selecting its segment"),
+                           N_("Data")},
 };
 
 static const struct keys_binding defaults[] = {
@@ -84,6 +88,8 @@ static const struct keys_binding defaults[] = {
     {KEYS_CTRL_L, ACTION_REDRAW, false},
     {'a', ACTION_ACKNOWLEDGE, true},
     {'l', ACTION_LIMIT, true},
+    {'<', ACTION_MARK_EARLIER, false},
+    {'>', ACTION_MARK_LATER, false},
 };
 
 void keys_init(struct keys *k)

@@ -94,6 +94,12 @@ struct ui {
 	uint64_t data_sel, data_sel_id;
 	struct ui_segment open;
 	bool open_when_loaded; /* Enter came before the selected row did */
+	/* The strip above the list: the mark's time (realtime µs), the
+	 * segment it was put on (another selected puts it on its start),
+	 * and the strip as last drawn, for moving the mark a cell (cell 0:
+	 * it was not drawn). */
+	uint64_t data_mark, data_mark_seg;
+	uint64_t data_strip_start, data_strip_cell;
 
 	int live_rows; /* events the Live view had room for at the last draw */
 

@@ -4,6 +4,7 @@
  * control from the agent, the policy or anyone else (they show as
  * "\x1b", "<U+202E>"), nor invalid UTF-8 (U+FFFD). */
 #include "console/widget.h"
+#include "text/spark.h"
 #include "text/safe.h"
 #include "text/text.h"
 #include "util.h"
@@ -221,23 +222,8 @@ void widget_bar(WINDOW *w, const struct theme *t, int y, int x, int cols, double
 void widget_spark(WINDOW *w, const struct theme *t, int y, int x, const double *v, int n,
                   double max, attr_t attr)
 {
-	static const char *const utf8[] = {"▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"};
-	static const char *const ascii[] = {"_", ".", ":", "-", "=", "+", "*", "#"};
-	for (int i = 0; i < n; i++) {
-		if (isnan(v[i])) {
-			/* Before the first value heard: not nothing, unknown. */
-			widget_text(w, t, y, x + i, 1, theme_attr(t, THEME_DIM),
-			            theme_glyph(t, "·", " "));
-			continue;
-		}
-		int level = max > 0 ? (int)(v[i] / max * 7 + 0.5) : 0;
-		if (level < 0)
-			level = 0;
-		if (level > 7)
-			level = 7;
-		/* A value above nothing never looks like nothing. */
-		if (level == 0 && v[i] > 0 && max > 0)
-			level = 1;
-		widget_text(w, t, y, x + i, 1, attr, t->utf8 ? utf8[level] : ascii[level]);
-	}
+	for (int i = 0; i < n; i++)
+		/* Before the first value heard: not nothing, unknown. */
+		widget_text(w, t, y, x + i, 1, isnan(v[i]) ? theme_attr(t, THEME_DIM) : attr,
+		            spark_glyph(v[i], max, t->utf8));
 }

@@ -54,8 +54,8 @@ void widget_bar(WINDOW *w, const struct theme *t, int y, int x, int cols, double
                 attr_t attr);
 
 /* A sparkline of n values in n cells, scaled so that max is the top
- * ("▁▂▃▄▅▆▇█", or "_.:-=+*#" without UTF-8); a NaN value (no data yet) is
- * a dim "·". */
+ * (text/spark.h's glyphs: "▁▂▃▄▅▆▇█", or "_.:-=+*#" without UTF-8); a
+ * NaN value (no data yet) is a dim "·". */
 void widget_spark(WINDOW *w, const struct theme *t, int y, int x, const double *v, int n,
                   double max, attr_t attr);
 

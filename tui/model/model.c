@@ -132,7 +132,6 @@ static void props_clear(struct model *m)
 	m->loaded = 0;
 	free(m->refusal);
 	m->refusal = NULL;
-	spark_clear(&m->upload_rate);
 	spark_clear(&m->power_mw);
 }
 
@@ -145,6 +144,7 @@ static void lists_clear(struct model *m)
 	m->segev_id = 0;
 	model_recent_reset(m);
 	model_today_reset(m);
+	model_data_day_reset(m);
 }
 
 void model_init(struct model *m)
@@ -153,6 +153,9 @@ void model_init(struct model *m)
 	m->link = MODEL_LINK_CONNECTING;
 	m->power.battery_percent = -1;
 	m->power.measured_mw = -1;
+	for (size_t i = 0; i < N_STREAMS; i++)
+		model_tally_init(&m->stream_rate[i], MODEL_RATE_USEC);
+	model_tally_init(&m->uploaded, MODEL_UPLOAD_USEC);
 	pages_init(&m->hist, MODEL_HIST_PAGE_SIZE, sizeof(struct model_hist_entry), hist_row_free);
 	pages_init(&m->segs, MODEL_SEGS_PAGE_SIZE, sizeof(struct model_segment), seg_row_free);
 	pages_init(&m->segev, MODEL_SEGEV_PAGE_SIZE, sizeof(struct model_event), event_free);
@@ -167,6 +170,13 @@ void model_fini(struct model *m)
 	m->owner = m->fault = NULL;
 }
 
+static void tallies_gap(struct model *m)
+{
+	for (size_t i = 0; i < N_STREAMS; i++)
+		model_tally_gap(&m->stream_rate[i]);
+	model_tally_gap(&m->uploaded);
+}
+
 unsigned model_set_link(struct model *m, enum model_link link, const char *owner)
 {
 	bool same_owner = m->owner && owner && strcmp(m->owner, owner) == 0;
@@ -178,6 +188,7 @@ unsigned model_set_link(struct model *m, enum model_link link, const char *owner
 	 * the old one is known to hold. */
 	props_clear(m);
 	lists_clear(m);
+	tallies_gap(m);
 	m->link = link;
 	return MODEL_DIRTY_LINK | MODEL_DIRTY_STATE | MODEL_DIRTY_COUNTERS |
 	       MODEL_DIRTY_EXEMPTIONS | MODEL_DIRTY_NOTICE | MODEL_DIRTY_HISTORY |
@@ -209,7 +220,7 @@ static unsigned set_u32(uint32_t *field, uint32_t v)
 	return MODEL_DIRTY_STATE;
 }
 
-static unsigned set_streams(struct model *m, const struct contract_props *p)
+static unsigned set_streams(struct model *m, const struct contract_props *p, uint64_t now)
 {
 	size_t n = p->n_streams;
 	struct model_stream *s = xcalloc(n, sizeof *s);
@@ -221,7 +232,10 @@ static unsigned set_streams(struct model *m, const struct contract_props *p)
 		                             xstrdup(c->description),
 		                             c->recording,
 		                             c->events,
-		                             c->bytes};
+		                             c->bytes,
+		                             c->stream};
+		if ((unsigned)c->stream < N_STREAMS)
+			model_tally_count(&m->stream_rate[c->stream], now, c->events);
 	}
 	/* Whether a stream records, and what it keeps, is state: shown at
 	 * once, not at the next counter refresh. */
@@ -283,7 +297,7 @@ static unsigned set_upload(struct model *m, const struct contract_upload *c, uin
 	if (had && u->last_upload != last)
 		dirty |= MODEL_DIRTY_SPOOL;
 	if (*u->endpoint)
-		model_spark_add(&m->upload_rate, now, u->rate_bps);
+		model_tally_count(&m->uploaded, now, u->bytes_total);
 	return dirty;
 }
 
@@ -370,7 +384,7 @@ static unsigned set_prop(struct model *m, enum model_prop which, const struct co
 		m->budget_left_at = now;
 		return MODEL_DIRTY_STATE;
 	case MODEL_PROP_STREAMS:
-		return set_streams(m, p);
+		return set_streams(m, p, now);
 	case MODEL_PROP_EXEMPTIONS:
 		return set_exemptions(m, p);
 	case MODEL_PROP_UPLOAD:

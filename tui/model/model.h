@@ -78,6 +78,7 @@ struct model_stream {
 	char *id, *fidelity, *description;
 	bool recording;
 	uint64_t events, bytes;
+	unsigned stream; /* its enum stream: stream_rate's index */
 };
 
 struct model_exemption {
@@ -157,7 +158,7 @@ struct model_event {
 };
 
 /* The last values of a figure the agent re-sends as it changes (the
- * upload rate, the estimated power), in slots of MODEL_SPARK_SLOT_USEC:
+ * estimated power), in slots of MODEL_SPARK_SLOT_USEC:
  * the largest value heard in each. A slot no update came in holds the
  * value before it, since the agent sends a figure only when it changes. */
 #define MODEL_SPARK_SLOTS 90
@@ -168,6 +169,31 @@ struct model_spark {
 	int64_t first, last; /* slot numbers of the first and last update */
 	double latest;
 	bool any;
+};
+
+/* How far a counter the agent re-sends (a stream's events, the bytes
+ * uploaded) moved in each of the last MODEL_TALLY_SLOTS buckets of width
+ * µs. The agent sends a counter within a second of its change and at most
+ * once a second, so what it moved by since the value before happened in
+ * the second before it arrived (or since the value before, if that is
+ * nearer): the move is spread over that time. A counter that went down
+ * was reset (the agent started again): it counts from 0. The first value
+ * heard, and the first after the agent was away (model_tally_gap), is
+ * where counting starts; the buckets before are unknown (NaN). */
+#define MODEL_TALLY_SLOTS 60
+#define MODEL_TALLY_SETTLE_USEC 1000000ULL
+#define MODEL_RATE_USEC 1000000ULL    /* the Live view: events a second */
+#define MODEL_UPLOAD_USEC 60000000ULL /* the upload panel: bytes a minute */
+
+struct model_tally {
+	double v[MODEL_TALLY_SLOTS];
+	uint64_t width;   /* µs a bucket */
+	uint64_t since;   /* when counting started: the first value heard */
+	uint64_t counter; /* the last value heard, and when */
+	uint64_t at;
+	int64_t last;       /* the newest bucket written */
+	int64_t known;      /* the first bucket counted since the last gap */
+	bool any, counting; /* a value was heard; and since the last gap */
 };
 
 struct model {
@@ -215,9 +241,13 @@ struct model {
 		bool known;
 		char *error;
 	} today;
+	/* The Data view's strip: Activity for the selected segment's day. */
+	struct model_today data_day;
 
-	struct model_spark upload_rate; /* Upload's rate_bps */
-	struct model_spark power_mw;    /* Power's estimated_mw */
+	struct model_spark power_mw; /* Power's estimated_mw */
+	/* Kept while the agent is away, so its restart leaves a gap. */
+	struct model_tally stream_rate[N_STREAMS]; /* Streams' events */
+	struct model_tally uploaded;               /* Upload's bytes_total */
 };
 
 void model_init(struct model *m);
@@ -321,11 +351,35 @@ void model_recent_reset(struct model *m);
 unsigned model_today_reply(struct model *m, const struct strip_day *d, uint64_t asked_to,
                            DBusMessage *reply);
 void model_today_reset(struct model *m);
+/* The same for the Data view's day (its strip, above the segments). */
+unsigned model_data_day_reply(struct model *m, const struct strip_day *d, uint64_t asked_to,
+                              DBusMessage *reply);
+void model_data_day_reset(struct model *m);
+/* The segment among the pages at hand that overlaps from..to (realtime
+ * µs; a segment still open lasts until now), the earliest of them; when
+ * none does, the nearest to it (*covers false). -1 when no page is here. */
+int64_t model_segs_at(const struct model *m, uint64_t from, uint64_t to, uint64_t now,
+                      bool *covers);
 
 /* Records a value heard at now. */
 void model_spark_add(struct model_spark *s, uint64_t now, double value);
 /* The n slots up to now's, oldest first, into out; NaN for a slot before
  * the first value heard. Returns how many are not NaN. */
 size_t model_spark_values(const struct model_spark *s, uint64_t now, double *out, size_t n);
+
+/* An empty tally of buckets width µs long. */
+void model_tally_init(struct model_tally *t, uint64_t width);
+/* The counter's value heard at now. */
+void model_tally_count(struct model_tally *t, uint64_t now, uint64_t counter);
+/* The agent went away: what it counted after the last value heard, until
+ * it is heard again, is unknown (the model is told no time, and an agent
+ * that counts nothing sends nothing). */
+void model_tally_gap(struct model_tally *t);
+/* The n whole buckets before now, oldest first, into out: a bucket is
+ * whole once it ended MODEL_TALLY_SETTLE_USEC ago (nothing more can come
+ * for it). NaN for one before counting started or in a gap. Returns how
+ * many are not NaN; *end (if not NULL) gets when the last one ends. */
+size_t model_tally_values(const struct model_tally *t, uint64_t now, double *out, size_t n,
+                          uint64_t *end);
 
 #endif

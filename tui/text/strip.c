@@ -54,11 +54,8 @@ static struct strip_cell cell_of(const uint16_t *tally)
 	return (struct strip_cell){best == N_STATES ? STRIP_BLANK : kind_of(tie_order[best]), 0};
 }
 
-size_t strip_cells(const struct strip_day *d, const struct contract_step *steps, size_t n,
-                   uint64_t now, size_t width, struct strip_cell *out)
+size_t strip_per_cell(const struct strip_day *d, size_t width)
 {
-	uint16_t tally[STRIP_MAX_CELLS][N_STATES];
-	uint64_t sum[STRIP_MAX_CELLS], most = 0;
 	if (width < STRIP_MIN_WIDTH || d->step == 0 || d->step > d->length)
 		return 0;
 	uint64_t nsteps = ((uint64_t)d->length + d->step - 1) / d->step;
@@ -71,6 +68,18 @@ size_t strip_cells(const struct strip_day *d, const struct contract_step *steps,
 		per++;
 	if (nsteps % per)
 		per = least;
+	return per;
+}
+
+size_t strip_cells(const struct strip_day *d, const struct contract_step *steps, size_t n,
+                   uint64_t now, size_t width, struct strip_cell *out)
+{
+	uint16_t tally[STRIP_MAX_CELLS][N_STATES];
+	uint64_t sum[STRIP_MAX_CELLS], most = 0;
+	size_t per = strip_per_cell(d, width);
+	if (!per)
+		return 0;
+	uint64_t nsteps = ((uint64_t)d->length + d->step - 1) / d->step;
 	size_t cells = (size_t)((nsteps + per - 1) / per);
 	uint64_t step = (uint64_t)d->step * 1000000, length = (uint64_t)d->length * 1000000;
 	memset(tally, 0, sizeof tally[0] * cells);

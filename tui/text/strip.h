@@ -53,6 +53,10 @@ struct strip_day {
 size_t strip_cells(const struct strip_day *d, const struct contract_step *steps, size_t n,
                    uint64_t now, size_t width, struct strip_cell *out);
 
+/* The steps a cell when the day is drawn in width cells, as strip_cells
+ * merges them; 0 when it draws nothing. */
+size_t strip_per_cell(const struct strip_day *d, size_t width);
+
 /* A cell's glyph: UTF-8 shades " ░▒▓█", '·' idle, '│' now; in ASCII
  * " .:=#", '-' idle, '|' now; 'P', 'X', 'S' for paused, exempt and
  * suspended in both. A static string. */

@@ -5,6 +5,7 @@
 #include "model/summary.h"
 #include "text/evtext.h"
 #include "text/human.h"
+#include "text/strip.h"
 #include "util.h"
 #include "view/view.h"
 
@@ -322,14 +323,96 @@ static void draw_segment(WINDOW *w, const struct model *m, struct ui *ui, struct
 	widget_scrollbar(w, t, y, r.x + r.w - 1, rows, ui->segev.lines, ui->segev.top);
 }
 
+#define DAY_LABEL_COLS 11
+
+/* The mark under the strip: "▲ 14:05" at the marked cell, or "14:05 ▲"
+ * ending there when the time does not fit after it. */
+static void draw_mark(WINDOW *w, const struct theme *t, int y, int x, int cols, int at,
+                      uint64_t mark)
+{
+	char when[32], buf[48];
+	const char *glyph = theme_glyph(t, "▲", "^");
+	time_t tt = (time_t)(mark / USEC_PER_SEC);
+	struct tm tm;
+	localtime_r(&tt, &tm);
+	strftime(when, sizeof when, "%H:%M", &tm); /* the day is the strip's label */
+	int tw = (int)strlen(when) + 2;
+	if (at + tw <= cols) {
+		snprintf(buf, sizeof buf, "%s %s", glyph, when);
+		widget_text(w, t, y, x + at, cols - at, theme_attr(t, THEME_VALUE), buf);
+	} else if (at - tw + 1 >= 0) {
+		snprintf(buf, sizeof buf, "%s %s", when, glyph);
+		widget_text(w, t, y, x + at - tw + 1, tw, theme_attr(t, THEME_VALUE), buf);
+	}
+}
+
+/* The selected segment's day as the Overview's "Today" is drawn, the
+ * hours under it and the mark under those; the cell of the mark in
+ * reverse. Records the strip for < and >. Returns the rows used. */
+static int draw_day(WINDOW *w, const struct model *m, struct ui *ui, struct rect r)
+{
+	const struct theme *t = &ui->theme;
+	const struct model_segment *s = model_segs_entry(m, ui->data_sel);
+	const struct model_today *held = &m->data_day;
+	struct strip_cell c[STRIP_MAX_CELLS];
+	char hours[STRIP_MAX_CELLS + 1], date[32];
+	struct strip_day d;
+	int x = r.x + 1 + DAY_LABEL_COLS, cols = r.x + r.w - x - 1;
+	ui->data_strip_cell = 0;
+	if (r.h < 12 || cols < STRIP_MIN_WIDTH)
+		return 0;
+	/* The rows are kept while the selected row is on its way, so the
+	 * list does not jump when it comes. */
+	if (!s)
+		return m->segs.known && m->segs.total ? 4 : 0;
+	/* The day the segment starts in, in the steps Activity was asked
+	 * in (none yet: only the day is compared). */
+	strip_today(s->start, held->day.step, &d);
+	uint64_t end = d.start + (uint64_t)d.length * USEC_PER_SEC;
+	if (s->id != ui->data_mark_seg || ui->data_mark < d.start || ui->data_mark >= end) {
+		ui->data_mark = s->start;
+		ui->data_mark_seg = s->id;
+	}
+	format_local_date(d.start, date, sizeof date);
+	widget_text(w, t, r.y, r.x + 1, DAY_LABEL_COLS - 1, theme_attr(t, THEME_LABEL), date);
+	if (!held->known || held->day.start != d.start) {
+		widget_text(w, t, r.y, x, cols, theme_attr(t, THEME_DIM),
+		            theme_glyph(t, "…", "..."));
+		return 4;
+	}
+	if (held->error) {
+		widget_text_cut(w, t, r.y, x, cols, theme_attr(t, THEME_WARN), held->error);
+		return 4;
+	}
+	size_t per = strip_per_cell(&d, (size_t)cols);
+	size_t n = strip_cells(&d, held->steps, held->n, ui->now, (size_t)cols, c);
+	if (!per || !n)
+		return 4;
+	uint64_t cell = (uint64_t)per * d.step * USEC_PER_SEC;
+	size_t at = (size_t)((ui->data_mark - d.start) / cell);
+	for (size_t i = 0; i < n; i++)
+		widget_text(w, t, r.y, x + (int)i, 1,
+		            view_strip_attr(t, c[i].kind) | (i == at ? A_REVERSE : 0),
+		            strip_glyph(&c[i], t->utf8));
+	strip_hours(n, hours, sizeof hours);
+	widget_text(w, t, r.y + 1, x, cols, theme_attr(t, THEME_DIM), hours);
+	if (at < n)
+		draw_mark(w, t, r.y + 2, x, (int)n, (int)at, ui->data_mark);
+	ui->data_strip_start = d.start;
+	ui->data_strip_cell = cell;
+	return 4;
+}
+
 void view_data_draw(WINDOW *w, const struct model *m, struct ui *ui, struct rect r)
 {
 	if (m->link != MODEL_LINK_LIVE) {
 		view_waiting(w, m, ui, r);
 		return;
 	}
-	if (ui->open.id)
+	if (ui->open.id) {
 		draw_segment(w, m, ui, r);
-	else
-		draw_list(w, m, ui, r);
+		return;
+	}
+	int used = draw_day(w, m, ui, r);
+	draw_list(w, m, ui, (struct rect){r.y + used, r.x, r.h - used, r.w});
 }

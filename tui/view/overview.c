@@ -8,9 +8,11 @@
 #include "text/strip.h"
 #include "model/summary.h"
 #include "text/text.h"
+#include "i18n.h"
 #include "util.h"
 #include "view/view.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -226,7 +228,7 @@ static void draw_waiting(WINDOW *w, const struct model *m, struct ui *ui, struct
 /* A line of a panel: text in up to three wordings, longest first (the
  * first that fits is drawn), or a bar or a sparkline followed by a short
  * text. Lines are dropped by importance when the panel is short. */
-enum pline_kind { PLINE_TEXT, PLINE_BAR, PLINE_SPARK };
+enum pline_kind { PLINE_TEXT, PLINE_BAR, PLINE_SPARK, PLINE_TALLY };
 
 struct pline {
 	enum pline_kind kind;
@@ -236,6 +238,7 @@ struct pline {
 	char text[3][160];
 	double fraction;                 /* PLINE_BAR */
 	const struct model_spark *spark; /* PLINE_SPARK */
+	const struct model_tally *tally; /* PLINE_TALLY: bytes a minute */
 };
 
 struct panel {
@@ -279,10 +282,8 @@ static void upload_panel(const struct model *m, uint64_t now, bool utf8, struct 
 		if (l->fraction >= 0.9)
 			l->tone = THEME_WARN;
 	}
-	l = pline_add(p, PLINE_SPARK, 4, THEME_LABEL);
-	l->spark = &m->upload_rate;
-	human_rate(u->rate_bps, a, sizeof a);
-	snprintf(l->text[0], sizeof l->text[0], _("%s now"), a);
+	l = pline_add(p, PLINE_TALLY, 4, THEME_LABEL);
+	l->tally = &m->uploaded;
 	l = pline_add(p, PLINE_TEXT, 1, THEME_DEFAULT);
 	summary_deferred(m, now, l->text[0], sizeof l->text[0]);
 	if (l->text[0][0]) {
@@ -390,6 +391,48 @@ static void draw_spark(WINDOW *w, struct ui *ui, int y, int x, int cols, const s
 	}
 }
 
+/* What the minutes of uploading drawn from first on say beside them:
+ * the last minute's bytes. */
+static void uploaded_text(double last, uint64_t first, uint64_t now, char *buf, size_t size)
+{
+	char a[32], when[32];
+	format_local_time(first, now, when, sizeof when);
+	if (isnan(last)) {
+		/* TRANSLATORS: beside the sparkline of bytes uploaded a minute,
+		 * before a whole minute was counted; %s is a time (14:03). */
+		snprintf(buf, size, _("counting since %s"), when);
+		return;
+	}
+	human_bytes((uint64_t)(last + 0.5), a, sizeof a);
+	/* TRANSLATORS: beside the sparkline of bytes uploaded a minute: the
+	 * last minute's bytes (1.2 kB) and when the line starts (14:03). */
+	snprintf(buf, size, _("%s a minute, since %s"), a, when);
+}
+
+/* Bytes uploaded a minute, a cell each, as many minutes of the last hour
+ * as fit; the last minute's figure and since when after them. */
+static void draw_uploaded(WINDOW *w, struct ui *ui, int y, int x, int cols,
+                          const struct model_tally *t, attr_t attr)
+{
+	const struct theme *tm = &ui->theme;
+	double last;
+	uint64_t hour = (uint64_t)MODEL_TALLY_SLOTS * t->width, first;
+	char text[160];
+	model_tally_values(t, ui->now, &last, 1, NULL);
+	first = ui->now > hour && ui->now - hour > t->since ? ui->now - hour : t->since;
+	uploaded_text(last, first, ui->now, text, sizeof text);
+	int n = cols - text_width(text, strlen(text)) - 1;
+	if (n > MODEL_TALLY_SLOTS)
+		n = MODEL_TALLY_SLOTS;
+	if (n < 4) {
+		widget_text_cut(w, tm, y, x, cols, attr, text);
+		return;
+	}
+	last = view_tally_spark(w, ui, y, x, n, t, attr, &first);
+	uploaded_text(last, first, ui->now, text, sizeof text);
+	widget_text_cut(w, tm, y, x + n + 1, cols - n - 1, A_NORMAL, text);
+}
+
 /* The rows a line takes at cols columns: a line that may wrap takes two
  * when it does not fit in one. */
 static int pline_rows(const struct pline *l, int cols)
@@ -457,6 +500,8 @@ static int draw_panel(WINDOW *w, struct ui *ui, const struct panel *p, struct re
 				widget_text(w, t, y, x + bw + 1, cols - bw - 1, A_NORMAL,
 				            l->text[0]);
 			}
+		} else if (l->kind == PLINE_TALLY) {
+			draw_uploaded(w, ui, y, x, cols, l->tally, attr);
 		} else {
 			draw_spark(w, ui, y, x, cols > 40 ? 40 : cols, l, attr);
 		}
@@ -527,7 +572,7 @@ static int compact_costs(const struct model *m, uint64_t now, bool utf8, struct 
 
 /* The colour of a cell of the "Today" strip: the marks as the state's
  * badge is (reversed, so they stand out without colour too). */
-static attr_t today_attr(const struct theme *t, enum strip_kind k)
+attr_t view_strip_attr(const struct theme *t, enum strip_kind k)
 {
 	switch (k) {
 	case STRIP_KEPT:
@@ -565,7 +610,7 @@ static int draw_today(WINDOW *w, const struct model *m, struct ui *ui, struct re
 	}
 	size_t n = strip_cells(&m->today.day, m->today.steps, m->today.n, ui->now, (size_t)cols, c);
 	for (size_t i = 0; i < n; i++)
-		widget_text(w, t, r.y, x + (int)i, 1, today_attr(t, c[i].kind),
+		widget_text(w, t, r.y, x + (int)i, 1, view_strip_attr(t, c[i].kind),
 		            strip_glyph(&c[i], t->utf8));
 	strip_hours(n, hours, sizeof hours);
 	widget_text(w, t, r.y + 1, x, cols, theme_attr(t, THEME_DIM), hours);

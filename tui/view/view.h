@@ -48,4 +48,16 @@ const char *view_word(const char *value);
 int view_position(WINDOW *w, const struct theme *t, int y, struct rect r, uint64_t top, int rows,
                   uint64_t total);
 
+/* The colour of a cell of a day's strip (the Overview's "Today", the
+ * Data view's day). */
+attr_t view_strip_attr(const struct theme *t, enum strip_kind k);
+
+/* tally.c: the tally's last n whole buckets (at most MODEL_TALLY_SLOTS)
+ * as a sparkline of n cells at (y, x); *first gets when what it shows
+ * starts (the first bucket's start, or when counting started if later).
+ * Returns the last value, which the figure beside it shows (NaN: not
+ * known). Asks for a redraw when the next bucket is whole. */
+double view_tally_spark(WINDOW *w, struct ui *ui, int y, int x, int n, const struct model_tally *t,
+                        attr_t attr, uint64_t *first);
+
 #endif
