@@ -169,6 +169,20 @@ static bool parse_time(const struct token *t, uint64_t *out)
 	return true;
 }
 
+/* An event in order (the caller checked that its time does not go back). */
+static void add_event(struct parser *p, uint64_t t, uint32_t type, uint32_t code, int32_t value)
+{
+	struct evemu *r = p->out;
+	if (r->n == 0)
+		r->first = t;
+	p->last = t;
+	if (r->n == p->cap) {
+		p->cap = p->cap ? p->cap * 2 : 1024;
+		r->ev = xrealloc(r->ev, p->cap * sizeof *r->ev);
+	}
+	r->ev[r->n++] = (struct evemu_event){t - r->first, value, (uint16_t)type, (uint16_t)code};
+}
+
 static int parse_event(struct parser *p, const struct token *tok, size_t n)
 {
 	char q[32];
@@ -192,23 +206,75 @@ static int parse_event(struct parser *p, const struct token *tok, size_t n)
 		return fail(p, "value '%s' is not a whole number that fits in 32 bits",
 		            quote(&tok[3], q));
 
-	struct evemu *r = p->out;
-	if (r->n == 0) {
-		r->first = t;
-	} else if (t < p->last) {
+	if (p->out->n && t < p->last)
 		return fail(p,
 		            "time %" PRIu64 ".%06" PRIu64 " goes back from the previous event's "
 		            "%" PRIu64 ".%06" PRIu64,
 		            (uint64_t)(t / USEC_PER_SEC), (uint64_t)(t % USEC_PER_SEC),
 		            (uint64_t)(p->last / USEC_PER_SEC), (uint64_t)(p->last % USEC_PER_SEC));
-	}
-	p->last = t;
-	if (r->n == p->cap) {
-		p->cap = p->cap ? p->cap * 2 : 1024;
-		r->ev = xrealloc(r->ev, p->cap * sizeof *r->ev);
-	}
-	r->ev[r->n++] = (struct evemu_event){t - r->first, value, (uint16_t)type, (uint16_t)code};
+	add_event(p, t, type, code, value);
 	return 0;
+}
+
+/* The usual E: line read in one pass, no tokens: "E:", blanks, SECONDS
+ * (1 to 12 digits) "." and six digits, blanks, TYPE and CODE (1 to 4
+ * hexadecimal digits each), blanks, VALUE (decimal, an optional sign), then
+ * blanks to the end of the line. What it takes parse_event would take
+ * alike; anything else (a comment, a NUL, a number out of range, a time
+ * that goes back) it leaves to parse_line, which says what is wrong.
+ * Returns where the next line starts, or NULL. */
+static const char *fast_event(struct parser *p, const char *s, const char *end)
+{
+	if (end - s < 2 || s[0] != 'E' || s[1] != ':')
+		return NULL;
+	s += 2;
+	while (s < end && blank(*s))
+		s++;
+	uint64_t sec = 0, usec = 0;
+	const char *from = s;
+	for (; s < end && *s >= '0' && *s <= '9' && s - from <= 12; s++)
+		sec = sec * 10 + (uint64_t)(*s - '0');
+	if (s == from || s - from > 12 || end - s < 8 || *s++ != '.')
+		return NULL;
+	for (int i = 0; i < 6; i++, s++) {
+		if (*s < '0' || *s > '9')
+			return NULL;
+		usec = usec * 10 + (uint64_t)(*s - '0');
+	}
+	uint32_t hex[2];
+	for (int f = 0; f < 2; f++) {
+		if (s == end || !blank(*s))
+			return NULL;
+		while (s < end && blank(*s))
+			s++;
+		int d = -1;
+		uint32_t v = 0;
+		for (from = s; s < end && s - from < 5 && (d = hexval(*s)) >= 0; s++)
+			v = v * 16 + (uint32_t)d;
+		if (s == from || s - from > 4)
+			return NULL;
+		hex[f] = v;
+	}
+	if (s == end || !blank(*s) || hex[0] > TYPE_MAX || hex[1] > CODE_MAX)
+		return NULL;
+	while (s < end && blank(*s))
+		s++;
+	bool neg = s < end && *s == '-';
+	s += s < end && (*s == '-' || *s == '+');
+	int64_t v = 0;
+	for (from = s; s < end && *s >= '0' && *s <= '9' && s - from < 11; s++)
+		v = v * 10 + (*s - '0');
+	if (s == from || s - from > 10 || v > (int64_t)INT32_MAX + neg)
+		return NULL;
+	while (s < end && blank(*s))
+		s++;
+	if (s < end && *s != '\n')
+		return NULL;
+	uint64_t t = sec * USEC_PER_SEC + usec;
+	if (p->out->n && t < p->last)
+		return NULL;
+	add_event(p, t, hex[0], hex[1], (int32_t)(neg ? -v : v));
+	return s < end ? s + 1 : end;
 }
 
 static bool all_hex(const struct token *tok, size_t n, size_t digits)
@@ -311,13 +377,17 @@ int evemu_parse(const char *text, size_t len, const char *name, struct evemu *ou
 
 	memset(out, 0, sizeof *out);
 	*error = NULL;
-	bool has_nul = memchr(text, '\0', len) != NULL;
 	while (s < end) {
+		p.line++;
+		const char *next = fast_event(&p, s, end);
+		if (next) {
+			s = next;
+			continue;
+		}
 		const char *nl = memchr(s, '\n', (size_t)(end - s));
 		const char *eol = nl ? nl : end;
-		p.line++;
-		/* A NUL anywhere is looked for once; its line only if there. */
-		if (has_nul && memchr(s, '\0', (size_t)(eol - s))) {
+		/* fast_event takes no line with a NUL. */
+		if (memchr(s, '\0', (size_t)(eol - s))) {
 			r = fail(&p, "a NUL byte: this is not a text recording");
 			break;
 		}
