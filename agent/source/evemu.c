@@ -22,6 +22,7 @@
 #define EV_REL_TYPE 0x02
 
 #define MAX_TOKENS 12
+#define TIME_TEXT_MAX 19 /* 12 digits, the point, 6 digits */
 
 struct token {
 	const char *s;
@@ -36,6 +37,11 @@ struct parser {
 	size_t cap;
 	uint64_t last;      /* absolute time of the last E: line */
 	unsigned rel_lines; /* "B: 02" lines seen */
+	/* The last time fast_event read, as written and its value: a
+	 * frame's lines all have the same. */
+	char time_text[TIME_TEXT_MAX];
+	size_t time_len;
+	uint64_t time_value;
 };
 
 static int fail(struct parser *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -216,6 +222,13 @@ static int parse_event(struct parser *p, const struct token *tok, size_t n)
 	return 0;
 }
 
+/* A hexadecimal digit's value plus one; 0 for any other byte. */
+static const uint8_t hex_digit[256] = {
+    ['0'] = 1,  ['1'] = 2,  ['2'] = 3,  ['3'] = 4,  ['4'] = 5,  ['5'] = 6,  ['6'] = 7,  ['7'] = 8,
+    ['8'] = 9,  ['9'] = 10, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
+    ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
+};
+
 /* The usual E: line read in one pass, no tokens: "E:", blanks, SECONDS
  * (1 to 12 digits) "." and six digits, blanks, TYPE and CODE (1 to 4
  * hexadecimal digits each), blanks, VALUE (decimal, an optional sign), then
@@ -230,27 +243,38 @@ static const char *fast_event(struct parser *p, const char *s, const char *end)
 	s += 2;
 	while (s < end && blank(*s))
 		s++;
-	uint64_t sec = 0, usec = 0;
+	uint64_t t;
 	const char *from = s;
-	for (; s < end && *s >= '0' && *s <= '9' && s - from <= 12; s++)
-		sec = sec * 10 + (uint64_t)(*s - '0');
-	if (s == from || s - from > 12 || end - s < 8 || *s++ != '.')
-		return NULL;
-	for (int i = 0; i < 6; i++, s++) {
-		if (*s < '0' || *s > '9')
+	if (p->time_len && (size_t)(end - s) > p->time_len &&
+	    memcmp(s, p->time_text, p->time_len) == 0 && blank(s[p->time_len])) {
+		t = p->time_value;
+		s += p->time_len;
+	} else {
+		uint64_t sec = 0, usec = 0;
+		for (; s < end && *s >= '0' && *s <= '9' && s - from <= 12; s++)
+			sec = sec * 10 + (uint64_t)(*s - '0');
+		if (s == from || s - from > 12 || end - s < 8 || *s++ != '.')
 			return NULL;
-		usec = usec * 10 + (uint64_t)(*s - '0');
+		for (int i = 0; i < 6; i++, s++) {
+			if (*s < '0' || *s > '9')
+				return NULL;
+			usec = usec * 10 + (uint64_t)(*s - '0');
+		}
+		t = p->time_value = sec * USEC_PER_SEC + usec;
+		p->time_len = (size_t)(s - from);
+		memcpy(p->time_text, from, p->time_len);
 	}
+	if (p->out->n && t < p->last)
+		return NULL;
 	uint32_t hex[2];
 	for (int f = 0; f < 2; f++) {
 		if (s == end || !blank(*s))
 			return NULL;
 		while (s < end && blank(*s))
 			s++;
-		int d = -1;
 		uint32_t v = 0;
-		for (from = s; s < end && s - from < 5 && (d = hexval(*s)) >= 0; s++)
-			v = v * 16 + (uint32_t)d;
+		for (from = s; s < end && s - from < 5 && hex_digit[(uint8_t)*s]; s++)
+			v = v * 16 + hex_digit[(uint8_t)*s] - 1u;
 		if (s == from || s - from > 4)
 			return NULL;
 		hex[f] = v;
@@ -269,9 +293,6 @@ static const char *fast_event(struct parser *p, const char *s, const char *end)
 	while (s < end && blank(*s))
 		s++;
 	if (s < end && *s != '\n')
-		return NULL;
-	uint64_t t = sec * USEC_PER_SEC + usec;
-	if (p->out->n && t < p->last)
 		return NULL;
 	add_event(p, t, hex[0], hex[1], (int32_t)(neg ? -v : v));
 	return s < end ? s + 1 : end;
