@@ -22,30 +22,14 @@
 #define EV_REL_TYPE 0x02
 
 #define MAX_TOKENS 12
-#define TIME_TEXT_MAX 19 /* 12 digits, the point, 6 digits */
 
 struct token {
 	const char *s;
 	size_t len;
 };
 
-struct parser {
-	const char *name;
-	size_t line;
-	char *error;
-	struct evemu *out;
-	size_t cap;
-	uint64_t last;      /* absolute time of the last E: line */
-	unsigned rel_lines; /* "B: 02" lines seen */
-	/* The last time fast_event read, as written and its value: a
-	 * frame's lines all have the same. */
-	char time_text[TIME_TEXT_MAX];
-	size_t time_len;
-	uint64_t time_value;
-};
-
-static int fail(struct parser *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int fail(struct parser *p, const char *fmt, ...)
+static int fail(struct evemu_parser *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int fail(struct evemu_parser *p, const char *fmt, ...)
 {
 	char what[160];
 	va_list ap;
@@ -176,7 +160,8 @@ static bool parse_time(const struct token *t, uint64_t *out)
 }
 
 /* An event in order (the caller checked that its time does not go back). */
-static void add_event(struct parser *p, uint64_t t, uint32_t type, uint32_t code, int32_t value)
+static void add_event(struct evemu_parser *p, uint64_t t, uint32_t type, uint32_t code,
+                      int32_t value)
 {
 	struct evemu *r = p->out;
 	if (r->n == 0)
@@ -189,7 +174,7 @@ static void add_event(struct parser *p, uint64_t t, uint32_t type, uint32_t code
 	r->ev[r->n++] = (struct evemu_event){t - r->first, value, (uint16_t)type, (uint16_t)code};
 }
 
-static int parse_event(struct parser *p, const struct token *tok, size_t n)
+static int parse_event(struct evemu_parser *p, const struct token *tok, size_t n)
 {
 	char q[32];
 	uint64_t t;
@@ -236,7 +221,7 @@ static const uint8_t hex_digit[256] = {
  * alike; anything else (a comment, a NUL, a number out of range, a time
  * that goes back) it leaves to parse_line, which says what is wrong.
  * Returns where the next line starts, or NULL. */
-static const char *fast_event(struct parser *p, const char *s, const char *end)
+static const char *fast_event(struct evemu_parser *p, const char *s, const char *end)
 {
 	if (end - s < 2 || s[0] != 'E' || s[1] != ':')
 		return NULL;
@@ -318,7 +303,7 @@ static bool all_int(const struct token *tok, size_t n)
 
 /* The device description: checked so that a damaged file is noticed, but
  * only the declared relative axes are kept (which wheels exist). */
-static int parse_header(struct parser *p, char kind, const char *s, const char *end)
+static int parse_header(struct evemu_parser *p, char kind, const char *s, const char *end)
 {
 	struct token tok[MAX_TOKENS];
 	uint32_t index;
@@ -374,7 +359,7 @@ static int parse_header(struct parser *p, char kind, const char *s, const char *
 	return fail(p, "not an evemu line: E:, N:, I:, P:, B:, A:, L:, S: or # expected");
 }
 
-static int parse_line(struct parser *p, const char *s, const char *end)
+static int parse_line(struct evemu_parser *p, const char *s, const char *end)
 {
 	while (s < end && blank(*s))
 		s++;
@@ -390,17 +375,19 @@ static int parse_line(struct parser *p, const char *s, const char *end)
 	return parse_header(p, s[0], s + 2, end);
 }
 
-int evemu_parse(const char *text, size_t len, const char *name, struct evemu *out, char **error)
+void evemu_begin(struct evemu_parser *p, const char *name, struct evemu *out)
 {
-	struct parser p = {.name = name, .out = out};
-	const char *s = text, *end = text + len;
-	int r = 0;
-
+	*p = (struct evemu_parser){.name = name, .out = out};
 	memset(out, 0, sizeof *out);
-	*error = NULL;
-	while (s < end) {
-		p.line++;
-		const char *next = fast_event(&p, s, end);
+}
+
+int evemu_more(struct evemu_parser *p, const char *text, size_t len)
+{
+	const char *s = text, *end = text + len;
+
+	while (!p->error && s < end) {
+		p->line++;
+		const char *next = fast_event(p, s, end);
 		if (next) {
 			s = next;
 			continue;
@@ -409,25 +396,37 @@ int evemu_parse(const char *text, size_t len, const char *name, struct evemu *ou
 		const char *eol = nl ? nl : end;
 		/* fast_event takes no line with a NUL. */
 		if (memchr(s, '\0', (size_t)(eol - s))) {
-			r = fail(&p, "a NUL byte: this is not a text recording");
+			fail(p, "a NUL byte: this is not a text recording");
 			break;
 		}
-		if ((r = parse_line(&p, s, eol)) < 0)
+		if (parse_line(p, s, eol) < 0)
 			break;
 		s = nl ? nl + 1 : end;
 	}
-	if (r == 0 && out->n == 0) {
-		p.error = xasprintf("%s: no events (E: lines) to replay", name);
-		r = -EINVAL;
-	}
-	if (r < 0) {
+	return p->error ? -EINVAL : 0;
+}
+
+int evemu_end(struct evemu_parser *p, char **error)
+{
+	struct evemu *out = p->out;
+	if (!p->error && out->n == 0)
+		p->error = xasprintf("%s: no events (E: lines) to replay", p->name);
+	*error = p->error;
+	if (p->error) {
 		evemu_fini(out);
-		*error = p.error;
-		return r;
+		return -EINVAL;
 	}
-	if (out->n < p.cap)
+	if (out->n < p->cap)
 		out->ev = xrealloc(out->ev, out->n * sizeof *out->ev);
 	return 0;
+}
+
+int evemu_parse(const char *text, size_t len, const char *name, struct evemu *out, char **error)
+{
+	struct evemu_parser p;
+	evemu_begin(&p, name, out);
+	evemu_more(&p, text, len);
+	return evemu_end(&p, error);
 }
 
 void evemu_fini(struct evemu *r)
