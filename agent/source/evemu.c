@@ -214,6 +214,16 @@ static const uint8_t hex_digit[256] = {
     ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
 };
 
+/* Exactly four hexadecimal digits at s, as evemu-record writes a type and
+ * a code: one test for all four, not a branch at each. */
+static bool four_hex(const char *s, uint32_t *v)
+{
+	unsigned a = hex_digit[(uint8_t)s[0]], b = hex_digit[(uint8_t)s[1]],
+	         c = hex_digit[(uint8_t)s[2]], d = hex_digit[(uint8_t)s[3]];
+	*v = (a - 1) << 12 | (b - 1) << 8 | (c - 1) << 4 | (d - 1);
+	return a && b && c && d && !hex_digit[(uint8_t)s[4]];
+}
+
 /* The usual E: line read in one pass, no tokens: "E:", blanks, SECONDS
  * (1 to 12 digits) "." and six digits, blanks, TYPE and CODE (1 to 4
  * hexadecimal digits each), blanks, VALUE (decimal, an optional sign), then
@@ -257,12 +267,15 @@ static const char *fast_event(struct evemu_parser *p, const char *s, const char 
 			return NULL;
 		while (s < end && blank(*s))
 			s++;
-		uint32_t v = 0;
+		hex[f] = 0;
+		if (end - s > 4 && four_hex(s, &hex[f])) {
+			s += 4;
+			continue;
+		}
 		for (from = s; s < end && s - from < 5 && hex_digit[(uint8_t)*s]; s++)
-			v = v * 16 + hex_digit[(uint8_t)*s] - 1u;
+			hex[f] = hex[f] * 16 + hex_digit[(uint8_t)*s] - 1u;
 		if (s == from || s - from > 4)
 			return NULL;
-		hex[f] = v;
 	}
 	if (s == end || !blank(*s) || hex[0] > TYPE_MAX || hex[1] > CODE_MAX)
 		return NULL;

@@ -17,8 +17,8 @@ import tempfile
 
 # The parts, by source file (the first match wins); the rest is "other".
 PARTS = [
-    ("the recording read (read_file)", lambda f, fn: f.endswith("source-replay.c")
-     and fn in ("read_file", "load", "source_replay_load")),
+    ("the recording read (source-replay.c)", lambda f, fn: f.endswith("source-replay.c")
+     and fn in ("read_lines", "load", "source_replay_load")),
     ("evemu text parsed (evemu.c)", lambda f, fn: f.endswith("source/evemu.c")),
     ("input events fed (source-replay.c)", lambda f, fn: f.endswith("source-replay.c")),
     ("evdev frames decoded (evdecode.c)", lambda f, fn: f.endswith("evdecode.c")),
