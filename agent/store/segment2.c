@@ -82,6 +82,7 @@ HOT unsigned code_tree(struct coder *c, struct rc_bit *tree, unsigned bits, unsi
 struct num_model {
 	struct rc_bit hit[NUM_CTX], up[NUM_CTX], away[NUM_CTX][2][NUM_STEPS], sign[NUM_CTX];
 	struct rc_bit *tree[CLASSES]; /* made on first use */
+	uint64_t made[2];             /* which trees were made */
 	unsigned depth;
 	bool direct; /* the bits past the tree with no model */
 };
@@ -91,17 +92,19 @@ static unsigned class_of(uint64_t m)
 	return m ? 64 - (unsigned)__builtin_clzll(m) : 0;
 }
 
+/* nm is zeroed memory (models_new's): a fresh model but for these. */
 static void num_init(struct num_model *nm, unsigned depth, bool direct)
 {
-	memset(nm, 0, sizeof *nm);
 	nm->depth = depth;
 	nm->direct = direct;
 }
 
+/* A segment uses a few of the 65 trees: only those are freed. */
 static void num_fini(struct num_model *nm)
 {
-	for (int k = 0; k < CLASSES; k++)
-		free(nm->tree[k]);
+	for (int w = 0; w < 2; w++)
+		for (uint64_t m = nm->made[w]; m; m &= m - 1)
+			free(nm->tree[64 * w + __builtin_ctzll(m)]);
 }
 
 HOT unsigned code_class(struct coder *c, struct num_model *nm, unsigned ctx, unsigned kp,
@@ -132,8 +135,10 @@ HOT uint64_t code_num(struct coder *c, struct num_model *nm, unsigned ctx, unsig
 	if (k == 0)
 		return 0;
 	neg = code_bit(c, &nm->sign[ctx], neg);
-	if (!nm->tree[k])
+	if (!nm->tree[k]) {
 		nm->tree[k] = xcalloc(((size_t)1 << nm->depth) + 64, sizeof *nm->tree[k]);
+		nm->made[k / 64] |= 1ULL << (k % 64);
+	}
 	struct rc_bit *tree = nm->tree[k];
 	uint64_t got = 1;
 	unsigned node = 1, below = k - 1, modelled = below < nm->depth ? below : nm->depth;
