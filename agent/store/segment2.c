@@ -554,9 +554,12 @@ static uint64_t find_period(const struct seg_events *ev)
 	uint64_t P = period_guess(ev);
 	if (P < 16)
 		return 0;
-	struct grid_run g[3];
+	/* A run is a function of P alone: a correction of 0 (a good guess)
+	 * needs no run again. */
+	struct grid_run g[3] = {{.P = 0}};
 	for (int round = 0; round < 2; round++) {
-		run_grids(ev, &P, 1, g);
+		if (g[0].P != P)
+			run_grids(ev, &P, 1, g);
 		if (!g[0].sum_k)
 			return 0;
 		int64_t fix = g[0].sum_j / (g[0].sum_k << GRID_SHIFT);
@@ -565,7 +568,10 @@ static uint64_t find_period(const struct seg_events *ev)
 		P = (uint64_t)((int64_t)P + fix);
 	}
 	uint64_t tried[3] = {P, P - 1, P + 1};
-	run_grids(ev, tried, 3, g);
+	if (g[0].P == P)
+		run_grids(ev, tried + 1, 2, g + 1);
+	else
+		run_grids(ev, tried, 3, g);
 	const struct grid_run *best = &g[0];
 	for (int c = 1; c < 3; c++)
 		if (g[c].abs_j < best->abs_j)
