@@ -74,9 +74,11 @@ def split(argv, env, binary):
                            stderr=subprocess.DEVNULL)
         if r.returncode != 0 or not os.path.exists(data):
             return None
-        text = subprocess.run(["perf", "script", "--no-inline", "-i", data, "-F",
-                               "comm,period,ip,sym,dso"], capture_output=True, text=True,
-                              check=True).stdout
+        script = subprocess.run(["perf", "script", "--no-inline", "-i", data, "-F",
+                                 "comm,period,ip,sym,dso"], capture_output=True, text=True)
+        if script.returncode != 0:
+            return None
+        text = script.stdout
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     files = functions(binary)
