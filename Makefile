@@ -218,9 +218,9 @@ $(BUILD)/synth-evemu: tests/bench/synth-evemu.c $(BUILD)/libagent.a $(BUILD)/lib
 		$(call pkg_libs,$(AGENT_PKGS)) -lm $(LDLIBS)
 
 # Another: the segment formats measured on a spool's files.
-$(BUILD)/seg-bench: tests/bench/seg-bench.c $(BUILD)/libagent.a $(BUILD)/libipc.a
-	$(CC) $(BASE_CFLAGS) -Iagent $(CFLAGS) -o $@ $(filter %.c %.a,$^) \
-		$(call pkg_libs,$(AGENT_PKGS))
+$(BUILD)/seg-bench: tests/bench/seg-bench.c $(BUILD)/libagent.a $(BUILD)/libipc.a $(FLAGS_STAMP)
+	$(call compile,-Iagent $(call pkg_cflags,libconfig)) $(CAPCTL_LDFLAGS) $(LDFLAGS) -o $@ \
+		$(filter %.c %.a,$^) $(call pkg_libs,$(AGENT_PKGS)) -lm $(LDLIBS)
 
 # Translations: one catalog, "capctl", for both programs. `make pot`
 # writes the template from the sources; po/LANG.po is each language (see

@@ -1,6 +1,7 @@
 /* libFuzzer target: the evemu parser must refuse or parse any bytes, with
- * a FILE:LINE message when it refuses, and whatever it parses must go
- * through the evdev decoder giving only events the contract allows. */
+ * a FILE:LINE message when it refuses, the same whole or a line at a time,
+ * and whatever it parses must go through the evdev decoder giving only
+ * events the contract allows. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -47,11 +48,35 @@ static void check(const struct event *e, void *unused)
 	}
 }
 
+/* The same bytes given a line at a time (as the replay source reads a
+ * file, a chunk of whole lines at a time) must give the same. */
+static void same_in_pieces(const char *text, size_t size, int rc, const char *error,
+                           const struct evemu *whole)
+{
+	struct evemu r;
+	struct evemu_parser p;
+	char *why = NULL;
+	evemu_begin(&p, "fuzz", &r);
+	for (const char *s = text, *end = text + size; s < end;) {
+		const char *nl = memchr(s, '\n', (size_t)(end - s));
+		const char *next = nl ? nl + 1 : end;
+		evemu_more(&p, s, (size_t)(next - s));
+		s = next;
+	}
+	if (evemu_end(&p, &why) != rc || (!why) != (!error) || (why && strcmp(why, error) != 0) ||
+	    r.n != whole->n || (r.n && memcmp(r.ev, whole->ev, r.n * sizeof *r.ev) != 0))
+		abort();
+	free(why);
+	evemu_fini(&r);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct evemu r;
 	char *error = NULL;
-	if (evemu_parse((const char *)data, size, "fuzz", &r, &error) != 0) {
+	int rc = evemu_parse((const char *)data, size, "fuzz", &r, &error);
+	same_in_pieces((const char *)data, size, rc, error, &r);
+	if (rc != 0) {
 		if (!error || strncmp(error, "fuzz:", 5) != 0)
 			abort();
 		free(error);

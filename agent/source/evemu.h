@@ -33,6 +33,29 @@ struct evemu {
  * any E: line is refused too, with "NAME: no events (E: lines) to
  * replay". Times must not go back. */
 int evemu_parse(const char *text, size_t len, const char *name, struct evemu *out, char **error);
+/* The same in pieces, for a file read a chunk at a time: evemu_begin,
+ * then evemu_more with the text in order, each piece ending where a line
+ * does (the last may end without a newline), then evemu_end, which
+ * returns what evemu_parse would have. After a bad line evemu_more
+ * returns -EINVAL and reads no more. */
+struct evemu_parser {
+	const char *name;
+	size_t line;
+	char *error;
+	struct evemu *out;
+	size_t cap;
+	uint64_t last;      /* absolute time of the last E: line */
+	unsigned rel_lines; /* "B: 02" lines seen */
+	/* The last time the fast path read, as written and its value: a
+	 * frame's lines all have the same. */
+	char time_text[19]; /* 12 digits, the point, 6 digits */
+	size_t time_len;
+	uint64_t time_value;
+};
+
+void evemu_begin(struct evemu_parser *p, const char *name, struct evemu *out);
+int evemu_more(struct evemu_parser *p, const char *text, size_t len);
+int evemu_end(struct evemu_parser *p, char **error);
 /* Frees the events; *r is empty afterwards. */
 void evemu_fini(struct evemu *r);
 

@@ -81,56 +81,67 @@ static void replay_free(struct source *base)
 	free(s);
 }
 
-/* The whole file (a pipe too: it is read before the loop runs). */
-static int read_file(const char *path, char **text, size_t *len)
+/* The file is read a chunk at a time into one buffer and parsed a chunk
+ * of whole lines at a time, so that the text is never held whole (a pipe
+ * too: it is read before the loop runs). */
+#define READ_CHUNK (64 << 10)
+
+/* The lines of fd parsed into p: 0 or -errno. */
+static int read_lines(int fd, struct evemu_parser *p)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	struct stat st;
-	int r = fstat(fd, &st) < 0 ? -errno : S_ISDIR(st.st_mode) ? -EISDIR : 0;
-	if (r < 0) {
-		close(fd);
-		return r;
-	}
-	size_t cap = (size_t)st.st_size + 1, n = 0;
+	size_t cap = READ_CHUNK, have = 0;
 	char *buf = xmalloc(cap);
+	int r = 0;
 	for (;;) {
-		if (n == cap)
+		if (have == cap) /* a line longer than the buffer */
 			buf = xrealloc(buf, cap *= 2);
-		ssize_t got = read(fd, buf + n, cap - n);
+		ssize_t got = read(fd, buf + have, cap - have);
 		if (got < 0 && errno == EINTR)
 			continue;
-		if (got < 0) {
-			r = -errno;
-			free(buf);
-			close(fd);
-			return r;
-		}
-		if (got == 0)
+		if (got <= 0) {
+			r = got < 0 ? -errno : 0;
 			break;
-		n += (size_t)got;
+		}
+		have += (size_t)got;
+		const char *nl = memrchr(buf, '\n', have);
+		if (!nl)
+			continue;
+		size_t whole = (size_t)(nl + 1 - buf);
+		if (evemu_more(p, buf, whole) < 0)
+			break;
+		memmove(buf, buf + whole, have - whole);
+		have -= whole;
 	}
-	close(fd);
-	*text = buf;
-	*len = n;
-	return 0;
+	if (r == 0 && have) /* the last line, without a newline */
+		evemu_more(p, buf, have);
+	free(buf);
+	return r;
 }
 
 /* The file parsed whole into rec. */
 static int load(const char *path, struct evemu *rec, char **error)
 {
-	char *text = NULL;
-	size_t len = 0;
-	int r = read_file(path, &text, &len);
 	*error = NULL;
+	int fd = open(path, O_RDONLY | O_CLOEXEC), r;
+	struct stat st;
+	if (fd < 0)
+		r = -errno;
+	else
+		r = fstat(fd, &st) < 0 ? -errno : S_ISDIR(st.st_mode) ? -EISDIR : 0;
+	struct evemu_parser p;
+	evemu_begin(&p, path, rec);
+	if (r == 0)
+		r = read_lines(fd, &p);
+	if (fd >= 0)
+		close(fd);
 	if (r < 0) {
+		char *ignored;
+		evemu_end(&p, &ignored);
+		free(ignored);
 		*error = xasprintf(_("%s: cannot read: %s"), path, strerror(-r));
 		return r;
 	}
-	r = evemu_parse(text, len, path, rec, error);
-	free(text);
-	return r;
+	return evemu_end(&p, error);
 }
 
 struct evemu *source_replay_load(const char *path, char **error)

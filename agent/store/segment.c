@@ -187,28 +187,11 @@ static void events_alloc(struct seg_events *out, uint32_t n, uint64_t text_len)
 	out->pool_len = 1; /* offset 0 is "" */
 }
 
-int payload_decode(const void *data, size_t len, struct seg_events *out)
+/* The events of the six columns col (n of them, the first time from
+ * base) into out: 0 or -EBADMSG. */
+static int columns_decode(struct reader *col, uint64_t n, uint64_t base, struct seg_events *out)
 {
-	struct reader r = {data, (const uint8_t *)data + len, false};
-	struct reader col[N_COLS];
-	memset(out, 0, sizeof *out);
-
-	uint64_t n = get_varint(&r), base = get_varint(&r), lens[N_COLS];
-	for (int i = 0; i < N_COLS; i++)
-		lens[i] = get_varint(&r);
-	if (r.bad || n > SEGMENT_MAX_EVENTS)
-		return -EBADMSG;
-	/* Every event takes at least one byte in each column. */
-	for (int i = 0; i < N_COLS; i++) {
-		if (lens[i] > (uint64_t)(r.end - r.p) || lens[i] < n)
-			return -EBADMSG;
-		col[i] = (struct reader){r.p, r.p + lens[i], false};
-		r.p += lens[i];
-	}
-	if (r.p != r.end)
-		return -EBADMSG;
-
-	events_alloc(out, (uint32_t)n, lens[COL_TEXT]);
+	events_alloc(out, (uint32_t)n, (uint64_t)(col[COL_TEXT].end - col[COL_TEXT].p));
 
 	/* Sums wrap as unsigned: hostile deltas must not be undefined
 	 * behaviour, only out of range. */
@@ -253,6 +236,29 @@ bad:
 	return -EBADMSG;
 }
 
+int payload_decode(const void *data, size_t len, struct seg_events *out)
+{
+	struct reader r = {data, (const uint8_t *)data + len, false};
+	struct reader col[N_COLS];
+	memset(out, 0, sizeof *out);
+
+	uint64_t n = get_varint(&r), base = get_varint(&r), lens[N_COLS];
+	for (int i = 0; i < N_COLS; i++)
+		lens[i] = get_varint(&r);
+	if (r.bad || n > SEGMENT_MAX_EVENTS)
+		return -EBADMSG;
+	/* Every event takes at least one byte in each column. */
+	for (int i = 0; i < N_COLS; i++) {
+		if (lens[i] > (uint64_t)(r.end - r.p) || lens[i] < n)
+			return -EBADMSG;
+		col[i] = (struct reader){r.p, r.p + lens[i], false};
+		r.p += lens[i];
+	}
+	if (r.p != r.end)
+		return -EBADMSG;
+	return columns_decode(col, n, base, out);
+}
+
 void seg_events_get(const struct seg_events *ev, uint32_t i, enum stream s, struct event *out)
 {
 	*out = (struct event){
@@ -276,32 +282,52 @@ static uint64_t get_le(const uint8_t *p, int n)
 	return v;
 }
 
+/* Eight bytes a step (slicing-by-8): crc_table[k][b] is what byte b
+ * adds to the CRC when k bytes follow it. */
+static uint32_t crc_table[8][256];
+
+static void crc_tables(void)
+{
+	for (uint32_t i = 0; i < 256; i++) {
+		uint32_t c = i;
+		for (int k = 0; k < 8; k++)
+			c = c & 1 ? (c >> 1) ^ 0x82f63b78u : c >> 1;
+		crc_table[0][i] = c;
+	}
+	for (int k = 1; k < 8; k++)
+		for (int i = 0; i < 256; i++)
+			crc_table[k][i] =
+			    crc_table[0][crc_table[k - 1][i] & 0xff] ^ (crc_table[k - 1][i] >> 8);
+}
+
 uint32_t crc32c(uint32_t crc, const void *data, size_t len)
 {
-	static uint32_t table[256];
-	if (!table[1]) {
-		for (uint32_t i = 0; i < 256; i++) {
-			uint32_t c = i;
-			for (int k = 0; k < 8; k++)
-				c = c & 1 ? (c >> 1) ^ 0x82f63b78u : c >> 1;
-			table[i] = c;
-		}
-	}
+	if (!crc_table[0][1])
+		crc_tables();
 	const uint8_t *p = data;
 	crc = ~crc;
+	for (; len >= 8; len -= 8, p += 8) {
+		uint32_t lo = crc ^ ((uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+		                     (uint32_t)p[3] << 24);
+		crc = crc_table[7][lo & 0xff] ^ crc_table[6][(lo >> 8) & 0xff] ^
+		      crc_table[5][(lo >> 16) & 0xff] ^ crc_table[4][lo >> 24] ^
+		      crc_table[3][p[4]] ^ crc_table[2][p[5]] ^ crc_table[1][p[6]] ^
+		      crc_table[0][p[7]];
+	}
 	while (len--)
-		crc = table[(crc ^ *p++) & 0xff] ^ (crc >> 8);
+		crc = crc_table[0][(crc ^ *p++) & 0xff] ^ (crc >> 8);
 	return ~crc;
 }
 
 int segment_encode(const struct seg_cols *c, enum stream s, uint64_t id, struct buf *out)
 {
-	struct buf payload = {0};
-	struct seg_events ev;
-	seg_cols_payload(c, &payload);
-	int r = payload_decode(payload.p, payload.len, &ev);
-	buf_free(&payload);
-	if (r < 0)
+	/* The columns read where they are, not copied into a payload. */
+	struct reader col[N_COLS];
+	struct seg_events ev = {0};
+	for (int i = 0; i < N_COLS; i++) /* an empty one may have no bytes at all */
+		col[i] = (struct reader){
+		    c->col[i].p, c->col[i].len ? c->col[i].p + c->col[i].len : c->col[i].p, false};
+	if (columns_decode(col, c->n, c->base, &ev) < 0)
 		return -EIO;
 	seg2_encode(&ev, s, id, out);
 	seg_events_fini(&ev);

@@ -82,6 +82,7 @@ HOT unsigned code_tree(struct coder *c, struct rc_bit *tree, unsigned bits, unsi
 struct num_model {
 	struct rc_bit hit[NUM_CTX], up[NUM_CTX], away[NUM_CTX][2][NUM_STEPS], sign[NUM_CTX];
 	struct rc_bit *tree[CLASSES]; /* made on first use */
+	uint64_t made[2];             /* which trees were made */
 	unsigned depth;
 	bool direct; /* the bits past the tree with no model */
 };
@@ -91,17 +92,19 @@ static unsigned class_of(uint64_t m)
 	return m ? 64 - (unsigned)__builtin_clzll(m) : 0;
 }
 
+/* nm is zeroed memory (models_new's): a fresh model but for these. */
 static void num_init(struct num_model *nm, unsigned depth, bool direct)
 {
-	memset(nm, 0, sizeof *nm);
 	nm->depth = depth;
 	nm->direct = direct;
 }
 
+/* A segment uses a few of the 65 trees: only those are freed. */
 static void num_fini(struct num_model *nm)
 {
-	for (int k = 0; k < CLASSES; k++)
-		free(nm->tree[k]);
+	for (int w = 0; w < 2; w++)
+		for (uint64_t m = nm->made[w]; m; m &= m - 1)
+			free(nm->tree[64 * w + __builtin_ctzll(m)]);
 }
 
 HOT unsigned code_class(struct coder *c, struct num_model *nm, unsigned ctx, unsigned kp,
@@ -132,8 +135,10 @@ HOT uint64_t code_num(struct coder *c, struct num_model *nm, unsigned ctx, unsig
 	if (k == 0)
 		return 0;
 	neg = code_bit(c, &nm->sign[ctx], neg);
-	if (!nm->tree[k])
+	if (!nm->tree[k]) {
 		nm->tree[k] = xcalloc(((size_t)1 << nm->depth) + 64, sizeof *nm->tree[k]);
+		nm->made[k / 64] |= 1ULL << (k % 64);
+	}
 	struct rc_bit *tree = nm->tree[k];
 	uint64_t got = 1;
 	unsigned node = 1, below = k - 1, modelled = below < nm->depth ? below : nm->depth;
@@ -269,8 +274,8 @@ static int64_t code_code(struct models *md, unsigned kind, int64_t v)
 /* The grid after a time k periods and j from it: moved kP and j/32 (in
  * 1/256 µs), or, when the time is far off it after a pause (the device's
  * clock started again), moved to the time. */
-static void grid_step(uint64_t *grid, unsigned *frac256, uint64_t P, int64_t k, int64_t j,
-                      uint64_t mean)
+HOT void grid_step(uint64_t *grid, unsigned *frac256, uint64_t P, int64_t k, int64_t j,
+                   uint64_t mean)
 {
 	if (SNAP(k, j, mean)) {
 		*grid += (uint64_t)k * P + (uint64_t)j;
@@ -478,36 +483,46 @@ static uint32_t median(uint32_t *v, size_t n)
  * periods' (of steps of 1 to 7 periods), and how many were within a
  * quarter period. */
 struct grid_run {
+	uint64_t P, grid, mean;
+	unsigned frac;
 	int64_t abs_j, sum_j, sum_k;
 	uint32_t held, tried;
 };
 
-static struct grid_run run_grid(const struct seg_events *ev, uint64_t P)
+HOT void grid_run_step(struct grid_run *g, uint64_t t)
 {
-	struct grid_run g = {0};
-	uint64_t grid = ev->time[0], mean = 0;
-	unsigned frac = 0;
-	for (uint32_t i = 1; i < ev->n && g.tried < SAMPLE; i++, g.tried++) {
-		int64_t r = (int64_t)(ev->time[i] - grid), k = r / (int64_t)P, j = r % (int64_t)P;
-		if (j < 0) {
-			k--;
-			j += (int64_t)P;
-		}
-		if (j >= ((int64_t)P + 1) / 2) {
-			k++;
-			j -= (int64_t)P;
-		}
-		/* A time far off the grid says little of the period. */
-		g.abs_j += 8 * ABS(j) < (int64_t)P ? ABS(j) : (int64_t)P / 8;
-		if (k > 0 && k < 8 && 8 * ABS(j) < (int64_t)P) {
-			g.sum_j += j;
-			g.sum_k += k;
-		}
-		g.held += 4 * (j < 0 ? -j : j) < (int64_t)P;
-		mean += (uint64_t)ABS(j) - (mean >> 4);
-		grid_step(&grid, &frac, P, k, j, mean);
+	int64_t P = (int64_t)g->P, r = (int64_t)(t - g->grid), k = r / P, j = r % P;
+	if (j < 0) {
+		k--;
+		j += P;
 	}
-	return g;
+	if (j >= (P + 1) / 2) {
+		k++;
+		j -= P;
+	}
+	/* A time far off the grid says little of the period. */
+	g->abs_j += 8 * ABS(j) < P ? ABS(j) : P / 8;
+	if (k > 0 && k < 8 && 8 * ABS(j) < P) {
+		g->sum_j += j;
+		g->sum_k += k;
+	}
+	g->held += 4 * ABS(j) < P;
+	g->mean += (uint64_t)ABS(j) - (g->mean >> 4);
+	grid_step(&g->grid, &g->frac, g->P, k, j, g->mean);
+	g->tried++;
+}
+
+/* The grids of n periods run side by side, in one pass over the times:
+ * each is a chain of dependent steps (a division among them), so the
+ * processor overlaps them. */
+static void run_grids(const struct seg_events *ev, const uint64_t *P, int n, struct grid_run *g)
+{
+	for (int c = 0; c < n; c++)
+		g[c] = (struct grid_run){.P = P[c], .grid = ev->n ? ev->time[0] : 0};
+	uint32_t last = ev->n < SAMPLE + 1 ? ev->n : SAMPLE + 1;
+	for (uint32_t i = 1; i < last; i++)
+		for (int c = 0; c < n; c++)
+			grid_run_step(&g[c], ev->time[i]);
 }
 
 /* The median of the differences near the median difference, or 0. */
@@ -539,25 +554,29 @@ static uint64_t find_period(const struct seg_events *ev)
 	uint64_t P = period_guess(ev);
 	if (P < 16)
 		return 0;
+	/* A run is a function of P alone: a correction of 0 (a good guess)
+	 * needs no run again. */
+	struct grid_run g[3] = {{.P = 0}};
 	for (int round = 0; round < 2; round++) {
-		struct grid_run g = run_grid(ev, P);
-		if (!g.sum_k)
+		if (g[0].P != P)
+			run_grids(ev, &P, 1, g);
+		if (!g[0].sum_k)
 			return 0;
-		int64_t fix = g.sum_j / (g.sum_k << GRID_SHIFT);
+		int64_t fix = g[0].sum_j / (g[0].sum_k << GRID_SHIFT);
 		if ((int64_t)P + fix < 16 || (int64_t)P + fix >= MAX_PERIOD)
 			return 0;
 		P = (uint64_t)((int64_t)P + fix);
 	}
-	struct grid_run best = run_grid(ev, P);
-	uint64_t at = P;
-	for (uint64_t c = P - 1; c <= P + 1; c += 2) {
-		struct grid_run g = run_grid(ev, c);
-		if (g.abs_j < best.abs_j) {
-			best = g;
-			at = c;
-		}
-	}
-	return 4 * (uint64_t)best.held >= 3 * (uint64_t)best.tried ? at : 0;
+	uint64_t tried[3] = {P, P - 1, P + 1};
+	if (g[0].P == P)
+		run_grids(ev, tried + 1, 2, g + 1);
+	else
+		run_grids(ev, tried, 3, g);
+	const struct grid_run *best = &g[0];
+	for (int c = 1; c < 3; c++)
+		if (g[c].abs_j < best->abs_j)
+			best = &g[c];
+	return 4 * (uint64_t)best->held >= 3 * (uint64_t)best->tried ? best->P : 0;
 }
 
 void seg2_encode(const struct seg_events *ev, enum stream s, uint64_t id, struct buf *out)

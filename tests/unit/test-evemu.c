@@ -95,6 +95,37 @@ static void test_parse_good(void **state)
 	evemu_fini(&r);
 }
 
+/* The same text in pieces of whole lines, one at a time, gives the same
+ * events; and where a time written as the line before's comes after a
+ * later one that only the strict path read, it still goes back. */
+static void test_parse_pieces(void **state)
+{
+	struct evemu whole, pieces;
+	struct evemu_parser p;
+	char *error = NULL;
+	(void)state;
+	assert_int_equal(evemu_parse(good, strlen(good), "good.evemu", &whole, &error), 0);
+	evemu_begin(&p, "good.evemu", &pieces);
+	for (const char *s = good, *end = good + strlen(good); s < end;) {
+		const char *nl = memchr(s, '\n', (size_t)(end - s));
+		const char *next = nl ? nl + 1 : end;
+		assert_int_equal(evemu_more(&p, s, (size_t)(next - s)), 0);
+		s = next;
+	}
+	assert_int_equal(evemu_end(&p, &error), 0);
+	assert_null(error);
+	assert_int_equal(pieces.n, whole.n);
+	assert_memory_equal(pieces.ev, whole.ev, whole.n * sizeof *whole.ev);
+	evemu_fini(&whole);
+	evemu_fini(&pieces);
+
+	const char *back = "E: 2.000000 0 0 0\n E: 3.000000 0 0 0\nE: 2.000000 0 0 0\n";
+	assert_int_equal(evemu_parse(back, strlen(back), "back", &whole, &error), -22);
+	assert_string_equal(error, "back:3: time 2.000000 goes back from the previous event's "
+	                           "3.000000");
+	free(error);
+}
+
 /* Each broken text is refused with exactly this message and no events. */
 static void expect_error(const char *text, size_t len, const char *message)
 {
@@ -567,15 +598,11 @@ static void test_crowded_frame(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_parse_good),
-	    cmocka_unit_test(test_parse_broken),
-	    cmocka_unit_test(test_recording_file),
-	    cmocka_unit_test(test_relative_motion),
-	    cmocka_unit_test(test_absolute_motion),
-	    cmocka_unit_test(test_buttons),
-	    cmocka_unit_test(test_keys),
-	    cmocka_unit_test(test_wheels),
-	    cmocka_unit_test(test_syn_dropped),
+	    cmocka_unit_test(test_parse_good),      cmocka_unit_test(test_parse_pieces),
+	    cmocka_unit_test(test_parse_broken),    cmocka_unit_test(test_recording_file),
+	    cmocka_unit_test(test_relative_motion), cmocka_unit_test(test_absolute_motion),
+	    cmocka_unit_test(test_buttons),         cmocka_unit_test(test_keys),
+	    cmocka_unit_test(test_wheels),          cmocka_unit_test(test_syn_dropped),
 	    cmocka_unit_test(test_crowded_frame),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
