@@ -249,7 +249,8 @@ int summary_storage(const struct model *m, struct summary_line *out)
 	const char *label = _("Storage");
 	/* While the agent cannot save, that comes first. */
 	if (r->last_error && *r->last_error) {
-		add(line(out, &n, label, SUMMARY_WARN), _("Not saved to disk: %s"), phrase_shown(r->last_error));
+		add(line(out, &n, label, SUMMARY_WARN), _("Not saved to disk: %s"),
+		    phrase_shown(r->last_error));
 		label = "";
 	}
 	struct summary_line *l = line(out, &n, label, SUMMARY_NORMAL);
