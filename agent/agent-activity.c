@@ -18,7 +18,7 @@ int agent_open_activity(struct agent *a, const char *dir)
 	int err = 0;
 	a->activity = activity_open(path, now, now > keep ? now - keep : 0, &err, &recovered);
 	if (!a->activity)
-		log_msg(LOG_LEVEL_ERR, _("cannot open %s: %s"), path, strerror(-err));
+		log_msg(LOG_LEVEL_ERR, _("cannot open %s: %s"), path, errno_text(-err));
 	free(path);
 	if (recovered)
 		agent_log(a, "state-recovered", CAPCTL_UID_AGENT, "%s", recovered);

@@ -68,7 +68,7 @@ void agent_reload(struct agent *a)
 	path = policy_resolve(a->config_arg);
 	int r = policy_load(&p, path, &error, warn_line, NULL);
 	if (r == -ENOENT && a->config_arg)
-		error = xasprintf("%s: cannot read: %s", path, strerror(ENOENT));
+		error = xasprintf("%s: cannot read: %s", path, errno_text(ENOENT));
 	if (error) {
 		log_msg(LOG_LEVEL_ERR, _("%s; keeping the policy in force"), error);
 		free(error);

@@ -41,7 +41,7 @@ void agent_log(struct agent *a, const char *action, uint32_t uid, const char *fm
 	if (a->history) {
 		int r = history_append(a->history, now_usec(), action, detail, uid);
 		if (r < 0)
-			log_msg(LOG_LEVEL_ERR, _("cannot write history: %s"), strerror(-r));
+			log_msg(LOG_LEVEL_ERR, _("cannot write history: %s"), errno_text(-r));
 	}
 }
 
@@ -323,7 +323,7 @@ void agent_stop_source(struct agent *a)
 			log_msg(
 			    LOG_LEVEL_ERR,
 			    _("cannot write the spool: %s; %" PRIu64 " events recorded are lost"),
-			    strerror(-r), spool_waiting(a->spool));
+			    errno_text(-r), spool_waiting(a->spool));
 	}
 }
 
@@ -447,7 +447,7 @@ static char *storage_words(const struct agent *a, int err)
 	else if (err == -EDQUOT)
 		w = phrase_format(PHRASE_DISK_QUOTA, dir);
 	else
-		w = phrase_format(PHRASE_SPOOL_UNWRITABLE, dir, strerror(-err));
+		w = phrase_format(PHRASE_SPOOL_UNWRITABLE, dir, errno_text(-err));
 	free(dir);
 	if (!utf8_valid(w, strlen(w)))
 		for (char *p = w; *p; p++)
@@ -538,7 +538,7 @@ static void on_checkpoint(struct loop_timer *t, void *data)
 		f->retry_at = now + f->backoff;
 		log_msg(LOG_LEVEL_ERR,
 		        _("cannot write the spool: %s; trying again within %" PRIu64 " s"),
-		        strerror(-r), (uint64_t)(f->backoff / USEC_PER_SEC));
+		        errno_text(-r), (uint64_t)(f->backoff / USEC_PER_SEC));
 	}
 	storage_update(a);
 	if (f->failed)
@@ -736,7 +736,7 @@ static int save_state(struct agent *a, const struct control *c, const uint64_t *
 	state_upload_fini(&up);
 	if (r < 0)
 		log_msg(LOG_LEVEL_ERR, _("cannot save state to %s: %s"), a->state_path,
-		        strerror(-r));
+		        errno_text(-r));
 	else if (a->activity && activity_flush(a->activity, now_usec()) < 0)
 		log_msg(LOG_LEVEL_ERR, _("cannot write the activity minutes"));
 	return r;

@@ -155,7 +155,7 @@ static int one_segment(struct reader *r, struct buf *seg, FILE *out, size_t *siz
 		size_t n = take(r->in, chunk, want, &error);
 		buf_put(seg, chunk, n);
 		if (error)
-			return say(r, -error, _("cannot read: %s"), strerror(error));
+			return say(r, -error, _("cannot read: %s"), errno_text(error));
 		if (n < want)
 			return say(r, -EBADMSG, _("truncated (%zu of the segment's %zu bytes)"),
 			           seg->len, *size);
@@ -182,7 +182,7 @@ int decode_stream(FILE *in, const char *name, FILE *out, FILE *err)
 		int error = 0;
 		size_t got = take(in, head, sizeof head - seg.len, &error);
 		if (error) {
-			ret = say(&r, -error, _("cannot read: %s"), strerror(error));
+			ret = say(&r, -error, _("cannot read: %s"), errno_text(error));
 			break;
 		}
 		buf_put(&seg, head, got);
@@ -213,7 +213,7 @@ int decode_files(char *const *paths, int n, FILE *out, FILE *err)
 		const char *name = std_in ? _("standard input") : paths[i];
 		FILE *in = std_in ? stdin : fopen(paths[i], "rb");
 		if (!in) {
-			fprintf(err, _("captured: %s: cannot read: %s\n"), name, strerror(errno));
+			fprintf(err, _("captured: %s: cannot read: %s\n"), name, errno_text(errno));
 			status = 1;
 			continue;
 		}
@@ -222,7 +222,8 @@ int decode_files(char *const *paths, int n, FILE *out, FILE *err)
 		if (!std_in)
 			fclose(in);
 		if (fflush(out) != 0 || ferror(out)) {
-			fprintf(err, _("captured: cannot write the output: %s\n"), strerror(errno));
+			fprintf(err, _("captured: cannot write the output: %s\n"),
+			        errno_text(errno));
 			return 1;
 		}
 	}

@@ -69,7 +69,7 @@ static int secure_state_dir(const char *dir)
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), r = -1;
 	if (fd < 0 || fstat(fd, &st) < 0) {
 		log_msg(LOG_LEVEL_ERR, _("cannot open the state directory %s: %s"), dir,
-		        strerror(errno));
+		        errno_text(errno));
 		goto out;
 	}
 	mode_t mode = st.st_mode & 07777;
@@ -86,7 +86,7 @@ static int secure_state_dir(const char *dir)
 			    LOG_LEVEL_ERR,
 			    _("the state directory %s is mode %04o, open to others, and cannot be "
 			      "made 0700: %s; not using it"),
-			    dir, (unsigned)mode, strerror(errno));
+			    dir, (unsigned)mode, errno_text(errno));
 			goto out;
 		}
 		log_msg(LOG_LEVEL_WARNING,
@@ -109,7 +109,7 @@ static int load_state(struct agent *a)
 	int err;
 	a->store = state_open(a->state_path, now_usec(), &s, &rep, &err);
 	if (!a->store) {
-		log_msg(LOG_LEVEL_ERR, _("cannot read %s: %s"), a->state_path, strerror(-err));
+		log_msg(LOG_LEVEL_ERR, _("cannot read %s: %s"), a->state_path, errno_text(-err));
 		return -1;
 	}
 	/* The limits are the policy's, not the file's. */
@@ -139,7 +139,7 @@ static int load_policy(struct agent *a)
 	int r = policy_load(&a->written, path, &error, warn_line, NULL);
 	if ((r == -ENOENT && a->config_arg) || r == -EINVAL) {
 		if (r == -ENOENT)
-			log_msg(LOG_LEVEL_ERR, _("%s: cannot read: %s"), path, strerror(ENOENT));
+			log_msg(LOG_LEVEL_ERR, _("%s: cannot read: %s"), path, errno_text(ENOENT));
 		else
 			log_msg(LOG_LEVEL_ERR, "%s", error);
 		free(error);
@@ -201,7 +201,7 @@ static char *open_state(struct agent *a, const struct agent_options *o)
 	if (!dir)
 		return NULL;
 	if ((r = mkdir_p(dir)) < 0) {
-		log_msg(LOG_LEVEL_ERR, _("cannot create %s: %s"), dir, strerror(-r));
+		log_msg(LOG_LEVEL_ERR, _("cannot create %s: %s"), dir, errno_text(-r));
 		goto fail;
 	}
 	if (secure_state_dir(dir) < 0)
@@ -210,7 +210,7 @@ static char *open_state(struct agent *a, const struct agent_options *o)
 	char *history_path = xasprintf("%s/history", dir);
 	a->history = history_open(history_path, &r);
 	if (!a->history)
-		log_msg(LOG_LEVEL_ERR, _("cannot open %s: %s"), history_path, strerror(-r));
+		log_msg(LOG_LEVEL_ERR, _("cannot open %s: %s"), history_path, errno_text(-r));
 	free(history_path);
 	if (!a->history)
 		goto fail;

@@ -67,7 +67,7 @@ static int check_config(const char *path)
 	int r = policy_load(&p, path, &error, warn_line, NULL);
 	policy_fini(&p);
 	if (r == -ENOENT) {
-		fprintf(stderr, _("%s: cannot read: %s\n"), path, strerror(ENOENT));
+		fprintf(stderr, _("%s: cannot read: %s\n"), path, errno_text(ENOENT));
 		return 2;
 	}
 	if (r < 0) {
@@ -300,11 +300,6 @@ int main(int argc, char **argv)
 	i18n_init();
 	if (!parse_options(argc, argv, &o, &code))
 		return code;
-	/* The running agent puts strerror()'s words into what it sends on the
-	 * bus (History, StorageError, error replies), which never changes
-	 * with the language: libc's messages are looked for in capctl's own
-	 * catalog directory, which has none, so they stay English. */
-	bindtextdomain("libc", bindtextdomain("capctl", NULL));
 	struct agent *a = agent_new(&o, &code);
 	if (!a)
 		return code;

@@ -104,7 +104,7 @@ static DBusMessage *storage_failed(struct agent *a, DBusMessage *m, int r)
 	    m, CAPCTL_ERR_STORAGE_FAILED,
 	    "Nothing was changed: the agent cannot save its state to %s (%s); free some "
 	    "space there and try again.",
-	    a->state_path, strerror(-r));
+	    a->state_path, errno_text(-r));
 }
 
 static DBusMessage *m_pause(struct agent *a, DBusMessage *m, uint32_t uid)
@@ -336,7 +336,7 @@ static DBusMessage *m_forget(struct agent *a, DBusMessage *m, uint32_t uid)
 		                     "%" PRIu64
 		                     " events were erased, but some of the data could not be "
 		                     "rewritten (%s); nothing was lost, try again.",
-		                     removed, strerror(-err));
+		                     removed, errno_text(-err));
 	dbus_uint32_t n = removed > UINT32_MAX ? UINT32_MAX : (dbus_uint32_t)removed;
 	DBusMessage *reply = dbus_message_new_method_return(m);
 	dbus_message_append_args(reply, DBUS_TYPE_UINT32, &n, DBUS_TYPE_INVALID);

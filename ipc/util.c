@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,6 +65,14 @@ char *xasprintf(const char *fmt, ...)
 	char *s = xvasprintf(fmt, ap);
 	va_end(ap);
 	return s;
+}
+
+const char *errno_text(int e)
+{
+	static locale_t c_locale;
+	if (!c_locale)
+		c_locale = newlocale(LC_ALL_MASK, "C", (locale_t)0);
+	return c_locale ? strerror_l(e, c_locale) : strerror(e);
 }
 
 static uint64_t clock_usec(clockid_t id)

@@ -40,6 +40,11 @@ void log_init(const char *prog);
  * stderr is the journal, else "prog: message". */
 void log_msg(enum log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* strerror(e) in English whatever the locale: the agent's errno words
+ * also go on the bus (History, StorageError, error replies), which never
+ * change with the language. */
+const char *errno_text(int e);
+
 /* Writes len bytes to path through a temporary file in the same directory,
  * fsync and rename, mode 0600. Returns 0 or -errno. */
 int write_file_atomic(const char *path, const void *data, size_t len);

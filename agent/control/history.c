@@ -421,7 +421,7 @@ int history_get(struct history *h, size_t newest_index, struct history_entry *ou
 	const char *why;
 	int r = read_line(h, i, &line, &len);
 	if (r < 0) {
-		why = strerror(-r);
+		why = errno_text(-r);
 		entry_clear(out);
 	} else {
 		why = parse_line(line, len, out, &fields);

@@ -168,7 +168,7 @@ static void on_readable(struct loop_io *io, int fd, short revents, void *data)
 		log_msg(LOG_LEVEL_INFO, _("%s/%s is gone"), INPUT_DIR, d->node);
 	else
 		log_msg(LOG_LEVEL_WARNING, _("%s/%s: %s; not reading it any more"), INPUT_DIR,
-		        d->node, strerror(-r));
+		        d->node, errno_text(-r));
 	dev_close(s, d);
 	report(s);
 }
@@ -288,7 +288,7 @@ struct source *source_evdev_new(struct loop *l, const struct source_cb *cb, char
 		             ? xasprintf(_("%s does not exist: this system has no evdev input "
 		                           "devices; try --source x11"),
 		                         INPUT_DIR)
-		             : xasprintf(_("cannot read %s: %s"), INPUT_DIR, strerror(errno));
+		             : xasprintf(_("cannot read %s: %s"), INPUT_DIR, errno_text(errno));
 		return NULL;
 	}
 	struct evdev_source *s = xcalloc(1, sizeof *s);
@@ -307,7 +307,7 @@ struct source *source_evdev_new(struct loop *l, const struct source_cb *cb, char
 	} else {
 		log_msg(LOG_LEVEL_WARNING,
 		        "cannot watch " INPUT_DIR " (%s): devices plugged in later are not read",
-		        strerror(errno));
+		        errno_text(errno));
 		if (s->inotify_fd >= 0)
 			close(s->inotify_fd);
 		s->inotify_fd = -1;

@@ -138,7 +138,7 @@ static int load(const char *path, struct evemu *rec, char **error)
 		char *ignored;
 		evemu_end(&p, &ignored);
 		free(ignored);
-		*error = xasprintf(_("%s: cannot read: %s"), path, strerror(-r));
+		*error = xasprintf(_("%s: cannot read: %s"), path, errno_text(-r));
 		return r;
 	}
 	return evemu_end(&p, error);

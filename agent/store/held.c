@@ -228,7 +228,7 @@ static int write_sealed(struct spool *s, uint64_t budget)
 		int r = spool_write_segment(s, &m->all, m->stream, m->id, false, &seg);
 		if (r < 0) {
 			spool_log_line(s, "cannot write a %s segment: %s; it waits in memory",
-			               stream_id(m->stream), strerror(-r));
+			               stream_id(m->stream), errno_text(-r));
 			return r;
 		}
 		spool_index_insert(s, &seg);
@@ -310,7 +310,7 @@ void held_recovered(struct spool *s, uint64_t id, enum stream st, const char *pa
 	note_failure(s, err);
 	spool_log_line(
 	    s, "cannot recover the %s journal now: %s; its %" PRIu32 " events wait in memory",
-	    stream_id(st), strerror(-err), cols->n);
+	    stream_id(st), errno_text(-err), cols->n);
 }
 
 /* ---- adding ---- */

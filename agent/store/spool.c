@@ -167,7 +167,7 @@ static void quarantine(struct spool *s, const char *name, const char *why)
 		spool_log_line(s, "segment %s is damaged (%s); moved to %s", name, why, qdir);
 	else
 		spool_log_line(s, "segment %s is damaged (%s) and cannot be moved aside: %s", name,
-		               why, strerror(errno));
+		               why, errno_text(errno));
 	free(qdir);
 	free(from);
 	free(to);
@@ -183,7 +183,7 @@ static void load_segment(struct spool *s, const char *name)
 	int r = buf_read_file(path, &data);
 	free(path);
 	if (r < 0) {
-		spool_log_line(s, "cannot read segment %s: %s", name, strerror(-r));
+		spool_log_line(s, "cannot read segment %s: %s", name, errno_text(-r));
 	} else if (segment_check(data.p, data.len, &h) < 0) {
 		quarantine(s, name, "bad header or checksum");
 	} else if (h.id != id || (strcmp(end, ".seg") != 0 && strcmp(end, ".sent") != 0)) {
@@ -254,7 +254,7 @@ static void recover_journal(struct spool *s, const char *name)
 	int r = buf_read_file(path, &data);
 	if (r < 0) {
 		spool_log_line(s, "cannot read the journal %s: %s; left as it is", name,
-		               strerror(-r));
+		               errno_text(-r));
 		goto out;
 	}
 	struct seg_cols cols;
@@ -321,7 +321,7 @@ struct spool *spool_open(const char *dir, spool_log_fn log, void *log_data, char
 	DIR *d = r < 0 ? NULL : opendir(dir);
 	if (!d) {
 		*error =
-		    xasprintf("cannot open the spool %s: %s", dir, strerror(r < 0 ? -r : errno));
+		    xasprintf("cannot open the spool %s: %s", dir, errno_text(r < 0 ? -r : errno));
 		spool_free(s);
 		return NULL;
 	}
@@ -386,7 +386,7 @@ int spool_read(struct spool *s, uint64_t id, const struct seg_events **out)
 		/* Damaged since it was checked: never serve it. */
 		snprintf(name, sizeof name, "%016" PRIx64 ".%s", id,
 		         s->segs[i].uploaded ? "sent" : "seg");
-		quarantine(s, name, r == -EBADMSG ? "it no longer decodes" : strerror(-r));
+		quarantine(s, name, r == -EBADMSG ? "it no longer decodes" : errno_text(-r));
 		index_remove(s, i);
 		return -EBADMSG;
 	}

@@ -442,7 +442,7 @@ static void recover(struct state_store *st, int fd, const struct state *s,
 			r = save_state(st, s, now);
 		rep->recovered = xasprintf("%s could not be read (%s); it could not be kept aside "
 		                           "(%s), so it was repaired in place%s; %s",
-		                           st->path, f->why, strerror(-w),
+		                           st->path, f->why, errno_text(-w),
 		                           r < 0 ? ", which failed too" : "", kept);
 	} else {
 		close(fd);
@@ -450,7 +450,7 @@ static void recover(struct state_store *st, int fd, const struct state *s,
 		rep->recovered =
 		    xasprintf("%s could not be read (%s); it was moved to %s; a new "
 		              "file cannot be written yet (%s); %s",
-		              st->path, f->why, r == 0 ? aside : st->path, strerror(-w), kept);
+		              st->path, f->why, r == 0 ? aside : st->path, errno_text(-w), kept);
 	}
 	free(aside);
 	free(kept);
@@ -476,7 +476,7 @@ struct state_store *state_open(const char *path, uint64_t now, struct state *out
 	if (fd < 0) {
 		/* A first start: the space is taken now. */
 		if ((r = save_state(st, out, now)) < 0)
-			rep->note = xasprintf("cannot write %s yet: %s", path, strerror(-r));
+			rep->note = xasprintf("cannot write %s yet: %s", path, errno_text(-r));
 		return st;
 	}
 	if ((r = read_all(fd, &file, &len, &mtime)) < 0) {
@@ -497,7 +497,7 @@ struct state_store *state_open(const char *path, uint64_t now, struct state *out
 		                               "rewritten in the new one",
 		                               path)
 		                   : xasprintf("cannot rewrite %s in the new format yet: %s", path,
-		                               strerror(-r));
+		                               errno_text(-r));
 	} else {
 		*st = (struct state_store){st->path, fd, f.slot_size, f.slot, f.seq};
 	}
