@@ -222,6 +222,11 @@ $(BUILD)/seg-bench: tests/bench/seg-bench.c $(BUILD)/libagent.a $(BUILD)/libipc.
 	$(call compile,-Iagent $(call pkg_cflags,libconfig)) $(CAPCTL_LDFLAGS) $(LDFLAGS) -o $@ \
 		$(filter %.c %.a,$^) $(call pkg_libs,$(AGENT_PKGS)) -lm $(LDLIBS)
 
+# And the one that made segment format 2's priors from a spool's files.
+$(BUILD)/seg-priors: tests/bench/seg-priors.c agent/store/segment2.c $(BUILD)/libagent.a $(BUILD)/libipc.a $(FLAGS_STAMP)
+	$(call compile,-Iagent) $(CAPCTL_LDFLAGS) $(LDFLAGS) -o $@ \
+		tests/bench/seg-priors.c $(filter %.a,$^) $(call pkg_libs,$(AGENT_PKGS)) -lm $(LDLIBS)
+
 # Translations: one catalog, "capctl", for both programs. `make pot`
 # writes the template from the sources; po/LANG.po is each language (see
 # po/README), built into $(BUILD)/locale, where the tests find it through

@@ -41,7 +41,8 @@
  *   this one (at most 4 bytes long, at most SEGMENT_MAX_RAW), so that
  *   segments one after another can be told apart; id, zigzag(start - id),
  *   end - start, events; a byte stream, a byte mask of the constant
- *   columns (1 kind, 2 x, 4 y, 8 code, 16 text); the first event's kind,
+ *   columns (1 kind, 2 x, 4 y, 8 code, 16 text; 32, not a column, says the
+ *   models start from the priors); the first event's kind,
  *   zigzag x, y and code, its text's length and bytes; the period (0 for
  *   none, at most 2^24 µs); then, to the end of the file, the range-coded
  *   events (rangecoder.h).
@@ -78,7 +79,13 @@
  * y, 4 for k, 2 for j, 8 for codes and text lengths), the rest each with a
  * model of its position, except j's: those are noise, coded with no model,
  * 8 at a time, each part of the range equal (rc_enc_direct).
- * Every model starts fresh in every segment: a segment is read on its own. */
+ * Every model starts afresh in every segment: a segment is read on its own.
+ * Without flag 32 (what the agent wrote before its priors; still read) every
+ * model starts at even odds; with it, from the priors of the segment's
+ * stream, one set for segments with a period and one for those without:
+ * constants of the format (segment2-priors.h, made once by
+ * tests/bench/seg-priors), each a model's probability of a 1 and the
+ * decisions it counts as seen. An empty segment has no flag 32. */
 #ifndef CAPTURED_SEGMENT_H
 #define CAPTURED_SEGMENT_H
 

@@ -4,6 +4,7 @@
  * encoded when encoding and read when decoding, so the two cannot drift
  * apart. The decoder trusts nothing: every value is checked as it comes. */
 #include "store/segment2.h"
+#include "store/grid.h"
 #include "store/rangecoder.h"
 #include "util.h"
 
@@ -19,17 +20,11 @@
 #define RECENT 15 /* texts remembered besides the previous one */
 #define TIME_DEPTH 12
 #define OFFSET_DEPTH 2
-#define GRID_SHIFT 5
-#define MAX_PERIOD (1u << 24)
-#define ABS(j) ((j) < 0 ? -(j) : (j))
-/* After a pause (more than 4 periods), a time further from the grid than
- * 8 times the offsets' mean magnitude (mean is 16 times it) moves the grid
- * to itself. */
-#define SNAP(k, j, mean) ((k) > 4 && 2 * ABS(j) > (int64_t)(mean) + 16)
 #define Y_EXTRA(md) ((md)->x.prev_d == 0 ? 46u : 0u)
 
-/* The constant columns: bits of the header's mask. */
-enum { K_KIND = 1, K_X = 2, K_Y = 4, K_CODE = 8, K_TEXT = 16, K_ALL = 31 };
+/* The constant columns: bits of the header's mask; K_PRIORS (not a
+ * column) says the models start from the stream's priors. */
+enum { K_KIND = 1, K_X = 2, K_Y = 4, K_CODE = 8, K_TEXT = 16, K_ALL = 31, K_PRIORS = 32 };
 
 static const uint8_t magic2[8] = {'C', 'A', 'P', 'S', 'E', 'G', 0, 2};
 
@@ -72,6 +67,34 @@ HOT unsigned code_tree(struct coder *c, struct rc_bit *tree, unsigned bits, unsi
 	return node - (1u << bits);
 }
 
+/* A model's starting state in a segment with priors (see "priors"
+ * below): which model, its part and index, its probability of a 1 in
+ * 1/65536 and the decisions it counts as seen. */
+struct seg2_prior {
+	uint8_t model, part;
+	uint16_t i, p;
+	uint8_t n;
+};
+
+/* Sets the len models m to the priors of part among p[0..n), which are
+ * sorted by part. */
+static void prior_apply(const struct seg2_prior *p, size_t n, unsigned part, struct rc_bit *m,
+                        size_t len)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (p[mid].part < part)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < n && p[lo].part == part; lo++)
+		if (p[lo].i < len)
+			m[p[lo].i] =
+			    (struct rc_bit){.q = (int16_t)((int32_t)p[lo].p - 32768), .n = p[lo].n};
+}
+
 /* ---- numbers ---- */
 
 /* A signed number is its class (the bit length of its magnitude, 0 for
@@ -85,6 +108,9 @@ struct num_model {
 	uint64_t made[2];             /* which trees were made */
 	unsigned depth;
 	bool direct; /* the bits past the tree with no model */
+	/* The trees' priors (by class, then node), applied as each is made. */
+	const struct seg2_prior *prior;
+	size_t prior_n;
 };
 
 static unsigned class_of(uint64_t m)
@@ -105,6 +131,18 @@ static void num_fini(struct num_model *nm)
 	for (int w = 0; w < 2; w++)
 		for (uint64_t m = nm->made[w]; m; m &= m - 1)
 			free(nm->tree[64 * w + __builtin_ctzll(m)]);
+}
+
+/* The tree of class k: 2^depth nodes, then a model per position below. */
+static struct rc_bit *tree_of(struct num_model *nm, unsigned k)
+{
+	if (!nm->tree[k]) {
+		size_t len = ((size_t)1 << nm->depth) + 64;
+		nm->tree[k] = xcalloc(len, sizeof *nm->tree[k]);
+		nm->made[k / 64] |= 1ULL << (k % 64);
+		prior_apply(nm->prior, nm->prior_n, 4 + k, nm->tree[k], len);
+	}
+	return nm->tree[k];
 }
 
 HOT unsigned code_class(struct coder *c, struct num_model *nm, unsigned ctx, unsigned kp,
@@ -135,11 +173,7 @@ HOT uint64_t code_num(struct coder *c, struct num_model *nm, unsigned ctx, unsig
 	if (k == 0)
 		return 0;
 	neg = code_bit(c, &nm->sign[ctx], neg);
-	if (!nm->tree[k]) {
-		nm->tree[k] = xcalloc(((size_t)1 << nm->depth) + 64, sizeof *nm->tree[k]);
-		nm->made[k / 64] |= 1ULL << (k % 64);
-	}
-	struct rc_bit *tree = nm->tree[k];
+	struct rc_bit *tree = tree_of(nm, k);
 	uint64_t got = 1;
 	unsigned node = 1, below = k - 1, modelled = below < nm->depth ? below : nm->depth;
 	for (unsigned j = 0; j < modelled; j++) {
@@ -189,6 +223,8 @@ struct texts {
 	uint64_t ready[4];           /* which rows of bytes are set */
 	uint32_t at[RECENT + 1];     /* pool offsets, the previous text first */
 	unsigned count;
+	const struct seg2_prior *prior; /* the rows' (as tree priors) */
+	size_t prior_n;
 };
 
 struct models {
@@ -271,38 +307,14 @@ static int64_t code_code(struct models *md, unsigned kind, int64_t v)
 	return (int64_t)((uint64_t)prev + d);
 }
 
-/* The grid after a time k periods and j from it: moved kP and j/32 (in
- * 1/256 µs), or, when the time is far off it after a pause (the device's
- * clock started again), moved to the time. */
-HOT void grid_step(uint64_t *grid, unsigned *frac256, uint64_t P, int64_t k, int64_t j,
-                   uint64_t mean)
-{
-	if (SNAP(k, j, mean)) {
-		*grid += (uint64_t)k * P + (uint64_t)j;
-		*frac256 = 0;
-		return;
-	}
-	int64_t frac = (int64_t)*frac256 + j * (256 >> GRID_SHIFT);
-	int64_t whole = frac >= 0 ? frac / 256 : -((255 - frac) / 256);
-	*grid += (uint64_t)k * P + (uint64_t)whole;
-	*frac256 = (unsigned)(frac - whole * 256);
-}
-
 /* With a period P: t - grid as k periods and an offset j in [-P/2, P/2),
  * k in the context of the previous k, j of this k; the grid then moves k
  * periods and 1/2^GRID_SHIFT of j, so that it follows the device's clock
  * and the mean delay. */
 static uint64_t code_grid(struct models *md, uint64_t t)
 {
-	int64_t P = (int64_t)md->period, r = (int64_t)(t - md->grid), k = r / P, j = r % P;
-	if (j < 0) {
-		k--;
-		j += P;
-	}
-	if (j >= (P + 1) / 2) {
-		k++;
-		j -= P;
-	}
+	int64_t k, j;
+	grid_split(md->period, t - md->grid, &k, &j);
 	unsigned kc = md->steps_k;
 	k = (int64_t)code_num(&md->c, &md->steps, kc, kc, (uint64_t)k, &md->steps_k);
 	unsigned jc = md->steps_k < 3 ? md->steps_k : 3;
@@ -330,6 +342,7 @@ static struct rc_bit *byte_models(struct texts *tx, unsigned prev)
 	if (!(tx->ready[prev / 64] & (1ULL << (prev % 64)))) {
 		tx->ready[prev / 64] |= 1ULL << (prev % 64);
 		memset(tx->bytes[prev], 0, sizeof tx->bytes[prev]);
+		prior_apply(tx->prior, tx->prior_n, prev, tx->bytes[prev], 256);
 	}
 	return tx->bytes[prev];
 }
@@ -340,6 +353,128 @@ static void text_seen(struct texts *tx, unsigned found, uint32_t off)
 	unsigned last = found < tx->count ? found : (tx->count < RECENT + 1 ? tx->count++ : RECENT);
 	memmove(tx->at + 1, tx->at, last * sizeof *tx->at);
 	tx->at[0] = off;
+}
+
+/* ---- priors ---- */
+
+/* In a segment flagged K_PRIORS, the models start from the priors of its
+ * stream, with a period or without (segment2-priors.h), not at even odds: models numbered as below,
+ * each prior a model's part and index in it (for a number: part 0 hit, 1
+ * up, 2 sign, 3 away as context * 16 + up * 8 + step, 4 + k the tree of
+ * class k; for kinds and text bytes the part is the previous one), its
+ * probability of a 1 in 1/65536 and the decisions it counts as seen. The
+ * priors are part of the format: changed, they need a flag of their own. */
+enum {
+	PM_TIME,
+	PM_STEPS,
+	PM_OFFSET,
+	PM_X,
+	PM_Y,
+	PM_CODE,
+	PM_TEXT_LEN,
+	PM_KIND,
+	PM_CODE_SAME,
+	PM_TEXT_SAME,
+	PM_TEXT_RECENT,
+	PM_TEXT_BYTES,
+};
+
+struct seg2_prior_set {
+	const struct seg2_prior *p;
+	size_t n;
+};
+
+#include "store/segment2-priors.h"
+
+static struct num_model *prior_num(struct models *md, unsigned model)
+{
+	struct num_model *nums[] = {&md->time, &md->steps, &md->offset,  &md->x.m,
+	                            &md->y.m,  &md->code,  &md->text.len};
+	return model < sizeof nums / sizeof *nums ? nums[model] : NULL;
+}
+
+static struct rc_bit *num_slot(struct num_model *nm, unsigned part, unsigned i)
+{
+	switch (part) {
+	case 0:
+		return i < NUM_CTX ? &nm->hit[i] : NULL;
+	case 1:
+		return i < NUM_CTX ? &nm->up[i] : NULL;
+	case 2:
+		return i < NUM_CTX ? &nm->sign[i] : NULL;
+	case 3:
+		return i < NUM_CTX * 2 * NUM_STEPS
+		           ? &nm->away[i / (2 * NUM_STEPS)][i / NUM_STEPS % 2][i % NUM_STEPS]
+		           : NULL;
+	}
+	return NULL; /* a tree's, applied when it is made */
+}
+
+/* The model a prior sets, or NULL for one set later (a tree's or a text
+ * byte row's, as it is made). */
+static struct rc_bit *prior_slot(struct models *md, unsigned model, unsigned part, unsigned i)
+{
+	struct num_model *nm = prior_num(md, model);
+	if (nm)
+		return num_slot(nm, part, i);
+	switch (model) {
+	case PM_KIND:
+		return part < N_EVENT_KINDS && i < 8 ? &md->kind[part][i] : NULL;
+	case PM_CODE_SAME:
+		return i < N_EVENT_KINDS ? &md->code_same[i] : NULL;
+	case PM_TEXT_SAME:
+		return i < N_EVENT_KINDS ? &md->text.same[i] : NULL;
+	case PM_TEXT_RECENT:
+		return i < 16 ? &md->text.recent[i] : NULL;
+	}
+	return NULL;
+}
+
+/* The first of p[0..n), sorted by model then part, at or past model's
+ * part. */
+static size_t prior_find(const struct seg2_prior *p, size_t n, unsigned model, unsigned part)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (p[mid].model < model || (p[mid].model == model && p[mid].part < part))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static void prime_now(struct models *md, const struct seg2_prior *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct rc_bit *m = prior_slot(md, p[i].model, p[i].part, p[i].i);
+		if (m)
+			*m = (struct rc_bit){.q = (int16_t)((int32_t)p[i].p - 32768), .n = p[i].n};
+	}
+}
+
+/* The priors of the segment's stream: the small models' set at once, the
+ * trees' and text rows' (most of the table, most never used in a short
+ * segment) kept for when each is made. */
+static void models_prime(struct models *md, enum stream s)
+{
+	const struct seg2_prior_set *set = &seg2_priors[s][md->period != 0];
+	const struct seg2_prior *p = set->p;
+	size_t n = set->n;
+	if (!n)
+		return;
+	for (unsigned model = PM_TIME; model <= PM_TEXT_LEN; model++) {
+		struct num_model *nm = prior_num(md, model);
+		size_t lo = prior_find(p, n, model, 0), trees = prior_find(p, n, model, 4);
+		prime_now(md, p + lo, trees - lo);
+		nm->prior = p + trees;
+		nm->prior_n = prior_find(p, n, model + 1, 0) - trees;
+	}
+	size_t small = prior_find(p, n, PM_KIND, 0), rows = prior_find(p, n, PM_TEXT_BYTES, 0);
+	prime_now(md, p + small, rows - small);
+	md->text.prior = p + rows;
+	md->text.prior_n = n - rows;
 }
 
 /* ---- encoding ---- */
@@ -444,141 +579,6 @@ static void put_header(struct buf *out, const struct seg_events *ev, enum stream
 	put_varint(out, period);
 }
 
-#define SAMPLE 1024 /* times a period is tried on */
-#define GUESS 1024  /* differences it is guessed from */
-
-/* The median of v[0..n), n > 0, which it reorders (Hoare's selection). */
-static uint32_t median(uint32_t *v, size_t n)
-{
-	size_t lo = 0, hi = n - 1, want = n / 2;
-	while (lo < hi) {
-		uint32_t pivot = v[lo + (hi - lo) / 2];
-		size_t i = lo, j = hi;
-		while (i <= j) {
-			while (v[i] < pivot)
-				i++;
-			while (v[j] > pivot)
-				j--;
-			if (i <= j) {
-				uint32_t t = v[i];
-				v[i++] = v[j];
-				v[j] = t;
-				if (j == 0)
-					break;
-				j--;
-			}
-		}
-		if (want <= j)
-			hi = j;
-		else if (want >= i)
-			lo = i;
-		else
-			break;
-	}
-	return v[want];
-}
-
-/* The grid of period P run over a sample of the times, as the decoder
- * will follow it: the offsets' sum of magnitudes, their sum and the
- * periods' (of steps of 1 to 7 periods), and how many were within a
- * quarter period. */
-struct grid_run {
-	uint64_t P, grid, mean;
-	unsigned frac;
-	int64_t abs_j, sum_j, sum_k;
-	uint32_t held, tried;
-};
-
-HOT void grid_run_step(struct grid_run *g, uint64_t t)
-{
-	int64_t P = (int64_t)g->P, r = (int64_t)(t - g->grid), k = r / P, j = r % P;
-	if (j < 0) {
-		k--;
-		j += P;
-	}
-	if (j >= (P + 1) / 2) {
-		k++;
-		j -= P;
-	}
-	/* A time far off the grid says little of the period. */
-	g->abs_j += 8 * ABS(j) < P ? ABS(j) : P / 8;
-	if (k > 0 && k < 8 && 8 * ABS(j) < P) {
-		g->sum_j += j;
-		g->sum_k += k;
-	}
-	g->held += 4 * ABS(j) < P;
-	g->mean += (uint64_t)ABS(j) - (g->mean >> 4);
-	grid_step(&g->grid, &g->frac, g->P, k, j, g->mean);
-	g->tried++;
-}
-
-/* The grids of n periods run side by side, in one pass over the times:
- * each is a chain of dependent steps (a division among them), so the
- * processor overlaps them. */
-static void run_grids(const struct seg_events *ev, const uint64_t *P, int n, struct grid_run *g)
-{
-	for (int c = 0; c < n; c++)
-		g[c] = (struct grid_run){.P = P[c], .grid = ev->n ? ev->time[0] : 0};
-	uint32_t last = ev->n < SAMPLE + 1 ? ev->n : SAMPLE + 1;
-	for (uint32_t i = 1; i < last; i++)
-		for (int c = 0; c < n; c++)
-			grid_run_step(&g[c], ev->time[i]);
-}
-
-/* The median of the differences near the median difference, or 0. */
-static uint64_t period_guess(const struct seg_events *ev)
-{
-	uint32_t d[GUESS], near[GUESS];
-	size_t n = 0, m = 0;
-	for (uint32_t i = 1; i < ev->n && n < GUESS; i++) {
-		uint64_t v = ev->time[i] - ev->time[i - 1];
-		if (ev->time[i] >= ev->time[i - 1] && v > 0 && v < MAX_PERIOD)
-			d[n++] = (uint32_t)v;
-	}
-	if (n < 64)
-		return 0;
-	uint64_t mid = median(d, n);
-	for (size_t i = 0; i < n; i++)
-		if (3 * (uint64_t)d[i] >= 2 * mid && 3 * (uint64_t)d[i] < 4 * mid)
-			near[m++] = d[i];
-	return m ? median(near, m) : 0;
-}
-
-/* The period of a device that reports at a steady rate (a touchpad's
- * frames), or 0 when the times follow none: a guess, corrected twice by
- * the drift of the grid it makes, then the best of it and its two
- * neighbours; kept when its grid holds three quarters of the times within
- * a quarter period. */
-static uint64_t find_period(const struct seg_events *ev)
-{
-	uint64_t P = period_guess(ev);
-	if (P < 16)
-		return 0;
-	/* A run is a function of P alone: a correction of 0 (a good guess)
-	 * needs no run again. */
-	struct grid_run g[3] = {{.P = 0}};
-	for (int round = 0; round < 2; round++) {
-		if (g[0].P != P)
-			run_grids(ev, &P, 1, g);
-		if (!g[0].sum_k)
-			return 0;
-		int64_t fix = g[0].sum_j / (g[0].sum_k << GRID_SHIFT);
-		if ((int64_t)P + fix < 16 || (int64_t)P + fix >= MAX_PERIOD)
-			return 0;
-		P = (uint64_t)((int64_t)P + fix);
-	}
-	uint64_t tried[3] = {P, P - 1, P + 1};
-	if (g[0].P == P)
-		run_grids(ev, tried + 1, 2, g + 1);
-	else
-		run_grids(ev, tried, 3, g);
-	const struct grid_run *best = &g[0];
-	for (int c = 1; c < 3; c++)
-		if (g[c].abs_j < best->abs_j)
-			best = &g[c];
-	return 4 * (uint64_t)best->held >= 3 * (uint64_t)best->tried ? best->P : 0;
-}
-
 void seg2_encode(const struct seg_events *ev, enum stream s, uint64_t id, struct buf *out)
 {
 	uint64_t start = ev->n ? UINT64_MAX : 0, end = 0;
@@ -586,11 +586,13 @@ void seg2_encode(const struct seg_events *ev, enum stream s, uint64_t id, struct
 		start = ev->time[i] < start ? ev->time[i] : start;
 		end = ev->time[i] > end ? ev->time[i] : end;
 	}
-	unsigned mask = constant_columns(ev);
-	uint64_t period = find_period(ev);
+	unsigned mask = constant_columns(ev) | (ev->n ? K_PRIORS : 0);
+	uint64_t period = grid_find_period(ev);
 	struct buf body = {0};
 	put_header(&body, ev, s, id, start, end, mask, period);
 	struct models *md = models_new(true, mask, start, period);
+	if (mask & K_PRIORS)
+		models_prime(md, s);
 	rc_enc_init(&md->c.e);
 	for (uint32_t i = 0; i < ev->n; i++)
 		put_event(md, ev, i);
@@ -692,7 +694,7 @@ static enum seg_fault read_header(const uint8_t *p, size_t len, struct seg_heade
 	x->y = (int32_t)get_i32(&r);
 	x->code = (int32_t)get_i32(&r);
 	x->text_len = get_varint(&r);
-	if (r.bad || stream >= N_STREAMS || mask > K_ALL || kind >= N_EVENT_KINDS ||
+	if (r.bad || stream >= N_STREAMS || mask > (K_ALL | K_PRIORS) || kind >= N_EVENT_KINDS ||
 	    x->text_len >= EVENT_TEXT_MAX || x->text_len > (size_t)(r.end - r.p) ||
 	    memchr(r.p, '\0', x->text_len) || (n == 0 && (span || mask != K_ALL)))
 		return SEG_HEADER;
@@ -830,6 +832,8 @@ enum seg_fault seg2_decode(const uint8_t *p, size_t len, struct seg_header *h,
 	size_t cap = x.text_len + 2 + 256;
 	events_alloc(out, h->events, &x, cap);
 	struct models *md = models_new(false, x.mask, h->start, x.period);
+	if (x.mask & K_PRIORS)
+		models_prime(md, h->stream);
 	rc_dec_init(&md->c.d, p + x.coded, len - x.coded);
 	uint64_t lo = UINT64_MAX, hi = 0;
 	bool ok = true;

@@ -29,6 +29,7 @@ length (4), CRC-32C of the payload (4) and the payload.
 zstd is the command-line tool (scripts/install-deps installs it)."""
 
 import os
+import re
 import struct
 import subprocess
 import tempfile
@@ -675,8 +676,9 @@ def parse_header2(data):
     x, y, code = r.i32(), r.i32(), r.i32()
     tlen = r.varint()
     text = data[r.pos:r.pos + tlen]
-    if (stream >= len(STREAMS) or mask > 31 or kind >= len(KINDS) or tlen >= EVENT_TEXT_MAX
-            or len(text) != tlen or b"\0" in text or (n == 0 and (span or mask != 31))):
+    if (stream >= len(STREAMS) or mask > 31 | PRIORS_FLAG or kind >= len(KINDS)
+            or tlen >= EVENT_TEXT_MAX or len(text) != tlen or b"\0" in text
+            or (n == 0 and (span or mask != 31))):
         raise FormatError("stream %d, mask %d, kind %d, text %r, %d events"
                           % (stream, mask, kind, text, n))
     r.pos += tlen
@@ -752,6 +754,57 @@ class _Texts:
         return text, new
 
 
+PRIORS_FLAG = 32
+PRIORS_H = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "agent", "store",
+                        "segment2-priors.h")
+
+
+def _priors():
+    """The priors of format 2's models, read from the C table itself (one
+    table for both readers): per stream a list of (model, part, index,
+    probability of a 1, decisions counted as seen), one without a period and
+    one with."""
+    with open(PRIORS_H) as f:
+        src = f.read()
+    tables = {(int(s), int(p)): [tuple(int(v) for v in e) for e in
+                                 re.findall(r"\{(\d+),(\d+),(\d+),(\d+),(\d+)\}", body)]
+              for s, p, body in re.findall(r"prior_(\d+)_(\d+)\[\] = \{(.*?)\n\};", src, re.S)}
+    return [[tables.get((s, p), []) for p in (0, 1)] for s in range(len(STREAMS))]
+
+
+def _num_slot(nm, part, i):
+    if part < 3:
+        return (nm.hit, nm.up, nm.sign)[part][i]
+    if part == 3:
+        return nm.away[i // (2 * NUM_STEPS)][i // NUM_STEPS % 2][i % NUM_STEPS]
+    k = part - 4
+    if i < 1 << nm.depth:
+        return nm.trees.setdefault(k, _models(1 << nm.depth))[i]
+    return nm.lows.setdefault(k, _models(64))[i - (1 << nm.depth)]
+
+
+def _prime(stream, periodic, nums, kind_m, code_same, texts, text_models):
+    """The models set to the stream's priors, numbered as segment2.c's:
+    nums the 7 numbers' models (time, steps, offset, x, y, code, text
+    length), then kinds, codes' "same", texts' "same", "recent" and bytes."""
+    for model, part, i, p, n in _priors()[stream][periodic]:
+        if model < len(nums):
+            m = _num_slot(nums[model], part, i)
+        elif model == 7:
+            m = kind_m[part][i]
+        elif model == 8:
+            m = code_same[i]
+        elif model == 9:
+            m = texts.same[i]
+        elif model == 10:
+            m = texts.recent[i]
+        elif text_models:
+            m = texts.rows.setdefault(part, _models(256))[i]
+        else:
+            continue
+        m[0], m[1] = p, n
+
+
 def read_segment2(data):
     """A format 2 file: (header, events, columns). columns: "constant",
     the set of the columns the header holds (every event has the header's
@@ -768,6 +821,10 @@ def read_segment2(data):
     code_m, code_same = NumModel(8), _models(len(KINDS))
     code_prev, code_k = [0] * len(KINDS), [0] * len(KINDS)
     texts = _Texts()
+    if mask & PRIORS_FLAG:
+        nums = [clock.delta, clock.steps, clock.offset, ax.m, ay.m, code_m, texts.len]
+        _prime(h["stream"], 1 if h["period"] else 0, nums, kind_m, code_same, texts,
+               not mask & 16)
     events, stored = [], []
     for i in range(h["events"]):
         d.column = "time"
